@@ -1,0 +1,171 @@
+/**
+ * The engine's entry point: runs the rules over a parsed file and resolves every position.
+ * One rule throwing never stops the others; its error is returned for the host to log.
+ */
+import { FileFacts } from './facts';
+import { GoFile, type GoLanguage } from './parser';
+import type { Finding, Related, Report, ResolvedFix, Rule, Severity } from './rule';
+import { RULES } from './rules';
+import type { SourceText, Span } from './text';
+import { utf8Length } from './text';
+
+export type SeveritySetting = Severity | 'off';
+
+export interface AnalyzeOptions {
+  /** The file's name, used for `_test.go` detection and messages. */
+  fileName?: string;
+  /** Rules to run; all rules when omitted. */
+  rules?: readonly Rule[];
+  /** Per-rule severity overrides; 'off' disables a rule. */
+  severity?: Readonly<Record<string, SeveritySetting>>;
+  /** Go version of the module (`go` directive of go.mod), e.g. "1.21". */
+  goVersion?: string;
+  /** Files over this many UTF-8 bytes are not analysed (default 2 MiB). */
+  maxBytes?: number;
+  /** Also analyse generated files (`// Code generated ... DO NOT EDIT.`). */
+  includeGenerated?: boolean;
+  /** Time budget for parsing and for the rules (default 1000 ms); past it the findings so far are returned. */
+  timeBudgetMs?: number;
+  /** Polled between rules: when it returns true the run stops and reports `cancelled`. */
+  isCancelled?: () => boolean;
+}
+
+export interface RuleError {
+  ruleId: string;
+  message: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  /** Rules that threw; the other rules still ran. */
+  errors: RuleError[];
+  /** Why the file was not analysed at all. */
+  skipped?: 'too-large' | 'generated' | 'parse-timeout';
+  /** Why the findings may be incomplete. */
+  incomplete?: 'timeout' | 'cancelled';
+  /** True when the file has syntax errors (findings near them may be missing). */
+  syntaxErrors: boolean;
+}
+
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_TIME_BUDGET_MS = 1000;
+
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+/** Why a text should not be analysed, before parsing it. */
+export function skipReason(text: string, options: AnalyzeOptions): AnalysisResult['skipped'] {
+  const max = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > max || (text.length * 3 > max && utf8Length(text) > max)) return 'too-large';
+  if (!options.includeGenerated && isGenerated(text)) return 'generated';
+  return undefined;
+}
+
+/** Go's convention for generated files: the comment must appear before the package clause. */
+export function isGenerated(text: string): boolean {
+  const pkg = text.search(/^package\s/m);
+  const head = pkg >= 0 ? text.slice(0, pkg) : text.slice(0, 4096);
+  return GENERATED.test(head);
+}
+
+/** Parses and analyses a text in one go (the CLI's path). */
+export function analyze(go: GoLanguage, text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  const skipped = skipReason(text, options);
+  if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
+  const file = new GoFile(go, text, options.fileName, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  try {
+    return analyzeFile(file, options);
+  } finally {
+    file.dispose();
+  }
+}
+
+/** Analyses an already parsed file (the editor's path, after an incremental re-parse). */
+export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): AnalysisResult {
+  const skipped = skipReason(file.text, options);
+  if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
+  const tree = file.tree;
+  if (!tree) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
+  const facts = new FileFacts(tree, file.source, options.fileName ?? file.name);
+  const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+  const findings: Finding[] = [];
+  const errors: RuleError[] = [];
+  let incomplete: AnalysisResult['incomplete'];
+  for (const rule of options.rules ?? RULES) {
+    const setting = options.severity?.[rule.id];
+    if (setting === 'off') continue;
+    if (options.isCancelled?.()) {
+      incomplete = 'cancelled';
+      break;
+    }
+    if (Date.now() > deadline) {
+      incomplete = 'timeout';
+      break;
+    }
+    const severity = setting ?? rule.severity;
+    try {
+      rule.check({
+        file: facts,
+        goVersion: options.goVersion,
+        report: (r) => findings.push(resolve(rule.id, severity, r, file.source)),
+      });
+    } catch (e) {
+      errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
+    }
+  }
+  return { findings: dedupe(findings), errors, incomplete, syntaxErrors: tree.rootNode.hasError };
+}
+
+function resolve(ruleId: string, severity: Severity, r: Report, source: SourceText): Finding {
+  const span: Span = r.span ?? (r.node ? { start: r.node.startIndex, end: r.node.endIndex } : { start: 0, end: 0 });
+  const start = source.positionAt(span.start);
+  const fixes: ResolvedFix[] = (r.fixes ?? []).map((f) => ({
+    title: f.title,
+    safe: f.safe,
+    edits: [...f.edits]
+      .sort((a, b) => a.start - b.start)
+      .map((e) => ({ ...e, range: { start: source.positionAt(e.start), end: source.positionAt(e.end) } })),
+  }));
+  const related = (r.related ?? []).map((x: Related) => ({
+    ...x,
+    range: { start: source.positionAt(x.span.start), end: source.positionAt(x.span.end) },
+  }));
+  return {
+    ruleId,
+    severity,
+    message: r.message,
+    span,
+    range: { start, end: source.positionAt(span.end) },
+    bytes: { start: source.byteOffsetAt(span.start), end: source.byteOffsetAt(span.end) },
+    line: start.line + 1,
+    column: source.byteColumnAt(span.start),
+    fixes,
+    related,
+    steps: r.steps ?? [],
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.span.start}\0${f.span.end}\0${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out.sort((a, b) => a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Applies non-overlapping edits to a text (later edits first). Throws on overlap. */
+export function applyEdits(text: string, edits: readonly { start: number; end: number; newText: string }[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].start < sorted[i - 1].end) throw new Error('overlapping edits');
+  }
+  let out = text;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const e = sorted[i];
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  }
+  return out;
+}

@@ -1,0 +1,538 @@
+/**
+ * Facts about one parsed file that several rules need: its functions, their parameters and
+ * locals, struct fields, and the goroutines each function starts. Computed lazily, once per
+ * analysis. This is syntax only: a "type" here is the text the code wrote or the expression
+ * it was initialised with (`make(chan int)`, `sync.WaitGroup{}`), never an inferred one.
+ */
+import type { Node, Tree } from './parser';
+import {
+  FUNCTION_TYPES,
+  blockStatements,
+  callArgs,
+  callParts,
+  contains,
+  enclosingFunction,
+  pathKey,
+  unparen,
+  walk,
+} from './syntax';
+import type { SourceText } from './text';
+
+export interface Param {
+  name: string;
+  /** The declared type as written, whitespace removed: `*sync.WaitGroup`, `chan<-int`. */
+  type: string;
+  node: Node;
+}
+
+export interface FuncInfo {
+  node: Node;
+  kind: 'function' | 'method' | 'literal';
+  /** Declared name; undefined for literals. */
+  name?: string;
+  receiver?: { name?: string; type: string; typeName: string; pointer: boolean };
+  params: Param[];
+  /** Result types as written, one entry per result. */
+  results: string[];
+  body?: Node;
+}
+
+export interface VarDecl {
+  name: string;
+  /** The identifier node in the declaration. */
+  node: Node;
+  /** Declared type text, when written (`var wg sync.WaitGroup`). */
+  type?: string;
+  /** The initialising expression, when there is one matched one-to-one (`ch := make(chan int)`). */
+  init?: Node;
+  /** For `a, b := f()`: the call and this variable's position among the results. */
+  multi?: { call: Node; index: number };
+  /** The statement that declares it. */
+  statement: Node;
+}
+
+export interface GoStmt {
+  node: Node;
+  /** The function whose body contains the go statement. */
+  spawner?: FuncInfo;
+  /** The call being started: `go f(x)` -> `f(x)`; `go func(){...}()` -> the call of the literal. */
+  call?: Node;
+  /** The code the goroutine runs: the literal, or a function/method declared in this file. */
+  target?: FuncInfo;
+  /** Names inside `target` that stand for expressions of the spawner (parameters, the receiver). */
+  bindings: Map<string, Node>;
+  /** The innermost loop of the spawner around the go statement, if any. */
+  loop?: Node;
+}
+
+const LOOP = new Set(['for_statement']);
+
+export class FileFacts {
+  private functionsCache?: FuncInfo[];
+  private infoByNode = new Map<number, FuncInfo>();
+  private declsCache?: Map<string, FuncInfo>;
+  private methodsCache?: Map<string, FuncInfo[]>;
+  private structsCache?: Map<string, Map<string, string>>;
+  private goCache?: GoStmt[];
+  private localsCache = new Map<number, VarDecl[]>();
+  private packageVarsCache?: VarDecl[];
+
+  constructor(
+    readonly tree: Tree,
+    readonly source: SourceText,
+    readonly fileName: string,
+  ) {}
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  get text(): string {
+    return this.source.text;
+  }
+
+  /** True for `_test.go` files. */
+  get isTest(): boolean {
+    return /_test\.go$/.test(this.fileName);
+  }
+
+  /** Every function, method and function literal, in document order. */
+  get functions(): FuncInfo[] {
+    if (!this.functionsCache) {
+      const out: FuncInfo[] = [];
+      walk(this.root, (n) => {
+        if (FUNCTION_TYPES.has(n.type)) out.push(this.funcInfo(n));
+      });
+      this.functionsCache = out;
+    }
+    return this.functionsCache;
+  }
+
+  funcInfo(node: Node): FuncInfo {
+    let info = this.infoByNode.get(node.id);
+    if (!info) {
+      info = buildFuncInfo(node);
+      this.infoByNode.set(node.id, info);
+    }
+    return info;
+  }
+
+  /** The innermost function containing `node`. */
+  functionOf(node: Node): FuncInfo | undefined {
+    const f = enclosingFunction(node);
+    return f ? this.funcInfo(f) : undefined;
+  }
+
+  /** Top-level functions by name. */
+  get declarations(): Map<string, FuncInfo> {
+    if (!this.declsCache) {
+      this.declsCache = new Map();
+      for (const f of this.functions) if (f.kind === 'function' && f.name) this.declsCache.set(f.name, f);
+    }
+    return this.declsCache;
+  }
+
+  /** Methods by name (several types may share a method name). */
+  get methods(): Map<string, FuncInfo[]> {
+    if (!this.methodsCache) {
+      this.methodsCache = new Map();
+      for (const f of this.functions) {
+        if (f.kind !== 'method' || !f.name) continue;
+        const list = this.methodsCache.get(f.name) ?? [];
+        list.push(f);
+        this.methodsCache.set(f.name, list);
+      }
+    }
+    return this.methodsCache;
+  }
+
+  /** Struct types declared in the file: type name -> field name -> field type text. Embedded fields are keyed by type name. */
+  get structs(): Map<string, Map<string, string>> {
+    if (!this.structsCache) {
+      const out = new Map<string, Map<string, string>>();
+      walk(this.root, (n) => {
+        if (n.type !== 'type_spec') return;
+        const name = n.childForFieldName('name')?.text;
+        const type = n.childForFieldName('type');
+        if (!name || type?.type !== 'struct_type') return;
+        const fields = new Map<string, string>();
+        for (const decl of type.descendantsOfType('field_declaration')) {
+          if (!decl) continue;
+          const t = decl.childForFieldName('type');
+          if (!t) continue;
+          const names = decl.childrenForFieldName('name').filter((x): x is Node => x !== null);
+          const typeText = compact(t.text);
+          if (names.length === 0) fields.set(typeText.replace(/^\*/, '').replace(/^.*\./, ''), typeText);
+          for (const nm of names) fields.set(nm.text, typeText);
+        }
+        out.set(name, fields);
+      });
+      this.structsCache = out;
+    }
+    return this.structsCache;
+  }
+
+  /** Every go statement, with the code it runs resolved where the file shows it. */
+  get goStatements(): GoStmt[] {
+    if (!this.goCache) {
+      const out: GoStmt[] = [];
+      walk(this.root, (n) => {
+        if (n.type === 'go_statement') out.push(this.resolveGo(n));
+      });
+      this.goCache = out;
+    }
+    return this.goCache;
+  }
+
+  /**
+   * Resolves the function a call runs when the file declares it: a literal called in place,
+   * `f(...)` for a top-level function, `x.m(...)` for a method `m` when exactly one type in the
+   * file declares it (or the receiver's type is known). Returns the target and the bindings of
+   * its parameter and receiver names to the caller's expressions.
+   */
+  resolveCall(call: Node): { target: FuncInfo; bindings: Map<string, Node> } | undefined {
+    const fn = call.childForFieldName('function');
+    if (!fn) return undefined;
+    const f = unparen(fn);
+    let target: FuncInfo | undefined;
+    const bindings = new Map<string, Node>();
+    if (f.type === 'func_literal') {
+      target = this.funcInfo(f);
+    } else if (f.type === 'identifier') {
+      target = this.declarations.get(f.text);
+    } else if (f.type === 'selector_expression') {
+      const name = f.childForFieldName('field')?.text;
+      const operand = f.childForFieldName('operand');
+      const candidates = name ? this.methods.get(name) ?? [] : [];
+      if (operand && candidates.length > 0) {
+        const recvType = this.typeOf(operand);
+        const typeName = recvType ? baseTypeName(recvType) : undefined;
+        target = typeName ? candidates.find((c) => c.receiver?.typeName === typeName) : undefined;
+        if (!target && candidates.length === 1 && !recvType) target = candidates[0];
+        if (target?.receiver?.name) bindings.set(target.receiver.name, operand);
+      }
+    }
+    if (!target) return undefined;
+    const args = callArgs(call);
+    target.params.forEach((p, i) => {
+      if (args[i] && p.name !== '_') bindings.set(p.name, args[i]);
+    });
+    return { target, bindings };
+  }
+
+  private resolveGo(node: Node): GoStmt {
+    const call = node.namedChildren.find((c) => c?.type === 'call_expression') ?? undefined;
+    const spawner = this.functionOf(node);
+    let loop: Node | undefined;
+    for (let p = node.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+      if (LOOP.has(p.type)) {
+        loop = p;
+        break;
+      }
+    }
+    const resolved = call ? this.resolveCall(call) : undefined;
+    return { node, spawner, call, target: resolved?.target, bindings: resolved?.bindings ?? new Map(), loop };
+  }
+
+  /** Variables declared inside a function's own body (not inside nested literals), in order. */
+  locals(fn: FuncInfo): VarDecl[] {
+    let list = this.localsCache.get(fn.node.id);
+    if (!list) {
+      list = fn.body ? collectDecls(fn.body, true) : [];
+      this.localsCache.set(fn.node.id, list);
+    }
+    return list;
+  }
+
+  /** Package-level `var` declarations. */
+  get packageVars(): VarDecl[] {
+    if (!this.packageVarsCache) {
+      const out: VarDecl[] = [];
+      for (const child of this.root.namedChildren) {
+        if (child?.type === 'var_declaration') out.push(...collectDecls(child, false));
+      }
+      this.packageVarsCache = out;
+    }
+    return this.packageVarsCache;
+  }
+
+  /**
+   * The declaration a name refers to at `at`: the nearest one before it in the innermost
+   * function, then in the enclosing functions (closures capture), then the package.
+   */
+  lookup(name: string, at: Node): { decl?: VarDecl; param?: Param; fn?: FuncInfo; receiver?: FuncInfo } | undefined {
+    for (let fnNode = enclosingFunction(at); fnNode; fnNode = enclosingFunction(fnNode)) {
+      const fn = this.funcInfo(fnNode);
+      let best: VarDecl | undefined;
+      for (const d of this.locals(fn)) {
+        if (d.name === name && d.node.startIndex <= at.startIndex && scopeHolds(d, at)) best = d;
+      }
+      if (best) return { decl: best, fn };
+      const param = fn.params.find((p) => p.name === name);
+      if (param) return { param, fn };
+      if (fn.receiver?.name === name) return { receiver: fn, fn };
+    }
+    const pv = this.packageVars.find((d) => d.name === name);
+    return pv ? { decl: pv } : undefined;
+  }
+
+  /**
+   * The type of an addressable expression as far as the file shows it: declared types,
+   * parameter types, struct field types, and initialisers such as `make(chan T)`,
+   * `sync.WaitGroup{}`, `&sync.Mutex{}` or `new(sync.WaitGroup)`. Whitespace is removed.
+   */
+  typeOf(expr: Node): string | undefined {
+    const n = unparen(expr);
+    if (n.type === 'identifier') {
+      const found = this.lookup(n.text, n);
+      if (!found) return undefined;
+      if (found.param) return found.param.type;
+      if (found.receiver) return found.receiver.receiver?.type;
+      if (found.decl) return declType(found.decl);
+      return undefined;
+    }
+    if (n.type === 'selector_expression') {
+      const operand = n.childForFieldName('operand');
+      const field = n.childForFieldName('field')?.text;
+      if (!operand || !field) return undefined;
+      const base = this.typeOf(operand);
+      if (!base) return undefined;
+      return this.structs.get(baseTypeName(base))?.get(field);
+    }
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&') {
+      const inner = n.childForFieldName('operand');
+      const t = inner ? this.typeOf(inner) : undefined;
+      return t ? '*' + t : undefined;
+    }
+    return initType(n);
+  }
+
+  /** The `make(chan ...)` a channel expression was created by, when the file shows it. */
+  channelMake(expr: Node): { make: Node; capacity?: Node; elem: string } | undefined {
+    const n = unparen(expr);
+    let init: Node | undefined;
+    if (n.type === 'identifier') {
+      const found = this.lookup(n.text, n);
+      init = found?.decl?.init;
+    } else if (n.type === 'selector_expression') {
+      init = this.fieldInit(n);
+    }
+    return init ? parseChanMake(init) : undefined;
+  }
+
+  /**
+   * For `x.f`: the expression assigned to field f in a composite literal `T{f: ...}` or an
+   * assignment `x.f = ...` visible in the file, when there is exactly one.
+   */
+  private fieldInit(sel: Node): Node | undefined {
+    const field = sel.childForFieldName('field')?.text;
+    if (!field) return undefined;
+    const candidates: Node[] = [];
+    walk(this.root, (n) => {
+      if (n.type === 'keyed_element') {
+        const key = n.namedChild(0);
+        const value = n.namedChild(1);
+        if (key && value && key.text === field) candidates.push(literalValue(value));
+      } else if (n.type === 'assignment_statement') {
+        const left = n.childForFieldName('left')?.namedChildren ?? [];
+        const right = n.childForFieldName('right')?.namedChildren ?? [];
+        left.forEach((l, i) => {
+          if (l?.type === 'selector_expression' && l.childForFieldName('field')?.text === field && right[i]) {
+            candidates.push(right[i]!);
+          }
+        });
+      }
+    });
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+}
+
+function literalValue(n: Node): Node {
+  return n.type === 'literal_element' && n.namedChild(0) ? n.namedChild(0)! : n;
+}
+
+/** Removes all whitespace from a type's text: `chan <- int` -> `chan<-int`. */
+export function compact(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/** `*pkg.Store[T]` -> `Store`. */
+export function baseTypeName(type: string): string {
+  return type
+    .replace(/^[*&]+/, '')
+    .replace(/\[.*$/, '')
+    .replace(/^.*\./, '');
+}
+
+function buildFuncInfo(node: Node): FuncInfo {
+  const kind = node.type === 'method_declaration' ? 'method' : node.type === 'func_literal' ? 'literal' : 'function';
+  const info: FuncInfo = {
+    node,
+    kind,
+    name: node.childForFieldName('name')?.text,
+    params: paramsOf(node.childForFieldName('parameters')),
+    results: resultsOf(node.childForFieldName('result')),
+    body: node.childForFieldName('body') ?? undefined,
+  };
+  if (kind === 'method') {
+    const recv = paramsOf(node.childForFieldName('receiver'))[0];
+    if (recv) {
+      info.receiver = {
+        name: recv.name === '' || recv.name === '_' ? undefined : recv.name,
+        type: recv.type,
+        typeName: baseTypeName(recv.type),
+        pointer: recv.type.startsWith('*'),
+      };
+    }
+  }
+  return info;
+}
+
+function paramsOf(list: Node | null): Param[] {
+  const out: Param[] = [];
+  if (!list) return out;
+  for (const p of list.namedChildren) {
+    if (!p || (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration')) continue;
+    const typeNode = p.childForFieldName('type');
+    const type = typeNode ? compact(typeNode.text) : '';
+    const names = p.childrenForFieldName('name').filter((x): x is Node => x !== null);
+    if (names.length === 0) out.push({ name: '', type, node: p });
+    for (const nm of names) out.push({ name: nm.text, type: p.type === 'variadic_parameter_declaration' ? '...' + type : type, node: nm });
+  }
+  return out;
+}
+
+function resultsOf(result: Node | null): string[] {
+  if (!result) return [];
+  if (result.type !== 'parameter_list') return [compact(result.text)];
+  return paramsOf(result).map((p) => p.type);
+}
+
+/** Declarations in a body (`:=`, `var`), not entering nested function literals when `ownOnly`. */
+function collectDecls(root: Node, ownOnly: boolean): VarDecl[] {
+  const out: VarDecl[] = [];
+  walk(root, (n) => {
+    if (ownOnly && n.type === 'func_literal') return false;
+    if (n.type === 'short_var_declaration' || n.type === 'range_clause' || n.type === 'receive_statement') {
+      if (n.type !== 'short_var_declaration' && !n.children.some((c) => c?.type === ':=')) return;
+      const left = (n.childForFieldName('left')?.namedChildren ?? []).filter((x): x is Node => x !== null);
+      const right = (n.childForFieldName('right')?.namedChildren ?? (n.type === 'range_clause' ? [] : [])).filter(
+        (x): x is Node => x !== null,
+      );
+      const stmt = n.type === 'range_clause' ? n.parent ?? n : n;
+      left.forEach((id, i) => {
+        if (id.type !== 'identifier' || id.text === '_') return;
+        const d: VarDecl = { name: id.text, node: id, statement: stmt };
+        if (n.type === 'short_var_declaration') {
+          if (right.length === left.length) d.init = right[i];
+          else if (right.length === 1 && right[0].type === 'call_expression') d.multi = { call: right[0], index: i };
+        }
+        out.push(d);
+      });
+    } else if (n.type === 'var_spec') {
+      const names = n.childrenForFieldName('name').filter((x): x is Node => x !== null);
+      const type = n.childForFieldName('type');
+      const values = (n.childForFieldName('value')?.namedChildren ?? []).filter((x): x is Node => x !== null);
+      names.forEach((id, i) => {
+        if (id.text === '_') return;
+        const d: VarDecl = { name: id.text, node: id, statement: declStatement(n), type: type ? compact(type.text) : undefined };
+        if (values.length === names.length) d.init = values[i];
+        else if (values.length === 1 && values[0].type === 'call_expression') d.multi = { call: values[0], index: i };
+        out.push(d);
+      });
+    }
+  });
+  return out;
+}
+
+/** The `var` statement that holds a spec (specs may sit in a parenthesised list). */
+function declStatement(spec: Node): Node {
+  let n: Node = spec;
+  while (n.parent && n.type !== 'var_declaration') n = n.parent;
+  return n.type === 'var_declaration' ? n : spec;
+}
+
+/** A declaration is visible from `at` when `at` lies inside the block that holds the declaration. */
+function scopeHolds(d: VarDecl, at: Node): boolean {
+  let scope: Node | null = d.statement.parent;
+  // For `if x := ...; cond {}` and `for i := ...` the scope is the statement itself.
+  if (d.statement.parent && ['if_statement', 'for_clause', 'expression_switch_statement', 'type_switch_statement'].includes(d.statement.parent.type)) {
+    scope = d.statement.parent.type === 'for_clause' ? d.statement.parent.parent : d.statement.parent;
+  }
+  if (d.statement.type === 'for_statement') scope = d.statement;
+  if (d.statement.type === 'receive_statement') scope = d.statement.parent; // select case
+  return !scope || contains(scope, at);
+}
+
+function declType(d: VarDecl): string | undefined {
+  if (d.type) return d.type;
+  if (d.init) return initType(d.init);
+  if (d.multi) {
+    const parts = callParts(d.multi.call);
+    if (parts?.receiver === 'context' && /^With(Cancel|Timeout|Deadline)(Cause)?$/.test(parts.name)) {
+      return d.multi.index === 0 ? 'context.Context' : parts.name.endsWith('Cause') ? 'context.CancelCauseFunc' : 'context.CancelFunc';
+    }
+    if (parts?.receiver === 'errgroup' && parts.name === 'WithContext') {
+      return d.multi.index === 0 ? '*errgroup.Group' : 'context.Context';
+    }
+  }
+  return undefined;
+}
+
+/** The type an initialiser expression evidently has, or undefined. */
+function initType(init: Node): string | undefined {
+  const n = unparen(init);
+  switch (n.type) {
+    case 'composite_literal': {
+      const t = n.childForFieldName('type');
+      return t ? compact(t.text) : undefined;
+    }
+    case 'unary_expression': {
+      if (n.childForFieldName('operator')?.text !== '&') return undefined;
+      const inner = n.childForFieldName('operand');
+      const t = inner ? initType(inner) : undefined;
+      return t ? '*' + t : undefined;
+    }
+    case 'call_expression': {
+      const parts = callParts(n);
+      const args = callArgs(n);
+      if (parts?.name === 'make' && !parts.receiver && args[0]) return compact(args[0].text);
+      if (parts?.name === 'new' && !parts.receiver && args[0]) return '*' + compact(args[0].text);
+      if (parts?.receiver === 'context' && (parts.name === 'Background' || parts.name === 'TODO')) return 'context.Context';
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `make(chan T)` / `make(chan T, n)` -> its parts. */
+export function parseChanMake(init: Node): { make: Node; capacity?: Node; elem: string } | undefined {
+  const n = unparen(init);
+  if (n.type !== 'call_expression') return undefined;
+  const parts = callParts(n);
+  if (parts?.name !== 'make' || parts.receiver) return undefined;
+  const args = callArgs(n);
+  if (args[0]?.type !== 'channel_type') return undefined;
+  const elem = args[0].childForFieldName('value');
+  return { make: n, capacity: args[1], elem: elem ? compact(elem.text) : '' };
+}
+
+/** True for types that are a sync.WaitGroup or a pointer to one. */
+export function isWaitGroupType(t: string | undefined): boolean {
+  return t === 'sync.WaitGroup' || t === '*sync.WaitGroup';
+}
+
+/** Statements of a function body, for rules that look at straight-line order. */
+export function bodyStatements(fn: FuncInfo): Node[] {
+  return blockStatements(fn.body);
+}
+
+/** All bindings path keys: rewrites `p.wg` in a goroutine body to the spawner's `s.wg` through `bindings`. */
+export function rebind(key: string, bindings: Map<string, Node>): string | undefined {
+  const [head, ...rest] = key.split('.');
+  const bound = bindings.get(head);
+  if (!bound) return key;
+  const boundKey = pathKey(bound);
+  return boundKey ? [boundKey, ...rest].join('.') : undefined;
+}

@@ -1,0 +1,200 @@
+/**
+ * Parser set-up and incremental documents. Everything here is shared by the extension hosts,
+ * the CLI and the tests, so it takes the WASM bytes from a caller-supplied loader instead of
+ * reading files itself.
+ */
+import { Edit, Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import { parserInput, SourceText } from './text';
+
+export type WasmFile = 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
+/** Supplies the bytes of one of the two WASM files (read from disk, fetched, or from the VS Code file system). */
+export type WasmLoader = (file: WasmFile) => Promise<Uint8Array>;
+
+export type { Node, Tree };
+
+/** The loaded Go grammar and one reusable parser. Create it with {@link loadGo}. */
+export class GoLanguage {
+  private readonly queries = new Map<string, Query>();
+
+  constructor(
+    readonly language: Language,
+    private readonly parser: Parser,
+  ) {}
+
+  /**
+   * Parses `text`, reusing `oldTree` (already edited with {@link Tree.edit}) when given.
+   * Returns undefined when parsing ran past `timeoutMs`. The caller owns the returned tree and
+   * must `delete()` it: WASM memory is never returned to the system otherwise.
+   */
+  parse(text: string, oldTree?: Tree, timeoutMs?: number): Tree | undefined {
+    const input = parserInput(text);
+    if (timeoutMs === undefined) {
+      return this.parser.parse(input, oldTree ?? null) ?? undefined;
+    }
+    const deadline = Date.now() + timeoutMs;
+    const tree = this.parser.parse(input, oldTree ?? null, {
+      // web-tree-sitter stops when the callback returns true.
+      progressCallback: (() => Date.now() > deadline) as unknown as () => void,
+    });
+    if (!tree) this.parser.reset();
+    return tree ?? undefined;
+  }
+
+  /** Compiles a query once and caches it. A query with a syntax error throws (tests catch it). */
+  query(source: string): Query {
+    let q = this.queries.get(source);
+    if (!q) {
+      q = new Query(this.language, source);
+      this.queries.set(source, q);
+    }
+    return q;
+  }
+}
+
+let loading: Promise<GoLanguage> | undefined;
+
+/**
+ * Loads web-tree-sitter and the Go grammar once per process (later calls share the first
+ * promise), then warms the parser up with a small parse so the first real keystroke is fast.
+ */
+export function loadGo(loader: WasmLoader): Promise<GoLanguage> {
+  if (!loading) {
+    loading = (async () => {
+      const runtime = await loader('web-tree-sitter.wasm');
+      await Parser.init({ wasmBinary: runtime } as object);
+      const language = await Language.load(await loader('tree-sitter-go.wasm'));
+      const parser = new Parser();
+      parser.setLanguage(language);
+      const go = new GoLanguage(language, parser);
+      go.parse(WARM_UP)?.delete();
+      return go;
+    })();
+    loading.catch(() => (loading = undefined)); // a failed load may be retried
+  }
+  return loading;
+}
+
+const WARM_UP = `package warm
+
+func f(ctx context.Context, ch chan int) {
+	go func() {
+		select {
+		case ch <- 1:
+		case <-ctx.Done():
+		}
+	}()
+}
+`;
+
+/** A change as VS Code reports it: replace `rangeLength` UTF-16 units at `rangeOffset` with `text`. */
+export interface TextChange {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+/**
+ * A parsed Go file. Documents in the editor keep one and feed it changes; the CLI makes one,
+ * analyses it and disposes of it at once.
+ */
+export class GoFile {
+  private currentTree: Tree | undefined;
+  private currentSource: SourceText;
+
+  constructor(
+    private readonly go: GoLanguage,
+    text: string,
+    readonly name = 'file.go',
+    timeoutMs?: number,
+  ) {
+    this.currentSource = new SourceText(text);
+    this.currentTree = go.parse(text, undefined, timeoutMs);
+  }
+
+  get text(): string {
+    return this.currentSource.text;
+  }
+
+  get source(): SourceText {
+    return this.currentSource;
+  }
+
+  /** The syntax tree, or undefined when parsing timed out or the file was disposed. */
+  get tree(): Tree | undefined {
+    return this.currentTree;
+  }
+
+  /**
+   * Applies changes in order (each against the text left by the previous one), edits the old
+   * tree to match and re-parses incrementally. The old tree is deleted.
+   */
+  update(changes: readonly TextChange[], timeoutMs?: number): void {
+    let text = this.currentSource.text;
+    const old = this.currentTree;
+    for (const c of changes) {
+      const start = c.rangeOffset;
+      const oldEnd = c.rangeOffset + c.rangeLength;
+      const newEnd = start + c.text.length;
+      if (old) {
+        const startPosition = pointAt(text, start);
+        const oldEndPosition = pointAt(text, oldEnd, start, startPosition);
+        old.edit(
+          new Edit({
+            startIndex: start,
+            oldEndIndex: oldEnd,
+            newEndIndex: newEnd,
+            startPosition,
+            oldEndPosition,
+            newEndPosition: advancePoint(startPosition, c.text),
+          }),
+        );
+      }
+      text = text.slice(0, start) + c.text + text.slice(oldEnd);
+    }
+    this.replace(text, old, timeoutMs);
+  }
+
+  /** Replaces the whole text (no incremental reuse). */
+  setText(text: string, timeoutMs?: number): void {
+    this.replace(text, undefined, timeoutMs);
+  }
+
+  private replace(text: string, reuse: Tree | undefined, timeoutMs?: number): void {
+    const previous = this.currentTree;
+    this.currentSource = new SourceText(text);
+    this.currentTree = this.go.parse(text, reuse, timeoutMs);
+    previous?.delete();
+  }
+
+  /** Frees the tree. The file must not be used afterwards. */
+  dispose(): void {
+    this.currentTree?.delete();
+    this.currentTree = undefined;
+  }
+}
+
+interface Point {
+  row: number;
+  column: number;
+}
+
+/** Tree-sitter point (row, UTF-16 column) of an offset, optionally counting on from a known point. */
+function pointAt(text: string, offset: number, from = 0, fromPoint: Point = { row: 0, column: 0 }): Point {
+  let row = fromPoint.row;
+  let lineStart = from - fromPoint.column;
+  for (let i = from; i < offset; i++) {
+    if (text.charCodeAt(i) === 10) {
+      row++;
+      lineStart = i + 1;
+    }
+  }
+  return { row, column: offset - lineStart };
+}
+
+function advancePoint(start: Point, inserted: string): Point {
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = 0; i <= lastBreak; i++) if (inserted.charCodeAt(i) === 10) rows++;
+  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
+}

@@ -1,0 +1,110 @@
+/**
+ * What a rule is and what it reports. Rules are plain data plus a `check` function; nothing
+ * here knows about VS Code, the CLI or SARIF.
+ */
+import type { FileFacts } from './facts';
+import type { Node } from './parser';
+import type { Position, Span } from './text';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
+
+export type Category = 'goroutine-leak' | 'cancellation' | 'channel' | 'waitgroup' | 'mutex' | 'testing' | 'race';
+
+export interface RuleDocs {
+  /** One sentence: what the rule reports. Used in tables, SARIF and settings. */
+  summary: string;
+  /** Why this is a bug, in a short paragraph of Markdown. */
+  why: string;
+  /** The interleaving that goes wrong, as numbered steps (no numbers in the strings). */
+  interleaving: string[];
+  /** Go code showing the bug. */
+  bad: string;
+  /** The same code written correctly. */
+  good: string;
+  /** How the quick fixes change the code, when the rule has any. */
+  fixes?: string;
+}
+
+export interface Rule {
+  /** Kebab-case id: file name, fixture folder, diagnostic code and docs anchor. */
+  id: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  docs: RuleDocs;
+  check(ctx: RuleContext): void;
+}
+
+/** A replacement of the UTF-16 range [start, end) with newText. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** True when the fix keeps the program's meaning apart from removing the bug; fix-all applies only these. */
+  safe: boolean;
+}
+
+export interface Related {
+  span: Span;
+  message: string;
+}
+
+/** What a rule passes to {@link RuleContext.report}. */
+export interface Report {
+  /** Where to put the squiggle: a node, or an explicit span. */
+  node?: Node;
+  span?: Span;
+  message: string;
+  fixes?: Fix[];
+  /** Other places that take part (the goroutine, the other lock, the early return). */
+  related?: Related[];
+  /** The interleaving for this finding, as steps naming lines of the user's file. */
+  steps?: string[];
+}
+
+export interface RuleContext {
+  readonly file: FileFacts;
+  /** Go version from go.mod or settings, like "1.22"; undefined when unknown. */
+  readonly goVersion: string | undefined;
+  report(report: Report): void;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface ResolvedEdit extends TextEdit {
+  range: Range;
+}
+
+export interface ResolvedFix {
+  title: string;
+  safe: boolean;
+  edits: ResolvedEdit[];
+}
+
+/** A finding with every position resolved: UTF-16 offsets and line/character, and UTF-8 bytes. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** UTF-16 offsets. */
+  span: Span;
+  /** Zero-based line and UTF-16 character, as VS Code counts. */
+  range: Range;
+  /** UTF-8 byte offsets from the start of the file. */
+  bytes: Span;
+  /** One-based line and byte column of the start, as Go tools print them. */
+  line: number;
+  column: number;
+  fixes: ResolvedFix[];
+  related: (Related & { range: Range })[];
+  steps: string[];
+}

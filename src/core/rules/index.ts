@@ -1,0 +1,10 @@
+/**
+ * The rule registry. Every rule lives in its own file named by its id; adding a rule means
+ * adding its import here (the docs, settings and tests pick it up from this list).
+ */
+import type { Rule } from '../rule';
+import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
+
+export const RULES: readonly Rule[] = [waitgroupAddInGoroutine];
+
+export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,0 +1,155 @@
+import { deleteStatement, insertLinesBefore } from '../edits';
+import { isWaitGroupType, rebind, type FileFacts, type FuncInfo, type GoStmt } from '../facts';
+import type { Node } from '../parser';
+import type { Fix, Rule } from '../rule';
+import { callArgs, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax';
+
+const CALLS = new Set(['call_expression']);
+
+export const rule: Rule = {
+  id: 'waitgroup-add-in-goroutine',
+  title: 'WaitGroup.Add called inside the goroutine it counts',
+  severity: 'warning',
+  category: 'waitgroup',
+  docs: {
+    summary: '`wg.Add` runs inside the goroutine that the same `wg.Wait()` waits for, so `Wait` can return before the goroutine is counted.',
+    why:
+      '`Wait` returns as soon as the counter is zero. When the `Add` sits inside the new goroutine, nothing forces it to run before the ' +
+      'parent reaches `Wait`: the scheduler may not have started the goroutine yet. `Wait` then sees zero and returns while the work ' +
+      'is still pending, and a later `Add` on a WaitGroup that is being reused can panic. The count must be raised by the goroutine ' +
+      'that will wait, before the `go` statement.',
+    interleaving: [
+      'The parent runs `go func() { wg.Add(1); ... }()`; the new goroutine is created but not yet scheduled.',
+      'The parent reaches `wg.Wait()`; the counter is still 0, so `Wait` returns at once.',
+      'The goroutine finally runs `wg.Add(1)` and does its work, but nobody waits for it: the parent may already have used partial results or exited.',
+    ],
+    bad: `func processAll(items []string) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		go func(it string) {
+			wg.Add(1)
+			defer wg.Done()
+			process(it)
+		}(it)
+	}
+	wg.Wait() // may return before any item is processed
+}`,
+    good: `func processAll(items []string) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Add(1) // counted before the goroutine exists
+		go func(it string) {
+			defer wg.Done()
+			process(it)
+		}(it)
+	}
+	wg.Wait()
+}`,
+    fixes: '**Move `wg.Add` before the `go` statement** removes the call from the goroutine and puts it on the line above `go`, where it runs before `Wait` can.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const reported = new Set<number>();
+    for (const g of file.goStatements) {
+      if (!g.target?.body || !g.spawner) continue;
+      for (const call of descendants(g.target.body, CALLS, true)) {
+        if (reported.has(call.id) || !isMethodCall(call, 'Add')) continue;
+        const recv = call.childForFieldName('function')!.childForFieldName('operand')!;
+        const key = pathKey(recv);
+        if (!key || ownLocal(file, g.target, key)) continue;
+        if (!isWaitGroupType(file.typeOf(recv))) continue;
+        const outerKey = rebind(key, g.bindings);
+        if (!outerKey) continue;
+        if (countedBeforeGo(file, g, outerKey)) continue;
+        const wait = findWait(file, g, outerKey);
+        if (!wait) continue;
+        reported.add(call.id);
+        const spawnerName = g.spawner.name ?? 'the enclosing function';
+        ctx.report({
+          node: call,
+          message:
+            `\`${quote(call)}\` runs inside the goroutine started at line ${lineOf(g.node)}, ` +
+            `so \`${quote(wait)}\` (line ${lineOf(wait)}) can return before it is counted`,
+          related: [
+            { span: { start: g.node.startIndex, end: g.node.endIndex }, message: 'the goroutine is started here' },
+            { span: { start: wait.startIndex, end: wait.endIndex }, message: 'this Wait may not wait for it' },
+          ],
+          steps: [
+            `${spawnerName} starts the goroutine (line ${lineOf(g.node)}); the scheduler has not run it yet.`,
+            `${spawnerName} reaches \`${quote(wait)}\` (line ${lineOf(wait)}) while the counter is still 0, so it returns at once.`,
+            `The goroutine then runs \`${quote(call)}\` (line ${lineOf(call)}): its work is no longer waited for.`,
+          ],
+          fixes: moveFix(file, g, call, outerKey),
+        });
+      }
+    }
+  },
+};
+
+/** True when `key`'s first name is declared inside the goroutine itself (its own WaitGroup). */
+function ownLocal(file: FileFacts, fn: FuncInfo, key: string): boolean {
+  const head = key.split('.')[0];
+  return file.locals(fn).some((d) => d.name === head);
+}
+
+/** The chain of functions from the spawner outwards (the go statement may sit in a closure). */
+function spawnerChain(file: FileFacts, g: GoStmt): FuncInfo[] {
+  const out: FuncInfo[] = [];
+  for (let f: FuncInfo | undefined = g.spawner; f; f = f.node.parent ? file.functionOf(f.node) : undefined) out.push(f);
+  return out;
+}
+
+/** A `key.Add(...)` in the spawner, outside this goroutine, before the go statement. */
+function countedBeforeGo(file: FileFacts, g: GoStmt, key: string): boolean {
+  for (const fn of spawnerChain(file, g)) {
+    if (!fn.body) continue;
+    for (const call of descendants(fn.body, CALLS)) {
+      if (call.startIndex >= g.node.startIndex) break;
+      if (isMethodCall(call, 'Add', key)) return true;
+    }
+  }
+  return false;
+}
+
+/** The `key.Wait()` that waits for this goroutine: after the go statement in the spawner, or in a method of the same type for fields. */
+function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
+  for (const fn of spawnerChain(file, g)) {
+    if (!fn.body) continue;
+    const wait = descendants(fn.body, CALLS).find((c) => c.startIndex > g.node.endIndex && isMethodCall(c, 'Wait', key));
+    if (wait) return wait;
+  }
+  const spawner = g.spawner!;
+  const recv = spawner.receiver;
+  if (recv?.name && key.startsWith(recv.name + '.')) {
+    const rest = key.slice(recv.name.length);
+    for (const m of file.functions) {
+      if (m.kind !== 'method' || m.receiver?.typeName !== recv.typeName || !m.receiver.name || !m.body) continue;
+      const wait = descendants(m.body, CALLS).find((c) => isMethodCall(c, 'Wait', m.receiver!.name + rest));
+      if (wait) return wait;
+    }
+  }
+  return undefined;
+}
+
+function moveFix(file: FileFacts, g: GoStmt, call: Node, outerKey: string): Fix[] {
+  const stmt = call.parent;
+  const args = callArgs(call);
+  if (stmt?.type !== 'expression_statement' || stmt.parent?.parent?.id !== g.target!.body!.id) return [];
+  if (args.length !== 1 || args[0].type !== 'int_literal') return [];
+  if (g.target!.kind !== 'literal' && !startedOnlyHere(file, g)) return [];
+  const remove = deleteStatement(file.source, stmt);
+  const insert = insertLinesBefore(file.source, g.node, [`${outerKey}.Add(${args[0].text})`]);
+  if (!remove || !insert) return [];
+  return [{ title: `Move \`${outerKey}.Add(${args[0].text})\` before the go statement`, edits: [insert, remove], safe: true }];
+}
+
+/** A named goroutine function may be edited only when nothing else calls it. */
+function startedOnlyHere(file: FileFacts, g: GoStmt): boolean {
+  const name = g.target!.name;
+  if (!name) return false;
+  let uses = 0;
+  for (const id of descendants(file.root, new Set(['identifier', 'field_identifier']))) {
+    if (id.text === name && id.parent?.type !== 'function_declaration' && id.parent?.type !== 'method_declaration') uses++;
+  }
+  return uses === 1;
+}

@@ -1,0 +1,167 @@
+/**
+ * Small helpers over tree-sitter-go nodes. Traversals are iterative (a TreeCursor and an
+ * explicit loop), never recursive on tree depth: generated files nest thousands deep.
+ */
+import type { Node } from './parser';
+
+export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+/**
+ * Visits `root` and its descendants in document order. `visit` returns false to skip a node's
+ * children. Named nodes only.
+ */
+export function walk(root: Node, visit: (node: Node) => boolean | void): void {
+  const cursor = root.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      const node = cursor.currentNode;
+      if (descend && node.isNamed) {
+        descend = visit(node) !== false;
+      }
+      if (descend && cursor.gotoFirstChild()) continue;
+      descend = true;
+      for (;;) {
+        if (cursor.currentNode.id === root.id) return;
+        if (cursor.gotoNextSibling()) break;
+        if (!cursor.gotoParent()) return;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Descendants of the given types, in document order. With `ownBody`, nested function literals are not entered. */
+export function descendants(root: Node, types: ReadonlySet<string> | string, ownBody = false): Node[] {
+  const set = typeof types === 'string' ? new Set([types]) : types;
+  const out: Node[] = [];
+  walk(root, (n) => {
+    if (n.id !== root.id && ownBody && n.type === 'func_literal') return false;
+    if (set.has(n.type)) out.push(n);
+  });
+  return out;
+}
+
+/** Strips parentheses: `((x))` -> `x`. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
+/**
+ * A stable key for an addressable expression: `wg`, `s.mu`, `&wg` (-> `wg`), `(*p).mu` (-> `p.mu`).
+ * Undefined for anything else (calls, index expressions, literals).
+ */
+export function pathKey(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  const n = unparen(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'field_identifier':
+      return n.text;
+    case 'selector_expression': {
+      const left = pathKey(n.childForFieldName('operand'));
+      const field = n.childForFieldName('field');
+      return left && field ? `${left}.${field.text}` : undefined;
+    }
+    case 'unary_expression': {
+      const op = n.childForFieldName('operator')?.text;
+      if (op === '&' || op === '*') return pathKey(n.childForFieldName('operand'));
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** For a call `a.b.Method(args)`: the receiver key `a.b` and `Method`; for `f(args)`: key undefined, name `f`. */
+export function callParts(call: Node): { receiver?: string; receiverNode?: Node; name: string } | undefined {
+  if (call.type !== 'call_expression') return undefined;
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  const f = unparen(fn);
+  if (f.type === 'identifier') return { name: f.text };
+  if (f.type === 'selector_expression') {
+    const operand = f.childForFieldName('operand');
+    const field = f.childForFieldName('field');
+    if (!operand || !field) return undefined;
+    return { receiver: pathKey(operand), receiverNode: operand, name: field.text };
+  }
+  return undefined;
+}
+
+/** The argument expressions of a call. */
+export function callArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return args ? args.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment') : [];
+}
+
+/** True when `node` is a call of `recv.name(...)` with a receiver whose key is `recv` (any receiver when omitted). */
+export function isMethodCall(node: Node, name: string | ReadonlySet<string>, recv?: string): boolean {
+  const parts = callParts(node);
+  if (!parts || parts.receiver === undefined) return false;
+  const ok = typeof name === 'string' ? parts.name === name : name.has(parts.name);
+  return ok && (recv === undefined || parts.receiver === recv);
+}
+
+/** True when `node` calls the package function `pkg.name` (e.g. `context.WithCancel`). */
+export function isPackageCall(node: Node, pkg: string, names: string | ReadonlySet<string>): boolean {
+  const parts = callParts(node);
+  if (!parts || parts.receiver !== pkg || parts.receiverNode?.type !== 'identifier') return false;
+  return typeof names === 'string' ? parts.name === names : names.has(parts.name);
+}
+
+/** The innermost function (declaration, method or literal) containing `node`, or undefined at top level. */
+export function enclosingFunction(node: Node): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type)) return n;
+  }
+  return undefined;
+}
+
+/** True when `inner` lies within `outer` (or is it). */
+export function contains(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Nearest ancestor of one of the types, stopping (returning undefined) at `stop` types. */
+export function ancestor(node: Node, types: ReadonlySet<string> | string, stop: ReadonlySet<string> = FUNCTION_TYPES): Node | undefined {
+  const set = typeof types === 'string' ? new Set([types]) : types;
+  for (let n = node.parent; n; n = n.parent) {
+    if (set.has(n.type)) return n;
+    if (stop.has(n.type)) return undefined;
+  }
+  return undefined;
+}
+
+/** The statement that directly holds `node` in a statement_list (the node itself when it is one). */
+export function statementOf(node: Node): Node | undefined {
+  let n: Node | null = node;
+  while (n && n.parent && n.parent.type !== 'statement_list') n = n.parent;
+  return n && n.parent ? n : undefined;
+}
+
+/** The statements of a block (tree-sitter-go 0.25 wraps them in a statement_list). */
+export function blockStatements(block: Node | null | undefined): Node[] {
+  if (!block) return [];
+  const list = block.type === 'statement_list' ? block : block.namedChildren.find((c) => c?.type === 'statement_list');
+  if (!list) return [];
+  return list.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+}
+
+/** A one-line excerpt of a node's text for messages: whitespace collapsed, long text shortened. */
+export function quote(node: Node, max = 48): string {
+  return excerpt(node.text, max);
+}
+
+export function excerpt(text: string, max = 48): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : flat.slice(0, max - 3).trimEnd() + '...';
+}
+
+/** One-based line number of a node, for messages. */
+export function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
+}

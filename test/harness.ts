@@ -1,0 +1,176 @@
+/**
+ * The fixture harness, in the spirit of go/analysis's analysistest.
+ *
+ * test/testdata/<rule-id>/*.go are Go files. A comment `// want "re"` (or `// want +N "re"`
+ * for the line N below; several quoted patterns for several findings) marks a line that
+ * must be reported with a matching message; every other finding of the rule fails the test,
+ * and so does every want left unmatched. `// ok` marks a case that must stay silent (it is
+ * counted, so a rule cannot ship without negative cases).
+ *
+ * <name>.go.golden holds, for each fix title, a section `-- <title> --` followed by the file
+ * after applying every fix of that title. A fix without its section fails, a section without
+ * a fix fails, and every fixed text must parse without new errors, be gofmt-clean, have one
+ * finding fewer per fix applied, and add no finding of any other rule.
+ *
+ * A fixture may pin the Go version with a line `//fixture:go 1.21`.
+ * Run with UPDATE_GOLDEN=1 to (re)write goldens after checking the output by eye.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, applyEdits, type AnalysisResult } from '../src/core/analyze';
+import type { GoLanguage } from '../src/core/parser';
+import type { Finding } from '../src/core/rule';
+import { RULES, RULES_BY_ID } from '../src/core/rules';
+import { walk } from '../src/core/syntax';
+import { gofmtProblem, loadGoForTests, TESTDATA } from './helpers';
+
+export const MIN_CASES = 8;
+
+interface Want {
+  line: number; // zero-based
+  pattern: RegExp;
+  matched: boolean;
+}
+
+const QUOTED = /"((?:[^"\\]|\\.)*)"|`([^`]*)`/g;
+
+export function parseWants(text: string): Want[] {
+  const wants: Want[] = [];
+  text.split(/\r?\n/).forEach((lineText, i) => {
+    const m = /\/\/ want(?: \+(\d+))?((?:\s+(?:"(?:[^"\\]|\\.)*"|`[^`]*`))+)/.exec(lineText);
+    if (!m) return;
+    const line = i + (m[1] ? Number(m[1]) : 0);
+    for (const q of m[2].matchAll(QUOTED)) {
+      const source = q[1] !== undefined ? (JSON.parse(`"${q[1]}"`) as string) : q[2];
+      wants.push({ line, pattern: new RegExp(source), matched: false });
+    }
+  });
+  return wants;
+}
+
+export function fixtureGoVersion(text: string): string | undefined {
+  return /^\/\/fixture:go (\d+\.\d+)/m.exec(text)?.[1];
+}
+
+/** Checks findings against wants; returns the problems as lines of text. */
+export function matchWants(findings: readonly Finding[], wants: Want[], fileName: string): string[] {
+  const problems: string[] = [];
+  for (const f of findings) {
+    const w = wants.find((x) => !x.matched && x.line === f.range.start.line && x.pattern.test(f.message));
+    if (w) w.matched = true;
+    else problems.push(`${fileName}:${f.line}: unexpected finding: ${f.message}`);
+  }
+  for (const w of wants) {
+    if (!w.matched) problems.push(`${fileName}:${w.line + 1}: no finding matched want ${w.pattern}`);
+  }
+  return problems;
+}
+
+/** Parses a golden file into its sections. */
+export function parseGolden(text: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  const parts = text.split(/^-- (.+) --\n/m);
+  for (let i = 1; i + 1 < parts.length; i += 2) sections.set(parts[i], parts[i + 1]);
+  return sections;
+}
+
+export function formatGolden(sections: Map<string, string>): string {
+  return [...sections].map(([title, body]) => `-- ${title} --\n${body}`).join('');
+}
+
+function errorCount(go: GoLanguage, text: string): number {
+  const tree = go.parse(text);
+  if (!tree) return Infinity;
+  let n = 0;
+  walk(tree.rootNode, (node) => {
+    if (node.isError || node.isMissing) n++;
+  });
+  // walk visits named nodes; MISSING tokens are anonymous, so count them through hasError too.
+  if (n === 0 && tree.rootNode.hasError) n = 1;
+  tree.delete();
+  return n;
+}
+
+const normalise = (f: Finding) => `${f.ruleId}: ${f.message.replace(/line \d+/g, 'line N')}`;
+
+/** One describe block for a rule: every fixture file, its wants and its goldens. */
+export function ruleTest(ruleId: string): void {
+  describe(`rule ${ruleId}`, function () {
+    this.timeout(20000);
+    const rule = RULES_BY_ID.get(ruleId);
+    const dir = join(TESTDATA, ruleId);
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.go')).sort() : [];
+    let go: GoLanguage;
+    before(async () => {
+      go = await loadGoForTests();
+    });
+
+    it('is registered and has fixtures with enough positive and negative cases', () => {
+      assert.ok(rule, `rule ${ruleId} is not in RULES`);
+      assert.ok(files.length > 0, `no fixtures in ${dir}`);
+      let wants = 0;
+      let oks = 0;
+      for (const f of files) {
+        const text = readFileSync(join(dir, f), 'utf8');
+        wants += parseWants(text).length;
+        oks += (text.match(/\/\/ ok\b/g) ?? []).length;
+      }
+      assert.ok(wants >= MIN_CASES, `${ruleId}: ${wants} positive cases, want at least ${MIN_CASES}`);
+      assert.ok(oks >= MIN_CASES, `${ruleId}: ${oks} negative (// ok) cases, want at least ${MIN_CASES}`);
+    });
+
+    for (const name of files) {
+      const path = join(dir, name);
+      const text = readFileSync(path, 'utf8');
+      const goVersion = fixtureGoVersion(text);
+      const run = (src: string, all = false): AnalysisResult =>
+        analyze(go, src, { fileName: name, goVersion, rules: all ? RULES : [rule!], includeGenerated: true });
+
+      it(`${name}: findings match the want comments`, () => {
+        const result = run(text);
+        assert.deepEqual(result.errors, [], 'the rule threw');
+        const problems = matchWants(result.findings, parseWants(text), name);
+        assert.ok(problems.length === 0, problems.join('\n'));
+      });
+
+      it(`${name}: is gofmt-clean`, () => {
+        const problem = gofmtProblem(text);
+        assert.ok(!problem, `${name}: ${problem}`);
+      });
+
+      it(`${name}: fixes match the golden file and are valid`, () => {
+        const result = run(text);
+        const byTitle = new Map<string, Finding['fixes']>();
+        for (const f of result.findings) {
+          for (const fix of f.fixes) byTitle.set(fix.title, [...(byTitle.get(fix.title) ?? []), fix]);
+        }
+        const goldenPath = path + '.golden';
+        const actual = new Map<string, string>();
+        for (const [title, fixes] of byTitle) actual.set(title, applyEdits(text, fixes.flatMap((x) => x.edits)));
+        if (process.env.UPDATE_GOLDEN) {
+          if (actual.size > 0) writeFileSync(goldenPath, formatGolden(actual));
+          else if (existsSync(goldenPath)) unlinkSync(goldenPath);
+        }
+        const golden = existsSync(goldenPath) ? parseGolden(readFileSync(goldenPath, 'utf8')) : new Map<string, string>();
+        for (const title of actual.keys()) assert.ok(golden.has(title), `${name}: fix "${title}" has no section in ${name}.golden`);
+        for (const title of golden.keys()) assert.ok(actual.has(title), `${name}.golden: section "${title}" matches no fix`);
+        const before = run(text, true).findings;
+        const baseErrors = errorCount(go, text);
+        for (const [title, fixed] of actual) {
+          assert.equal(fixed, golden.get(title), `${name}: "${title}" differs from the golden`);
+          assert.ok(errorCount(go, fixed) <= baseErrors, `${name}: "${title}" introduces syntax errors`);
+          const fmt = gofmtProblem(fixed);
+          assert.ok(!fmt, `${name}: "${title}": ${fmt}`);
+          const applied = byTitle.get(title)!.length;
+          const after = run(fixed, true).findings;
+          const mine = (fs: Finding[]) => fs.filter((f) => f.ruleId === ruleId).length;
+          assert.ok(mine(after) <= mine(before) - applied, `${name}: "${title}" did not clear the finding(s) it fixes`);
+          const known = new Set(before.map(normalise));
+          const added = after.filter((f) => !known.has(normalise(f)));
+          assert.deepEqual(added.map(normalise), [], `${name}: "${title}" makes new findings`);
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,40 @@
+/** Shared test helpers: the Go grammar loaded from node_modules, gofmt, repo paths. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadGo, type GoLanguage, type WasmFile } from '../src/core/parser';
+
+/** The repository root (tests run from out/test/...). */
+export const ROOT = resolve(__dirname, '..', '..');
+export const TESTDATA = join(ROOT, 'test', 'testdata');
+
+const WASM_PATHS: Record<WasmFile, string> = {
+  'web-tree-sitter.wasm': join(ROOT, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.wasm'),
+  'tree-sitter-go.wasm': join(ROOT, 'node_modules', 'tree-sitter-go', 'tree-sitter-go.wasm'),
+};
+
+export function loadGoForTests(): Promise<GoLanguage> {
+  return loadGo(async (file) => readFileSync(WASM_PATHS[file]));
+}
+
+let gofmtPath: string | null | undefined;
+
+/** Path of gofmt, or null when Go is not installed. In CI (CI=true) a missing gofmt is an error. */
+export function gofmt(): string | null {
+  if (gofmtPath === undefined) {
+    const found = spawnSync('gofmt', ['-l'], { input: '' });
+    gofmtPath = found.error ? null : 'gofmt';
+    if (gofmtPath === null && process.env.CI) throw new Error('gofmt is required in CI (Debian package golang-go)');
+  }
+  return gofmtPath;
+}
+
+/** gofmt's verdict on a source text: undefined when it is clean, else the reason. */
+export function gofmtProblem(text: string): string | undefined {
+  const bin = gofmt();
+  if (!bin) return undefined;
+  const res = spawnSync(bin, [], { input: text, encoding: 'utf8' });
+  if (res.status !== 0) return `gofmt failed: ${res.stderr.trim()}`;
+  if (res.stdout !== text) return `not gofmt-clean; gofmt would write:\n${res.stdout}`;
+  return undefined;
+}
