@@ -27,6 +27,12 @@ const webTreeSitterNodeProbes = {
   },
 };
 
+/** In the CommonJS bundles, web-tree-sitter's `import.meta.url` must name the bundle itself. */
+const nodeImportMeta = {
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+};
+
 const builds = [
   {
     ...common,
@@ -35,6 +41,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],
+    ...nodeImportMeta,
   },
   {
     ...common,
@@ -53,7 +60,8 @@ const builds = [
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
-    banner: { js: '#!/usr/bin/env node' },
+    ...nodeImportMeta,
+    banner: { js: '#!/usr/bin/env node\n' + nodeImportMeta.banner.js },
   },
 ];
 
