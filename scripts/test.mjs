@@ -20,6 +20,7 @@ try {
   rmSync('out', { recursive: true, force: true });
   step('type-check src/core without Node or DOM types', [tsc, '-p', 'src/core']);
   step('compile', [tsc, '-p', '.']);
+  step('bundle', ['esbuild.mjs']);
 } catch {
   console.log('\n0 passed, 1 failed');
   process.exit(1);

@@ -1,0 +1,3 @@
+module example.com/goconc-examples
+
+go 1.21

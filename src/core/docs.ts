@@ -1,0 +1,65 @@
+/**
+ * Markdown rendered from rule metadata: the hover, the rule documentation page, and the README
+ * rules table all come from here, so they cannot drift apart.
+ */
+import type { Finding, Rule } from './rule';
+
+const SEVERITY_LABEL = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' } as const;
+
+/** The full documentation of a rule (the "Show Rule Documentation" page and README details). */
+export function ruleMarkdown(rule: Rule, headingLevel = 1): string {
+  const h = '#'.repeat(headingLevel);
+  const parts = [
+    `${h} ${rule.title}`,
+    `\`${rule.id}\` · ${SEVERITY_LABEL[rule.severity]} · ${rule.category}`,
+    rule.docs.summary,
+    `${h}# Why it is a bug`,
+    rule.docs.why,
+    `${h}# What goes wrong`,
+    numbered(rule.docs.interleaving),
+    `${h}# Bad`,
+    goBlock(rule.docs.bad),
+    `${h}# Good`,
+    goBlock(rule.docs.good),
+  ];
+  if (rule.docs.fixes) parts.push(`${h}# Quick fixes`, rule.docs.fixes);
+  return parts.join('\n\n') + '\n';
+}
+
+/** The hover over a finding: what blocks and why for this code, then the rule's lesson. */
+export function findingMarkdown(finding: Finding, rule: Rule): string {
+  const parts = [`**${rule.title}** (\`${rule.id}\`)`, finding.message];
+  const steps = finding.steps.length > 0 ? finding.steps : rule.docs.interleaving;
+  parts.push('**What happens**', numbered(steps));
+  if (finding.fixes.length > 0) {
+    parts.push('**Quick fixes**', finding.fixes.map((f) => `- ${f.title}`).join('\n'));
+  }
+  parts.push('**Bad**', goBlock(rule.docs.bad), '**Good**', goBlock(rule.docs.good));
+  return parts.join('\n\n');
+}
+
+/** The README table of rules. */
+export function rulesTable(rules: readonly Rule[]): string {
+  const rows = rules.map((r) => {
+    const fix = r.docs.fixes ? 'yes' : '';
+    return `| [\`${r.id}\`](#${r.id}) | ${SEVERITY_LABEL[r.severity]} | ${escapeCell(r.docs.summary)} | ${fix} |`;
+  });
+  return ['| Rule | Default | What it reports | Quick fix |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The README section with every rule's documentation. */
+export function rulesReference(rules: readonly Rule[]): string {
+  return rules.map((r) => `<a id="${r.id}"></a>\n\n` + ruleMarkdown(r, 3)).join('\n');
+}
+
+function numbered(steps: readonly string[]): string {
+  return steps.map((s, i) => `${i + 1}. ${s}`).join('\n');
+}
+
+function goBlock(code: string): string {
+  return '```go\n' + code.replace(/\n+$/, '') + '\n```';
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

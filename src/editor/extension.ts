@@ -1,0 +1,56 @@
+/**
+ * Wiring shared by the desktop (Node) and web-worker entry points. The WASM files are read
+ * through vscode.workspace.fs from the extension's dist/ folder, which works in both hosts,
+ * and only when the first Go document needs them.
+ */
+import * as vscode from 'vscode';
+import { loadGo, type GoLanguage, type WasmFile } from '../core/parser';
+import { DOCS_SCHEME, FindingHover, FixProvider, RuleDocsProvider, showRuleDocs } from './features';
+import { GoVersionLookup } from './goVersion';
+import { Review } from './review';
+
+const GO: vscode.DocumentSelector = [{ language: 'go' }];
+
+export function activateExtension(context: vscode.ExtensionContext): Review {
+  const log = vscode.window.createOutputChannel('Go Concurrency Review', { log: true });
+  const readWasm = (file: WasmFile) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', file)));
+  let go: Promise<GoLanguage> | undefined;
+  const lazyGo = () => {
+    if (!go) {
+      const started = Date.now();
+      go = loadGo(readWasm);
+      go.then(
+        () => log.info(`Go parser ready in ${Date.now() - started} ms`),
+        (e: unknown) => {
+          log.error('could not load the Go parser', e);
+          go = undefined;
+        },
+      );
+    }
+    return go;
+  };
+  const diagnostics = vscode.languages.createDiagnosticCollection('goconc');
+  const versions = new GoVersionLookup();
+  const review = new Review(lazyGo, diagnostics, versions, log);
+
+  context.subscriptions.push(
+    log,
+    diagnostics,
+    versions,
+    review,
+    vscode.workspace.onDidOpenTextDocument((d) => review.opened(d)),
+    vscode.workspace.onDidChangeTextDocument((e) => review.changed(e)),
+    vscode.workspace.onDidSaveTextDocument((d) => review.saved(d)),
+    vscode.workspace.onDidCloseTextDocument((d) => review.closed(d)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('goconc')) review.refreshAll();
+    }),
+    versions.onDidChange(() => review.refreshAll()),
+    vscode.languages.registerCodeActionsProvider(GO, new FixProvider(review), { providedCodeActionKinds: FixProvider.kinds }),
+    vscode.languages.registerHoverProvider(GO, new FindingHover(review)),
+    vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocsProvider()),
+    vscode.commands.registerCommand('goconc.showRuleDocs', showRuleDocs),
+  );
+  for (const doc of vscode.workspace.textDocuments) review.opened(doc);
+  return review;
+}

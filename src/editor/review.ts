@@ -1,0 +1,217 @@
+/**
+ * Keeps one parsed GoFile per open Go document, feeds it VS Code's content changes for
+ * incremental re-parsing, and publishes findings as diagnostics after a debounce. Stale runs are
+ * dropped (a newer version or a closed document wins); trees are freed on close and when more
+ * than MAX_TREES documents are open (least recently used first).
+ */
+import * as vscode from 'vscode';
+import { analyzeFile, skipReason, type AnalysisResult } from '../core/analyze';
+import { GoFile, type GoLanguage, type TextChange } from '../core/parser';
+import type { Finding, Severity } from '../core/rule';
+import type { GoVersionLookup } from './goVersion';
+import { isExcluded, readSettings } from './settings';
+
+export const SOURCE = 'goconc';
+const TYPING_DELAY_MS = 250;
+const MAX_TREES = 32;
+
+interface DocState {
+  file?: GoFile;
+  /** Changes not yet given to the parser. */
+  pending: TextChange[];
+  timer?: ReturnType<typeof setTimeout>;
+  /** Findings of the last run and the document version they belong to. */
+  findings: Finding[];
+  version: number;
+  lastUsed: number;
+  skipped?: AnalysisResult['skipped'];
+}
+
+export interface ReviewEvents {
+  /** A document was reviewed (or skipped); the status bar listens. */
+  readonly onDidReview: vscode.Event<vscode.Uri>;
+}
+
+export class Review implements vscode.Disposable, ReviewEvents {
+  private readonly states = new Map<string, DocState>();
+  private readonly reviewed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidReview = this.reviewed.event;
+  private clock = 0;
+
+  constructor(
+    private readonly go: () => Promise<GoLanguage>,
+    private readonly diagnostics: vscode.DiagnosticCollection,
+    private readonly versions: GoVersionLookup,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Findings of the current version of a document (none when it changed since the last run). */
+  findingsFor(doc: vscode.TextDocument): Finding[] {
+    const s = this.states.get(doc.uri.toString());
+    return s && s.version === doc.version ? s.findings : [];
+  }
+
+  skippedReason(doc: vscode.TextDocument): AnalysisResult['skipped'] {
+    return this.states.get(doc.uri.toString())?.skipped;
+  }
+
+  opened(doc: vscode.TextDocument): void {
+    if (doc.languageId !== 'go') return;
+    this.schedule(doc, 0);
+  }
+
+  changed(e: vscode.TextDocumentChangeEvent): void {
+    const doc = e.document;
+    if (doc.languageId !== 'go' || e.contentChanges.length === 0) return;
+    const state = this.states.get(doc.uri.toString());
+    if (state?.file) {
+      for (const c of e.contentChanges) state.pending.push({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, text: c.text });
+    }
+    if (readSettings(doc.uri).run === 'onType') this.schedule(doc, TYPING_DELAY_MS);
+  }
+
+  saved(doc: vscode.TextDocument): void {
+    if (doc.languageId === 'go' && readSettings(doc.uri).run === 'onSave') this.schedule(doc, 0);
+  }
+
+  closed(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const state = this.states.get(key);
+    if (state) {
+      if (state.timer) clearTimeout(state.timer);
+      state.file?.dispose();
+      this.states.delete(key);
+    }
+    this.diagnostics.delete(doc.uri);
+  }
+
+  /** Reviews every open Go document again (settings or go.mod changed). */
+  refreshAll(): void {
+    for (const doc of vscode.workspace.textDocuments) if (doc.languageId === 'go') this.schedule(doc, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    const key = doc.uri.toString();
+    let state = this.states.get(key);
+    if (!state) {
+      state = { pending: [], findings: [], version: -1, lastUsed: 0 };
+      this.states.set(key, state);
+    }
+    if (state.timer) clearTimeout(state.timer); // a newer change cancels the scheduled run
+    const s = state;
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      this.run(doc, s).catch((e: unknown) => this.log.error(`review of ${doc.uri.fsPath} failed`, e));
+    }, delay);
+  }
+
+  /** Runs the rules on the document's current text and publishes the diagnostics. */
+  async run(doc: vscode.TextDocument, state: DocState): Promise<void> {
+    const settings = readSettings(doc.uri);
+    if (!settings.enable || isExcluded(doc, settings.exclude)) {
+      this.diagnostics.delete(doc.uri);
+      state.findings = [];
+      state.version = doc.version;
+      this.reviewed.fire(doc.uri);
+      return;
+    }
+    const version = doc.version;
+    const [go, goVersion] = await Promise.all([this.go(), settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(doc.uri)]);
+    if (doc.isClosed || doc.version !== version || !this.states.has(doc.uri.toString())) return; // stale: a newer run follows
+
+    const text = doc.getText();
+    const options = {
+      fileName: doc.uri.path,
+      goVersion,
+      severity: settings.severity,
+      maxBytes: settings.maxBytes,
+      includeGenerated: settings.includeGenerated,
+      isCancelled: () => doc.version !== version,
+    };
+    const skipped = skipReason(text, options);
+    let result: AnalysisResult;
+    if (skipped) {
+      state.file?.dispose();
+      state.file = undefined;
+      state.pending = [];
+      result = { findings: [], errors: [], skipped, syntaxErrors: false };
+    } else {
+      this.syncTree(go, doc, state, text);
+      result = analyzeFile(state.file!, options);
+      this.evictTrees();
+    }
+    if (result.incomplete === 'cancelled') return;
+    for (const e of result.errors) this.log.error(`rule ${e.ruleId} failed on ${doc.uri.fsPath}: ${e.message}`);
+    if (result.skipped === 'too-large') this.log.info(`${doc.uri.fsPath} is larger than goconc.maxFileSizeKB; not reviewed`);
+    if (result.incomplete === 'timeout') this.log.warn(`${doc.uri.fsPath}: time budget exceeded, findings may be incomplete`);
+    state.findings = result.findings;
+    state.version = version;
+    state.skipped = result.skipped;
+    this.diagnostics.set(doc.uri, result.findings.map((f) => toDiagnostic(doc.uri, f)));
+    this.reviewed.fire(doc.uri);
+  }
+
+  /** Brings the document's tree up to date: incrementally when the pending changes lead to the same text. */
+  private syncTree(go: GoLanguage, doc: vscode.TextDocument, state: DocState, text: string): void {
+    state.lastUsed = ++this.clock;
+    if (state.file && state.pending.length > 0) state.file.update(state.pending);
+    state.pending = [];
+    if (state.file && state.file.text !== text) {
+      this.log.debug(`incremental text of ${doc.uri.fsPath} diverged; re-parsing in full`);
+      state.file.setText(text);
+    }
+    if (!state.file) state.file = new GoFile(go, text, doc.uri.path);
+  }
+
+  private evictTrees(): void {
+    const withTrees = [...this.states.values()].filter((s) => s.file);
+    if (withTrees.length <= MAX_TREES) return;
+    withTrees.sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const s of withTrees.slice(0, withTrees.length - MAX_TREES)) {
+      s.file!.dispose();
+      s.file = undefined;
+      s.pending = [];
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.states.values()) {
+      if (s.timer) clearTimeout(s.timer);
+      s.file?.dispose();
+    }
+    this.states.clear();
+    this.reviewed.dispose();
+  }
+}
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+export function toRange(r: Finding['range']): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+export function ruleDocsUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.parse(`command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`);
+}
+
+function toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
+  d.source = SOURCE;
+  d.code = { value: f.ruleId, target: ruleDocsUri(f.ruleId) };
+  if (f.related.length > 0) {
+    d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.range)), r.message));
+  }
+  return d;
+}
+
+/** The finding behind a diagnostic of ours, matched by rule, range and message. */
+export function findingOf(findings: readonly Finding[], d: vscode.Diagnostic): Finding | undefined {
+  if (d.source !== SOURCE) return undefined;
+  const code = typeof d.code === 'object' ? d.code.value : d.code;
+  return findings.find((f) => f.ruleId === code && f.message === d.message && toRange(f.range).isEqual(d.range));
+}

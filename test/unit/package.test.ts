@@ -1,0 +1,49 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers';
+
+describe('extension package', function () {
+  this.timeout(60000);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+  it('the VSIX holds the bundles and both WASM files, nothing from src/ or test/, under 1.5 MB', () => {
+    const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const files = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    for (const f of ['package.json', 'dist/extension.js', 'dist/web/extension.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-go.wasm']) {
+      assert.ok(files.includes(f), `${f} is packaged`);
+    }
+    assert.deepEqual(files.filter((f) => /^(src|test|node_modules|scripts|examples|out)\//.test(f) || f.endsWith('.map')), []);
+    const bytes = files.reduce((n, f) => n + statSync(join(ROOT, f)).size, 0);
+    assert.ok(bytes < 1.5 * 1024 * 1024, `${bytes} bytes`);
+  });
+
+  it('declares what a Go linter extension needs', () => {
+    assert.equal(pkg.name, 'go-concurrency-review');
+    assert.deepEqual(pkg.activationEvents, ['onLanguage:go']);
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.equal(pkg.browser, './dist/web/extension.js');
+    assert.equal(pkg.bin.goconc, 'dist/cli.js');
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    assert.equal(pkg.capabilities.virtualWorkspaces, true);
+    assert.ok(pkg.categories.includes('Linters') && pkg.categories.includes('Snippets'));
+    for (const c of [...pkg.contributes.snippets, ...pkg.contributes.grammars]) {
+      assert.ok(statSync(join(ROOT, c.path)).isFile(), `${c.path} exists`);
+    }
+    for (const cmd of pkg.contributes.commands) assert.match(cmd.command, /^goconc\./);
+  });
+
+  it('the CLI bundle starts with a shebang and the web bundle is one self-contained file', () => {
+    assert.ok(readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
+    const web = readFileSync(join(ROOT, 'dist', 'web', 'extension.js'), 'utf8');
+    // esbuild references external modules as __toESM(require("x")) or __require("x"). The bare
+    // require("fs") inside web-tree-sitter's Node-only branch uses a local createRequire and never
+    // runs in a browser, so it is not counted.
+    const requires = [...web.matchAll(/(?:__toESM\(require|__require)\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(requires)], ['vscode']);
+  });
+});
