@@ -1,0 +1,308 @@
+/**
+ * Package awareness. Many deadlocks cross function boundaries (`Put` locks `s.mu` and calls
+ * `evict`, which locks it again, maybe in another file). Each file is reduced to plain-data
+ * summaries — per function, the synchronisation operations it performs and the package
+ * functions it calls, in source order — and rules read the summaries of every file of the
+ * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
+ * sibling files without keeping their trees.
+ */
+import { FileFacts, type FuncInfo } from './facts';
+import { GoFile, type GoLanguage } from './parser';
+import { callArgs, callParts, FUNCTION_TYPES, pathKey, unparen, walk } from './syntax';
+import type { Node } from './parser';
+
+export type OpKind =
+  | 'Lock'
+  | 'Unlock'
+  | 'RLock'
+  | 'RUnlock'
+  | 'TryLock'
+  | 'Wait'
+  | 'Add'
+  | 'Done'
+  | 'Go'
+  | 'Signal'
+  | 'Broadcast'
+  | 'send'
+  | 'recv'
+  | 'close'
+  | 'call';
+
+export interface Op {
+  kind: OpKind;
+  /**
+   * What it acts on, normalised so that summaries of different functions compare:
+   * `Store.mu` (field mu of the receiver, of type Store), `var:mu` (package variable),
+   * `param0.mu` (through the first parameter), `local:mu` (a local of the function).
+   * For calls: the callee, `Store.evict` or `helper`.
+   */
+  target: string;
+  /** One-based line. */
+  line: number;
+  /** UTF-16 offsets of the operation in its file. */
+  start: number;
+  end: number;
+  /** Run by `defer` (at return), not where it stands. */
+  deferred?: boolean;
+  /** Inside a function literal: run by a new goroutine (`go`), or at an unknown time (callbacks). */
+  context?: 'goroutine' | 'closure';
+  /** For calls: the arguments, normalised like targets (undefined when not a path). */
+  args?: (string | undefined)[];
+}
+
+export interface FuncSummary {
+  /** `Store.Put` for methods (receiver type name), `helper` for functions. */
+  key: string;
+  name: string;
+  receiverType?: string;
+  pointerReceiver?: boolean;
+  file: string;
+  line: number;
+  ops: Op[];
+}
+
+export interface FileSummary {
+  fileName: string;
+  packageName: string;
+  functions: FuncSummary[];
+  /** Struct types: name -> field -> type text. */
+  structs: Record<string, Record<string, string>>;
+}
+
+const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
+
+/** The package clause's name, or '' when missing. */
+export function packageName(facts: FileFacts): string {
+  const clause = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
+  return clause?.namedChild(0)?.text ?? '';
+}
+
+/** Function key for a declaration: `Type.method` or `name`. */
+export function funcKey(fn: FuncInfo): string | undefined {
+  if (!fn.name) return undefined;
+  return fn.receiver ? `${fn.receiver.typeName}.${fn.name}` : fn.name;
+}
+
+/**
+ * Normalises an expression path as seen from `at` (see {@link Op.target}). Undefined for
+ * expressions that are not paths.
+ */
+export function normaliseTarget(facts: FileFacts, expr: Node, at: Node = expr): string | undefined {
+  const key = pathKey(expr);
+  if (!key) return undefined;
+  const [head, ...rest] = key.split('.');
+  const tail = rest.length > 0 ? '.' + rest.join('.') : '';
+  const found = facts.lookup(head, at);
+  if (!found) return facts.isPackageName(head) ? undefined : `var:${key}`;
+  if (found.receiver) return `${found.receiver.receiver!.typeName}${tail}`;
+  if (found.param && found.fn) return `param${found.fn.params.indexOf(found.param)}${tail}`;
+  if (found.decl && !found.fn) return `var:${key}`;
+  return `local:${key}`;
+}
+
+/** The callee key of a call to a package function or method: `helper`, `Store.evict`. */
+export function calleeKey(facts: FileFacts, call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  const f = unparen(fn);
+  if (f.type === 'identifier') return facts.lookup(f.text, f) ? undefined : f.text;
+  if (f.type !== 'selector_expression') return undefined;
+  const operand = f.childForFieldName('operand');
+  const name = f.childForFieldName('field')?.text;
+  if (!operand || !name) return undefined;
+  if (operand.type === 'identifier' && facts.isPackageName(operand.text) && !facts.lookup(operand.text, operand)) return undefined;
+  const type = facts.typeOf(operand);
+  if (!type) return undefined;
+  const base = type.replace(/^\*/, '');
+  if (base.includes('.') || base.includes('[') || base.startsWith('chan') || base.startsWith('func')) return undefined;
+  return `${base}.${name}`;
+}
+
+/** Summarises every named function and method of a parsed file. */
+export function summarizeFile(facts: FileFacts): FileSummary {
+  const functions: FuncSummary[] = [];
+  for (const fn of facts.functions) {
+    const key = funcKey(fn);
+    if (!key || !fn.body) continue;
+    functions.push({
+      key,
+      name: fn.name!,
+      receiverType: fn.receiver?.typeName,
+      pointerReceiver: fn.receiver?.pointer,
+      file: facts.fileName,
+      line: fn.node.startPosition.row + 1,
+      ops: opsOf(facts, fn),
+    });
+  }
+  const structs: Record<string, Record<string, string>> = {};
+  for (const [name, fields] of facts.structs) structs[name] = Object.fromEntries(fields);
+  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs };
+}
+
+function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
+  const ops: Op[] = [];
+  walk(fn.body!, (n) => {
+    let kind: OpKind | undefined;
+    let targetNode: Node | undefined;
+    if (n.type === 'call_expression') {
+      const parts = callParts(n);
+      if (!parts) return;
+      if (!parts.receiver && parts.name === 'close' && callArgs(n).length === 1 && !facts.lookup('close', n)) {
+        kind = 'close';
+        targetNode = callArgs(n)[0];
+      } else if (parts.receiverNode && SYNC_METHODS.has(parts.name)) {
+        kind = parts.name as OpKind;
+        targetNode = parts.receiverNode;
+      } else {
+        const callee = calleeKey(facts, n);
+        if (callee) {
+          ops.push({
+            kind: 'call',
+            target: callee,
+            ...where(n),
+            ...placement(fn, n),
+            args: callArgs(n).map((a) => normaliseTarget(facts, a)),
+          });
+        }
+        return;
+      }
+    } else if (n.type === 'send_statement') {
+      kind = 'send';
+      targetNode = n.childForFieldName('channel') ?? undefined;
+    } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') {
+      kind = 'recv';
+      targetNode = n.childForFieldName('operand') ?? undefined;
+    }
+    if (!kind || !targetNode) return;
+    const target = normaliseTarget(facts, targetNode, n);
+    if (target) ops.push({ kind, target, ...where(n), ...placement(fn, n) });
+  });
+  return ops;
+}
+
+function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
+  return { line: n.startPosition.row + 1, start: n.startIndex, end: n.endIndex };
+}
+
+/** Whether an operation runs deferred, in another goroutine, or in a callback of `fn`. */
+function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'context'> {
+  const out: Pick<Op, 'deferred' | 'context'> = {};
+  for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
+    if (p.type === 'defer_statement') out.deferred = true;
+    if (p.type === 'go_statement') out.context = 'goroutine';
+    if (p.type === 'func_literal' && !out.context) {
+      const call = p.parent?.type === 'call_expression' ? p.parent : undefined;
+      const stmt = call?.parent;
+      if (stmt?.type === 'go_statement') out.context = 'goroutine';
+      else if (stmt?.type === 'defer_statement') out.deferred = true;
+      else if (!call) out.context = 'closure';
+    }
+    if (FUNCTION_TYPES.has(p.type) && p.type !== 'func_literal') break;
+  }
+  return out;
+}
+
+/** The summaries of one package, as rules see them. */
+export class PackageView {
+  private readonly byKey = new Map<string, FuncSummary>();
+
+  constructor(readonly files: readonly FileSummary[]) {
+    for (const f of files) for (const fn of f.functions) if (!this.byKey.has(fn.key)) this.byKey.set(fn.key, fn);
+  }
+
+  /** A function or method of the package by key (`Store.evict`, `helper`). */
+  func(key: string): FuncSummary | undefined {
+    return this.byKey.get(key);
+  }
+
+  get functions(): IterableIterator<FuncSummary> {
+    return this.byKey.values();
+  }
+
+  /** A struct field's type, from any file of the package. */
+  structField(typeName: string, field: string): string | undefined {
+    for (const f of this.files) {
+      const t = f.structs[typeName]?.[field];
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /**
+   * The operations a call to `key` performs, following calls to package functions (not into
+   * goroutines or callbacks), breadth-first up to `depth` calls deep, each function once.
+   * Each op comes with the chain of calls that leads to it.
+   */
+  reachableOps(key: string, depth = 4): { op: Op; via: FuncSummary[] }[] {
+    const out: { op: Op; via: FuncSummary[] }[] = [];
+    const seen = new Set<string>([key]);
+    let frontier: { fn: FuncSummary; via: FuncSummary[] }[] = [];
+    const start = this.func(key);
+    if (start) frontier.push({ fn: start, via: [start] });
+    for (let d = 0; d < depth && frontier.length > 0; d++) {
+      const next: typeof frontier = [];
+      for (const { fn, via } of frontier) {
+        for (const op of fn.ops) {
+          if (op.context) continue;
+          out.push({ op, via });
+          if (op.kind === 'call' && !op.deferred && !seen.has(op.target)) {
+            seen.add(op.target);
+            const callee = this.func(op.target);
+            if (callee) next.push({ fn: callee, via: [...via, callee] });
+          }
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+}
+
+/**
+ * Summaries of the files of one directory, kept by the editor between keystrokes. A file's
+ * summary is recomputed only when its text changes; sibling files are parsed only for that and
+ * their trees freed at once.
+ */
+export class PackageIndex {
+  private readonly entries = new Map<string, { text: string; summary?: FileSummary }>();
+
+  constructor(private readonly go: GoLanguage) {}
+
+  /** Sets a file's text (from disk or an unsaved editor); unchanged text keeps its summary. */
+  setText(fileName: string, text: string): void {
+    const e = this.entries.get(fileName);
+    if (e && e.text === text) return;
+    this.entries.set(fileName, { text });
+  }
+
+  remove(fileName: string): void {
+    this.entries.delete(fileName);
+  }
+
+  has(fileName: string): boolean {
+    return this.entries.has(fileName);
+  }
+
+  /** Stores a summary computed from an already parsed file (no second parse). */
+  put(fileName: string, text: string, summary: FileSummary): void {
+    this.entries.set(fileName, { text, summary });
+  }
+
+  /** The view for `current`: its fresh summary plus the summaries of same-package siblings. */
+  view(current: FileSummary): PackageView {
+    const files: FileSummary[] = [current];
+    for (const [name, e] of this.entries) {
+      if (name === current.fileName) continue;
+      if (!e.summary) {
+        const file = new GoFile(this.go, e.text, name, 1000);
+        try {
+          e.summary = file.tree ? summarizeFile(new FileFacts(file.tree, file.source, name)) : undefined;
+        } finally {
+          file.dispose();
+        }
+      }
+      if (e.summary && e.summary.packageName === current.packageName) files.push(e.summary);
+    }
+    return new PackageView(files);
+  }
+}

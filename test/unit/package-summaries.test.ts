@@ -1,0 +1,122 @@
+import * as assert from 'node:assert/strict';
+import { analyze, analyzePackage } from '../../src/core/analyze';
+import { FileFacts } from '../../src/core/facts';
+import { PackageIndex, summarizeFile } from '../../src/core/package';
+import { GoFile, type GoLanguage } from '../../src/core/parser';
+import { RULES_BY_ID } from '../../src/core/rules';
+import { loadGoForTests } from '../helpers';
+
+const STORE = `package store
+
+import "sync"
+
+type Store struct {
+	mu   sync.Mutex
+	data map[string]int
+}
+
+func (s *Store) Put(k string, v int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.data[k] = v
+	s.evict()
+	go func() {
+		s.mu.Lock()
+		s.mu.Unlock()
+	}()
+}
+`;
+
+const EVICT = `package store
+
+var global sync.Mutex
+
+func (s *Store) evict() {
+	s.mu.Lock()
+	helper(&s.mu)
+	s.mu.Unlock()
+}
+
+func helper(mu *sync.Mutex) {
+	mu.Lock()
+	global.Lock()
+}
+`;
+
+describe('package summaries', () => {
+  let go: GoLanguage;
+  before(async () => {
+    go = await loadGoForTests();
+  });
+
+  function summary(text: string, name: string) {
+    const file = new GoFile(go, text, name);
+    try {
+      return summarizeFile(new FileFacts(file.tree!, file.source, name));
+    } finally {
+      file.dispose();
+    }
+  }
+
+  it('records lock operations on receiver fields, deferred and goroutine placement, and calls', () => {
+    const s = summary(STORE, 'store.go');
+    assert.equal(s.packageName, 'store');
+    const put = s.functions.find((f) => f.key === 'Store.Put')!;
+    assert.deepEqual(
+      put.ops.map((o) => [o.kind, o.target, o.deferred ?? false, o.context ?? '']),
+      [
+        ['Lock', 'Store.mu', false, ''],
+        ['Unlock', 'Store.mu', true, ''],
+        ['call', 'Store.evict', false, ''],
+        ['Lock', 'Store.mu', false, 'goroutine'],
+        ['Unlock', 'Store.mu', false, 'goroutine'],
+      ],
+    );
+    assert.equal(s.structs.Store.mu, 'sync.Mutex');
+  });
+
+  it('normalises parameters and package variables, and follows calls across files', () => {
+    const index = new PackageIndex(go);
+    index.setText('evict.go', EVICT);
+    const view = index.view(summary(STORE, 'store.go'));
+    const helper = view.func('helper')!;
+    assert.deepEqual(helper.ops.map((o) => o.target), ['param0', 'var:global']);
+    const evict = view.func('Store.evict')!;
+    assert.deepEqual(evict.ops.find((o) => o.kind === 'call')!.args, ['Store.mu']);
+    const reach = view.reachableOps('Store.evict').map(({ op, via }) => `${via.map((f) => f.name).join('>')}:${op.kind}:${op.target}`);
+    assert.deepEqual(reach, [
+      'evict:Lock:Store.mu',
+      'evict:call:helper',
+      'evict:Unlock:Store.mu',
+      'evict>helper:Lock:param0',
+      'evict>helper:Lock:var:global',
+    ]);
+    assert.equal(view.structField('Store', 'mu'), 'sync.Mutex');
+  });
+
+  it('analyzePackage gives the same findings as analysing each file alone for single-file rules', () => {
+    const bug = `package store
+
+import "sync"
+
+func f() {
+	var wg sync.WaitGroup
+	go func() {
+		wg.Add(1)
+		wg.Done()
+	}()
+	wg.Wait()
+}
+`;
+    const files = [
+      { name: 'a.go', text: bug },
+      { name: 'b.go', text: STORE },
+      { name: 'c.go', text: EVICT },
+    ];
+    const rules = [RULES_BY_ID.get('waitgroup-add-in-goroutine')!];
+    const together = analyzePackage(go, files, { rules }).map((r) => r.findings.map((f) => f.message));
+    const alone = files.map((f) => analyze(go, f.text, { fileName: f.name, rules }).findings.map((x) => x.message));
+    assert.deepEqual(together, alone);
+    assert.equal(together[0].length, 1);
+  });
+});
