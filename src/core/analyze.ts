@@ -3,6 +3,7 @@
  * One rule throwing never stops the others; its error is returned for the host to log.
  */
 import { FileFacts } from './facts';
+import { PackageView, summarizeFile, type FileSummary, type PackageIndex } from './package';
 import { GoFile, type GoLanguage } from './parser';
 import type { Finding, Related, Report, ResolvedFix, Rule, Severity } from './rule';
 import { RULES } from './rules';
@@ -28,6 +29,8 @@ export interface AnalyzeOptions {
   timeBudgetMs?: number;
   /** Polled between rules: when it returns true the run stops and reports `cancelled`. */
   isCancelled?: () => boolean;
+  /** The other files of the package (the editor keeps one index per folder). */
+  package?: PackageIndex;
 }
 
 export interface RuleError {
@@ -86,6 +89,49 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   const tree = file.tree;
   if (!tree) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
   const facts = new FileFacts(tree, file.source, options.fileName ?? file.name);
+  const summary = summarizeFile(facts);
+  let view: PackageView;
+  if (options.package) {
+    options.package.put(facts.fileName, file.text, summary);
+    view = options.package.view(summary);
+  } else {
+    view = new PackageView([summary]);
+  }
+  return runRules(facts, view, options);
+}
+
+/**
+ * Analyses the files of one package (one directory) together, so rules see calls and types
+ * across files. Each file is parsed once; all trees are freed before returning. Results are in
+ * the order of `files`.
+ */
+export function analyzePackage(go: GoLanguage, files: readonly { name: string; text: string }[], options: AnalyzeOptions = {}): AnalysisResult[] {
+  const parsed: (GoFile | undefined)[] = [];
+  try {
+    const facts: (FileFacts | undefined)[] = [];
+    const summaries: FileSummary[] = [];
+    for (const f of files) {
+      const skip = skipReason(f.text, options);
+      const file = skip ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+      parsed.push(file);
+      const ff = file?.tree ? new FileFacts(file.tree, file.source, f.name) : undefined;
+      facts.push(ff);
+      if (ff) summaries.push(summarizeFile(ff));
+    }
+    return files.map((f, i) => {
+      const skipped = skipReason(f.text, options) ?? (parsed[i]?.tree ? undefined : 'parse-timeout');
+      if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
+      const own = summaries.find((s) => s.fileName === f.name)!;
+      const view = new PackageView([own, ...summaries.filter((s) => s !== own && s.packageName === own.packageName)]);
+      return runRules(facts[i]!, view, { ...options, fileName: f.name });
+    });
+  } finally {
+    for (const p of parsed) p?.dispose();
+  }
+}
+
+function runRules(facts: FileFacts, view: PackageView, options: AnalyzeOptions): AnalysisResult {
+  facts.pkg = view;
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const findings: Finding[] = [];
   const errors: RuleError[] = [];
@@ -101,18 +147,18 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
       incomplete = 'timeout';
       break;
     }
-    const severity = setting ?? rule.severity;
     try {
       rule.check({
         file: facts,
+        package: view,
         goVersion: options.goVersion,
-        report: (r) => findings.push(resolve(rule.id, severity, r, file.source)),
+        report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? rule.severity, r, facts.source)),
       });
     } catch (e) {
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
     }
   }
-  return { findings: dedupe(findings), errors, incomplete, syntaxErrors: tree.rootNode.hasError };
+  return { findings: dedupe(findings), errors, incomplete, syntaxErrors: facts.root.hasError };
 }
 
 function resolve(ruleId: string, severity: Severity, r: Report, source: SourceText): Finding {

@@ -7,6 +7,7 @@
 import type { Node } from './parser';
 import type { TextEdit } from './rule';
 import type { SourceText } from './text';
+import { walk } from './syntax';
 
 /** The leading whitespace of the line holding `offset`. */
 export function indentAt(source: SourceText, offset: number): string {
@@ -75,4 +76,21 @@ export function deleteStatement(source: SourceText, stmt: Node): TextEdit | unde
 /** Replaces a node's text. */
 export function replaceNode(node: Node, newText: string): TextEdit {
   return { start: node.startIndex, end: node.endIndex, newText };
+}
+
+/**
+ * A name a fix may declare inside `scope` (usually the outermost function around the edit):
+ * `base`, else `base2`, `base3`... The first that no identifier in `scope` spells, so the new
+ * declaration can neither shadow a name the code uses nor clash with one. Undefined if all are taken.
+ */
+export function unusedName(scope: Node, base: string): string | undefined {
+  const taken = new Set<string>();
+  walk(scope, (n) => {
+    if (n.type === 'identifier' || n.type === 'package_identifier') taken.add(n.text);
+  });
+  for (let i = 1; i < 10; i++) {
+    const name = i === 1 ? base : `${base}${i}`;
+    if (!taken.has(name)) return name;
+  }
+  return undefined;
 }

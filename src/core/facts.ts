@@ -11,7 +11,9 @@ import {
   callArgs,
   callParts,
   contains,
+  descendants,
   enclosingFunction,
+  isPackageCall,
   pathKey,
   unparen,
   walk,
@@ -76,6 +78,7 @@ export class FileFacts {
   private goCache?: GoStmt[];
   private localsCache = new Map<number, VarDecl[]>();
   private packageVarsCache?: VarDecl[];
+  private importsCache?: Map<string, string>;
 
   constructor(
     readonly tree: Tree,
@@ -94,6 +97,53 @@ export class FileFacts {
   /** True for `_test.go` files. */
   get isTest(): boolean {
     return /_test\.go$/.test(this.fileName);
+  }
+
+  /**
+   * The file's imports: local package name -> import path (`http` -> "net/http", or the alias
+   * when one is written). Blank and dot imports are left out. The default name is the last path
+   * element, which is right for the standard library and most modules.
+   */
+  get imports(): Map<string, string> {
+    if (!this.importsCache) {
+      const out = new Map<string, string>();
+      const decls = this.root.namedChildren.filter((c): c is Node => c?.type === 'import_declaration');
+      for (const spec of decls.flatMap((d) => descendants(d, 'import_spec'))) {
+        const path = spec.childForFieldName('path')?.text.slice(1, -1);
+        if (!path) continue;
+        const alias = spec.childForFieldName('name')?.text;
+        if (alias === '_' || alias === '.') continue;
+        out.set(alias ?? path.slice(path.lastIndexOf('/') + 1), path);
+      }
+      this.importsCache = out;
+    }
+    return this.importsCache;
+  }
+
+  /** True when `name` is the name of a package this file imports. */
+  isPackageName(name: string): boolean {
+    return this.imports.has(name);
+  }
+
+  /**
+   * The package this file belongs to, when the host supplied one: struct fields declared in
+   * sibling files are looked up there.
+   */
+  pkg?: { structField(typeName: string, field: string): string | undefined };
+
+  /** The name this file uses for the package at `path` ("context"), or undefined when it is not imported by name. */
+  importName(path: string): string | undefined {
+    for (const [name, p] of this.imports) if (p === path) return name;
+    return undefined;
+  }
+
+  /**
+   * True when `call` is `pkg.name(...)` where `pkg` is the name this file imports `path` under
+   * and no local declaration shadows that name at the call (`context.WithCancel`, `time.After`).
+   */
+  isImportCall(call: Node, path: string, names: string | ReadonlySet<string>): boolean {
+    const pkg = this.importName(path);
+    return pkg !== undefined && isPackageCall(call, pkg, names) && !this.lookup(pkg, call);
   }
 
   /** Every function, method and function literal, in document order. */
@@ -297,7 +347,8 @@ export class FileFacts {
       if (!operand || !field) return undefined;
       const base = this.typeOf(operand);
       if (!base) return undefined;
-      return this.structs.get(baseTypeName(base))?.get(field);
+      const typeName = baseTypeName(base);
+      return this.structs.get(typeName)?.get(field) ?? this.pkg?.structField(typeName, field);
     }
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&') {
       const inner = n.childForFieldName('operand');
@@ -535,4 +586,66 @@ export function rebind(key: string, bindings: Map<string, Node>): string | undef
   if (!bound) return key;
   const boundKey = pathKey(bound);
   return boundKey ? [boundKey, ...rest].join('.') : undefined;
+}
+
+/**
+ * True when identifier `id` is only written here: a name on the left of `=` or `:=`, of a `var`
+ * spec, of a range clause, or a parameter name. Everything else reads the variable.
+ */
+export function isWriteTarget(id: Node): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  if (p.type === 'var_spec' || p.type === 'const_spec' || p.type === 'parameter_declaration' || p.type === 'variadic_parameter_declaration') {
+    return p.childrenForFieldName('name').some((n) => n?.id === id.id);
+  }
+  if (p.type !== 'expression_list') return false;
+  const stmt = p.parent;
+  if (!stmt || !['assignment_statement', 'short_var_declaration', 'range_clause', 'receive_statement'].includes(stmt.type)) return false;
+  if (stmt.childForFieldName('left')?.id !== p.id) return false;
+  // `x += 1` reads x as well.
+  return stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.text === '=';
+}
+
+/**
+ * Reads of the variable `name` under `root`, from offset `after` on, that may let its value
+ * outlive the current call: returned, stored (assigned, put in a composite literal, sent on a
+ * channel, address taken), or used by a `go` statement or a function literal that is not called
+ * in place. Passing it as a call argument, calling its methods and comparing it do not count:
+ * syntax cannot see what a callee keeps.
+ */
+export function escapingUses(root: Node, name: string, after = 0): Node[] {
+  const out: Node[] = [];
+  walk(root, (n) => {
+    if (n.endIndex <= after) return false;
+    if (n.type !== 'identifier' || n.text !== name || n.startIndex < after || isWriteTarget(n)) return;
+    if (capturedLater(n, root)) {
+      out.push(n);
+      return;
+    }
+    const p = n.parent;
+    if (!p) return;
+    const escapes =
+      (p.type === 'expression_list' && ['return_statement', 'assignment_statement', 'short_var_declaration', 'var_spec'].includes(p.parent?.type ?? '')) ||
+      p.type === 'return_statement' ||
+      p.type === 'literal_element' ||
+      p.type === 'keyed_element' ||
+      (p.type === 'send_statement' && p.childForFieldName('value')?.id === n.id) ||
+      (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&') ||
+      p.type === 'go_statement';
+    if (escapes) out.push(n);
+  });
+  return out;
+}
+
+/** True when `n` sits in a `go` statement or in a function literal (under `root`) that is not called in place. */
+function capturedLater(n: Node, root: Node): boolean {
+  for (let p = n.parent; p && p.id !== root.id; p = p.parent) {
+    if (p.type === 'go_statement') return true;
+    if (p.type === 'func_literal') {
+      const call = p.parent;
+      const inPlace = call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id && call.parent?.type !== 'go_statement';
+      if (!inPlace) return true;
+    }
+  }
+  return false;
 }

@@ -3,6 +3,7 @@
  * here knows about VS Code, the CLI or SARIF.
  */
 import type { FileFacts } from './facts';
+import type { PackageView } from './package';
 import type { Node } from './parser';
 import type { Position, Span } from './text';
 
@@ -66,10 +67,17 @@ export interface Report {
   related?: Related[];
   /** The interleaving for this finding, as steps naming lines of the user's file. */
   steps?: string[];
+  /**
+   * This finding's severity when it differs from the rule's default (a version-dependent
+   * finding that is only a hint on newer Go). A severity the user set for the rule wins.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {
   readonly file: FileFacts;
+  /** Summaries of every file of the package, this one included (just this one when the host gave no siblings). */
+  readonly package: PackageView;
   /** Go version from go.mod or settings, like "1.22"; undefined when unknown. */
   readonly goVersion: string | undefined;
   report(report: Report): void;

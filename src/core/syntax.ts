@@ -165,3 +165,57 @@ export function excerpt(text: string, max = 48): string {
 export function lineOf(node: Node): number {
   return node.startPosition.row + 1;
 }
+
+/** Statements a plain `break` leaves: the innermost of these around it. */
+const BREAK_TARGETS = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+/**
+ * The statement a `break` or `continue` transfers control out of: the labelled statement for
+ * `break L` / `continue L`, else the innermost loop (continue) or loop, switch or select (break).
+ * Undefined when it is not visible inside the enclosing function.
+ */
+export function jumpTarget(stmt: Node): Node | undefined {
+  const label = stmt.namedChildren.find((c) => c?.type === 'label_name')?.text;
+  for (let p = stmt.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+    if (label) {
+      if (p.type === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
+        return p.namedChildren.find((c) => c !== null && c.type !== 'label_name' && c.type !== 'comment') ?? undefined;
+      }
+    } else if (stmt.type === 'continue_statement' ? p.type === 'for_statement' : BREAK_TARGETS.has(p.type)) {
+      return p;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * How control can leave a loop from inside its body (nested function literals do not count):
+ * `jumps` for a `break`, `continue` or `goto` aimed outside it, `returns` for a `return`.
+ */
+export function loopExits(loop: Node): { jumps: boolean; returns: boolean } {
+  const out = { jumps: false, returns: false };
+  const body = loop.childForFieldName('body');
+  if (!body) return out;
+  walk(body, (n) => {
+    if (FUNCTION_TYPES.has(n.type)) return false;
+    if (n.type === 'return_statement') out.returns = true;
+    else if (n.type === 'goto_statement') out.jumps = true;
+    else if (n.type === 'break_statement' || n.type === 'continue_statement') {
+      const target = jumpTarget(n);
+      if (!target) out.jumps = true;
+      else if (target.id === loop.id) out.jumps ||= n.type === 'break_statement';
+      else if (!contains(loop, target)) out.jumps = true;
+    }
+  });
+  return out;
+}
+
+/** `for {}` or `for init; ; post {}`: a loop with no condition and no range, which only its body can end. */
+export function isEndlessLoop(loop: Node): boolean {
+  for (const c of loop.namedChildren) {
+    if (!c || c.type === 'comment' || c.type === 'block') continue;
+    if (c.type === 'for_clause' && !c.childForFieldName('condition')) continue;
+    return false;
+  }
+  return true;
+}
