@@ -12,13 +12,14 @@
  * a fix fails, and every fixed text must parse without new errors, be gofmt-clean, have one
  * finding fewer per fix applied, and add no finding of any other rule.
  *
- * A fixture may pin the Go version with a line `//fixture:go 1.21`.
+ * A fixture may pin the Go version with a line `//fixture:go 1.21`. A sub-folder of
+ * test/testdata/<rule-id>/ holds the files of one package, analysed together.
  * Run with UPDATE_GOLDEN=1 to (re)write goldens after checking the output by eye.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { analyze, applyEdits, type AnalysisResult } from '../src/core/analyze';
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { analyze, analyzePackage, applyEdits, type AnalysisResult } from '../src/core/analyze';
 import type { GoLanguage } from '../src/core/parser';
 import type { Finding } from '../src/core/rule';
 import { RULES, RULES_BY_ID } from '../src/core/rules';
@@ -100,7 +101,17 @@ export function ruleTest(ruleId: string): void {
     this.timeout(20000);
     const rule = RULES_BY_ID.get(ruleId);
     const dir = join(TESTDATA, ruleId);
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.go')).sort() : [];
+    // Files directly in the folder are analysed alone; a sub-folder is one package whose files
+    // are analysed together (package-aware rules see its other files).
+    const files: string[] = [];
+    if (existsSync(dir)) {
+      for (const entry of readdirSync(dir).sort()) {
+        if (entry.endsWith('.go')) files.push(entry);
+        else if (statSync(join(dir, entry)).isDirectory()) {
+          for (const f of readdirSync(join(dir, entry)).sort()) if (f.endsWith('.go')) files.push(join(entry, f));
+        }
+      }
+    }
     let go: GoLanguage;
     before(async () => {
       go = await loadGoForTests();
@@ -124,8 +135,13 @@ export function ruleTest(ruleId: string): void {
       const path = join(dir, name);
       const text = readFileSync(path, 'utf8');
       const goVersion = fixtureGoVersion(text);
-      const run = (src: string, all = false): AnalysisResult =>
-        analyze(go, src, { fileName: name, goVersion, rules: all ? RULES : [rule!], includeGenerated: true });
+      const siblings = dirname(name) === '.' ? [] : files.filter((f) => f !== name && dirname(f) === dirname(name));
+      const run = (src: string, all = false): AnalysisResult => {
+        const options = { goVersion, rules: all ? RULES : [rule!], includeGenerated: true };
+        if (siblings.length === 0) return analyze(go, src, { ...options, fileName: name });
+        const pkg = [{ name, text: src }, ...siblings.map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }))];
+        return analyzePackage(go, pkg, options)[0];
+      };
 
       it(`${name}: findings match the want comments`, () => {
         const result = run(text);
