@@ -16,14 +16,24 @@ function step(label, args) {
 
 let passed = 0;
 let failed = 0;
-try {
-  rmSync('out', { recursive: true, force: true });
-  step('type-check src/core without Node or DOM types', [tsc, '-p', 'src/core']);
-  step('compile', [tsc, '-p', '.']);
-  step('bundle', ['esbuild.mjs']);
-} catch {
-  console.log('\n0 passed, 1 failed');
-  process.exit(1);
+// A type error counts as a failed test but does not hide the other results (tsc still emits).
+// Each run compiles into its own folder, so several runs at once (editors, CI, people) never
+// delete each other's output. It is removed when the run ends.
+const outDir = join('out', `run-${process.pid}`);
+rmSync(outDir, { recursive: true, force: true });
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+for (const [label, args] of [
+  ['type-check src/core without Node or DOM types', [tsc, '-p', 'src/core']],
+  ['compile', [tsc, '-p', '.', '--outDir', outDir]],
+  ['bundle', ['esbuild.mjs']],
+]) {
+  try {
+    step(label, args);
+    passed++;
+  } catch {
+    console.log(`  ✗ ${label} failed`);
+    failed++;
+  }
 }
 
 const Mocha = require('mocha');
@@ -36,7 +46,7 @@ const files = (dir) =>
     if (statSync(path).isDirectory()) return name === 'suite' || name === 'e2e' ? [] : files(path);
     return name.endsWith('.test.js') ? [path] : [];
   });
-for (const f of files('out/test').sort()) mocha.addFile(f);
+for (const f of files(join(outDir, 'test')).sort()) mocha.addFile(f);
 
 const runner = mocha.run((failures) => {
   mkdirSync('out', { recursive: true });

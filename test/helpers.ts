@@ -1,11 +1,18 @@
 /** Shared test helpers: the Go grammar loaded from node_modules, gofmt, repo paths. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadGo, type GoLanguage, type WasmFile } from '../src/core/parser';
 
-/** The repository root (tests run from out/test/...). */
-export const ROOT = resolve(__dirname, '..', '..');
+/** The repository root (tests run from a compiled copy somewhere under out/). */
+export const ROOT = findRoot(__dirname);
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'core'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no repository root above ${from}`);
+  }
+}
 export const TESTDATA = join(ROOT, 'test', 'testdata');
 
 const WASM_PATHS: Record<WasmFile, string> = {

@@ -135,7 +135,8 @@ function ruleList(v: string): string[] {
 /** Locates the WASM files next to the bundle (dist/) or, when run from compiled sources, in node_modules. */
 export async function loadWasm(file: WasmFile): Promise<Uint8Array> {
   const pkg = file === 'web-tree-sitter.wasm' ? 'web-tree-sitter' : 'tree-sitter-go';
-  const candidates = [join(__dirname, file), join(__dirname, '..', '..', '..', 'node_modules', pkg, file)];
+  const candidates = [join(__dirname, file)];
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) candidates.push(join(dir, 'node_modules', pkg, file));
   for (const c of candidates) if (existsSync(c)) return readFileSync(c);
   throw new Error(`cannot find ${file} (looked in ${candidates.map(dirname).join(', ')})`);
 }

@@ -5,12 +5,17 @@
 import { FileFacts } from './facts';
 import { PackageView, summarizeFile, type FileSummary, type PackageIndex } from './package';
 import { GoFile, type GoLanguage } from './parser';
-import type { Finding, Related, Report, ResolvedFix, Rule, Severity } from './rule';
+import { deleteStatement } from './edits';
+import type { Node } from './parser';
+import type { Finding, Related, Report, ResolvedFix, Rule, Severity, TextEdit } from './rule';
+import { suppressing, suppressions } from './suppress';
 import { RULES } from './rules';
 import type { SourceText, Span } from './text';
 import { utf8Length } from './text';
 
 export type SeveritySetting = Severity | 'off';
+
+const IGNORE_DIRECTIVE = 'ignore-directive';
 
 export interface AnalyzeOptions {
   /** The file's name, used for `_test.go` detection and messages. */
@@ -136,6 +141,7 @@ function runRules(facts: FileFacts, view: PackageView, options: AnalyzeOptions):
   const findings: Finding[] = [];
   const errors: RuleError[] = [];
   let incomplete: AnalysisResult['incomplete'];
+  const ran = new Set<string>();
   for (const rule of options.rules ?? RULES) {
     const setting = options.severity?.[rule.id];
     if (setting === 'off') continue;
@@ -147,6 +153,7 @@ function runRules(facts: FileFacts, view: PackageView, options: AnalyzeOptions):
       incomplete = 'timeout';
       break;
     }
+    ran.add(rule.id);
     try {
       rule.check({
         file: facts,
@@ -158,7 +165,36 @@ function runRules(facts: FileFacts, view: PackageView, options: AnalyzeOptions):
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
     }
   }
-  return { findings: dedupe(findings), errors, incomplete, syntaxErrors: facts.root.hasError };
+  const kept = facts.text.includes('goconc:ignore') ? applySuppressions(facts, findings, options, ran) : findings;
+  return { findings: dedupe(kept), errors, incomplete, syntaxErrors: facts.root.hasError };
+}
+
+/** Drops findings silenced by `//goconc:ignore` and reports suppressions that silenced nothing. */
+function applySuppressions(facts: FileFacts, findings: Finding[], options: AnalyzeOptions, ran: ReadonlySet<string>): Finding[] {
+  const list = suppressions(facts);
+  const kept = findings.filter((f) => f.ruleId === IGNORE_DIRECTIVE || !suppressing(list, f.ruleId, f.range.start.line));
+  if (!ran.has(IGNORE_DIRECTIVE)) return kept;
+  const severity = options.severity?.[IGNORE_DIRECTIVE];
+  for (const s of list) {
+    if (s.used || s.ruleIds.length === 0 || !s.ruleIds.every((id) => ran.has(id))) continue;
+    kept.push(
+      resolve(IGNORE_DIRECTIVE, severity && severity !== 'off' ? severity : 'hint', {
+        node: s.comment,
+        message: `\`//goconc:ignore ${s.ruleIds.join(',')}\` silences nothing: remove it`,
+        fixes: [{ title: 'Remove the unused suppression', edits: [removeComment(facts, s.comment)], safe: true }],
+      }, facts.source),
+    );
+  }
+  return kept;
+}
+
+/** Deletes a comment: its whole line when it stands alone, else the comment and the space before it. */
+function removeComment(facts: FileFacts, comment: Node): TextEdit {
+  const del = deleteStatement(facts.source, comment);
+  if (del) return del;
+  let start = comment.startIndex;
+  while (start > 0 && (facts.text[start - 1] === ' ' || facts.text[start - 1] === '\t')) start--;
+  return { start, end: comment.endIndex, newText: '' };
 }
 
 function resolve(ruleId: string, severity: Severity, r: Report, source: SourceText): Finding {

@@ -10,7 +10,7 @@ import type { Position, Span } from './text';
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
 
-export type Category = 'goroutine-leak' | 'cancellation' | 'channel' | 'waitgroup' | 'mutex' | 'testing' | 'race';
+export type Category = 'goroutine-leak' | 'cancellation' | 'channel' | 'waitgroup' | 'mutex' | 'testing' | 'race' | 'meta';
 
 export interface RuleDocs {
   /** One sentence: what the rule reports. Used in tables, SARIF and settings. */

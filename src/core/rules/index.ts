@@ -3,8 +3,12 @@
  * adding its import here (the docs, settings and tests pick it up from this list).
  */
 import type { Rule } from '../rule';
+import { rule as ignoreDirective } from './ignore-directive';
 import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
 
-export const RULES: readonly Rule[] = [waitgroupAddInGoroutine];
+export const RULES: readonly Rule[] = [
+  ignoreDirective,
+  waitgroupAddInGoroutine,
+];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
