@@ -5,13 +5,19 @@
  */
 import * as vscode from 'vscode';
 import { loadGo, type GoLanguage, type WasmFile } from '../core/parser';
-import { DOCS_SCHEME, FindingHover, FixProvider, RuleDocsProvider, showRuleDocs } from './features';
+import { DOCS_SCHEME, fixAllInFile, FixProvider, GoroutineLenses, Hovers, RuleDocsProvider, showRuleDocs } from './features';
 import { GoVersionLookup } from './goVersion';
 import { Review } from './review';
+import { Siblings } from './siblings';
+import { reviewWorkspace, StatusItem } from './workspace';
 
 const GO: vscode.DocumentSelector = [{ language: 'go' }];
 
-export function activateExtension(context: vscode.ExtensionContext): Review {
+export interface Api {
+  review: Review;
+}
+
+export function activateExtension(context: vscode.ExtensionContext): Api {
   const log = vscode.window.createOutputChannel('Go Concurrency Review', { log: true });
   const readWasm = (file: WasmFile) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', file)));
   let go: Promise<GoLanguage> | undefined;
@@ -31,13 +37,27 @@ export function activateExtension(context: vscode.ExtensionContext): Review {
   };
   const diagnostics = vscode.languages.createDiagnosticCollection('goconc');
   const versions = new GoVersionLookup();
-  const review = new Review(lazyGo, diagnostics, versions, log);
+  const siblings = new Siblings(lazyGo);
+  const review = new Review(lazyGo, diagnostics, versions, siblings, log);
+  const lenses = new GoroutineLenses(review);
+  const guard =
+    <A extends unknown[]>(name: string, f: (...args: A) => unknown) =>
+    async (...args: A) => {
+      try {
+        await f(...args);
+      } catch (e) {
+        log.error(`${name} failed`, e);
+      }
+    };
 
   context.subscriptions.push(
     log,
     diagnostics,
     versions,
+    siblings,
     review,
+    lenses,
+    new StatusItem(review),
     vscode.workspace.onDidOpenTextDocument((d) => review.opened(d)),
     vscode.workspace.onDidChangeTextDocument((e) => review.changed(e)),
     vscode.workspace.onDidSaveTextDocument((d) => review.saved(d)),
@@ -46,11 +66,15 @@ export function activateExtension(context: vscode.ExtensionContext): Review {
       if (e.affectsConfiguration('goconc')) review.refreshAll();
     }),
     versions.onDidChange(() => review.refreshAll()),
+    siblings.onDidChangeFolder((dir) => review.refreshFolder(dir)),
     vscode.languages.registerCodeActionsProvider(GO, new FixProvider(review), { providedCodeActionKinds: FixProvider.kinds }),
-    vscode.languages.registerHoverProvider(GO, new FindingHover(review)),
+    vscode.languages.registerHoverProvider(GO, new Hovers(review)),
+    vscode.languages.registerCodeLensProvider(GO, lenses),
     vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocsProvider()),
-    vscode.commands.registerCommand('goconc.showRuleDocs', showRuleDocs),
+    vscode.commands.registerCommand('goconc.showRuleDocs', guard('Show Rule Documentation', showRuleDocs)),
+    vscode.commands.registerCommand('goconc.fixAllInFile', guard('Fix All in File', () => fixAllInFile(review))),
+    vscode.commands.registerCommand('goconc.reviewWorkspace', () => reviewWorkspace(lazyGo, review, diagnostics, log).catch((e: unknown) => log.error('Review Workspace failed', e))),
   );
   for (const doc of vscode.workspace.textDocuments) review.opened(doc);
-  return review;
+  return { review };
 }

@@ -1,9 +1,9 @@
 /** Desktop extension host entry (dist/extension.js). */
 import type * as vscode from 'vscode';
-import { activateExtension } from './extension';
+import { activateExtension, type Api } from './extension';
 
-export function activate(context: vscode.ExtensionContext): void {
-  activateExtension(context);
+export function activate(context: vscode.ExtensionContext): Api {
+  return activateExtension(context);
 }
 
 export function deactivate(): void {}

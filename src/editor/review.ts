@@ -8,11 +8,14 @@ import * as vscode from 'vscode';
 import { analyzeFile, skipReason, type AnalysisResult } from '../core/analyze';
 import { GoFile, type GoLanguage, type TextChange } from '../core/parser';
 import type { Finding, Severity } from '../core/rule';
+import { FileFacts } from '../core/facts';
 import type { GoVersionLookup } from './goVersion';
 import { isExcluded, readSettings } from './settings';
+import { dirOf, type Siblings } from './siblings';
 
 export const SOURCE = 'goconc';
 const TYPING_DELAY_MS = 250;
+const SIBLING_DELAY_MS = 1000;
 const MAX_TREES = 32;
 
 interface DocState {
@@ -42,8 +45,23 @@ export class Review implements vscode.Disposable, ReviewEvents {
     private readonly go: () => Promise<GoLanguage>,
     private readonly diagnostics: vscode.DiagnosticCollection,
     private readonly versions: GoVersionLookup,
+    private readonly siblings: Siblings,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /**
+   * Syntax facts of the document as it is now (for hovers and CodeLens), re-parsing pending
+   * changes first. Undefined before the parser has loaded or for skipped files.
+   */
+  async factsFor(doc: vscode.TextDocument): Promise<FileFacts | undefined> {
+    const state = this.states.get(doc.uri.toString());
+    if (!state || state.skipped) return undefined;
+    const go = await this.go();
+    if (doc.isClosed) return undefined;
+    this.syncTree(go, doc, state, doc.getText());
+    const tree = state.file?.tree;
+    return tree ? new FileFacts(tree, state.file!.source, doc.uri.path) : undefined;
+  }
 
   /** Findings of the current version of a document (none when it changed since the last run). */
   findingsFor(doc: vscode.TextDocument): Finding[] {
@@ -67,7 +85,19 @@ export class Review implements vscode.Disposable, ReviewEvents {
     if (state?.file) {
       for (const c of e.contentChanges) state.pending.push({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, text: c.text });
     }
-    if (readSettings(doc.uri).run === 'onType') this.schedule(doc, TYPING_DELAY_MS);
+    if (readSettings(doc.uri).run === 'onType') {
+      this.schedule(doc, TYPING_DELAY_MS);
+      this.refreshFolder(dirOf(doc.uri), doc, SIBLING_DELAY_MS); // package-aware rules read this file too
+    }
+  }
+
+  /** Reviews the open Go documents of a folder again (a sibling changed). */
+  refreshFolder(dir: vscode.Uri, except?: vscode.TextDocument, delay = 0): void {
+    for (const other of vscode.workspace.textDocuments) {
+      if (other !== except && other.languageId === 'go' && dirOf(other.uri).toString() === dir.toString() && this.states.has(other.uri.toString())) {
+        this.schedule(other, delay);
+      }
+    }
   }
 
   saved(doc: vscode.TextDocument): void {
@@ -83,6 +113,7 @@ export class Review implements vscode.Disposable, ReviewEvents {
       this.states.delete(key);
     }
     this.diagnostics.delete(doc.uri);
+    this.siblings.prune();
   }
 
   /** Reviews every open Go document again (settings or go.mod changed). */
@@ -116,7 +147,11 @@ export class Review implements vscode.Disposable, ReviewEvents {
       return;
     }
     const version = doc.version;
-    const [go, goVersion] = await Promise.all([this.go(), settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(doc.uri)]);
+    const [go, goVersion, pkg] = await Promise.all([
+      this.go(),
+      settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(doc.uri),
+      this.siblings.indexFor(doc).catch(() => undefined),
+    ]);
     if (doc.isClosed || doc.version !== version || !this.states.has(doc.uri.toString())) return; // stale: a newer run follows
 
     const text = doc.getText();
@@ -127,6 +162,7 @@ export class Review implements vscode.Disposable, ReviewEvents {
       maxBytes: settings.maxBytes,
       includeGenerated: settings.includeGenerated,
       isCancelled: () => doc.version !== version,
+      package: pkg,
     };
     const skipped = skipReason(text, options);
     let result: AnalysisResult;
@@ -199,7 +235,7 @@ export function ruleDocsUri(ruleId: string): vscode.Uri {
   return vscode.Uri.parse(`command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`);
 }
 
-function toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
+export function toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toRange(f.range), f.message, SEVERITY[f.severity]);
   d.source = SOURCE;
   d.code = { value: f.ruleId, target: ruleDocsUri(f.ruleId) };

@@ -41,8 +41,10 @@ export function readSettings(scope?: vscode.Uri): Settings {
 }
 
 /** True when a document matches one of the `goconc.exclude` globs. */
-export function isExcluded(doc: vscode.TextDocument, globs: readonly string[]): boolean {
+export function isExcluded(doc: Pick<vscode.TextDocument, 'uri' | 'languageId'>, globs: readonly string[]): boolean {
   if (globs.length === 0) return false;
   const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-  return globs.some((g) => vscode.languages.match({ pattern: folder ? new vscode.RelativePattern(folder, g) : g }, doc) > 0);
+  // languages.match reads only the uri and language of the document, so a closed file's uri works too.
+  const asDoc = doc as vscode.TextDocument;
+  return globs.some((g) => vscode.languages.match({ pattern: folder ? new vscode.RelativePattern(folder, g) : g }, asDoc) > 0);
 }

@@ -1,9 +1,9 @@
 /** Web-worker extension host entry (dist/web/extension.js, vscode.dev and code-server). */
 import type * as vscode from 'vscode';
-import { activateExtension } from './extension';
+import { activateExtension, type Api } from './extension';
 
-export function activate(context: vscode.ExtensionContext): void {
-  activateExtension(context);
+export function activate(context: vscode.ExtensionContext): Api {
+  return activateExtension(context);
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,109 @@
+/** The "Review Workspace" command and the status bar item. */
+import * as vscode from 'vscode';
+import { analyzePackage } from '../core/analyze';
+import type { GoLanguage } from '../core/parser';
+import { toDiagnostic, type Review } from './review';
+import { isExcluded, readSettings } from './settings';
+import { dirOf } from './siblings';
+
+/**
+ * Reviews every Go file of the workspace (respecting `files.exclude` and `goconc.exclude`),
+ * one folder (package) at a time, with a cancellable progress notification. Open documents
+ * keep their live diagnostics; closed files get theirs in the Problems panel.
+ */
+export async function reviewWorkspace(
+  go: () => Promise<GoLanguage>,
+  review: Review,
+  collection: vscode.DiagnosticCollection,
+  log: vscode.LogOutputChannel,
+): Promise<{ files: number; findings: number }> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Go Concurrency Review', cancellable: true },
+    async (progress, token) => {
+      const language = await go();
+      // `undefined` keeps the user's files.exclude; vendor, testdata and dot folders are left out as the go command does.
+      const skip = /\/(vendor|testdata|node_modules|\.[^/]*)\//;
+      const uris = (await vscode.workspace.findFiles('**/*.go', undefined, undefined, token)).filter((u) => !skip.test(u.path));
+      const byDir = new Map<string, vscode.Uri[]>();
+      for (const u of uris) {
+        const key = dirOf(u).toString();
+        byDir.set(key, [...(byDir.get(key) ?? []), u]);
+      }
+      let done = 0;
+      let findings = 0;
+      for (const files of byDir.values()) {
+        if (token.isCancellationRequested) break;
+        const texts: { uri: vscode.Uri; name: string; text: string }[] = [];
+        for (const uri of files) {
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+          try {
+            const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+            texts.push({ uri, name: uri.path, text });
+          } catch (e) {
+            log.warn(`cannot read ${uri.toString()}: ${String(e)}`);
+          }
+        }
+        const settings = readSettings(files[0]);
+        const results = analyzePackage(language, texts, {
+          severity: settings.severity,
+          goVersion: settings.goVersion,
+          maxBytes: settings.maxBytes,
+          includeGenerated: settings.includeGenerated,
+        });
+        results.forEach((r, i) => {
+          const uri = texts[i].uri;
+          for (const e of r.errors) log.error(`rule ${e.ruleId} failed on ${uri.fsPath}: ${e.message}`);
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+          if (!settings.enable || isExcluded(open ?? { uri, languageId: 'go' }, settings.exclude)) return;
+          findings += r.findings.length;
+          if (!open) collection.set(uri, r.findings.map((f) => toDiagnostic(uri, f)));
+        });
+        done += files.length;
+        progress.report({ message: `${done} of ${uris.length} Go files`, increment: (files.length / Math.max(1, uris.length)) * 100 });
+      }
+      review.refreshAll();
+      log.info(`reviewed ${done} Go files: ${findings} findings`);
+      return { files: done, findings };
+    },
+  );
+}
+
+/** Shows the number of findings in the active Go file, or why it was not reviewed. */
+export class StatusItem implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('goconc.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly review: Review) {
+    this.item.name = 'Go Concurrency Review';
+    this.item.command = 'workbench.actions.view.problems';
+    this.subscriptions.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      review.onDidReview(() => this.update()),
+    );
+    this.update();
+  }
+
+  update(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== 'go') {
+      this.item.hide();
+      return;
+    }
+    const skipped = this.review.skippedReason(doc);
+    if (skipped) {
+      const why = skipped === 'too-large' ? 'file larger than goconc.maxFileSizeKB' : skipped === 'generated' ? 'generated file' : 'parsing took too long';
+      this.item.text = '$(circle-slash) goconc';
+      this.item.tooltip = `Go Concurrency Review: not reviewed (${why})`;
+    } else {
+      const n = this.review.findingsFor(doc).length;
+      this.item.text = n === 0 ? '$(check) goconc' : `$(warning) goconc ${n}`;
+      this.item.tooltip = n === 0 ? 'Go Concurrency Review: no findings in this file' : `Go Concurrency Review: ${n} finding${n === 1 ? '' : 's'} in this file`;
+    }
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
