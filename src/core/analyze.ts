@@ -94,15 +94,17 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   const tree = file.tree;
   if (!tree) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
   const facts = new FileFacts(tree, file.source, options.fileName ?? file.name);
-  const summary = summarizeFile(facts);
-  let view: PackageView;
-  if (options.package) {
-    options.package.put(facts.fileName, file.text, summary);
-    view = options.package.view(summary);
-  } else {
-    view = new PackageView([summary]);
-  }
-  return runRules(facts, view, options);
+  const index = options.package;
+  // Most rules never look at the package, so the summary is computed only when one does.
+  const view = () => {
+    const summary = summarizeFile(facts);
+    if (!index) return new PackageView([summary]);
+    index.put(facts.fileName, file.text, summary);
+    return index.view(summary);
+  };
+  if (index && !index.has(facts.fileName)) index.setText(facts.fileName, file.text);
+  const structField = (type: string, field: string) => index?.structField(type, field, facts.fileName);
+  return runRules(facts, view, structField, options);
 }
 
 /**
@@ -114,29 +116,50 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
   const parsed: (GoFile | undefined)[] = [];
   try {
     const facts: (FileFacts | undefined)[] = [];
-    const summaries: FileSummary[] = [];
     for (const f of files) {
-      const skip = skipReason(f.text, options);
-      const file = skip ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+      const file = skipReason(f.text, options) ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
       parsed.push(file);
-      const ff = file?.tree ? new FileFacts(file.tree, file.source, f.name) : undefined;
-      facts.push(ff);
-      if (ff) summaries.push(summarizeFile(ff));
+      facts.push(file?.tree ? new FileFacts(file.tree, file.source, f.name) : undefined);
     }
+    // Summaries are computed once per file, and only when a rule asks for the package.
+    const summaries = new Map<number, FileSummary>();
+    const summary = (i: number) => {
+      let s = summaries.get(i);
+      if (!s) summaries.set(i, (s = summarizeFile(facts[i]!)));
+      return s;
+    };
     return files.map((f, i) => {
-      const skipped = skipReason(f.text, options) ?? (parsed[i]?.tree ? undefined : 'parse-timeout');
+      const skipped = skipReason(f.text, options) ?? (facts[i] ? undefined : 'parse-timeout');
       if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
-      const own = summaries.find((s) => s.fileName === f.name)!;
-      const view = new PackageView([own, ...summaries.filter((s) => s !== own && s.packageName === own.packageName)]);
-      return runRules(facts[i]!, view, { ...options, fileName: f.name });
+      const view = () => {
+        const own = summary(i);
+        const others = facts.flatMap((ff, j) => (ff && j !== i ? [summary(j)] : [])).filter((s) => s.packageName === own.packageName);
+        return new PackageView([own, ...others]);
+      };
+      const structField = (type: string, field: string) => {
+        for (const ff of facts) {
+          const t = ff && ff !== facts[i] ? ff.structs.get(type)?.get(field) : undefined;
+          if (t) return t;
+        }
+        return undefined;
+      };
+      return runRules(facts[i]!, view, structField, { ...options, fileName: f.name });
     });
   } finally {
     for (const p of parsed) p?.dispose();
   }
 }
 
-function runRules(facts: FileFacts, view: PackageView, options: AnalyzeOptions): AnalysisResult {
-  facts.pkg = view;
+function runRules(
+  facts: FileFacts,
+  makeView: () => PackageView,
+  structField: (type: string, field: string) => string | undefined,
+  options: AnalyzeOptions,
+): AnalysisResult {
+  let view: PackageView | undefined;
+  const packageView = () => (view ??= makeView());
+  // Struct fields declared in sibling files (without summarising the package for it).
+  facts.pkg = { structField };
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const findings: Finding[] = [];
   const errors: RuleError[] = [];
@@ -157,7 +180,9 @@ function runRules(facts: FileFacts, view: PackageView, options: AnalyzeOptions):
     try {
       rule.check({
         file: facts,
-        package: view,
+        get package() {
+          return packageView();
+        },
         goVersion: options.goVersion,
         report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? rule.severity, r, facts.source)),
       });

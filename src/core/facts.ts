@@ -68,6 +68,8 @@ export interface GoStmt {
 }
 
 const LOOP = new Set(['for_statement']);
+const FIELD_WRITES = new Set(['keyed_element', 'assignment_statement']);
+const DECLS = new Set(['short_var_declaration', 'range_clause', 'receive_statement', 'var_spec']);
 
 export class FileFacts {
   private functionsCache?: FuncInfo[];
@@ -149,11 +151,7 @@ export class FileFacts {
   /** Every function, method and function literal, in document order. */
   get functions(): FuncInfo[] {
     if (!this.functionsCache) {
-      const out: FuncInfo[] = [];
-      walk(this.root, (n) => {
-        if (FUNCTION_TYPES.has(n.type)) out.push(this.funcInfo(n));
-      });
-      this.functionsCache = out;
+      this.functionsCache = descendants(this.root, FUNCTION_TYPES).map((n) => this.funcInfo(n));
     }
     return this.functionsCache;
   }
@@ -200,11 +198,10 @@ export class FileFacts {
   get structs(): Map<string, Map<string, string>> {
     if (!this.structsCache) {
       const out = new Map<string, Map<string, string>>();
-      walk(this.root, (n) => {
-        if (n.type !== 'type_spec') return;
+      for (const n of descendants(this.root, 'type_spec')) {
         const name = n.childForFieldName('name')?.text;
         const type = n.childForFieldName('type');
-        if (!name || type?.type !== 'struct_type') return;
+        if (!name || type?.type !== 'struct_type') continue;
         const fields = new Map<string, string>();
         for (const decl of type.descendantsOfType('field_declaration')) {
           if (!decl) continue;
@@ -216,7 +213,7 @@ export class FileFacts {
           for (const nm of names) fields.set(nm.text, typeText);
         }
         out.set(name, fields);
-      });
+      }
       this.structsCache = out;
     }
     return this.structsCache;
@@ -225,11 +222,7 @@ export class FileFacts {
   /** Every go statement, with the code it runs resolved where the file shows it. */
   get goStatements(): GoStmt[] {
     if (!this.goCache) {
-      const out: GoStmt[] = [];
-      walk(this.root, (n) => {
-        if (n.type === 'go_statement') out.push(this.resolveGo(n));
-      });
-      this.goCache = out;
+      this.goCache = descendants(this.root, 'go_statement').map((n) => this.resolveGo(n));
     }
     return this.goCache;
   }
@@ -346,7 +339,8 @@ export class FileFacts {
       const field = n.childForFieldName('field')?.text;
       if (!operand || !field) return undefined;
       const base = this.typeOf(operand);
-      if (!base) return undefined;
+      // A type of another package (`*http.Request`) has no fields we know.
+      if (!base || base.replace(/^\*+/, '').includes('.')) return undefined;
       const typeName = baseTypeName(base);
       return this.structs.get(typeName)?.get(field) ?? this.pkg?.structField(typeName, field);
     }
@@ -379,7 +373,7 @@ export class FileFacts {
     const field = sel.childForFieldName('field')?.text;
     if (!field) return undefined;
     const candidates: Node[] = [];
-    walk(this.root, (n) => {
+    for (const n of descendants(this.root, FIELD_WRITES)) {
       if (n.type === 'keyed_element') {
         const key = n.namedChild(0);
         const value = n.namedChild(1);
@@ -393,7 +387,7 @@ export class FileFacts {
           }
         });
       }
-    });
+    }
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 }
@@ -462,10 +456,9 @@ function resultsOf(result: Node | null): string[] {
 /** Declarations in a body (`:=`, `var`), not entering nested function literals when `ownOnly`. */
 function collectDecls(root: Node, ownOnly: boolean): VarDecl[] {
   const out: VarDecl[] = [];
-  walk(root, (n) => {
-    if (ownOnly && n.type === 'func_literal') return false;
+  for (const n of descendants(root, DECLS, ownOnly)) {
     if (n.type === 'short_var_declaration' || n.type === 'range_clause' || n.type === 'receive_statement') {
-      if (n.type !== 'short_var_declaration' && !n.children.some((c) => c?.type === ':=')) return;
+      if (n.type !== 'short_var_declaration' && !n.children.some((c) => c?.type === ':=')) continue;
       const left = (n.childForFieldName('left')?.namedChildren ?? []).filter((x): x is Node => x !== null);
       const right = (n.childForFieldName('right')?.namedChildren ?? (n.type === 'range_clause' ? [] : [])).filter(
         (x): x is Node => x !== null,
@@ -492,7 +485,7 @@ function collectDecls(root: Node, ownOnly: boolean): VarDecl[] {
         out.push(d);
       });
     }
-  });
+  }
   return out;
 }
 

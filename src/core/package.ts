@@ -48,6 +48,13 @@ export interface Op {
   context?: 'goroutine' | 'closure';
   /** For calls: the arguments, normalised like targets (undefined when not a path). */
   args?: (string | undefined)[];
+  /** For method calls: the receiver, normalised like targets (`s.evict()` in a Store method -> `Store`). */
+  recv?: string;
+  /**
+   * Inside an `if`/`else` branch, a `switch`/`select` case, a loop body or the right operand of
+   * `&&`/`||`: the operation does not run on every path through the function.
+   */
+  guarded?: boolean;
 }
 
 export interface FuncSummary {
@@ -59,6 +66,8 @@ export interface FuncSummary {
   file: string;
   line: number;
   ops: Op[];
+  /** Declared parameter types, whitespace removed, one per parameter. */
+  params?: string[];
 }
 
 export interface FileSummary {
@@ -67,6 +76,8 @@ export interface FileSummary {
   functions: FuncSummary[];
   /** Struct types: name -> field -> type text. */
   structs: Record<string, Record<string, string>>;
+  /** Package-level variables whose type the file shows: name -> type text. */
+  vars?: Record<string, string>;
 }
 
 const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
@@ -132,11 +143,17 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       file: facts.fileName,
       line: fn.node.startPosition.row + 1,
       ops: opsOf(facts, fn),
+      params: fn.params.map((p) => p.type),
     });
   }
   const structs: Record<string, Record<string, string>> = {};
   for (const [name, fields] of facts.structs) structs[name] = Object.fromEntries(fields);
-  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs };
+  const vars: Record<string, string> = {};
+  for (const v of facts.packageVars) {
+    const t = facts.typeOf(v.node);
+    if (t) vars[v.name] = t;
+  }
+  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars };
 }
 
 function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
@@ -156,12 +173,15 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
       } else {
         const callee = calleeKey(facts, n);
         if (callee) {
+          const recv = parts.receiverNode ? normaliseTarget(facts, parts.receiverNode, n) : undefined;
           ops.push({
             kind: 'call',
             target: callee,
             ...where(n),
             ...placement(fn, n),
             args: callArgs(n).map((a) => normaliseTarget(facts, a)),
+            ...(recv ? { recv } : {}),
+            ...guard(fn, n),
           });
         }
         return;
@@ -175,13 +195,35 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
     }
     if (!kind || !targetNode) return;
     const target = normaliseTarget(facts, targetNode, n);
-    if (target) ops.push({ kind, target, ...where(n), ...placement(fn, n) });
+    if (target) ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n) });
   });
   return ops;
 }
 
 function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
   return { line: n.startPosition.row + 1, start: n.startIndex, end: n.endIndex };
+}
+
+/** `{ guarded: true }` when `n` does not run on every path through `fn` (see {@link Op.guarded}). */
+function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
+  return isGuarded(n, fn.node) ? { guarded: true } : {};
+}
+
+const CASES = new Set(['expression_case', 'default_case', 'type_case', 'communication_case']);
+
+/**
+ * True when `n` sits, below `top`, in a branch of an `if`, a case, a loop body or the right
+ * operand of `&&`/`||`: code that some paths through `top` skip.
+ */
+export function isGuarded(n: Node, top: Node): boolean {
+  let child = n;
+  for (let p = n.parent; p && p.id !== top.id; child = p, p = p.parent) {
+    if (CASES.has(p.type)) return true;
+    if (p.type === 'if_statement' && child.id !== p.childForFieldName('condition')?.id && child.id !== p.childForFieldName('initializer')?.id) return true;
+    if (p.type === 'for_statement' && child.id === p.childForFieldName('body')?.id) return true;
+    if (p.type === 'binary_expression' && child.id === p.childForFieldName('right')?.id && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? '')) return true;
+  }
+  return false;
 }
 
 /** Whether an operation runs deferred, in another goroutine, or in a callback of `fn`. */
@@ -217,6 +259,24 @@ export class PackageView {
 
   get functions(): IterableIterator<FuncSummary> {
     return this.byKey.values();
+  }
+
+  /** A struct type's fields (name -> type text; embedded fields keyed by type name), from any file of the package. */
+  struct(typeName: string): Record<string, string> | undefined {
+    for (const f of this.files) {
+      const s = f.structs[typeName];
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  /** The type of a package-level variable, from any file of the package. */
+  varType(name: string): string | undefined {
+    for (const f of this.files) {
+      const t = f.vars?.[name];
+      if (t) return t;
+    }
+    return undefined;
   }
 
   /** A struct field's type, from any file of the package. */
@@ -288,20 +348,38 @@ export class PackageIndex {
     this.entries.set(fileName, { text, summary });
   }
 
+  /** A struct field's type declared in a file other than `except`. */
+  structField(typeName: string, field: string, except: string): string | undefined {
+    for (const [name] of this.entries) {
+      if (name === except) continue;
+      const t = this.summary(name)?.structs[typeName]?.[field];
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** A file's summary, parsing it if its text changed since the last one. */
+  private summary(fileName: string): FileSummary | undefined {
+    const e = this.entries.get(fileName);
+    if (!e) return undefined;
+    if (!e.summary) {
+      const file = new GoFile(this.go, e.text, fileName, 1000);
+      try {
+        e.summary = file.tree ? summarizeFile(new FileFacts(file.tree, file.source, fileName)) : undefined;
+      } finally {
+        file.dispose();
+      }
+    }
+    return e.summary;
+  }
+
   /** The view for `current`: its fresh summary plus the summaries of same-package siblings. */
   view(current: FileSummary): PackageView {
     const files: FileSummary[] = [current];
-    for (const [name, e] of this.entries) {
+    for (const name of this.entries.keys()) {
       if (name === current.fileName) continue;
-      if (!e.summary) {
-        const file = new GoFile(this.go, e.text, name, 1000);
-        try {
-          e.summary = file.tree ? summarizeFile(new FileFacts(file.tree, file.source, name)) : undefined;
-        } finally {
-          file.dispose();
-        }
-      }
-      if (e.summary && e.summary.packageName === current.packageName) files.push(e.summary);
+      const summary = this.summary(name);
+      if (summary && summary.packageName === current.packageName) files.push(summary);
     }
     return new PackageView(files);
   }

@@ -12,6 +12,14 @@ export type WasmLoader = (file: WasmFile) => Promise<Uint8Array>;
 
 export type { Node, Tree };
 
+// The engine supplies web-tree-sitter's memory itself so it can report the heap size (WASM
+// memory only grows; a leak of trees shows up here). Declared locally: src/core is compiled
+// with neither DOM nor Node types, but every host has WebAssembly.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory };
+
 /** The loaded Go grammar and one reusable parser. Create it with {@link loadGo}. */
 export class GoLanguage {
   private readonly queries = new Map<string, Query>();
@@ -19,7 +27,13 @@ export class GoLanguage {
   constructor(
     readonly language: Language,
     private readonly parser: Parser,
+    private readonly memory: WasmMemory,
   ) {}
+
+  /** Size of the WASM heap in bytes. It never shrinks, so it is the high-water mark of live trees. */
+  heapBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
 
   /**
    * Parses `text`, reusing `oldTree` (already edited with {@link Tree.edit}) when given.
@@ -61,11 +75,13 @@ export function loadGo(loader: WasmLoader): Promise<GoLanguage> {
   if (!loading) {
     loading = (async () => {
       const runtime = await loader('web-tree-sitter.wasm');
-      await Parser.init({ wasmBinary: runtime } as object);
+      // 32 MiB to start, the module's own minimum; it grows in 64 KiB pages as needed.
+      const memory = new WebAssembly.Memory({ initial: 512, maximum: 32768 });
+      await Parser.init({ wasmBinary: runtime, wasmMemory: memory } as object);
       const language = await Language.load(await loader('tree-sitter-go.wasm'));
       const parser = new Parser();
       parser.setLanguage(language);
-      const go = new GoLanguage(language, parser);
+      const go = new GoLanguage(language, parser, memory);
       go.parse(WARM_UP)?.delete();
       return go;
     })();

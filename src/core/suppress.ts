@@ -9,7 +9,7 @@
  */
 import type { FileFacts } from './facts';
 import type { Node } from './parser';
-import { walk } from './syntax';
+import { descendants } from './syntax';
 
 export const DIRECTIVE = /^\/\/\s*goconc:ignore\b(.*)$/;
 
@@ -26,10 +26,9 @@ export interface Suppression {
 /** Parses every suppression comment of a file. */
 export function suppressions(facts: FileFacts): Suppression[] {
   const out: Suppression[] = [];
-  walk(facts.root, (n) => {
-    if (n.type !== 'comment') return;
+  for (const n of descendants(facts.root, 'comment')) {
     const m = DIRECTIVE.exec(n.text);
-    if (!m) return;
+    if (!m) continue;
     const [ids = '', ...reason] = m[1].trim().split(/\s+/);
     const ruleIds = ids.split(',').filter(Boolean);
     const line = n.startPosition.row;
@@ -46,7 +45,7 @@ export function suppressions(facts: FileFacts): Suppression[] {
       }
     }
     out.push({ comment: n, ruleIds, reason: reason.join(' '), fromLine, toLine, used: false });
-  });
+  }
   return out;
 }
 

@@ -29,6 +29,7 @@ export const rule: Rule = {
 }`,
   },
   check(ctx) {
+    if (!ctx.file.text.includes('goconc:ignore')) return;
     for (const s of suppressions(ctx.file)) {
       const unknown = s.ruleIds.filter((id) => !RULES_BY_ID.has(id));
       if (s.ruleIds.length === 0) {
