@@ -23,8 +23,7 @@ import { analyze, analyzePackage, applyEdits, type AnalysisResult } from '../src
 import type { GoLanguage } from '../src/core/parser';
 import type { Finding } from '../src/core/rule';
 import { RULES, RULES_BY_ID } from '../src/core/rules';
-import { walk } from '../src/core/syntax';
-import { gofmtProblem, loadGoForTests, TESTDATA } from './helpers';
+import { errorNodes, gofmtProblem, loadGoForTests, TESTDATA, withSyntax } from './helpers';
 
 export const MIN_CASES = 8;
 
@@ -81,16 +80,7 @@ export function formatGolden(sections: Map<string, string>): string {
 }
 
 function errorCount(go: GoLanguage, text: string): number {
-  const tree = go.parse(text);
-  if (!tree) return Infinity;
-  let n = 0;
-  walk(tree.rootNode, (node) => {
-    if (node.isError || node.isMissing) n++;
-  });
-  // walk visits named nodes; MISSING tokens are anonymous, so count them through hasError too.
-  if (n === 0 && tree.rootNode.hasError) n = 1;
-  tree.delete();
-  return n;
+  return withSyntax(go, text, (root) => errorNodes(root).length);
 }
 
 const normalise = (f: Finding) => `${f.ruleId}: ${f.message.replace(/line \d+/g, 'line N')}`;

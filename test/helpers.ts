@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadGo, type GoLanguage, type WasmFile } from '../src/core/parser';
+import { GoFile, loadGo, type GoLanguage, type Node, type WasmFile } from '../src/core/parser';
 
 /** The repository root (tests run from a compiled copy somewhere under out/). */
 export const ROOT = findRoot(__dirname);
@@ -44,4 +44,26 @@ export function gofmtProblem(text: string): string | undefined {
   if (res.status !== 0) return `gofmt failed: ${res.stderr.trim()}`;
   if (res.stdout !== text) return `not gofmt-clean; gofmt would write:\n${res.stdout}`;
   return undefined;
+}
+
+/** Parses `text` and passes its syntax tree to `f`; the tree is freed afterwards. */
+export function withSyntax<T>(go: GoLanguage, text: string, f: (root: Node) => T): T {
+  const file = new GoFile(go, text);
+  try {
+    return f(file.root!);
+  } finally {
+    file.dispose();
+  }
+}
+
+/** The ERROR and MISSING nodes of a tree, anonymous ones included. */
+export function errorNodes(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.isError || n.isMissing) out.push(n);
+    stack.push(...n.children);
+  }
+  return out;
 }

@@ -91,9 +91,9 @@ export function analyze(go: GoLanguage, text: string, options: AnalyzeOptions = 
 export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): AnalysisResult {
   const skipped = skipReason(file.text, options);
   if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
-  const tree = file.tree;
-  if (!tree) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
-  const facts = new FileFacts(tree, file.source, options.fileName ?? file.name);
+  const root = file.syntax(Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS));
+  if (!root) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
+  const facts = new FileFacts(root, file.source, options.fileName ?? file.name);
   const index = options.package;
   // Most rules never look at the package, so the summary is computed only when one does.
   const view = () => {
@@ -119,7 +119,8 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
     for (const f of files) {
       const file = skipReason(f.text, options) ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
       parsed.push(file);
-      facts.push(file?.tree ? new FileFacts(file.tree, file.source, f.name) : undefined);
+      const root = file?.root;
+      facts.push(root ? new FileFacts(root, file!.source, f.name) : undefined);
     }
     // Summaries are computed once per file, and only when a rule asks for the package.
     const summaries = new Map<number, FileSummary>();

@@ -4,7 +4,7 @@
  * analysis. This is syntax only: a "type" here is the text the code wrote or the expression
  * it was initialised with (`make(chan int)`, `sync.WaitGroup{}`), never an inferred one.
  */
-import type { Node, Tree } from './parser';
+import type { Node } from './parser';
 import {
   FUNCTION_TYPES,
   blockStatements,
@@ -83,14 +83,10 @@ export class FileFacts {
   private importsCache?: Map<string, string>;
 
   constructor(
-    readonly tree: Tree,
+    readonly root: Node,
     readonly source: SourceText,
     readonly fileName: string,
   ) {}
-
-  get root(): Node {
-    return this.tree.rootNode;
-  }
 
   get text(): string {
     return this.source.text;
@@ -631,7 +627,7 @@ export function escapingUses(root: Node, name: string, after = 0): Node[] {
 }
 
 /** True when `n` sits in a `go` statement or in a function literal (under `root`) that is not called in place. */
-function capturedLater(n: Node, root: Node): boolean {
+export function capturedLater(n: Node, root: Node): boolean {
   for (let p = n.parent; p && p.id !== root.id; p = p.parent) {
     if (p.type === 'go_statement') return true;
     if (p.type === 'func_literal') {

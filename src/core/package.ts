@@ -8,7 +8,7 @@
  */
 import { FileFacts, type FuncInfo } from './facts';
 import { GoFile, type GoLanguage } from './parser';
-import { callArgs, callParts, FUNCTION_TYPES, pathKey, unparen, walk } from './syntax';
+import { callArgs, callParts, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from './syntax';
 import type { Node } from './parser';
 
 export type OpKind =
@@ -220,7 +220,8 @@ export function isGuarded(n: Node, top: Node): boolean {
   for (let p = n.parent; p && p.id !== top.id; child = p, p = p.parent) {
     if (CASES.has(p.type)) return true;
     if (p.type === 'if_statement' && child.id !== p.childForFieldName('condition')?.id && child.id !== p.childForFieldName('initializer')?.id) return true;
-    if (p.type === 'for_statement' && child.id === p.childForFieldName('body')?.id) return true;
+    // The body of `for {}` runs at least once; other loops may not run it at all.
+    if (p.type === 'for_statement' && child.id === p.childForFieldName('body')?.id && !isEndlessLoop(p)) return true;
     if (p.type === 'binary_expression' && child.id === p.childForFieldName('right')?.id && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? '')) return true;
   }
   return false;
@@ -365,7 +366,7 @@ export class PackageIndex {
     if (!e.summary) {
       const file = new GoFile(this.go, e.text, fileName, 1000);
       try {
-        e.summary = file.tree ? summarizeFile(new FileFacts(file.tree, file.source, fileName)) : undefined;
+        e.summary = file.root ? summarizeFile(new FileFacts(file.root, file.source, fileName)) : undefined;
       } finally {
         file.dispose();
       }

@@ -3,14 +3,17 @@
  * the CLI and the tests, so it takes the WASM bytes from a caller-supplied loader instead of
  * reading files itself.
  */
-import { Edit, Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { parserInput, SourceText } from './text';
+import { copyTree, SyntaxNode } from './tree';
 
 export type WasmFile = 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
 /** Supplies the bytes of one of the two WASM files (read from disk, fetched, or from the VS Code file system). */
 export type WasmLoader = (file: WasmFile) => Promise<Uint8Array>;
 
-export type { Node, Tree };
+/** The node type every rule works with: the JavaScript copy of the tree (see tree.ts). */
+export type Node = SyntaxNode;
+export type { Tree };
 
 // The engine supplies web-tree-sitter's memory itself so it can report the heap size (WASM
 // memory only grows; a leak of trees shows up here). Declared locally: src/core is compiled
@@ -116,6 +119,7 @@ export interface TextChange {
 export class GoFile {
   private currentTree: Tree | undefined;
   private currentSource: SourceText;
+  private currentRoot: SyntaxNode | undefined;
 
   constructor(
     private readonly go: GoLanguage,
@@ -135,9 +139,20 @@ export class GoFile {
     return this.currentSource;
   }
 
-  /** The syntax tree, or undefined when parsing timed out or the file was disposed. */
+  /** The WASM syntax tree, or undefined when parsing timed out or the file was disposed. */
   get tree(): Tree | undefined {
     return this.currentTree;
+  }
+
+  /** The JavaScript copy of the tree that rules read, made on first use after each parse. */
+  get root(): SyntaxNode | undefined {
+    return this.syntax();
+  }
+
+  /** Like {@link root}, but gives up (undefined) when copying runs past `deadline` (a Date.now() value). */
+  syntax(deadline?: number): SyntaxNode | undefined {
+    if (!this.currentRoot && this.currentTree) this.currentRoot = copyTree(this.currentTree, this.currentSource, deadline);
+    return this.currentRoot;
   }
 
   /**
@@ -177,6 +192,7 @@ export class GoFile {
 
   private replace(text: string, reuse: Tree | undefined, timeoutMs?: number): void {
     const previous = this.currentTree;
+    this.currentRoot = undefined;
     this.currentSource = new SourceText(text);
     this.currentTree = this.go.parse(text, reuse, timeoutMs);
     previous?.delete();
@@ -186,6 +202,7 @@ export class GoFile {
   dispose(): void {
     this.currentTree?.delete();
     this.currentTree = undefined;
+    this.currentRoot = undefined;
   }
 }
 

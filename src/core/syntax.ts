@@ -11,35 +11,25 @@ export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declarati
  * children. Named nodes only.
  */
 export function walk(root: Node, visit: (node: Node) => boolean | void): void {
-  const cursor = root.walk();
-  const rootId = root.id;
-  try {
-    for (;;) {
-      // Reading the cursor's fields is cheap; materialising a Node crosses into WASM, so only
-      // named nodes are materialised.
-      const descend = cursor.nodeIsNamed ? visit(cursor.currentNode) !== false : true;
-      if (descend && cursor.gotoFirstChild()) continue;
-      for (;;) {
-        if (cursor.nodeId === rootId) return;
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent()) return;
-      }
+  const stack: Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!node.isNamed || visit(node) !== false) {
+      const children = node.children;
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
-  } finally {
-    cursor.delete();
   }
 }
 
 /**
  * Descendants of the given types (and `root` itself when it matches), in document order. With
- * `ownBody`, nothing inside a nested function literal is returned. The search runs inside
- * tree-sitter (descendantsOfType), which is many times faster than walking from JavaScript.
+ * `ownBody`, nothing inside a nested function literal is returned.
  */
 export function descendants(root: Node, types: ReadonlySet<string> | string, ownBody = false): Node[] {
   const list = typeof types === 'string' ? [types] : [...types];
-  const found = root.descendantsOfType(list).filter((n): n is Node => n !== null);
+  const found = root.descendantsOfType(list);
   if (!ownBody) return found;
-  const literals = outermost(root.descendantsOfType('func_literal').filter((n): n is Node => n !== null && n.id !== root.id));
+  const literals = outermost(root.descendantsOfType('func_literal').filter((n) => n.id !== root.id));
   if (literals.length === 0) return found;
   const out: Node[] = [];
   let i = 0;
@@ -181,6 +171,11 @@ export function excerpt(text: string, max = 48): string {
   return flat.length <= max ? flat : flat.slice(0, max - 3).trimEnd() + '...';
 }
 
+/** The text with its first letter upper-cased, for a message step that starts with a phrase ("the goroutine ..."). */
+export function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** One-based line number of a node, for messages. */
 export function lineOf(node: Node): number {
   return node.startPosition.row + 1;
@@ -238,4 +233,15 @@ export function isEndlessLoop(loop: Node): boolean {
     return false;
   }
   return true;
+}
+
+/** The doc comment of a declaration: the `//` or block comments directly above it, joined. */
+export function docComment(decl: Node): string {
+  const lines: string[] = [];
+  let row = decl.startPosition.row;
+  for (let c = decl.previousSibling; c && c.type === 'comment' && c.endPosition.row === row - 1; c = c.previousSibling) {
+    lines.unshift(c.text);
+    row = c.startPosition.row;
+  }
+  return lines.join('\n');
 }

@@ -59,8 +59,8 @@ export class Review implements vscode.Disposable, ReviewEvents {
     const go = await this.go();
     if (doc.isClosed) return undefined;
     this.syncTree(go, doc, state, doc.getText());
-    const tree = state.file?.tree;
-    return tree ? new FileFacts(tree, state.file!.source, doc.uri.path) : undefined;
+    const root = state.file?.root;
+    return root ? new FileFacts(root, state.file!.source, doc.uri.path) : undefined;
   }
 
   /** Findings of the current version of a document (none when it changed since the last run). */

@@ -49,7 +49,7 @@ describe('construct hovers and goroutine summaries', () => {
   before(async () => {
     go = await loadGoForTests();
     file = new GoFile(go, SRC, 'p.go');
-    facts = new FileFacts(file.tree!, file.source, 'p.go');
+    facts = new FileFacts(file.root!, file.source, 'p.go');
   });
   after(() => file.dispose());
 

@@ -52,7 +52,7 @@ describe('package summaries', () => {
   function summary(text: string, name: string) {
     const file = new GoFile(go, text, name);
     try {
-      return summarizeFile(new FileFacts(file.tree!, file.source, name));
+      return summarizeFile(new FileFacts(file.root!, file.source, name));
     } finally {
       file.dispose();
     }

@@ -26,6 +26,7 @@ describe('parser and incremental documents', () => {
     assert.equal(file.text, text.slice(0, at) + typed + text.slice(at));
     const fresh = go.parse(file.text)!;
     assert.equal(file.tree!.rootNode.toString(), fresh.rootNode.toString());
+    assert.equal(file.root!.toString(), fresh.rootNode.toString());
     fresh.delete();
     file.update([{ rangeOffset: at, rangeLength: typed.length, text: '' }]);
     assert.equal(file.text, text);
@@ -50,14 +51,15 @@ describe('parser and incremental documents', () => {
   it('walks a 50,000-deep expression without recursion', () => {
     const depth = 50000;
     const text = `package p\n\nvar x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`;
-    const tree = go.parse(text)!;
+    const file = new GoFile(go, text);
     let count = 0;
-    walk(tree.rootNode, () => {
+    walk(file.root!, () => {
       count++;
     });
     assert.ok(count > depth);
-    assert.ok(descendants(tree.rootNode, 'int_literal').length === 1);
-    tree.delete();
+    assert.ok(descendants(file.root!, 'int_literal').length === 1);
+    assert.equal(file.root!.toString(), file.tree!.rootNode.toString(), 'the JavaScript copy has the same shape');
+    file.dispose();
     const r = analyze(go, text, { fileName: 'deep.go' });
     assert.deepEqual(r.errors, []);
   });

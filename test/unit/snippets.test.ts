@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { analyze } from '../../src/core/analyze';
 import type { GoLanguage, Node } from '../../src/core/parser';
 import { walk } from '../../src/core/syntax';
-import { gofmtProblem, loadGoForTests, ROOT } from '../helpers';
+import { gofmtProblem, loadGoForTests, ROOT, withSyntax } from '../helpers';
 
 const SNIPPETS_FILE = join(ROOT, 'snippets', 'go.code-snippets');
 
@@ -312,13 +312,7 @@ function firstSyntaxError(root: Node): string {
 }
 
 function parseProblem(go: GoLanguage, text: string): string | undefined {
-  const tree = go.parse(text);
-  if (!tree) return 'parse failed';
-  try {
-    return tree.rootNode.hasError ? firstSyntaxError(tree.rootNode) : undefined;
-  } finally {
-    tree.delete();
-  }
+  return withSyntax(go, text, (root) => (root.hasError ? firstSyntaxError(root) : undefined));
 }
 
 const numbered = (text: string) =>

@@ -4,10 +4,16 @@
  */
 import type { Rule } from '../rule';
 import { rule as ignoreDirective } from './ignore-directive';
+import { rule as loopWithoutCancel } from './loop-without-cancel';
+import { rule as sendWithoutCancel } from './send-without-cancel';
+import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
 import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
 
 export const RULES: readonly Rule[] = [
   ignoreDirective,
+  loopWithoutCancel,
+  sendWithoutCancel,
+  sleepIgnoresCancel,
   waitgroupAddInGoroutine,
 ];
 

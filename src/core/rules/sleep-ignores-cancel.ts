@@ -1,0 +1,169 @@
+import {
+  cancelReturn,
+  contextsInScope,
+  describeRunner,
+  mayHaveContexts,
+  outermostFunction,
+  returnSkipsNoWork,
+  stopChecks,
+  wrapInCancelSelect,
+  type CtxVar,
+} from '../context';
+import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../edits';
+import type { FileFacts } from '../facts';
+import type { Node } from '../parser';
+import type { Fix, Rule, TextEdit } from '../rule';
+import { ancestor, callArgs, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax';
+
+export const rule: Rule = {
+  id: 'sleep-ignores-cancel',
+  title: 'time.Sleep in a loop ignores ctx',
+  severity: 'warning',
+  category: 'cancellation',
+  docs: {
+    summary: '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep.',
+    why:
+      '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
+      'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
+      'for the length of the backoff, requests outlive their deadline, and tests wait for timers. Waiting in a `select` on ' +
+      '`time.After(d)` and `ctx.Done()` sleeps just as long when nothing happens and returns as soon as the context is cancelled.',
+    interleaving: [
+      'The loop does its work, fails or finds nothing to do, and calls `time.Sleep(backoff)`.',
+      'While it sleeps, the caller cancels `ctx` (its deadline passes, the server shuts down).',
+      'The sleep runs to its end regardless; the function returns late, or starts another attempt for a caller that is gone.',
+    ],
+    bad: `func pollStatus(ctx context.Context, c *Client, id string) (Status, error) {
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil || st.Done {
+			return st, err
+		}
+		time.Sleep(5 * time.Second)
+	}
+}`,
+    good: `func pollStatus(ctx context.Context, c *Client, id string) (Status, error) {
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil || st.Done {
+			return st, err
+		}
+		select {
+		case <-time.After(5 * time.Second):
+		case <-ctx.Done():
+			return Status{}, ctx.Err()
+		}
+	}
+}`,
+    fixes:
+      '**Sleep in a select with `ctx.Done()`** replaces `time.Sleep(d)` with a `select` on `time.After(d)` and `ctx.Done()` whose ' +
+      '`ctx.Done()` case returns (`return` without results, `return <zero values>, ctx.Err()` when the last result is `error`); it is ' +
+      'offered only when that return skips no work after the loop. When the loop already checks the context itself, the select only ' +
+      'cuts the sleep short and leaves stopping to that check; as the loop then goes on, it waits on a `time.NewTimer` that it stops ' +
+      '(an abandoned `time.After` timer would stay in memory until it fires before Go 1.23).',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    if (file.isTest || !mayHaveContexts(file) || !file.text.includes('Sleep(')) return;
+    for (const call of descendants(file.root, 'call_expression')) {
+      if (!isPackageCall(call, 'time', 'Sleep') || call.parent?.type !== 'expression_statement') continue;
+      const loop = ancestor(call, 'for_statement');
+      if (!loop) continue;
+      const top = outermostFunction(file, call);
+      if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
+      const ctxs = contextsInScope(file, call);
+      if (ctxs.length === 0) continue;
+      if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
+      const c = ctxs[0];
+      const fn = file.functionOf(call)!;
+      const runner = describeRunner(file, fn);
+      const stmt = call.parent;
+      ctx.report({
+        node: call,
+        message:
+          `\`${quote(call)}\` (line ${lineOf(call)}) in the loop at line ${lineOf(loop)} ignores \`${c.name}\` (line ${lineOf(c.node)}): ` +
+          `a cancelled \`${c.name}\` still waits out the whole sleep`,
+        related: [
+          { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop that sleeps' },
+          { span: { start: c.node.startIndex, end: c.node.endIndex }, message: `\`${c.name}\` is declared here` },
+        ],
+        steps: [
+          `${capitalise(runner)} runs the loop at line ${lineOf(loop)} and reaches \`${quote(call)}\` (line ${lineOf(call)}).`,
+          `While it sleeps, the caller cancels \`${c.name}\` and stops waiting for the result.`,
+          `The sleep cannot be interrupted: ${runner} carries on only when it ends, late, and may start another iteration for nobody.`,
+        ],
+        fixes: sleepFix(file, stmt, call, loop, ctxs),
+      });
+    }
+  },
+};
+
+const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
+
+/**
+ * A pause shorter than a second in a loop that checks the context itself (`ctx.Err()`,
+ * `ctx.Done()`) delays cancellation by that pause at most: not worth a warning.
+ */
+function briefPauseInCheckedLoop(file: FileFacts, call: Node, loop: Node, ctxs: CtxVar[]): boolean {
+  const d = callArgs(call)[0];
+  const ns = d ? constantDuration(d) : undefined;
+  if (ns === undefined || ns >= 1e9) return false;
+  return loopChecksContext(file, loop, ctxs);
+}
+
+/** The value in nanoseconds of a constant duration such as `50 * time.Millisecond`: a product of integer literals and `time` units. */
+function constantDuration(expr: Node): number | undefined {
+  let value = 1;
+  let constant = true;
+  walk(expr, (n) => {
+    if (!constant) return false;
+    if (n.type === 'parenthesized_expression') return;
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*') return;
+    if (n.type === 'int_literal') value *= Number(n.text.replace(/_/g, ''));
+    else if (n.type === 'selector_expression' && n.childForFieldName('operand')?.text === 'time' && UNITS[n.childForFieldName('field')?.text ?? '']) {
+      value *= UNITS[n.childForFieldName('field')!.text];
+    } else constant = false;
+    return false;
+  });
+  return constant && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * When the loop already checks `ctx`, the select only cuts the sleep short and leaves stopping to
+ * that check (a `return` here could bypass what the loop does on cancellation). Otherwise the
+ * select returns, provided that skips no work after the loop.
+ */
+function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: CtxVar[]): Fix[] {
+  const args = callArgs(call);
+  if (args.length !== 1) return [];
+  const c = ctxs[0];
+  const case_ = `<-time.After(${args[0].text})`;
+  let edit: TextEdit | undefined;
+  if (loopChecksContext(file, loop, ctxs)) {
+    // The loop goes on after the early wake-up: a stopped timer leaves nothing behind, where an
+    // abandoned time.After timer lingers until it fires (before Go 1.23) or churns the allocator.
+    edit = timerSelect(file, stmt, args[0].text, c.name);
+  } else {
+    const ret = returnSkipsNoWork(stmt) ? cancelReturn(file, file.functionOf(call)!, c.name) : undefined;
+    edit = ret ? wrapInCancelSelect(file, stmt, case_, c.name, ret) : undefined;
+  }
+  return edit ? [{ title: `Sleep in a select with \`${c.name}.Done()\``, edits: [edit], safe: false }] : [];
+}
+
+/**
+ * `timer := time.NewTimer(d)` and a select on `timer.C` and `ctx.Done()` that stops the timer when
+ * the context wins, in place of a one-line statement.
+ */
+function timerSelect(file: FileFacts, stmt: Node, duration: string, ctxName: string): TextEdit | undefined {
+  const scope = outermostFunction(file, stmt)?.node;
+  const timer = scope ? unusedName(scope, 'timer') : undefined;
+  if (!timer || !standsAlone(file.source, stmt) || /[\r\n]/.test(duration)) return undefined;
+  const indent = indentAt(file.source, stmt.startIndex);
+  const lines = [`${timer} := time.NewTimer(${duration})`, 'select {', `case <-${timer}.C:`, `case <-${ctxName}.Done():`, `\t${timer}.Stop()`, '}'];
+  return replaceNode(stmt, lines.map((l, i) => (i === 0 ? l : indent + l)).join(eol(file.source)));
+}
+
+/** The loop looks at one of the contexts itself: `ctx.Err()`, `<-ctx.Done()`, a done channel. */
+function loopChecksContext(file: FileFacts, loop: Node, ctxs: CtxVar[]): boolean {
+  const checks = stopChecks(file, loop, new Set(ctxs.map((c) => c.name)));
+  return checks.waits.length + checks.polls.length > 0;
+}

@@ -1,0 +1,96 @@
+package fixtures
+
+import (
+	"context"
+	"time"
+)
+
+func refresh(context.Context) {}
+
+func publish(context.Context, string) {}
+
+// A ticker loop with no exit.
+func refresher(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	go func() {
+		for { // want "waits in `<-t.C` \\(line 17\\) but never watches `ctx.Done\\(\\)`"
+			<-t.C
+			refresh(ctx)
+		}
+	}()
+}
+
+// A subscriber that blocks on a plain receive.
+func subscriber(ctx context.Context, sub <-chan string) {
+	for { // want "waits in `msg := <-sub` \\(line 26\\)"
+		msg := <-sub
+		publish(ctx, msg)
+	}
+}
+
+// An assignment receive inside a switch; the switch's break does not leave the loop.
+func reader(ctx context.Context, lines <-chan string) {
+	var line string
+	for { // want "waits in `line = <-lines`"
+		line = <-lines
+		switch line {
+		case "":
+			break
+		default:
+			publish(ctx, line)
+		}
+	}
+}
+
+// ok: a plain break leaves the loop.
+func readUntilEmpty(ctx context.Context, lines <-chan string) {
+	for {
+		line := <-lines
+		if line == "" {
+			break
+		}
+		publish(ctx, line)
+	}
+}
+
+// ok: goto jumps out of the loop.
+func withGoto(ctx context.Context, lines <-chan string) {
+	for {
+		if line := <-lines; line == "" {
+			goto done
+		}
+	}
+done:
+	refresh(ctx)
+}
+
+// ok: the receive is in a closure, not in the loop itself.
+func deferredReceive(ctx context.Context, ch <-chan int, run func(func())) {
+	for i := 0; ; i++ {
+		run(func() {
+			<-ch
+		})
+		if i > 10 {
+			return
+		}
+	}
+}
+
+// ok: the loop blocks on a done channel, which is a stop signal.
+func waitStop(ctx context.Context, stop <-chan struct{}, tick func()) {
+	for {
+		<-stop
+		tick()
+	}
+}
+
+// ok: comma-ok receive.
+func okReceive(ctx context.Context, in <-chan string) {
+	for {
+		s, ok := <-in
+		if !ok {
+			return
+		}
+		publish(ctx, s)
+	}
+}

@@ -1,0 +1,228 @@
+package fixtures
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+type Status struct {
+	Done bool
+}
+
+type Client struct{}
+
+func (c *Client) Status(context.Context, string) (Status, error) { return Status{}, nil }
+
+func (c *Client) Send(context.Context, []byte) error { return nil }
+
+// Polling with a fixed pause.
+func pollStatus(ctx context.Context, c *Client, id string) (Status, error) {
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil || st.Done {
+			return st, err
+		}
+		time.Sleep(5 * time.Second) // want "`time.Sleep\\(5 \\* time.Second\\)` \\(line 28\\) in the loop at line 23 ignores `ctx` \\(line 22\\): a cancelled `ctx` still waits out the whole sleep"
+	}
+}
+
+// Retry with exponential backoff.
+func sendWithRetry(ctx context.Context, c *Client, msg []byte) error {
+	backoff := 100 * time.Millisecond
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = c.Send(ctx, msg); err == nil {
+			return nil
+		}
+		time.Sleep(backoff) // want "`time.Sleep\\(backoff\\)`"
+		backoff *= 2
+	}
+	return err
+}
+
+// A background refresher goroutine.
+func startRefresher(ctx context.Context, refresh func(context.Context)) {
+	go func() {
+		for {
+			refresh(ctx)
+			time.Sleep(time.Minute) // want "ignores `ctx`"
+		}
+	}()
+}
+
+// Checking ctx.Err() between iterations does not interrupt the sleep.
+func heartbeat(ctx context.Context, beat func()) error {
+	for ctx.Err() == nil {
+		beat()
+		time.Sleep(10 * time.Second) // want "a cancelled `ctx` still waits"
+	}
+	return ctx.Err()
+}
+
+// Pacing over a list.
+func pingAll(ctx context.Context, hosts []string, ping func(context.Context, string)) {
+	for _, h := range hosts {
+		ping(ctx, h)
+		time.Sleep(100 * time.Millisecond) // want "ignores `ctx`"
+	}
+}
+
+// The errgroup's context is the nearest one.
+func mirror(ctx context.Context, c *Client, batches [][]byte) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for _, b := range batches {
+			if err := c.Send(gctx, b); err != nil {
+				return err
+			}
+			time.Sleep(time.Second) // want "ignores `gctx`"
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+type Syncer struct{ c *Client }
+
+// Named results; the zero value of an int is 0.
+func (s *Syncer) Run(ctx context.Context, items [][]byte) (n int, err error) {
+	for _, it := range items {
+		if err = s.c.Send(ctx, it); err != nil {
+			return n, err
+		}
+		n++
+		time.Sleep(50 * time.Millisecond) // want "ignores `ctx`"
+	}
+	return n, nil
+}
+
+// The last result is not an error: reported without a fix.
+func countReady(ctx context.Context, c *Client, ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if st, _ := c.Status(ctx, id); st.Done {
+			n++
+		}
+		time.Sleep(time.Second) // want "ignores `ctx`"
+	}
+	return n
+}
+
+// A deadline context made here.
+func waitReady(parent context.Context, c *Client, id string) error {
+	ctx, cancel := context.WithTimeout(parent, time.Minute)
+	defer cancel()
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil {
+			return err
+		}
+		if st.Done {
+			return nil
+		}
+		time.Sleep(2 * time.Second) // want "ignores `ctx` \\(line 116\\)"
+	}
+}
+
+// A short pause, but nothing else in the loop looks at ctx: the loop can never be cancelled.
+func waitUntil(ctx context.Context, ready func() bool) error {
+	for !ready() {
+		time.Sleep(10 * time.Millisecond) // want "ignores `ctx`"
+	}
+	return nil
+}
+
+// ok: a brief pause in a loop that checks ctx itself delays cancellation by 20ms at most.
+func spinChecked(ctx context.Context, ready func() bool) error {
+	for !ready() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return nil
+}
+
+// Work after the loop would be skipped by a return, and the loop never checks ctx: no fix.
+func flushAll(ctx context.Context, c *Client, batches [][]byte, done func()) error {
+	for _, b := range batches {
+		_ = c.Send(ctx, b)
+		time.Sleep(time.Second) // want "ignores `ctx`"
+	}
+	done()
+	return nil
+}
+
+// ok: the pause already watches the context.
+func pollSelect(ctx context.Context, c *Client, id string) error {
+	for {
+		if st, err := c.Status(ctx, id); err != nil || st.Done {
+			return err
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// ok: a single delay, not a loop.
+func delayedSend(ctx context.Context, c *Client, msg []byte) error {
+	time.Sleep(time.Second)
+	return c.Send(ctx, msg)
+}
+
+// ok: no context to honour.
+func spin(check func() bool) {
+	for !check() {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// ok: a background context is never cancelled.
+func backgroundPoll(c *Client, id string) {
+	ctx := context.Background()
+	for {
+		if st, _ := c.Status(ctx, id); st.Done {
+			return
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// ok: the sleep runs in a closure without a loop of its own.
+func deferredPause(ctx context.Context, jobs []func()) {
+	for _, j := range jobs {
+		func() {
+			defer time.Sleep(time.Millisecond)
+			j()
+		}()
+		_ = ctx
+	}
+}
+
+// ok: main's context ends with the process anyway.
+func main() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i := 0; i < 3; i++ {
+		time.Sleep(time.Second)
+		_ = ctx
+	}
+}
+
+type fakeClock struct{}
+
+func (fakeClock) Sleep(time.Duration) {}
+
+// ok: not time.Sleep.
+func withClock(ctx context.Context, clock fakeClock) error {
+	for i := 0; i < 3; i++ {
+		clock.Sleep(time.Second)
+	}
+	return errors.New("gave up")
+}
