@@ -3,6 +3,8 @@
  * adding its import here (the docs, settings and tests pick it up from this list).
  */
 import type { Rule } from '../rule';
+import { rule as closeBeforeWait } from './close-before-wait';
+import { rule as goroutineReceiveLeak } from './goroutine-receive-leak';
 import { rule as ignoreDirective } from './ignore-directive';
 import { rule as loopWithoutCancel } from './loop-without-cancel';
 import { rule as sendWithoutCancel } from './send-without-cancel';
@@ -10,6 +12,8 @@ import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
 import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
 
 export const RULES: readonly Rule[] = [
+  closeBeforeWait,
+  goroutineReceiveLeak,
   ignoreDirective,
   loopWithoutCancel,
   sendWithoutCancel,

@@ -1,0 +1,449 @@
+/**
+ * Where a value made in view goes, for the channel rules: which functions and goroutines send
+ * on a channel, receive from it or close it (and which call `Done` on a WaitGroup), followed
+ * through the calls and go statements the file resolves. Plus a few questions about control
+ * flow inside one function body: its returns, whether a loop can end, what surely runs before
+ * what.
+ *
+ * Syntax only, like facts.ts: wherever the value goes somewhere the file does not show
+ * (returned, stored, passed to a function declared elsewhere, captured by a closure that is
+ * not called in place) the trace records an escape, and rules that need the whole picture stay
+ * silent.
+ */
+import { parseChanMake, type FileFacts, type FuncInfo } from './facts';
+import type { PackageView } from './package';
+import type { Node } from './parser';
+import { FUNCTION_TYPES, callParts, contains, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from './syntax';
+
+export type UseKind = 'send' | 'recv' | 'range' | 'close' | 'len' | 'method';
+
+/** A function body the value reaches, and how it runs relative to the body that reached it. */
+export interface Body {
+  fn: FuncInfo;
+  /** The path the value has in this body: `ch`, a parameter name `out`, `p.out`. */
+  key: string;
+  /** `root`: where the trace starts; `goroutine`: started by a go statement; `call`/`defer`: run on the parent's goroutine. */
+  how: 'root' | 'goroutine' | 'call' | 'defer';
+  /** The go statement, call or defer statement that runs this body (undefined for the root). */
+  via?: Node;
+  parent?: Body;
+  /** Started or called inside a loop (here or in a parent), or reached from several places. */
+  repeated: boolean;
+  /** What the key's first name resolves to here (a VarDecl, a Param, or the FuncInfo of a method's receiver). */
+  identity: unknown;
+}
+
+export interface Use {
+  kind: UseKind;
+  /** The expression naming the value (`ch`, `&wg`, `s.out`). */
+  ref: Node;
+  /** The operation: send_statement, `<-ch` unary_expression, ranging for_statement, close/len call, method call. */
+  op: Node;
+  body: Body;
+  /** For `method`: the method name (`Done`, `Wait`). */
+  name?: string;
+}
+
+export interface Trace {
+  root: Body;
+  bodies: Body[];
+  uses: Use[];
+  /** Where the value goes out of sight. Empty when the file shows every use. */
+  escapes: Node[];
+}
+
+/** A channel made by a `make(chan ...)` the file shows, with the trace of where it goes. */
+export interface ChannelFlow {
+  /** The path in the function that makes it: `ch` or `p.out`. */
+  key: string;
+  make: Node;
+  capacity?: Node;
+  owner: FuncInfo;
+  /** The statement that makes it (`ch := make(...)`, `var ch = ...`, `p.out = make(...)`). */
+  statement: Node;
+  trace: Trace;
+  /** For a struct field (`p.out`): the struct type declared in this file, and the field. */
+  field?: { typeName: string; name: string };
+}
+
+const MAX_BODIES = 40;
+const CONDITIONAL = new Set([
+  'if_statement',
+  'expression_switch_statement',
+  'type_switch_statement',
+  'select_statement',
+  'expression_case',
+  'type_case',
+  'default_case',
+  'communication_case',
+]);
+const LEAVES_GOROUTINE = /^(Goexit|Exit|Fatal|Fatalf|Fatalln|FailNow|SkipNow|Skip|Skipf)$/;
+
+/** The first identifier of a path expression: `s` in `s.out`, `wg` in `&wg`. */
+export function headIdent(node: Node): Node | undefined {
+  let n: Node | null = unparen(node);
+  while (n) {
+    if (n.type === 'identifier') return n;
+    if (n.type === 'selector_expression') n = n.childForFieldName('operand');
+    else if (n.type === 'unary_expression') n = n.childForFieldName('operand');
+    else if (n.type === 'parenthesized_expression') n = n.namedChild(0);
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** What an identifier resolves to, as an object comparable with `===`. */
+export function identityOf(file: FileFacts, ident: Node): unknown {
+  const found = file.lookup(ident.text, ident);
+  return found?.decl ?? found?.param ?? found?.receiver;
+}
+
+/** `ch` climbs to `&ch` or `(ch)` when it is wrapped, so the parent is the real context. */
+function outer(n: Node): Node {
+  let o = n;
+  for (let p = o.parent; p; p = o.parent) {
+    const op = p.type === 'unary_expression' ? p.childForFieldName('operator')?.text : undefined;
+    if (p.type === 'parenthesized_expression' || op === '&' || op === '*') o = p;
+    else break;
+  }
+  return o;
+}
+
+function same(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id;
+}
+
+/** True when `node` sits inside a for statement of `fnNode`'s own body. */
+export function inLoop(node: Node, fnNode: Node): boolean {
+  for (let p = node.parent; p && p.id !== fnNode.id; p = p.parent) {
+    if (p.type === 'for_statement') return true;
+    if (FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return false;
+}
+
+/**
+ * Follows the value named `key` from the body of `fn`. `identity` is what the key's first name
+ * resolves to there (see {@link identityOf}); `skip` is a reference that is not a use (the
+ * declaration itself).
+ */
+export function trace(file: FileFacts, fn: FuncInfo, key: string, identity: unknown, skip?: Node): Trace {
+  const root: Body = { fn, key, how: 'root', repeated: false, identity };
+  const t: Trace = { root, bodies: [root], uses: [], escapes: [] };
+  const byId = new Map<string, Body>([[`${fn.node.id}:${key}`, root]]);
+  const handled = new Set<number>();
+  if (skip) handled.add(skip.id);
+  const queue: Body[] = [root];
+
+  const add = (parent: Body, target: FuncInfo, k: string, ident: unknown, how: Body['how'], via: Node) => {
+    const id = `${target.node.id}:${k}`;
+    const known = byId.get(id);
+    if (known) {
+      known.repeated = true;
+      return;
+    }
+    if (!target.body || t.bodies.length >= MAX_BODIES) {
+      t.escapes.push(via);
+      return;
+    }
+    const b: Body = { fn: target, key: k, how, via, parent, identity: ident, repeated: parent.repeated || inLoop(via, parent.fn.node) };
+    byId.set(id, b);
+    t.bodies.push(b);
+    queue.push(b);
+  };
+
+  for (let b = queue.shift(); b; b = queue.shift()) {
+    const body = b;
+    const isRef = (n: Node) => {
+      const k = pathKey(n);
+      if (k !== body.key && !(k && body.key.startsWith(k + '.'))) return undefined;
+      const h = headIdent(n);
+      if (!h || identityOf(file, h) !== body.identity) return undefined;
+      return k === body.key ? 'whole' : 'prefix';
+    };
+    walk(body.fn.body!, (n) => {
+      if (n.type === 'func_literal') {
+        literal(body, n, isRef);
+        return false;
+      }
+      if (n.type === 'call_expression') call(body, n, isRef);
+      if ((n.type === 'identifier' || n.type === 'selector_expression') && pathKey(n) === body.key && isRef(n) === 'whole') {
+        const o = outer(n);
+        if (!handled.has(o.id) && !handled.has(n.id)) classify(body, o);
+        return false;
+      }
+    });
+  }
+
+  function literal(parent: Body, lit: Node, isRef: (n: Node) => string | undefined) {
+    let callee: Node = lit;
+    while (callee.parent?.type === 'parenthesized_expression') callee = callee.parent;
+    const c = callee.parent;
+    if (c?.type === 'call_expression' && same(c.childForFieldName('function'), callee)) {
+      const how = c.parent?.type === 'go_statement' ? 'goroutine' : c.parent?.type === 'defer_statement' ? 'defer' : 'call';
+      add(parent, file.funcInfo(lit), parent.key, parent.identity, how, how === 'call' ? c : c.parent!);
+      return;
+    }
+    const leak = descendants(lit, new Set(['identifier', 'selector_expression'])).find((n) => isRef(n) === 'whole');
+    if (leak) t.escapes.push(lit);
+  }
+
+  function call(parent: Body, c: Node, isRef: (n: Node) => string | undefined) {
+    const fnNode = c.childForFieldName('function');
+    const f = fnNode ? unparen(fnNode) : undefined;
+    const operand = f?.type === 'selector_expression' ? f.childForFieldName('operand') : null;
+    const args = c.childForFieldName('arguments')?.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment') ?? [];
+    const candidates = [...args, ...(operand ? [operand] : [])].filter((x) => isRef(x));
+    if (candidates.length === 0) return;
+    const parts = callParts(c);
+    if (parts && !parts.receiver && ['close', 'len', 'cap'].includes(parts.name)) return;
+    const resolved = file.resolveCall(c);
+    const how = c.parent?.type === 'go_statement' ? 'goroutine' : c.parent?.type === 'defer_statement' ? 'defer' : 'call';
+    const via = how === 'call' ? c : c.parent!;
+    for (const x of candidates) {
+      const k = pathKey(x)!;
+      const bound = resolved ? [...resolved.bindings].find(([, v]) => same(v, x))?.[0] : undefined;
+      const target = resolved?.target;
+      const param = target?.params.find((p) => p.name === bound);
+      const ident = param ?? (bound && target?.receiver?.name === bound ? target : undefined);
+      if (target && bound && ident && !param?.type.startsWith('...')) {
+        add(parent, target, bound + parent.key.slice(k.length), ident, how, via);
+        handled.add(x.id);
+      } else if (isRef(x) === 'prefix') {
+        // The struct holding the value goes somewhere the file does not show.
+        t.escapes.push(x);
+        handled.add(x.id);
+      }
+      // A whole reference left unbound is classified where it stands (a method call, or an escape).
+    }
+  }
+
+  function classify(b: Body, o: Node) {
+    handled.add(o.id);
+    const p = o.parent;
+    if (!p) return;
+    const use = (kind: UseKind, op: Node, name?: string) => t.uses.push({ kind, ref: o, op, body: b, name });
+    if (p.type === 'send_statement' && same(p.childForFieldName('channel'), o)) return use('send', p);
+    if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '<-') return use('recv', p);
+    if (p.type === 'range_clause' && same(p.childForFieldName('right'), o) && p.parent) return use('range', p.parent);
+    if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
+      const parts = callParts(p.parent);
+      if (parts && !parts.receiver && parts.name === 'close') return use('close', p.parent);
+      if (parts && !parts.receiver && (parts.name === 'len' || parts.name === 'cap')) return use('len', p.parent);
+    }
+    if (p.type === 'selector_expression' && same(p.childForFieldName('operand'), o) && p.parent?.type === 'call_expression') {
+      if (same(p.parent.childForFieldName('function'), p)) return use('method', p.parent, p.childForFieldName('field')?.text);
+    }
+    t.escapes.push(o);
+  }
+
+  return t;
+}
+
+/** Every channel the file makes inside a function (`ch := make(chan T)`, `p.out = make(chan T)`), traced. Cached per file. */
+export function channelFlows(file: FileFacts): ChannelFlow[] {
+  let flows = flowCache.get(file);
+  if (flows) return flows;
+  flows = [];
+  // Most files make no channel: skip the walks.
+  if (!/\bmake\(\s*chan\b/.test(file.text)) {
+    flowCache.set(file, flows);
+    return flows;
+  }
+  for (const fn of file.functions) {
+    for (const d of file.locals(fn)) {
+      const made = d.init ? parseChanMake(d.init) : undefined;
+      if (!made) continue;
+      const t = trace(file, fn, d.name, d, d.node);
+      flows.push({ key: d.name, make: made.make, capacity: made.capacity, owner: fn, statement: d.statement, trace: t });
+    }
+    if (!fn.body) continue;
+    for (const a of descendants(fn.body, 'assignment_statement', true)) {
+      const left = a.childForFieldName('left')?.namedChildren ?? [];
+      const right = a.childForFieldName('right')?.namedChildren ?? [];
+      if (left.length !== 1 || right.length !== 1 || left[0]?.type !== 'selector_expression') continue;
+      const made = parseChanMake(right[0]!);
+      const key = pathKey(left[0]);
+      const head = headIdent(left[0]);
+      const operand = left[0].childForFieldName('operand');
+      const typeName = operand ? file.typeOf(operand)?.replace(/^\*/, '') : undefined;
+      const name = left[0].childForFieldName('field')?.text;
+      // Fields of structs declared elsewhere are used by code we do not see.
+      if (!made || !key || !head || !typeName || !name || !file.structs.has(typeName)) continue;
+      const t = trace(file, fn, key, identityOf(file, head), left[0]);
+      fieldEscapes(file, left[0], t);
+      flows.push({ key, make: made.make, capacity: made.capacity, owner: fn, statement: a, trace: t, field: { typeName, name } });
+    }
+  }
+  flowCache.set(file, flows);
+  return flows;
+}
+
+const flowCache = new WeakMap<FileFacts, ChannelFlow[]>();
+
+/**
+ * A struct field can be reached from anywhere its struct goes. Every mention of the field
+ * outside the traced bodies counts as an escape, unless the file shows it belongs to a
+ * different struct type. Exported fields always escape (other packages see them).
+ */
+function fieldEscapes(file: FileFacts, lhs: Node, t: Trace): void {
+  const field = lhs.childForFieldName('field')?.text ?? '';
+  if (/^[A-Z]/.test(field)) {
+    t.escapes.push(lhs);
+    return;
+  }
+  const operand = lhs.childForFieldName('operand');
+  const ownerType = operand ? file.typeOf(operand) : undefined;
+  const seen = new Set<number>([lhs.id, ...t.uses.map((u) => u.ref.id), ...t.escapes.map((e) => e.id)]);
+  for (const n of fieldMentions(file).get(field) ?? []) {
+    if (n.type === 'keyed_element') {
+      t.escapes.push(n);
+      continue;
+    }
+    if (seen.has(n.id) || seen.has(outer(n).id)) continue;
+    const op = n.childForFieldName('operand');
+    const type = op ? file.typeOf(op) : undefined;
+    if (type && ownerType && type.replace(/^\*/, '') !== ownerType.replace(/^\*/, '')) continue;
+    t.escapes.push(n);
+  }
+}
+
+const mentionCache = new WeakMap<FileFacts, Map<string, Node[]>>();
+
+/** Selector expressions and composite-literal keys of the file, by field name (one walk per file). */
+function fieldMentions(file: FileFacts): Map<string, Node[]> {
+  let m = mentionCache.get(file);
+  if (m) return m;
+  const out = new Map<string, Node[]>();
+  const put = (name: string | undefined, n: Node) => {
+    if (!name) return;
+    const list = out.get(name) ?? [];
+    list.push(n);
+    out.set(name, list);
+  };
+  walk(file.root, (n) => {
+    if (n.type === 'keyed_element') put(n.namedChild(0)?.text, n);
+    else if (n.type === 'selector_expression') put(n.childForFieldName('field')?.text, n);
+  });
+  mentionCache.set(file, out);
+  return out;
+}
+
+/**
+ * True when another file of the package sends on, receives from, closes or passes around the
+ * field `typeName.field` (as the package summaries record it, through a receiver).
+ */
+export function fieldUsedElsewhere(pkg: PackageView, fileName: string, typeName: string, field: string): boolean {
+  const target = `${typeName}.${field}`;
+  for (const f of pkg.files) {
+    if (f.fileName === fileName) continue;
+    for (const fn of f.functions) {
+      if (fn.ops.some((op) => op.target === target || op.args?.includes(target))) return true;
+    }
+  }
+  return false;
+}
+
+/** Where a use (or any node of a body) stands on its goroutine: the thread body and the node in it that leads there. */
+export interface Lifted {
+  /** The root or goroutine body whose goroutine runs the node. */
+  thread: Body;
+  /** The node itself, or the call / defer statement in `thread` through which it runs. */
+  at: Node;
+  /** Runs when the thread's function returns (`defer close(ch)`, or inside a deferred call). */
+  deferred: boolean;
+  /** Inside a loop of the thread, of a called body, or of the call leading there. */
+  looped: boolean;
+}
+
+export function lift(body: Body, node: Node): Lifted {
+  let b = body;
+  let at = node;
+  let deferred = node.parent?.type === 'defer_statement';
+  let looped = inLoop(node, b.fn.node);
+  while ((b.how === 'call' || b.how === 'defer') && b.parent && b.via) {
+    if (b.how === 'defer') deferred = true;
+    at = b.via;
+    b = b.parent;
+    looped ||= inLoop(at, b.fn.node);
+  }
+  return { thread: b, at, deferred, looped };
+}
+
+/** The go statement that starts a goroutine body, placed on the goroutine that runs it. */
+export function startOf(thread: Body): Lifted | undefined {
+  return thread.how === 'goroutine' && thread.parent && thread.via ? lift(thread.parent, thread.via) : undefined;
+}
+
+/** Return statements of a function's own body (not those of nested literals), in order. */
+export function ownReturns(fn: FuncInfo): Node[] {
+  return fn.body ? descendants(fn.body, 'return_statement', true) : [];
+}
+
+/**
+ * True when `a` surely runs before `b` whenever `b` runs: it ends before `b` starts and is not
+ * inside a branch (if, switch, select case) or a literal that `b` is not also inside. Loops are
+ * accepted: "the loop ran" is the case that matters.
+ */
+export function runsBefore(a: Node, b: Node): boolean {
+  if (a.endIndex > b.startIndex) return false;
+  for (let p = a.parent; p && !contains(p, b); p = p.parent) {
+    if (CONDITIONAL.has(p.type) || FUNCTION_TYPES.has(p.type)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when a loop's body can leave it (or end the goroutine): a return, a break or jump out of
+ * it, or a call such as `runtime.Goexit()`, `os.Exit`, `log.Fatal`, `t.Fatal`.
+ */
+export function loopCanEnd(loop: Node): boolean {
+  const exits = loopExits(loop);
+  if (exits.jumps || exits.returns) return true;
+  const body = loop.childForFieldName('body');
+  return !!body && descendants(body, 'call_expression', true).some((c) => {
+    const parts = callParts(c);
+    return !!parts?.receiver && LEAVES_GOROUTINE.test(parts.name);
+  });
+}
+
+/** True when `node` runs inside a `for { ... }` of its function that nothing leaves: the function never finishes there. */
+export function inEndlessLoop(node: Node, fnNode: Node): boolean {
+  for (let p = node.parent; p && p.id !== fnNode.id; p = p.parent) {
+    if (p.type === 'for_statement' && isEndlessLoop(p) && !loopCanEnd(p)) return true;
+  }
+  return false;
+}
+
+/** True when `node`, run from `body`, sits in an endless loop of its function or of any call leading to it on its goroutine. */
+export function neverFinishes(body: Body, node: Node): boolean {
+  let b = body;
+  let at = node;
+  for (;;) {
+    if (inEndlessLoop(at, b.fn.node)) return true;
+    if ((b.how !== 'call' && b.how !== 'defer') || !b.parent || !b.via) return false;
+    at = b.via;
+    b = b.parent;
+  }
+}
+
+/**
+ * True when a receive `<-ch` blocks until the channel delivers: a plain receive, or a select
+ * with no default whose only case is this receive.
+ */
+export function isBlockingReceive(recv: Node): boolean {
+  let p = recv.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  if (p?.type !== 'receive_statement' || p.parent?.type !== 'communication_case') return true;
+  const select = p.parent.parent;
+  if (!select) return false;
+  const cases = select.namedChildren.filter((c) => c && (c.type === 'communication_case' || c.type === 'default_case'));
+  return cases.length === 1;
+}
+
+/** The header of a loop as written: `for v := range ch`. */
+export function loopHeader(loop: Node): string {
+  const body = loop.childForFieldName('body');
+  const text = body ? loop.text.slice(0, body.startIndex - loop.startIndex) : loop.text;
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,605 @@
+/**
+ * Control-flow and channel facts for the goroutine-leak rules: who sends on and receives from a
+ * channel a function makes, whether the channel escapes to code we cannot follow, how many values
+ * a goroutine can send in one run, how often a loop runs, where a function stops, and which select
+ * cases give up waiting. Syntax only and conservative: when a shape is not understood the answer
+ * says so (an `escape`, a `many` count, `false`) so that callers can stay silent.
+ */
+import { caseReceive, isDoneCall, selectCases } from './context';
+import { compact, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
+import type { Node } from './parser';
+import { FUNCTION_TYPES, blockStatements, callArgs, callParts, isEndlessLoop, jumpTarget, pathKey, unparen, walk } from './syntax';
+
+// ---------------------------------------------------------------------------------------------
+// Counting
+
+/**
+ * How many times something happens, as far as the syntax shows: a constant, a symbolic count
+ * (`len(ids)`, `n`: the same text stands for the same number) or an unknown number.
+ */
+export type Count = { kind: 'const'; n: number } | { kind: 'sym'; text: string } | { kind: 'many' };
+
+export const MANY: Count = { kind: 'many' };
+
+export function constCount(n: number): Count {
+  return { kind: 'const', n };
+}
+
+/** `a * b`, staying exact only when one side is a constant 1 or both are constants. */
+export function multiplyCounts(a: Count, b: Count): Count {
+  if (a.kind === 'const' && b.kind === 'const') return constCount(a.n * b.n);
+  if (a.kind === 'const' && a.n === 1) return b;
+  if (b.kind === 'const' && b.n === 1) return a;
+  if ((a.kind === 'const' && a.n === 0) || (b.kind === 'const' && b.n === 0)) return constCount(0);
+  return MANY;
+}
+
+/** `a + b`, exact only for constants (a symbolic count plus zero stays symbolic). */
+export function addCounts(a: Count, b: Count): Count {
+  if (a.kind === 'const' && b.kind === 'const') return constCount(a.n + b.n);
+  if (a.kind === 'const' && a.n === 0) return b;
+  if (b.kind === 'const' && b.n === 0) return a;
+  return MANY;
+}
+
+/**
+ * How many times a `for` loop runs its body, when its header says so:
+ * `for range 3` / `for i := 0; i < 3; i++` -> 3; `for _, x := range xs` -> `len(xs)`;
+ * `for i := 0; i < n; i++` -> `n`. Anything else (conditions, `for {}`, ranging over a call) is `many`.
+ * Ranging over a channel also gives `len(ch)`; callers that care check the range operand's type.
+ */
+export function loopCount(loop: Node): Count {
+  const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  if (range) {
+    const right = range.childForFieldName('right');
+    if (!right) return MANY;
+    const r = unparen(right);
+    if (r.type === 'int_literal') return constCount(Number(r.text));
+    const key = pathKey(r);
+    return key && r.type !== 'unary_expression' ? { kind: 'sym', text: `len(${key})` } : MANY;
+  }
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause');
+  if (!clause) return MANY;
+  const init = clause.childForFieldName('initializer');
+  const cond = clause.childForFieldName('condition');
+  const update = clause.childForFieldName('update');
+  const counter = init?.type === 'short_var_declaration' ? init.childForFieldName('left')?.namedChild(0) : undefined;
+  const start = init?.childForFieldName('right')?.namedChildren;
+  if (!counter || counter.type !== 'identifier' || start?.length !== 1 || start[0]?.text !== '0') return MANY;
+  if (cond?.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== '<') return MANY;
+  if (cond.childForFieldName('left')?.text !== counter.text) return MANY;
+  if (update?.type !== 'inc_statement' || update.namedChild(0)?.text !== counter.text) return MANY;
+  const bound = unparen(cond.childForFieldName('right')!);
+  if (bound.type === 'int_literal') return constCount(Number(bound.text));
+  if (pathKey(bound) && bound.type !== 'unary_expression') return { kind: 'sym', text: compact(bound.text) };
+  const parts = bound.type === 'call_expression' ? callParts(bound) : undefined;
+  const args = parts ? callArgs(bound) : [];
+  if (parts?.name === 'len' && !parts.receiver && args.length === 1 && pathKey(args[0])) {
+    return { kind: 'sym', text: `len(${pathKey(args[0])})` };
+  }
+  return MANY;
+}
+
+/** The `for` loops of the spawner around a go statement, innermost first; with `within`, only loops inside that node. */
+export function spawnLoops(g: GoStmt, within?: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = g.node.parent; p && !FUNCTION_TYPES.has(p.type) && p.id !== within?.id; p = p.parent) {
+    if (p.type === 'for_statement') out.push(p);
+  }
+  return out;
+}
+
+/** How many goroutines one go statement starts per run of its spawner (or of the block `within`): the product of its loops' counts. */
+export function spawnCount(g: GoStmt, within?: Node): Count {
+  return spawnLoops(g, within).reduce<Count>((acc, loop) => multiplyCounts(acc, loopCount(loop)), constCount(1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channel uses and escape
+
+export interface ChannelSend {
+  /** The send statement. */
+  node: Node;
+  /** The goroutine that runs it. */
+  go: GoStmt;
+  /** True when the send is a case of a select that has other cases (or a default), so it need not block. */
+  guarded: boolean;
+}
+
+export interface ChannelUses {
+  /** Receives in the owning function's own body: `<-ch` expressions and `for ... range ch` clauses. */
+  receives: Node[];
+  /** Sends in the owning function's own body. */
+  ownSends: Node[];
+  /** Sends made by goroutines the owning function starts (closures or functions of this file the channel is passed to). */
+  sends: ChannelSend[];
+  /** `close(ch)` calls, with the goroutine that makes them (undefined for the owning function itself). */
+  closes: { node: Node; go?: GoStmt }[];
+  /**
+   * The first use that lets the channel reach code this analysis does not follow: it is returned,
+   * stored, passed to a call, captured by a closure that is not a goroutine, received by a goroutine.
+   * Undefined when every use is accounted for.
+   */
+  escape?: Node;
+}
+
+/** A variable to trace: the channel itself in its function, or a parameter it was passed to. */
+interface Trace {
+  root: Node;
+  name: string;
+  is: (id: Node) => boolean;
+  /** Set when the trace runs inside a goroutine's code. */
+  go?: GoStmt;
+}
+
+/**
+ * Every use of a local channel variable `decl` of `fn`, following it into goroutines that `fn`
+ * starts: closures that capture it and functions of this file it is passed to as an argument of
+ * the go statement (through their parameter). Deferred closures inside a goroutine count as the goroutine.
+ */
+export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl): ChannelUses {
+  const uses: ChannelUses = { receives: [], ownSends: [], sends: [], closes: [] };
+  if (!fn.body) return { ...uses, escape: decl.node };
+  const traces: Trace[] = [{ root: fn.node, name: decl.name, is: (id) => file.lookup(id.text, id)?.decl === decl }];
+  const traced = new Set<string>();
+  while (traces.length > 0 && !uses.escape) {
+    const t = traces.pop()!;
+    walk(t.root, (n) => {
+      if (uses.escape) return false;
+      if (n.type !== 'identifier' || n.text !== t.name || n.id === decl.node.id || !t.is(n)) return;
+      const go = t.go ? goroutineAt(file, n, t.go) : goroutineAt(file, n, undefined, fn);
+      if (go === null) {
+        uses.escape = n;
+        return;
+      }
+      const kind = useKind(n);
+      if (kind === 'send') {
+        const send = n.parent!;
+        if (go) uses.sends.push({ node: send, go, guarded: isGuarded(send) });
+        else uses.ownSends.push(send);
+      } else if (kind === 'receive' && !go) {
+        uses.receives.push(unparenParent(n));
+      } else if (kind === 'close') {
+        uses.closes.push({ node: unparenParent(n).parent!, go });
+      } else if (kind === 'neutral') {
+        // len(ch), cap(ch): neither a send nor a receive.
+      } else if (kind === 'go-arg' && !go) {
+        const next = argumentTrace(file, n, fn);
+        if (!next || traced.has(next.key)) {
+          uses.escape = n;
+          return;
+        }
+        traced.add(next.key);
+        traces.push(next.trace);
+      } else {
+        uses.escape = n;
+      }
+    });
+  }
+  return uses;
+}
+
+/** The parent of an expression, looking through parentheses: for `<-(ch)` the receive. */
+function unparenParent(id: Node): Node {
+  let n = id;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  return n.parent!;
+}
+
+type UseKind = 'send' | 'receive' | 'close' | 'neutral' | 'go-arg' | 'other';
+
+function useKind(id: Node): UseKind {
+  let n = id;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (!p) return 'other';
+  if (p.type === 'send_statement' && p.childForFieldName('channel')?.id === n.id) return 'send';
+  if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '<-') return 'receive';
+  if (p.type === 'range_clause' && p.childForFieldName('right')?.id === n.id) return 'receive';
+  if (p.type === 'argument_list' && p.parent?.type === 'call_expression') {
+    const call = p.parent;
+    const parts = callParts(call);
+    if (parts && !parts.receiver && parts.name === 'close') return 'close';
+    if (parts && !parts.receiver && (parts.name === 'len' || parts.name === 'cap')) return 'neutral';
+    if (call.parent?.type === 'go_statement') return 'go-arg';
+  }
+  return 'other';
+}
+
+/** A send that is one case of a select with other cases or a default does not have to wait. */
+function isGuarded(send: Node): boolean {
+  const cc = send.parent;
+  if (cc?.type !== 'communication_case' || cc.childForFieldName('communication')?.id !== send.id) return false;
+  return cc.parent !== null && selectCases(cc.parent).length > 1;
+}
+
+/**
+ * The goroutine whose code holds `id`: `undefined` when it is the owner function's own code,
+ * `null` when it is some other function (a closure run later, a nested goroutine) we do not follow.
+ * In a trace through a goroutine's code (`inside` set), the goroutine is that one.
+ */
+function goroutineAt(file: FileFacts, id: Node, inside: GoStmt | undefined, owner?: FuncInfo): GoStmt | undefined | null {
+  let fnNode = enclosingFn(id);
+  // A closure deferred inside the goroutine runs in the goroutine, once, at its end.
+  let deferred = false;
+  while (fnNode && isDeferredLiteral(fnNode)) {
+    fnNode = enclosingFn(fnNode);
+    deferred = true;
+  }
+  if (!fnNode) return null;
+  if (inside) return fnNode.id === inside.target?.node.id ? inside : null;
+  // In the owner itself, a deferred closure runs at every return: its uses are not in statement order.
+  if (fnNode.id === owner!.node.id) return deferred ? null : undefined;
+  const g = file.goStatements.find((x) => x.target?.node.id === fnNode!.id && x.target.kind === 'literal');
+  return g && g.spawner?.node.id === owner!.node.id ? g : null;
+}
+
+function enclosingFn(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
+  return undefined;
+}
+
+/** `defer func() { ... }()`: the literal. */
+function isDeferredLiteral(fnNode: Node): boolean {
+  return fnNode.type === 'func_literal' && fnNode.parent?.type === 'call_expression' && fnNode.parent.parent?.type === 'defer_statement';
+}
+
+/** For `go worker(ch)` / `go func(c chan T) {...}(ch)`: a trace of the parameter `ch` is bound to. */
+function argumentTrace(file: FileFacts, id: Node, owner: FuncInfo): { key: string; trace: Trace } | undefined {
+  let arg = id;
+  while (arg.parent?.type === 'parenthesized_expression') arg = arg.parent;
+  const call = arg.parent!.parent!;
+  const g = file.goStatements.find((x) => x.call?.id === call.id);
+  if (!g?.target?.body || g.spawner?.node.id !== owner.node.id) return undefined;
+  const index = callArgs(call).findIndex((a) => a.id === arg.id);
+  const param: Param | undefined = g.target.params[index];
+  if (!param || !param.name || param.name === '_' || param.type.startsWith('...')) return undefined;
+  const target = g.target;
+  return {
+    key: `${g.node.id}:${param.name}`,
+    trace: { root: target.body!, name: param.name, go: g, is: (n) => file.lookup(n.text, n)?.param === param },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sends per run
+
+/**
+ * The fewest and the most values one run of `body` can send, counting nodes for which `isSend` is
+ * true. Paths are followed through the statement structure: an if/switch/select takes its smallest
+ * or largest arm, code after a `return` (or `panic`, `log.Fatal`) is not on that path, and a
+ * deferred closure counts once from where it is deferred. A send inside a loop counts once when
+ * every path through it leaves the loop (`ch <- v; return`); when the loop can go round again it
+ * makes the most Infinity, and since a loop may also run zero times it adds nothing to the fewest.
+ */
+export function sendsPerRun(body: Node, isSend: (n: Node) => boolean): { min: number; max: number } {
+  const order: Node[] = [];
+  walk(body, (n) => {
+    if (n.id !== body.id && (n.type === 'go_statement' || (n.type === 'func_literal' && !isDeferredLiteral(n)))) return false;
+    order.push(n);
+  });
+  const run = (m: Mode) => {
+    const value = new Map<number, PathSends>();
+    const none = { f: 0, r: m.no, b: m.no };
+    const of = (n: Node | null | undefined): PathSends => (n ? value.get(n.id) ?? none : none);
+    for (let i = order.length - 1; i >= 0; i--) value.set(order[i].id, pathSends(order[i], isSend, of, m));
+    const v = of(body);
+    const ends = [v.f, v.r].filter((x) => x !== m.no);
+    return ends.length === 0 ? 0 : m.pick(...ends);
+  };
+  return { min: run(MIN), max: Math.max(run(MAX), 0) };
+}
+
+/**
+ * The sends on the paths through a node, by how they leave it: going on to what follows (f),
+ * returning from the function (r), breaking out of the enclosing loop (b). `Mode.no` marks "no such path".
+ */
+interface PathSends {
+  f: number;
+  r: number;
+  b: number;
+}
+
+interface Mode {
+  /** The value of "no such path": it wins every sum and loses every pick. */
+  no: number;
+  pick: (...xs: number[]) => number;
+}
+
+const MAX: Mode = { no: -Infinity, pick: Math.max };
+const MIN: Mode = { no: Infinity, pick: Math.min };
+
+function plus(m: Mode, a: number, b: number): number {
+  return a === m.no || b === m.no ? m.no : a + b;
+}
+
+/** Runs `parts` one after the other; `stops[i]` ends the sequence after part i (a jump). */
+function sequence(m: Mode, parts: PathSends[], stops: boolean[] = []): PathSends {
+  let f = 0;
+  let r = m.no;
+  let b = m.no;
+  for (let i = 0; i < parts.length; i++) {
+    const v = parts[i];
+    r = m.pick(r, plus(m, f, v.r));
+    b = m.pick(b, plus(m, f, v.b));
+    f = plus(m, f, v.f);
+    if (f === m.no || stops[i]) break;
+  }
+  return { f, r, b };
+}
+
+function alternatives(m: Mode, head: number, arms: PathSends[]): PathSends {
+  const pick = (k: keyof PathSends) => plus(m, head, m.pick(...arms.map((a) => a[k])));
+  return { f: pick('f'), r: pick('r'), b: pick('b') };
+}
+
+function pathSends(n: Node, isSend: (n: Node) => boolean, of: (n: Node | null | undefined) => PathSends, m: Mode): PathSends {
+  const kids = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const none: PathSends = { f: 0, r: m.no, b: m.no };
+  if (isSend(n)) return { f: 1, r: m.no, b: m.no };
+  switch (n.type) {
+    case 'return_statement':
+      return { f: m.no, r: 0, b: m.no };
+    case 'expression_statement':
+      return kids[0] && isNoReturnCall(kids[0]) ? { f: m.no, r: 0, b: m.no } : none;
+    case 'break_statement':
+      // Out of a loop: a path of its own. Out of a select or switch: the rest of the case is skipped (see statement_list).
+      return jumpTarget(n)?.type === 'for_statement' ? { f: m.no, r: m.no, b: 0 } : none;
+    case 'for_statement': {
+      const body = of(n.childForFieldName('body'));
+      const endless = isEndlessLoop(n);
+      if (m === MAX && body.f > 0 && body.f !== m.no) return { f: Infinity, r: Infinity, b: m.no }; // can repeat without bound
+      // The loop ends by a break, or (unless endless) by its condition, possibly before the first round.
+      const f = endless ? body.b : m.pick(0, body.b);
+      return { f, r: body.r, b: m.no };
+    }
+    case 'defer_statement': {
+      const lit = kids[0]?.childForFieldName('function');
+      const body = lit?.type === 'func_literal' ? of(lit.childForFieldName('body')) : none;
+      const ends = [body.f, body.r].filter((x) => x !== m.no);
+      return { f: ends.length === 0 ? 0 : Math.max(m.pick(...ends), 0), r: m.no, b: m.no };
+    }
+    case 'statement_list':
+      // continue, goto and a break out of a select/switch skip the rest of the list.
+      return sequence(
+        m,
+        kids.map(of),
+        kids.map((c) => c.type === 'continue_statement' || c.type === 'goto_statement' || c.type === 'break_statement'),
+      );
+    case 'if_statement': {
+      const head = plus(m, of(n.childForFieldName('initializer')).f, of(n.childForFieldName('condition')).f);
+      const alt = n.childForFieldName('alternative');
+      return alternatives(m, head, [of(n.childForFieldName('consequence')), alt ? of(alt) : none]);
+    }
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'select_statement': {
+      let head = 0;
+      const arms: PathSends[] = [];
+      for (const c of kids) {
+        if (CASES.has(c.type)) arms.push(of(c));
+        else head = plus(m, head, of(c).f);
+      }
+      if (n.type !== 'select_statement' && !kids.some((c) => c.type === 'default_case')) arms.push(none);
+      if (arms.length === 0) return { f: m.no, r: m.no, b: m.no };
+      return alternatives(m, head, arms);
+    }
+    default:
+      // Sequential pieces: a case's communication then its statements, a block's list, expressions.
+      return sequence(m, kids.map(of));
+  }
+}
+
+const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
+
+// ---------------------------------------------------------------------------------------------
+// Paths and exits
+
+/**
+ * True when evaluating `root` always evaluates `node`: between them lies no branch (if/switch arm,
+ * select case), loop body, closure or short-circuit operand. An if's initializer and condition,
+ * and a switch's initializer and tag, are always evaluated.
+ */
+export function alwaysEvaluated(node: Node, root: Node): boolean {
+  let child = node;
+  for (let p = node.parent; p && child.id !== root.id; child = p, p = p.parent) {
+    switch (p.type) {
+      case 'if_statement':
+      case 'expression_switch_statement':
+      case 'type_switch_statement': {
+        const f = [p.childForFieldName('initializer'), p.childForFieldName('condition'), p.childForFieldName('value')];
+        if (!f.some((x) => x?.id === child.id)) return false;
+        break;
+      }
+      case 'for_statement':
+      case 'select_statement':
+      case 'communication_case':
+      case 'expression_case':
+      case 'type_case':
+      case 'default_case':
+      case 'func_literal':
+      case 'go_statement':
+      case 'defer_statement':
+        return false;
+      case 'binary_expression': {
+        const op = p.childForFieldName('operator')?.text;
+        if ((op === '&&' || op === '||') && p.childForFieldName('right')?.id === child.id) return false;
+        break;
+      }
+    }
+  }
+  return child.id === root.id;
+}
+
+/**
+ * True when a statement never lets control continue to the statement after it: `return`, `goto`,
+ * `continue`, a labelled `break` (an unlabelled one only leaves its select or switch), `panic`,
+ * `log.Fatal`, `os.Exit`, `t.Fatal`, an endless `for` without a `break`, or an if/else, switch
+ * with default, or select whose every arm does not continue either.
+ */
+export function terminates(stmt: Node): boolean {
+  const stack = [stmt];
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    switch (s.type) {
+      case 'return_statement':
+      case 'goto_statement':
+      case 'continue_statement':
+        continue;
+      case 'break_statement':
+        if (s.namedChildren.some((c) => c?.type === 'label_name')) continue;
+        return false;
+      case 'expression_statement': {
+        const call = s.namedChild(0);
+        if (call && isNoReturnCall(call)) continue;
+        return false;
+      }
+      case 'block': {
+        const last = blockStatements(s).at(-1);
+        if (!last) return false;
+        stack.push(last);
+        continue;
+      }
+      case 'labeled_statement': {
+        const inner = s.namedChildren.find((c) => c !== null && c.type !== 'label_name' && c.type !== 'comment');
+        if (!inner) return false;
+        stack.push(inner);
+        continue;
+      }
+      case 'if_statement': {
+        const cons = s.childForFieldName('consequence');
+        const alt = s.childForFieldName('alternative');
+        if (!cons || !alt) return false;
+        stack.push(cons, alt);
+        continue;
+      }
+      case 'for_statement': {
+        if (!isEndlessLoop(s) || hasBreakOut(s)) return false;
+        continue;
+      }
+      case 'select_statement':
+      case 'expression_switch_statement':
+      case 'type_switch_statement': {
+        const cases = s.namedChildren.filter((c): c is Node => c !== null && CASES.has(c.type));
+        if (s.type !== 'select_statement' && !cases.some((c) => c.type === 'default_case')) return false;
+        if (hasBreakOut(s)) return false;
+        for (const c of cases) {
+          const last = caseStatements(c).at(-1);
+          if (!last) return false;
+          stack.push(last);
+        }
+        continue;
+      }
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** The statements of a select or switch case. */
+export function caseStatements(c: Node): Node[] {
+  const list = c.namedChildren.find((x) => x?.type === 'statement_list');
+  return list ? blockStatements(list) : [];
+}
+
+/** True when a `break` inside `stmt` (not in a nested loop/switch/select or closure) leaves it. */
+function hasBreakOut(stmt: Node): boolean {
+  let found = false;
+  walk(stmt, (n) => {
+    if (found || (n.id !== stmt.id && FUNCTION_TYPES.has(n.type))) return false;
+    if (n.type === 'break_statement' && jumpTarget(n)?.id === stmt.id) found = true;
+  });
+  return found;
+}
+
+const NO_RETURN_PKG = new Map([
+  ['log', /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/],
+  ['os', /^Exit$/],
+]);
+const TEST_FAILURES = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
+
+/** `panic(...)`, `log.Fatal(...)`, `os.Exit(...)`, `t.Fatal(...)`: calls after which the code does not go on. */
+export function isNoReturnCall(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type !== 'call_expression') return false;
+  const parts = callParts(n);
+  if (!parts) return false;
+  if (!parts.receiver) return parts.name === 'panic';
+  const pkg = NO_RETURN_PKG.get(parts.receiver);
+  if (pkg) return pkg.test(parts.name);
+  return TEST_FAILURES.test(parts.name);
+}
+
+/** A place where a function stops running. */
+export interface Exit {
+  kind: 'return' | 'end';
+  /** The return statement, or the function body for running off its end. */
+  node: Node;
+}
+
+/** The return statements of a function's own body and, when control can run off its end, the body itself. */
+export function functionExits(fn: FuncInfo): Exit[] {
+  if (!fn.body) return [];
+  const out: Exit[] = [];
+  walk(fn.body, (n) => {
+    if (FUNCTION_TYPES.has(n.type)) return false;
+    if (n.type === 'return_statement') out.push({ kind: 'return', node: n });
+  });
+  const last = blockStatements(fn.body).at(-1);
+  if (!last || !terminates(last)) out.push({ kind: 'end', node: fn.body });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Select cases
+
+/**
+ * A select case that stops waiting instead of delivering data: `default`, a timer or ticker
+ * (`<-time.After(d)`, `<-clock.After(d)`, `<-time.Tick(d)`, `<-t.C`) or a cancellation
+ * (`<-ctx.Done()`). With `file`, also a variable holding one of those (`timeout := time.After(d)`).
+ */
+export function isGiveUpCase(c: Node, file?: FileFacts): boolean {
+  if (c.type === 'default_case') return c.parent?.type === 'select_statement';
+  if (c.type !== 'communication_case') return false;
+  const r = caseReceive(c);
+  return r !== undefined && isSignalChannel(r.channel, file);
+}
+
+/** `time.After(d)`, `time.Tick(d)`, `t.C`, `ctx.Done()`; with `file`, a variable initialised with one of them. */
+export function isSignalChannel(chan: Node, file?: FileFacts): boolean {
+  let ch = unparen(chan);
+  if (file && ch.type === 'identifier') {
+    const init = file.lookup(ch.text, ch)?.decl?.init;
+    if (init) ch = unparen(init);
+  }
+  if (isDoneCall(ch)) return true;
+  if (ch.type === 'selector_expression') return ch.childForFieldName('field')?.text === 'C';
+  if (ch.type === 'call_expression') {
+    const parts = callParts(ch);
+    return parts?.receiver !== undefined && (parts.name === 'After' || parts.name === 'Tick');
+  }
+  return false;
+}
+
+/** The header of a case as the user wrote it: `case <-time.After(d)`, `default`. */
+export function caseHeader(c: Node): string {
+  if (c.type === 'default_case') return 'default';
+  const comm = c.childForFieldName('communication');
+  return comm ? `case ${comm.text}` : 'case';
+}
+
+/** True for `v, ok := <-ch` / `v, ok = <-ch` (also as a select case): the receive may see a closed channel. */
+export function isCommaOkReceive(recv: Node): boolean {
+  let n = recv;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  let stmt = n.parent;
+  if (stmt?.type === 'expression_list') {
+    if (stmt.namedChildCount !== 1) return false;
+    stmt = stmt.parent;
+  }
+  if (!stmt) return false;
+  if (stmt.type === 'var_spec') return stmt.childrenForFieldName('name').length === 2;
+  if (!['short_var_declaration', 'assignment_statement', 'receive_statement'].includes(stmt.type)) return false;
+  return stmt.childForFieldName('left')?.namedChildCount === 2;
+}

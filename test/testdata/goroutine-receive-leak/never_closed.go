@@ -1,0 +1,224 @@
+package fixtures
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+type job struct{ n int }
+
+func handle(job) {}
+
+func dispatch(batch []job) {
+	jobs := make(chan job)
+	go func() {
+		for j := range jobs { // want "goroutine started at line 16 waits in `for j := range jobs` \\(line 17\\) forever: nothing closes `jobs` \\(made at line 15\\), so the loop cannot end after the last send \\(`jobs <- j`, line 22\\)"
+			handle(j)
+		}
+	}()
+	for _, j := range batch {
+		jobs <- j
+	}
+}
+
+func worker(id int, in <-chan job, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for j := range in { // want "goroutine `worker` started at line 39 waits in `for j := range in` \\(line 28\\) forever: nothing closes `jobs`"
+		handle(j)
+	}
+	_ = id
+}
+
+func pool(batch []job) {
+	jobs := make(chan job, len(batch))
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go worker(i, jobs, &wg)
+	}
+	for _, j := range batch {
+		jobs <- j
+	}
+	wg.Wait()
+}
+
+func squares(n int) []int {
+	results := make(chan int)
+	go func() {
+		for i := 0; i < n; i++ {
+			results <- i * i
+		}
+	}()
+	var out []int
+	for r := range results { // want "`squares` waits in `for r := range results` \\(line 55\\) forever: nothing closes `results` \\(made at line 48\\)"
+		out = append(out, r)
+	}
+	return out
+}
+
+func produce(out chan<- string, names []string) {
+	for _, n := range names {
+		out <- fmt.Sprintf("hello %s", n)
+	}
+}
+
+func greetAll(names []string) []string {
+	ch := make(chan string)
+	go produce(ch, names)
+	var greetings []string
+	for g := range ch { // want "`greetAll` waits in `for g := range ch` \\(line 71\\) forever: nothing closes `ch` \\(made at line 68\\), so the loop cannot end after the last send \\(`out <- fmt.Sprintf\\(\"hello %s\", n\\)`, line 63\\)"
+		greetings = append(greetings, g)
+	}
+	return greetings
+}
+
+func onShutdown(cleanup func()) {
+	done := make(chan struct{})
+	go func() {
+		<-done // want "goroutine started at line 79 blocks on `<-done` \\(line 80\\) forever: nothing sends on or closes `done` \\(made at line 78\\)"
+		cleanup()
+	}()
+}
+
+type batcher struct {
+	queue chan string
+	sent  int
+}
+
+func (b *batcher) drain() {
+	for s := range b.queue { // want "goroutine `drain` started at line 98 waits in `for s := range b.queue` \\(line 91\\) forever: nothing closes `b.queue`"
+		b.sent += len(s)
+	}
+}
+
+func (b *batcher) flush(lines []string) {
+	b.queue = make(chan string)
+	go b.drain()
+	for _, l := range lines {
+		b.queue <- l
+	}
+}
+
+func main() {
+	// ok: when main returns the process ends, so the goroutine cannot outlive it.
+	ticks := make(chan int)
+	go func() {
+		for t := range ticks {
+			fmt.Println(t)
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		ticks <- i
+	}
+}
+
+// ok: the producer never stops, so the consumer is meant to run forever.
+func heartbeat() {
+	beats := make(chan time.Time)
+	go func() {
+		for b := range beats {
+			fmt.Println(b)
+		}
+	}()
+	go func() {
+		for {
+			beats <- time.Now()
+			time.Sleep(time.Second)
+		}
+	}()
+}
+
+// ok: the channel is returned, so the caller may close it.
+func startConsumer() chan<- job {
+	jobs := make(chan job)
+	go func() {
+		for j := range jobs {
+			handle(j)
+		}
+	}()
+	return jobs
+}
+
+// ok: the channel is stored in a struct the caller keeps.
+type server struct{ reqs chan job }
+
+func newServer() *server {
+	reqs := make(chan job)
+	go func() {
+		for r := range reqs {
+			handle(r)
+		}
+	}()
+	return &server{reqs: reqs}
+}
+
+// ok: the consumer also watches the context, so cancelling it ends the loop.
+func withContext(ctx context.Context, batch []job) {
+	jobs := make(chan job)
+	go func() {
+		for {
+			select {
+			case j := <-jobs:
+				handle(j)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for _, j := range batch {
+		jobs <- j
+	}
+}
+
+// ok: a closure that is not called in place may close the channel at any time.
+func closeLater(batch []job) func() {
+	jobs := make(chan job)
+	go func() {
+		for j := range jobs {
+			handle(j)
+		}
+	}()
+	for _, j := range batch {
+		jobs <- j
+	}
+	return func() { close(jobs) }
+}
+
+// ok: the worker feeds its own queue and stops when it is empty.
+func crawl(start string) {
+	queue := make(chan string, 100)
+	queue <- start
+	go func() {
+		for u := range queue {
+			if len(queue) == 0 {
+				break
+			}
+			queue <- u + "/next"
+		}
+	}()
+}
+
+// ok: the value arrives on every path.
+func notify(ready func()) {
+	done := make(chan struct{})
+	go func() {
+		<-done
+		ready()
+	}()
+	done <- struct{}{}
+}
+
+// ok: the struct is declared in another file, whose code may close the field.
+func (r *remote) listen(msgs []string) {
+	r.inbox = make(chan string)
+	go func() {
+		for m := range r.inbox {
+			_ = m
+		}
+	}()
+	for _, m := range msgs {
+		r.inbox <- m
+	}
+}

@@ -1,0 +1,6 @@
+package split
+
+// Finish ends the consumer started by Start.
+func (c *collector) Finish() {
+	close(c.events)
+}
