@@ -5,6 +5,7 @@
 import type { Rule } from '../rule';
 import { rule as closeBeforeWait } from './close-before-wait';
 import { rule as goroutineReceiveLeak } from './goroutine-receive-leak';
+import { rule as goroutineSendLeak } from './goroutine-send-leak';
 import { rule as ignoreDirective } from './ignore-directive';
 import { rule as loopWithoutCancel } from './loop-without-cancel';
 import { rule as sendWithoutCancel } from './send-without-cancel';
@@ -14,6 +15,7 @@ import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
 export const RULES: readonly Rule[] = [
   closeBeforeWait,
   goroutineReceiveLeak,
+  goroutineSendLeak,
   ignoreDirective,
   loopWithoutCancel,
   sendWithoutCancel,

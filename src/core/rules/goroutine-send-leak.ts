@@ -1,0 +1,798 @@
+import { caseReceive, contextsInScope, selectCases } from '../context';
+import { eol, indentAt, replaceNode, standsAlone } from '../edits';
+import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../facts';
+import {
+  MANY,
+  addCounts,
+  alwaysEvaluated,
+  caseHeader,
+  caseStatements,
+  channelUses,
+  constCount,
+  functionExits,
+  isCommaOkReceive,
+  isGiveUpCase,
+  isNoReturnCall,
+  loopCount,
+  multiplyCounts,
+  sendsPerRun,
+  spawnCount,
+  spawnLoops,
+  terminates,
+  type ChannelUses,
+  type Count,
+} from '../flow';
+import type { Node } from '../parser';
+import type { Fix, Related, Rule, RuleContext, TextEdit } from '../rule';
+import {
+  FUNCTION_TYPES,
+  blockStatements,
+  callParts,
+  contains,
+  descendants,
+  excerpt,
+  isEndlessLoop,
+  jumpTarget,
+  lineOf,
+  loopExits,
+  pathKey,
+  quote,
+  walk,
+} from '../syntax';
+
+export const rule: Rule = {
+  id: 'goroutine-send-leak',
+  title: 'Goroutine blocks forever sending on a channel nobody reads any more',
+  severity: 'warning',
+  category: 'goroutine-leak',
+  docs: {
+    summary:
+      'A goroutine sends on a channel made in the same function, and the function can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever.',
+    why:
+      'A send on an unbuffered channel completes only when another goroutine receives the value; on a buffered one, only while ' +
+      'the buffer has room. When the function that made the channel gives up — a `select` that takes its `time.After` or ' +
+      '`ctx.Done()` case, a `return` on an error path, a loop that reads fewer values than goroutines were started — the ' +
+      'goroutines that still have a value to deliver wait on their send forever. The runtime never collects a blocked goroutine: ' +
+      'its stack and everything it references stay in memory, and a server that does this per request slowly runs out of memory.',
+    interleaving: [
+      'The function makes `ch := make(chan T)` and starts a goroutine that will do some work and then send on `ch`.',
+      'The function stops waiting before the goroutine sends: its timeout fires, an error makes it return, or it has read as many values as it wanted.',
+      'The goroutine finishes its work and reaches `ch <- v`. Nobody will ever receive from `ch` again, so the send never completes and the goroutine never exits.',
+    ],
+    bad: `func lookup(ctx context.Context, key string) (string, error) {
+	ch := make(chan string)
+	go func() {
+		ch <- slowLookup(key) // blocks forever once lookup has returned
+	}()
+	select {
+	case v := <-ch:
+		return v, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}`,
+    good: `func lookup(ctx context.Context, key string) (string, error) {
+	ch := make(chan string, 1) // the goroutine can always deliver and exit
+	go func() {
+		ch <- slowLookup(key)
+	}()
+	select {
+	case v := <-ch:
+		return v, nil
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}`,
+    fixes:
+      '**Buffer the channel** gives `make` a capacity equal to the number of values the goroutines can send (`1` for one ' +
+      'goroutine, `len(ids)` for one goroutine per element of `ids`), so every send completes even when nobody receives; the ' +
+      'unread values are garbage collected with the channel. **Wrap the send in a select on ctx.Done()** (offered when the ' +
+      'goroutine can see a `context.Context`) lets the goroutine give up once the context is cancelled; it only helps when ' +
+      'the context is cancelled when the receiver leaves, so it is not applied by fix-all.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const spawners = new Set(file.goStatements.map((g) => g.spawner?.node.id));
+    const reported = new Set<number>();
+    for (const fn of file.functions) {
+      if (!fn.body || !spawners.has(fn.node.id) || isProgramMain(fn)) continue;
+      // goto makes the statement order say nothing about the paths.
+      if (descendants(fn.body, 'goto_statement', true).length > 0) continue;
+      for (const decl of file.locals(fn)) {
+        const made = decl.init ? parseChanMake(decl.init) : undefined;
+        if (made) checkChannel(ctx, fn, decl, made, reported);
+      }
+    }
+  },
+};
+
+/** What the goroutines of one go statement can send per run of the function: a count, or a stream (a send inside a loop). */
+type Senders = Count | { kind: 'stream'; endless: boolean };
+
+interface Site {
+  go: GoStmt;
+  /** The sends that can block (not guarded by a select), in document order. */
+  sends: Node[];
+  /** The most values one goroutine sends in one run. */
+  perRun: number;
+  count: Senders;
+  /** The spawner's loops around the go statement, innermost first. */
+  loops: Node[];
+  /** Every run of the goroutine sends at least once (on every path through its body). */
+  certain: boolean;
+  /** A send sits in a loop with no way out (`for { ch <- v }`): the goroutine never stops sending. */
+  endless: boolean;
+}
+
+interface Channel {
+  file: FileFacts;
+  fn: FuncInfo;
+  decl: VarDecl;
+  /**
+   * The block that declares the channel: the function body, or a loop body for a channel made per
+   * iteration. Leaving it (returning, `continue`, reaching its end) ends every chance to receive.
+   */
+  scope: Node;
+  make: Node;
+  capacity?: Node;
+  /** The constant buffer size (0 for unbuffered). */
+  cap: number;
+  uses: ChannelUses;
+  receiveIds: Set<number>;
+  sites: Site[];
+}
+
+/**
+ * A place where the function stops receiving: a return, the end of the channel's block, a jump out
+ * of that block (`continue`), or a break out of a receive loop.
+ */
+interface Stop {
+  kind: 'return' | 'end' | 'jump' | 'break';
+  node: Node;
+}
+
+/** What the function surely received on the way to a stop. */
+interface Received {
+  /** A constant when the syntax proves it; anything else means "maybe enough", and nothing is reported. */
+  count: Count;
+  /** A select case that gave up waiting on the way (`case <-time.After(d)`). */
+  giveUp?: Node;
+  /** The stop lies inside a loop that receives, whose earlier iterations are not counted. */
+  inLoop?: Node;
+  /** The receives come from a loop with a constant count (`for i := 0; i < 3; i++`). */
+  countedLoop?: Node;
+}
+
+interface Leak {
+  stop?: Stop;
+  received: Received;
+  senders: Senders;
+}
+
+function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNullable<ReturnType<typeof parseChanMake>>, reported: Set<number>): void {
+  const file = ctx.file;
+  const capNode = made.capacity;
+  // A buffer sized at run time (`make(chan T, n)`): assume the author sized it for the senders.
+  if (capNode && capNode.type !== 'int_literal') return;
+  const scope = decl.statement.parent?.type === 'statement_list' ? decl.statement.parent.parent : null;
+  if (!scope) return;
+  const uses = channelUses(file, fn, decl);
+  if (uses.escape || uses.ownSends.length > 0) return;
+  const ch: Channel = {
+    file,
+    fn,
+    decl,
+    scope,
+    make: made.make,
+    capacity: capNode,
+    cap: capNode ? Number(capNode.text) : 0,
+    uses,
+    receiveIds: new Set(uses.receives.map((r) => r.id)),
+    sites: buildSites(uses, scope),
+  };
+  if (ch.sites.length === 0) return;
+  // Receiving while still spawning (a receive inside the spawn loop) is beyond this analysis.
+  if (ch.sites.some((s) => s.loops.some((loop) => uses.receives.some((r) => contains(loop, r))))) return;
+  const stops = stopsOf(ch);
+  // One finding per channel: with several go statements it is not knowable which of them blocks.
+  const leaking: { site: Site; leak: Leak }[] = [];
+  for (const site of ch.sites) {
+    if (reported.has(site.sends[0].id)) continue;
+    const leak = findLeak(ch, site, stops);
+    if (leak) leaking.push({ site, leak });
+  }
+  if (leaking.length === 0) return;
+  const sites = leaking.map((l) => l.site);
+  for (const s of sites) for (const send of s.sends) reported.add(send.id);
+  const fixes: Fix[] = [];
+  const buffer = bufferFix(ch);
+  if (buffer) fixes.push(buffer);
+  const wrap = ctxFix(file, sites);
+  if (wrap) fixes.push(wrap);
+  report(ctx, ch, sites, leaking[0].leak, fixes);
+}
+
+/** `func main` of a program: when it returns the process exits, so blocked goroutines do not matter. */
+function isProgramMain(fn: FuncInfo): boolean {
+  return fn.kind === 'function' && fn.name === 'main';
+}
+
+function buildSites(uses: ChannelUses, scope: Node): Site[] {
+  const byGo = new Map<number, { go: GoStmt; sends: Node[] }>();
+  for (const s of uses.sends) {
+    if (s.guarded) continue;
+    const entry = byGo.get(s.go.node.id) ?? { go: s.go, sends: [] };
+    entry.sends.push(s.node);
+    byGo.set(s.go.node.id, entry);
+  }
+  const sites: Site[] = [];
+  for (const { go, sends } of byGo.values()) {
+    const blocking = new Set(sends.map((s) => s.id));
+    const { min, max: perRun } = sendsPerRun(go.target!.body!, (n) => blocking.has(n.id));
+    if (perRun === 0) continue;
+    sends.sort((a, b) => a.startIndex - b.startIndex);
+    const endless = sends.some((x) => inEndlessLoop(x));
+    const count: Senders = perRun === Infinity ? { kind: 'stream', endless } : multiplyCounts(spawnCount(go, scope), constCount(perRun));
+    const certain = min >= 1;
+    sites.push({ go, sends, perRun, count, loops: spawnLoops(go, scope), certain, endless });
+  }
+  return sites.sort((a, b) => a.go.node.startIndex - b.go.node.startIndex);
+}
+
+/**
+ * Inside a `for {}` (within its function) that neither breaks out nor returns, and that waits on
+ * nothing else: a loop that first receives a request (`x := <-req; resp <- f(x)`) is a server
+ * that blocks on its request channel, not on this send.
+ */
+function inEndlessLoop(n: Node): boolean {
+  for (let p = n.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+    if (p.type !== 'for_statement' || !isEndlessLoop(p)) continue;
+    const exits = loopExits(p);
+    if (exits.jumps || exits.returns) continue;
+    const waits = descendants(p, new Set(['unary_expression', 'select_statement']), true).some(
+      (x) => x.type === 'select_statement' || x.childForFieldName('operator')?.text === '<-',
+    );
+    if (!waits) return true;
+  }
+  return false;
+}
+
+function total(sites: readonly Site[]): Senders {
+  if (sites.some((s) => s.count.kind === 'stream')) return { kind: 'stream', endless: sites.some((s) => s.endless) };
+  return sites.reduce<Count>((acc, s) => addCounts(acc, s.count as Count), constCount(0));
+}
+
+/**
+ * True when `senders` values cannot all be delivered: more than the proven receives plus the
+ * buffer. An unknown number of senders (one goroutine per element, a stream) is reported only
+ * against an unbuffered channel, where any sender past the proven receives blocks.
+ */
+function leaks(senders: Senders, cap: number, received: Count): boolean {
+  if (received.kind !== 'const') return false;
+  if (senders.kind === 'const') return senders.n > received.n + cap;
+  return cap === 0;
+}
+
+/**
+ * Returns, the end of the channel's block, jumps out of it, and breaks out of a receive loop after
+ * which nothing receives.
+ */
+function stopsOf(ch: Channel): Stop[] {
+  const stops: Stop[] = [];
+  for (const e of functionExits(ch.fn)) {
+    if (e.kind === 'return' && contains(ch.scope, e.node)) stops.push({ kind: 'return', node: e.node });
+  }
+  const last = blockStatements(ch.scope).at(-1);
+  if (!last || !terminates(last)) stops.push({ kind: 'end', node: ch.scope });
+  walk(ch.scope, (n) => {
+    if (n.id !== ch.scope.id && FUNCTION_TYPES.has(n.type)) return false;
+    if (n.type !== 'break_statement' && n.type !== 'continue_statement') return;
+    const target = jumpTarget(n);
+    if (!target) return;
+    if (!contains(ch.scope, target)) {
+      stops.push({ kind: 'jump', node: n });
+      return;
+    }
+    if (n.type !== 'break_statement' || target.type !== 'for_statement' || !ch.uses.receives.some((r) => contains(target, r))) return;
+    if (ch.uses.receives.some((r) => r.startIndex >= target.endIndex)) return;
+    stops.push({ kind: 'break', node: n });
+  });
+  return stops.sort((a, b) => stopOffset(a) - stopOffset(b));
+}
+
+function stopOffset(s: Stop): number {
+  return s.kind === 'end' ? s.node.endIndex : s.node.startIndex;
+}
+
+/** A stop concerns a go statement that may have run before it: later in the text, or inside the same loop. */
+function reaches(site: Site, stop: Stop): boolean {
+  return stop.kind === 'end' || stop.node.startIndex >= site.go.node.endIndex || site.loops.some((l) => contains(l, stop.node));
+}
+
+function findLeak(ch: Channel, site: Site, stops: Stop[]): Leak | undefined {
+  if (ch.uses.receives.length === 0) {
+    const senders = total(ch.sites);
+    return leaks(senders, ch.cap, constCount(0)) ? { received: { count: constCount(0) }, senders } : undefined;
+  }
+  for (const stop of stops) {
+    if (!reaches(site, stop)) continue;
+    const active = ch.sites.filter((s) => reaches(s, stop));
+    const senders = total(active);
+    const received = receivedBefore(ch, stop, active);
+    if (!leaks(senders, ch.cap, received.count)) continue;
+    // Goroutines that send only on some paths (the last one to finish signals) may have sent no more than
+    // was received. (Producer loops are judged below.)
+    const unsure = active.some((s) => !s.certain && s.count.kind !== 'stream');
+    if (received.count.kind === 'const' && received.count.n > 0 && unsure) continue;
+    if (!received.giveUp) {
+      // Leaving a receive loop is a leak only when it is decided by a received value (an error, a match);
+      // a counter (`if active == 0 { return }`) may well have counted every sender.
+      if (received.inLoop && !decidedByReceivedValue(ch, stop, received.inLoop)) continue;
+      // A producer loop sends an unknown number of values, which may be exactly what was received; it is
+      // certainly left behind only when it never stops, when nothing was received yet, or when it closes the
+      // channel (so the receiver is meant to read until the close) and the receiver left its loop early.
+      if (senders.kind === 'stream' && !senders.endless) {
+        const nothingYet = !received.inLoop && received.count.kind === 'const' && received.count.n === 0;
+        if (!nothingYet && !(received.inLoop && ch.uses.closes.some((c) => c.go))) continue;
+      }
+    }
+    if (failurePath(ch, stop, received)) continue;
+    return { stop, received, senders };
+  }
+  return undefined;
+}
+
+/**
+ * True when every if/switch between the stop and the receive loop tests a value received from the
+ * channel (`if err := <-errc; err != nil`, `case r := <-ch: if r.Err != nil`), or there is none.
+ */
+function decidedByReceivedValue(ch: Channel, stop: Stop, loop: Node): boolean {
+  const names = receivedNames(ch);
+  let child = stop.node;
+  for (let p = child.parent; p && p.id !== loop.id; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' && p.type !== 'expression_switch_statement') continue;
+    const head = ['initializer', 'condition', 'value'].map((f) => p!.childForFieldName(f)).filter((x): x is Node => x !== null);
+    if (head.some((h) => h.id === child.id)) continue;
+    const tested = head.some((h) => receivesIn(ch, h).length > 0 || descendants(h, 'identifier').some((id) => names.has(id.text)));
+    if (!tested) return false;
+  }
+  return true;
+}
+
+/** Names the function stores received values in: `v := <-ch`, `case v, ok := <-ch:`, `for v := range ch`. */
+function receivedNames(ch: Channel): Set<string> {
+  const names = new Set<string>();
+  for (const r of ch.uses.receives) {
+    let holder: Node | null = r.type === 'range_clause' ? r : r.parent;
+    if (holder?.type === 'expression_list') holder = holder.parent;
+    const left = holder && ['range_clause', 'short_var_declaration', 'assignment_statement', 'receive_statement'].includes(holder.type) ? holder.childForFieldName('left') : null;
+    for (const id of left ? descendants(left, 'identifier') : []) names.add(id.text);
+  }
+  return names;
+}
+
+/** The receives that surely happened on the way from the go statements to `stop`. */
+function receivedBefore(ch: Channel, stop: Stop, active: readonly Site[]): Received {
+  const got: Received = { count: constCount(0) };
+  const add = (c: Count) => (got.count = addCounts(got.count, c));
+  const goNodes = active.map((s) => s.go.node);
+  const first = Math.min(...goNodes.map((g) => g.startIndex));
+  const certain = active.every((s) => s.certain);
+  const addStatement = (s: Node) => {
+    if (s.endIndex <= first) return;
+    if (goNodes.some((g) => contains(s, g))) {
+      if (receivesIn(ch, s).length > 0) add(MANY);
+      return;
+    }
+    const r = statementReceives(ch, s, certain);
+    add(r.count);
+    got.giveUp ??= r.giveUp;
+    got.countedLoop ??= r.countedLoop;
+  };
+  const body = ch.scope;
+  if (stop.kind === 'end') {
+    for (const s of blockStatements(body)) addStatement(s);
+    return got;
+  }
+  if (stop.kind === 'return') add(expressionReceives(ch, stop.node));
+  let child = stop.node;
+  for (let p = child.parent; p && child.id !== body.id; child = p, p = p.parent) {
+    switch (p.type) {
+      case 'statement_list':
+        for (const s of blockStatements(p)) {
+          if (s.startIndex >= child.startIndex) break;
+          addStatement(s);
+        }
+        break;
+      case 'if_statement':
+      case 'expression_switch_statement':
+      case 'type_switch_statement': {
+        const head = ['initializer', 'condition', 'value'].map((f) => p!.childForFieldName(f));
+        if (head.some((h) => h?.id === child.id)) break;
+        for (const h of head) if (h) add(expressionReceives(ch, h));
+        break;
+      }
+      case 'communication_case': {
+        if (child.type !== 'statement_list') break;
+        const recv = receiveOfCase(ch, p);
+        if (recv) add(isCommaOkReceive(recv) ? MANY : constCount(1));
+        else if (givesUp(ch, p)) got.giveUp ??= p;
+        else add(MANY);
+        break;
+      }
+      case 'default_case':
+        if (p.parent?.type === 'select_statement') got.giveUp ??= p;
+        break;
+      case 'for_statement':
+        if (child.type === 'block' && receivesIn(ch, p).length > 0) {
+          got.inLoop ??= p;
+          if (rangesOverChannel(ch, p)) add(constCount(1));
+        }
+        break;
+    }
+  }
+  return got;
+}
+
+function receivesIn(ch: Channel, node: Node): Node[] {
+  return ch.uses.receives.filter((r) => contains(node, r));
+}
+
+/** The receive of `ch` that a select case waits on, if it is one. */
+function receiveOfCase(ch: Channel, c: Node): Node | undefined {
+  const comm = c.type === 'communication_case' ? c.childForFieldName('communication') : null;
+  return comm ? receivesIn(ch, comm)[0] : undefined;
+}
+
+/**
+ * A select case that, when it wins, means the function stopped waiting for `ch`: a timeout, a
+ * cancellation, a default, or a receive from another channel made here that none of `ch`'s sending
+ * goroutines sends on (`quit`, a second worker's result). A channel those goroutines also send on
+ * may carry the value instead of `ch` (`errc` or `results`), so it is not a give-up.
+ */
+function givesUp(ch: Channel, c: Node): boolean {
+  if (isGiveUpCase(c, ch.file)) return true;
+  const other = c.type === 'communication_case' ? caseReceive(c)?.channel : undefined;
+  if (other?.type !== 'identifier') return false;
+  const decl = ch.file.lookup(other.text, other)?.decl;
+  if (!decl || decl === ch.decl || !decl.init || !parseChanMake(decl.init) || !ch.file.locals(ch.fn).includes(decl)) return false;
+  const uses = channelUses(ch.file, ch.fn, decl);
+  const ours = new Set(ch.sites.map((s) => s.go.node.id));
+  return !uses.escape && !uses.sends.some((s) => ours.has(s.go.node.id));
+}
+
+function rangesOverChannel(ch: Channel, loop: Node): boolean {
+  return loop.namedChildren.some((c) => c?.type === 'range_clause' && ch.receiveIds.has(c.id));
+}
+
+/** Receives inside an expression (a return's results, an if's condition) that always run with it. */
+function expressionReceives(ch: Channel, node: Node): Count {
+  const recs = receivesIn(ch, node);
+  if (recs.length === 0) return constCount(0);
+  return recs.every((r) => alwaysEvaluated(r, node) && !isCommaOkReceive(r)) ? constCount(recs.length) : MANY;
+}
+
+/**
+ * The values a statement that completed normally surely received. `certain` says every goroutine
+ * sends on every run: then an if whose branch goes on without receiving is a path that strands a
+ * sender (without it, the branch may match a goroutine that did not send).
+ */
+function statementReceives(ch: Channel, stmt: Node, certain: boolean): Received {
+  const recs = receivesIn(ch, stmt);
+  if (recs.length === 0) return { count: constCount(0) };
+  let s = stmt;
+  while (s.type === 'labeled_statement') s = s.namedChildren.find((c) => c !== null && c.type !== 'label_name') ?? s;
+  if (s.type === 'for_statement') return loopReceives(ch, s, recs);
+  if (s.type === 'select_statement') return selectReceives(ch, s, recs);
+  if (s.type === 'if_statement' && certain) return { count: ifReceives(ch, s) };
+  return { count: expressionReceives(ch, stmt) };
+}
+
+/** The fewest values an if/else-if chain receives on a branch that continues after it. */
+function ifReceives(ch: Channel, stmt: Node): Count {
+  const headOf = (s: Node) => ['initializer', 'condition'].map((f) => s.childForFieldName(f)).filter((x): x is Node => x !== null);
+  let head: Count = constCount(0);
+  for (const h of headOf(stmt)) head = addCounts(head, expressionReceives(ch, h));
+  let fewest: number | undefined;
+  const consider = (branch: Node | null) => {
+    if (branch && terminates(branch)) return; // that path does not reach the code after the if
+    const c = branch ? expressionReceives(ch, branch) : constCount(0);
+    if (c.kind === 'const') fewest = Math.min(fewest ?? Infinity, c.n);
+  };
+  for (let s: Node | null = stmt; s; ) {
+    // An else-if condition runs only on some paths.
+    if (s.id !== stmt.id && headOf(s).some((h) => receivesIn(ch, h).length > 0)) return MANY;
+    consider(s.childForFieldName('consequence'));
+    const alt: Node | null = s.childForFieldName('alternative');
+    if (alt?.type === 'if_statement') s = alt;
+    else {
+      consider(alt);
+      s = null;
+    }
+  }
+  return fewest === undefined ? MANY : addCounts(head, constCount(fewest));
+}
+
+/** A loop that receives once (or k times) per iteration, run a counted number of times. */
+function loopReceives(ch: Channel, loop: Node, recs: Node[]): Received {
+  if (rangesOverChannel(ch, loop)) return { count: MANY }; // drains the channel until it is closed
+  const body = loop.childForFieldName('body');
+  if (!body || recs.some((r) => !alwaysEvaluated(r, body) || isCommaOkReceive(r))) return { count: MANY };
+  if (descendants(body, 'continue_statement', true).some((c) => jumpTarget(c)?.id === loop.id)) return { count: MANY };
+  const count = multiplyCounts(loopCount(loop), constCount(recs.length));
+  return { count, countedLoop: count.kind === 'const' ? loop : undefined };
+}
+
+/**
+ * A select with a case receiving from the channel: one value when every other case leaves (returns,
+ * continues), none when a give-up case (timeout, ctx.Done(), default) can fall through to the code
+ * after it; unknown when another data case can.
+ */
+function selectReceives(ch: Channel, select: Node, recs: Node[]): Received {
+  const cases = selectCases(select);
+  const mine = cases.find((c) => receiveOfCase(ch, c));
+  if (!mine) return { count: MANY };
+  const recv = receiveOfCase(ch, mine)!;
+  if (recs.some((r) => r.id !== recv.id)) return { count: MANY };
+  let giveUp: Node | undefined;
+  for (const c of cases) {
+    if (c.id === mine.id) continue;
+    const last = caseStatements(c).at(-1);
+    if (last && terminates(last)) continue;
+    if (!givesUp(ch, c)) return { count: MANY };
+    giveUp ??= c;
+  }
+  if (giveUp) return { count: constCount(0), giveUp };
+  return { count: isCommaOkReceive(recv) ? MANY : constCount(1) };
+}
+
+const TEST_ERRORS = /^(Error|Errorf|Fail)$/;
+
+/**
+ * True when the path to the stop reports a failure (`t.Fatal`, `t.Error`, `panic`, `log.Fatal`): a
+ * goroutine left blocked after a failed test or a crash is not the bug worth reporting.
+ */
+function failurePath(ch: Channel, stop: Stop, got: Received): boolean {
+  const places: Node[] = [];
+  if (got.giveUp) places.push(...caseStatements(got.giveUp));
+  if (stop.kind !== 'end') {
+    places.push(stop.node);
+    const list = stop.node.parent;
+    if (list?.type === 'statement_list') places.push(...blockStatements(list).filter((s) => s.startIndex < stop.node.startIndex));
+  }
+  return places.some((p) =>
+    descendants(p, 'call_expression', true).some((call) => {
+      if (isNoReturnCall(call)) return true;
+      const parts = callParts(call);
+      if (!parts?.receiverNode || !TEST_ERRORS.test(parts.name)) return false;
+      return /^\*?testing\.(T|B|F|TB)$/.test(ch.file.typeOf(parts.receiverNode) ?? '');
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes: Fix[]): void {
+  const site = sites[0];
+  const send = site.sends[0];
+  const name = ch.decl.name;
+  const F = ch.fn.name ?? `the function literal at line ${lineOf(ch.fn.node)}`;
+  const { stop, received } = leak;
+  const stopNode = stopAnchor(leak);
+  const stopLine = stopNode ? (stop?.kind === 'end' && stopNode === stop.node ? endLine(stop.node) : lineOf(stopNode)) : 0;
+  const got = received.count.kind === 'const' ? received.count.n : 0;
+  const values = (n: number) => (n === 1 ? 'one value' : `${n} values`);
+  const senders = describeSenders(leak.senders, ch.sites, site);
+
+  // How the function leaves, as "[can] return at line 12 (`return err`)" / "returns at line 12 (...)".
+  const [leave, leaves] = stop ? leaving(ch, stop, stopLine) : ['', ''];
+  let why: string;
+  let event: string;
+  if (!stop) {
+    why = `${F} never receives from \`${name}\``;
+    event = `${F} never receives from \`${name}\`.`;
+  } else if (received.giveUp) {
+    const header = shortHeader(received.giveUp);
+    why = `${F} stops receiving at line ${stopLine} (\`${header}\`)`;
+    event =
+      received.giveUp.type === 'default_case'
+        ? `No value is ready yet, so \`default\` (line ${stopLine}) runs and ${F} stops waiting for \`${name}\`.`
+        : `\`${header}\` (line ${stopLine}) is ready first, so ${F} stops waiting for \`${name}\`.`;
+  } else if (stop.kind === 'break') {
+    why = `${F} stops receiving at line ${stopLine} (\`${quote(stop.node)}\`) while ${senders}`;
+    event = `${F} leaves its receive loop at line ${stopLine} (\`${quote(stop.node)}\`) while values are still to come.`;
+  } else if (received.inLoop) {
+    why = `${F} can ${leave} from the receive loop at line ${lineOf(received.inLoop)} while ${senders}`;
+    event = `${F} ${leaves} in the middle of its receive loop.`;
+  } else if (received.countedLoop && got > 0) {
+    why = `${F} receives only ${values(got)} (line ${lineOf(received.countedLoop)}) but ${senders}`;
+    event = `${F} receives ${values(got)} in the loop at line ${lineOf(received.countedLoop)} and moves on.`;
+  } else if (got > 0) {
+    why = `${F} ${leaves} after receiving ${values(got)} but ${senders}`;
+    event = `${F} receives ${values(got)} and ${leaves}.`;
+  } else {
+    why = `${F} can ${leave} ${stop.kind === 'end' ? 'without receiving from' : 'before receiving from'} \`${name}\``;
+    event = `${F} ${leaves} without receiving.`;
+  }
+
+  const buffer = ch.cap === 0 ? 'it has no buffer, so every send waits for a receiver' : `its buffer holds only ${values(ch.cap)}`;
+  const loop = site.loops[0];
+  const steps = [
+    `${F} makes \`${name}\` at line ${lineOf(ch.make)} with \`${quote(ch.make)}\`: ${buffer}.`,
+    sites.length === 1
+      ? `It starts the goroutine at line ${lineOf(site.go.node)}${loop ? `, once per iteration of the loop at line ${lineOf(loop)}` : ''}.`
+      : `It starts goroutines at lines ${listLines(sites.map((s) => lineOf(s.go.node)))}, each sending on \`${name}\`.`,
+    event,
+    `${sites.length === 1 ? 'The goroutine' : 'A goroutine'} reaches \`${quote(send)}\` (line ${lineOf(send)}); nobody will receive again, so it blocks forever and keeps everything it references alive.`,
+  ];
+  const related: Related[] = [
+    { span: span(site.go.node), message: 'the goroutine is started here' },
+    { span: span(ch.make), message: `\`${name}\` is made here` },
+  ];
+  if (stopNode) related.push({ span: stop?.kind === 'end' && stopNode === stop.node ? endSpan(stopNode) : span(stopNode), message: 'receiving stops here' });
+  for (const other of site.sends.slice(1)) related.push({ span: span(other), message: 'another send that can block' });
+  for (const other of sites.slice(1)) {
+    related.push({ span: span(other.go.node), message: 'another goroutine sending on the channel' });
+    for (const o of other.sends) related.push({ span: span(o), message: 'a send that can block' });
+  }
+  const who =
+    sites.length === 1
+      ? `goroutine started at line ${lineOf(site.go.node)} blocks forever on \`${quote(send)}\``
+      : `goroutines started at lines ${listLines(sites.map((s) => lineOf(s.go.node)))} can block forever sending on \`${name}\``;
+  ctx.report({
+    node: send,
+    message: `${who}: ${why}`,
+    steps,
+    related,
+    fixes,
+  });
+}
+
+/** How the function leaves the channel's block at a stop: the bare verb phrase and the third person. */
+function leaving(ch: Channel, stop: Stop, line: number): [string, string] {
+  const code = `(\`${quote(stop.node)}\`)`;
+  if (stop.kind === 'end') {
+    if (ch.scope.id === ch.fn.body?.id) return [`finish at line ${line}`, `finishes at line ${line}`];
+    if (ch.scope.parent?.type === 'for_statement') return [`go on to the next iteration at line ${line}`, `goes on to the next iteration at line ${line}`];
+    return [`leave the block at line ${line}`, `leaves the block at line ${line}`];
+  }
+  if (stop.kind === 'return') return [`return at line ${line} ${code}`, `returns at line ${line} ${code}`];
+  if (stop.node.type === 'continue_statement') return [`skip to the next iteration at line ${line} ${code}`, `skips to the next iteration at line ${line} ${code}`];
+  return [`break out at line ${line} ${code}`, `breaks out at line ${line} ${code}`];
+}
+
+/** The node to point at for the moment receiving stops. */
+function stopAnchor(leak: Leak): Node | undefined {
+  if (!leak.stop) return undefined;
+  if (leak.received.giveUp) return leak.received.giveUp;
+  if (leak.stop.kind !== 'break' && !leak.received.inLoop && leak.received.countedLoop) return leak.received.countedLoop;
+  return leak.stop.node;
+}
+
+function describeSenders(senders: Senders, sites: Site[], site: Site): string {
+  if (senders.kind === 'stream') return 'the goroutine keeps sending';
+  if (senders.kind === 'const') return senders.n === 1 ? 'one value is sent' : `${senders.n} values are sent`;
+  if (senders.kind === 'sym' && sites.length === 1 && site.loops.length === 1) {
+    const range = site.loops[0].namedChildren.find((c) => c?.type === 'range_clause');
+    const over = range?.childForFieldName('right');
+    if (over) return `one goroutine per element of \`${quote(over, 32)}\` sends`;
+    return `\`${senders.text}\` goroutines send`;
+  }
+  return 'more goroutines send';
+}
+
+/** A case header for messages; long call arguments become `...`: `case <-time.After(...)`. */
+function shortHeader(c: Node): string {
+  const text = caseHeader(c).replace(/\s+/g, ' ');
+  if (text.length <= 40) return text;
+  return excerpt(text.replace(/\((.+)\)$/, '(...)'), 40);
+}
+
+/** `12`, `12 and 14`, `12, 13 and 14`. */
+function listLines(lines: number[]): string {
+  return lines.length === 1 ? String(lines[0]) : `${lines.slice(0, -1).join(', ')} and ${lines.at(-1)}`;
+}
+
+function span(n: Node): { start: number; end: number } {
+  return { start: n.startIndex, end: n.endIndex };
+}
+
+/** The closing brace of a body. */
+function endSpan(body: Node): { start: number; end: number } {
+  return { start: body.endIndex - 1, end: body.endIndex };
+}
+
+function endLine(body: Node): number {
+  return body.endPosition.row + 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixes
+
+/** `make(chan T)` -> `make(chan T, n)` with n the number of values all goroutines can send. */
+function bufferFix(ch: Channel): Fix | undefined {
+  const senders = total(ch.sites);
+  let capText: string | undefined;
+  if (senders.kind === 'const') capText = String(senders.n);
+  else if (senders.kind === 'sym' && ch.sites.length === 1 && ch.sites[0].perRun === 1 && ch.sites[0].loops.length === 1) {
+    capText = loopLength(ch, ch.sites[0].loops[0]);
+  }
+  if (!capText) return undefined;
+  const elem = ch.make.childForFieldName('arguments')?.namedChildren[0];
+  if (!elem) return undefined;
+  const edit: TextEdit = ch.capacity ? replaceNode(ch.capacity, capText) : { start: elem.endIndex, end: elem.endIndex, newText: `, ${capText}` };
+  return { title: `Buffer \`${ch.decl.name}\` with capacity ${capText}`, edits: [edit], safe: true };
+}
+
+/**
+ * The spawn loop's length as an expression valid at the `make`: `len(ids)` for a range over a
+ * slice or map, the bound `n` of `for i := 0; i < n; i++`. Undefined when the names involved are
+ * not the same at the make and at the loop, or are assigned in the function.
+ */
+function loopLength(ch: Channel, loop: Node): string | undefined {
+  const count = loopCount(loop);
+  if (count.kind !== 'sym') return undefined;
+  const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  let expr: Node | null | undefined;
+  if (range) {
+    expr = range.childForFieldName('right');
+    const t = expr ? ch.file.typeOf(expr) : undefined;
+    if (!t || !/^(\[|map\[|\.\.\.)/.test(t)) return undefined;
+  } else {
+    expr = loop.namedChildren.find((c) => c?.type === 'for_clause')?.childForFieldName('condition')?.childForFieldName('right');
+  }
+  if (!expr) return undefined;
+  const key = pathKey(expr) ?? (expr.type === 'call_expression' ? pathKey(expr.childForFieldName('arguments')?.namedChild(0)) : undefined);
+  const head = key?.split('.')[0];
+  if (!head || !sameBinding(ch.file, head, ch.make, loop) || assignedIn(ch.fn, head)) return undefined;
+  return count.text;
+}
+
+function sameBinding(file: FileFacts, name: string, a: Node, b: Node): boolean {
+  const x = file.lookup(name, a);
+  const y = file.lookup(name, b);
+  if (!x || !y) return false;
+  return (x.decl ?? x.param ?? x.receiver) === (y.decl ?? y.param ?? y.receiver) && (x.decl ?? x.param ?? x.receiver) !== undefined;
+}
+
+function assignedIn(fn: FuncInfo, name: string): boolean {
+  return descendants(fn.node, new Set(['assignment_statement', 'inc_statement', 'dec_statement'])).some((s) => {
+    const left = s.type === 'assignment_statement' ? s.childForFieldName('left') : s.namedChild(0);
+    return left !== null && left !== undefined && descendants(left, 'identifier').some((id) => id.text === name);
+  });
+}
+
+/** Replaces each blocking send of the goroutines with a select that also gives up on `ctx.Done()`. */
+function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
+  const edits: TextEdit[] = [];
+  let ctxName: string | undefined;
+  for (const send of sites.flatMap((s) => s.sends)) {
+    if (send.parent?.type !== 'statement_list' || !standsAlone(file.source, send) || /[\r\n]/.test(send.text)) return undefined;
+    const name = contextsInScope(file, send)[0]?.name;
+    if (!name || (ctxName && name !== ctxName)) return undefined;
+    ctxName = name;
+    // Inside a loop the goroutine would go on to the next send; it has to stop instead.
+    let ret: string | undefined;
+    if (insideLoop(send)) {
+      if ((file.functionOf(send)?.results.length ?? 1) > 0) return undefined;
+      ret = 'return';
+    }
+    edits.push(selectEdit(file, send, name, ret));
+  }
+  if (!ctxName) return undefined;
+  return { title: `Wrap the send in a select on \`${ctxName}.Done()\``, edits, safe: false };
+}
+
+function insideLoop(n: Node): boolean {
+  for (let p = n.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) if (p.type === 'for_statement') return true;
+  return false;
+}
+
+function selectEdit(file: FileFacts, send: Node, ctxName: string, ret: string | undefined): TextEdit {
+  const indent = indentAt(file.source, send.startIndex);
+  const lines = ['select {', `case ${send.text}:`, `case <-${ctxName}.Done():`];
+  if (ret) lines.push(`\t${ret}`);
+  lines.push('}');
+  return replaceNode(send, lines.map((l, i) => (i === 0 ? l : indent + l)).join(eol(file.source)));
+}

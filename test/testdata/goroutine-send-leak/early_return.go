@@ -1,0 +1,154 @@
+package fixtures
+
+import (
+	"errors"
+	"net/http"
+	"os"
+)
+
+type Config struct{ Name string }
+
+func parse(b []byte) (Config, error) { return Config{}, nil }
+func validate(c Config) error        { return nil }
+func checksum(path string) string    { return path }
+
+// An error path between starting the goroutine and receiving from it.
+func loadConfig(path string) (Config, string, error) {
+	sum := make(chan string)
+	go func() {
+		sum <- checksum(path) // want "goroutine started at line 18 blocks forever on `sum <- checksum\\(path\\)`: loadConfig can return at line 23 \\(`return Config{}, \"\", err`\\) before receiving from `sum`"
+	}()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, "", err
+	}
+	cfg, err := parse(b)
+	if err != nil {
+		return Config{}, "", err
+	}
+	return cfg, <-sum, nil
+}
+
+// The receive sits in only one branch of the code after the goroutine starts.
+func handleUpload(w http.ResponseWriter, r *http.Request) {
+	scanned := make(chan bool)
+	go func() {
+		scanned <- virusScan(r) // want "handleUpload can return at line 40 \\(`return`\\) before receiving from `scanned`"
+	}()
+	if r.ContentLength > 1<<20 {
+		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if !<-scanned {
+		http.Error(w, "infected", http.StatusBadRequest)
+	}
+}
+
+func virusScan(r *http.Request) bool { return true }
+
+// A validation error inside the spawn loop returns after earlier iterations started goroutines.
+func uploadAll(paths []string) error {
+	errs := make(chan error)
+	for _, p := range paths {
+		if p == "" {
+			return errors.New("empty path")
+		}
+		go func(p string) {
+			errs <- upload(p) // want "uploadAll can return at line 54 \\(`return errors.New\\(\"empty path\"\\)`\\) before receiving from `errs`"
+		}(p)
+	}
+	for range paths {
+		if err := <-errs; err != nil {
+			println(err.Error())
+		}
+	}
+	return nil
+}
+
+func upload(p string) error { return nil }
+
+// A method whose body runs off its end on one path.
+type Indexer struct{ docs []string }
+
+func (ix *Indexer) Refresh(force bool) {
+	counts := make(chan int)
+	go func() {
+		counts <- len(ix.docs) // want "Refresh can finish at line 83 without receiving from `counts`"
+	}()
+	if !force {
+		println("skipping refresh")
+	} else {
+		println("refreshed", <-counts)
+	}
+}
+
+// ok: the receive comes first on every path that returns.
+func loadConfigSafe(path string) (Config, string, error) {
+	sum := make(chan string)
+	go func() {
+		sum <- checksum(path)
+	}()
+	s := <-sum
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, s, err
+	}
+	cfg, err := parse(b)
+	return cfg, s, err
+}
+
+// ok: both branches receive.
+func pick(fast bool) string {
+	ch := make(chan string)
+	go func() { ch <- checksum("x") }()
+	if fast {
+		v := <-ch
+		return v
+	}
+	return "slow:" + <-ch
+}
+
+// ok: the receive is in the if's initializer, before the early return.
+func firstError(path string) error {
+	errc := make(chan error)
+	go func() {
+		_, err := os.ReadFile(path)
+		errc <- err
+	}()
+	if err := <-errc; err != nil {
+		return err
+	}
+	return validate(Config{Name: path})
+}
+
+// ok: the error path sends and returns; the goroutine sends one value at most, and it is received.
+func readOrFail(path string) ([]byte, error) {
+	type reply struct {
+		b   []byte
+		err error
+	}
+	out := make(chan reply)
+	go func() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			out <- reply{err: err}
+			return
+		}
+		out <- reply{b: b}
+	}()
+	r := <-out
+	return r.b, r.err
+}
+
+// ok: a conditional receive whose condition may match the goroutine's own; the syntax cannot tell.
+func maybeWait(wait bool) {
+	done := make(chan struct{})
+	go func() {
+		if wait {
+			done <- struct{}{}
+		}
+	}()
+	if wait {
+		<-done
+	}
+}

@@ -1,0 +1,55 @@
+package fixtures
+
+import (
+	"net"
+	"testing"
+	"time"
+)
+
+func serveOnce(l net.Listener) error { return nil }
+
+// ok: the timeout fails the test; a goroutine left behind by a failing test is not the bug.
+func TestServeOnce(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	errc := make(chan error)
+	go func() { errc <- serveOnce(l) }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("server did not stop")
+	}
+}
+
+// ok: t.Error on the timeout path is also a failed test.
+func TestServeOnceError(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	errc := make(chan error)
+	go func() { errc <- serveOnce(l) }()
+	select {
+	case <-errc:
+	case <-time.After(5 * time.Second):
+		t.Errorf("server did not stop after %v", 5*time.Second)
+	}
+}
+
+// A helper that returns early on a setup error while the goroutine still has a value to deliver.
+func dialAndServe(t *testing.T, addr string) net.Conn {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn)
+	go func() {
+		c, _ := l.Accept()
+		accepted <- c // want "dialAndServe can return at line 51 \\(`return nil`\\) before receiving from `accepted`"
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		return nil
+	}
+	c.Close()
+	return <-accepted
+}
