@@ -22,8 +22,9 @@ export async function reviewWorkspace(
     async (progress, token) => {
       const language = await go();
       // `undefined` keeps the user's files.exclude; vendor, testdata and dot folders are left out as the go command does.
-      const skip = /\/(vendor|testdata|node_modules|\.[^/]*)\//;
-      const uris = (await vscode.workspace.findFiles('**/*.go', undefined, undefined, token)).filter((u) => !skip.test(u.path));
+      // Tested on the path inside the workspace, so a workspace that itself lives under a dot folder still counts.
+      const skip = /(^|\/)(vendor|testdata|node_modules|\.[^/]*)\//;
+      const uris = (await vscode.workspace.findFiles('**/*.go', undefined, undefined, token)).filter((u) => !skip.test(vscode.workspace.asRelativePath(u, false)));
       const byDir = new Map<string, vscode.Uri[]>();
       for (const u of uris) {
         const key = dirOf(u).toString();

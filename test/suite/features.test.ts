@@ -1,0 +1,70 @@
+/**
+ * Editor features around the findings: suppression comments, the "Ignore this finding" and
+ * fix-all code actions, and the Review Workspace command. Each case uses the WaitGroup subject;
+ * a feature added later gets its own describe() here (or a new *.test.ts next to this file).
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { closeAll, openGo, openGoReviewed, ours, quickFixes, ruleOf, waitForNone, waitForRule, workspaceDir } from './helpers';
+import { WAITGROUP } from './subjects';
+
+const s = WAITGROUP;
+/** The subject with the bug twice (two functions), for fix-all. */
+const TWICE = s.source + s.source.slice(s.source.indexOf('func processAll')).replace('processAll', 'processAllAgain');
+
+describe('features', () => {
+  afterEach(closeAll);
+
+  describe('suppression comments', () => {
+    it('`//goconc:ignore <rule> <reason>` on the line above silences the finding', async () => {
+      const silenced = s.source.replace(`\t\t\t${s.at}\n`, `\t\t\t//goconc:ignore ${s.ruleId} counted by the caller\n\t\t\t${s.at}\n`);
+      assert.notEqual(silenced, s.source);
+      const { diags } = await openGoReviewed(silenced);
+      assert.deepEqual(diags.filter((d) => ruleOf(d) === s.ruleId), []);
+    });
+
+    it('"Ignore this finding" inserts the comment and the finding goes', async () => {
+      const doc = await openGo(s.source);
+      const [d] = await waitForRule(doc.uri, s.ruleId);
+      const ignore = (await quickFixes(doc.uri, d.range)).find((a) => a.title.startsWith('Ignore this finding'));
+      assert.ok(ignore?.edit, 'offered, with an edit');
+      assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+      const line = doc.lineAt(d.range.start.line).text;
+      assert.match(line, new RegExp(`^\\s*//goconc:ignore ${s.ruleId} \\S`));
+      await waitForNone(doc.uri);
+    });
+  });
+
+  describe('fix all', () => {
+    it('the source.fixAll.goconc action and the Fix All in File command fix every finding', async () => {
+      const doc = await openGo(TWICE);
+      await waitForRule(doc.uri, s.ruleId, 2);
+      const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+      const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, whole, 'source.fixAll.goconc');
+      assert.ok(
+        all.some((a) => a.kind?.value === 'source.fixAll.goconc' && /\(2\)/.test(a.title)),
+        `a fix-all action for 2 findings; got ${JSON.stringify(all.map((a) => a.title))}`,
+      );
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('goconc.fixAllInFile');
+      assert.equal(doc.getText(), s.fix.after + s.fix.after.slice(s.fix.after.indexOf('func processAll')).replace('processAll', 'processAllAgain'));
+      await waitForNone(doc.uri);
+    });
+  });
+
+  describe('Review Workspace', () => {
+    it('reports the findings of Go files that are not open', async () => {
+      const closed = join(workspaceDir(), 'closed', 'never_opened.go');
+      mkdirSync(join(workspaceDir(), 'closed'), { recursive: true });
+      writeFileSync(closed, s.source);
+      const uri = vscode.Uri.file(closed);
+      assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), false);
+      await vscode.commands.executeCommand('goconc.reviewWorkspace');
+      const diags = ours(uri).filter((d) => ruleOf(d) === s.ruleId);
+      assert.equal(diags.length, 1, 'the closed file has its finding in the Problems panel');
+      assert.equal(diags[0].message, s.message);
+    });
+  });
+});
