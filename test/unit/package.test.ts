@@ -21,6 +21,10 @@ describe('extension package', function () {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|node_modules|scripts|examples|out)\//.test(f) || f.endsWith('.map')), []);
+    for (const step of pkg.contributes.walkthroughs.flatMap((w: { steps: unknown[] }) => w.steps) as { media: { image?: string; markdown?: string } }[]) {
+      const media = step.media.image ?? step.media.markdown!;
+      assert.ok(files.includes(media), `walkthrough media ${media} is packaged`);
+    }
     const bytes = files.reduce((n, f) => n + deflateRawSync(readFileSync(join(ROOT, f))).length, 0);
     assert.ok(bytes < 1.5 * 1024 * 1024, `${bytes} bytes`);
   });
