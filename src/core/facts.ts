@@ -205,7 +205,9 @@ export class FileFacts {
           if (!t) continue;
           const names = decl.childrenForFieldName('name').filter((x): x is Node => x !== null);
           const typeText = compact(t.text);
-          if (names.length === 0) fields.set(typeText.replace(/^\*/, '').replace(/^.*\./, ''), typeText);
+          // An embedded pointer's `*` is not part of the type node: keep it, `*Link` is not `Link`.
+          const embedded = decl.text.trimStart().startsWith('*') ? '*' + typeText : typeText;
+          if (names.length === 0) fields.set(typeText.replace(/^\*/, '').replace(/^.*\./, ''), embedded);
           for (const nm of names) fields.set(nm.text, typeText);
         }
         out.set(name, fields);
@@ -637,4 +639,38 @@ export function capturedLater(n: Node, root: Node): boolean {
     }
   }
   return false;
+}
+
+/**
+ * How and when a function literal runs, as far as the syntax shows: called in place (`call`),
+ * deferred (`defer`, at the return of the function holding the defer), started on a new
+ * goroutine by `go` or by `g.Go(...)` of an `errgroup.Group` (`go` / `group`), or handed to
+ * code that runs it at a time syntax cannot see (`other`: stored, passed to a function).
+ */
+export type ClosureRun =
+  | { how: 'call' | 'other' }
+  | { how: 'defer' | 'go'; stmt: Node }
+  | { how: 'group'; call: Node };
+
+export function closureRun(file: FileFacts, lit: Node): ClosureRun {
+  let n = lit;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) {
+    const stmt = p.parent;
+    if (stmt?.type === 'go_statement') return { how: 'go', stmt };
+    if (stmt?.type === 'defer_statement') return { how: 'defer', stmt };
+    return { how: 'call' };
+  }
+  // `g.Go(func() error {...})`: errgroup runs the function on a goroutine of its own.
+  const call = p?.type === 'argument_list' ? p.parent : undefined;
+  if (call?.type === 'call_expression' && callArgs(call).length === 1 && isErrgroupCall(file, call, 'Go')) return { how: 'group', call };
+  return { how: 'other' };
+}
+
+/** True when `call` is `g.<name>(...)` on a value whose type the file shows as an `errgroup.Group`. */
+export function isErrgroupCall(file: FileFacts, call: Node, name: string | ReadonlySet<string>): boolean {
+  const parts = callParts(call);
+  if (!parts?.receiverNode || !(typeof name === 'string' ? parts.name === name : name.has(parts.name))) return false;
+  return /^\*?errgroup\.Group$/.test(file.typeOf(parts.receiverNode) ?? '');
 }

@@ -1,0 +1,240 @@
+import { replaceNode } from '../edits';
+import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../facts';
+import type { Node } from '../parser';
+import type { Fix, Rule } from '../rule';
+import { contextsInScope } from '../context';
+import { callArgs, callParts, contains, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax';
+
+/** The calls that start a context tree from nothing. */
+const FRESH = new Set(['Background', 'TODO']);
+/** `context` functions that derive a child from their first argument. */
+const DERIVE = new Set(['WithCancel', 'WithTimeout', 'WithDeadline', 'WithCancelCause', 'WithTimeoutCause', 'WithDeadlineCause', 'WithValue']);
+
+/** The context a function already has: its `ctx context.Context` parameter, or `r.Context()` of an `*http.Request`. */
+interface Owner {
+  fn: FuncInfo;
+  param: Param;
+  /** What to write instead of `context.Background()`: `ctx` or `r.Context()`. */
+  use: string;
+}
+
+export const rule: Rule = {
+  id: 'context-ignored',
+  title: 'context.Background() or context.TODO() where a context is already available',
+  severity: 'warning',
+  category: 'cancellation',
+  docs: {
+    summary:
+      '`context.Background()` or `context.TODO()` is called inside a function that already receives a `context.Context` or an ' +
+      '`*http.Request`, cutting the work off from the caller\'s cancellation and deadline.',
+    why:
+      'A context parameter carries the caller\'s deadline and cancellation down the call chain. Starting a fresh tree with ' +
+      '`context.Background()` (or leaving a `context.TODO()` placeholder) in the middle of that chain disconnects everything below ' +
+      'it: when the client goes away, the request times out or the server shuts down, the database query, RPC or loop started ' +
+      'here keeps running and holding its connection, goroutine and memory. Deliberate detachment is left alone: work started in ' +
+      'a `go` or `defer` statement, a context passed to `context.WithoutCancel`, stored in a struct or returned, a `ctx == nil` ' +
+      'fallback, a context handed to cleanup (`tx.Rollback(context.Background())`, `srv.Shutdown(shutdownCtx)`), code that runs ' +
+      'after checking `ctx.Done()` or `ctx.Err()` (graceful shutdown with a fresh deadline), and a call with a comment just ' +
+      'above it about the context (the author explains the detachment).',
+    interleaving: [
+      'A handler calls `loadUser(ctx, id)` with a context that has a 2-second deadline.',
+      '`loadUser` runs the query with `context.Background()` instead of `ctx`.',
+      'The deadline passes and the handler returns an error to the client, but the query keeps running and holding a pooled connection until the database finishes it.',
+    ],
+    bad: `func loadUser(ctx context.Context, db *sql.DB, id int64) (*User, error) {
+	row := db.QueryRowContext(context.Background(), "SELECT name FROM users WHERE id = ?", id)
+	var u User
+	return &u, row.Scan(&u.Name)
+}`,
+    good: `func loadUser(ctx context.Context, db *sql.DB, id int64) (*User, error) {
+	row := db.QueryRowContext(ctx, "SELECT name FROM users WHERE id = ?", id)
+	var u User
+	return &u, row.Scan(&u.Name)
+}`,
+    fixes:
+      '**Use `ctx`** (or **Use `r.Context()`** in an HTTP handler) replaces the call with the context the function already has. ' +
+      'It is offered when that name still refers to the parameter (or to a context derived from it) at the call.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const pkg = file.importName('context');
+    if (!pkg) return;
+    walk(file.root, (call) => {
+      if (call.type !== 'call_expression' || !file.isImportCall(call, 'context', FRESH)) return;
+      const owner = ownerOf(file, call, pkg);
+      if (!owner || deliberate(file, call, owner)) return;
+      const shown = `${pkg}.${callParts(call)!.name}()`;
+      const fnName = owner.fn.name ? `\`${owner.fn.name}\`` : `the function literal at line ${lineOf(owner.fn.node)}`;
+      const what = owner.use.endsWith('.Context()') ? `the request context \`${owner.use}\`` : `\`${owner.use}\``;
+      ctx.report({
+        node: call,
+        message:
+          `\`${shown}\` (line ${lineOf(call)}) ignores ${what}, which ${fnName} receives at line ${lineOf(owner.param.node)}: ` +
+          `cancelling the caller's context or reaching its deadline will not stop this work`,
+        related: [{ span: { start: owner.param.node.startIndex, end: owner.param.node.endIndex }, message: `the context ${fnName} already has` }],
+        steps: [
+          `The caller passes ${owner.use.endsWith('.Context()') ? `the request \`${owner.param.name}\`` : `\`${owner.param.name}\``} to ${fnName} (line ${lineOf(owner.param.node)}), with its deadline and cancellation.`,
+          `Line ${lineOf(call)}: \`${quote(call.parent ?? call)}\` starts from \`${shown}\` instead, a context that is never cancelled.`,
+          `The caller gives up (timeout, client gone, shutdown), but the work started at line ${lineOf(call)} keeps running and holding its resources.`,
+        ],
+        fixes: replaceFix(file, call, owner),
+      });
+    });
+  },
+};
+
+/**
+ * The nearest function around `call` that has a context, walking out through function literals
+ * only while they run in place (called immediately, or handed to an errgroup-style `g.Go`): a
+ * closure that runs later (a callback, a `go` or `defer`) may outlive the context on purpose.
+ */
+function ownerOf(file: FileFacts, call: Node, pkg: string): Owner | undefined {
+  const http = file.importName('net/http');
+  for (let fnNode = enclosingFunction(call); fnNode; fnNode = enclosingFunction(fnNode)) {
+    const fn = file.funcInfo(fnNode);
+    const ctxParam = fn.params.find((p) => p.type === `${pkg}.Context`);
+    if (ctxParam) return named(ctxParam) ? { fn, param: ctxParam, use: ctxParam.name } : undefined;
+    const req = http ? fn.params.find((p) => p.type === `*${http}.Request`) : undefined;
+    if (req) return named(req) ? { fn, param: req, use: `${req.name}.Context()` } : undefined;
+    if (fn.kind !== 'literal' || !runsInPlace(fnNode)) return undefined;
+  }
+  return undefined;
+}
+
+function named(p: Param): boolean {
+  return p.name !== '' && p.name !== '_';
+}
+
+function runsInPlace(lit: Node): boolean {
+  const parent = lit.parent;
+  if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === lit.id) {
+    return parent.parent?.type !== 'go_statement' && parent.parent?.type !== 'defer_statement';
+  }
+  const call = parent?.type === 'argument_list' ? parent.parent : undefined;
+  return call?.type === 'call_expression' && callParts(call)?.name === 'Go' && callParts(call)?.receiver !== undefined;
+}
+
+/** Signs that the fresh context is meant to outlive or replace the function's own. */
+function deliberate(file: FileFacts, call: Node, owner: Owner): boolean {
+  const ownerNode = owner.fn.node;
+  // Started by a go or defer statement: cleanup and background work must survive cancellation.
+  for (let p = call.parent; p && p.id !== ownerNode.id; p = p.parent) {
+    if (p.type === 'go_statement' || p.type === 'defer_statement') return true;
+    if (p.type === 'if_statement' && nilCheck(p.childForFieldName('condition'), owner.param.name)) return true;
+  }
+  // Follow the context through `context.With*(<it>, ...)` to where it ends up.
+  let root = call;
+  for (;;) {
+    const args = root.parent;
+    const outer = args?.type === 'argument_list' ? args.parent : undefined;
+    if (!outer || outer.type !== 'call_expression') break;
+    if (file.isImportCall(outer, 'context', 'WithoutCancel')) return true;
+    if (!file.isImportCall(outer, 'context', DERIVE) || args!.namedChild(0)?.id !== root.id) break;
+    root = outer;
+  }
+  const parent = root.parent;
+  if (parent?.type === 'literal_element' || parent?.type === 'keyed_element' || parent?.type === 'return_statement') return true;
+  if (isCleanupArg(root)) return true;
+  if (parent?.type === 'expression_list') {
+    const stmt = parent.parent;
+    if (stmt?.type === 'return_statement') return true;
+    const target = assignedName(stmt, parent, root);
+    if (target === null) return true; // stored in a field, map or slice
+    if (target !== undefined) {
+      if (target === owner.param.name) return true; // `ctx = context.Background()`: a nil fallback
+      const scope = enclosingFunction(call) ? file.funcInfo(enclosingFunction(call)!).body : undefined;
+      if (scope && escapingUses(scope, target, stmt!.endIndex).length > 0) return true;
+      if (scope && descendants(scope, 'identifier').some((id) => id.text === target && id.startIndex > stmt!.endIndex && isCleanupArg(id))) return true;
+    }
+  }
+  // The function already knows its context may be done (a fresh one for shutdown or cleanup),
+  // or a comment just above explains the choice of context.
+  const body = owner.fn.body;
+  let deliberate = false;
+  const row = call.startPosition.row;
+  if (body) {
+    walk(body, (n) => {
+      if (deliberate || n.startPosition.row > row) return false;
+      if (n.type === 'call_expression' && n.startIndex < call.startIndex) {
+        const parts = callParts(n);
+        if (parts?.receiver === owner.param.name && (parts.name === 'Done' || parts.name === 'Err')) deliberate = true;
+      } else if (n.type === 'comment' && n.startPosition.row < row && n.startPosition.row >= row - EXPLAINED_WITHIN && EXPLAINS.test(n.text) && !DEBT.test(n.text)) {
+        deliberate = true;
+      }
+    });
+  }
+  return deliberate;
+}
+
+/** A comment in the function, at most this many lines above the call, that talks about contexts explains it. */
+const EXPLAINED_WITHIN = 6;
+const EXPLAINS = /\b(context|ctx|cancel\w*|detach\w*|outlives?|background)\b/i;
+/** ...unless it admits the call is a placeholder. */
+const DEBT = /\b(TODO|FIXME|XXX)\b/;
+
+/**
+ * The variable a value at `value` (in `list`, the right side of `stmt`) is assigned to: its name,
+ * null when the target is not a plain variable (a field, an index), undefined when `stmt` is not
+ * an assignment. A `context.With*` call assigns its context to the first name.
+ */
+function assignedName(stmt: Node | null, list: Node, value: Node): string | null | undefined {
+  if (!stmt) return undefined;
+  let left: (Node | null)[];
+  if (stmt.type === 'short_var_declaration' || stmt.type === 'assignment_statement') {
+    if (stmt.childForFieldName('right')?.id !== list.id) return undefined;
+    left = stmt.childForFieldName('left')?.namedChildren ?? [];
+  } else if (stmt.type === 'var_spec') {
+    left = stmt.childrenForFieldName('name');
+  } else {
+    return undefined;
+  }
+  const values = list.namedChildren.filter((c) => c !== null);
+  const index = values.length === 1 ? 0 : values.findIndex((c) => c?.id === value.id);
+  const target = left[index];
+  if (!target) return undefined;
+  return target.type === 'identifier' ? target.text : null;
+}
+
+/**
+ * Cleanup must run even when the caller's context is already cancelled, so a fresh context for
+ * it is deliberate: `tx.Rollback(context.Background())`, `srv.Shutdown(shutdownCtx)`.
+ */
+const CLEANUP = /^(rollback|close|shutdown|stop|release|unlock|clean|flush|abort|cancel|unregister|deregister|disconnect|terminate|kill|drain)/i;
+
+function isCleanupArg(value: Node): boolean {
+  const call = value.parent?.type === 'argument_list' ? value.parent.parent : undefined;
+  const name = call?.type === 'call_expression' ? callParts(call)?.name : undefined;
+  return name !== undefined && CLEANUP.test(name);
+}
+
+/** `name == nil` or `nil == name` in a condition. */
+function nilCheck(cond: Node | null, name: string): boolean {
+  if (!cond) return false;
+  const re = new RegExp(`(^|[^\\w.])${name}\\s*==\\s*nil\\b|\\bnil\\s*==\\s*${name}\\b`);
+  return re.test(cond.text);
+}
+
+function replaceFix(file: FileFacts, call: Node, owner: Owner): Fix[] {
+  // The name must still mean the parameter (or a context derived from it) where the call is.
+  const found = file.lookup(owner.param.name, call);
+  if (!found) return [];
+  const ok = found.param?.node.id === owner.param.node.id || (owner.use === owner.param.name && found.decl && file.typeOf(found.decl.node) === 'context.Context');
+  if (!ok) return [];
+  const use = owner.use === owner.param.name ? derivedContext(file, call, owner) ?? owner.use : owner.use;
+  return [{ title: `Use \`${use}\``, edits: [replaceNode(call, use)], safe: false }];
+}
+
+/**
+ * A context derived from the parameter and visible at the call, nearer than the parameter
+ * itself: `gctx` of `g, gctx := errgroup.WithContext(ctx)`, `tctx` of `context.WithTimeout(ctx, d)`.
+ * It carries the parameter's cancellation plus its own, so it is the better replacement.
+ */
+function derivedContext(file: FileFacts, call: Node, owner: Owner): string | undefined {
+  for (const c of contextsInScope(file, call)) {
+    if (c.name === owner.param.name) return undefined;
+    const decl = file.lookup(c.name, call)?.decl;
+    const init = decl?.multi?.call ?? decl?.init;
+    if (init?.type === 'call_expression' && callArgs(init)[0]?.text === owner.param.name && contains(owner.fn.node, c.node)) return c.name;
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+package fixtures
+
+import (
+	"context"
+	"net/http"
+	"os/exec"
+	"time"
+)
+
+// The response body is read by the caller after return: cancelling at return would break it,
+// so no fix is offered.
+func get(url string) (*http.Response, error) {
+	ctx, _ := context.WithTimeout(context.Background(), 5*time.Second) // want "discarded"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req)
+}
+
+// The command keeps running after return; no fix.
+func launch(name string) error {
+	ctx, _ := context.WithTimeout(context.Background(), time.Hour) // want "discarded"
+	cmd := exec.CommandContext(ctx, name)
+	return cmd.Start()
+}
+
+// The done channel is watched by someone else; no fix.
+func watchUntil(d time.Duration, watch func(<-chan struct{})) {
+	ctx, _ := context.WithTimeout(context.Background(), d) // want "discarded"
+	watch(ctx.Done())
+}
+
+type poller struct{ ctx context.Context }
+
+// A value derived from the context is stored; no fix.
+func (p *poller) arm(parent context.Context) {
+	ctx, _ := context.WithCancel(parent) // want "discarded"
+	p.ctx = context.WithValue(ctx, pollerKey{}, p)
+}
+
+type pollerKey struct{}
+
+// Plain results and only synchronous use: the fix applies.
+func status(parent context.Context, url string) (int, error) {
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, nil
+}

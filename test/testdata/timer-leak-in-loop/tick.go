@@ -1,0 +1,92 @@
+package fixtures
+
+import (
+	"log"
+	"time"
+)
+
+type cache struct{ items map[string]time.Time }
+
+func (c *cache) sweep(stop <-chan struct{}) {
+	tick := time.Tick(time.Minute) // want "`time.Tick\\(time.Minute\\)` \\(line 11\\) starts a ticker that can never be stopped: after `sweep` returns at line 15 it keeps firing and, before Go 1.23 \\(the module's Go version is unknown\\), is never garbage collected"
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-tick:
+			for k, t := range c.items {
+				if now.Sub(t) > time.Hour {
+					delete(c.items, k)
+				}
+			}
+		}
+	}
+}
+
+func report(done <-chan struct{}, every time.Duration) {
+	for range time.Tick(every) { // want "starts a ticker that can never be stopped"
+		select {
+		case <-done:
+			return
+		default:
+		}
+		log.Println("alive")
+	}
+}
+
+func waitUntil(cond func() bool) {
+	for !cond() {
+		<-time.Tick(10 * time.Millisecond) // want "starts a new ticker on every pass of the loop at line 38"
+	}
+}
+
+func heartbeat(out chan<- struct{}, n int) {
+	t := time.Tick(time.Second) // want "never be stopped"
+	for i := 0; i < n; i++ {
+		<-t
+		out <- struct{}{}
+	}
+}
+
+// ok: the goroutine never returns, so the ticker lives exactly as long as it.
+func startJanitor(c *cache) {
+	go func() {
+		for range time.Tick(time.Minute) {
+			c.items = map[string]time.Time{}
+		}
+	}()
+}
+
+// ok: an endless loop over a ticker variable, without any way out.
+func logForever() {
+	tick := time.Tick(time.Hour)
+	for {
+		<-tick
+		log.Println("hourly")
+	}
+}
+
+// ok: a ticker that is stopped.
+func stopped(stop <-chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ok: package-level tickers live as long as the program.
+var global = time.Tick(time.Second)
+
+func init() {
+	// ok: init runs once for the program's lifetime.
+	go func() {
+		for range time.Tick(time.Minute) {
+			log.Println(len(global))
+		}
+	}()
+}
