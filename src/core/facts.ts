@@ -79,6 +79,8 @@ export class FileFacts {
   private structsCache?: Map<string, Map<string, string>>;
   private goCache?: GoStmt[];
   private localsCache = new Map<number, VarDecl[]>();
+  private localsByNameCache = new Map<number, Map<string, VarDecl[]>>();
+  private packageVarsByName?: Map<string, VarDecl>;
   private packageVarsCache?: VarDecl[];
   private importsCache?: Map<string, string>;
 
@@ -285,6 +287,21 @@ export class FileFacts {
     return list;
   }
 
+  /** The locals of `fn` with a given name, in order (lookups are per name; big functions have hundreds of locals). */
+  private localsNamed(fn: FuncInfo, name: string): readonly VarDecl[] {
+    let byName = this.localsByNameCache.get(fn.node.id);
+    if (!byName) {
+      byName = new Map();
+      for (const d of this.locals(fn)) {
+        const list = byName.get(d.name);
+        if (list) list.push(d);
+        else byName.set(d.name, [d]);
+      }
+      this.localsByNameCache.set(fn.node.id, byName);
+    }
+    return byName.get(name) ?? [];
+  }
+
   /** Package-level `var` declarations. */
   get packageVars(): VarDecl[] {
     if (!this.packageVarsCache) {
@@ -305,15 +322,16 @@ export class FileFacts {
     for (let fnNode = enclosingFunction(at); fnNode; fnNode = enclosingFunction(fnNode)) {
       const fn = this.funcInfo(fnNode);
       let best: VarDecl | undefined;
-      for (const d of this.locals(fn)) {
-        if (d.name === name && d.node.startIndex <= at.startIndex && scopeHolds(d, at)) best = d;
+      for (const d of this.localsNamed(fn, name)) {
+        if (d.node.startIndex <= at.startIndex && scopeHolds(d, at)) best = d;
       }
       if (best) return { decl: best, fn };
       const param = fn.params.find((p) => p.name === name);
       if (param) return { param, fn };
       if (fn.receiver?.name === name) return { receiver: fn, fn };
     }
-    const pv = this.packageVars.find((d) => d.name === name);
+    this.packageVarsByName ??= new Map(this.packageVars.map((d) => [d.name, d]));
+    const pv = this.packageVarsByName.get(name);
     return pv ? { decl: pv } : undefined;
   }
 

@@ -3,11 +3,12 @@
  * extension host (main.ts sets uiOptions.variants): the extension is staged as the VSIX would
  * install it (the web variant with a browser-only manifest, so it can run only in the web-worker
  * extension host), a workspace gets a Go file with the bug, and the tests open it, see the
- * squiggle and the Problems entry, hover, apply the quick fix with Ctrl+. and Enter, save, and
- * expand a snippet. They save screenshots on the way (media/ with `npm run screenshots`).
+ * squiggle and the Problems entry, hover, read and click the goroutine CodeLens, apply the quick
+ * fix with Ctrl+. and Enter, save, and expand the worker-pool snippet. They save screenshots on
+ * the way (media/ with `npm run screenshots`).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { SUBJECTS, WAITGROUP, type Subject } from '../suite/subjects';
@@ -24,6 +25,8 @@ export const UI_SUBJECT: Subject = SUBJECTS.find((s) => s.ruleId === 'goroutine-
 
 const BUG_FILE = 'bug.go';
 const SNIPPET_FILE = 'snippet.go';
+/** The snippet the UI test expands: the worker pool. */
+const SNIPPET_PREFIX = 'cc-workerpool';
 const SQUIGGLE_CLASS: Record<Subject['severity'], string> = {
   Error: 'squiggly-error',
   Warning: 'squiggly-warning',
@@ -42,6 +45,7 @@ for (const variant of uiOptions.variants) {
     let workspace: string;
     const artifacts = join(uiOptions.artifactDir, variant);
     const squiggle = () => page.locator(`.monaco-editor .${SQUIGGLE_CLASS[UI_SUBJECT.severity]}`);
+    const lens = () => page.locator('.monaco-editor .codelens-decoration', { hasText: 'goroutine' });
 
     before(async function () {
       this.timeout(180000);
@@ -55,6 +59,7 @@ for (const variant of uiOptions.variants) {
       workspace = server.workspace;
       writeFileSync(join(workspace, BUG_FILE), UI_SUBJECT.source);
       writeFileSync(join(workspace, SNIPPET_FILE), 'package main\n\n');
+      rmSync(artifacts, { recursive: true, force: true }); // only this run's pictures and failures
       mkdirSync(artifacts, { recursive: true });
       browser = await launchChromium();
       ({ page, console: pageLog } = await openWorkbench(browser, server, workspace));
@@ -85,6 +90,7 @@ for (const variant of uiOptions.variants) {
       assert.ok(text.includes(UI_SUBJECT.message), `the Problems row shows the message: ${text}`);
       assert.ok(/goconc/.test(text), `the Problems row names the source: ${text}`);
       await focusEditor(page);
+      await lens().first().waitFor(); // the picture shows the file as it settles, CodeLens included
       await screenshot(page, variant, 'squiggle');
       await page.keyboard.press('Control+J'); // close the panel: room for the hover
       await page.locator('.part.panel').first().waitFor({ state: 'hidden' });
@@ -92,19 +98,70 @@ for (const variant of uiOptions.variants) {
 
     it('hovering the squiggle shows the rule, the message and the steps', async () => {
       await openFile(page, BUG_FILE);
-      const box = await center(squiggle().first());
-      await page.mouse.move(box.x, box.y);
-      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: UI_SUBJECT.title });
-      await hover.first().waitFor();
-      const text = await hover.first().innerText();
-      for (const step of UI_SUBJECT.steps) assert.ok(text.includes(plain(step)), `the hover shows the step "${step}":\n${text}`);
-      assert.ok(text.includes('Rule documentation'), 'the hover links the rule documentation');
-      await screenshot(page, variant, 'hover', hover.first());
-      await page.mouse.move(5, 5);
-      await page.keyboard.press('Escape');
+      // taller, so the hover has room under the line, as on a laptop screen
+      const size = page.viewportSize()!;
+      await page.setViewportSize({ width: size.width, height: 900 });
+      try {
+        const box = await center(squiggle().first());
+        await page.mouse.move(box.x, box.y);
+        const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: UI_SUBJECT.title });
+        await hover.first().waitFor();
+        const text = await hover.first().innerText();
+        for (const step of UI_SUBJECT.steps) assert.ok(text.includes(plain(step)), `the hover shows the step "${step}":\n${text}`);
+        assert.ok(text.includes('Rule documentation'), 'the hover links the rule documentation');
+        // The hover opens with VS Code's own part (the message and the related locations) and is
+        // at most 250 px tall: for the picture, stretch it away from the line by its edge, as a
+        // person would, until the last step shows.
+        const lastStep = hover.first().getByText(plain(UI_SUBJECT.steps[UI_SUBJECT.steps.length - 1])).first();
+        const sash = page.locator('.monaco-resizable-hover .monaco-sash.horizontal:not(.disabled)').first();
+        const [sashBox, hoverBox, stepBox] = [await sash.boundingBox(), await hover.first().boundingBox(), await lastStep.boundingBox()];
+        assert.ok(sashBox && hoverBox && stepBox, 'the hover can be resized');
+        const missing = Math.max(0, stepBox.y + stepBox.height - (hoverBox.y + hoverBox.height)) + 12;
+        const north = /\bnorth\b/.test((await sash.getAttribute('class')) ?? '');
+        const x = sashBox.x + sashBox.width / 2;
+        const y = sashBox.y + sashBox.height / 2;
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x, north ? y - missing : y + missing, { steps: 8 });
+        await page.mouse.up();
+        const stretched = await hover.first().boundingBox();
+        assert.ok(stretched, 'the hover is on screen');
+        const step = await lastStep.boundingBox();
+        assert.ok(step && step.y + step.height <= stretched.y + stretched.height, `the last step shows in the stretched hover: ${JSON.stringify({ step, stretched })}`);
+        await page.mouse.move(stretched.x + stretched.width / 2, stretched.y + stretched.height / 2); // off the edge, which lights up under the mouse
+        const editorX = (await page.locator('.part.editor').first().boundingBox())?.x ?? 0;
+        await screenshot(page, variant, 'hover', { around: [lineNumber(page, fnFirstLine(UI_SUBJECT)), hover.first(), squiggle().first()], margin: 8, width: stretched.x + stretched.width + 16 - editorX });
+      } finally {
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+        await page.setViewportSize(size);
+      }
     });
 
-    it(`Ctrl+. then Enter applies "${UI_SUBJECT.fix.title}" and Ctrl+S saves it`, async () => {
+    it(`the CodeLens above the function reads "${UI_SUBJECT.lens}" and clicking it shows the go statement`, async () => {
+      await openFile(page, BUG_FILE);
+      await lens().first().waitFor();
+      assert.equal(await lens().count(), 1, 'one lens');
+      assert.equal((await lens().first().innerText()).trim(), UI_SUBJECT.lens);
+      // the picture: the function with its lens, from the comment above it to its closing brace
+      const size = page.viewportSize()!;
+      await page.setViewportSize({ width: size.width, height: 860 });
+      try {
+        const last = UI_SUBJECT.source.trimEnd().split('\n').length;
+        await screenshot(page, variant, 'codelens', { around: [lineNumber(page, fnFirstLine(UI_SUBJECT)), lineNumber(page, last)], margin: 6, width: 900 });
+      } finally {
+        await page.setViewportSize(size);
+      }
+      await lens().first().locator('a', { hasText: 'goroutine' }).first().click();
+      // the references peek lists the go statement of bug.go
+      const goLine = UI_SUBJECT.source.slice(UI_SUBJECT.source.lastIndexOf('go func', UI_SUBJECT.source.indexOf(UI_SUBJECT.at))).split('\n')[0];
+      const peek = page.locator('.monaco-editor .peekview-widget');
+      await peek.locator('.monaco-list-row', { hasText: goLine }).first().waitFor();
+      await page.keyboard.press('Escape');
+      await peek.first().waitFor({ state: 'detached' });
+    });
+
+    it(`Ctrl+. then Enter applies "${UI_SUBJECT.fix.title}", and after Ctrl+S the file on disk has the fix`, async () => {
       await openFile(page, BUG_FILE);
       const box = await center(squiggle().first());
       await page.mouse.click(box.x, box.y); // the cursor in the finding
@@ -115,7 +172,7 @@ for (const variant of uiOptions.variants) {
       const title = UI_SUBJECT.fix.title; // the menu shows it as plain text, backticks included
       const menu = page.locator('.action-widget');
       await menu.locator('.monaco-list-row', { hasText: title }).first().waitFor();
-      await screenshot(page, variant, 'quickfix', menu);
+      await screenshot(page, variant, 'quickfix', { around: [page.locator('.part.editor .tabs-container').first(), menu] });
       for (let i = 0; i < 10; i++) {
         const focused = await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => '');
         if (focused.includes(title)) break;
@@ -129,9 +186,8 @@ for (const variant of uiOptions.variants) {
       );
     });
 
-    it('typing a snippet prefix and accepting the suggestion inserts the snippet', async function () {
-      const snippet = firstSnippet();
-      if (!snippet) this.skip(); // snippets/go.code-snippets is not there yet
+    it(`typing \`${SNIPPET_PREFIX}\` and accepting the suggestion inserts the worker pool`, async () => {
+      const snippet = snippetNamed(SNIPPET_PREFIX);
       await openFile(page, SNIPPET_FILE);
       await page.keyboard.press('Control+End');
       await cursorAt(page, 3, 1);
@@ -158,6 +214,11 @@ for (const variant of uiOptions.variants) {
         `${SNIPPET_FILE} on disk holds the "${snippet.prefix}" snippet with its defaults`,
         () => readFileSync(join(workspace, SNIPPET_FILE), 'utf8'),
       );
+      // and it is the worker pool, read as a person would
+      const saved = readFileSync(join(workspace, SNIPPET_FILE), 'utf8');
+      for (const line of ['func runPool(ctx context.Context, jobs <-chan Job) <-chan Result {', 'for i := 0; i < 4; i++ {', 'case <-ctx.Done():', 'close(results)']) {
+        assert.ok(saved.includes(line), `the inserted pool has "${line}":\n${saved}`);
+      }
     });
   });
 }
@@ -191,12 +252,52 @@ async function center(locator: Locator): Promise<{ x: number; y: number }> {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** Saves a screenshot as out/vscode/artifacts/<variant>/<name>.png and, for `npm run screenshots`, media/screenshot-<name>.png. */
-async function screenshot(page: Page, variant: Variant, name: string, cropBelow?: Locator): Promise<void> {
-  // cropBelow: end the picture a little under this widget (the empty editor below says nothing)
-  const size = page.viewportSize();
-  const box = cropBelow && (await cropBelow.boundingBox());
-  const clip = size && box ? { x: 0, y: 0, width: size.width, height: Math.min(size.height, Math.ceil(box.y + box.height + 40)) } : undefined;
+/** The first line of the function with the finding, its doc comment included (1-based). */
+function fnFirstLine(subject: Subject): number {
+  const lines = subject.source.slice(0, subject.source.lastIndexOf('\nfunc ', subject.source.indexOf(subject.at)) + 1).split('\n');
+  let first = lines.length;
+  while (first > 1 && lines[first - 2].startsWith('//')) first--;
+  return first;
+}
+
+/** The line number of a line in the editor's gutter (the line must be on screen). */
+function lineNumber(page: Page, line: number): Locator {
+  return page.locator('.part.editor .monaco-editor .line-numbers').filter({ hasText: new RegExp(`^${line}$`) }).first();
+}
+
+interface Crop {
+  /** The picture covers these elements (and the editor area's width); none: the whole editor area. */
+  around: Locator[];
+  /** Pixels kept around them (default 40). */
+  margin?: number;
+  /** At most this wide (default: the editor area's width). */
+  width?: number;
+}
+
+/**
+ * Saves a screenshot as out/vscode/artifacts/<variant>/<name>.png and, for `npm run screenshots`,
+ * media/screenshot-<name>.png. With a crop, the picture is the part of the editor area (no title
+ * bar, activity bar or status bar) that holds the given elements.
+ */
+async function screenshot(page: Page, variant: Variant, name: string, crop?: Crop): Promise<void> {
+  let clip: { x: number; y: number; width: number; height: number } | undefined;
+  if (crop) {
+    const editor = await page.locator('.part.editor').first().boundingBox();
+    assert.ok(editor, 'the editor area is on screen');
+    const margin = crop.margin ?? 40;
+    let top = editor.y + editor.height;
+    let bottom = editor.y;
+    for (const l of crop.around) {
+      const b = await l.boundingBox();
+      assert.ok(b, 'what the picture shows is on screen');
+      top = Math.min(top, b.y - margin);
+      bottom = Math.max(bottom, b.y + b.height + margin);
+    }
+    if (crop.around.length === 0) [top, bottom] = [editor.y, editor.y + editor.height];
+    top = Math.max(editor.y, Math.floor(top));
+    bottom = Math.min(editor.y + editor.height, Math.ceil(bottom));
+    clip = { x: editor.x, y: top, width: Math.min(editor.width, crop.width ?? editor.width), height: bottom - top };
+  }
   const shot = await page.screenshot(clip ? { clip } : {});
   const dir = join(uiOptions.artifactDir, variant);
   mkdirSync(dir, { recursive: true });
@@ -212,11 +313,11 @@ function plain(markdown: string): string {
   return markdown.replace(/`/g, '');
 }
 
-/** Polls a condition outside the page (a file on disk) until it holds, for at most 15 s. */
-async function until(condition: () => boolean, what: string, actual: () => string): Promise<void> {
+/** Polls a condition (a file on disk, an element's position) until it holds, for at most 15 s. */
+async function until(condition: () => boolean | Promise<boolean>, what: string, actual: () => string | Promise<string>): Promise<void> {
   const deadline = Date.now() + 15000;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`${what}; it holds:\n${actual()}`);
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`${what}; it holds:\n${await actual()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -229,13 +330,13 @@ function codeLines(text: string): string[] {
     .filter(Boolean);
 }
 
-/** The first snippet of snippets/go.code-snippets, and its lines with every placeholder at its default. */
-function firstSnippet(): { prefix: string; lines: string[] } | undefined {
+/** The snippet of snippets/go.code-snippets with this prefix, and its lines with every placeholder at its default. */
+function snippetNamed(prefix: string): { prefix: string; lines: string[] } {
   const file = join(ROOT, 'snippets', 'go.code-snippets');
-  if (!existsSync(file)) return undefined;
+  assert.ok(existsSync(file), `${file} exists`);
   const all = JSON.parse(readFileSync(file, 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, { prefix: string | string[]; body: string | string[] }>;
-  const first = Object.values(all)[0];
-  if (!first) return undefined;
+  const first = Object.values(all).find((s) => (Array.isArray(s.prefix) ? s.prefix : [s.prefix]).includes(prefix));
+  assert.ok(first, `a snippet with the prefix ${prefix}`);
   let body = Array.isArray(first.body) ? first.body.join('\n') : first.body;
   for (let prev = ''; prev !== body; ) {
     prev = body;
@@ -244,5 +345,5 @@ function firstSnippet(): { prefix: string; lines: string[] } | undefined {
       .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1') // ${1|first,second|}
       .replace(/\$\{\d+\}|\$\d+/g, ''); // $0, ${2}
   }
-  return { prefix: Array.isArray(first.prefix) ? first.prefix[0] : first.prefix, lines: codeLines(body) };
+  return { prefix, lines: codeLines(body) };
 }

@@ -1,14 +1,15 @@
 /**
  * Editor features around the findings: suppression comments, the "Ignore this finding" and
- * fix-all code actions, and the Review Workspace command. Each case uses the WaitGroup subject;
- * a feature added later gets its own describe() here (or a new *.test.ts next to this file).
+ * fix-all code actions, and the Review Workspace command. Most cases use the WaitGroup subject;
+ * "Ignore this finding" runs for every subject. Construct hovers, the CodeLens and the package
+ * siblings are in editor.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { closeAll, openGo, openGoReviewed, ours, quickFixes, ruleOf, waitForNone, waitForRule, workspaceDir } from './helpers';
-import { WAITGROUP } from './subjects';
+import { SUBJECTS, WAITGROUP } from './subjects';
 
 const s = WAITGROUP;
 /** The subject with the bug twice (two functions), for fix-all. */
@@ -25,16 +26,25 @@ describe('features', () => {
       assert.deepEqual(diags.filter((d) => ruleOf(d) === s.ruleId), []);
     });
 
-    it('"Ignore this finding" inserts the comment and the finding goes', async () => {
-      const doc = await openGo(s.source);
-      const [d] = await waitForRule(doc.uri, s.ruleId);
-      const ignore = (await quickFixes(doc.uri, d.range)).find((a) => a.title.startsWith('Ignore this finding'));
-      assert.ok(ignore?.edit, 'offered, with an edit');
-      assert.ok(await vscode.workspace.applyEdit(ignore.edit));
-      const line = doc.lineAt(d.range.start.line).text;
-      assert.match(line, new RegExp(`^\\s*//goconc:ignore ${s.ruleId} \\S`));
-      await waitForNone(doc.uri);
-    });
+    for (const subject of SUBJECTS) {
+      it(`${subject.ruleId}: "Ignore this finding" inserts \`//goconc:ignore ${subject.ruleId} reason\` above it and the finding goes`, async () => {
+        const doc = await openGo(subject.source);
+        const [d] = await waitForRule(doc.uri, subject.ruleId);
+        const findingLine = doc.lineAt(d.range.start.line).text;
+        const indent = findingLine.slice(0, findingLine.length - findingLine.trimStart().length);
+        const actions = await quickFixes(doc.uri, d.range);
+        const ignore = actions.find((a) => a.title === `Ignore this finding (${subject.ruleId})`);
+        assert.ok(ignore?.edit, `offered, with an edit; got ${JSON.stringify(actions.map((a) => a.title))}`);
+        assert.equal(ignore.kind?.value, vscode.CodeActionKind.QuickFix.value);
+        assert.notEqual(ignore.isPreferred, true, 'the real fix stays the preferred one');
+        assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+        // the reason is a snippet placeholder whose default is "reason"
+        assert.equal(doc.lineAt(d.range.start.line).text, `${indent}//goconc:ignore ${subject.ruleId} reason`);
+        assert.equal(doc.lineAt(d.range.start.line + 1).text, findingLine, 'the finding\'s line is kept below the comment');
+        assert.equal(doc.lineCount, subject.source.split('\n').length + 1, 'one line added');
+        await waitForNone(doc.uri);
+      });
+    }
   });
 
   describe('fix all', () => {

@@ -22,6 +22,8 @@ export interface Subject {
   related: { at: string; message: string }[];
   /** The quick fix to apply and the whole file after it. */
   fix: { title: string; after: string };
+  /** The goroutine CodeLens above the function with the finding, as it reads before the fix. */
+  lens: string;
 }
 
 export const WAITGROUP: Subject = {
@@ -46,6 +48,7 @@ func processAll(items []string) {
 }
 `,
   at: 'wg.Add(1)',
+  lens: '1 goroutine · exits: end', // a WaitGroup finding is not a leak
   message: '`wg.Add(1)` runs inside the goroutine started at line 10, so `wg.Wait()` (line 16) can return before it is counted',
   severity: 'Warning',
   steps: [
@@ -80,12 +83,115 @@ func processAll(items []string) {
   },
 };
 
+/**
+ * The README's example and the one the UI tests click through: one goroutine per shop sends on an
+ * unbuffered channel, and the function gives up on a `time.After` timeout while some of them
+ * have not sent yet. The fix buffers the channel for every sender.
+ */
+export const SEND_LEAK: Subject = {
+  ruleId: 'goroutine-send-leak',
+  title: 'Goroutine blocks forever sending on a channel nobody reads any more',
+  source: `package main
+
+import "time"
+
+type Price struct {
+	Shop  string
+	Cents int
+}
+
+func quote(shop string) Price { return Price{Shop: shop} }
+
+// quoteAll asks every shop at once and keeps the answers that arrive within two seconds.
+func quoteAll(shops []string) []Price {
+	ch := make(chan Price)
+	for _, shop := range shops {
+		go func(shop string) {
+			ch <- quote(shop)
+		}(shop)
+	}
+	timeout := time.After(2 * time.Second)
+	var prices []Price
+	for range shops {
+		select {
+		case p := <-ch:
+			prices = append(prices, p)
+		case <-timeout:
+			return prices
+		}
+	}
+	return prices
+}
+`,
+  at: 'ch <- quote(shop)',
+  lens: '1 goroutine · exits: end · 1 may leak',
+  message: 'goroutine started at line 16 blocks forever on `ch <- quote(shop)`: quoteAll stops receiving at line 26 (`case <-timeout`)',
+  severity: 'Warning',
+  steps: [
+    'quoteAll makes `ch` at line 14 with `make(chan Price)`: it has no buffer, so every send waits for a receiver.',
+    'It starts the goroutine at line 16, once per iteration of the loop at line 15.',
+    '`case <-timeout` (line 26) is ready first, so quoteAll stops waiting for `ch`.',
+    'The goroutine reaches `ch <- quote(shop)` (line 17); nobody will receive again, so it blocks forever and keeps everything it references alive.',
+  ],
+  related: [
+    { at: 'go func(shop string) {\n\t\t\tch <- quote(shop)\n\t\t}(shop)', message: 'the goroutine is started here' },
+    { at: 'make(chan Price)', message: '`ch` is made here' },
+    // the whole select case, up to the start of the line after its body
+    { at: 'case <-timeout:\n\t\t\treturn prices\n', message: 'receiving stops here' },
+  ],
+  fix: {
+    title: 'Buffer `ch` with capacity len(shops)',
+    after: `package main
+
+import "time"
+
+type Price struct {
+	Shop  string
+	Cents int
+}
+
+func quote(shop string) Price { return Price{Shop: shop} }
+
+// quoteAll asks every shop at once and keeps the answers that arrive within two seconds.
+func quoteAll(shops []string) []Price {
+	ch := make(chan Price, len(shops))
+	for _, shop := range shops {
+		go func(shop string) {
+			ch <- quote(shop)
+		}(shop)
+	}
+	timeout := time.After(2 * time.Second)
+	var prices []Price
+	for range shops {
+		select {
+		case p := <-ch:
+			prices = append(prices, p)
+		case <-timeout:
+			return prices
+		}
+	}
+	return prices
+}
+`,
+  },
+};
+
 /** Every subject; each is checked by diagnostics, hover, quick-fix and settings tests. */
-export const SUBJECTS: Subject[] = [WAITGROUP];
+export const SUBJECTS: Subject[] = [WAITGROUP, SEND_LEAK];
 
 /**
  * Rules whose test/testdata fixtures are replayed in the editor (every `// want` must become a
  * diagnostic, every golden must come out of applying the quick fixes one by one). Add a rule
  * here once its fixtures are final.
  */
-export const FIXTURE_RULES: string[] = ['waitgroup-add-in-goroutine'];
+export const FIXTURE_RULES: string[] = ['waitgroup-add-in-goroutine', 'goroutine-send-leak'];
+
+/**
+ * The golden replay is slow (a review per fix applied, about 1.3 s per golden section): for the
+ * rules listed here only these golden files are replayed, chosen to cover every kind of fix the
+ * rule has; the unit tests check all of them. A rule of FIXTURE_RULES not listed replays all.
+ */
+export const GOLDEN_FILES: Record<string, string[]> = {
+  // capacities len(x) and constant, and the ctx.Done() select wrap
+  'goroutine-send-leak': ['fanout.go.golden'],
+};
