@@ -1,41 +1,139 @@
 /** Finding the Go files under the paths given on the command line, and their module's Go version. */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { IgnoreStack, parseGitignore } from './gitignore';
 
 export interface WalkOptions {
   includeTestdata: boolean;
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  /**
+   * Called for a folder inside the tree that cannot be read; the walk goes on without it.
+   * Without it, such a folder throws like a missing path.
+   */
+  onError?: (message: string) => void;
 }
 
+/** Thrown for a path that cannot be read; the message names the path. */
+export class WalkError extends Error {}
+
 /**
- * Go files under `paths`, sorted, each once. Directories named `vendor` or `testdata` and dot
- * directories are skipped (as the go command does); symbolic links to directories are not
- * followed, so link loops cannot trap the walk. A path that does not exist throws.
+ * Go files under `paths`, sorted, each once. Folders named `vendor`, `testdata` (unless asked
+ * for), `node_modules` and dot folders are skipped, as are the files and folders that the
+ * .gitignore files of the tree (and of its parents up to the repository root) ignore. Symbolic
+ * links to folders are not followed, so link loops cannot trap the walk; links to files are.
+ * A file named on the command line is always taken. A path that does not exist throws.
  */
 export function goFiles(paths: readonly string[], options: WalkOptions): string[] {
   const out = new Set<string>();
+  const useGitignore = options.gitignore !== false;
   for (const p of paths) {
-    const st = statSync(p); // throws ENOENT with the path in the message
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      throw new WalkError(ioMessage(p, e));
+    }
     if (st.isFile()) {
       out.add(p);
       continue;
     }
-    const stack = [p];
+    if (!st.isDirectory()) throw new WalkError(`${p}: not a file or folder`);
+    const root = useGitignore ? ancestorIgnores(p) : IgnoreStack.EMPTY;
+    const stack: { dir: string; ignores: IgnoreStack }[] = [{ dir: p, ignores: root }];
     while (stack.length > 0) {
-      const dir = stack.pop()!;
-      for (const name of readdirSync(dir).sort()) {
-        const full = join(dir, name);
-        const lst = lstatSync(full);
-        if (lst.isDirectory()) {
+      const { dir, ignores: parentIgnores } = stack.pop()!;
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (e) {
+        if (dir === p || !options.onError) throw new WalkError(ioMessage(dir, e));
+        options.onError(ioMessage(dir, e));
+        continue;
+      }
+      let ignores = parentIgnores;
+      const absDir = slashes(resolve(dir));
+      if (useGitignore && entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
+        ignores = ignores.with({ dir: absDir, rules: parseGitignore(readText(join(dir, '.gitignore'))) });
+      }
+      const subdirs: string[] = [];
+      for (const entry of entries) {
+        const name = entry.name;
+        if (entry.isDirectory()) {
           if (name.startsWith('.') || name === 'vendor' || name === 'node_modules') continue;
           if (name === 'testdata' && !options.includeTestdata) continue;
-          stack.push(full);
-        } else if (name.endsWith('.go') && (lst.isFile() || (lst.isSymbolicLink() && isFile(full)))) {
+          if (ignores.ignores(absDir + '/' + name, true)) continue;
+          subdirs.push(name);
+        } else if (name.endsWith('.go')) {
+          const full = join(dir, name);
+          if (!(entry.isFile() || (entry.isSymbolicLink() && isFile(full)))) continue;
+          if (ignores.ignores(absDir + '/' + name, false)) continue;
           out.add(full);
         }
       }
+      // Pushed in reverse so folders are visited in name order (the result is sorted anyway).
+      subdirs.sort();
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: join(dir, subdirs[i]), ignores });
     }
   }
-  return [...out].sort();
+  return [...out].sort(comparePaths);
+}
+
+/** Orders paths by their bytes, so the order is the same on every machine and locale. */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Groups sorted files by folder (a Go package), keeping the files' order within each. */
+export function groupByDir(files: readonly string[]): { dir: string; files: string[] }[] {
+  const byDir = new Map<string, string[]>();
+  for (const f of files) {
+    const d = dirname(f);
+    let list = byDir.get(d);
+    if (!list) byDir.set(d, (list = []));
+    list.push(f);
+  }
+  return [...byDir].map(([dir, list]) => ({ dir, files: list }));
+}
+
+/**
+ * The .gitignore files between the repository root (the nearest folder above `dir` holding
+ * `.git`) and `dir`'s parent: they apply inside `dir` too. Outside a repository: none.
+ */
+function ancestorIgnores(dir: string): IgnoreStack {
+  const abs = resolve(dir);
+  if (existsSync(join(abs, '.git'))) return IgnoreStack.EMPTY; // the walk reads the root's own .gitignore
+  const chain: string[] = [];
+  let found = false;
+  for (let d = dirname(abs); ; ) {
+    chain.push(d);
+    if (existsSync(join(d, '.git'))) {
+      found = true;
+      break;
+    }
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  if (!found) return IgnoreStack.EMPTY;
+  let stack = IgnoreStack.EMPTY;
+  for (const a of chain.reverse()) {
+    const file = join(a, '.gitignore');
+    if (existsSync(file)) stack = stack.with({ dir: slashes(a), rules: parseGitignore(readText(file)) });
+  }
+  return stack;
+}
+
+function slashes(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function isFile(path: string): boolean {
@@ -44,6 +142,20 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** "path: reason" from a Node fs error, without Node's "ENOENT: ... 'path'" repetition. */
+export function ioMessage(path: string, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const reason =
+    err.code === 'ENOENT'
+      ? 'no such file or directory'
+      : err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'permission denied'
+        : err.code === 'EISDIR'
+          ? 'is a folder'
+          : (err.message ?? String(e)).replace(/^[A-Z]+: /, '');
+  return `${path}: ${reason}`;
 }
 
 /** The `go` directive of a go.mod text: `go 1.22.3` -> "1.22". */
@@ -61,7 +173,7 @@ export class GoVersions {
     try {
       dir = dirname(realpathSync(file));
     } catch {
-      dir = dirname(file);
+      dir = dirname(resolve(file));
     }
     return this.forDir(dir);
   }
@@ -70,7 +182,7 @@ export class GoVersions {
     if (this.byDir.has(dir)) return this.byDir.get(dir);
     const mod = join(dir, 'go.mod');
     let version: string | undefined;
-    if (existsSync(mod)) version = goDirective(readFileSync(mod, 'utf8'));
+    if (existsSync(mod)) version = goDirective(readText(mod));
     else {
       const parent = dirname(dir);
       version = parent !== dir ? this.forDir(parent) : undefined;

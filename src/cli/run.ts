@@ -1,150 +1,70 @@
 /**
- * The goconc command: reviews Go files and folders and prints the findings.
- * Kept free of process globals so tests can call it with their own streams.
+ * The goconc command: finds the Go files, takes what it can from the cache, analyses the rest
+ * (in worker threads with --jobs), optionally applies the safe fixes, and prints the findings.
+ * Kept free of process globals (streams, cwd, environment come in `io`) so tests can call it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { analyze, type AnalyzeOptions, type SeveritySetting } from '../core/analyze';
-import { loadGo, type WasmFile } from '../core/parser';
-import type { Finding, Severity } from '../core/rule';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import type { Rule } from '../core/rule';
 import { SEVERITIES } from '../core/rule';
-import { RULES, RULES_BY_ID } from '../core/rules';
-import { goFiles, GoVersions } from './files';
+import { RULES } from '../core/rules';
+import { HELP, parseArgs, UsageError, type Args } from './args';
+import { contentHash, defaultCacheDir, optionsKey, packageKeys, ResultCache } from './cache';
+import { unifiedDiff } from './diff';
+import type { EngineOptions, FileResult, PackageJob } from './engine';
+import { comparePaths, goFiles, groupByDir, GoVersions, ioMessage, WalkError } from './files';
+import { applySafeFixes } from './fix';
+import { formatJson, formatText, type FileReport, type Problem } from './format';
+import { engineHash, VERSION } from './meta';
+import { LocalAnalyzer, WorkerPool, type Analyzer } from './pool';
+import { Progress } from './progress';
+import { formatSarif } from './sarif';
 
-export const VERSION = '0.1.0';
+export { loadWasm, VERSION } from './meta';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** The working folder (default process.cwd()): relative paths and SARIF's %SRCROOT%. */
+  cwd?: string;
+  /** The environment (default process.env): NO_COLOR, XDG_CACHE_HOME, HOME. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Colour the text output (still off when NO_COLOR is set). */
+  stdoutIsTTY?: boolean;
+  /** Draw progress on stderr for long scans. */
+  stderrIsTTY?: boolean;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const HELP = `goconc: review Go code for concurrency bugs (goroutine leaks, missing cancellation,
-channel, WaitGroup and mutex misuse). No Go toolchain needed.
+/** Rules get a generous budget per file in the CLI: a timeout would make results depend on load. */
+export const CLI_TIME_BUDGET_MS = 60_000;
+/** --fix re-analyses and fixes again at most this many times. */
+export const MAX_FIX_ROUNDS = 5;
 
-Usage: goconc [flags] [paths...]        (default path: .)
-
-Flags:
-  --format text|json      output format (default text)
-  --rules a,b             run only these rules
-  --disable a,b           do not run these rules
-  --go-version 1.22       Go version the rules assume (default: go directive of the nearest go.mod)
-  --fail-on LEVEL         exit 1 when a finding at or above LEVEL exists: hint|info|warning|error|none (default hint)
-  --include-testdata      also review testdata/ folders
-  --max-file-size KB      skip larger files (default 2048)
-  --quiet                 print nothing, only set the exit code
-  --list-rules            print the rules and exit
-  --version               print the version and exit
-  --help                  print this help
-
-Exit status: 0 no findings at or above --fail-on, 1 findings, 2 bad usage or unreadable input.
-
-Examples:
-  goconc ./...                     review the current module
-  goconc --rules goroutine-send-leak internal/
-  goconc --format json . > findings.json
-`;
-
-interface Args {
-  paths: string[];
-  format: 'text' | 'json';
-  rules?: string[];
-  disable: string[];
-  goVersion?: string;
-  failOn: Severity | 'none';
-  includeTestdata: boolean;
-  maxFileSizeKB: number;
-  quiet: boolean;
+/** What the last run did; tests and the benchmark read it (also printed by --stats). */
+export interface RunStats {
+  files: number;
+  packages: number;
+  /** Files analysed (not taken from the cache), counting re-analyses after fixes. */
+  analysed: number;
+  cacheHits: number;
+  cacheMisses: number;
+  threads: number;
+  findings: number;
+  fixed: number;
+  fixedFiles: number;
+  ms: { walk: number; read: number; analyse: number; fix: number; total: number };
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Args | 'help' | 'version' | 'list-rules' {
-  const args: Args = { paths: [], format: 'text', disable: [], failOn: 'hint', includeTestdata: false, maxFileSizeKB: 2048, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--version':
-        return 'version';
-      case '--list-rules':
-        return 'list-rules';
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
-        args.format = v;
-        break;
-      }
-      case '--rules':
-        args.rules = ruleList(value());
-        break;
-      case '--disable':
-        args.disable = ruleList(value());
-        break;
-      case '--go-version': {
-        const v = value();
-        if (!/^1\.\d+(\.\d+)?$/.test(v)) throw new UsageError(`--go-version must look like 1.22, not "${v}"`);
-        args.goVersion = v.split('.').slice(0, 2).join('.');
-        break;
-      }
-      case '--fail-on': {
-        const v = value();
-        if (v !== 'none' && !(SEVERITIES as readonly string[]).includes(v)) throw new UsageError(`--fail-on must be one of hint, info, warning, error, none`);
-        args.failOn = v as Args['failOn'];
-        break;
-      }
-      case '--include-testdata':
-        args.includeTestdata = true;
-        break;
-      case '--max-file-size': {
-        const v = Number(value());
-        if (!Number.isFinite(v) || v <= 0) throw new UsageError('--max-file-size takes a size in KB');
-        args.maxFileSizeKB = v;
-        break;
-      }
-      case '--quiet':
-      case '-q':
-        args.quiet = true;
-        break;
-      default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown flag ${a}`);
-        args.paths.push(a === './...' ? '.' : a.replace(/\/\.\.\.$/, ''));
-    }
-  }
-  if (args.paths.length === 0) args.paths.push('.');
-  return args;
-}
-
-function ruleList(v: string): string[] {
-  const ids = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const id of ids) if (!RULES_BY_ID.has(id)) throw new UsageError(`unknown rule "${id}" (see --list-rules)`);
-  return ids;
-}
-
-/** Locates the WASM files next to the bundle (dist/) or, when run from compiled sources, in node_modules. */
-export async function loadWasm(file: WasmFile): Promise<Uint8Array> {
-  const pkg = file === 'web-tree-sitter.wasm' ? 'web-tree-sitter' : 'tree-sitter-go';
-  const candidates = [join(__dirname, file)];
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) candidates.push(join(dir, 'node_modules', pkg, file));
-  for (const c of candidates) if (existsSync(c)) return readFileSync(c);
-  throw new Error(`cannot find ${file} (looked in ${candidates.map(dirname).join(', ')})`);
-}
+export let lastStats: RunStats | undefined;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  let args: ReturnType<typeof parseArgs>;
+  let cmd: ReturnType<typeof parseArgs>;
   try {
-    args = parseArgs(argv);
+    cmd = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`goconc: ${e.message}\nRun goconc --help for usage.\n`);
@@ -152,82 +72,404 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     throw e;
   }
-  if (args === 'help') {
+  if (cmd === 'help') {
     io.out(HELP);
     return EXIT_OK;
   }
-  if (args === 'version') {
+  if (cmd === 'version') {
     io.out(`goconc ${VERSION}\n`);
     return EXIT_OK;
   }
-  if (args === 'list-rules') {
+  if (cmd === 'list-rules') {
     for (const r of RULES) io.out(`${r.id.padEnd(30)} ${r.severity.padEnd(8)} ${r.docs.summary.replace(/`/g, '')}\n`);
     return EXIT_OK;
   }
-
-  let files: string[];
-  try {
-    files = goFiles(args.paths, { includeTestdata: args.includeTestdata });
-  } catch (e) {
-    io.err(`goconc: ${(e as Error).message}\n`);
+  const args: Args = cmd;
+  const rules = RULES.filter((r) => (!args.rules || args.rules.includes(r.id)) && !args.disable.includes(r.id));
+  if (rules.length === 0) {
+    io.err('goconc: --rules and --disable leave no rule to run\n');
     return EXIT_USAGE;
   }
-  const go = await loadGo(loadWasm);
-  const rules = RULES.filter((r) => (!args.rules || args.rules.includes(r.id)) && !args.disable.includes(r.id));
-  const versions = new GoVersions();
-  const severity: Record<string, SeveritySetting> = {};
-  const all: { file: string; finding: Finding }[] = [];
-  let ioError = false;
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      io.err(`goconc: cannot read ${file}: ${(e as Error).message}\n`);
-      ioError = true;
-      continue;
-    }
-    const options: AnalyzeOptions = {
-      fileName: file,
-      rules,
-      severity,
-      goVersion: args.goVersion ?? versions.forFile(file),
-      maxBytes: args.maxFileSizeKB * 1024,
-    };
-    const result = analyze(go, text, options);
-    for (const e of result.errors) io.err(`goconc: internal error in rule ${e.ruleId} on ${file}: ${e.message.split('\n')[0]}\n`);
-    if (result.skipped === 'too-large' && !args.quiet) io.err(`goconc: skipped ${file}: larger than ${args.maxFileSizeKB} KB\n`);
-    if (result.skipped === 'parse-timeout' && !args.quiet) io.err(`goconc: skipped ${file}: parsing took too long\n`);
-    if (result.incomplete === 'timeout' && !args.quiet) io.err(`goconc: ${file}: time budget exceeded, findings may be incomplete\n`);
-    for (const finding of result.findings) all.push({ file, finding });
-  }
-
-  if (!args.quiet) {
-    if (args.format === 'json') io.out(JSON.stringify(toJson(all), null, 2) + '\n');
-    else for (const { file, finding: f } of all) io.out(`${file}:${f.line}:${f.column}: ${f.ruleId}: ${f.message}\n`);
-  }
-  if (ioError) return EXIT_USAGE;
-  if (args.failOn === 'none') return EXIT_OK;
-  const threshold = SEVERITIES.indexOf(args.failOn);
-  return all.some(({ finding }) => SEVERITIES.indexOf(finding.severity) >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+  return new Scan(args, io, rules).run();
 }
 
-/** The JSON output: a stable, documented shape (see README). */
-function toJson(all: { file: string; finding: Finding }[]) {
-  return {
-    version: 1,
-    tool: { name: 'goconc', version: VERSION },
-    findings: all.map(({ file, finding: f }) => ({
-      file,
-      rule: f.ruleId,
-      severity: f.severity,
-      message: f.message,
-      line: f.line,
-      column: f.column,
-      endLine: f.range.end.line + 1,
-      range: f.range,
-      bytes: f.bytes,
-      fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe, edits: x.edits })),
-    })),
-  };
+/** A package as the scan holds it: its analysable files (readable, not too large) in order. */
+interface Pkg {
+  dir: string;
+  goVersion?: string;
+  files: FileReport[];
+  /** The files' bytes, kept for --fix. */
+  bytes: Buffer[];
+}
+
+class Scan {
+  private readonly cwd: string;
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly options: EngineOptions;
+  private readonly versions = new GoVersions();
+  private readonly cache?: ResultCache;
+  private analyzer?: Analyzer;
+  private readonly problems: Problem[] = [];
+  private ioError = false;
+  private readonly stats: RunStats;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly args: Args,
+    private readonly io: Io,
+    private readonly rules: readonly Rule[],
+  ) {
+    this.cwd = resolve(io.cwd ?? process.cwd());
+    this.env = io.env ?? process.env;
+    this.options = {
+      rules: rules.map((r) => r.id),
+      maxBytes: args.maxFileSizeKB * 1024,
+      includeGenerated: args.includeGenerated,
+      timeBudgetMs: CLI_TIME_BUDGET_MS,
+    };
+    if (args.cache) this.cache = new ResultCache(resolve(this.cwd, args.cacheDir ?? defaultCacheDir(this.env)), engineHash());
+    this.stats = {
+      files: 0,
+      packages: 0,
+      analysed: 0,
+      cacheHits: 0,
+      cacheMisses: 0,
+      threads: 0,
+      findings: 0,
+      fixed: 0,
+      fixedFiles: 0,
+      ms: { walk: 0, read: 0, analyse: 0, fix: 0, total: 0 },
+    };
+    lastStats = this.stats;
+  }
+
+  async run(): Promise<number> {
+    try {
+      return await this.scan();
+    } finally {
+      await this.analyzer?.close();
+    }
+  }
+
+  private async scan(): Promise<number> {
+    const { args, io } = this;
+    const roots = args.paths.map((given) => ({ given, abs: resolve(this.cwd, given) }));
+    let t = Date.now();
+    let files: string[];
+    try {
+      files = goFiles(
+        roots.map((r) => r.abs),
+        {
+          includeTestdata: args.includeTestdata,
+          onError: (message) => {
+            const shown = this.display(message);
+            io.err(`goconc: cannot read ${shown}\n`);
+            const cut = shown.lastIndexOf(': ');
+            this.problems.push({ file: shown.slice(0, cut), message: shown.slice(cut + 2) });
+            this.ioError = true;
+          },
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof WalkError)) throw e;
+      let message = e.message;
+      for (const r of roots) if (message.startsWith(r.abs)) message = r.given + message.slice(r.abs.length);
+      io.err(`goconc: ${message}\n`);
+      return EXIT_USAGE;
+    }
+    this.stats.ms.walk = Date.now() - t;
+    const groups = groupByDir(files);
+    this.stats.files = files.length;
+    this.stats.packages = groups.length;
+
+    // Read and hash every file. A package the cache knows entirely is done; the others become jobs.
+    t = Date.now();
+    const reports: FileReport[] = [];
+    const pkgs: Pkg[] = [];
+    const jobs: PackageJob[] = [];
+    const jobPkgs: { pkg: Pkg; keys: string[] }[] = [];
+    for (const group of groups) {
+      const pkg: Pkg = { dir: group.dir, files: [], bytes: [] };
+      const hashes: { path: string; hash: string }[] = [];
+      for (const path of group.files) {
+        const report = this.report(path);
+        reports.push(report);
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(path);
+        } catch (e) {
+          this.readError(report, e);
+          continue;
+        }
+        if (bytes.length > this.options.maxBytes) {
+          report.result = { findings: [], errors: [], skipped: 'too-large', syntaxErrors: false };
+          continue;
+        }
+        pkg.files.push(report);
+        pkg.bytes.push(bytes);
+        hashes.push({ path, hash: contentHash(bytes) });
+      }
+      if (pkg.files.length === 0) continue;
+      pkg.goVersion = args.goVersion ?? this.versions.forFile(pkg.files[0].path);
+      pkgs.push(pkg);
+      const keys = packageKeys(optionsKey(this.options, pkg.goVersion), hashes);
+      const hits = keys.map((k) => this.cache?.get(k));
+      if (hits.every((h) => h !== undefined)) {
+        pkg.files.forEach((f, i) => (f.result = hits[i]!));
+      } else {
+        jobs.push({ dir: pkg.dir, goVersion: pkg.goVersion, files: pkg.files.map((f, i) => ({ path: f.path, text: pkg.bytes[i].toString('utf8') })) });
+        jobPkgs.push({ pkg, keys });
+      }
+      if (!args.fix) pkg.bytes = [];
+    }
+    this.stats.ms.read = Date.now() - t;
+
+    t = Date.now();
+    const progress = new Progress(files.length, io.stderrIsTTY && !args.quiet ? (s) => io.err(s) : undefined);
+    progress.add(files.length - jobs.reduce((n, j) => n + j.files.length, 0));
+    const results = await this.analyse(jobs, (n) => progress.add(n));
+    results.forEach((list, j) => {
+      const { pkg, keys } = jobPkgs[j];
+      list.forEach((result, k) => {
+        pkg.files[k].result = result;
+        this.cache?.set(keys[k], result);
+      });
+    });
+    progress.end();
+    this.stats.ms.analyse = Date.now() - t;
+
+    let diff = '';
+    if (args.fix) {
+      t = Date.now();
+      diff = await this.fix(pkgs, roots);
+      this.stats.ms.fix = Date.now() - t;
+    }
+
+    for (const r of reports) this.notes(r);
+    if (this.cache) {
+      try {
+        this.cache.save();
+      } catch (e) {
+        if (!args.quiet) io.err(`goconc: cannot write the cache: ${ioMessage(this.cache.file, e)}\n`);
+      }
+      this.stats.cacheHits = this.cache.hits;
+      this.stats.cacheMisses = this.cache.misses;
+    }
+
+    const findings = reports.flatMap((r) => r.result.findings);
+    this.stats.findings = findings.length;
+    if (args.diff) io.out(diff);
+    else if (!args.quiet) this.print(reports);
+    this.stats.ms.total = Date.now() - this.started;
+    if (args.stats) this.printStats();
+
+    if (this.ioError) return EXIT_USAGE;
+    if (args.failOn === 'none') return EXIT_OK;
+    const threshold = SEVERITIES.indexOf(args.failOn);
+    return findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? EXIT_FINDINGS : EXIT_OK;
+  }
+
+  /** A message or path with the working folder's prefix removed, as paths are printed. */
+  private display(text: string): string {
+    const prefix = this.cwd.endsWith(sep) ? this.cwd : this.cwd + sep;
+    return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+  }
+
+  private report(path: string): FileReport {
+    // A prefix test, not path.relative: relative() resolves both paths on every call, which
+    // shows in the profile of a warm re-scan of thousands of files.
+    const prefix = this.cwd.endsWith(sep) ? this.cwd : this.cwd + sep;
+    const inside = path.startsWith(prefix) && path.length > prefix.length;
+    const rel = inside ? path.slice(prefix.length) : path;
+    return {
+      path,
+      display: rel,
+      relative: inside ? (sep === '/' ? rel : rel.split(sep).join('/')) : undefined,
+      result: { findings: [], errors: [], syntaxErrors: false },
+    };
+  }
+
+  private readError(report: FileReport, e: unknown): void {
+    const message = ioMessage(report.display, e);
+    this.io.err(`goconc: cannot read ${message}\n`);
+    this.problems.push({ file: report.display, message: message.slice(report.display.length + 2) });
+    report.result = { findings: [], errors: [], skipped: 'unreadable', syntaxErrors: false };
+    this.ioError = true;
+  }
+
+  /** Messages about one file's analysis on stderr (and rule crashes in the JSON and SARIF problems). */
+  private notes(r: FileReport): void {
+    const { io, args } = this;
+    for (const e of r.result.errors) {
+      const first = e.message.split('\n')[0];
+      io.err(`goconc: internal error in rule ${e.ruleId} on ${r.display}: ${first}\n`);
+      this.problems.push({ file: r.display, message: `internal error in rule ${e.ruleId}: ${first}` });
+    }
+    if (args.quiet) return;
+    if (r.result.skipped === 'too-large') io.err(`goconc: skipped ${r.display}: larger than ${args.maxFileSizeKB} KB\n`);
+    if (r.result.skipped === 'parse-timeout') io.err(`goconc: skipped ${r.display}: parsing took too long\n`);
+    if (r.result.incomplete === 'timeout') io.err(`goconc: ${r.display}: time budget exceeded, findings may be incomplete\n`);
+  }
+
+  /** Analyses jobs with the analyzer --jobs asks for (worker threads only when there is work for them). */
+  private async analyse(jobs: readonly PackageJob[], onDone?: (files: number) => void): Promise<FileResult[][]> {
+    if (jobs.length === 0) return [];
+    if (!this.analyzer) {
+      const threads = Math.min(this.args.jobs, jobs.length);
+      this.analyzer = threads > 1 ? new WorkerPool(threads) : new LocalAnalyzer();
+      this.stats.threads = this.analyzer.threads;
+    }
+    this.stats.analysed += jobs.reduce((n, j) => n + j.files.length, 0);
+    return this.analyzer.run(jobs, this.options, onDone);
+  }
+
+  /** Analyses packages with the cache in front, storing what it computes. */
+  private async analyseCached(jobs: readonly PackageJob[]): Promise<FileResult[][]> {
+    const keys = jobs.map((j) =>
+      packageKeys(
+        optionsKey(this.options, j.goVersion),
+        j.files.map((f) => ({ path: f.path, hash: contentHash(Buffer.from(f.text, 'utf8')) })),
+      ),
+    );
+    const out: FileResult[][] = keys.map((list) => list.map((k) => this.cache?.get(k)!));
+    const missing = jobs.map((_, i) => i).filter((i) => out[i].some((r) => r === undefined));
+    const fresh = await this.analyse(missing.map((i) => jobs[i]));
+    missing.forEach((i, m) => {
+      out[i] = fresh[m];
+      fresh[m].forEach((r, k) => this.cache?.set(keys[i][k], r));
+    });
+    return out;
+  }
+
+  /**
+   * Applies the safe fixes. Each round gives every file with a safe fix the fixes that do not
+   * conflict, then re-analyses the packages it touched; a round that would leave a file with a
+   * syntax error it did not have is dropped for that package, and that file is left alone.
+   * Writes the files at the end, or returns the diff with --diff.
+   */
+  private async fix(pkgs: Pkg[], roots: { abs: string }[]): Promise<string> {
+    const { io, args } = this;
+    const texts = new Map<FileReport, string>();
+    const original = new Map<FileReport, string>();
+    const originalBytes = new Map<FileReport, Buffer>();
+    const applied = new Map<FileReport, number>();
+    const frozen = new Set<FileReport>();
+    const fixable = (f: FileReport) => !frozen.has(f) && !f.result.skipped && f.result.findings.some((x) => x.fixes.some((fx) => fx.safe));
+    for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+      const touched: { pkg: Pkg; next: Map<FileReport, { text: string; applied: number }> }[] = [];
+      for (const pkg of pkgs) {
+        if (!pkg.files.some(fixable)) continue;
+        pkg.files.forEach((f, i) => {
+          if (texts.has(f)) return;
+          const bytes = pkg.bytes[i];
+          const text = bytes.toString('utf8');
+          texts.set(f, text);
+          original.set(f, text);
+          originalBytes.set(f, bytes);
+          if (!Buffer.from(text, 'utf8').equals(bytes)) {
+            if (!args.quiet && fixable(f)) io.err(`goconc: not fixing ${f.display}: it is not valid UTF-8\n`);
+            frozen.add(f);
+          }
+        });
+        const next = new Map<FileReport, { text: string; applied: number }>();
+        for (const f of pkg.files) {
+          if (!fixable(f)) continue;
+          const r = applySafeFixes(texts.get(f)!, f.result.findings);
+          if (r) next.set(f, r);
+        }
+        if (next.size > 0) touched.push({ pkg, next });
+      }
+      if (touched.length === 0) break;
+      const results = await this.analyseCached(
+        touched.map(({ pkg, next }) => ({
+          dir: pkg.dir,
+          goVersion: pkg.goVersion,
+          files: pkg.files.map((f) => ({ path: f.path, text: next.get(f)?.text ?? texts.get(f)! })),
+        })),
+      );
+      touched.forEach(({ pkg, next }, t) => {
+        const broken = pkg.files.filter((f, k) => next.has(f) && results[t][k].syntaxErrors && !f.result.syntaxErrors);
+        if (broken.length > 0) {
+          for (const f of broken) {
+            if (!args.quiet) io.err(`goconc: not fixing ${f.display}: a fix would leave a syntax error\n`);
+            frozen.add(f);
+          }
+          return;
+        }
+        pkg.files.forEach((f, k) => {
+          const n = next.get(f);
+          if (n) {
+            texts.set(f, n.text);
+            applied.set(f, (applied.get(f) ?? 0) + n.applied);
+          }
+          f.result = results[t][k];
+        });
+      });
+    }
+
+    const changed = pkgs.flatMap((p) => p.files).filter((f) => texts.has(f) && texts.get(f) !== original.get(f));
+    changed.sort((a, b) => comparePaths(a.path, b.path));
+    let fixedFindings = 0;
+    for (const f of changed) fixedFindings += applied.get(f) ?? 0;
+    this.stats.fixed = fixedFindings;
+    this.stats.fixedFiles = changed.length;
+    if (args.diff) {
+      if (!args.quiet && changed.length > 0) io.err(`goconc: --diff: would fix ${plural(fixedFindings, 'finding')} in ${plural(changed.length, 'file')}\n`);
+      return changed.map((f) => unifiedDiff(f.display.split(sep).join('/'), original.get(f)!, texts.get(f)!)).join('');
+    }
+    const allowed = roots.map((r) => realOrSelf(r.abs));
+    let written = 0;
+    let writtenFindings = 0;
+    for (const f of changed) {
+      const real = realOrSelf(f.path);
+      if (!allowed.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep))) {
+        io.err(`goconc: not writing ${f.display}: it resolves to ${real}, outside the paths given\n`);
+        continue;
+      }
+      try {
+        if (!readFileSync(f.path).equals(originalBytes.get(f)!)) {
+          io.err(`goconc: not writing ${f.display}: it changed while goconc ran\n`);
+          continue;
+        }
+        writeFileSync(f.path, texts.get(f)!);
+        written++;
+        writtenFindings += applied.get(f) ?? 0;
+      } catch (e) {
+        io.err(`goconc: cannot write ${ioMessage(f.display, e)}\n`);
+        this.ioError = true;
+      }
+    }
+    if (!args.quiet && written > 0) io.err(`goconc: fixed ${plural(writtenFindings, 'finding')} in ${plural(written, 'file')}\n`);
+    return '';
+  }
+
+  private print(reports: FileReport[]): void {
+    const { io, args } = this;
+    if (args.format === 'json') io.out(formatJson(reports, this.problems));
+    else if (args.format === 'sarif') io.out(formatSarif({ cwd: this.cwd, rules: this.rules, files: reports, problems: this.problems }));
+    else io.out(formatText(reports, !!io.stdoutIsTTY && !this.env.NO_COLOR));
+  }
+
+  private printStats(): void {
+    const s = this.stats;
+    const cache = this.cache ? `cache ${s.cacheHits} hits, ${s.cacheMisses} misses` : 'cache off';
+    let line =
+      `goconc: ${plural(s.files, 'file')} in ${plural(s.packages, 'package')}; ${s.analysed} analysed on ${plural(s.threads, 'thread')}; ` +
+      `${cache}; ${plural(s.findings, 'finding')}`;
+    if (this.args.fix) line += `; ${s.fixed} fixed in ${plural(s.fixedFiles, 'file')}`;
+    line += `; ${s.ms.total} ms (walk ${s.ms.walk}, read+hash ${s.ms.read}, analyse ${s.ms.analyse}${this.args.fix ? `, fix ${s.ms.fix}` : ''})\n`;
+    this.io.err(line);
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
