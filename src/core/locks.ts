@@ -1,0 +1,1068 @@
+/**
+ * Held locks. The mutex rules share one question: which mutexes does this goroutine certainly
+ * hold at a given point of a function? This module answers it path by path.
+ *
+ * - A function body is lowered to a small control-flow graph of lock events (Lock, Unlock,
+ *   package calls, defers, blocking channel and Wait operations, returns), built with an explicit
+ *   work stack so deep nesting cannot overflow the JavaScript stack.
+ * - A must-analysis runs over it: a mutex is "held" at a point only when every path to that point
+ *   locked it and did not release it. Joins intersect, so conditional locking
+ *   (`if x { mu.Lock() }`) never counts as held, and loops run to a fixpoint.
+ * - Calls into the package are followed through the per-function summaries of package.ts
+ *   ({@link flatten}): a callee that unlocks a held mutex releases it, one that locks and keeps it
+ *   (a `lock()` helper) acquires it, with receivers and arguments mapped into the caller's names.
+ *
+ * Mutexes are identified by normalised targets (package.ts): `Store.mu` is field mu of the
+ * receiver, `var:mu` a package variable, `local:mu` a local, `param0.mu` a field of the first
+ * parameter. A mutex embedded in a struct is keyed by its field (`Store.Mutex`), however the code
+ * spells the call. Only values whose declared type is visibly `sync.Mutex` or `sync.RWMutex`
+ * (or a struct embedding one) count as mutexes: syntax cannot tell what a `Locker` holds.
+ */
+import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
+import { calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
+import type { Node } from './parser';
+import {
+  blockStatements,
+  callArgs,
+  callParts,
+  enclosingFunction,
+  excerpt,
+  jumpTarget,
+  lineOf,
+  unparen,
+  walk,
+} from './syntax';
+
+export type MutexKind = 'Mutex' | 'RWMutex';
+/** Write (Lock) or read (RLock) mode. */
+export type Mode = 'w' | 'r';
+
+const LOCKS = new Set(['Lock', 'RLock']);
+const UNLOCKS = new Set(['Unlock', 'RUnlock']);
+const LOCK_METHODS = new Set(['Lock', 'RLock', 'Unlock', 'RUnlock']);
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/** `sync.Mutex` / `*sync.RWMutex`... -> the kind; anything else -> undefined. */
+export function mutexKindOf(type: string | undefined): MutexKind | undefined {
+  const t = type?.replace(/^\*/, '');
+  return t === 'sync.Mutex' ? 'Mutex' : t === 'sync.RWMutex' ? 'RWMutex' : undefined;
+}
+
+/** The name of a struct type declared in this package a type text refers to (`*Store[T]` -> `Store`), or undefined for other types. */
+export function localTypeName(type: string | undefined): string | undefined {
+  if (!type) return undefined;
+  const t = type.replace(/^\*/, '');
+  if (!/^[A-Za-z_]\w*(\[.*\])?$/.test(t)) return undefined;
+  return baseTypeName(t);
+}
+
+/** The fields of a struct type declared in the package (the current file first). */
+export function structFields(facts: FileFacts | undefined, view: PackageView, type: string | undefined): Record<string, string> | undefined {
+  const name = localTypeName(type);
+  if (!name) return undefined;
+  const own = facts?.structs.get(name);
+  return own ? Object.fromEntries(own) : view.struct(name);
+}
+
+/** The mutex a struct embeds (`struct { sync.Mutex }`), whose methods the struct's values promote. */
+export function embeddedMutex(fields: Record<string, string> | undefined): { field: string; kind: MutexKind } | undefined {
+  if (!fields) return undefined;
+  for (const field of ['Mutex', 'RWMutex']) {
+    const kind = mutexKindOf(fields[field]);
+    if (kind) return { field, kind };
+  }
+  return undefined;
+}
+
+export interface LockTarget {
+  /** Normalised key, with the embedded mutex's field appended for promoted calls. */
+  key: string;
+  kind: MutexKind;
+}
+
+/** The mutex a `recv.Lock()`-style call in the current file acts on, when its type is visibly a mutex. */
+export function lockTarget(facts: FileFacts, view: PackageView, recv: Node, at: Node): LockTarget | undefined {
+  const type = facts.typeOf(recv);
+  if (!type) return undefined;
+  let kind = mutexKindOf(type);
+  let suffix = '';
+  if (!kind) {
+    const emb = embeddedMutex(structFields(facts, view, type));
+    if (!emb) return undefined;
+    kind = emb.kind;
+    suffix = '.' + emb.field;
+  }
+  const base = normaliseTarget(facts, recv, at);
+  return base ? { key: base + suffix, kind } : undefined;
+}
+
+/** The type of a normalised target as seen from a summarised function (`Store.mu` -> `sync.Mutex`). */
+export function summaryTargetType(view: PackageView, fn: FuncSummary, target: string): string | undefined {
+  let type: string | undefined;
+  let rest: string;
+  const rt = fn.receiverType;
+  const param = /^param(\d+)(?:\.(.*))?$/.exec(target);
+  if (rt && (target === rt || target.startsWith(rt + '.'))) {
+    type = rt;
+    rest = target.slice(rt.length + 1);
+  } else if (param) {
+    type = fn.params?.[Number(param[1])];
+    rest = param[2] ?? '';
+  } else if (target.startsWith('var:')) {
+    const [name, ...fields] = target.slice(4).split('.');
+    type = view.varType(name);
+    rest = fields.join('.');
+  } else {
+    return undefined;
+  }
+  for (const field of rest ? rest.split('.') : []) {
+    const name = localTypeName(type);
+    type = name ? view.structField(name, field) : undefined;
+    if (!type) return undefined;
+  }
+  return type;
+}
+
+/** Lock information for a Lock/Unlock/RLock/RUnlock op of a summary, in that function's names. */
+function summaryLock(view: PackageView, fn: FuncSummary, op: Op): LockTarget | undefined {
+  const type = summaryTargetType(view, fn, op.target);
+  const kind = mutexKindOf(type);
+  if (kind) return { key: op.target, kind };
+  const emb = embeddedMutex(structFields(undefined, view, type));
+  return emb ? { key: `${op.target}.${emb.field}`, kind: emb.kind } : undefined;
+}
+
+/** True when a parameter of this type receives a copy of the caller's value (so its mutex is another one). */
+function copiesValue(view: PackageView, type: string | undefined): boolean {
+  if (!type || type.startsWith('*')) return false;
+  return mutexKindOf(type) !== undefined || structFields(undefined, view, type) !== undefined;
+}
+
+/**
+ * Maps a target of `callee` to the caller's names, for a call with the given normalised receiver
+ * and arguments. Undefined when the target is the callee's own (a local, a copied receiver).
+ */
+export function mapTarget(view: PackageView, target: string, callee: FuncSummary, call: { recv?: string; args?: (string | undefined)[] }): string | undefined {
+  const rt = callee.receiverType;
+  if (rt && (target === rt || target.startsWith(rt + '.'))) {
+    if (callee.pointerReceiver === false || !call.recv) return undefined;
+    return call.recv + target.slice(rt.length);
+  }
+  const param = /^param(\d+)(.*)$/.exec(target);
+  if (param) {
+    const i = Number(param[1]);
+    const arg = call.args?.[i];
+    if (!arg || copiesValue(view, callee.params?.[i])) return undefined;
+    return arg + param[2];
+  }
+  return target.startsWith('var:') ? target : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flattened callees
+
+export type FlatKind = 'Lock' | 'RLock' | 'Unlock' | 'RUnlock' | 'WaitGroup.Wait' | 'Cond.Wait' | 'send' | 'recv' | 'close' | 'Done' | 'Signal' | 'Broadcast';
+
+/** One operation a call performs, with the target in the called function's names. */
+export interface FlatOp {
+  what: FlatKind;
+  /** The original operation and the function it stands in. */
+  op: Op;
+  fn: FuncSummary;
+  /** The target in the names of the function that was flattened; undefined when not expressible there. */
+  target?: string;
+  mutex?: MutexKind;
+  /** Skipped on some paths (its own or one of the calls leading to it). */
+  guarded: boolean;
+  /** Runs when the flattened function returns. */
+  deferred: boolean;
+  /** Runs in a goroutine or callback started by the flattened function, not in the call itself. */
+  context: boolean;
+  /** The functions from the flattened one (first) to the one holding the op (last). */
+  chain: FuncSummary[];
+  /** The op of the flattened function that leads here: the op itself, or the call that reaches it. */
+  site: Op;
+}
+
+const FLAT_DEPTH = 4;
+const FLAT_LIMIT = 400;
+const flatCache = new WeakMap<PackageView, Map<string, FlatOp[]>>();
+
+function flatKind(view: PackageView, fn: FuncSummary, op: Op): { what: FlatKind; target: string; mutex?: MutexKind } | 'call' | undefined {
+  switch (op.kind) {
+    case 'Lock':
+    case 'RLock':
+    case 'Unlock':
+    case 'RUnlock': {
+      const lock = summaryLock(view, fn, op);
+      if (lock) return { what: op.kind, target: lock.key, mutex: lock.kind };
+      // `s.Lock()` on a type of the package with its own Lock method: a call.
+      const name = localTypeName(summaryTargetType(view, fn, op.target));
+      return name && view.func(`${name}.${op.kind}`) ? 'call' : undefined;
+    }
+    case 'Wait': {
+      const t = summaryTargetType(view, fn, op.target)?.replace(/^\*/, '');
+      if (t === 'sync.WaitGroup') return { what: 'WaitGroup.Wait', target: op.target };
+      if (t === 'sync.Cond') return { what: 'Cond.Wait', target: op.target };
+      return undefined;
+    }
+    case 'send':
+    case 'recv':
+    case 'close':
+    case 'Done':
+    case 'Signal':
+    case 'Broadcast':
+      return { what: op.kind, target: op.target };
+    case 'call':
+      return 'call';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The lock, blocking and signalling operations a call of the package function `key` performs,
+ * in order, following calls into the package up to a few levels deep. Operations deferred by
+ * the function come last (they run at its return); those of its callees stay where the callee
+ * returns. Targets are in the names of `key` (receiver `Store.mu`, `param0`, `var:x`).
+ */
+export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): FlatOp[] {
+  let cache = flatCache.get(view);
+  if (!cache) flatCache.set(view, (cache = new Map()));
+  const memo = `${key}#${depth}`;
+  const hit = cache.get(memo);
+  if (hit) return hit;
+  cache.set(memo, []); // a call cycle sees nothing rather than looping
+  const fn = view.func(key);
+  const now: FlatOp[] = [];
+  const later: FlatOp[][] = [];
+  for (const op of fn?.ops ?? []) {
+    if (now.length > FLAT_LIMIT) break;
+    const kind = flatKind(view, fn!, op);
+    if (!kind) continue;
+    const context = op.context !== undefined;
+    const base = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op };
+    if (kind !== 'call') {
+      const flat: FlatOp = { ...base, what: kind.what, target: kind.target, mutex: kind.mutex };
+      if (flat.deferred && !context) later.push([flat]);
+      else now.push(flat);
+      continue;
+    }
+    // Calls started in goroutines or callbacks are not followed: they do not run here.
+    if (context || depth <= 1) continue;
+    const calleeName = op.kind === 'call' ? op.target : `${localTypeName(summaryTargetType(view, fn!, op.target))}.${op.kind}`;
+    const callee = view.func(calleeName);
+    if (!callee || callee.key === key) continue;
+    const call = op.kind === 'call' ? op : { ...op, recv: op.target, args: [] };
+    const inner: FlatOp[] = [];
+    for (const f of flatten(view, callee.key, depth - 1)) {
+      inner.push({
+        ...f,
+        target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, call),
+        guarded: f.guarded || !!op.guarded,
+        deferred: !!op.deferred,
+        chain: [fn!, ...f.chain],
+        site: op,
+      });
+    }
+    if (op.deferred) later.push(inner);
+    else now.push(...inner);
+  }
+  const out = [...now, ...later.reverse().flat()];
+  cache.set(memo, out);
+  return out;
+}
+
+/** The operations of a call site in the current file, with targets in the caller's names. */
+export function callSiteOps(facts: FileFacts, view: PackageView, call: Node, key: string): FlatOp[] {
+  const callee = view.func(key);
+  if (!callee) return [];
+  const fnNode = unparen(call.childForFieldName('function')!);
+  const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
+  const site = {
+    recv: operand ? normaliseTarget(facts, operand, call) : undefined,
+    args: callArgs(call).map((a) => normaliseTarget(facts, a)),
+  };
+  return flatten(view, key).map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, site) }));
+}
+
+/** What a call does to a lock the caller may hold, from the call's flattened operations. */
+export interface CallLockEffect {
+  /** The first operation on the mutex, when it is an unconditional Lock/RLock: the call blocks if the caller holds it. */
+  entry?: FlatOp;
+  /** The call releases the mutex (it unlocks it and does not lock it again before returning). */
+  releases: boolean;
+  /** The call returns with the mutex locked, taken by this op (a `lock()` helper). */
+  acquires?: FlatOp;
+}
+
+/**
+ * The callee's own deferred operations (last in `ops`) run before the call returns, so for the
+ * caller they are part of the call: `mu.Unlock(); defer mu.Lock()` gives the lock back.
+ */
+export function lockEffect(ops: readonly FlatOp[], key: string): CallLockEffect {
+  let entry: FlatOp | undefined;
+  let first = true;
+  let unlocked = false;
+  let handedOff = false;
+  let last: FlatOp | undefined;
+  for (const f of ops) {
+    if (f.target !== key || !f.mutex) continue;
+    const isLock = LOCKS.has(f.what);
+    if (f.context) {
+      // A goroutine or callback the call starts may unlock it at any time.
+      if (!isLock) handedOff = true;
+      continue;
+    }
+    if (first && isLock && !f.guarded) entry = f;
+    first = false;
+    if (!isLock) unlocked = true;
+    last = f;
+  }
+  const lastLocks = last !== undefined && LOCKS.has(last.what) && !last.guarded;
+  return {
+    entry,
+    // A call that starts by locking does not release a lock the caller holds: it blocks on it.
+    releases: handedOff || (unlocked && !lastLocks && !entry),
+    acquires: lastLocks && !unlocked && !handedOff ? last : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-function analysis
+
+export interface Held {
+  key: string;
+  mode: Mode;
+  kind: MutexKind;
+  /** The Lock call, or the package call that returned with it locked. */
+  node: Node;
+  /** How the user's code spells the mutex (`s.mu`). */
+  text: string;
+  /** For a lock taken by a call: the operation in the callee. */
+  via?: FlatOp;
+}
+
+export type LockEvent =
+  | { k: 'lock'; node: Node; key: string; kind: MutexKind; mode: Mode; text: string }
+  | { k: 'unlock'; node: Node; key: string; kind: MutexKind; mode: Mode; text: string }
+  /** A call of a package function, with its operations in the caller's names. */
+  | { k: 'call'; node: Node; callee: string; ops: FlatOp[]; conditional: boolean }
+  /** Code that may unlock these mutexes at some time: a function literal, a `go` statement. */
+  | { k: 'release'; node: Node; keys: string[] }
+  | { k: 'defer'; node: Node; keys: string[]; unknown: boolean }
+  | { k: 'deferLock'; node: Node; key: string; kind: MutexKind; mode: Mode; text: string }
+  | { k: 'assign'; node: Node; prefixes: string[] }
+  | { k: 'block'; node: Node; what: 'send' | 'recv' | 'WaitGroup.Wait' | 'Cond.Wait'; key?: string; text: string };
+
+export interface Site<E extends LockEvent = LockEvent> {
+  ev: E;
+  /** The mutexes held on every path to the event. */
+  held: ReadonlyMap<string, Held>;
+  /** Mutexes an earlier `defer` (on some path) unlocks at return; `*` for a deferred call that may unlock anything. */
+  deferred: ReadonlySet<string>;
+}
+
+export interface Exit {
+  /** The return statement; undefined when control reaches the end of the body. */
+  node?: Node;
+  held: ReadonlyMap<string, Held>;
+  deferred: ReadonlySet<string>;
+}
+
+export interface FuncLocks {
+  fn: FuncInfo;
+  /** Reachable events in code order, each with the locks held just before it. */
+  sites: Site[];
+  exits: Exit[];
+  /** Mutexes whose Unlock method escapes as a value (`unlock := mu.Unlock`): not tracked. */
+  escaped: ReadonlySet<string>;
+}
+
+type Label = { at: number };
+type Instr = { t: 'ev'; ev: LockEvent } | { t: 'jump'; to: Label[] } | { t: 'exit'; node?: Node } | { t: 'stop' };
+
+interface State {
+  held: Map<string, Held>;
+  deferred: Set<string>;
+}
+
+const cache = new WeakMap<FileFacts, Map<number, FuncLocks | undefined>>();
+
+/**
+ * The held-locks analysis of one function of the current file (a literal is analysed on its
+ * own, starting with nothing held). Undefined when the body has a shape the analysis does not
+ * follow (a jump it cannot place): callers then stay silent.
+ */
+export function funcLocks(facts: FileFacts, view: PackageView, fn: FuncInfo): FuncLocks | undefined {
+  let perFile = cache.get(facts);
+  if (!perFile) cache.set(facts, (perFile = new Map()));
+  if (perFile.has(fn.node.id)) return perFile.get(fn.node.id);
+  const result = fn.body ? new Analysis(facts, view, fn).run() : undefined;
+  perFile.set(fn.node.id, result);
+  return result;
+}
+
+const fileCache = new WeakMap<FileFacts, FuncLocks[]>();
+
+/** Every analysed function of the current file that locks something, in document order. */
+export function fileLocks(facts: FileFacts, view: PackageView): FuncLocks[] {
+  const hit = fileCache.get(facts);
+  if (hit) return hit;
+  const out: FuncLocks[] = [];
+  const summary = view.files.find((f) => f.fileName === facts.fileName);
+  const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
+  for (const fn of facts.functions) {
+    if (!fn.body || !mayLock(facts, view, fn, byKey)) continue;
+    const r = funcLocks(facts, view, fn);
+    if (r) out.push(r);
+  }
+  fileCache.set(facts, out);
+  return out;
+}
+
+/**
+ * Cheap pre-filter from the summaries: the declaration holding `fn` (literals belong to theirs)
+ * locks or unlocks something, or calls a package function that does.
+ */
+function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>): boolean {
+  let top: Node = fn.node;
+  for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
+  const info = facts.funcInfo(top);
+  const key = info.name ? (info.receiver ? `${info.receiver.typeName}.${info.name}` : info.name) : undefined;
+  const summary = key ? byKey.get(key) : undefined;
+  if (!summary) return /Lock\(/.test(fn.body!.text);
+  return summary.ops.some(
+    (op) => LOCK_METHODS.has(op.kind) || (op.kind === 'call' && flatten(view, op.target).some((f) => f.mutex !== undefined)),
+  );
+}
+
+type Task =
+  | { do: 'stmt'; node: Node }
+  | { do: 'expr'; node: Node }
+  | { do: 'mark'; label: Label }
+  | { do: 'jump'; to: Label[] }
+  | { do: 'emit'; instr: Instr };
+
+class Analysis {
+  private readonly instrs: Instr[] = [];
+  private readonly jumps = new Map<number, { brk: Label; cont?: Label }>();
+  private readonly gotoLabels = new Map<string, Label>();
+  private readonly escaped = new Set<string>();
+  private failed = false;
+
+  constructor(
+    private readonly facts: FileFacts,
+    private readonly view: PackageView,
+    private readonly fn: FuncInfo,
+  ) {}
+
+  run(): FuncLocks | undefined {
+    this.lower(this.fn.body!);
+    if (this.failed) return undefined;
+    return this.solve();
+  }
+
+  // -- lowering ------------------------------------------------------------------------------
+
+  private lower(body: Node): void {
+    const stack: Task[] = [{ do: 'emit', instr: { t: 'exit' } }, { do: 'stmt', node: body }];
+    while (stack.length > 0 && !this.failed) {
+      const task = stack.pop()!;
+      switch (task.do) {
+        case 'mark':
+          task.label.at = this.instrs.length;
+          break;
+        case 'jump':
+          this.instrs.push({ t: 'jump', to: task.to });
+          break;
+        case 'emit':
+          this.instrs.push(task.instr);
+          break;
+        case 'expr':
+          for (const ev of this.exprEvents(task.node)) this.instrs.push({ t: 'ev', ev });
+          break;
+        case 'stmt': {
+          const seq = this.statement(task.node);
+          for (let i = seq.length - 1; i >= 0; i--) stack.push(seq[i]);
+        }
+      }
+    }
+    for (const ins of this.instrs) {
+      if (ins.t === 'jump' && ins.to.some((l) => l.at < 0)) this.failed = true;
+    }
+  }
+
+  private label(): Label {
+    return { at: -1 };
+  }
+
+  private gotoLabel(name: string): Label {
+    let l = this.gotoLabels.get(name);
+    if (!l) this.gotoLabels.set(name, (l = this.label()));
+    return l;
+  }
+
+  /** The tasks a statement lowers to, in order. */
+  private statement(node: Node): Task[] {
+    const stmt = (n: Node | null | undefined): Task[] => (n ? [{ do: 'stmt', node: n }] : []);
+    const expr = (n: Node | null | undefined): Task[] => (n ? [{ do: 'expr', node: n }] : []);
+    const emit = (ev: LockEvent | undefined): Task[] => (ev ? [{ do: 'emit', instr: { t: 'ev', ev } }] : []);
+    switch (node.type) {
+      case 'block':
+      case 'statement_list':
+        return blockStatements(node).map((s) => ({ do: 'stmt', node: s }));
+      case 'expression_statement': {
+        const e = node.namedChild(0);
+        const out = expr(e);
+        if (e && this.neverReturns(e)) out.push({ do: 'emit', instr: { t: 'stop' } });
+        return out;
+      }
+      case 'send_statement': {
+        const ch = node.childForFieldName('channel');
+        return [...expr(ch), ...expr(node.childForFieldName('value')), ...emit(ch ? this.block(node, 'send', ch) : undefined)];
+      }
+      case 'assignment_statement':
+      case 'short_var_declaration':
+        return [...expr(node.childForFieldName('right')), ...emit(this.assign(node, node.childForFieldName('left')?.namedChildren ?? []))];
+      case 'var_declaration': {
+        const out: Task[] = [];
+        walk(node, (n) => {
+          if (n.type !== 'var_spec') return;
+          out.push(...expr(n.childForFieldName('value')), ...emit(this.assign(n, n.childrenForFieldName('name'))));
+          return false;
+        });
+        return out;
+      }
+      case 'go_statement':
+        return emit(this.releaseBy(node));
+      case 'defer_statement':
+        return emit(this.deferEvent(node));
+      case 'return_statement':
+        return [...node.namedChildren.flatMap((c) => expr(c)), { do: 'emit', instr: { t: 'exit', node } }];
+      case 'if_statement': {
+        const then = this.label();
+        const other = this.label();
+        const end = this.label();
+        const alt = node.childForFieldName('alternative');
+        return [
+          ...stmt(node.childForFieldName('initializer')),
+          ...expr(node.childForFieldName('condition')),
+          { do: 'jump', to: [then, other] },
+          { do: 'mark', label: then },
+          ...stmt(node.childForFieldName('consequence')),
+          { do: 'jump', to: [end] },
+          { do: 'mark', label: other },
+          ...stmt(alt),
+          { do: 'mark', label: end },
+        ];
+      }
+      case 'for_statement':
+        return this.forStatement(node);
+      case 'expression_switch_statement':
+      case 'type_switch_statement':
+      case 'select_statement':
+        return this.switchStatement(node);
+      case 'labeled_statement': {
+        const name = node.childForFieldName('label')?.text ?? '';
+        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'label_name' && c.type !== 'comment');
+        return [{ do: 'mark', label: this.gotoLabel(name) }, ...stmt(inner)];
+      }
+      case 'goto_statement': {
+        const name = node.namedChildren.find((c) => c?.type === 'label_name')?.text ?? '';
+        return [{ do: 'jump', to: [this.gotoLabel(name)] }];
+      }
+      case 'break_statement':
+      case 'continue_statement': {
+        const target = jumpTarget(node);
+        const reg = target ? this.jumps.get(target.id) : undefined;
+        const to = node.type === 'break_statement' ? reg?.brk : reg?.cont;
+        if (!to) {
+          this.failed = true;
+          return [];
+        }
+        return [{ do: 'jump', to: [to] }];
+      }
+      case 'fallthrough_statement':
+      case 'empty_statement':
+      case 'const_declaration':
+      case 'type_declaration':
+      case 'comment':
+        return [];
+      case 'inc_statement':
+      case 'dec_statement':
+      default:
+        return expr(node);
+    }
+  }
+
+  private forStatement(node: Node): Task[] {
+    const head = this.label();
+    const bodyL = this.label();
+    const cont = this.label();
+    const exit = this.label();
+    this.jumps.set(node.id, { brk: exit, cont });
+    const loopBody = node.childForFieldName('body');
+    if (!loopBody) {
+      this.failed = true; // a loop without a body only appears in broken code
+      return [];
+    }
+    const body: Task[] = [{ do: 'mark', label: bodyL }, { do: 'stmt', node: loopBody }, { do: 'mark', label: cont }];
+    const clause = node.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
+    if (clause?.type === 'range_clause') {
+      const right = clause.childForFieldName('right');
+      const recv = right && this.isChannel(right) ? this.block(right, 'recv', right) : undefined;
+      const assign = this.assign(clause, clause.childForFieldName('left')?.namedChildren ?? []);
+      return [
+        ...(right ? [{ do: 'expr', node: right } as Task] : []),
+        { do: 'mark', label: head },
+        ...(recv ? [{ do: 'emit', instr: { t: 'ev', ev: recv } } as Task] : []),
+        { do: 'jump', to: [bodyL, exit] },
+        ...(assign ? [{ do: 'emit', instr: { t: 'ev', ev: assign } } as Task] : []),
+        ...body,
+        { do: 'jump', to: [head] },
+        { do: 'mark', label: exit },
+      ];
+    }
+    const init = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : null;
+    const cond = clause?.type === 'for_clause' ? clause.childForFieldName('condition') : clause;
+    const update = clause?.type === 'for_clause' ? clause.childForFieldName('update') : null;
+    return [
+      ...(init ? [{ do: 'stmt', node: init } as Task] : []),
+      { do: 'mark', label: head },
+      ...(cond ? [{ do: 'expr', node: cond } as Task] : []),
+      { do: 'jump', to: cond ? [bodyL, exit] : [bodyL] },
+      ...body,
+      ...(update ? [{ do: 'stmt', node: update } as Task] : []),
+      { do: 'jump', to: [head] },
+      { do: 'mark', label: exit },
+    ];
+  }
+
+  /** Switches and selects: one branch per case, plus "no case" for a switch without default. */
+  private switchStatement(node: Node): Task[] {
+    const exit = this.label();
+    this.jumps.set(node.id, { brk: exit });
+    const cases = node.namedChildren.filter((c): c is Node => c !== null && /_case$/.test(c.type));
+    const labels = cases.map(() => this.label());
+    const out: Task[] = [];
+    const init = node.childForFieldName('initializer');
+    if (init) out.push({ do: 'stmt', node: init });
+    if (node.type !== 'select_statement') {
+      const value = node.childForFieldName('value');
+      if (value) out.push({ do: 'expr', node: value });
+    }
+    if (node.type === 'select_statement' && cases.length === 0) return [{ do: 'emit', instr: { t: 'stop' } }];
+    const hasDefault = cases.some((c) => c.type === 'default_case');
+    out.push({ do: 'jump', to: hasDefault || node.type === 'select_statement' ? labels : [...labels, exit] });
+    cases.forEach((c, i) => {
+      out.push({ do: 'mark', label: labels[i] });
+      const comm = c.childForFieldName('communication');
+      if (comm) {
+        // The case's own send or receive waits together with the others: not a plain blocking op.
+        if (comm.type === 'send_statement') {
+          for (const f of ['channel', 'value']) {
+            const e = comm.childForFieldName(f);
+            if (e) out.push({ do: 'expr', node: e });
+          }
+        } else {
+          const right = comm.type === 'receive_statement' ? comm.childForFieldName('right') : comm;
+          const inner = right && right.type === 'unary_expression' ? right.childForFieldName('operand') : right;
+          if (inner) out.push({ do: 'expr', node: inner });
+          const assign = comm.type === 'receive_statement' ? this.assign(comm, comm.childForFieldName('left')?.namedChildren ?? []) : undefined;
+          if (assign) out.push({ do: 'emit', instr: { t: 'ev', ev: assign } });
+        }
+      }
+      const alias = node.type === 'type_switch_statement' ? node.childForFieldName('alias') : null;
+      const assign = alias ? this.assign(c, alias.namedChildren) : undefined;
+      if (assign) out.push({ do: 'emit', instr: { t: 'ev', ev: assign } });
+      const list = c.namedChildren.find((x) => x?.type === 'statement_list');
+      const stmts = list ? blockStatements(list) : [];
+      for (const s of stmts) out.push({ do: 'stmt', node: s });
+      const falls = stmts.length > 0 && stmts[stmts.length - 1].type === 'fallthrough_statement';
+      out.push({ do: 'jump', to: [falls && labels[i + 1] ? labels[i + 1] : exit] });
+    });
+    out.push({ do: 'mark', label: exit });
+    return out;
+  }
+
+  /** `panic(...)`, `os.Exit`, `log.Fatal...`, `t.Fatal...`: the path ends without returning. */
+  private neverReturns(e: Node): boolean {
+    const n = unparen(e);
+    if (n.type !== 'call_expression') return false;
+    const parts = callParts(n);
+    if (!parts) return false;
+    if (!parts.receiver) return parts.name === 'panic' && !this.facts.lookup('panic', n);
+    if (this.facts.isImportCall(n, 'os', 'Exit') || this.facts.isImportCall(n, 'runtime', 'Goexit')) return true;
+    if (this.facts.isImportCall(n, 'log', new Set(['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']))) return true;
+    if (/^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(parts.name) && parts.receiverNode) {
+      return /^\*?testing\.(T|B|F|TB)$/.test(this.facts.typeOf(parts.receiverNode) ?? '');
+    }
+    return false;
+  }
+
+  private isChannel(expr: Node): boolean {
+    const t = this.facts.typeOf(expr);
+    return (t !== undefined && /^(<-)?chan/.test(t)) || this.facts.channelMake(expr) !== undefined;
+  }
+
+  // -- events --------------------------------------------------------------------------------
+
+  private block(node: Node, what: 'send' | 'recv' | 'WaitGroup.Wait' | 'Cond.Wait', target: Node): LockEvent {
+    return { k: 'block', node, what, key: normaliseTarget(this.facts, target, node), text: target.text };
+  }
+
+  private assign(node: Node, targets: readonly (Node | null)[]): LockEvent | undefined {
+    const prefixes: string[] = [];
+    for (const t of targets) {
+      if (!t) continue;
+      const key = normaliseTarget(this.facts, t, t);
+      if (key) prefixes.push(key);
+    }
+    return prefixes.length > 0 ? { k: 'assign', node, prefixes } : undefined;
+  }
+
+  /** The events of an expression, innermost first (arguments are evaluated before the call). */
+  private exprEvents(root: Node): LockEvent[] {
+    const found: Node[] = [];
+    walk(root, (n) => {
+      if (n.type === 'func_literal') {
+        found.push(n);
+        return false;
+      }
+      if (n.type === 'call_expression' || n.type === 'selector_expression') found.push(n);
+      else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') found.push(n);
+    });
+    found.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
+    const out: LockEvent[] = [];
+    for (const n of found) {
+      const ev = this.exprEvent(n, root);
+      if (ev) out.push(ev);
+    }
+    return out;
+  }
+
+  private exprEvent(n: Node, root: Node): LockEvent | undefined {
+    const facts = this.facts;
+    if (n.type === 'func_literal') return this.releaseBy(n);
+    if (n.type === 'unary_expression') {
+      const operand = n.childForFieldName('operand');
+      return operand ? this.block(n, 'recv', operand) : undefined;
+    }
+    if (n.type === 'selector_expression') {
+      // A method value `mu.Unlock` (not called here) may unlock the mutex at any later time.
+      const field = n.childForFieldName('field')?.text ?? '';
+      const operand = n.childForFieldName('operand');
+      const isCallee = n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id;
+      if (!isCallee && UNLOCKS.has(field) && operand) {
+        const t = lockTarget(facts, this.view, operand, n);
+        if (t) this.escaped.add(t.key);
+      }
+      return undefined;
+    }
+    const parts = callParts(n);
+    if (!parts) return undefined;
+    if (parts.receiverNode && LOCK_METHODS.has(parts.name)) {
+      const t = lockTarget(facts, this.view, parts.receiverNode, n);
+      if (t) {
+        const mode: Mode = parts.name.startsWith('R') ? 'r' : 'w';
+        const text = parts.receiverNode.text;
+        return LOCKS.has(parts.name) ? { k: 'lock', node: n, ...t, mode, text } : { k: 'unlock', node: n, ...t, mode, text };
+      }
+    }
+    if (parts.receiverNode && parts.name === 'Wait' && callArgs(n).length === 0) {
+      const what = this.waitKind(parts.receiverNode);
+      if (what) return this.block(n, what, parts.receiverNode);
+    }
+    const callee = calleeKey(facts, n);
+    if (callee && this.view.func(callee)) {
+      return { k: 'call', node: n, callee, ops: callSiteOps(facts, this.view, n, callee), conditional: isGuarded(n, root) };
+    }
+    return undefined;
+  }
+
+  private waitKind(recv: Node): 'WaitGroup.Wait' | 'Cond.Wait' | undefined {
+    const t = this.facts.typeOf(recv)?.replace(/^\*/, '');
+    if (t === 'sync.WaitGroup') return 'WaitGroup.Wait';
+    if (t === 'sync.Cond' || isCondInit(this.facts, recv)) return 'Cond.Wait';
+    return undefined;
+  }
+
+  /** Mutexes that code which runs later (a literal, a goroutine) unlocks. */
+  private releaseBy(node: Node): LockEvent | undefined {
+    const keys = this.unlockKeysIn(node);
+    return keys.length > 0 ? { k: 'release', node, keys } : undefined;
+  }
+
+  private unlockKeysIn(root: Node): string[] {
+    const keys = new Set<string>();
+    walk(root, (n) => {
+      if (n.type !== 'call_expression') return;
+      const parts = callParts(n);
+      if (parts?.receiverNode && UNLOCKS.has(parts.name)) {
+        const t = lockTarget(this.facts, this.view, parts.receiverNode, n);
+        if (t) {
+          keys.add(t.key);
+          return;
+        }
+      }
+      const callee = calleeKey(this.facts, n);
+      if (callee && this.view.func(callee)) {
+        for (const f of callSiteOps(this.facts, this.view, n, callee)) {
+          if (f.target && f.mutex && UNLOCKS.has(f.what)) keys.add(f.target);
+        }
+      }
+    });
+    return [...keys];
+  }
+
+  private deferEvent(node: Node): LockEvent | undefined {
+    const call = node.namedChildren.find((c) => c?.type === 'call_expression');
+    if (!call) return undefined;
+    const fnNode = unparen(call.childForFieldName('function')!);
+    if (fnNode.type === 'func_literal') {
+      return { k: 'defer', node, keys: this.unlockKeysIn(fnNode), unknown: false };
+    }
+    const parts = callParts(call);
+    if (parts?.receiverNode && LOCK_METHODS.has(parts.name)) {
+      const t = lockTarget(this.facts, this.view, parts.receiverNode, call);
+      if (t && LOCKS.has(parts.name)) {
+        return { k: 'deferLock', node: call, ...t, mode: parts.name === 'RLock' ? 'r' : 'w', text: parts.receiverNode.text };
+      }
+      if (t) return { k: 'defer', node, keys: [t.key], unknown: false };
+    }
+    const callee = calleeKey(this.facts, call);
+    if (callee && this.view.func(callee)) {
+      const keys = callSiteOps(this.facts, this.view, call, callee)
+        .filter((f) => f.target && f.mutex && !f.context && UNLOCKS.has(f.what))
+        .map((f) => f.target!);
+      return { k: 'defer', node, keys, unknown: false };
+    }
+    // `defer unlock()` of a function value, or an Unlock of something we cannot type: may unlock anything.
+    const local = fnNode.type === 'identifier' && this.facts.lookup(fnNode.text, fnNode) !== undefined;
+    if (local || /unlock|release/i.test(parts?.name ?? '')) return { k: 'defer', node, keys: [], unknown: true };
+    return undefined;
+  }
+
+  // -- solving -------------------------------------------------------------------------------
+
+  private solve(): FuncLocks {
+    const n = this.instrs.length;
+    const states: (State | undefined)[] = new Array(n);
+    states[0] = { held: new Map(), deferred: new Set() };
+    const queued = new Array<boolean>(n).fill(false);
+    const work = [0];
+    queued[0] = true;
+    while (work.length > 0) {
+      const i = work.pop()!;
+      queued[i] = false;
+      const ins = this.instrs[i];
+      const st = states[i]!;
+      let out = st;
+      let succ: number[];
+      if (ins.t === 'ev') {
+        out = this.transfer(st, ins.ev);
+        succ = [i + 1];
+      } else if (ins.t === 'jump') {
+        succ = ins.to.map((l) => l.at);
+      } else {
+        continue;
+      }
+      for (const j of succ) {
+        if (j >= n) continue;
+        const merged = join(states[j], out);
+        if (merged) {
+          states[j] = merged;
+          if (!queued[j]) {
+            queued[j] = true;
+            work.push(j);
+          }
+        }
+      }
+    }
+    const sites: Site[] = [];
+    const exits: Exit[] = [];
+    this.instrs.forEach((ins, i) => {
+      const st = states[i];
+      if (!st) return;
+      if (ins.t === 'ev') sites.push({ ev: ins.ev, held: st.held, deferred: st.deferred });
+      else if (ins.t === 'exit') exits.push({ node: ins.node, held: st.held, deferred: st.deferred });
+    });
+    return { fn: this.fn, sites, exits, escaped: this.escaped };
+  }
+
+  private transfer(st: State, ev: LockEvent): State {
+    switch (ev.k) {
+      case 'lock': {
+        if (this.escaped.has(ev.key) || st.held.has(ev.key)) return st;
+        const held = new Map(st.held);
+        held.set(ev.key, { key: ev.key, mode: ev.mode, kind: ev.kind, node: ev.node, text: ev.text });
+        return { held, deferred: st.deferred };
+      }
+      case 'unlock':
+        return without(st, [ev.key]);
+      case 'release':
+        return without(st, ev.keys);
+      case 'assign':
+        return without(
+          st,
+          [...st.held.keys()].filter((k) => ev.prefixes.some((p) => k === p || k.startsWith(p + '.'))),
+        );
+      case 'defer': {
+        const deferred = new Set(st.deferred);
+        for (const k of ev.keys) deferred.add(k);
+        if (ev.unknown) deferred.add('*');
+        return deferred.size === st.deferred.size ? st : { held: st.held, deferred };
+      }
+      case 'call': {
+        const keys = new Set<string>();
+        for (const f of ev.ops) if (f.target && f.mutex) keys.add(f.target);
+        let held: Map<string, Held> | undefined;
+        for (const key of keys) {
+          const effect = lockEffect(ev.ops, key);
+          if (st.held.has(key) && effect.releases) {
+            held ??= new Map(st.held);
+            held.delete(key);
+          } else if (!st.held.has(key) && effect.acquires && !ev.conditional && !this.escaped.has(key)) {
+            held ??= new Map(st.held);
+            const a = effect.acquires;
+            held.set(key, { key, mode: a.what === 'RLock' ? 'r' : 'w', kind: a.mutex!, node: ev.node, text: displayKey(this.facts, this.fn, key), via: a });
+          }
+        }
+        return held ? { held, deferred: st.deferred } : st;
+      }
+      default:
+        return st;
+    }
+  }
+}
+
+function without(st: State, keys: readonly string[]): State {
+  if (!keys.some((k) => st.held.has(k))) return st;
+  const held = new Map(st.held);
+  for (const k of keys) held.delete(k);
+  return { held, deferred: st.deferred };
+}
+
+/** Joins `incoming` into `current`; returns the new state, or undefined when nothing changed. */
+function join(current: State | undefined, incoming: State): State | undefined {
+  if (!current) return { held: new Map(incoming.held), deferred: new Set(incoming.deferred) };
+  let changed = false;
+  const held = new Map<string, Held>();
+  for (const [k, h] of current.held) {
+    const other = incoming.held.get(k);
+    if (!other) {
+      changed = true;
+      continue;
+    }
+    if (h.mode !== other.mode && h.mode === 'w') {
+      held.set(k, { ...h, mode: 'r' });
+      changed = true;
+    } else {
+      held.set(k, h);
+    }
+  }
+  let deferred = current.deferred;
+  for (const k of incoming.deferred) {
+    if (!deferred.has(k)) {
+      if (deferred === current.deferred) deferred = new Set(deferred);
+      deferred.add(k);
+      changed = true;
+    }
+  }
+  return changed ? { held, deferred } : undefined;
+}
+
+/** `c := sync.NewCond(...)` or a field assigned one in this file. */
+function isCondInit(facts: FileFacts, expr: Node): boolean {
+  const n = unparen(expr);
+  if (n.type !== 'identifier') return false;
+  const init = facts.lookup(n.text, n)?.decl?.init;
+  return init !== undefined && init.type === 'call_expression' && facts.isImportCall(init, 'sync', 'NewCond');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presentation helpers
+
+/** How the user would write a normalised key inside `fn`: `Store.mu` -> `s.mu`, `var:mu` -> `mu`. */
+export function displayKey(facts: FileFacts, fn: FuncInfo, rawKey: string): string {
+  // A promoted mutex reads as its owner: `c.in.Lock()`, not `c.in.Mutex.Lock()`.
+  const key = rawKey.replace(/\.(RW)?Mutex$/, '');
+  if (key.startsWith('var:')) return key.slice(4);
+  if (key.startsWith('local:')) return key.slice(6);
+  const param = /^param(\d+)(.*)$/.exec(key);
+  if (param) {
+    const name = fn.params[Number(param[1])]?.name;
+    return name ? name + param[2] : key;
+  }
+  for (let f: Node | undefined = fn.node; f; f = enclosingFunction(f)) {
+    const info = facts.funcInfo(f);
+    const r = info.receiver;
+    if (r?.name && (key === r.typeName || key.startsWith(r.typeName + '.'))) return r.name + key.slice(r.typeName.length);
+  }
+  return key;
+}
+
+/** The base name of a file, for messages (`store/evict.go` -> `evict.go`). */
+export function baseName(file: string): string {
+  return file.replace(/^.*[\\/]/, '');
+}
+
+/** `line 14` for an op of the current file, `evict.go:14` for one in another file. */
+export function opWhere(facts: FileFacts, f: { op: Op; fn: FuncSummary }): string {
+  return f.fn.file === facts.fileName ? `line ${f.op.line}` : `${baseName(f.fn.file)}:${f.op.line}`;
+}
+
+/** `evict` or `evict` → `drop`: the functions a flattened op is reached through (after the called one). */
+export function chainText(f: FlatOp): string {
+  return f.chain.map((c) => `\`${c.name}\``).join(' → ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared findings
+
+/** A lock taken while the same mutex is already held on every path: directly or inside a call. */
+export interface Relock {
+  fn: FuncInfo;
+  /** The second Lock/RLock call, or the package call that locks again. */
+  node: Node;
+  mode: Mode;
+  held: Held;
+  /** For a call: the Lock/RLock inside the callee (targets in the caller's names). */
+  via?: FlatOp;
+  /** How the user's code spells the mutex at the second lock. */
+  text: string;
+}
+
+const relockCache = new WeakMap<FileFacts, Relock[]>();
+
+/** Every relock of the current file (shared by double-lock and recursive-rlock). */
+export function relocks(facts: FileFacts, view: PackageView): Relock[] {
+  const hit = relockCache.get(facts);
+  if (hit) return hit;
+  const out: Relock[] = [];
+  for (const fl of fileLocks(facts, view)) {
+    for (const site of fl.sites) {
+      const ev = site.ev;
+      if (ev.k === 'lock') {
+        const held = site.held.get(ev.key);
+        if (held) out.push({ fn: fl.fn, node: ev.node, mode: ev.mode, held, text: ev.text });
+      } else if (ev.k === 'call') {
+        for (const [key, held] of site.held) {
+          const entry = lockEffect(ev.ops, key).entry;
+          if (entry) out.push({ fn: fl.fn, node: ev.node, mode: entry.what === 'RLock' ? 'r' : 'w', held, via: entry, text: held.text });
+        }
+      }
+    }
+  }
+  relockCache.set(facts, out);
+  return out;
+}
+
+/** `since line 11`, or `since line 11 (taken by \`s.lockAll()\`)` for a lock a call returned with. */
+export function heldSince(h: Held): string {
+  const at = `since line ${lineOf(h.node)}`;
+  return h.via ? `${at} (taken by \`${excerpt(h.node.text)}\`)` : at;
+}

@@ -1,0 +1,228 @@
+import { insertLinesAfter, replaceNode } from '../edits';
+import { closureRun, type FileFacts, type FuncInfo, type GoStmt, type Param } from '../facts';
+import type { Node } from '../parser';
+import type { Fix, Report, Rule } from '../rule';
+import { FUNCTION_TYPES, blockStatements, callArgs, callParts, descendants, lineOf, quote, walk } from '../syntax';
+
+/** The methods that end the calling goroutine with `runtime.Goexit` (FailNow and SkipNow behind them). */
+const STOPPERS = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
+/** The replacement that records the failure and lets the caller return. Skips have none. */
+const SOFT: Record<string, string> = { Fatal: 'Error', Fatalf: 'Errorf', FailNow: 'Fail' };
+const TESTIFY_REQUIRE = 'github.com/stretchr/testify/require';
+const CALLS = new Set(['call_expression']);
+
+/** Where a stopping call runs: the goroutine that runs it and what started that goroutine. */
+interface Runner {
+  /** The function literal run by the goroutine. */
+  lit: Node;
+  /** The `go` statement or the `g.Go(...)` call that starts it. */
+  start: Node;
+  how: 'go' | 'group';
+}
+
+export const rule: Rule = {
+  id: 'fatal-in-goroutine',
+  title: 't.Fatal called from a goroutine the test started',
+  severity: 'error',
+  category: 'testing',
+  docs: {
+    summary:
+      '`t.Fatal`, `t.FailNow`, `t.Skip` and their variants (on `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`) are called from a goroutine the test started, where they cannot stop the test.',
+    why:
+      '`FailNow` and `SkipNow` (which `Fatal`, `Fatalf`, `Skip` and `Skipf` call) stop a test by calling `runtime.Goexit`, which ends the goroutine ' +
+      'that calls it. The `testing` package documents that they must be called from the goroutine running the test. Called from another goroutine, ' +
+      'they end that goroutine instead: the test function keeps running past the failure, may block waiting for a result that never comes, and ' +
+      'when the test has already returned the call panics. testify\'s `require` functions call `FailNow` when they fail, so they have the same problem.',
+    interleaving: [
+      'The test starts a goroutine and hands it `t`.',
+      'The goroutine hits an error and calls `t.Fatal`: the test is marked failed and `runtime.Goexit` ends the goroutine, not the test.',
+      'The test goes on with the code after the failure (or waits for a value the goroutine will never send); if it has already returned, the late call panics.',
+    ],
+    bad: `func TestDownloadAll(t *testing.T) {
+	var wg sync.WaitGroup
+	for _, url := range urls {
+		wg.Add(1)
+		go func(url string) {
+			defer wg.Done()
+			if _, err := download(url); err != nil {
+				t.Fatalf("download %s: %v", url, err) // ends this goroutine only
+			}
+		}(url)
+	}
+	wg.Wait()
+}`,
+    good: `func TestDownloadAll(t *testing.T) {
+	var wg sync.WaitGroup
+	for _, url := range urls {
+		wg.Add(1)
+		go func(url string) {
+			defer wg.Done()
+			if _, err := download(url); err != nil {
+				t.Errorf("download %s: %v", url, err)
+				return
+			}
+		}(url)
+	}
+	wg.Wait()
+}`,
+    fixes:
+      '**Report with `t.Error` and return** turns `t.Fatal`/`t.Fatalf`/`t.FailNow` into `t.Error`/`t.Errorf`/`t.Fail` followed by `return`, ' +
+      'when the call is a statement of the goroutine\'s own body (or of an `if` in it) so that the `return` leaves the goroutine, as `Goexit` did. ' +
+      'The test is still marked failed; the goroutine still stops. Skips and `require` calls get no fix.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const testing = file.importName('testing');
+    if (!testing) return;
+    const isTestingType = (type: string) => type === `*${testing}.T` || type === `*${testing}.B` || type === `*${testing}.F` || type === `${testing}.TB`;
+    const require = file.importName(TESTIFY_REQUIRE);
+    // `t` must be a parameter declared with a testing type, of the function or literal whose code makes the call.
+    const testingParam = (id: Node | undefined): { param: Param; fn: FuncInfo } | undefined => {
+      if (id?.type !== 'identifier') return undefined;
+      const found = file.lookup(id.text, id);
+      return found?.param && found.fn && isTestingType(found.param.type) ? { param: found.param, fn: found.fn } : undefined;
+    };
+
+    for (const call of descendants(file.root, CALLS)) {
+      const parts = callParts(call);
+      if (!parts?.receiverNode) continue;
+      let t: { param: Param; fn: FuncInfo } | undefined;
+      let viaRequire = false;
+      if (STOPPERS.test(parts.name)) {
+        t = testingParam(parts.receiverNode);
+      } else if (require && parts.receiver === require && !file.lookup(require, call)) {
+        t = testingParam(callArgs(call)[0]);
+        viaRequire = true;
+      }
+      if (!t) continue;
+      const runner = runnerOf(file, call, t.fn);
+      if (!runner) continue;
+      ctx.report(finding(file, call, parts.name, t, runner, viaRequire));
+    }
+
+    // `go check(t, v)`: a function of this file that stops the test, started on a goroutine.
+    for (const g of file.goStatements) {
+      if (!g.call || !g.target?.body || g.target.kind === 'literal') continue;
+      for (const [name, arg] of g.bindings) {
+        const param = g.target.params.find((p) => p.name === name);
+        if (!param || !isTestingType(param.type) || !testingParam(arg)) continue;
+        const stop = ownStopper(file, g.target, param);
+        if (stop) ctx.report(namedFinding(g, stop, name));
+      }
+    }
+  },
+};
+
+/**
+ * The goroutine a call runs on when it is not the goroutine of `owner` (the function declaring
+ * `t`): the nearest `go func(){...}()` or `g.Go(func...)` literal between them, crossing only
+ * literals called in place or deferred (which run on the same goroutine). Undefined when the call
+ * runs on owner's goroutine or somewhere syntax cannot place (a callback, `t.Cleanup`, a stored func).
+ */
+function runnerOf(file: FileFacts, call: Node, owner: FuncInfo): Runner | undefined {
+  for (let p = call.parent; p; p = p.parent) {
+    if (!FUNCTION_TYPES.has(p.type)) continue;
+    if (p.type !== 'func_literal') return undefined;
+    const run = closureRun(file, p);
+    if (run.how === 'go') return { lit: p, start: run.stmt, how: 'go' };
+    if (run.how === 'group') return { lit: p, start: run.call, how: 'group' };
+    if (p.id === owner.node.id || run.how === 'other') return undefined;
+  }
+  return undefined;
+}
+
+function who(fn: FuncInfo): string {
+  return fn.name ? `\`${fn.name}\`` : 'the test';
+}
+
+function startedBy(r: Runner): string {
+  return r.how === 'go' ? `the goroutine started at line ${lineOf(r.start)}` : `the goroutine \`${quote(r.start.childForFieldName('function')!)}\` starts at line ${lineOf(r.start)}`;
+}
+
+function finding(file: FileFacts, call: Node, method: string, t: { param: Param; fn: FuncInfo }, runner: Runner, viaRequire: boolean): Report {
+  const tName = t.param.name;
+  const what = viaRequire ? `\`${quote(call)}\` calls \`${tName}.FailNow\` when it fails, and it` : `\`${quote(call)}\``;
+  const stopper = viaRequire ? 'FailNow' : /^Skip/.test(method) ? 'SkipNow' : 'FailNow';
+  return {
+    node: call,
+    message:
+      `${what} runs on ${startedBy(runner)}, not on the goroutine of ${who(t.fn)}: ` +
+      `\`${stopper}\` ends only the goroutine that calls it, so the test keeps running (and panics if it has already finished)`,
+    related: [
+      { span: { start: runner.start.startIndex, end: runner.start.endIndex }, message: 'the goroutine is started here' },
+      { span: { start: t.param.node.startIndex, end: t.param.node.endIndex }, message: `\`${tName}\` belongs to the test's own goroutine` },
+    ],
+    steps: [
+      `${capitalFirst(who(t.fn))} starts ${startedBy(runner)} and keeps going.`,
+      `The goroutine reaches \`${quote(call)}\` (line ${lineOf(call)}): \`runtime.Goexit\` ends the goroutine, not the test.`,
+      `${capitalFirst(who(t.fn))} runs on past the failure (or waits for a result that will not come); if it has already returned, the call panics.`,
+    ],
+    fixes: viaRequire ? [] : softenFix(file, call, method, tName, runner),
+  };
+}
+
+function capitalFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * `t.Fatalf(...)` -> `t.Errorf(...)` and `return`, when the call is a statement of the goroutine's
+ * own body, or of if statements in it: there the `return` leaves the goroutine as Goexit did.
+ * The literal must have no results (a bare `return` must compile), and no `return` is added when
+ * the call is the body's last statement.
+ */
+function softenFix(file: FileFacts, call: Node, method: string, tName: string, runner: Runner): Fix[] {
+  const soft = SOFT[method];
+  const stmt = call.parent;
+  if (!soft || stmt?.type !== 'expression_statement' || runner.lit.childForFieldName('result')) return [];
+  const body = runner.lit.childForFieldName('body');
+  for (let p = stmt.parent; p && p.id !== body?.id; p = p.parent) {
+    if (p.type !== 'statement_list' && p.type !== 'block' && p.type !== 'if_statement') return [];
+  }
+  const field = call.childForFieldName('function')!.childForFieldName('field')!;
+  const edits = [replaceNode(field, soft)];
+  if (blockStatements(body).at(-1)?.id !== stmt.id) {
+    const ret = insertLinesAfter(file.source, stmt, ['return']);
+    if (!ret) return [];
+    edits.push(ret);
+  }
+  return [{ title: `Report with \`${tName}.${soft}\` and return from the goroutine`, edits, safe: true }];
+}
+
+/** The first Fatal/FailNow/Skip call on parameter `param` that runs on the goroutine running `fn` (its own code, in-place or deferred literals). */
+function ownStopper(file: FileFacts, fn: FuncInfo, param: Param): Node | undefined {
+  let found: Node | undefined;
+  walk(fn.body!, (n) => {
+    if (found) return false;
+    if (n.type === 'func_literal' && !runsHere(n)) return false;
+    if (n.type !== 'call_expression') return;
+    const parts = callParts(n);
+    const recv = parts?.receiverNode;
+    if (recv?.type === 'identifier' && STOPPERS.test(parts!.name) && file.lookup(recv.text, recv)?.param === param) found = n;
+  });
+  return found;
+}
+
+/** A literal called in place or deferred: it runs on the goroutine of the code around it. */
+function runsHere(lit: Node): boolean {
+  const call = lit.parent;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === lit.id && call.parent?.type !== 'go_statement';
+}
+
+function namedFinding(g: GoStmt, stop: Node, tName: string): Report {
+  const name = g.target!.name!;
+  const method = callParts(stop)!.name;
+  const stopper = /^Skip/.test(method) ? 'SkipNow' : 'FailNow';
+  return {
+    node: g.node,
+    message:
+      `\`${quote(g.node)}\` runs \`${name}\` on a new goroutine, and \`${name}\` calls \`${quote(stop)}\` (line ${lineOf(stop)}): ` +
+      `\`${stopper}\` ends only that goroutine, so the test keeps running (and panics if it has already finished)`,
+    related: [{ span: { start: stop.startIndex, end: stop.endIndex }, message: `\`${name}\` stops the test here, from the wrong goroutine` }],
+    steps: [
+      `The test starts \`${name}\` on a new goroutine at line ${lineOf(g.node)}, passing \`${tName}\`.`,
+      `\`${name}\` reaches \`${quote(stop)}\` (line ${lineOf(stop)}): \`runtime.Goexit\` ends that goroutine, not the test.`,
+      'The test runs on past the failure (or waits for a result that will not come); if it has already returned, the call panics.',
+    ],
+  };
+}

@@ -1,0 +1,603 @@
+import { eol, indentAt, replaceNode } from '../edits';
+import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../facts';
+import { calleeKey, type PackageView } from '../package';
+import type { Node } from '../parser';
+import { flatten, funcLocks, lockTarget } from '../locks';
+import type { Fix, Report, Rule, TextEdit } from '../rule';
+import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen, walk } from '../syntax';
+import { parseGoVersion } from '../timers';
+
+/** A goroutine started from a function literal: `go func(){...}()` or `g.Go(func() error {...})`. */
+interface Goroutine {
+  lit: Node;
+  /** The go statement or the `g.Go(...)` call. */
+  start: Node;
+  /** The function holding the start. */
+  spawner: Node;
+}
+
+/** A write to shared memory inside a goroutine. */
+interface Write {
+  /** The statement or call that writes (`n++`, `m[k] = v`, `delete(m, k)`). */
+  node: Node;
+  /** The written expression: `n`, `s.count`, the map `m`. */
+  target: Node;
+  /** How messages name the variable (`n`, `s.count`). */
+  key: string;
+  kind: 'var' | 'map';
+  /** The first identifier of the target and what it resolves to. */
+  head: Node;
+  identity: unknown;
+  /** Where the variable is declared, when the file shows it. */
+  decl?: Node;
+}
+
+const LOCK_CALLS = new Set(['Lock', 'RLock', 'TryLock', 'TryRLock']);
+const UNLOCK_CALLS = new Set(['Unlock', 'RUnlock']);
+const ATOMIC_METHODS = new Set(['Load', 'Store', 'Swap', 'CompareAndSwap']);
+const ATOMIC_FUNCS = /^(Load|Store|Add|Swap|CompareAndSwap)(Int32|Int64|Uint32|Uint64|Uintptr|Pointer)$/;
+/** Helpers named like locking (`lockShard`, `withLock`, `s.rlock`): treated as taking a lock we cannot see. */
+const LOCKISH = /^(lock|rlock|unlock|runlock)|Lock|Unlock/;
+const SYNC_AT_RETURN = new Set(['call', 'defer']);
+
+export const rule: Rule = {
+  id: 'unsynchronized-write',
+  title: 'Variable written by several goroutines without synchronisation',
+  severity: 'warning',
+  category: 'race',
+  docs: {
+    summary:
+      'Goroutines started in a loop write a variable or map declared outside the loop (or a goroutine writes one that its parent uses meanwhile) with no mutex held, no atomic and no channel hand-off.',
+    why:
+      'A goroutine started in a loop runs at the same time as the goroutines of the other iterations. When they all write one variable ' +
+      'declared outside the loop (`n++`, `total += x`, `err = e`, `out = append(out, v)`) the updates interleave: `n++` is a read, an add and ' +
+      'a write, and two goroutines can read the same old value, so one update is lost; `append` can lose elements or corrupt the slice. A map ' +
+      'written by two goroutines at once makes the runtime stop the program with "concurrent map writes". The race detector reports all of these, ' +
+      'but only when a test happens to run them together. Hold a mutex around the write, use `sync/atomic`, or send the values on a channel ' +
+      'to one goroutine that owns the variable.',
+    interleaving: [
+      'The loop starts one goroutine per iteration; they run at the same time.',
+      'Two goroutines reach `n++`: both read the same old value of `n` and add one.',
+      'Both write back: one increment is lost (for a map, the runtime detects the concurrent write and crashes the program).',
+    ],
+    bad: `func countErrors(files []string) int {
+	var wg sync.WaitGroup
+	failed := 0
+	for _, f := range files {
+		wg.Add(1)
+		go func(f string) {
+			defer wg.Done()
+			if err := check(f); err != nil {
+				failed++ // several goroutines write at once
+			}
+		}(f)
+	}
+	wg.Wait()
+	return failed
+}`,
+    good: `func countErrors(files []string) int {
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for _, f := range files {
+		wg.Add(1)
+		go func(f string) {
+			defer wg.Done()
+			if err := check(f); err != nil {
+				failed.Add(1)
+			}
+		}(f)
+	}
+	wg.Wait()
+	return int(failed.Load())
+}`,
+    fixes:
+      '**Make the counter atomic** (not applied by fix-all) is offered for an `int` or `int64` counter declared in view as `var n int` or `n := 0`, ' +
+      'changed only with `n++`, `n--`, `n += k` or `n -= k`, and read only after a `Wait()` that follows the loop, on Go 1.19 or later: the ' +
+      'declaration becomes `var n atomic.Int64`, the updates `n.Add(...)` and the reads `n.Load()` (`int(n.Load())` for an `int`); `sync/atomic` ' +
+      'is imported when needed. Other writes need a mutex or a channel, which only the author can place.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    if (!file.text.includes('go ') && !file.text.includes('.Go(')) return;
+    const reported = new Set<string>();
+    for (const g of goroutines(file)) {
+      const loop = loopAround(g);
+      const writes = ownWrites(file, g, loop);
+      if (writes.length === 0) continue;
+      const byVar = new Map<unknown, Write[]>();
+      for (const w of writes) byVar.set(w.identity, [...(byVar.get(w.identity) ?? []), w]);
+      for (const list of byVar.values()) {
+        const w = list[0];
+        const id = `${w.node.id}`;
+        if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
+        const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, g, w);
+        if (!r) continue;
+        reported.add(id);
+        ctx.report(r);
+      }
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Goroutines and their writes
+
+function goroutines(file: FileFacts): Goroutine[] {
+  const out: Goroutine[] = [];
+  for (const lit of descendants(file.root, 'func_literal')) {
+    const run = closureRun(file, lit);
+    const start = run.how === 'go' ? run.stmt : run.how === 'group' ? run.call : undefined;
+    const spawner = start ? enclosingFunction(start) : undefined;
+    if (start && spawner) out.push({ lit, start, spawner });
+  }
+  return out;
+}
+
+/** The innermost loop of the spawner's own code around the start. */
+function loopAround(g: Goroutine): Node | undefined {
+  for (let p = g.start.parent; p && p.id !== g.spawner.id; p = p.parent) {
+    if (p.type === 'for_statement') return p;
+    if (FUNCTION_TYPES.has(p.type)) return undefined;
+  }
+  return undefined;
+}
+
+/** Visits the code that runs on the goroutine: its body and literals called in place or deferred there. */
+function walkOwn(file: FileFacts, g: Goroutine, visit: (n: Node) => boolean | void): void {
+  walk(g.lit.childForFieldName('body')!, (n) => {
+    if (n.type === 'func_literal' && !SYNC_AT_RETURN.has(closureRun(file, n).how)) return false;
+    return visit(n);
+  });
+}
+
+/**
+ * Writes in the goroutine's own code to variables shared with other goroutines: declared outside
+ * the loop around the start (when there is one), or outside the goroutine. Targets are variables
+ * and field paths (`n`, `s.count`) and maps (`m[k] = v`, `delete(m, k)`) whose type the file shows.
+ * Slice elements are left out: goroutines usually write distinct indexes.
+ */
+function ownWrites(file: FileFacts, g: Goroutine, loop: Node | undefined): Write[] {
+  const out: Write[] = [];
+  const scope = loop ?? g.lit;
+  const add = (node: Node, expr: Node) => {
+    const w = writeOf(file, node, expr);
+    if (!w || w.key === '_') return;
+    // Shared only when declared outside the loop (or goroutine): per-iteration values are not.
+    if (w.decl && contains(scope, w.decl)) return;
+    out.push(w);
+  };
+  walkOwn(file, g, (n) => {
+    if (n.type === 'inc_statement' || n.type === 'dec_statement') {
+      const e = n.namedChild(0);
+      if (e) add(n, e);
+    } else if (n.type === 'assignment_statement') {
+      for (const e of n.childForFieldName('left')?.namedChildren ?? []) add(n, e);
+    } else if (n.type === 'call_expression') {
+      const parts = callParts(n);
+      const m = callArgs(n)[0];
+      if (parts && !parts.receiver && parts.name === 'delete' && m && !file.lookup('delete', n)) add(n, m);
+    }
+  });
+  return out;
+}
+
+function writeOf(file: FileFacts, node: Node, expr: Node): Write | undefined {
+  const e = unparen(expr);
+  let target = e;
+  let kind: Write['kind'] = 'var';
+  const isDelete = node.type === 'call_expression';
+  if (e.type === 'index_expression' || isDelete) {
+    const operand = isDelete ? e : e.childForFieldName('operand');
+    if (!operand || !/^map\[/.test(file.typeOf(operand) ?? '')) return undefined;
+    target = unparen(operand);
+    kind = 'map';
+  } else if (e.type !== 'identifier' && e.type !== 'selector_expression') {
+    return undefined;
+  }
+  const key = pathKey(target);
+  if (!key || target.type === 'unary_expression') return undefined;
+  let head: Node = target;
+  while (head.type === 'selector_expression') head = unparen(head.childForFieldName('operand')!);
+  if (head.type !== 'identifier' || file.isPackageName(head.text) && !file.lookup(head.text, head)) return undefined;
+  const found = file.lookup(head.text, head);
+  if (!found) return undefined;
+  const identity = key.includes('.') ? `${key}@${declNode(found)?.id ?? 'pkg'}` : found.decl ?? found.param ?? found.receiver;
+  return { node, target, key, kind, head, identity, decl: declNode(found) };
+}
+
+function declNode(found: NonNullable<ReturnType<FileFacts['lookup']>>): Node | undefined {
+  return found.decl?.node ?? found.param?.node ?? found.receiver?.node;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synchronisation in sight
+
+const atomicKeysCache = new WeakMap<FileFacts, Set<string>>();
+
+/** `atomic.AddInt64(&n, 1)` somewhere in the file: the variable is meant to be used atomically. */
+function isAtomicallyUsed(file: FileFacts, w: Write): boolean {
+  let keys = atomicKeysCache.get(file);
+  if (!keys) {
+    keys = new Set();
+    const atomic = file.importName('sync/atomic');
+    for (const c of atomic ? descendants(file.root, 'call_expression') : []) {
+      const arg = callArgs(c)[0];
+      const key = arg?.type === 'unary_expression' && callParts(c)?.receiver === atomic ? pathKey(arg) : undefined;
+      if (key) keys.add(key);
+    }
+    atomicKeysCache.set(file, keys);
+  }
+  return w.kind === 'var' && keys.has(w.key);
+}
+
+/**
+ * True when the goroutine calls `sync/atomic`: plain writes next to atomic loads and stores are
+ * usually published by them (a release/acquire protocol), which syntax cannot check.
+ */
+function usesAtomics(file: FileFacts, g: Goroutine): boolean {
+  const atomic = file.importName('sync/atomic');
+  let found = false;
+  walkOwn(file, g, (n) => {
+    if (found) return false;
+    if (n.type !== 'call_expression') return;
+    const parts = callParts(n);
+    const name = parts?.name ?? '';
+    // `atomic.StoreInt32(...)`, `StoreInt32(...)` (dot import, or package atomic itself), `v.Load()`.
+    if ((atomic && parts?.receiver === atomic) || (!parts?.receiver && ATOMIC_FUNCS.test(name)) || ATOMIC_METHODS.has(name)) found = true;
+  });
+  return found;
+}
+
+/**
+ * True when something in the goroutine may order the write against the other side: a lock held
+ * at the write according to locks.ts (or any lock or lock helper the analysis cannot type), or a
+ * channel hand-off. Goroutines of a loop all receive from the same channels, so for them only a
+ * token passed around counts (a receive before the write and a send after it on the same channel,
+ * or the reverse, a semaphore of one); a single goroutine may be told to go by its parent, so any
+ * channel operation, select or `Wait()` before the write counts.
+ */
+function synchronised(file: FileFacts, view: PackageView, g: Goroutine, w: Write, inLoop: boolean): boolean {
+  let locks = false;
+  let untyped = false;
+  let waitsBefore = false;
+  const ops: { key?: string; send: boolean; before: boolean; chan: Node | null }[] = [];
+  walkOwn(file, g, (n) => {
+    const before = n.startIndex < w.node.startIndex;
+    if (n.type === 'call_expression') {
+      const parts = callParts(n);
+      const name = parts?.name ?? '';
+      if (parts?.receiverNode && (LOCK_CALLS.has(name) || UNLOCK_CALLS.has(name))) {
+        locks = true;
+        if (!lockTarget(file, view, parts.receiverNode, n)) untyped = true;
+      } else if (LOCKISH.test(name) || callLocks(file, view, n)) {
+        locks = true;
+        untyped = true;
+      }
+      if (before && name === 'Wait' && parts?.receiver) waitsBefore = true;
+    } else if (n.type === 'send_statement') {
+      const ch = n.childForFieldName('channel');
+      ops.push({ key: pathKey(ch), send: true, before, chan: ch });
+    } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') {
+      const ch = n.childForFieldName('operand');
+      ops.push({ key: pathKey(ch), send: false, before, chan: ch });
+    } else if (before && (n.type === 'select_statement' || (n.type === 'range_clause' && contains(n.parent!, w.node)))) {
+      const right = n.type === 'range_clause' ? n.childForFieldName('right') : null;
+      const t = right ? file.typeOf(right) : undefined;
+      if (n.type === 'select_statement' || !t || /^(<-)?chan\b/.test(t)) waitsBefore = true;
+    }
+  });
+  if (inLoop) {
+    const token = ops.some((a) => a.before && a.key && !isSemaphore(file, a.chan) && ops.some((b) => !b.before && b.key === a.key && b.send !== a.send));
+    if (token) return true;
+  } else if (waitsBefore || ops.some((o) => o.before)) {
+    return true;
+  }
+  if (locks) {
+    // Only a plain assignment is an event of the held-locks analysis; other writes stay silent under any lock.
+    if (untyped || w.node.type !== 'assignment_statement') return true;
+    const fl = funcLocks(file, view, file.funcInfo(g.lit));
+    const site = fl?.sites.find((st) => st.ev.k === 'assign' && st.ev.node.id === w.node.id);
+    if (!site || site.held.size > 0) return true;
+  }
+  return false;
+}
+
+/** A call of a package function that locks or unlocks a mutex (a `lock()` helper). */
+function callLocks(file: FileFacts, view: PackageView, call: Node): boolean {
+  const key = calleeKey(file, call);
+  return key !== undefined && view.func(key) !== undefined && flatten(view, key).some((f) => f.mutex !== undefined);
+}
+
+/** A channel made with a capacity other than a literal 1: sending and receiving on it does not exclude the others. */
+function isSemaphore(file: FileFacts, chan: Node | null): boolean {
+  const made = chan ? file.channelMake(chan) : undefined;
+  return made?.capacity !== undefined && made.capacity.text !== '1';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+function what(w: Write): string {
+  return w.kind === 'map' ? `map \`${w.key}\`` : `\`${w.key}\``;
+}
+
+/** ` (declared at line 18, outside the loop at line 19)`, ` (\`c\` is declared at line 82)`... */
+function declaredAt(w: Write, loop?: Node): string {
+  if (!w.decl) return '';
+  const where = w.head.text === w.key ? `declared at line ${lineOf(w.decl)}` : `\`${w.head.text}\` is declared at line ${lineOf(w.decl)}`;
+  return loop ? ` (${where}, outside the loop at line ${lineOf(loop)})` : ` (${where})`;
+}
+
+function startText(g: Goroutine): string {
+  return g.start.type === 'go_statement' ? `the goroutine started at line ${lineOf(g.start)}` : `the function passed to \`${quote(g.start.childForFieldName('function')!)}\` at line ${lineOf(g.start)}`;
+}
+
+/** Goroutines started in a loop: every iteration's goroutine writes the same variable. */
+function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: Write[], goVersion: string | undefined): Report | undefined {
+  if (iterationWaits(file, loop, g.start)) return undefined;
+  const effect =
+    w.kind === 'map'
+      ? 'concurrent map writes make the runtime stop the program'
+      : 'updates from different goroutines interleave and some are lost (a data race)';
+  return {
+    node: w.node,
+    message:
+      `\`${quote(w.node)}\` in ${startText(g)} writes ${what(w)}${declaredAt(w, loop)} ` +
+      `with no lock held: the goroutines of different iterations run at the same time, so ${effect}`,
+    related: [
+      { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'one goroutine per iteration is started here' },
+      ...(w.decl ? [{ span: { start: w.decl.startIndex, end: w.decl.endIndex }, message: `\`${w.head.text}\` is shared by all of them` }] : []),
+      ...all.slice(1).map((x) => ({ span: { start: x.node.startIndex, end: x.node.endIndex }, message: 'written here too' })),
+    ],
+    steps: [
+      `The loop at line ${lineOf(loop)} starts ${startText(g)} on every iteration; the goroutines run at the same time.`,
+      `Two of them reach \`${quote(w.node)}\` (line ${lineOf(w.node)}) together, with nothing ordering their accesses to ${what(w)}.`,
+      w.kind === 'map'
+        ? 'The runtime detects the concurrent map write and aborts the program ("concurrent map writes").'
+        : 'Each reads the old value and writes its own result: one update is lost, and the race detector reports the pair.',
+    ],
+    fixes: atomicFix(file, g, loop, w, goVersion),
+  };
+}
+
+/**
+ * The goroutines of different iterations do not overlap: the body waits after the start (a
+ * `Wait()`, a receive, a select), ends with `return` or `break` right after it, or takes a token
+ * of a one-slot channel before starting it (the goroutine gives it back when done).
+ */
+function iterationWaits(file: FileFacts, loop: Node, start: Node): boolean {
+  const body = loop.childForFieldName('body')!;
+  const last = blockStatements(body).at(-1);
+  if (last && (last.type === 'return_statement' || (last.type === 'break_statement' && last.namedChildCount === 0))) return true;
+  let waits = false;
+  walk(body, (n) => {
+    if (waits || FUNCTION_TYPES.has(n.type)) return false;
+    if (n.startIndex < start.endIndex) {
+      if (n.type === 'send_statement' && !isSemaphore(file, n.childForFieldName('channel'))) waits = true;
+      return;
+    }
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') waits = true;
+    else if (n.type === 'call_expression' && callParts(n)?.name === 'Wait' && callParts(n)?.receiver) waits = true;
+    else if (n.type === 'select_statement') waits = true;
+  });
+  return waits;
+}
+
+/**
+ * A single goroutine: reported when the spawner, after starting it and before anything that
+ * could wait for it (a channel operation, `Wait()`, a lock, a select), reads or writes the same
+ * variable in the statements that follow the start in its block.
+ */
+function parentFinding(file: FileFacts, g: Goroutine, w: Write): Report | undefined {
+  const stmt = g.start.type === 'go_statement' ? g.start : g.start.parent;
+  if (stmt?.parent?.type !== 'statement_list') return undefined;
+  let access: Node | undefined;
+  let stopped = false;
+  for (let s = stmt.nextNamedSibling; s && !stopped && !access; s = s.nextNamedSibling) {
+    walk(s, (n) => {
+      if (stopped || access) return false;
+      if (FUNCTION_TYPES.has(n.type) || n.type === 'go_statement' || n.type === 'defer_statement') return false;
+      if (waitsHere(file, n)) {
+        stopped = true;
+        return false;
+      }
+      // `&x` only takes the address: not an access yet.
+      const addressOnly = n.parent?.type === 'unary_expression' && n.parent.childForFieldName('operator')?.text === '&';
+      if (n.type === 'identifier' && n.text === w.head.text && !addressOnly && sameVar(file, n, w)) access = accessOf(n, w);
+    });
+  }
+  if (!access) return undefined;
+  const parentName = file.funcInfo(g.spawner).name;
+  const parent = parentName ? `\`${parentName}\`` : 'the parent';
+  const writes = isWrite(file, access);
+  return {
+    node: w.node,
+    message:
+      `\`${quote(w.node)}\` in ${startText(g)} writes ${what(w)}${declaredAt(w)}, while ${parent} ${writes ? 'writes' : 'reads'} it at line ${lineOf(access)} ` +
+      `before waiting for the goroutine: nothing orders the two accesses (a data race)`,
+    related: [
+      { span: { start: access.startIndex, end: access.endIndex }, message: `${parent} uses \`${w.head.text}\` here, concurrently` },
+      { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'the goroutine is started here' },
+    ],
+    steps: [
+      `${capital(parent)} starts ${startText(g)} and goes on without waiting for it.`,
+      `The goroutine runs \`${quote(w.node)}\` (line ${lineOf(w.node)}) while ${parent} reaches \`${w.head.text}\` at line ${lineOf(access)}.`,
+      w.kind === 'map' ? 'A map accessed while it is written makes the runtime abort the program.' : `The two accesses race: ${parent} may see the old value, the new one, or a torn one.`,
+    ],
+  };
+}
+
+/** True when the expression is written: assigned, incremented, or (for a map) an element of it assigned or deleted. */
+function isWrite(file: FileFacts, expr: Node): boolean {
+  let n = expr;
+  if (n.parent?.type === 'index_expression' && n.parent.childForFieldName('operand')?.id === n.id) n = n.parent;
+  const p = n.parent;
+  if (p?.type === 'inc_statement' || p?.type === 'dec_statement') return true;
+  if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement') return p.parent.childForFieldName('left')?.id === p.id;
+  const call = p?.type === 'argument_list' ? p.parent : undefined;
+  const parts = call ? callParts(call) : undefined;
+  return parts?.name === 'delete' && !parts.receiver && callArgs(call!)[0]?.id === n.id && !file.lookup('delete', n);
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Parent code that may wait for the goroutine: a channel operation, a select, ranging over a
+ * channel (or over something whose type is not in view), `Wait()` or a lock, or a call handed a
+ * channel or a WaitGroup (a helper that waits).
+ */
+function waitsHere(file: FileFacts, n: Node): boolean {
+  if (n.type === 'send_statement' || n.type === 'select_statement') return true;
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
+  if (n.type === 'range_clause') {
+    const right = n.childForFieldName('right');
+    const t = right ? file.typeOf(right) : undefined;
+    return !t || /^(<-)?chan\b/.test(t) || (right !== null && file.channelMake(right) !== undefined);
+  }
+  if (n.type === 'call_expression') {
+    const parts = callParts(n);
+    if (parts?.receiver !== undefined && (parts.name === 'Wait' || LOCK_CALLS.has(parts.name) || UNLOCK_CALLS.has(parts.name))) return true;
+    return callArgs(n).some((a) => {
+      const t = file.typeOf(a);
+      return (t !== undefined && /^(<-)?chan\b|^\*?sync\.WaitGroup$/.test(t)) || file.channelMake(a) !== undefined;
+    });
+  }
+  return false;
+}
+
+/** The use of `w`'s variable that `id` (its head) starts: the whole path for a field (`s.count`), else the identifier. */
+function accessOf(id: Node, w: Write): Node | undefined {
+  if (w.target.type === 'identifier') return id;
+  let n = id;
+  while (n.parent?.type === 'selector_expression' && n.parent.childForFieldName('operand')?.id === n.id) {
+    n = n.parent;
+    if (pathKey(n) === w.key) return n;
+  }
+  return undefined;
+}
+
+function sameVar(file: FileFacts, id: Node, w: Write): boolean {
+  const found = file.lookup(id.text, id);
+  return found !== undefined && declNode(found)?.id === w.decl?.id && (w.decl !== undefined || (!found.fn && !found.param));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The atomic counter fix
+
+/**
+ * `var n int` / `n := 0` changed only by `n++`, `n--`, `n += k`, `n -= k` and read only after a
+ * `Wait()` that follows the loop: `var n atomic.Int64`, `n.Add(k)`, `n.Load()`.
+ */
+function atomicFix(file: FileFacts, g: Goroutine, loop: Node, w: Write, goVersion: string | undefined): Fix[] {
+  const v = parseGoVersion(goVersion);
+  if (!v || (v[0] === 1 && v[1] < 19) || w.kind !== 'var' || w.target.type !== 'identifier') return [];
+  const found = file.lookup(w.head.text, w.head);
+  const decl = found?.decl;
+  if (!decl || !found.fn) return [];
+  const type = counterType(decl);
+  if (!type) return [];
+  const fn = outermost(found.fn.node);
+  const wait = descendants(fn, 'call_expression').find((c) => c.startIndex > loop.endIndex && callParts(c)?.name === 'Wait' && enclosingFunction(c)?.id === g.spawner.id);
+  if (!wait) return [];
+  const atomicName = file.importName('sync/atomic');
+  if (atomicName === undefined && (file.lookup('atomic', decl.node) || file.isPackageName('atomic'))) return [];
+  const pkg = atomicName ?? 'atomic';
+  const edits: TextEdit[] = [];
+  let ok = true;
+  walk(fn, (n) => {
+    if (!ok) return false;
+    if (n.type !== 'identifier' || n.text !== decl.name || n.id === decl.node.id || file.lookup(n.text, n)?.decl !== decl) return;
+    const p = n.parent!;
+    if (p.type === 'inc_statement' || p.type === 'dec_statement') {
+      edits.push(replaceNode(p, `${n.text}.Add(${p.type === 'inc_statement' ? '1' : '-1'})`));
+      return;
+    }
+    const stmt = p.type === 'expression_list' ? p.parent : undefined;
+    if (stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === p.id) {
+      const op = stmt.childForFieldName('operator')?.text;
+      const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+      if (p.namedChildCount !== 1 || right.length !== 1 || (op !== '+=' && op !== '-=')) {
+        ok = false;
+        return;
+      }
+      edits.push(replaceNode(stmt, `${n.text}.Add(${addend(right[0], op === '-=', type)})`));
+      return;
+    }
+    // A read: only after the Wait, in the code of the function that waits.
+    if (n.startIndex < wait.endIndex || enclosingFunction(n)?.id !== g.spawner.id || isWriteTarget(n) || (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&')) {
+      ok = false;
+      return;
+    }
+    edits.push(replaceNode(n, type === 'int64' ? `${n.text}.Load()` : `int(${n.text}.Load())`));
+  });
+  if (!ok || edits.length === 0) return [];
+  edits.push(replaceNode(decl.statement, `var ${decl.name} ${pkg}.Int64`));
+  if (atomicName === undefined) {
+    const imp = addImport(file, 'sync/atomic');
+    if (!imp) return [];
+    edits.push(imp);
+  }
+  return [{ title: `Make \`${decl.name}\` an \`atomic.Int64\``, edits, safe: false }];
+}
+
+/** `int` or `int64` for `var n int` / `var n int64` / `n := 0` (a single name, nothing else in the statement). */
+function counterType(decl: VarDecl): 'int' | 'int64' | undefined {
+  const stmt = decl.statement;
+  if (stmt.type === 'short_var_declaration') {
+    const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+    return left.length === 1 && decl.init?.text === '0' ? 'int' : undefined;
+  }
+  if (stmt.type !== 'var_declaration' || stmt.namedChildren.length !== 1) return undefined;
+  const spec = stmt.namedChildren[0];
+  if (spec.type !== 'var_spec' || spec.childrenForFieldName('name').length !== 1) return undefined;
+  if (decl.init && decl.init.text !== '0') return undefined;
+  return decl.type === 'int' || decl.type === 'int64' ? decl.type : decl.init && !decl.type ? 'int' : undefined;
+}
+
+function addend(right: Node, negate: boolean, type: 'int' | 'int64'): string {
+  const r = unparen(right);
+  const literal = r.type === 'int_literal';
+  const value = literal || type === 'int64' ? r.text : `int64(${right.text})`;
+  if (!negate) return value;
+  return literal || type === 'int' ? `-${value}` : `-(${value})`;
+}
+
+function outermost(fn: Node): Node {
+  let top = fn;
+  for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
+  return top;
+}
+
+/** Adds an import spec in gofmt's order: into the first parenthesised group, or by turning a single import into a group. */
+function addImport(file: FileFacts, path: string): TextEdit | undefined {
+  const decls = file.root.namedChildren.filter((c) => c.type === 'import_declaration');
+  const first = decls[0];
+  if (!first) return undefined;
+  const nl = eol(file.source);
+  const list = first.namedChildren.find((c) => c.type === 'import_spec_list');
+  if (!list) {
+    const spec = first.namedChildren.find((c) => c.type === 'import_spec');
+    if (!spec) return undefined;
+    const specs = [spec.text, `"${path}"`].sort((a, b) => specPath(a).localeCompare(specPath(b)));
+    return replaceNode(first, `import (${nl}${specs.map((s) => `\t${s}`).join(nl)}${nl})`);
+  }
+  // gofmt sorts each run of specs (up to a blank line): insert into the first run, where the standard library goes.
+  const specs = list.namedChildren.filter((c) => c.type === 'import_spec');
+  const run = specs.slice(0, 1);
+  for (let i = 1; i < specs.length && specs[i].startPosition.row === specs[i - 1].endPosition.row + 1; i++) run.push(specs[i]);
+  const after = run.filter((s) => specPath(s.text) < path).at(-1);
+  const indent = indentAt(file.source, run[0].startIndex);
+  if (after) {
+    const at = file.source.lineEnd(file.source.lineAt(after.endIndex));
+    return { start: at, end: at, newText: `${nl}${indent}"${path}"` };
+  }
+  const at = file.source.lineStart(file.source.lineAt(run[0].startIndex));
+  return { start: at, end: at, newText: `${indent}"${path}"${nl}` };
+}
+
+function specPath(spec: string): string {
+  const m = /"([^"]*)"/.exec(spec);
+  return m ? m[1] : spec;
+}

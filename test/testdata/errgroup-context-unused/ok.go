@@ -1,0 +1,99 @@
+package crawl
+
+import (
+	"context"
+	"log"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// ok: the functions use the group context.
+func useGroupCtx(ctx context.Context, urls []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for _, u := range urls {
+		u := u
+		g.Go(func() error { return fetch(gctx, u) })
+	}
+	return g.Wait()
+}
+
+// ok: the group context replaces ctx under the same name.
+func rebound(ctx context.Context, urls []string) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, u := range urls {
+		u := u
+		g.Go(func() error { return fetch(ctx, u) })
+	}
+	return g.Wait()
+}
+
+// ok: the derived context is thrown away on purpose; only the group is wanted.
+func noGroupCtx(ctx context.Context, urls []string) error {
+	g, _ := errgroup.WithContext(ctx)
+	for _, u := range urls {
+		u := u
+		g.Go(func() error { return fetch(ctx, u) })
+	}
+	return g.Wait()
+}
+
+// ok: the function uses both; the parent is kept for work that must outlive the group.
+func both(ctx context.Context, urls []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := fetch(gctx, urls[0]); err != nil {
+			return err
+		}
+		return fetch(ctx, "audit")
+	})
+	return g.Wait()
+}
+
+// ok: the function gets the context as a parameter of its own.
+func ownParam(ctx context.Context, urls []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		run := func(ctx context.Context) error { return fetch(ctx, urls[0]) }
+		return run(gctx)
+	})
+	return g.Wait()
+}
+
+// ok: the error of Wait is checked.
+func checked(urls []string) {
+	var g errgroup.Group
+	for _, u := range urls {
+		u := u
+		g.Go(func() error { return fetch(context.Background(), u) })
+	}
+	if err := g.Wait(); err != nil {
+		log.Print(err)
+	}
+}
+
+// ok: every function returns nil, so Wait has no error to drop.
+func neverFails(items []int) {
+	var g errgroup.Group
+	for _, it := range items {
+		it := it
+		g.Go(func() error {
+			log.Print(it)
+			return nil
+		})
+	}
+	g.Wait()
+}
+
+type waiter struct{}
+
+func (waiter) Wait() error { return nil }
+
+// ok: Wait of something that is not an errgroup.
+func notAGroup(w waiter) {
+	w.Wait()
+}
+
+// ok: the Go calls are not in view (the group is a parameter).
+func waitOnly(g *errgroup.Group) {
+	g.Wait()
+}

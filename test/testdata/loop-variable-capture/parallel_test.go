@@ -1,0 +1,19 @@
+//fixture:go 1.21
+
+package notify
+
+import "testing"
+
+func TestParallel(t *testing.T) {
+	cases := []struct{ in, want string }{{"a", "A"}, {"b", "B"}}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			if got := upper(tc.in); got != tc.want { // want "The parallel subtest started at line 10 uses the loop variable `tc`"
+				t.Errorf("upper(%q) = %q", tc.in, got)
+			}
+		})
+	}
+}
+
+func upper(s string) string { return s }

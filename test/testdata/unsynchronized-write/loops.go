@@ -1,0 +1,168 @@
+//fixture:go 1.21
+
+package jobs
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func check(name string) error { return nil }
+
+func size(name string) (int, error) { return len(name), nil }
+
+func countFailures(files []string) int {
+	var wg sync.WaitGroup
+	failed := 0
+	for _, f := range files {
+		wg.Add(1)
+		go func(f string) {
+			defer wg.Done()
+			if err := check(f); err != nil {
+				failed++ // want "`failed\\+\\+` in the goroutine started at line 21 writes `failed` \\(declared at line 18, outside the loop at line 19\\) with no lock held.*some are lost"
+			}
+		}(f)
+	}
+	wg.Wait()
+	return failed
+}
+
+func dedupe(urls []string) map[string]bool {
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Add(1)
+		go func(u string) {
+			defer wg.Done()
+			seen[u] = true // want "writes map `seen` \\(declared at line 33, outside the loop at line 35\\).*concurrent map writes make the runtime stop the program"
+		}(u)
+	}
+	wg.Wait()
+	return seen
+}
+
+func collect(names []string) []int {
+	var sizes []int
+	var wg sync.WaitGroup
+	for _, n := range names {
+		wg.Add(1)
+		go func(n string) {
+			defer wg.Done()
+			s, _ := size(n)
+			sizes = append(sizes, s) // want "`sizes = append\\(sizes, s\\)` in the goroutine started at line 51 writes `sizes`"
+		}(n)
+	}
+	wg.Wait()
+	return sizes
+}
+
+func firstError(names []string) error {
+	var err error
+	var wg sync.WaitGroup
+	for _, n := range names {
+		wg.Add(1)
+		go func(n string) {
+			defer wg.Done()
+			if e := check(n); e != nil {
+				err = e // want "`err = e` in the goroutine started at line 66 writes `err`"
+			}
+		}(n)
+	}
+	wg.Wait()
+	return err
+}
+
+type crawler struct {
+	visited int
+	cache   map[string]string
+}
+
+func (c *crawler) crawl(pages []string) {
+	var wg sync.WaitGroup
+	for _, p := range pages {
+		wg.Add(1)
+		go func(p string) {
+			defer wg.Done()
+			c.visited++ // want "`c.visited\\+\\+` in the goroutine started at line 86 writes `c.visited` \\(`c` is declared at line 82"
+		}(p)
+	}
+	wg.Wait()
+}
+
+func (c *crawler) evict(keys []string) {
+	var wg sync.WaitGroup
+	for _, k := range keys {
+		wg.Add(1)
+		go func(k string) {
+			defer wg.Done()
+			delete(c.cache, k) // want "`delete\\(c.cache, k\\)` in the goroutine started at line 98 writes map `c.cache`"
+		}(k)
+	}
+	wg.Wait()
+}
+
+func totalSize(names []string) (int, error) {
+	var g errgroup.Group
+	total := 0
+	for _, n := range names {
+		n := n
+		g.Go(func() error {
+			s, err := size(n)
+			if err != nil {
+				return err
+			}
+			total += s // want "`total \\+= s` in the function passed to `g.Go` at line 111 writes `total`"
+			return nil
+		})
+	}
+	err := g.Wait()
+	return total, err
+}
+
+func partlyLocked(names []string) ([]string, int) {
+	var mu sync.Mutex
+	var out []string
+	processed := 0
+	var wg sync.WaitGroup
+	for _, n := range names {
+		wg.Add(1)
+		go func(n string) {
+			defer wg.Done()
+			mu.Lock()
+			out = append(out, n) // ok: under mu
+			mu.Unlock()
+			processed = processed + 1 // want "`processed = processed \\+ 1` in the goroutine started at line 131 writes `processed`"
+		}(n)
+	}
+	wg.Wait()
+	return out, processed
+}
+
+var hits int
+
+func serveAll(reqs []string) {
+	for _, r := range reqs {
+		go func(r string) {
+			hits++ // want "`hits\\+\\+` in the goroutine started at line 147 writes `hits` \\(declared at line 143"
+			fmt.Println(r)
+		}(r)
+	}
+}
+
+func workers(jobs <-chan string, n int) map[string]int {
+	lengths := make(map[string]int)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				lengths[j] = len(j) // want "writes map `lengths`"
+			}
+		}()
+	}
+	wg.Wait()
+	return lengths
+}

@@ -1,0 +1,109 @@
+package jobs
+
+import (
+	"fmt"
+	"time"
+)
+
+func compute() int { return 42 }
+
+func raceWithParent() {
+	result := 0
+	done := make(chan bool)
+	go func() {
+		result = compute() // want "`result = compute\\(\\)` in the goroutine started at line 13 writes `result` \\(declared at line 11\\), while `raceWithParent` reads it at line 17 before waiting for the goroutine"
+		done <- true
+	}()
+	fmt.Println("partial", result)
+	<-done
+}
+
+type stats struct {
+	last time.Time
+	hits map[string]int
+}
+
+func (s *stats) record(page string) {
+	go func() {
+		s.hits[page]++ // want "writes map `s.hits`.*while `record` writes it at line 30"
+	}()
+	s.hits["total"]++
+}
+
+// ok: the parent waits before it reads.
+func waitsFirst() int {
+	n := 0
+	done := make(chan struct{})
+	go func() {
+		n = compute()
+		close(done)
+	}()
+	<-done
+	return n
+}
+
+// ok: the goroutine waits for the parent's signal before writing.
+func toldToGo() {
+	v := 0
+	start := make(chan struct{})
+	go func() {
+		<-start
+		v = 2
+	}()
+	v = 1
+	close(start)
+}
+
+// ok: the parent uses another field of the same struct.
+func (s *stats) touch() {
+	go func() {
+		s.last = time.Now()
+	}()
+	fmt.Println(len(s.hits))
+}
+
+// ok: ranging over the results channel waits for the goroutine that closes it.
+func feeder(items []int) int {
+	results := make(chan int)
+	sum := 0
+	go func() {
+		for _, it := range items {
+			sum += it
+			results <- it
+		}
+		close(results)
+	}()
+	got := 0
+	for v := range results {
+		got += v
+	}
+	return got - sum
+}
+
+func waitFor(done <-chan struct{}) { <-done }
+
+// ok: a helper handed the channel waits for the goroutine.
+func helperWaits() int {
+	n := 0
+	done := make(chan struct{})
+	go func() {
+		n = compute()
+		close(done)
+	}()
+	waitFor(done)
+	return n
+}
+
+func register(p *int) {}
+
+// ok: taking the address is not an access; the parent waits before using it.
+func addressOnly() {
+	x := 0
+	done := make(chan bool, 1)
+	go func() {
+		x = 42
+		done <- true
+	}()
+	register(&x)
+	<-done
+}
