@@ -27,7 +27,7 @@ import { errorNodes, gofmtProblem, loadGoForTests, TESTDATA, withSyntax } from '
 
 export const MIN_CASES = 8;
 
-interface Want {
+export interface Want {
   line: number; // zero-based
   pattern: RegExp;
   matched: boolean;

@@ -329,6 +329,64 @@ function fieldMentions(file: FileFacts): Map<string, Node[]> {
   return out;
 }
 
+/** Every mention in the file of a struct's channel field, by what it does with the channel. */
+export interface FieldChannelMentions {
+  /** The `make(chan ...)` calls assigned to the field (`T{f: make(...)}`, `x.f = make(...)`). */
+  makes: Node[];
+  /** Send statements on the field. */
+  sends: Node[];
+  /** `<-x.f` receive expressions and `for ... range x.f` statements. */
+  recvs: Node[];
+  closes: Node[];
+  /** Any other mention (assigned something else, passed, returned, stored, of a type syntax cannot tell): the channel goes out of sight. */
+  others: Node[];
+}
+
+/**
+ * The mentions of field `field` of struct `typeName` (declared in this file) in this file: a
+ * selector whose operand the file shows to be a `typeName` or `*typeName`, or a key of a
+ * `typeName{...}` literal. Selectors on other types are left out; selectors on values of
+ * unknown type count as `others`, so callers that need every use stay silent.
+ */
+export function fieldChannelMentions(file: FileFacts, typeName: string, field: string): FieldChannelMentions {
+  const out: FieldChannelMentions = { makes: [], sends: [], recvs: [], closes: [], others: [] };
+  for (const n of fieldMentions(file).get(field) ?? []) {
+    if (n.type === 'keyed_element') {
+      const lit = n.parent?.parent;
+      const litType = lit?.type === 'composite_literal' ? lit.childForFieldName('type')?.text : undefined;
+      if (litType !== undefined && litType !== typeName) continue;
+      const value = n.namedChild(1);
+      const v = value?.type === 'literal_element' ? value.namedChild(0) : value;
+      if (litType === typeName && v && parseChanMake(v)) out.makes.push(v);
+      else out.others.push(n);
+      continue;
+    }
+    const operand = n.childForFieldName('operand');
+    const type = operand ? file.typeOf(operand) : undefined;
+    if (type !== undefined && type.replace(/^\*/, '') !== typeName) continue;
+    if (type === undefined) {
+      out.others.push(n);
+      continue;
+    }
+    const o = outer(n);
+    const p = o.parent;
+    if (p?.type === 'send_statement' && same(p.childForFieldName('channel'), o)) out.sends.push(p);
+    else if (p?.type === 'unary_expression' && p.childForFieldName('operator')?.text === '<-') out.recvs.push(p);
+    else if (p?.type === 'range_clause' && same(p.childForFieldName('right'), o) && p.parent) out.recvs.push(p.parent);
+    else if (p?.type === 'argument_list' && p.parent?.type === 'call_expression' && callParts(p.parent)?.name === 'close' && !callParts(p.parent)?.receiver) {
+      out.closes.push(p.parent);
+    } else if (p?.type === 'argument_list' && p.parent?.type === 'call_expression' && ['len', 'cap'].includes(callParts(p.parent)?.name ?? '') && !callParts(p.parent)?.receiver) {
+      // Neither sends nor receives.
+    } else if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement' && same(p.parent.childForFieldName('left'), p)) {
+      const i = p.namedChildren.findIndex((x) => same(x, o));
+      const value = p.parent.childForFieldName('right')?.namedChildren[i];
+      if (p.namedChildCount === 1 && value && parseChanMake(value)) out.makes.push(value);
+      else out.others.push(n);
+    } else out.others.push(n);
+  }
+  return out;
+}
+
 /**
  * True when another file of the package sends on, receives from, closes or passes around the
  * field `typeName.field` (as the package summaries record it, through a receiver).

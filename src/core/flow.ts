@@ -5,10 +5,24 @@
  * cases give up waiting. Syntax only and conservative: when a shape is not understood the answer
  * says so (an `escape`, a `many` count, `false`) so that callers can stay silent.
  */
+import { fieldChannelMentions, fieldUsedElsewhere, inLoop, runsBefore } from './channels';
 import { caseReceive, isDoneCall, selectCases } from './context';
-import { compact, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
+import { compact, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
+import { funcKey, type PackageView } from './package';
 import type { Node } from './parser';
-import { FUNCTION_TYPES, blockStatements, callArgs, callParts, isEndlessLoop, jumpTarget, pathKey, unparen, walk } from './syntax';
+import {
+  FUNCTION_TYPES,
+  blockStatements,
+  callArgs,
+  callParts,
+  descendants,
+  enclosingFunction,
+  isEndlessLoop,
+  jumpTarget,
+  pathKey,
+  unparen,
+  walk,
+} from './syntax';
 
 // ---------------------------------------------------------------------------------------------
 // Counting
@@ -602,4 +616,119 @@ export function isCommaOkReceive(recv: Node): boolean {
   if (stmt.type === 'var_spec') return stmt.childrenForFieldName('name').length === 2;
   if (!['short_var_declaration', 'assignment_statement', 'receive_statement'].includes(stmt.type)) return false;
   return stmt.childForFieldName('left')?.namedChildCount === 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results handed over through a struct field
+
+/**
+ * A method that starts a goroutine sending its result on a channel field (`s.results`) and waits
+ * for it in a `select` that can give up and return. Nothing else receives from the field, so
+ * once the method has given up the goroutine waits until a later call takes its stale value, or
+ * forever. The shape of `newX()` returning `&X{results: make(chan T)}`.
+ */
+export interface FieldHandoff {
+  /** The first send on the field that can block. */
+  send: Node;
+  go: GoStmt;
+  select: Node;
+  /** The case that gives up (`case <-time.After(d):`), which leaves the method. */
+  giveUp: Node;
+  /** `s.results`, as the method writes it. */
+  path: string;
+  /** The `make(chan T)` of the field. */
+  make: Node;
+}
+
+/**
+ * The field hand-offs of method `m`. Only the exact shape is returned: an unexported field of a
+ * struct the file declares, made unbuffered in one place in view, received from in this one
+ * select only (in the whole package), never closed or passed around, and sent on only by
+ * goroutines `m` starts once, before the select, on every path to it.
+ */
+export function fieldHandoffs(file: FileFacts, pkg: PackageView, m: FuncInfo): FieldHandoff[] {
+  const out: FieldHandoff[] = [];
+  const recvName = m.receiver?.name;
+  const typeName = m.receiver?.typeName;
+  if (!m.body || !recvName || !typeName || !file.structs.has(typeName)) return out;
+  for (const select of descendants(m.body, 'select_statement', true)) {
+    // A select in a loop may receive again on the next pass.
+    if (inLoop(select, m.node)) continue;
+    const cases = selectCases(select);
+    const giveUp = cases.find((c) => isGiveUpCase(c, file) && leavesFunction(c));
+    if (!giveUp) continue;
+    for (const c of cases) {
+      const r = c.type === 'communication_case' ? caseReceive(c) : undefined;
+      const ch = r ? unparen(r.channel) : undefined;
+      if (ch?.type !== 'selector_expression' || !ch.parent) continue;
+      const operand = ch.childForFieldName('operand');
+      const field = ch.childForFieldName('field')?.text;
+      if (operand?.type !== 'identifier' || !isReceiverOf(file, operand, m) || !field || /^[A-Z]/.test(field)) continue;
+      const found = fieldHandoff(file, pkg, m, select, ch.parent, typeName, field);
+      if (found) out.push({ ...found, select, giveUp, path: `${recvName}.${field}` });
+    }
+  }
+  return out;
+}
+
+/** `id` names the receiver of method `m` (not a shadowing local). */
+function isReceiverOf(file: FileFacts, id: Node, m: FuncInfo): boolean {
+  return id.text === m.receiver?.name && file.lookup(id.text, id)?.receiver === m;
+}
+
+/** A case whose statements end by leaving the function (return, panic...), not the select or a loop. */
+function leavesFunction(c: Node): boolean {
+  const last = caseStatements(c).at(-1);
+  return !!last && last.type !== 'continue_statement' && last.type !== 'break_statement' && terminates(last);
+}
+
+function fieldHandoff(
+  file: FileFacts,
+  pkg: PackageView,
+  m: FuncInfo,
+  select: Node,
+  recv: Node,
+  typeName: string,
+  field: string,
+): { send: Node; go: GoStmt; make: Node } | undefined {
+  const uses = fieldChannelMentions(file, typeName, field);
+  if (uses.others.length > 0 || uses.closes.length > 0 || uses.makes.length !== 1) return undefined;
+  const made = parseChanMake(uses.makes[0]);
+  if (!made || (made.capacity && made.capacity.text !== '0')) return undefined;
+  if (uses.recvs.length !== 1 || uses.recvs[0].id !== recv.id) return undefined;
+  if (fieldUsedElsewhere(pkg, file.fileName, typeName, field)) return undefined;
+  let first: { send: Node; go: GoStmt } | undefined;
+  for (const send of uses.sends) {
+    // A send that is one case of a select can give up by itself.
+    if (isGuarded(send)) continue;
+    const go = startedOnceBy(file, pkg, m, send, select, typeName);
+    if (!go) return undefined;
+    if (!first || send.startIndex < first.send.startIndex) first = { send, go };
+  }
+  return first ? { ...first, make: made.make } : undefined;
+}
+
+/**
+ * The go statement of `m` that runs the function holding `send`, when that function runs only
+ * there, once per call of `m`, before `select`: a literal, or a method of the same type that
+ * sends on its own receiver's field and that the package calls only from that go statement (on
+ * `m`'s receiver).
+ */
+function startedOnceBy(file: FileFacts, pkg: PackageView, m: FuncInfo, send: Node, select: Node, typeName: string): GoStmt | undefined {
+  const fnNode = enclosingFunction(send);
+  if (!fnNode) return undefined;
+  const f = file.funcInfo(fnNode);
+  const gos = file.goStatements.filter((g) => g.target?.node.id === f.node.id);
+  if (gos.length !== 1) return undefined;
+  const go = gos[0];
+  if (go.spawner?.node.id !== m.node.id || spawnLoops(go).length > 0 || !runsBefore(go.node, select)) return undefined;
+  const operand = send.childForFieldName('channel');
+  const head = operand ? unparen(operand).childForFieldName('operand') : null;
+  if (head?.type !== 'identifier') return undefined;
+  if (f.kind === 'literal') return isReceiverOf(file, head, m) ? go : undefined;
+  const key = funcKey(f);
+  if (f.kind !== 'method' || !key || f.receiver?.typeName !== typeName || !isReceiverOf(file, head, f)) return undefined;
+  if (go.bindings.get(f.receiver.name!)?.text !== m.receiver?.name) return undefined;
+  const calls = [...pkg.functions].flatMap((s) => s.ops.filter((op) => op.kind === 'call' && op.target === key).map((op) => ({ s, op })));
+  return calls.length === 1 && calls[0].s.key === funcKey(m) && calls[0].op.context === 'goroutine' ? go : undefined;
 }

@@ -1,11 +1,11 @@
 import { headIdent, identityOf, lift, loopCanEnd, startOf, trace, type Body, type Trace } from '../channels';
 import { deleteStatement, eol, indentAt, insertLinesAfter } from '../edits';
-import { compact, isWaitGroupType, type FileFacts, type FuncInfo } from '../facts';
+import { closureRun, compact, isWaitGroupType, type FileFacts, type FuncInfo } from '../facts';
 import { addCounts, constCount, multiplyCounts, spawnCount, type Count } from '../flow';
 import { calleeKey, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Fix, Related, Rule } from '../rule';
-import { callArgs, callParts, contains, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax';
+import { callArgs, callParts, contains, descendants, enclosingFunction, isMethodCall, lineOf, pathKey, quote } from '../syntax';
 
 export const rule: Rule = {
   id: 'close-before-wait',
@@ -100,6 +100,11 @@ interface Spawner {
   key: string;
   identity: unknown;
   cross: boolean;
+  /**
+   * When the close runs in `go func() { ... }()` started by `fn` (which declares the channel):
+   * that go statement. The close then races with every sender `fn` started before it.
+   */
+  closerGo?: Node;
 }
 
 interface Race {
@@ -118,6 +123,8 @@ interface Race {
 
 function findRace(file: FileFacts, pkg: PackageView, fn: FuncInfo, close: Node, key: string, identity: unknown): Race | undefined {
   const spawners: Spawner[] = [{ fn, key, identity, cross: false }];
+  const starter = closingGoroutine(file, fn, identity);
+  if (starter) spawners.push({ fn: starter.fn, key, identity, cross: false, closerGo: starter.go });
   const recv = fn.receiver?.name;
   if (fn.kind === 'method' && recv && key.startsWith(recv + '.')) {
     for (const m of file.functions) {
@@ -133,7 +140,7 @@ function findRace(file: FileFacts, pkg: PackageView, fn: FuncInfo, close: Node, 
     const sends = ch.uses
       .filter((u) => u.kind === 'send')
       .map((u) => ({ use: u, thread: lift(u.body, u.op).thread }))
-      .filter((x) => x.thread.how === 'goroutine' && x.thread.via && (s.cross || startsBefore(x.thread, ch, close, atReturn)));
+      .filter((x) => x.thread.how === 'goroutine' && x.thread.via && (s.cross || startsBefore(x.thread, ch, s.closerGo ?? close, atReturn)));
     if (sends.length === 0) continue;
     for (const wg of waitGroups(file, fn, s)) {
       const wgTrace = trace(file, s.fn, wg.inSpawner, wg.identity);
@@ -158,7 +165,11 @@ function findRace(file: FileFacts, pkg: PackageView, fn: FuncInfo, close: Node, 
       const starts = racing.map((x) => startOf(x.thread)!.at.endIndex);
       const from = s.cross ? fn.body!.startIndex : atReturn ? Math.min(...starts) : Math.max(...starts);
       const to = atReturn ? fn.body!.endIndex : close.startIndex;
-      if (synchronisesBetween(file, pkg, fn, ch, wg.inCloser, from, to)) continue;
+      if (s.closerGo) {
+        // The closing goroutine may only be started after the spawner waited, or wait itself before the close.
+        if (synchronisesBetween(file, pkg, s.fn, ch, wg.inCloser, from, s.closerGo.startIndex)) continue;
+        if (synchronisesBetween(file, pkg, fn, ch, wg.inCloser, fn.body!.startIndex, to)) continue;
+      } else if (synchronisesBetween(file, pkg, fn, ch, wg.inCloser, from, to)) continue;
       const first = racing[0];
       return {
         spawner: s,
@@ -172,6 +183,21 @@ function findRace(file: FileFacts, pkg: PackageView, fn: FuncInfo, close: Node, 
     }
   }
   return undefined;
+}
+
+/**
+ * For a close inside a function literal started by `go` in the function that declares the
+ * channel (or, for `s.out`, the method whose receiver holds it): that function and the go statement.
+ */
+function closingGoroutine(file: FileFacts, fn: FuncInfo, identity: unknown): { fn: FuncInfo; go: Node } | undefined {
+  if (fn.kind !== 'literal') return undefined;
+  const run = closureRun(file, fn.node);
+  if (run.how !== 'go') return undefined;
+  const starterNode = enclosingFunction(run.stmt);
+  if (!starterNode) return undefined;
+  const starter = file.funcInfo(starterNode);
+  const declares = identity === starter || starter.params.some((p) => p === identity) || file.locals(starter).some((d) => d === identity);
+  return declares ? { fn: starter, go: run.stmt } : undefined;
 }
 
 function deferred(call: Node): boolean {
@@ -344,7 +370,8 @@ function moveAfterWait(file: FileFacts, close: Node, key: string, race: Race, ca
   // A return in between would now skip the close.
   const exits = descendants(stmt.parent!, new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement']), true);
   if (exits.some((e) => e.startIndex > stmt.endIndex && e.endIndex < wait.startIndex)) return undefined;
-  if (!drained(race) && !bufferHoldsAll(file, race, capacity)) return undefined;
+  // In a goroutine of its own the close may wait for the senders whoever reads the channel.
+  if (!race.spawner.closerGo && !drained(race) && !bufferHoldsAll(file, race, capacity)) return undefined;
   const del = deleteStatement(file.source, stmt);
   const ins = insertLinesAfter(file.source, wait.parent!, [withComment(file, stmt)]);
   if (!del || !ins) return undefined;
@@ -391,7 +418,7 @@ function bufferHoldsAll(file: FileFacts, race: Race, capacity: Node | undefined)
  * loop (the loop now ends only after every sender is done).
  */
 function closeInGoroutine(file: FileFacts, fn: FuncInfo, close: Node, key: string, race: Race): Fix | undefined {
-  if (race.spawner.cross) return undefined;
+  if (race.spawner.cross || race.spawner.closerGo) return undefined;
   const stmt = close.parent!;
   const list = stmt.parent!;
   const loop = race.ch.uses.find(

@@ -9,6 +9,7 @@ import {
   caseStatements,
   channelUses,
   constCount,
+  fieldHandoffs,
   functionExits,
   isCommaOkReceive,
   isGiveUpCase,
@@ -21,9 +22,10 @@ import {
   terminates,
   type ChannelUses,
   type Count,
+  type FieldHandoff,
 } from '../flow';
 import type { Node } from '../parser';
-import type { Fix, Related, Rule, RuleContext, TextEdit } from '../rule';
+import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../rule';
 import {
   FUNCTION_TYPES,
   blockStatements,
@@ -102,9 +104,42 @@ export const rule: Rule = {
         const made = decl.init ? parseChanMake(decl.init) : undefined;
         if (made) checkChannel(ctx, fn, decl, made, reported);
       }
+      if (fn.kind === 'method') {
+        for (const h of fieldHandoffs(file, ctx.package, fn)) {
+          if (reported.has(h.send.id)) continue;
+          reported.add(h.send.id);
+          ctx.report(reportHandoff(fn, h));
+        }
+      }
     }
   },
 };
+
+/** A result handed over through a channel field that only this method reads (see {@link fieldHandoffs}). */
+function reportHandoff(m: FuncInfo, h: FieldHandoff): Report {
+  const M = m.name!;
+  const sendText = excerpt(quote(h.send), 48);
+  const header = shortHeader(h.giveUp);
+  const stopLine = lineOf(h.giveUp);
+  const span = (n: Node) => ({ start: n.startIndex, end: n.endIndex });
+  return {
+    node: h.send,
+    message:
+      `goroutine started at line ${lineOf(h.go.node)} blocks on \`${sendText}\` once ${M} stops receiving at line ${stopLine} ` +
+      `(\`${header}\`): nothing else receives from \`${h.path}\` (made unbuffered at line ${lineOf(h.make)}), so it waits ` +
+      `forever, or until a later ${M} call takes its stale value instead of its own`,
+    related: [
+      { span: span(h.go.node), message: 'the goroutine is started here' },
+      { span: span(h.giveUp.childForFieldName('communication') ?? h.giveUp), message: `${M} stops waiting here` },
+      { span: span(h.make), message: 'the field is made unbuffered here' },
+    ],
+    steps: [
+      `${M} starts the goroutine at line ${lineOf(h.go.node)}, which will send its result on \`${h.path}\` (line ${lineOf(h.send)}).`,
+      `Before the result arrives, \`${header}\` (line ${stopLine}) fires and ${M} returns.`,
+      `The goroutine reaches \`${sendText}\`. Only ${M} receives from \`${h.path}\`, so the send waits for the next ${M} call, which takes this stale value as its own result, or forever if no call comes.`,
+    ],
+  };
+}
 
 /** What the goroutines of one go statement can send per run of the function: a count, or a stream (a send inside a loop). */
 type Senders = Count | { kind: 'stream'; endless: boolean };
