@@ -4,39 +4,72 @@
  */
 import type { Rule } from '../rule';
 import { rule as closeBeforeWait } from './close-before-wait';
+import { rule as closeByReceiver } from './close-by-receiver';
+import { rule as condWaitWithoutLoop } from './cond-wait-without-loop';
 import { rule as contextIgnored } from './context-ignored';
 import { rule as contextPlacement } from './context-placement';
+import { rule as doubleClose } from './double-close';
+import { rule as doubleLock } from './double-lock';
 import { rule as errgroupContextUnused } from './errgroup-context-unused';
 import { rule as fatalInGoroutine } from './fatal-in-goroutine';
 import { rule as goroutineReceiveLeak } from './goroutine-receive-leak';
 import { rule as goroutineSendLeak } from './goroutine-send-leak';
 import { rule as ignoreDirective } from './ignore-directive';
+import { rule as lockHeldWhileBlocking } from './lock-held-while-blocking';
+import { rule as lockOrderInversion } from './lock-order-inversion';
 import { rule as loopVariableCapture } from './loop-variable-capture';
-import { rule as lostCancel } from './lost-cancel';
 import { rule as loopWithoutCancel } from './loop-without-cancel';
+import { rule as lostCancel } from './lost-cancel';
+import { rule as mutexCopied } from './mutex-copied';
+import { rule as nilChannelOperation } from './nil-channel-operation';
+import { rule as recursiveRlock } from './recursive-rlock';
+import { rule as selectBusyLoop } from './select-busy-loop';
+import { rule as sendAfterClose } from './send-after-close';
 import { rule as sendWithoutCancel } from './send-without-cancel';
 import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
 import { rule as timerLeakInLoop } from './timer-leak-in-loop';
+import { rule as unlockMissing } from './unlock-missing';
 import { rule as unsynchronizedWrite } from './unsynchronized-write';
 import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
+import { rule as waitgroupCopied } from './waitgroup-copied';
+import { rule as waitgroupDoneMissing } from './waitgroup-done-missing';
+import { rule as waitgroupGo } from './waitgroup-go';
+import { rule as waitgroupWaitInsideWorker } from './waitgroup-wait-inside-worker';
 
+/** In the order the README and the settings list them: leaks and cancellation, channels, WaitGroups, mutexes, tests and races. */
 export const RULES: readonly Rule[] = [
-  closeBeforeWait,
-  contextIgnored,
-  contextPlacement,
-  errgroupContextUnused,
-  fatalInGoroutine,
-  goroutineReceiveLeak,
   goroutineSendLeak,
-  ignoreDirective,
-  loopVariableCapture,
-  lostCancel,
+  goroutineReceiveLeak,
   loopWithoutCancel,
   sendWithoutCancel,
   sleepIgnoresCancel,
+  lostCancel,
+  contextIgnored,
+  contextPlacement,
   timerLeakInLoop,
-  unsynchronizedWrite,
+  closeBeforeWait,
+  doubleClose,
+  sendAfterClose,
+  closeByReceiver,
+  nilChannelOperation,
+  selectBusyLoop,
   waitgroupAddInGoroutine,
+  waitgroupDoneMissing,
+  waitgroupWaitInsideWorker,
+  waitgroupCopied,
+  waitgroupGo,
+  doubleLock,
+  recursiveRlock,
+  lockOrderInversion,
+  lockHeldWhileBlocking,
+  unlockMissing,
+  mutexCopied,
+  condWaitWithoutLoop,
+  fatalInGoroutine,
+  loopVariableCapture,
+  unsynchronizedWrite,
+  errgroupContextUnused,
+  ignoreDirective,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,0 +1,254 @@
+import { lift, loopCanEnd, loopHeader, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../channels';
+import type { FileFacts, FuncInfo } from '../facts';
+import { funcKey, type PackageView } from '../package';
+import type { Node } from '../parser';
+import type { Report, Rule } from '../rule';
+import { contains, lineOf, quote, surelyFollows } from '../syntax';
+import { closedChannelTraces, reassigned } from './double-close';
+
+export const rule: Rule = {
+  id: 'close-by-receiver',
+  title: 'Channel closed by the side that receives from it',
+  severity: 'warning',
+  category: 'channel',
+  docs: {
+    summary:
+      'Code that only receives from a channel closes it while other code still sends on it: the senders panic when they send after the close.',
+    why:
+      'A close tells receivers that no more values will come, so it belongs to the sending side: the only sender, or the code that ' +
+      'knows every sender has finished. When a receiver closes the channel (to say "stop", typically from inside its receive loop) ' +
+      'the senders cannot know: their next send panics with "send on closed channel". To stop the senders, close a separate ' +
+      '`done`/`quit` channel (or cancel a context) that they select on, and let them close the data channel themselves.',
+    interleaving: [
+      'A producer goroutine sends values on `ch`; a consumer receives them.',
+      'The consumer decides it has seen enough and calls `close(ch)`.',
+      'The producer, which had no way to know, runs its next `ch <- v` and the program panics.',
+    ],
+    bad: `func firstMatch(words []string, want string) bool {
+	ch := make(chan string)
+	go func() {
+		for _, w := range words {
+			ch <- w // panics once the receiver has closed ch
+		}
+	}()
+	for w := range ch {
+		if w == want {
+			close(ch) // the receiver closes
+			return true
+		}
+	}
+	return false
+}`,
+    good: `func firstMatch(words []string, want string) bool {
+	ch := make(chan string)
+	done := make(chan struct{})
+	defer close(done) // the receiver says stop on a channel of its own
+	go func() {
+		defer close(ch) // the sender closes the data channel
+		for _, w := range words {
+			select {
+			case ch <- w:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for w := range ch {
+		if w == want {
+			return true
+		}
+	}
+	return false
+}`,
+  },
+  check(ctx) {
+    const file = ctx.file;
+    if (!/\bclose\(/.test(file.text)) return;
+    const reported = new Set<number>();
+    const emit = (close: Node, r: Report) => {
+      if (reported.has(close.id)) return;
+      reported.add(close.id);
+      ctx.report(r);
+    };
+    for (const t of closedChannelTraces(file)) {
+      if (reassigned(file, t)) continue;
+      for (const f of inView(t)) emit(f.close, f.report);
+    }
+    for (const fn of file.functions) {
+      for (const f of paramReceivers(file, ctx.package, fn)) emit(f.close, f.report);
+    }
+  },
+};
+
+function span(n: Node) {
+  return { start: n.startIndex, end: n.endIndex };
+}
+
+interface Lifts {
+  recv: { use: Use; l: Lifted }[];
+  send: { use: Use; l: Lifted }[];
+  close: { use: Use; l: Lifted }[];
+}
+
+function byThread(t: Trace): Map<Body, Lifts> {
+  const out = new Map<Body, Lifts>();
+  for (const use of t.uses) {
+    const kind = use.kind === 'range' || use.kind === 'recv' ? 'recv' : use.kind === 'send' || use.kind === 'close' ? use.kind : undefined;
+    if (!kind) continue;
+    const l = lift(use.body, use.op);
+    const e = out.get(l.thread) ?? { recv: [], send: [], close: [] };
+    e[kind].push({ use, l });
+    out.set(l.thread, e);
+  }
+  return out;
+}
+
+function describe(b: Body): string {
+  if (b.how === 'goroutine' && b.via) return `the goroutine started at line ${lineOf(b.via)}`;
+  return b.fn.name ? `\`${b.fn.name}\`` : `the function literal at line ${lineOf(b.fn.node)}`;
+}
+
+/**
+ * A goroutine (or the traced function) that only receives from the channel closes it from inside
+ * its receive loop, while another goroutine of the trace sends on it.
+ */
+function inView(t: Trace): { close: Node; report: Report }[] {
+  const out: { close: Node; report: Report }[] = [];
+  const threads = byThread(t);
+  for (const [r, ops] of threads) {
+    if (ops.send.length > 0 || ops.recv.length === 0) continue;
+    for (const c of ops.close) {
+      const loop = receiveLoop(c.l, ops.recv);
+      if (!loop) continue;
+      const sender = concurrentSend(t, threads, r);
+      if (!sender) continue;
+      out.push({ close: c.use.op, report: report(c.use, describe(r), loop, sender.use.op, describe(sender.thread)) });
+    }
+  }
+  return out;
+}
+
+/** The loop of the receiver around the close that receives from the channel: `for v := range ch`, or a loop with `<-ch` inside. */
+function receiveLoop(close: Lifted, recvs: { use: Use; l: Lifted }[]): Node | undefined {
+  for (let p = close.at.parent; p && p.id !== close.thread.fn.node.id; p = p.parent) {
+    if (p.type !== 'for_statement') continue;
+    const loop = p;
+    if (recvs.some((x) => (x.use.kind === 'range' && x.l.at.id === loop.id) || (x.l.at.id !== loop.id && contains(loop, x.l.at)))) return loop;
+  }
+  return undefined;
+}
+
+/** A send of another thread that can still run when the receiver closes. */
+function concurrentSend(t: Trace, threads: Map<Body, Lifts>, r: Body): { use: Use; thread: Body } | undefined {
+  const start = startOf(r);
+  for (const [s, ops] of threads) {
+    if (s === r || ops.send.length === 0) continue;
+    for (const x of ops.send) {
+      // The traced function's own sends count only when they may come after the receiver started.
+      if (s === t.root && start && start.thread === t.root && !x.l.looped && x.l.at.endIndex <= start.at.startIndex) continue;
+      return { use: x.use, thread: s };
+    }
+  }
+  return undefined;
+}
+
+function report(close: Use, receiver: string, loop: Node, send: Node, sender: string): Report {
+  const c = quote(close.op);
+  const where = ` inside its receive loop \`${loopHeader(loop)}\` (line ${lineOf(loop)})`;
+  return {
+    node: close.op,
+    message:
+      `${receiver} only receives from the channel but closes it with \`${c}\`${where}, while ${sender} still sends ` +
+      `\`${quote(send)}\` (line ${lineOf(send)}): the next send panics; let the sender close it and signal "stop" on a channel of your own`,
+    related: [{ span: span(send), message: 'this send panics if it runs after the close' }],
+    steps: [
+      `${sender.charAt(0).toUpperCase() + sender.slice(1)} keeps sending with \`${quote(send)}\` (line ${lineOf(send)}).`,
+      `${receiver.charAt(0).toUpperCase() + receiver.slice(1)}, a receiver, runs \`${c}\` (line ${lineOf(close.op)}): the sender is not told.`,
+      'The sender\'s next send on the closed channel panics with "send on closed channel".',
+    ],
+  };
+}
+
+/**
+ * A function with a `chan T` parameter that it only receives from and closes, while a caller in
+ * the package sends on the channel it passes, concurrently (in a goroutine, or after the call).
+ */
+function paramReceivers(file: FileFacts, pkg: PackageView, fn: FuncInfo): { close: Node; report: Report }[] {
+  const key = funcKey(fn);
+  if (!key || !fn.body) return [];
+  const out: { close: Node; report: Report }[] = [];
+  fn.params.forEach((p, index) => {
+    if (!p.name || p.name === '_' || !/^chan[^<]/.test(p.type)) return;
+    const t = trace(file, fn, p.name, p);
+    if (t.escapes.length > 0 || reassigned(file, t)) return;
+    const ops = { recv: [] as { use: Use; l: Lifted }[], send: 0, close: [] as { use: Use; l: Lifted }[] };
+    for (const use of t.uses) {
+      const l = lift(use.body, use.op);
+      if (use.kind === 'send') ops.send++;
+      else if (use.kind === 'recv' || use.kind === 'range') ops.recv.push({ use, l });
+      else if (use.kind === 'close') ops.close.push({ use, l });
+    }
+    if (ops.send > 0 || ops.recv.length === 0 || ops.close.length === 0) return;
+    const sender = callerSend(file, pkg, key, index);
+    if (!sender) return;
+    for (const c of ops.close) {
+      // Closing after a range that only ends when the channel is closed is double-close's finding.
+      if (ops.recv.some((x) => x.use.kind === 'range' && !loopCanEnd(x.use.op) && x.l.thread === c.l.thread && (surelyFollows(x.l.at, c.l.at) || runsBefore(x.l.at, c.l.at)))) continue;
+      const loop = receiveLoop(c.l, ops.recv);
+      out.push({ close: c.use.op, report: reportParam(c.use, fn, p.name, loop, sender) });
+    }
+  });
+  return out;
+}
+
+interface CallerSend {
+  caller: string;
+  file: string;
+  line: number;
+  callLine: number;
+  span?: { start: number; end: number };
+}
+
+/**
+ * A function of the package that passes a channel to `key` at argument `index` and sends on that
+ * same channel in a goroutine, or starts `key` as a goroutine and sends, or sends after the call.
+ */
+function callerSend(file: FileFacts, pkg: PackageView, key: string, index: number): CallerSend | undefined {
+  for (const s of pkg.functions) {
+    for (const call of s.ops) {
+      if (call.kind !== 'call' || call.target !== key) continue;
+      const target = call.args?.[index];
+      if (!target) continue;
+      const send = s.ops.find(
+        (op) => op.kind === 'send' && op.target === target && (op.context === 'goroutine' || call.context === 'goroutine' || op.line > call.line),
+      );
+      if (send) {
+        const same = s.file === file.fileName;
+        return { caller: s.name, file: s.file, line: send.line, callLine: call.line, span: same ? { start: send.start, end: send.end } : undefined };
+      }
+    }
+  }
+  return undefined;
+}
+
+function reportParam(close: Use, fn: FuncInfo, param: string, loop: Node | undefined, sender: CallerSend): Report {
+  const c = quote(close.op);
+  const where = loop ? ` inside its receive loop \`${loopHeader(loop)}\` (line ${lineOf(loop)})` : '';
+  const at = sender.span ? `line ${sender.line}` : `${baseName(sender.file)}:${sender.line}`;
+  return {
+    node: close.op,
+    message:
+      `\`${fn.name}\` only receives from its parameter \`${param}\` but closes it with \`${c}\`${where}, while its caller ` +
+      `\`${sender.caller}\` still sends on that channel (${at}): a send after this close panics; let the sender close it`,
+    related: sender.span ? [{ span: sender.span, message: 'this send panics if it runs after the close' }] : [],
+    steps: [
+      `\`${sender.caller}\` passes a channel to \`${fn.name}\` (line ${sender.callLine}) and sends on it (${at}) while \`${fn.name}\` runs or after it returns.`,
+      `\`${fn.name}\`, which only receives from \`${param}\`, runs \`${c}\` (line ${lineOf(close.op)}).`,
+      `\`${sender.caller}\`'s next send on the closed channel panics with "send on closed channel".`,
+    ],
+  };
+}
+
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}

@@ -1,0 +1,128 @@
+import type { FileFacts, FuncInfo } from '../facts';
+import { calleeKey, funcKey, type PackageView } from '../package';
+import type { Node } from '../parser';
+import type { Fix, Rule } from '../rule';
+import { ancestor, blockStatements, contains, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax';
+
+export const rule: Rule = {
+  id: 'cond-wait-without-loop',
+  title: 'sync.Cond.Wait not in a loop that rechecks the condition',
+  severity: 'warning',
+  category: 'mutex',
+  docs: {
+    summary:
+      '`cond.Wait()` on a `sync.Cond` is called outside a `for` loop, so the goroutine carries on after waking up without checking that the condition it waited for is true.',
+    why:
+      '`Wait` unlocks `c.L`, sleeps until a `Signal` or `Broadcast`, and locks `c.L` again before returning. Between the wakeup and ' +
+      'getting the lock back, other goroutines run: another consumer can take the item that was just added, a `Broadcast` wakes every ' +
+      'waiter although only one can proceed, and a `Signal` sent for another reason wakes this waiter too. Returning from `Wait` therefore ' +
+      'only means "something changed"; the condition must be checked again, which is why the documentation of `sync.Cond` shows ' +
+      '`Wait` inside `for !condition() { c.Wait() }`. An `if` checks once and then trusts the wakeup.',
+    interleaving: [
+      'Consumer A sees the queue empty, and waits: `if len(q.items) == 0 { q.cond.Wait() }`.',
+      'A producer appends an item and calls `Signal`; A is woken but must first get the lock back.',
+      'Consumer B, which was not waiting, takes the lock first and removes the item.',
+      'A gets the lock, leaves the `if` without looking again, and reads `q.items[0]` from an empty queue: a panic or a wrong result.',
+    ],
+    bad: `func (q *Queue) Pop() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		q.cond.Wait()
+	}
+	v := q.items[0] // the queue may be empty again
+	q.items = q.items[1:]
+	return v
+}`,
+    good: `func (q *Queue) Pop() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.items) == 0 {
+		q.cond.Wait()
+	}
+	v := q.items[0]
+	q.items = q.items[1:]
+	return v
+}`,
+    fixes:
+      '**Recheck in a loop** turns `if condition { c.Wait() }` into `for condition { c.Wait() }` when the `if` holds nothing but the `Wait`. ' +
+      'It is not applied by fix-all: if the code relied on waiting at most once (a timeout elsewhere, a one-shot event), a loop changes that.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    for (const call of descendants(file.root, 'call_expression')) {
+      const parts = callParts(call);
+      if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
+      if (!isCond(file, parts.receiverNode)) continue;
+      if (ancestor(call, 'for_statement')) continue;
+      const fn = file.functionOf(call);
+      if (fn && loopedByCallers(file, ctx.package, fn)) continue;
+      const inIf = ancestor(call, 'if_statement');
+      const guard = inIf && contains(inIf.childForFieldName('consequence')!, call) ? inIf : undefined;
+      // Tests park a goroutine in a bare Wait on purpose (to profile or trace a blocked goroutine).
+      if (!guard && file.isTest) continue;
+      const cond = guard?.childForFieldName('condition');
+      const loopable = onlyStatementOfIf(call);
+      const fixes: Fix[] = loopable
+        ? [{ title: `Recheck in a loop: \`for ${quote(cond!)} {\``, edits: [{ start: loopable.startIndex, end: loopable.startIndex + 2, newText: 'for' }], safe: false }]
+        : [];
+      const where = guard ? `runs under \`if ${quote(cond!)}\` (line ${lineOf(guard)}), which checks the condition only once` : 'is not inside a `for` loop that rechecks the condition';
+      ctx.report({
+        node: call,
+        message: `\`${quote(call)}\` at line ${lineOf(call)} ${where}: waking up does not mean the condition holds, since another goroutine may get the lock first or the wakeup may be for another reason`,
+        related: guard ? [{ span: { start: guard.startIndex, end: cond!.endIndex }, message: 'the condition is checked once, here' }] : [],
+        steps: [
+          guard
+            ? `This goroutine finds \`${quote(cond!)}\` true (line ${lineOf(guard)}) and calls \`${quote(call)}\` (line ${lineOf(call)}), which unlocks and sleeps.`
+            : `This goroutine calls \`${quote(call)}\` (line ${lineOf(call)}), which unlocks and sleeps.`,
+          'Another goroutine changes the state and signals; this one wakes up but has to get the lock back first.',
+          'Meanwhile a third goroutine takes the lock and uses up the change (or the wakeup came from a Broadcast meant for someone else).',
+          `This goroutine returns from \`Wait\` at line ${lineOf(call)} and continues without checking again, with the condition false.`,
+        ],
+        fixes,
+      });
+    }
+  },
+};
+
+/** A `*sync.Cond` / `sync.Cond` by declared type, or a variable initialised with `sync.NewCond(...)`. */
+function isCond(file: FileFacts, recv: Node): boolean {
+  const t = file.typeOf(recv)?.replace(/^\*/, '');
+  if (t === 'sync.Cond') return true;
+  const n = unparen(recv);
+  if (n.type !== 'identifier') return false;
+  const init = file.lookup(n.text, n)?.decl?.init;
+  return init !== undefined && unparen(init).type === 'call_expression' && file.isImportCall(unparen(init), 'sync', 'NewCond');
+}
+
+/** `if cond { c.Wait() }` with nothing else (no init, no else): the statement the fix turns into a loop. */
+function onlyStatementOfIf(call: Node): Node | undefined {
+  const stmt = call.parent;
+  if (stmt?.type !== 'expression_statement') return undefined;
+  const ifStmt = ancestor(stmt, 'if_statement');
+  if (!ifStmt || ifStmt.childForFieldName('initializer') || ifStmt.childForFieldName('alternative')) return undefined;
+  const body = blockStatements(ifStmt.childForFieldName('consequence'));
+  if (body.length !== 1 || body[0].id !== stmt.id) return undefined;
+  // An `else if` is part of a chain: `for` there would not parse.
+  return ifStmt.parent?.type === 'if_statement' ? undefined : ifStmt;
+}
+
+/**
+ * A named wrapper around Wait (`func (q *Queue) wait() { q.cond.Wait() }`) is fine when its
+ * callers loop. True when it has callers and all are in this file inside a `for`, or some are
+ * in other files (whose loops we cannot see, so we stay silent).
+ */
+function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo): boolean {
+  const key = funcKey(fn);
+  if (!key) return false;
+  let callers = 0;
+  for (const g of view.functions) {
+    for (const op of g.ops) {
+      if (op.kind !== 'call' || op.target !== key) continue;
+      if (g.file !== file.fileName) return true;
+      callers++;
+    }
+  }
+  if (callers === 0) return false;
+  return descendants(file.root, 'call_expression').every((c) => calleeKey(file, c) !== key || ancestor(c, 'for_statement') !== undefined);
+}

@@ -1,0 +1,120 @@
+import { chainText, heldSince, opWhere, relocks, type Relock } from '../locks';
+import type { FileFacts } from '../facts';
+import type { Related, Rule } from '../rule';
+import { lineOf, quote } from '../syntax';
+
+export const rule: Rule = {
+  id: 'double-lock',
+  title: 'Mutex locked again while this goroutine holds it',
+  severity: 'error',
+  category: 'mutex',
+  docs: {
+    summary:
+      'A `sync.Mutex` or `sync.RWMutex` is locked a second time on a path where the same goroutine already holds it, directly or inside a call to a function of the package: the goroutine waits for itself forever.',
+    why:
+      "Go's mutexes are not re-entrant: `Lock` blocks until the mutex is free, even when the caller is the goroutine holding it. " +
+      'The same goes for mixing modes on an `RWMutex`: `Lock` waits for every reader to leave, including a read lock the caller took, ' +
+      'and `RLock` waits while a writer holds the lock. The goroutine blocks for good, and every other goroutine that needs the mutex ' +
+      'piles up behind it. The second lock often hides in a helper method that locks for its other callers.',
+    interleaving: [
+      'The goroutine locks `s.mu` and, still holding it, calls a method of the same type.',
+      'That method starts with `s.mu.Lock()`: the mutex is taken, so it waits for it to be unlocked.',
+      'Only this goroutine could unlock it, and it is the one waiting: it never resumes, and every later user of `s.mu` blocks behind it.',
+    ],
+    bad: `type Cache struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
+}
+
+func (c *Cache) Put(k, v string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Len() > 100 { // Len locks c.mu again: deadlock
+		c.items = map[string]string{}
+	}
+	c.items[k] = v
+}`,
+    good: `type Cache struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lenLocked()
+}
+
+// lenLocked must be called with c.mu held.
+func (c *Cache) lenLocked() int { return len(c.items) }
+
+func (c *Cache) Put(k, v string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lenLocked() > 100 {
+		c.items = map[string]string{}
+	}
+	c.items[k] = v
+}`,
+    fixes:
+      'No automatic fix: the usual cure is a variant of the helper that expects the lock to be held (a `...Locked` method), or releasing the lock before the call; which one is right depends on what the lock protects.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const seen = new Set<number>();
+    for (const r of relocks(file, ctx.package)) {
+      if (r.held.mode === 'r' && r.mode === 'r') continue; // recursive-rlock's case
+      if (seen.has(r.node.id)) continue;
+      seen.add(r.node.id);
+      const first = r.held;
+      const related: Related[] = [{ span: { start: first.node.startIndex, end: first.node.endIndex }, message: `\`${first.text}\` is locked here` }];
+      if (r.via && r.via.fn.file === file.fileName) {
+        related.push({ span: { start: r.via.op.start, end: r.via.op.end }, message: `the call locks \`${first.text}\` again here` });
+      }
+      ctx.report({ node: r.node, message: message(file, r), related, steps: steps(file, r) });
+    }
+  },
+};
+
+function what(r: Relock): string {
+  if (r.held.mode === 'w' && r.mode === 'w') return 'already held';
+  if (r.held.mode === 'w') return 'write-locked';
+  return 'read-locked by this goroutine';
+}
+
+function message(file: FileFacts, r: Relock): string {
+  const h = r.held;
+  const why = r.held.mode === 'r' ? 'Lock waits for every reader to leave, this one included: deadlock' : 'deadlock';
+  if (!r.via) {
+    const second = r.held.mode === 'w' && r.mode === 'w' ? `second \`${quote(r.node)}\`` : `\`${quote(r.node)}\``;
+    return `${second} while \`${h.text}\` is ${what(r)} ${heldSince(h)}: ${why}`;
+  }
+  const verb = r.mode === 'r' ? 'read-locks' : 'locks';
+  return (
+    `\`${quote(r.node)}\` ${verb} \`${h.text}\` again (in ${chainText(r.via)} at ${opWhere(file, r.via)}) ` +
+    `while it is ${what(r)} ${heldSince(h)}: ${why}`
+  );
+}
+
+function steps(file: FileFacts, r: Relock): string[] {
+  const h = r.held;
+  const mode = h.mode === 'r' ? 'read-locks' : 'locks';
+  const out = [`Line ${lineOf(h.node)}: \`${quote(h.node)}\` ${mode} \`${h.text}\`; no path from there to line ${lineOf(r.node)} unlocks it.`];
+  if (r.via) {
+    out.push(`Line ${lineOf(r.node)}: \`${quote(r.node)}\` runs ${chainText(r.via)}, which ${r.mode === 'r' ? 'read-locks' : 'locks'} \`${h.text}\` at ${opWhere(file, r.via)}.`);
+  } else {
+    out.push(`Line ${lineOf(r.node)}: \`${quote(r.node)}\` asks for \`${h.text}\` again.`);
+  }
+  out.push(
+    h.mode === 'r'
+      ? `A write Lock waits until every read lock is released, including the one this goroutine holds, so it never returns.`
+      : `The mutex is taken, so the goroutine waits for it to be unlocked — by itself. It never resumes, and every other goroutine that needs \`${h.text}\` blocks behind it.`,
+  );
+  return out;
+}

@@ -1,0 +1,279 @@
+import type { FileFacts, FuncInfo } from '../facts';
+import { displayKey, fileLocks, flatten, lockTarget, opWhere, type FlatOp, type Held, type Mode } from '../locks';
+import { funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../package';
+import type { Node } from '../parser';
+import type { Rule } from '../rule';
+import { callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax';
+
+type Waits = 'send' | 'recv' | 'WaitGroup.Wait' | 'Cond.Wait';
+
+/** What the other goroutine does to unblock each kind of wait. */
+const UNBLOCKS: Record<Waits, readonly string[]> = {
+  send: ['recv'],
+  recv: ['send', 'close'],
+  'WaitGroup.Wait': ['Done'],
+  'Cond.Wait': ['Signal', 'Broadcast'],
+};
+
+const VERB: Record<string, string> = {
+  send: 'sends on',
+  recv: 'receives from',
+  close: 'closes',
+  Done: 'calls Done on',
+  Signal: 'signals',
+  Broadcast: 'broadcasts on',
+};
+
+const ROLE: Record<Waits, string> = { send: 'receiver', recv: 'sender', 'WaitGroup.Wait': 'goroutine that calls Done', 'Cond.Wait': 'signaller' };
+
+/** An operation that unblocks the wait, preceded in its goroutine by an unconditional lock of the held mutex. */
+interface Unblocker {
+  who: string;
+  lockAt: string;
+  opAt: string;
+  what: string;
+  lockNode?: Node;
+  opNode?: Node;
+}
+
+export const rule: Rule = {
+  id: 'lock-held-while-blocking',
+  title: 'Mutex held while waiting for a goroutine that needs it',
+  severity: 'warning',
+  category: 'mutex',
+  docs: {
+    summary:
+      'A channel send or receive, `wg.Wait()` or `cond.Wait()` runs while a mutex is held, and the goroutine that would unblock it (the receiver, sender, closer, `Done` caller or signaller, visible in the package) locks the same mutex first.',
+    why:
+      'Waiting while holding a lock is only safe if the goroutine being waited for never needs that lock. When it does, the two wait ' +
+      'for each other: this goroutine will not unlock until the other acts, and the other cannot act until it gets the lock. Unlike a ' +
+      'plain double lock this hides across functions and goroutines, and may only happen when the channel buffer is full or empty at the ' +
+      'wrong moment. Release the mutex before waiting, or let the other side do its channel work outside its critical section.',
+    interleaving: [
+      'Goroutine A locks `mu` and then waits: it receives from a channel (or calls `wg.Wait()`).',
+      'Goroutine B, which would send on that channel (or call `wg.Done()`), first calls `mu.Lock()`: it blocks, because A holds `mu`.',
+      'A waits for B and B waits for A: both are stuck, and so is every other goroutine that needs `mu`.',
+    ],
+    bad: `func (p *Pool) Shutdown() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	p.wg.Wait() // each worker locks p.mu before it can finish
+}
+
+func (p *Pool) work(job func() int) {
+	defer p.wg.Done()
+	n := job()
+	p.mu.Lock()
+	p.total += n
+	p.mu.Unlock()
+}`,
+    good: `func (p *Pool) Shutdown() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.wg.Wait() // wait without holding the lock
+}
+
+func (p *Pool) work(job func() int) {
+	defer p.wg.Done()
+	n := job()
+	p.mu.Lock()
+	p.total += n
+	p.mu.Unlock()
+}`,
+    fixes: 'No automatic fix: move the wait after the `Unlock` (copying what the critical section needs first), or restructure the other goroutine so it does not need the lock to make progress.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const view = ctx.package;
+    const reported = new Set<number>();
+    for (const fl of fileLocks(file, view)) {
+      const rt = receiverOf(file, fl.fn);
+      const top = topFunction(file, fl.fn);
+      for (const site of fl.sites) {
+        if (site.held.size === 0) continue;
+        const ev = site.ev;
+        const waits: { what: Waits; key: string; text: string; inner?: FlatOp }[] = [];
+        if (ev.k === 'block' && ev.key) waits.push({ what: ev.what, key: ev.key, text: ev.text });
+        if (ev.k === 'call') {
+          const released = new Set<string>();
+          for (const f of ev.ops) {
+            if (f.context || !f.target) continue;
+            if (f.mutex && (f.what === 'Unlock' || f.what === 'RUnlock')) released.add(f.target);
+            if (f.what in UNBLOCKS && ![...site.held.keys()].some((k) => released.has(k))) {
+              waits.push({ what: f.what as Waits, key: f.target, text: displayKey(file, fl.fn, f.target), inner: f });
+            }
+          }
+        }
+        for (const w of waits) {
+          if (reported.has(ev.node.id)) break;
+          for (const h of site.held.values()) {
+            if (w.what === 'Cond.Wait') {
+              // Wait releases the mutex the cond was made with; when the file does not show which one, stay silent.
+              const own = condLock(file, w.key);
+              if (!own || own === h.key) continue;
+            }
+            if (!shared(w.key, rt) || !shared(h.key, rt)) continue;
+            const other = unblocker(file, view, fl.fn, top, rt, w.what, w.key, h);
+            if (!other) continue;
+            reported.add(ev.node.id);
+            const where = w.inner ? `\`${quote(ev.node)}\` (which ${verbOf(w.what)} \`${w.text}\` at ${opWhere(file, w.inner)})` : `\`${quote(ev.node)}\``;
+            ctx.report({
+              node: ev.node,
+              message:
+                `${where} waits while holding \`${h.text}\` (locked at line ${lineOf(h.node)}), but the ${ROLE[w.what]} ${other.who} locks \`${h.text}\` ` +
+                `(${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}): neither can proceed`,
+              related: [
+                { span: { start: h.node.startIndex, end: h.node.endIndex }, message: `\`${h.text}\` is locked here` },
+                ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${ROLE[w.what]} needs \`${h.text}\` here` }] : []),
+              ],
+              steps: [
+                `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, waits at line ${lineOf(ev.node)} for \`${w.text}\`.`,
+                `The ${ROLE[w.what]}, ${other.who}, reaches its lock of \`${h.text}\` (${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}), and blocks there.`,
+                `This goroutine waits for the ${ROLE[w.what]}, which waits for \`${h.text}\`, which only this goroutine can unlock: deadlock.`,
+              ],
+            });
+            break;
+          }
+        }
+      }
+    }
+  },
+};
+
+function verbOf(what: Waits): string {
+  return what === 'send' ? 'sends on' : what === 'recv' ? 'receives from' : 'waits on';
+}
+
+function topFunction(file: FileFacts, fn: FuncInfo): FuncInfo {
+  let top = fn.node;
+  for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
+  return file.funcInfo(top);
+}
+
+function receiverOf(file: FileFacts, fn: FuncInfo): string | undefined {
+  return topFunction(file, fn).receiver?.typeName;
+}
+
+/** Keys that mean the same object in other functions of the package: package variables and receiver fields (methods of one type). */
+function shared(key: string, rt: string | undefined): boolean {
+  return key.startsWith('var:') || key.startsWith('local:') || (rt !== undefined && (key === rt || key.startsWith(rt + '.')));
+}
+
+function conflicts(held: Mode, needed: Mode): boolean {
+  return held === 'w' || needed === 'w';
+}
+
+/**
+ * The code that would unblock the wait and needs the held mutex first: a named function of the
+ * package (methods of the same type for receiver fields), or a goroutine started in the current
+ * file by the same top-level function (for locals).
+ */
+function unblocker(file: FileFacts, view: PackageView, fn: FuncInfo, top: FuncInfo, rt: string | undefined, what: Waits, key: string, h: Held): Unblocker | undefined {
+  const wanted = UNBLOCKS[what];
+  const self = funcKey(top);
+  if (self && tokenLike(view, self, key)) return undefined;
+  if (!key.startsWith('local:')) {
+    for (const g of view.functions) {
+      if (g.key === self || (!key.startsWith('var:') && g.receiverType !== rt) || tokenLike(view, g.key, key)) continue;
+      const found = summaryUnblocker(view, g, wanted, key, h);
+      if (found) return describe(file, g, found);
+    }
+  }
+  for (const g of descendants(top.node, 'go_statement')) {
+    const lit = unparen(g.namedChildren.find((c) => c?.type === 'call_expression')?.childForFieldName('function') ?? g);
+    if (lit.type !== 'func_literal' || (fn.node.id !== top.node.id && lit.id === fn.node.id)) continue;
+    const found = literalUnblocker(file, view, lit, wanted, key, h);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A channel the function both receives from and sends on is used as a token or semaphore
+ * (`<-sem ... sem <- tok`): its buffer usually holds the value, so waiting on it is not waiting
+ * for one particular goroutine. We stay silent.
+ */
+function tokenLike(view: PackageView, fnKey: string, key: string): boolean {
+  const ops = flatten(view, fnKey).filter((f) => f.target === key);
+  return ops.some((f) => f.what === 'send') && ops.some((f) => f.what === 'recv');
+}
+
+function summaryUnblocker(view: PackageView, g: FuncSummary, wanted: readonly string[], key: string, h: Held): { lock: FlatOp; op: FlatOp } | undefined {
+  let lock: FlatOp | undefined;
+  for (const f of flatten(view, g.key)) {
+    if (f.context || !f.target) continue;
+    if (!lock && f.target === h.key && f.mutex && !f.guarded && !f.deferred && (f.what === 'Lock' || f.what === 'RLock') && conflicts(h.mode, f.what === 'RLock' ? 'r' : 'w')) lock = f;
+    else if (lock && f.target === key && wanted.includes(f.what)) return { lock, op: f };
+  }
+  return undefined;
+}
+
+function describe(file: FileFacts, g: FuncSummary, found: { lock: FlatOp; op: FlatOp }): Unblocker {
+  return { who: `\`${g.key}\``, lockAt: opWhere(file, found.lock), opAt: opWhere(file, found.op), what: found.op.what };
+}
+
+/** The same, for a goroutine literal of the current file, read from its syntax in order. */
+function literalUnblocker(file: FileFacts, view: PackageView, lit: Node, wanted: readonly string[], key: string, h: Held): Unblocker | undefined {
+  let lock: Node | undefined;
+  let result: Unblocker | undefined;
+  walk(lit, (n) => {
+    if (result) return false;
+    if (n.id !== lit.id && n.type === 'func_literal') return false;
+    let what: string | undefined;
+    let target: Node | null | undefined;
+    if (n.type === 'call_expression') {
+      const parts = callParts(n);
+      if (!parts) return;
+      if (parts.receiverNode && (parts.name === 'Lock' || parts.name === 'RLock') && !lock && !isGuarded(n, lit)) {
+        const t = lockTarget(file, view, parts.receiverNode, n);
+        if (t?.key === h.key && conflicts(h.mode, parts.name === 'RLock' ? 'r' : 'w')) lock = n;
+        return;
+      }
+      if (!parts.receiver && parts.name === 'close' && callArgs(n).length === 1) [what, target] = ['close', callArgs(n)[0]];
+      else if (parts.receiverNode && ['Done', 'Signal', 'Broadcast'].includes(parts.name)) [what, target] = [parts.name, parts.receiverNode];
+    } else if (n.type === 'send_statement') {
+      [what, target] = ['send', n.childForFieldName('channel')];
+    } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') {
+      [what, target] = ['recv', n.childForFieldName('operand')];
+    }
+    if (!lock || !what || !target || !wanted.includes(what) || normaliseTarget(file, target, n) !== key) return;
+    result = {
+      who: `the goroutine started at line ${lineOf(lit)}`,
+      lockAt: `line ${lineOf(lock)}`,
+      opAt: `line ${lineOf(n)}`,
+      what,
+      lockNode: lock,
+      opNode: n,
+    };
+  });
+  return result;
+}
+
+/**
+ * The mutex a `sync.Cond` was made with, when the current file shows it: `c := sync.NewCond(&mu)`
+ * or `x.cond = sync.NewCond(&x.mu)` (giving the cond's owner's `mu`).
+ */
+function condLock(file: FileFacts, condKey: string): string | undefined {
+  for (const call of descendants(file.root, 'call_expression')) {
+    if (!file.isImportCall(call, 'sync', 'NewCond')) continue;
+    const arg = callArgs(call)[0];
+    const stmt = call.parent?.parent;
+    if (!arg || !stmt || !['assignment_statement', 'short_var_declaration'].includes(stmt.type)) continue;
+    const left = stmt.childForFieldName('left')?.namedChildren[0];
+    const right = stmt.childForFieldName('right')?.namedChildren[0];
+    if (!left || right?.id !== call.id) continue;
+    const leftKey = normaliseTarget(file, left, left);
+    const argKey = normaliseTarget(file, arg, call);
+    if (!leftKey || !argKey) continue;
+    if (leftKey === condKey) return argKey;
+    // `q.cond = sync.NewCond(&q.mu)` in a constructor: the same fields of whichever value owns the cond.
+    const l = leftKey.lastIndexOf('.');
+    const a = argKey.lastIndexOf('.');
+    if (l > 0 && a > 0 && leftKey.slice(0, l) === argKey.slice(0, a) && condKey.endsWith(leftKey.slice(l))) {
+      return condKey.slice(0, condKey.length - (leftKey.length - l)) + argKey.slice(a);
+    }
+  }
+  return undefined;
+}

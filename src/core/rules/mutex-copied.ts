@@ -1,0 +1,261 @@
+import { replaceNode } from '../edits';
+import type { FileFacts } from '../facts';
+import { fileLocks, lockTarget, localTypeName, mutexKindOf, structFields } from '../locks';
+import type { PackageView } from '../package';
+import type { Node } from '../parser';
+import type { Fix, RuleContext, Rule } from '../rule';
+import { blockStatements, callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax';
+
+export const rule: Rule = {
+  id: 'mutex-copied',
+  title: 'Mutex copied, re-locked by defer, or locked for nothing',
+  severity: 'warning',
+  category: 'mutex',
+  docs: {
+    summary:
+      'A `sync.Mutex` or `sync.RWMutex` is copied (a value receiver, a parameter, an argument or a range variable of a struct that holds one), `defer mu.Lock()` is written where `Unlock` was meant, or a `Lock` is released on the very next line.',
+    why:
+      'A mutex protects the data only when every goroutine locks the same mutex value. Copying a struct that contains one gives the copy ' +
+      'its own mutex: a method with a value receiver locks its private copy and excludes nobody, and a copy taken while another goroutine ' +
+      'holds the lock starts out locked and may never be unlocked. `defer mu.Lock()` after `mu.Lock()` locks again when the function ' +
+      'returns instead of releasing, which deadlocks the next caller. A `Lock` immediately followed by `Unlock` protects nothing; it is ' +
+      'sometimes used on purpose to wait for the current holder, and is reported only as a hint.',
+    interleaving: [
+      'Goroutine A calls a method with a value receiver: the struct, mutex included, is copied, and A locks the copy.',
+      'Goroutine B calls the same method: it copies the struct again and locks its own copy at the same time.',
+      'Both update the shared map or slice the struct points to, at once, with no exclusion: a data race, and for maps a fatal error.',
+    ],
+    bad: `type Stats struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+// Value receiver: each call locks its own copy of mu.
+func (s Stats) Add(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[key]++
+}`,
+    good: `type Stats struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (s *Stats) Add(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[key]++
+}`,
+    fixes:
+      '**Use a pointer receiver** turns `func (s Stats)` into `func (s *Stats)` (not applied by fix-all: it changes the method set, so a value of the type may stop satisfying an interface). ' +
+      '**Defer the Unlock** replaces `defer mu.Lock()` with `defer mu.Unlock()` when the mutex is held at that point and nothing else unlocks it.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const view = ctx.package;
+    receiversAndParams(ctx);
+    copiedArguments(ctx);
+    rangeCopies(ctx);
+    deferredLocks(ctx, file, view);
+    emptySections(ctx, file, view);
+  },
+};
+
+/**
+ * Where a value of `type` holds a mutex by value: `` `Store.mu` (sync.Mutex) ``, or undefined.
+ * Follows struct fields of the package that are themselves structs held by value.
+ */
+function heldMutex(facts: FileFacts, view: PackageView, type: string | undefined): string | undefined {
+  if (!type || type.startsWith('*')) return undefined;
+  if (mutexKindOf(type)) return `a \`${type}\``;
+  const start = localTypeName(type);
+  if (!start) return undefined;
+  const queue: { name: string; path: string }[] = [{ name: start, path: start }];
+  const seen = new Set<string>([start]);
+  while (queue.length > 0) {
+    const { name, path } = queue.shift()!;
+    const fields = structFields(facts, view, name);
+    for (const [field, ft] of Object.entries(fields ?? {})) {
+      const t = ft.replace(/^\[\d+\]/, '');
+      const kind = mutexKindOf(t);
+      if (kind && !t.startsWith('*')) return `\`${path}.${field}\` (sync.${kind})`;
+      const sub = t.startsWith('*') ? undefined : localTypeName(t);
+      if (sub && !seen.has(sub) && structFields(facts, view, sub)) {
+        seen.add(sub);
+        queue.push({ name: sub, path: `${path}.${field}` });
+      }
+    }
+  }
+  return undefined;
+}
+
+function receiversAndParams(ctx: RuleContext): void {
+  const { file, package: view } = ctx;
+  for (const fn of file.functions) {
+    const recvList = fn.node.childForFieldName('receiver');
+    const recvDecl = recvList?.namedChildren.find((c) => c?.type === 'parameter_declaration');
+    if (fn.receiver && !fn.receiver.pointer && recvDecl) {
+      const where = heldMutex(file, view, fn.receiver.type);
+      const typeNode = recvDecl.childForFieldName('type');
+      if (where && typeNode) {
+        const name = fn.receiver.name ?? '_';
+        const fixes: Fix[] = [
+          { title: `Use a pointer receiver: \`func (${name} *${typeNode.text})\``, edits: [replaceNode(typeNode, '*' + typeNode.text)], safe: false },
+        ];
+        ctx.report({
+          node: recvDecl,
+          message: `value receiver \`${quote(recvDecl)}\` (line ${lineOf(recvDecl)}) copies ${where} on every call of \`${fn.name}\`: locking the copy excludes no other goroutine`,
+          steps: copySteps(`\`${fn.name}\``, where),
+          fixes,
+        });
+      }
+    }
+    for (const p of fn.params) {
+      if (p.type.startsWith('...')) continue;
+      const where = heldMutex(file, view, p.type);
+      if (!where) continue;
+      const decl = p.node.type === 'identifier' ? p.node.parent ?? p.node : p.node;
+      ctx.report({
+        node: decl,
+        message: `parameter \`${quote(decl)}\` (line ${lineOf(decl)}) receives a copy of ${where}; pass a pointer so that every caller locks the same mutex`,
+        steps: copySteps(fn.name ? `\`${fn.name}\`` : 'the function', where),
+      });
+    }
+  }
+}
+
+function copySteps(fnText: string, where: string): string[] {
+  return [
+    `Each call of ${fnText} copies the value, and with it ${where}.`,
+    'If another goroutine holds the original mutex at that moment, the copy starts out locked; otherwise it is a separate, unlocked mutex.',
+    'Locking the copy does not exclude goroutines that lock the original (or other copies): the data it should guard is used concurrently.',
+  ];
+}
+
+/** Builtins and functions that take a value without keeping a copy that is locked later. */
+const NON_COPYING = new Set(['len', 'cap', 'new', 'make', 'delete', 'panic', 'print', 'println']);
+
+function copiedArguments(ctx: RuleContext): void {
+  const { file, package: view } = ctx;
+  walk(file.root, (call) => {
+    if (call.type !== 'call_expression') return;
+    const parts = callParts(call);
+    if (!parts || (!parts.receiver && NON_COPYING.has(parts.name) && !file.lookup(parts.name, call))) return;
+    if (parts.receiverNode?.type === 'identifier' && parts.receiverNode.text === 'unsafe' && file.isPackageName('unsafe')) return;
+    // Arguments of a package function whose parameter is a value type are reported at the parameter.
+    const target = file.resolveCall(call)?.target;
+    callArgs(call).forEach((arg, i) => {
+      const a = unparen(arg);
+      if (!['identifier', 'selector_expression'].includes(a.type) && !(a.type === 'unary_expression' && a.childForFieldName('operator')?.text === '*')) return;
+      if (target && heldMutex(file, view, target.params[i]?.type)) return;
+      const deref = a.type === 'unary_expression' ? a.childForFieldName('operand') : null;
+      const type = deref ? file.typeOf(deref)?.replace(/^\*/, '') : file.typeOf(a);
+      const where = heldMutex(file, view, type);
+      if (!where) return;
+      ctx.report({
+        node: arg,
+        message: `\`${quote(arg)}\` is passed by value to \`${quote(call.childForFieldName('function')!)}\` at line ${lineOf(call)}, copying ${where}; pass a pointer instead`,
+        steps: copySteps(`\`${quote(call.childForFieldName('function')!)}\` (line ${lineOf(call)})`, where),
+      });
+    });
+  });
+}
+
+function rangeCopies(ctx: RuleContext): void {
+  const { file, package: view } = ctx;
+  for (const clause of descendants(file.root, 'range_clause')) {
+    const left = clause.childForFieldName('left')?.namedChildren ?? [];
+    const value = left[1];
+    const right = clause.childForFieldName('right');
+    if (!value || value.type !== 'identifier' || value.text === '_' || !right) continue;
+    const t = file.typeOf(right);
+    const elem = t ? /^(?:\[\d*\]|map\[[^\]]+\])(.+)$/.exec(t)?.[1] : undefined;
+    const where = heldMutex(file, view, elem);
+    if (!where) continue;
+    ctx.report({
+      node: value,
+      message: `\`${value.text}\` (line ${lineOf(value)}) receives a copy of each \`${elem}\` of \`${quote(right)}\`, including ${where}; range over the indexes (or store pointers) and lock the element in place`,
+      steps: [
+        `Each iteration copies one element of \`${quote(right)}\` into \`${value.text}\` (line ${lineOf(value)}).`,
+        `The copy has its own ${where}: locking it does not lock the element, and a lock held by another goroutine is copied in its locked state.`,
+        'Other goroutines that lock the element itself are not excluded.',
+      ],
+    });
+  }
+}
+
+/** `defer mu.Lock()` while mu is held: the deferred call locks again at return. */
+function deferredLocks(ctx: RuleContext, file: FileFacts, view: PackageView): void {
+  for (const fl of fileLocks(file, view)) {
+    for (const site of fl.sites) {
+      const ev = site.ev;
+      if (ev.k !== 'deferLock') continue;
+      const held = site.held.get(ev.key);
+      if (!held) continue;
+      const method = ev.mode === 'r' ? 'RLock' : 'Lock';
+      const unlock = ev.mode === 'r' ? 'RUnlock' : 'Unlock';
+      const otherUnlock = fl.sites.some((s) => (s.ev.k === 'unlock' || s.ev.k === 'defer') && (s.ev.k === 'unlock' ? s.ev.key === ev.key : s.ev.keys.includes(ev.key)));
+      const field = unparen(ev.node.childForFieldName('function')!).childForFieldName('field');
+      const fixes: Fix[] =
+        held.mode === ev.mode && !otherUnlock && field
+          ? [{ title: `Defer \`${ev.text}.${unlock}()\` instead of \`${method}\``, edits: [replaceNode(field, unlock)], safe: true }]
+          : [];
+      ctx.report({
+        node: ev.node,
+        message: `deferred \`${quote(ev.node)}\` locks \`${ev.text}\` again when the function returns, while it is still held since line ${lineOf(held.node)}: \`${unlock}\` was meant`,
+        related: [{ span: { start: held.node.startIndex, end: held.node.endIndex }, message: `\`${held.text}\` is locked here` }],
+        steps: [
+          `Line ${lineOf(held.node)}: \`${quote(held.node)}\` locks \`${held.text}\`.`,
+          `Line ${lineOf(ev.node)}: the defer schedules \`${quote(ev.node)}\` for the return, not an unlock.`,
+          `At return the deferred call waits for \`${held.text}\`, which this goroutine still holds: it never returns, and every other user of the mutex blocks.`,
+        ],
+        fixes,
+      });
+    }
+  }
+}
+
+/** `mu.Lock()` directly followed by `mu.Unlock()` (no comment explaining a wait): nothing is protected. */
+function emptySections(ctx: RuleContext, file: FileFacts, view: PackageView): void {
+  for (const block of descendants(file.root, 'block')) {
+    const stmts = blockStatements(block);
+    for (let i = 0; i + 1 < stmts.length; i++) {
+      const lock = lockCall(stmts[i]);
+      const unlock = lockCall(stmts[i + 1]);
+      if (!lock || !unlock) continue;
+      const lp = callParts(lock)!;
+      const up = callParts(unlock)!;
+      const pairs = (lp.name === 'Lock' && up.name === 'Unlock') || (lp.name === 'RLock' && up.name === 'RUnlock');
+      if (!pairs || lp.receiver === undefined || lp.receiver !== up.receiver) continue;
+      if (explained(file, lock, unlock) || !lockTarget(file, view, lp.receiverNode!, lock)) continue;
+      ctx.report({
+        node: lock,
+        severity: 'hint',
+        message: `empty critical section: \`${quote(lock)}\` is released at once by \`${quote(unlock)}\` (line ${lineOf(unlock)}), so it protects nothing; if it only waits for the current holder, say so in a comment`,
+        related: [{ span: { start: unlock.startIndex, end: unlock.endIndex }, message: 'released here' }],
+        steps: [
+          `Line ${lineOf(lock)}: \`${quote(lock)}\` waits for the mutex and takes it.`,
+          `Line ${lineOf(unlock)}: \`${quote(unlock)}\` releases it before any shared data is touched.`,
+          'The code that follows runs without the lock: if it reads or writes shared state, that is a data race.',
+        ],
+      });
+    }
+  }
+}
+
+/** A comment on its own line shortly above the pair, or between the two lines, usually explains a deliberate wait for the current holder. */
+function explained(file: FileFacts, lock: Node, unlock: Node): boolean {
+  const src = file.source;
+  const first = src.lineAt(lock.startIndex);
+  for (let line = first - 3; line <= src.lineAt(unlock.startIndex) - 1; line++) {
+    if (line < 0 || line === first) continue;
+    if (src.lineText(line).trim().startsWith('//')) return true;
+  }
+  return false;
+}
+
+function lockCall(stmt: Node): Node | undefined {
+  if (stmt.type !== 'expression_statement') return undefined;
+  const e = stmt.namedChild(0);
+  return e?.type === 'call_expression' && callArgs(e).length === 0 && /^R?(Lock|Unlock)$/.test(callParts(e)?.name ?? '') ? e : undefined;
+}

@@ -1,0 +1,245 @@
+import { deleteStatement, insertLinesAfter } from '../edits';
+import { escapingUses, type FileFacts, type FuncInfo } from '../facts';
+import { fileLocks, flatten, lockEffect, mapTarget, type FuncLocks, type Held, type LockEvent, type Site } from '../locks';
+import { funcKey, type PackageView } from '../package';
+import type { Node } from '../parser';
+import type { Fix, Related, Rule } from '../rule';
+import { blockStatements, descendants, docComment, lineOf, quote } from '../syntax';
+
+/** Names and doc comments of functions that return with the lock held on purpose. */
+const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
+const HANDOFF_DOC = /\b(lock|locks|locked|held|holds|holding|unlock|unlocks)\b/i;
+
+export const rule: Rule = {
+  id: 'unlock-missing',
+  title: 'Mutex left locked on a return path',
+  severity: 'warning',
+  category: 'mutex',
+  docs: {
+    summary:
+      'A function locks a `sync.Mutex` or `sync.RWMutex` and returns, on some path, without unlocking it: the next goroutine that locks it waits forever.',
+    why:
+      'A mutex stays locked until someone calls `Unlock`; nothing releases it when the function that locked it returns. An early ' +
+      '`return` added between `Lock` and `Unlock` (an error check, a cache hit) is the usual culprit, and it passes tests because ' +
+      'the early path is rare. The first goroutine that takes that path leaves the mutex locked; every later caller blocks for good, ' +
+      'and the program hangs without any error. `defer mu.Unlock()` right after `mu.Lock()` releases the lock on every path, panics included.',
+    interleaving: [
+      'A goroutine locks the mutex and then takes an early `return` that skips the `Unlock`.',
+      'The function has returned, but the mutex is still locked and nobody owns the job of unlocking it.',
+      'The next goroutine that calls `Lock` blocks forever, and so does every one after it.',
+    ],
+    bad: `func (s *Sessions) Touch(id string) error {
+	s.mu.Lock()
+	sess, ok := s.byID[id]
+	if !ok {
+		return errNotFound // s.mu stays locked
+	}
+	sess.lastSeen = time.Now()
+	s.mu.Unlock()
+	return nil
+}`,
+    good: `func (s *Sessions) Touch(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.byID[id]
+	if !ok {
+		return errNotFound
+	}
+	sess.lastSeen = time.Now()
+	return nil
+}`,
+    fixes:
+      '**Unlock with `defer` right after locking** adds `defer mu.Unlock()` under the `Lock` call and removes the explicit `Unlock` calls. ' +
+      'It is offered only when the lock is taken at the top level of the function and every existing `Unlock` sits just before a `return` ' +
+      'or at the end of the function, and no `return` after the lock calls a function: the critical section already ran to the end of the function.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const view = ctx.package;
+    for (const fl of fileLocks(file, view)) {
+      const fixed = new Set<string>();
+      const reportedLocks = new Set<number>();
+      for (const exit of fl.exits) {
+        for (const h of exit.held.values()) {
+          if (h.via || exit.deferred.has(h.key) || exit.deferred.has('*') || fl.escaped.has(h.key)) continue;
+          if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key) || returnsUnlocker(view, exit.node)) continue;
+          const unlocks = releasesOf(fl, h.key);
+          if (unlocks.length === 0) {
+            // Case B: never unlocked here. Report once per lock, unless the lock is handed to the caller.
+            if (reportedLocks.has(h.node.id) || handsOff(view, fl.fn, h)) continue;
+            reportedLocks.add(h.node.id);
+            const name = fl.fn.name!;
+            ctx.report({
+              node: h.node,
+              message: `\`${quote(h.node)}\` at line ${lineOf(h.node)} is never unlocked: \`${name}\` returns${exit.node ? ` at line ${lineOf(exit.node)}` : ''} with \`${h.text}\` locked, so the next \`${h.text}.${lockName(h)}()\` blocks forever`,
+              related: exit.node ? [{ span: span(exit.node), message: `returns here with \`${h.text}\` locked` }] : [],
+              steps: [
+                `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
+                `\`${name}\` returns${exit.node ? ` at line ${lineOf(exit.node)}` : ''}; nothing in it unlocks \`${h.text}\`, and no caller in the package unlocks it for it.`,
+                `The next call of \`${name}\` (or any other code that locks \`${h.text}\`) waits forever.`,
+              ],
+              fixes: fixFor(file, fl, h, fixed),
+            });
+            continue;
+          }
+          // Case A: other paths unlock, this one does not.
+          const others = unlocks.map((u) => lineOf(u.ev.node));
+          const otherText = `the other paths unlock it (line${others.length > 1 ? 's' : ''} ${[...new Set(others)].join(', ')})`;
+          const related: Related[] = [
+            { span: span(h.node), message: `\`${h.text}\` is locked here` },
+            ...unlocks.slice(0, 3).map((u) => ({ span: span(u.ev.node), message: 'unlocked here on other paths' })),
+          ];
+          const fnName = fl.fn.name ? `\`${fl.fn.name}\`` : 'the function';
+          if (exit.node) {
+            ctx.report({
+              node: exit.node,
+              message: `\`${quote(exit.node)}\` at line ${lineOf(exit.node)} leaves \`${h.text}\` locked (\`${quote(h.node)}\` at line ${lineOf(h.node)}); ${otherText}`,
+              related,
+              steps: [
+                `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
+                `The path to line ${lineOf(exit.node)} returns without reaching an unlock; ${otherText}.`,
+                `${fnName} has returned with \`${h.text}\` locked: the next goroutine that locks it blocks forever.`,
+              ],
+              fixes: fixFor(file, fl, h, fixed),
+            });
+          } else if (!reportedLocks.has(h.node.id)) {
+            reportedLocks.add(h.node.id);
+            ctx.report({
+              node: h.node,
+              message: `\`${quote(h.node)}\` at line ${lineOf(h.node)} is still locked when ${fnName} reaches the end of its body; ${otherText}`,
+              related,
+              steps: [
+                `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
+                `One path runs to the end of ${fnName} without an unlock; ${otherText}.`,
+                `The next goroutine that locks \`${h.text}\` blocks forever.`,
+              ],
+              fixes: fixFor(file, fl, h, fixed),
+            });
+          }
+        }
+      }
+    }
+  },
+};
+
+function span(n: Node) {
+  return { start: n.startIndex, end: n.endIndex };
+}
+
+function lockName(h: Held): string {
+  return h.mode === 'r' ? 'RLock' : 'Lock';
+}
+
+/** The events of the function that release `key`: Unlock calls, calls that unlock it, code that unlocks it later. */
+function releasesOf(fl: FuncLocks, key: string): Site[] {
+  return fl.sites.filter((s) => {
+    const ev = s.ev;
+    if (ev.k === 'unlock') return ev.key === key;
+    if (ev.k === 'release') return ev.keys.includes(key);
+    if (ev.k === 'call') return lockEffect(ev.ops, key).releases;
+    return false;
+  });
+}
+
+/**
+ * The function unlocks the mutex somewhere it has not locked it itself: it runs under its
+ * caller's lock and drops it for a while (`mu.Unlock(); slow(); mu.Lock()`), so returning with
+ * it locked is the contract.
+ */
+function underCallersLock(fl: FuncLocks, key: string): boolean {
+  return fl.sites.some((s) => s.ev.k === 'unlock' && s.ev.key === key && !s.held.has(key));
+}
+
+/** `return x, tx.release, nil`: the return hands over a function that unlocks the mutex (a method value or a literal). */
+function returnsUnlocker(view: PackageView, ret: Node | undefined): boolean {
+  if (!ret) return false;
+  for (const n of descendants(ret, new Set(['func_literal', 'selector_expression']))) {
+    if (n.type === 'func_literal') return true;
+    const isCallee = n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id;
+    const name = n.childForFieldName('field')?.text;
+    if (isCallee || !name) continue;
+    for (const f of view.functions) {
+      if (f.name === name && f.receiverType && flatten(view, f.key).some((o) => o.mutex && (o.what === 'Unlock' || o.what === 'RUnlock'))) return true;
+    }
+  }
+  return false;
+}
+
+/** A local mutex that leaves the function (returned, captured, stored) may be unlocked elsewhere. */
+function escapingLocal(fn: FuncInfo, key: string): boolean {
+  if (!key.startsWith('local:')) return false;
+  const head = key.slice(6).split('.')[0];
+  return fn.body !== undefined && escapingUses(fn.body, head).length > 0;
+}
+
+/**
+ * True when the function evidently returns with the lock held on purpose: a literal (a callback
+ * whose contract we cannot see), a lock reached through a parameter (the caller's mutex), a name
+ * or doc comment that says so, a function result (an unlock function), or a caller in the package
+ * that unlocks the same mutex itself.
+ */
+function handsOff(view: PackageView, fn: FuncInfo, h: Held): boolean {
+  if (fn.kind === 'literal' || !fn.name || h.key.startsWith('param')) return true;
+  if (HANDOFF_NAME.test(fn.name) || HANDOFF_DOC.test(docComment(fn.node))) return true;
+  if (fn.results.some((r) => r.startsWith('func'))) return true;
+  const key = funcKey(fn);
+  const self = key ? view.func(key) : undefined;
+  if (!self) return false;
+  // A lock/unlock pair of methods: another function of the package unlocks the same mutex without locking it first.
+  if (!h.key.startsWith('local:')) {
+    for (const g of view.functions) {
+      if (g.key === self.key) continue;
+      const first = flatten(view, g.key).find((f) => !f.context && f.target === h.key && f.mutex);
+      if (first && (first.what === 'Unlock' || first.what === 'RUnlock')) return true;
+    }
+  }
+  for (const g of view.functions) {
+    for (const op of g.ops) {
+      if (op.kind !== 'call' || op.target !== self.key) continue;
+      const mapped = mapTarget(view, h.key, self, op);
+      if (mapped && flatten(view, g.key).some((f) => f.target === mapped && f.mutex && (f.what === 'Unlock' || f.what === 'RUnlock'))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `defer mu.Unlock()` after the lock, removing the explicit unlocks, when that cannot change
+ * which code runs under the lock except the `return` expressions: the lock is a top-level
+ * statement taken once, every unlock is a plain statement just before a `return` (or the last
+ * statement of the body), no other defer follows, and nothing else releases the mutex.
+ */
+function fixFor(file: FileFacts, fl: FuncLocks, h: Held, fixed: Set<string>): Fix[] {
+  if (fixed.has(h.key)) return [];
+  fixed.add(h.key);
+  const body = fl.fn.body!;
+  const top = blockStatements(body);
+  const lockStmt = h.node.parent;
+  if (lockStmt?.type !== 'expression_statement' || !top.some((s) => s.id === lockStmt.id)) return [];
+  const events = fl.sites.map((s) => s.ev);
+  const locks = events.filter((e): e is Extract<LockEvent, { k: 'lock' }> => e.k === 'lock' && e.key === h.key);
+  if (locks.length !== 1 || locks[0].node.id !== h.node.id) return [];
+  const unlockName = h.mode === 'r' ? 'RUnlock' : 'Unlock';
+  const edits = [];
+  for (const s of releasesOf(fl, h.key)) {
+    const ev = s.ev;
+    if (ev.k !== 'unlock' || !ev.node.text.endsWith(`.${unlockName}()`)) return [];
+    const stmt = ev.node.parent;
+    if (stmt?.type !== 'expression_statement' || ev.node.startIndex < h.node.startIndex) return [];
+    const next = stmt.nextNamedSibling;
+    const lastOfBody = top.length > 0 && top[top.length - 1].id === stmt.id;
+    if (!(next?.type === 'return_statement' || (lastOfBody && !next))) return [];
+    const del = deleteStatement(file.source, stmt);
+    if (!del) return [];
+    edits.push(del);
+  }
+  const after = (n: Node) => n.startIndex > h.node.endIndex;
+  if (descendants(body, 'defer_statement', true).some(after)) return [];
+  // Returns after the lock now run under it: none may lock the mutex again.
+  // A return that calls something would now call it under the lock: the critical section did not run to the end.
+  const returns = descendants(body, 'return_statement', true).filter(after);
+  if (returns.some((r) => descendants(r, 'call_expression').length > 0)) return [];
+  const insert = insertLinesAfter(file.source, lockStmt, [`defer ${h.text}.${unlockName}()`]);
+  if (!insert) return [];
+  return [{ title: `Unlock \`${h.text}\` with \`defer\` right after locking it`, edits: [insert, ...edits], safe: true }];
+}

@@ -1,0 +1,3 @@
+module corpus/gateway
+
+go 1.22

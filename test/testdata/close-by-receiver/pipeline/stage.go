@@ -1,0 +1,20 @@
+package pipeline
+
+import "fmt"
+
+func stage(in chan string) {
+	for s := range in {
+		if s == "" {
+			close(in) // want "`stage` only receives from its parameter `in` but closes it .* while its caller `Run` still sends on that channel \\(source.go:9\\)"
+			return
+		}
+		fmt.Println(s)
+	}
+}
+
+// ok: a receiver that does not close.
+func print(in chan string) {
+	for s := range in {
+		fmt.Println(s)
+	}
+}

@@ -1,0 +1,231 @@
+package fixtures
+
+import (
+	"fmt"
+	"sync"
+)
+
+func firstMatch(words []string, want string) bool {
+	ch := make(chan string)
+	go func() {
+		for _, w := range words {
+			ch <- w
+		}
+	}()
+	for w := range ch {
+		if w == want {
+			close(ch) // want "`firstMatch` only receives from the channel but closes it with `close\\(ch\\)` inside its receive loop `for w := range ch` \\(line 15\\), while the goroutine started at line 10 still sends `ch <- w` \\(line 12\\)"
+			return true
+		}
+	}
+	return false
+}
+
+func consumeUntilQuit(jobs chan int, quit <-chan struct{}) {
+	go func() {
+		for i := 0; ; i++ {
+			jobs <- i
+		}
+	}()
+	for {
+		select {
+		case j := <-jobs:
+			fmt.Println(j)
+		case <-quit:
+			close(jobs) // want "`consumeUntilQuit` only receives from the channel but closes it .* inside its receive loop `for`"
+			return
+		}
+	}
+}
+
+func stopAfterLimit(limit int) {
+	events := make(chan string, 8)
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for {
+				events <- fmt.Sprint(i)
+			}
+		}(i)
+	}
+	go func() {
+		n := 0
+		for e := range events {
+			n++
+			if n == limit {
+				close(events) // want "the goroutine started at line 53 only receives from the channel but closes it"
+			}
+			fmt.Println(e)
+		}
+	}()
+	wg.Wait()
+}
+
+func drain(ch chan int) {
+	for v := range ch {
+		if v < 0 {
+			close(ch) // want "`drain` only receives from its parameter `ch` but closes it with `close\\(ch\\)` inside its receive loop `for v := range ch` \\(line 67\\), while its caller `feed` still sends on that channel \\(line 79\\)"
+			return
+		}
+	}
+}
+
+func feed(values []int) {
+	ch := make(chan int)
+	go func() {
+		for _, v := range values {
+			ch <- v
+		}
+	}()
+	drain(ch)
+}
+
+func takeOne(in chan string) string {
+	s := <-in
+	close(in) // want "`takeOne` only receives from its parameter `in` but closes it with `close\\(in\\)`, while its caller `ask` still sends"
+	return s
+}
+
+func ask(questions []string) string {
+	in := make(chan string)
+	go func() {
+		for _, q := range questions {
+			in <- q
+		}
+	}()
+	return takeOne(in)
+}
+
+func watch(updates chan int) {
+	defer close(updates) // want "`watch` only receives from its parameter `updates`"
+	for i := 0; i < 3; i++ {
+		fmt.Println(<-updates)
+	}
+}
+
+func startWatch() {
+	updates := make(chan int)
+	go watch(updates)
+	for i := 0; ; i++ {
+		updates <- i
+	}
+}
+
+func pool(tasks []string) {
+	jobs := make(chan string)
+	for i := 0; i < 2; i++ {
+		go func() {
+			for {
+				j, ok := <-jobs
+				if !ok {
+					return
+				}
+				if j == "stop" {
+					close(jobs) // want "the goroutine started at line 119 only receives from the channel .* while `pool` still sends `jobs <- t`"
+				}
+			}
+		}()
+	}
+	for _, t := range tasks {
+		jobs <- t
+	}
+}
+
+// ok: the sender closes its own channel.
+func producer(n int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for i := 0; i < n; i++ {
+			out <- i
+		}
+	}()
+	return out
+}
+
+// ok: the receiver signals stop on a channel of its own.
+func firstMatchFixed(words []string, want string) bool {
+	ch := make(chan string)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(ch)
+		for _, w := range words {
+			select {
+			case ch <- w:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for w := range ch {
+		if w == want {
+			return true
+		}
+	}
+	return false
+}
+
+// ok: no one else sends on the channel in view.
+func closeAfterReading(ch chan int) int {
+	v := <-ch
+	close(ch)
+	return v
+}
+
+// ok: the closing function also sends: it is a sender, not only a receiver.
+func pingPong(ch chan int) {
+	ch <- 1
+	<-ch
+	close(ch)
+}
+
+// ok: the callers send only before the call, so nobody sends after the close.
+func fillThenTake() string {
+	in := make(chan string, 1)
+	in <- "question"
+	return takeOne(in)
+}
+
+// ok: a receive-only parameter cannot be closed; only the owner closes.
+func readAll(in <-chan int) (sum int) {
+	for v := range in {
+		sum += v
+	}
+	return sum
+}
+
+// ok: the receiver closes a different channel (its own done signal).
+func consumer(jobs <-chan int, done chan struct{}) {
+	for j := range jobs {
+		if j < 0 {
+			close(done)
+			return
+		}
+	}
+}
+
+func runConsumer(jobs chan int, n int) {
+	done := make(chan struct{})
+	go consumer(jobs, done)
+	for i := 0; i < n; i++ {
+		select {
+		case jobs <- i:
+		case <-done:
+			return
+		}
+	}
+}
+
+// ok: the channel is handed to code we cannot see.
+func forward(ch chan int, sink func(chan int)) {
+	for v := range ch {
+		if v == 0 {
+			sink(ch)
+			close(ch)
+			return
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package fixtures
+
+import (
+	"fmt"
+	"sync"
+)
+
+type Stats struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (s Stats) Add(key string) { // want "value receiver `s Stats` \\(line \\d+\\) copies `Stats.mu` \\(sync.Mutex\\) on every call of `Add`: locking the copy excludes no other goroutine"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts[key]++
+}
+
+type Table struct {
+	sync.RWMutex
+	rows []string
+}
+
+func (t Table) Len() int { // want "value receiver `t Table` \\(line \\d+\\) copies `Table.RWMutex` \\(sync.RWMutex\\)"
+	t.RLock()
+	defer t.RUnlock()
+	return len(t.rows)
+}
+
+type Config struct {
+	mu   sync.RWMutex
+	name string
+}
+
+type Server struct {
+	cfg  Config
+	addr string
+}
+
+func (s Server) Name() string { // want "value receiver `s Server` \\(line \\d+\\) copies `Server.cfg.mu` \\(sync.RWMutex\\)"
+	return s.cfg.name
+}
+
+func report(s Stats) int { // want "parameter `s Stats` \\(line \\d+\\) receives a copy of `Stats.mu` \\(sync.Mutex\\); pass a pointer"
+	return len(s.counts)
+}
+
+func withLock(mu sync.Mutex, f func()) { // want "parameter `mu sync.Mutex` \\(line \\d+\\) receives a copy of a `sync.Mutex`"
+	mu.Lock()
+	defer mu.Unlock()
+	f()
+}
+
+func save(v interface{}) {}
+
+func dump(s *Stats) {
+	var snapshot Stats
+	fmt.Println(snapshot) // want "`snapshot` is passed by value to `fmt.Println` at line \\d+, copying `Stats.mu` \\(sync.Mutex\\)"
+	save(*s)              // want "`\\*s` is passed by value to `save` at line \\d+"
+}
+
+type Shard struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+type Ring struct {
+	shards []Shard
+	byName map[string]Shard
+}
+
+func (r *Ring) Has(key string) bool {
+	for _, sh := range r.shards { // want "`sh` \\(line \\d+\\) receives a copy of each `Shard` of `r.shards`, including `Shard.mu` \\(sync.Mutex\\)"
+		sh.mu.Lock()
+		ok := sh.keys[key]
+		sh.mu.Unlock()
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Ring) Names() []string {
+	var out []string
+	for name, sh := range r.byName { // want "`sh` \\(line \\d+\\) receives a copy of each `Shard` of `r.byName`"
+		if len(sh.keys) > 0 {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// ok: pointer receivers and pointer parameters share the mutex.
+func (s *Stats) Reset() {
+	s.mu.Lock()
+	s.counts = map[string]int{}
+	s.mu.Unlock()
+}
+
+func total(s *Stats) int { // ok
+	return len(s.counts)
+}
+
+// ok: the struct holds a pointer to the mutex; copies share it.
+type Handle struct {
+	mu   *sync.Mutex
+	open bool
+}
+
+func (h Handle) Open() bool { // ok
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.open
+}
+
+// ok: no mutex inside.
+type Point struct{ X, Y int }
+
+func (p Point) Norm() int { return p.X*p.X + p.Y*p.Y } // ok
+
+// ok: passing a pointer.
+func dumpPtr(s *Stats) {
+	fmt.Println(s) // ok
+	save(&s.mu)    // ok
+}
+
+// ok: the loop indexes the slice and locks the element in place.
+func (r *Ring) Clear() {
+	for i := range r.shards {
+		r.shards[i].mu.Lock()
+		r.shards[i].keys = nil
+		r.shards[i].mu.Unlock()
+	}
+}
+
+// ok: ranging over pointers.
+func lockAll(shards []*Shard) {
+	for _, sh := range shards { // ok
+		sh.mu.Lock()
+	}
+}
+
+type Link struct {
+	mu   sync.Mutex
+	name string
+}
+
+// ok: the struct embeds a pointer; copying it shares the Link and its mutex.
+type linkCtxt struct{ *Link }
+
+func (c linkCtxt) Name() string { return c.name } // ok
+
+func useLink(l *Link) string {
+	c := linkCtxt{l}
+	return describe(c) // ok
+}
+
+func describe(c linkCtxt) string { return c.Name() }

@@ -1,0 +1,19 @@
+package tx
+
+func (t *Tx) Commit() {
+	t.setup()
+	for k, v := range t.pending {
+		t.db.rows[k] = v
+	}
+	t.db.mu.Unlock()
+}
+
+func (d *DB) Get(k string) (string, bool) {
+	d.mu.Lock()
+	v, ok := d.rows[k]
+	if !ok {
+		return "", false // want "leaves `d.mu` locked \\(`d.mu.Lock\\(\\)` at line 12\\)"
+	}
+	d.mu.Unlock()
+	return v, true
+}
