@@ -692,3 +692,20 @@ export function isErrgroupCall(file: FileFacts, call: Node, name: string | Reado
   if (!parts?.receiverNode || !(typeof name === 'string' ? parts.name === name : name.has(parts.name))) return false;
   return /^\*?errgroup\.Group$/.test(file.typeOf(parts.receiverNode) ?? '');
 }
+
+/**
+ * `for _, v := range xs` loops whose value variable receives a copy of each element, with the
+ * element type when the file shows the type of `xs` (a slice, array or map).
+ */
+export function rangeValueCopies(file: FileFacts): { value: Node; range: Node; elem: string }[] {
+  const out: { value: Node; range: Node; elem: string }[] = [];
+  for (const clause of descendants(file.root, 'range_clause')) {
+    const value = clause.childForFieldName('left')?.namedChildren[1];
+    const range = clause.childForFieldName('right');
+    if (!value || value.type !== 'identifier' || value.text === '_' || !range) continue;
+    const t = file.typeOf(range);
+    const elem = t ? /^(?:\[\d*\]|map\[[^\]]+\])(.+)$/.exec(t)?.[1] : undefined;
+    if (elem) out.push({ value, range, elem });
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { replaceNode } from '../edits';
-import type { FileFacts } from '../facts';
+import { rangeValueCopies, type FileFacts } from '../facts';
 import { fileLocks, lockTarget, localTypeName, mutexKindOf, structFields } from '../locks';
 import type { PackageView } from '../package';
 import type { Node } from '../parser';
@@ -163,13 +163,7 @@ function copiedArguments(ctx: RuleContext): void {
 
 function rangeCopies(ctx: RuleContext): void {
   const { file, package: view } = ctx;
-  for (const clause of descendants(file.root, 'range_clause')) {
-    const left = clause.childForFieldName('left')?.namedChildren ?? [];
-    const value = left[1];
-    const right = clause.childForFieldName('right');
-    if (!value || value.type !== 'identifier' || value.text === '_' || !right) continue;
-    const t = file.typeOf(right);
-    const elem = t ? /^(?:\[\d*\]|map\[[^\]]+\])(.+)$/.exec(t)?.[1] : undefined;
+  for (const { value, range: right, elem } of rangeValueCopies(file)) {
     const where = heldMutex(file, view, elem);
     if (!where) continue;
     ctx.report({

@@ -1,5 +1,5 @@
 import { replaceNode } from '../edits';
-import type { FileFacts, FuncInfo, Param } from '../facts';
+import { rangeValueCopies, type FileFacts, type FuncInfo, type Param } from '../facts';
 import { localTypeName, structFields } from '../locks';
 import type { PackageView } from '../package';
 import type { Node } from '../parser';
@@ -297,13 +297,7 @@ function copyPlace(n: Node): CopyPlace | undefined {
 
 function rangeCopies(ctx: RuleContext, held: Held): void {
   const file = ctx.file;
-  for (const clause of descendants(file.root, 'range_clause')) {
-    const left = clause.childForFieldName('left')?.namedChildren ?? [];
-    const value = left[1];
-    const right = clause.childForFieldName('right');
-    if (!value || value.type !== 'identifier' || value.text === '_' || !right) continue;
-    const t = file.typeOf(right);
-    const elem = t ? /^(?:\[\d*\]|map\[[^\]]+\])(.+)$/.exec(t)?.[1] : undefined;
+  for (const { value, range: right, elem } of rangeValueCopies(file)) {
     const where = held(elem);
     if (!where) continue;
     ctx.report({
