@@ -11,6 +11,7 @@ export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declarati
  * children. Named nodes only.
  */
 export function walk(root: Node, visit: (node: Node) => boolean | void): void {
+  if (!root) return; // half-typed code: callers may hold a function without a body yet
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -26,6 +27,7 @@ export function walk(root: Node, visit: (node: Node) => boolean | void): void {
  * `ownBody`, nothing inside a nested function literal is returned.
  */
 export function descendants(root: Node, types: ReadonlySet<string> | string, ownBody = false): Node[] {
+  if (!root) return []; // as in walk: tolerate a missing body in half-typed code
   const list = typeof types === 'string' ? [types] : [...types];
   const found = root.descendantsOfType(list);
   if (!ownBody) return found;

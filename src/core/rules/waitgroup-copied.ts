@@ -197,8 +197,9 @@ function pointerParamFix(ctx: RuleContext, fn: FuncInfo, p: Param): Fix[] {
     else if (a.type === 'unary_expression' && a.childForFieldName('operator')?.text === '*') edits.push(replaceNode(arg, a.childForFieldName('operand')!.text));
     else return [];
   }
+  if (!fn.body) return []; // half-typed code: a declaration without a body yet
   let ok = true;
-  walk(fn.body!, (n) => {
+  walk(fn.body, (n) => {
     if (!ok || n.type !== 'identifier' || n.text !== p.name || file.lookup(n.text, n)?.param !== p) return;
     let ref = n;
     while (ref.parent?.type === 'parenthesized_expression') ref = ref.parent;
