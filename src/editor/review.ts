@@ -15,6 +15,7 @@ import { dirOf, type Siblings } from './siblings';
 
 export const SOURCE = 'goconc';
 const TYPING_DELAY_MS = 250;
+const MAX_TYPING_DELAY_MS = 2000;
 const SIBLING_DELAY_MS = 1000;
 const MAX_TREES = 32;
 
@@ -27,6 +28,8 @@ interface DocState {
   findings: Finding[];
   version: number;
   lastUsed: number;
+  /** How long the last analysis took: typing waits longer on files that are slow to analyse. */
+  lastMs?: number;
   skipped?: AnalysisResult['skipped'];
 }
 
@@ -86,7 +89,9 @@ export class Review implements vscode.Disposable, ReviewEvents {
       for (const c of e.contentChanges) state.pending.push({ rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, text: c.text });
     }
     if (readSettings(doc.uri).run === 'onType') {
-      this.schedule(doc, TYPING_DELAY_MS);
+      const last = this.states.get(doc.uri.toString())?.lastMs ?? 0;
+      // At least TYPING_DELAY_MS, and on big files twice the last run, so analysis never hogs the host while typing.
+      this.schedule(doc, Math.min(MAX_TYPING_DELAY_MS, Math.max(TYPING_DELAY_MS, last * 2)));
       this.refreshFolder(dirOf(doc.uri), doc, SIBLING_DELAY_MS); // package-aware rules read this file too
     }
   }
@@ -172,8 +177,10 @@ export class Review implements vscode.Disposable, ReviewEvents {
       state.pending = [];
       result = { findings: [], errors: [], skipped, syntaxErrors: false };
     } else {
+      const started = Date.now();
       this.syncTree(go, doc, state, text);
       result = analyzeFile(state.file!, options);
+      state.lastMs = Date.now() - started;
       this.evictTrees();
     }
     if (result.incomplete === 'cancelled') return;
