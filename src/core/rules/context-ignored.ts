@@ -29,7 +29,7 @@ export const rule: Rule = {
       '`*http.Request`, cutting the work off from the caller\'s cancellation and deadline.',
     why:
       'A context parameter carries the caller\'s deadline and cancellation down the call chain. Starting a fresh tree with ' +
-      '`context.Background()` (or leaving a `context.TODO()` placeholder) in the middle of that chain disconnects everything below ' +
+      '`context.Background()` (or leaving a `context.TODO()` stand-in) in the middle of that chain disconnects everything below ' +
       'it: when the client goes away, the request times out or the server shuts down, the database query, RPC or loop started ' +
       'here keeps running and holding its connection, goroutine and memory. Deliberate detachment is left alone: work started in ' +
       'a `go` or `defer` statement, a context passed to `context.WithoutCancel`, stored in a struct or returned, a `ctx == nil` ' +
@@ -169,7 +169,7 @@ function deliberate(file: FileFacts, call: Node, owner: Owner): boolean {
 /** A comment in the function, at most this many lines above the call, that talks about contexts explains it. */
 const EXPLAINED_WITHIN = 6;
 const EXPLAINS = /\b(context|ctx|cancel\w*|detach\w*|outlives?|background)\b/i;
-/** ...unless it admits the call is a placeholder. */
+/** ...unless it admits the call is a stand-in to be replaced. */
 const DEBT = /\b(TODO|FIXME|XXX)\b/;
 
 /**
