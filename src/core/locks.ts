@@ -125,6 +125,21 @@ export function summaryTargetType(view: PackageView, fn: FuncSummary, target: st
   return type;
 }
 
+/**
+ * A mutex target named by the package struct type that owns the mutex field, so that the same
+ * mutex reached along different paths gets one name: `Tx.db.rwlock` -> `DB.rwlock` when field
+ * `db` of `Tx` has type `*DB`. Undefined when the owner is not visibly a package struct with
+ * that field (a local, an interface, a type from another package).
+ */
+export function ownerKey(view: PackageView, fn: FuncSummary | undefined, target: string): string | undefined {
+  if (!fn) return undefined;
+  const dot = target.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const field = target.slice(dot + 1);
+  const owner = localTypeName(summaryTargetType(view, fn, target.slice(0, dot)));
+  return owner && view.structField(owner, field) ? `${owner}.${field}` : undefined;
+}
+
 /** Lock information for a Lock/Unlock/RLock/RUnlock op of a summary, in that function's names. */
 function summaryLock(view: PackageView, fn: FuncSummary, op: Op): LockTarget | undefined {
   const type = summaryTargetType(view, fn, op.target);
@@ -377,12 +392,14 @@ export interface FuncLocks {
   /** Reachable events in code order, each with the locks held just before it. */
   sites: Site[];
   exits: Exit[];
+  /** The `continue` statements, each with the locks held when it jumps back to its loop. */
+  continues: Exit[];
   /** Mutexes whose Unlock method escapes as a value (`unlock := mu.Unlock`): not tracked. */
   escaped: ReadonlySet<string>;
 }
 
 type Label = { at: number };
-type Instr = { t: 'ev'; ev: LockEvent } | { t: 'jump'; to: Label[] } | { t: 'exit'; node?: Node } | { t: 'stop' };
+type Instr = { t: 'ev'; ev: LockEvent } | { t: 'jump'; to: Label[]; from?: Node } | { t: 'exit'; node?: Node } | { t: 'stop' };
 
 interface State {
   held: Map<string, Held>;
@@ -443,7 +460,7 @@ type Task =
   | { do: 'stmt'; node: Node }
   | { do: 'expr'; node: Node }
   | { do: 'mark'; label: Label }
-  | { do: 'jump'; to: Label[] }
+  | { do: 'jump'; to: Label[]; from?: Node }
   | { do: 'emit'; instr: Instr };
 
 class Analysis {
@@ -476,7 +493,7 @@ class Analysis {
           task.label.at = this.instrs.length;
           break;
         case 'jump':
-          this.instrs.push({ t: 'jump', to: task.to });
+          this.instrs.push({ t: 'jump', to: task.to, from: task.from });
           break;
         case 'emit':
           this.instrs.push(task.instr);
@@ -583,7 +600,7 @@ class Analysis {
           this.failed = true;
           return [];
         }
-        return [{ do: 'jump', to: [to] }];
+        return [{ do: 'jump', to: [to], from: node.type === 'continue_statement' ? node : undefined }];
       }
       case 'fallthrough_statement':
       case 'empty_statement':
@@ -884,13 +901,15 @@ class Analysis {
     }
     const sites: Site[] = [];
     const exits: Exit[] = [];
+    const continues: Exit[] = [];
     this.instrs.forEach((ins, i) => {
       const st = states[i];
       if (!st) return;
       if (ins.t === 'ev') sites.push({ ev: ins.ev, held: st.held, deferred: st.deferred });
       else if (ins.t === 'exit') exits.push({ node: ins.node, held: st.held, deferred: st.deferred });
+      else if (ins.t === 'jump' && ins.from) continues.push({ node: ins.from, held: st.held, deferred: st.deferred });
     });
-    return { fn: this.fn, sites, exits, escaped: this.escaped };
+    return { fn: this.fn, sites, exits, continues, escaped: this.escaped };
   }
 
   private transfer(st: State, ev: LockEvent): State {

@@ -34,6 +34,8 @@ interface Unblocker {
   what: string;
   lockNode?: Node;
   opNode?: Node;
+  /** The lock is taken between two receives of the receiver's loop (not before the receive). */
+  loop?: boolean;
 }
 
 export const rule: Rule = {
@@ -115,7 +117,7 @@ func (p *Pool) work(job func() int) {
               if (!own || own === h.key) continue;
             }
             if (!shared(w.key, rt) || !shared(h.key, rt)) continue;
-            const other = unblocker(file, view, fl.fn, top, rt, w.what, w.key, h);
+            const other = unblocker(file, view, fl.fn, top, rt, w.what, w.key, h) ?? (w.what === 'send' && !w.inner ? loopReceiver(file, view, ev.node, top, rt, w.key, h) : undefined);
             if (!other) continue;
             reported.add(ev.node.id);
             const where = w.inner ? `\`${quote(ev.node)}\` (which ${verbOf(w.what)} \`${w.text}\` at ${opWhere(file, w.inner)})` : `\`${quote(ev.node)}\``;
@@ -123,12 +125,19 @@ func (p *Pool) work(job func() int) {
               node: ev.node,
               message:
                 `${where} waits while holding \`${h.text}\` (locked at line ${lineOf(h.node)}), but the ${ROLE[w.what]} ${other.who} locks \`${h.text}\` ` +
-                `(${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}): neither can proceed`,
+                (other.loop
+                  ? `(${other.lockAt}) between receives from \`${w.text}\` in its loop (${other.opAt}): when the receiver is at that lock, neither can proceed`
+                  : `(${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}): neither can proceed`),
               related: [
                 { span: { start: h.node.startIndex, end: h.node.endIndex }, message: `\`${h.text}\` is locked here` },
                 ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${ROLE[w.what]} needs \`${h.text}\` here` }] : []),
               ],
-              steps: [
+              steps: other.loop ? [
+                `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, sends on unbuffered \`${w.text}\` at line ${lineOf(ev.node)}.`,
+                `The only receiver, ${other.who}, takes \`${h.text}\` (${other.lockAt}) in the same loop that receives from \`${w.text}\` (${other.opAt}), between two receives.`,
+                `If it has just taken the previous value and reaches that lock while this goroutine holds \`${h.text}\`, it blocks on the lock while this goroutine blocks on the send: ` +
+                  `neither returns to its other step. The deadlock is intermittent: it needs the receiver to be between receives when the send starts.`,
+              ] : [
                 `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, waits at line ${lineOf(ev.node)} for \`${w.text}\`.`,
                 `The ${ROLE[w.what]}, ${other.who}, reaches its lock of \`${h.text}\` (${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}), and blocks there.`,
                 `This goroutine waits for the ${ROLE[w.what]}, which waits for \`${h.text}\`, which only this goroutine can unlock: deadlock.`,
@@ -276,4 +285,74 @@ function condLock(file: FileFacts, condKey: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The receiving loop of an unbuffered channel that takes the held mutex between receives: after
+ * the receive in its body (`for ev := range ch { mu.Lock() ... }`) or in another case or the
+ * `default` of its select loop. Only when that loop holds the only receive of the channel visible
+ * in the package, the channel is made unbuffered in this file and the key is a receiver field
+ * or a package variable.
+ */
+function loopReceiver(file: FileFacts, view: PackageView, send: Node, top: FuncInfo, rt: string | undefined, key: string, h: Held): Unblocker | undefined {
+  if (!key.startsWith('var:') && !(rt !== undefined && key.startsWith(rt + '.'))) return undefined;
+  if (!h.key.startsWith('var:') && !(rt !== undefined && h.key.startsWith(rt + '.'))) return undefined;
+  const chan = send.childForFieldName('channel');
+  const made = chan ? file.channelMake(chan) : undefined;
+  if (!made || (made.capacity && !/^0+$/.test(made.capacity.text))) return undefined;
+  // Every receive of the channel in this file (`<-ch` and `range ch`), and `<-ch` in the package.
+  const recvs: { node: Node; loop?: Node }[] = [];
+  for (const n of descendants(file.root, new Set(['unary_expression', 'range_clause']))) {
+    if (n.type === 'unary_expression') {
+      if (n.childForFieldName('operator')?.text !== '<-') continue;
+      const operand = n.childForFieldName('operand');
+      if (operand && normaliseTarget(file, operand, n) === key) recvs.push({ node: n });
+    } else {
+      const right = n.childForFieldName('right');
+      if (right && normaliseTarget(file, right, n) === key && n.parent?.type === 'for_statement') recvs.push({ node: n, loop: n.parent });
+    }
+  }
+  let elsewhere = 0;
+  for (const g of view.functions) {
+    if (g.file === file.fileName) continue;
+    elsewhere += g.ops.filter((o) => o.kind === 'recv' && o.target === key).length;
+  }
+  if (recvs.length !== 1 || elsewhere > 0) return undefined;
+  const r = recvs[0];
+  const loop = r.loop ?? enclosingLoop(r.node);
+  const body = loop?.childForFieldName('body');
+  if (!loop || !body) return undefined;
+  const recvTop = topOf(loop);
+  if (recvTop.id === top.node.id) return undefined;
+  const info = file.funcInfo(recvTop);
+  if (!key.startsWith('var:') && info.receiver?.typeName !== rt) return undefined;
+  const name = funcKey(info);
+  if (!name) return undefined;
+  let lock: Node | undefined;
+  walk(body, (n) => {
+    if (lock) return false;
+    if (n.type === 'func_literal' || n.type === 'go_statement' || n.type === 'defer_statement') return false;
+    if (n.type !== 'call_expression') return;
+    const parts = callParts(n);
+    if (!parts?.receiverNode || (parts.name !== 'Lock' && parts.name !== 'RLock')) return;
+    const t = lockTarget(file, view, parts.receiverNode, n);
+    if (t?.key === h.key && conflicts(h.mode, parts.name === 'RLock' ? 'r' : 'w')) lock = n;
+  });
+  if (!lock) return undefined;
+  return { who: `\`${name}\``, lockAt: `line ${lineOf(lock)}`, opAt: `line ${lineOf(r.node)}`, what: 'recv', lockNode: lock, opNode: r.node, loop: true };
+}
+
+/** The loop whose body holds `n` directly (through blocks, ifs, selects and cases, not through function literals). */
+function enclosingLoop(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'for_statement') return p;
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return undefined;
+  }
+  return undefined;
+}
+
+function topOf(n: Node): Node {
+  let top = enclosingFunction(n) ?? n;
+  for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
+  return top;
 }

@@ -1,5 +1,5 @@
 import type { FileFacts, FuncInfo } from '../facts';
-import { baseName, displayKey, fileLocks, flatten, type FlatOp, type Mode } from '../locks';
+import { baseName, displayKey, fileLocks, flatten, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../locks';
 import { funcKey, type FuncSummary, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Related, Rule, RuleContext } from '../rule';
@@ -17,6 +17,9 @@ interface Place {
 interface Edge {
   a: string;
   b: string;
+  /** A and B named by the struct type owning the mutex field (see {@link owned}), for matching. */
+  na: string;
+  nb: string;
   aMode: Mode;
   bMode: Mode;
   /** The function where it happens, for messages: `Store.Move`, or `the function literal at line 12`. */
@@ -96,7 +99,7 @@ func (s *Server) Report() {
     const reported = new Set<string>();
     for (const e1 of mine) {
       for (const e2 of all) {
-        if (e2.a !== e1.b || e2.b !== e1.a || !deadlocks(e1, e2)) continue;
+        if (e2.na !== e1.nb || e2.nb !== e1.na || !deadlocks(e1, e2)) continue;
         const key = `${e1.acquire.start}:${e1.a}:${e1.b}`;
         if (reported.has(key)) break;
         reported.add(key);
@@ -121,6 +124,34 @@ function deadlocks(e1: Edge, e2: Edge): boolean {
 function comparable(key: string, receiverType: string | undefined): boolean {
   if (key.startsWith('var:')) return true;
   return receiverType !== undefined && (key === receiverType || key.startsWith(receiverType + '.'));
+}
+
+/**
+ * A key reached through fields of other package structs, named by the type owning the mutex:
+ * `A.b.mu` -> `B.mu` when field `b` of `A` has type `B` or `*B`, so that it matches the `b.mu`
+ * of B's methods. Keys on the receiver itself (`A.mu`) and package variables stay as written.
+ */
+function owned(view: PackageView, fn: FuncSummary | undefined, key: string): string {
+  const parts = key.split('.');
+  if (!fn || key.startsWith('var:') || parts.length < 3) return key;
+  // The struct holding the last field hop must have one field of that type: `c.in` and `c.out`
+  // (two halfConn fields of Conn) are two mutexes, not one.
+  const holder = localTypeName(summaryTargetType(view, fn, parts.slice(0, -2).join('.')));
+  const fields = holder ? view.struct(holder) : undefined;
+  const hopType = localTypeName(fields?.[parts[parts.length - 2]]);
+
+  if (!fields || !hopType || Object.values(fields).filter((t) => localTypeName(t) === hopType).length !== 1) return key;
+  return ownerKey(view, fn, key) ?? key;
+}
+
+/**
+ * The matching names of an edge. Two mutexes of the same type (`n.mu` and `n.parent.mu`) keep
+ * their keys as written: only the same two paths taken in both orders make an inversion.
+ */
+function normalised(norm: (k: string) => string, a: string, b: string): { na: string; nb: string } {
+  const na = norm(a);
+  const nb = norm(b);
+  return na === nb ? { na: a, nb: b } : { na, nb };
 }
 
 function receiverTypeOf(file: FileFacts, fn: FuncInfo): string | undefined {
@@ -157,12 +188,15 @@ function currentEdges(file: FileFacts, view: PackageView): Edge[] {
   for (const fl of fileLocks(file, view)) {
     const rt = receiverTypeOf(file, fl.fn);
     const fnName = fnLabel(fl.fn);
+    const k = funcKey(fl.fn);
+    const self = k && fl.fn.kind !== 'literal' ? view.func(k) : undefined;
+    const norm = (key: string) => owned(view, self, key);
     for (const site of fl.sites) {
       const ev = site.ev;
       if (ev.k === 'lock' && comparable(ev.key, rt)) {
         for (const h of site.held.values()) {
           if (h.key === ev.key || !comparable(h.key, rt)) continue;
-          out.push({ a: h.key, b: ev.key, aMode: h.mode, bMode: ev.mode, fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, fn: fl.fn });
+          out.push({ a: h.key, b: ev.key, ...normalised(norm, h.key, ev.key), aMode: h.mode, bMode: ev.mode, fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, fn: fl.fn });
         }
       } else if (ev.k === 'call' && site.held.size > 0) {
         const released = new Set<string>();
@@ -172,7 +206,7 @@ function currentEdges(file: FileFacts, view: PackageView): Edge[] {
           if (!LOCK.has(f.what) || f.deferred || !comparable(f.target, rt)) continue;
           for (const h of site.held.values()) {
             if (h.key === f.target || released.has(h.key) || !comparable(h.key, rt)) continue;
-            out.push({ a: h.key, b: f.target, aMode: h.mode, bMode: f.what === 'RLock' ? 'r' : 'w', fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, via: f, fn: fl.fn });
+            out.push({ a: h.key, b: f.target, ...normalised(norm, h.key, f.target), aMode: h.mode, bMode: f.what === 'RLock' ? 'r' : 'w', fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, via: f, fn: fl.fn });
           }
         }
       }
@@ -206,7 +240,7 @@ function summaryEdges(view: PackageView, g: FuncSummary): Edge[] {
     if (!comparable(f.target, g.receiverType)) continue;
     for (const [a, h] of held) {
       if (a === f.target || !comparable(a, g.receiverType)) continue;
-      out.push({ a, b: f.target, aMode: h.what === 'RLock' ? 'r' : 'w', bMode: f.what === 'RLock' ? 'r' : 'w', fnName: `\`${g.key}\``, hold: sitePlace(g, h), acquire: sitePlace(g, f), via: f.chain.length > 1 ? f : undefined });
+      out.push({ a, b: f.target, ...normalised((k) => owned(view, g, k), a, f.target), aMode: h.what === 'RLock' ? 'r' : 'w', bMode: f.what === 'RLock' ? 'r' : 'w', fnName: `\`${g.key}\``, hold: sitePlace(g, h), acquire: sitePlace(g, f), via: f.chain.length > 1 ? f : undefined });
     }
     if (!f.guarded && !held.has(f.target)) held.set(f.target, f);
   }

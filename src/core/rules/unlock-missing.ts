@@ -1,10 +1,10 @@
 import { deleteStatement, insertLinesAfter } from '../edits';
 import { escapingUses, type FileFacts, type FuncInfo } from '../facts';
-import { fileLocks, flatten, lockEffect, mapTarget, type FuncLocks, type Held, type LockEvent, type Site } from '../locks';
-import { funcKey, type PackageView } from '../package';
+import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type Exit, type FuncLocks, type Held, type LockEvent, type Site } from '../locks';
+import { funcKey, type FuncSummary, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Fix, Related, Rule } from '../rule';
-import { blockStatements, descendants, docComment, lineOf, quote } from '../syntax';
+import { blockStatements, descendants, docComment, jumpTarget, lineOf, quote } from '../syntax';
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
@@ -63,6 +63,8 @@ export const rule: Rule = {
         for (const h of exit.held.values()) {
           if (h.via || exit.deferred.has(h.key) || exit.deferred.has('*') || fl.escaped.has(h.key)) continue;
           if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key) || returnsUnlocker(view, exit.node)) continue;
+          // An acquire helper: unlocks on its early (failure) paths, returns holding the lock at its end, released by another function.
+          if (finalExit(fl, exit) && unlockedElsewhere(view, fl.fn, h.key, true)) continue;
           const unlocks = releasesOf(fl, h.key);
           if (unlocks.length === 0) {
             // Case B: never unlocked here. Report once per lock, unless the lock is handed to the caller.
@@ -118,9 +120,52 @@ export const rule: Rule = {
           }
         }
       }
+      reportContinues(ctx, fl);
     }
   },
 };
+
+/** The exit is the end of the body or its last top-level statement (the success path of an acquire helper). */
+function finalExit(fl: FuncLocks, exit: Exit): boolean {
+  if (!exit.node) return true;
+  const top = blockStatements(fl.fn.body!);
+  return top.length > 0 && top[top.length - 1].id === exit.node.id;
+}
+
+/**
+ * `continue` with the mutex still locked, when the lock is taken inside that loop and the loop
+ * body unlocks it on the other paths: the next iteration locks it again and blocks forever.
+ */
+function reportContinues(ctx: Parameters<Rule['check']>[0], fl: FuncLocks): void {
+  for (const c of fl.continues) {
+    const stmt = c.node!;
+    const loop = jumpTarget(stmt);
+    const body = loop?.childForFieldName('body');
+    if (!body) continue;
+    const inside = (n: Node) => n.startIndex >= body.startIndex && n.endIndex <= body.endIndex;
+    for (const h of c.held.values()) {
+      if (h.via || h.mode !== 'w' || !inside(h.node) || c.deferred.has(h.key) || c.deferred.has('*') || fl.escaped.has(h.key)) continue;
+      if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key)) continue;
+      const unlocks = releasesOf(fl, h.key).filter((u) => u.ev.k === 'unlock' && inside(u.ev.node));
+      if (unlocks.length === 0) continue;
+      const lines = [...new Set(unlocks.map((u) => lineOf(u.ev.node)))];
+      const otherText = `the other paths of the loop unlock it (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`;
+      ctx.report({
+        node: stmt,
+        message: `\`${quote(stmt)}\` at line ${lineOf(stmt)} leaves \`${h.text}\` locked (\`${quote(h.node)}\` at line ${lineOf(h.node)}); the next iteration locks it again at line ${lineOf(h.node)} and blocks forever; ${otherText}`,
+        related: [
+          { span: span(h.node), message: `\`${h.text}\` is locked here, on every iteration` },
+          ...unlocks.slice(0, 3).map((u) => ({ span: span(u.ev.node), message: 'unlocked here on other paths' })),
+        ],
+        steps: [
+          `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
+          `Line ${lineOf(stmt)}: \`${quote(stmt)}\` jumps to the next iteration without reaching an unlock; ${otherText}.`,
+          `The next iteration runs \`${quote(h.node)}\` again while the same goroutine holds \`${h.text}\`: it blocks forever, and so does every other goroutine that locks it.`,
+        ],
+      });
+    }
+  }
+}
 
 function span(n: Node) {
   return { start: n.startIndex, end: n.endIndex };
@@ -182,23 +227,44 @@ function handsOff(view: PackageView, fn: FuncInfo, h: Held): boolean {
   if (fn.kind === 'literal' || !fn.name || h.key.startsWith('param')) return true;
   if (HANDOFF_NAME.test(fn.name) || HANDOFF_DOC.test(docComment(fn.node))) return true;
   if (fn.results.some((r) => r.startsWith('func'))) return true;
+  if (unlockedElsewhere(view, fn, h.key, false)) return true;
   const key = funcKey(fn);
   const self = key ? view.func(key) : undefined;
   if (!self) return false;
-  // A lock/unlock pair of methods: another function of the package unlocks the same mutex without locking it first.
-  if (!h.key.startsWith('local:')) {
-    for (const g of view.functions) {
-      if (g.key === self.key) continue;
-      const first = flatten(view, g.key).find((f) => !f.context && f.target === h.key && f.mutex);
-      if (first && (first.what === 'Unlock' || first.what === 'RUnlock')) return true;
-    }
-  }
   for (const g of view.functions) {
     for (const op of g.ops) {
       if (op.kind !== 'call' || op.target !== self.key) continue;
       const mapped = mapTarget(view, h.key, self, op);
       if (mapped && flatten(view, g.key).some((f) => f.target === mapped && f.mutex && (f.what === 'Unlock' || f.what === 'RUnlock'))) return true;
     }
+  }
+  return false;
+}
+
+/**
+ * An acquire helper and its release: another function of the package unlocks the same mutex
+ * without locking it first (`Commit` unlocks `tx.db.rwlock`, the `db.rwlock` that `beginRW`
+ * returns holding). Targets are compared as written and by the struct type owning the mutex.
+ * With `strict`, a helper called by a function that locks the mutex itself (`mu.Lock(); ...
+ * unlockAndLog()`) is that function's unlock, not a release for an acquire helper.
+ */
+function unlockedElsewhere(view: PackageView, fn: FuncInfo, key: string, strict: boolean): boolean {
+  if (key.startsWith('local:')) return false;
+  const selfKey = funcKey(fn);
+  const self = selfKey ? view.func(selfKey) : undefined;
+  const owner = ownerKey(view, self, key);
+  const same = (g: FuncSummary, f: FlatOp) => f.target !== undefined && (f.target === key || (owner !== undefined && ownerKey(view, g, f.target) === owner));
+  for (const g of view.functions) {
+    // A deferred unlock first, or a TryLock: g locks in a way the summary does not show.
+    if (g.key === selfKey || g.ops.some((op) => op.kind === 'TryLock')) continue;
+    const first = flatten(view, g.key).find((f) => !f.context && f.mutex && same(g, f));
+    if (!first || first.deferred || (first.what !== 'Unlock' && first.what !== 'RUnlock')) continue;
+    const lockingCaller = strict && [...view.functions].some(
+      (c) =>
+        c.ops.some((op) => op.kind === 'call' && op.target === g.key) &&
+        flatten(view, c.key).some((f) => f.chain.length === 1 && !f.context && (f.what === 'Lock' || f.what === 'RLock') && same(c, f)),
+    );
+    if (!strict || !lockingCaller) return true;
   }
   return false;
 }

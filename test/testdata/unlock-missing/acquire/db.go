@@ -1,0 +1,108 @@
+package acquire
+
+import (
+	"errors"
+	"sync"
+)
+
+var errClosed = errors.New("closed")
+
+type DB struct {
+	rwlock sync.Mutex
+	mmu    sync.Mutex
+	closed bool
+	n      int
+}
+
+type Tx struct {
+	db   *DB
+	done bool
+}
+
+// ok: beginRW returns with db.rwlock held on success; Tx.Commit releases it.
+func (db *DB) beginRW() (*Tx, error) {
+	db.rwlock.Lock()
+	if db.closed {
+		db.rwlock.Unlock()
+		return nil, errClosed
+	}
+	return &Tx{db: db}, nil // ok
+}
+
+func (tx *Tx) Commit() {
+	tx.done = true
+	tx.db.rwlock.Unlock()
+}
+
+// Stats leaves db.mmu locked: every other function locks db.mmu before unlocking it.
+func (db *DB) Stats() int {
+	db.mmu.Lock()
+	if db.closed {
+		return 0 // want "`return 0` at line 41 leaves `db.mmu` locked"
+	}
+	n := db.n
+	db.mmu.Unlock()
+	return n
+}
+
+func (tx *Tx) count() {
+	tx.db.mmu.Lock()
+	tx.db.n++
+	tx.db.mmu.Unlock()
+}
+
+type Cache struct {
+	rwlock sync.Mutex
+	items  map[string]int
+}
+
+// Cache.rwlock is another mutex than DB.rwlock, which Tx.Commit unlocks.
+func (c *Cache) Get(k string) (int, bool) {
+	c.rwlock.Lock()
+	v, ok := c.items[k]
+	if !ok {
+		return 0, false // want "`return 0, false` at line 64 leaves `c.rwlock` locked"
+	}
+	c.rwlock.Unlock()
+	return v, true
+}
+
+type Pool struct {
+	mu     sync.Mutex
+	closed bool
+	free   []int
+}
+
+// ok: get hands p.mu to the caller on success; put releases it.
+func (p *Pool) get() (int, bool) {
+	p.mu.Lock()
+	if p.closed || len(p.free) == 0 {
+		p.mu.Unlock()
+		return 0, false
+	}
+	return p.free[0], true // ok
+}
+
+func (p *Pool) put(v int) {
+	p.free = append(p.free, v)
+	p.mu.Unlock()
+}
+
+type Sched struct {
+	mu sync.Mutex
+	m  map[string]int
+}
+
+func (s *Sched) lockAll()   { s.mu.Lock() }
+func (s *Sched) unlockAll() { s.mu.Unlock() }
+
+// Forget is no acquire helper: its early return skips the unlock of its success path.
+func (s *Sched) Forget(k string) error {
+	s.mu.Lock()
+	if _, ok := s.m[k]; !ok {
+		return errClosed // want "`return errClosed` at line 103 leaves `s.mu` locked"
+	}
+	delete(s.m, k)
+	s.mu.Unlock()
+	return nil
+}
