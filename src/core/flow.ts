@@ -12,6 +12,7 @@ import { funcKey, type PackageView } from './package';
 import type { Node } from './parser';
 import {
   FUNCTION_TYPES,
+  alwaysRunsChild,
   blockStatements,
   callArgs,
   callParts,
@@ -417,30 +418,7 @@ const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communic
 export function alwaysEvaluated(node: Node, root: Node): boolean {
   let child = node;
   for (let p = node.parent; p && child.id !== root.id; child = p, p = p.parent) {
-    switch (p.type) {
-      case 'if_statement':
-      case 'expression_switch_statement':
-      case 'type_switch_statement': {
-        const f = [p.childForFieldName('initializer'), p.childForFieldName('condition'), p.childForFieldName('value')];
-        if (!f.some((x) => x?.id === child.id)) return false;
-        break;
-      }
-      case 'for_statement':
-      case 'select_statement':
-      case 'communication_case':
-      case 'expression_case':
-      case 'type_case':
-      case 'default_case':
-      case 'func_literal':
-      case 'go_statement':
-      case 'defer_statement':
-        return false;
-      case 'binary_expression': {
-        const op = p.childForFieldName('operator')?.text;
-        if ((op === '&&' || op === '||') && p.childForFieldName('right')?.id === child.id) return false;
-        break;
-      }
-    }
+    if (!alwaysRunsChild(p, child)) return false;
   }
   return child.id === root.id;
 }

@@ -284,6 +284,36 @@ function listJumps(list: Node, from: number, to: number): boolean {
 }
 
 /**
+ * True when evaluating `parent` always evaluates its child `child`: false for an if/switch arm
+ * (its initializer, condition and tag do run), a loop body, a select or switch case, a closure,
+ * a `go` or `defer` statement, and the right operand of `&&` / `||`.
+ */
+export function alwaysRunsChild(parent: Node, child: Node): boolean {
+  switch (parent.type) {
+    case 'if_statement':
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+      return [parent.childForFieldName('initializer'), parent.childForFieldName('condition'), parent.childForFieldName('value')].some((x) => x?.id === child.id);
+    case 'for_statement':
+    case 'select_statement':
+    case 'communication_case':
+    case 'expression_case':
+    case 'type_case':
+    case 'default_case':
+    case 'func_literal':
+    case 'go_statement':
+    case 'defer_statement':
+      return false;
+    case 'binary_expression': {
+      const op = parent.childForFieldName('operator')?.text;
+      return !((op === '&&' || op === '||') && parent.childForFieldName('right')?.id === child.id);
+    }
+    default:
+      return true;
+  }
+}
+
+/**
  * True when reaching `top` (a statement list or a block) always goes on to evaluate `node`:
  * between them lie no branch, loop body, case, closure, `defer`/`go`, short-circuit operand,
  * and no statement before it (at any level) that may jump away.
@@ -299,31 +329,7 @@ function reachedFrom(node: Node, top: Node, start: number): boolean {
   for (let i = chain.length - 1; i >= 0; i--) {
     const n = chain[i];
     const p = n.parent!;
-    switch (p.type) {
-      case 'statement_list':
-        if (listJumps(p, p.id === top.id ? start : 0, n.indexInParent)) return false;
-        break;
-      case 'if_statement':
-      case 'expression_switch_statement':
-      case 'type_switch_statement':
-        if (![p.childForFieldName('initializer'), p.childForFieldName('condition'), p.childForFieldName('value')].some((x) => x?.id === n.id)) return false;
-        break;
-      case 'for_statement':
-      case 'select_statement':
-      case 'communication_case':
-      case 'expression_case':
-      case 'type_case':
-      case 'default_case':
-      case 'func_literal':
-      case 'go_statement':
-      case 'defer_statement':
-        return false;
-      case 'binary_expression': {
-        const op = p.childForFieldName('operator')?.text;
-        if ((op === '&&' || op === '||') && p.childForFieldName('right')?.id === n.id) return false;
-        break;
-      }
-    }
+    if (p.type === 'statement_list' ? listJumps(p, p.id === top.id ? start : 0, n.indexInParent) : !alwaysRunsChild(p, n)) return false;
   }
   return true;
 }
