@@ -1,10 +1,9 @@
-import { lift, loopCanEnd, loopHeader, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../channels';
+import { closedChannelTraces, lift, loopCanEnd, loopHeader, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../channels';
 import type { FileFacts, FuncInfo } from '../facts';
 import { funcKey, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Report, Rule } from '../rule';
 import { contains, lineOf, quote, surelyFollows } from '../syntax';
-import { closedChannelTraces, reassigned } from './double-close';
 
 export const rule: Rule = {
   id: 'close-by-receiver',

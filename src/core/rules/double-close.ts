@@ -1,13 +1,15 @@
 import {
-  channelFlows,
-  headIdent,
-  identityOf,
+  certainUpTo,
+  closedChannelTraces,
+  deferStatement,
   lift,
   loopCanEnd,
   loopHeader,
+  reassigned,
+  recovers,
+  resetBetween,
   runsBefore,
   startOf,
-  trace,
   type Body,
   type Lifted,
   type Trace,
@@ -17,7 +19,7 @@ import type { FileFacts, GoStmt } from '../facts';
 import { functionExits, loopCount, spawnCount } from '../flow';
 import type { Node } from '../parser';
 import type { Report, Rule } from '../rule';
-import { callArgs, callParts, descendants, lineOf, loopExits, pathKey, quote, surelyFollows, surelyReached } from '../syntax';
+import { callArgs, descendants, lineOf, loopExits, pathKey, quote, surelyFollows, surelyReached } from '../syntax';
 
 export const rule: Rule = {
   id: 'double-close',
@@ -92,67 +94,12 @@ export const rule: Rule = {
   },
 };
 
-/** The traces of every channel the file closes: channels it makes, and parameters, receivers and locals that reach a `close`. Shared with send-after-close. */
-export function closedChannelTraces(file: FileFacts): Trace[] {
-  const out: Trace[] = [];
-  const seen = new Set<string>();
-  for (const f of channelFlows(file)) {
-    seen.add(`${f.owner.node.id}:${f.key}`);
-    out.push(f.trace);
-  }
-  for (const call of descendants(file.root, 'call_expression')) {
-    const arg = closeArg(file, call);
-    const key = arg ? pathKey(arg) : undefined;
-    const head = arg ? headIdent(arg) : undefined;
-    if (!key || !head) continue;
-    const found = file.lookup(head.text, head);
-    if (!found?.fn) continue;
-    const id = `${found.fn.node.id}:${key}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(trace(file, found.fn, key, identityOf(file, head), found.decl?.node));
-  }
-  return out;
-}
-
-/** For `close(x)` with the builtin close: `x`. */
-function closeArg(file: FileFacts, call: Node): Node | undefined {
-  const parts = callParts(call);
-  const args = callArgs(call);
-  if (!parts || parts.receiver || parts.name !== 'close' || args.length !== 1 || file.lookup('close', call)) return undefined;
-  return args[0];
-}
-
-/** True when some traced body assigns the channel (or the value holding it): a close may then act on a new channel. */
-export function reassigned(file: FileFacts, t: Trace): boolean {
-  for (const b of t.bodies) {
-    for (const a of descendants(b.fn.body!, 'assignment_statement', true)) {
-      for (const l of a.childForFieldName('left')?.namedChildren ?? []) {
-        const k = l ? pathKey(l) : undefined;
-        const h = l ? headIdent(l) : undefined;
-        if (k && h && (k === b.key || b.key.startsWith(k + '.')) && identityOf(file, h) === b.identity) return true;
-      }
-    }
-  }
-  return false;
-}
-
-/** A traced body that calls `recover()` may survive the panic on purpose. */
-export function recovers(t: Trace): boolean {
-  return t.bodies.some((b) => descendants(b.fn.body!, 'call_expression').some((c) => callParts(c)?.name === 'recover' && !callParts(c)?.receiver));
-}
-
 interface Close {
   use: Use;
   op: Node;
   l: Lifted;
   /** Runs whenever its goroutine (or the traced function) runs to its end. */
   certain: boolean;
-}
-
-export function deferStatement(l: Lifted): Node {
-  for (let n: Node | null = l.at; n; n = n.parent) if (n.type === 'defer_statement') return n;
-  return l.at;
 }
 
 /**
@@ -378,19 +325,6 @@ function declaredInLoopAround(t: Trace, n: Node): boolean {
   return false;
 }
 
-/** The calls from a use up to its thread are all reached on every path (the last step, in the thread itself, is checked by the caller). */
-export function certainUpTo(c: { use: Use; l: Lifted }): boolean {
-  let b: Body = c.use.body;
-  let node: Node = c.use.op;
-  while (b !== c.l.thread) {
-    const stmt = node.parent?.type === 'defer_statement' ? node.parent : node;
-    if (!surelyReached(stmt, b.fn.body!) || !b.parent || !b.via) return false;
-    node = b.via;
-    b = b.parent;
-  }
-  return true;
-}
-
 /** `for cond { }`: whether it runs twice depends on data we cannot see. */
 function isConditionOnly(loop: Node): boolean {
   return loop.namedChildren.some((c) => c !== null && c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
@@ -462,27 +396,6 @@ function anchor(t: Trace, c: Close): Node | undefined {
   const s = startOf(c.l.thread);
   if (!c.certain || c.l.thread.repeated || !s || s.thread !== t.root || s.looped || s.deferred) return undefined;
   return s.at;
-}
-
-/**
- * For a field (`s.done`), a call between the two closes that is handed the struct (or calls a
- * method on it) may put a new channel in the field.
- */
-export function resetBetween(t: Trace, a: { l: Lifted }, b: { l: Lifted }): boolean {
-  const key = t.root.key;
-  if (!key.includes('.') || a.l.thread !== b.l.thread) return false;
-  const head = key.split('.')[0];
-  const from = Math.min(a.l.at.endIndex, b.l.at.endIndex);
-  const to = Math.max(a.l.at.startIndex, b.l.at.startIndex);
-  return descendants(a.l.thread.fn.body!, 'call_expression').some((c) => {
-    if (c.startIndex < from || c.endIndex > to) return false;
-    const recv = callParts(c)?.receiver;
-    if (recv !== undefined && (recv === head || key.startsWith(recv + '.')) && recv !== key) return true;
-    return callArgs(c).some((x) => {
-      const k = pathKey(x);
-      return !!k && (k === head || key.startsWith(k + '.'));
-    });
-  });
 }
 
 function pairSteps(first: Close, second: Close, where: (c: Close) => string): string[] {

@@ -1,10 +1,9 @@
-import { lift, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../channels';
+import { certainUpTo, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../channels';
 import type { FileFacts } from '../facts';
 import { calleeKey, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Report, Rule } from '../rule';
 import { FUNCTION_TYPES, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote, surelyFollows } from '../syntax';
-import { certainUpTo, closedChannelTraces, deferStatement, reassigned, recovers, resetBetween } from './double-close';
 
 export const rule: Rule = {
   id: 'send-after-close',
