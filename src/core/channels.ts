@@ -13,7 +13,10 @@
 import { parseChanMake, type FileFacts, type FuncInfo } from './facts';
 import type { PackageView } from './package';
 import type { Node } from './parser';
-import { FUNCTION_TYPES, callArgs, callParts, contains, descendants, isEndlessLoop, loopExits, pathKey, surelyReached, unparen, walk } from './syntax';
+import { FUNCTION_TYPES, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from './syntax';
+import { runsBefore, surelyReached } from './model/paths';
+
+export { runsBefore };
 
 export type UseKind = 'send' | 'recv' | 'range' | 'close' | 'len' | 'method';
 
@@ -67,16 +70,6 @@ export interface ChannelFlow {
 }
 
 const MAX_BODIES = 40;
-const CONDITIONAL = new Set([
-  'if_statement',
-  'expression_switch_statement',
-  'type_switch_statement',
-  'select_statement',
-  'expression_case',
-  'type_case',
-  'default_case',
-  'communication_case',
-]);
 const LEAVES_GOROUTINE = /^(Goexit|Exit|Fatal|Fatalf|Fatalln|FailNow|SkipNow|Skip|Skipf)$/;
 
 /** The first identifier of a path expression: `s` in `s.out`, `wg` in `&wg`. */
@@ -436,19 +429,6 @@ export function startOf(thread: Body): Lifted | undefined {
 /** Return statements of a function's own body (not those of nested literals), in order. */
 export function ownReturns(fn: FuncInfo): Node[] {
   return fn.body ? descendants(fn.body, 'return_statement', true) : [];
-}
-
-/**
- * True when `a` surely runs before `b` whenever `b` runs: it ends before `b` starts and is not
- * inside a branch (if, switch, select case) or a literal that `b` is not also inside. Loops are
- * accepted: "the loop ran" is the case that matters.
- */
-export function runsBefore(a: Node, b: Node): boolean {
-  if (a.endIndex > b.startIndex) return false;
-  for (let p = a.parent; p && !contains(p, b); p = p.parent) {
-    if (CONDITIONAL.has(p.type) || FUNCTION_TYPES.has(p.type)) return false;
-  }
-  return true;
 }
 
 /**

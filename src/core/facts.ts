@@ -19,6 +19,7 @@ import {
   walk,
 } from './syntax';
 import type { SourceText } from './text';
+import { registerFile } from './model/paths';
 
 export interface Param {
   name: string;
@@ -88,7 +89,9 @@ export class FileFacts {
     readonly root: Node,
     readonly source: SourceText,
     readonly fileName: string,
-  ) {}
+  ) {
+    registerFile(this);
+  }
 
   get text(): string {
     return this.source.text;

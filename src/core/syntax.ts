@@ -249,41 +249,6 @@ export function docComment(decl: Node): string {
 }
 
 /**
- * Statements after which control does not simply go on: `return`, `goto`, `break`, `continue`,
- * `fallthrough`, and calls such as `panic`, `os.Exit`, `log.Fatal`, `t.Fatal`, `runtime.Goexit`.
- * Used to scan straight-line code; a `break` of a nested loop counts too (conservative).
- */
-const JUMP_STATEMENTS = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement', 'fallthrough_statement']);
-const STOPPING_CALL = /^(panic|Goexit|Exit|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|SkipNow|Skip|Skipf)$/;
-
-/** True when some statement under `node` (outside nested function literals) may leave the straight path. */
-export function mayJump(node: Node): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found || (n.type === 'func_literal' && n.id !== node.id)) return false;
-    if (JUMP_STATEMENTS.has(n.type)) found = true;
-    else if (n.type === 'call_expression' && STOPPING_CALL.test(callParts(n)?.name ?? '')) found = true;
-  });
-  return found;
-}
-
-/** The chain of ancestors from `node` (inclusive) up to, not including, `top`. */
-function chainBelow(node: Node, top: Node): Node[] {
-  const out: Node[] = [];
-  for (let n: Node | null = node; n && n.id !== top.id; n = n.parent) out.push(n);
-  return out;
-}
-
-/** True when the statements of `list` from index `from` up to (not including) `to` may leave the straight path. */
-function listJumps(list: Node, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = list.children[i];
-    if (c.isNamed && c.type !== 'comment' && mayJump(c)) return true;
-  }
-  return false;
-}
-
-/**
  * True when evaluating `parent` always evaluates its child `child`: false for an if/switch arm
  * (its initializer, condition and tag do run), a loop body, a select or switch case, a closure,
  * a `go` or `defer` statement, and the right operand of `&&` / `||`.
@@ -311,45 +276,4 @@ export function alwaysRunsChild(parent: Node, child: Node): boolean {
     default:
       return true;
   }
-}
-
-/**
- * True when reaching `top` (a statement list or a block) always goes on to evaluate `node`:
- * between them lie no branch, loop body, case, closure, `defer`/`go`, short-circuit operand,
- * and no statement before it (at any level) that may jump away.
- */
-export function surelyReached(node: Node, top: Node): boolean {
-  return reachedFrom(node, top, 0);
-}
-
-/** {@link surelyReached}, where the statements of `top` (a statement list) before index `start` are not on the path. */
-function reachedFrom(node: Node, top: Node, start: number): boolean {
-  const chain = chainBelow(node, top);
-  if (chain.length > 0 && chain[chain.length - 1].parent?.id !== top.id) return false;
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const n = chain[i];
-    const p = n.parent!;
-    if (p.type === 'statement_list' ? listJumps(p, p.id === top.id ? start : 0, n.indexInParent) : !alwaysRunsChild(p, n)) return false;
-  }
-  return true;
-}
-
-/**
- * True when every run of `a` goes on to run `b` later in the same function call: `b` comes after
- * `a`, and neither a loop around `a`, nor a jump after it, nor a branch around `b` that `a`'s path
- * can skip lies between them (`if x { close(ch) }` followed by `close(ch)`). Conservative: any
- * `return`, `break`, `continue`, `goto` or `panic` on the way makes it false.
- */
-export function surelyFollows(a: Node, b: Node): boolean {
-  if (a.endIndex > b.startIndex) return false;
-  let lca: Node | null = a.parent;
-  while (lca && !contains(lca, b)) lca = lca.parent;
-  if (!lca || lca.type !== 'statement_list') return false;
-  // Climb from a: after each enclosing statement the rest of its list runs, unless it jumps.
-  let child = a;
-  for (let p = a.parent; p && p.id !== lca.id; child = p, p = p.parent) {
-    if (p.type === 'for_statement' || FUNCTION_TYPES.has(p.type) || p.type === 'go_statement' || p.type === 'defer_statement') return false;
-    if (p.type === 'statement_list' && listJumps(p, child.indexInParent + 1, p.children.length)) return false;
-  }
-  return reachedFrom(b, lca, child.indexInParent + 1);
 }

@@ -3,7 +3,8 @@ import type { FileFacts, FuncInfo } from '../facts';
 import { funcKey, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Report, Rule } from '../rule';
-import { contains, lineOf, quote, surelyFollows } from '../syntax';
+import { contains, lineOf, quote } from '../syntax';
+import { surelyFollows } from '../model/paths';
 
 export const rule: Rule = {
   id: 'close-by-receiver',

@@ -19,7 +19,8 @@ import type { FileFacts, GoStmt } from '../facts';
 import { functionExits, loopCount, spawnCount } from '../flow';
 import type { Node } from '../parser';
 import type { Report, Rule } from '../rule';
-import { callArgs, descendants, lineOf, loopExits, pathKey, quote, surelyFollows, surelyReached } from '../syntax';
+import { callArgs, descendants, lineOf, loopExits, pathKey, quote } from '../syntax';
+import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {
   id: 'double-close',

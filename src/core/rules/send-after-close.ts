@@ -3,7 +3,8 @@ import type { FileFacts } from '../facts';
 import { calleeKey, type PackageView } from '../package';
 import type { Node } from '../parser';
 import type { Report, Rule } from '../rule';
-import { FUNCTION_TYPES, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote, surelyFollows } from '../syntax';
+import { FUNCTION_TYPES, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax';
+import { surelyFollows } from '../model/paths';
 
 export const rule: Rule = {
   id: 'send-after-close',

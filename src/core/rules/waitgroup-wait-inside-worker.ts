@@ -3,7 +3,8 @@ import { isWaitGroupType, type FileFacts, type FuncInfo, type VarDecl } from '..
 import type { Node } from '../parser';
 import type { Rule } from '../rule';
 import type { PackageView } from '../package';
-import { lineOf, quote, surelyFollows, surelyReached } from '../syntax';
+import { lineOf, quote } from '../syntax';
+import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {
   id: 'waitgroup-wait-inside-worker',

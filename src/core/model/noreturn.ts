@@ -1,0 +1,66 @@
+/**
+ * Calls that never return to their caller: `panic`, `os.Exit`, `log.Fatal*` and `log.Panic*`,
+ * `runtime.Goexit`, the `Fatal*`/`FailNow`/`Skip*` methods of `*testing.T`, `B`, `F` and
+ * `testing.TB`, the fatal functions of common logging packages, and functions of the package
+ * that end in one of those on every path (test helpers such as `func fail(t *testing.T, ...)`).
+ */
+import type { FileFacts, FuncInfo } from '../facts';
+import type { Node } from '../parser';
+import { callParts, unparen } from '../syntax';
+import { buildCfg, type NoReturn } from './cfg';
+
+const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;
+const TESTING_STOPS = new Set(['Fatal', 'Fatalf', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
+
+/** Package functions that stop the program or the goroutine, by import path. */
+const PACKAGE_STOPS: Record<string, RegExp> = {
+  os: /^Exit$/,
+  log: /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/,
+  runtime: /^Goexit$/,
+  'github.com/sirupsen/logrus': /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/,
+  'k8s.io/klog': /^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln)$/,
+  'k8s.io/klog/v2': /^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln|FatalS|ErrorSDepth)$/,
+  'github.com/golang/glog': /^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln)$/,
+};
+
+const memo = new WeakMap<FileFacts, { pred: NoReturn; helpers: Map<number, boolean | 'pending'> }>();
+
+/** The never-returns predicate of a file, memoised: helpers are decided once per function. */
+export function noReturn(file: FileFacts): NoReturn {
+  let m = memo.get(file);
+  if (!m) {
+    const helpers = new Map<number, boolean | 'pending'>();
+    const pred: NoReturn = (call) => stops(file, call, pred, helpers);
+    m = { pred, helpers };
+    memo.set(file, m);
+  }
+  return m.pred;
+}
+
+function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number, boolean | 'pending'>): boolean {
+  const parts = callParts(call);
+  if (!parts) return false;
+  if (parts.receiver === undefined) {
+    if (parts.name === 'panic') return !file.lookup('panic', call) && !file.declarations.has('panic');
+  } else if (parts.receiverNode?.type === 'identifier' && file.isPackageName(parts.receiver)) {
+    const path = file.imports.get(parts.receiver)!;
+    if (!file.lookup(parts.receiver, call)) return PACKAGE_STOPS[path]?.test(parts.name) ?? false;
+  } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode) {
+    const type = file.typeOf(unparen(parts.receiverNode));
+    if (type && TESTING_TYPES.test(type.replace(/\s+/g, ''))) return true;
+  }
+  // A function or method of this file that never returns normally.
+  const target = file.resolveCall(call)?.target;
+  return !!target && helperStops(target, pred, helpers);
+}
+
+/** True when every path through the helper ends in a call that never returns. */
+function helperStops(fn: FuncInfo, pred: NoReturn, helpers: Map<number, boolean | 'pending'>): boolean {
+  const known = helpers.get(fn.node.id);
+  if (known !== undefined) return known === true;
+  helpers.set(fn.node.id, 'pending'); // recursion: assume it returns
+  const cfg = buildCfg(fn.node, pred);
+  const result = !!cfg && !cfg.returns && cfg.reachable(cfg.abort);
+  helpers.set(fn.node.id, result);
+  return result;
+}

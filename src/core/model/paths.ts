@@ -1,0 +1,174 @@
+/**
+ * The path questions rules ask, answered on the control-flow graph of the function that holds
+ * both nodes: "does `a` always run before `b`", "does every run of `a` go on to `b`", "is `node`
+ * reached whenever its function runs". Each graph is built once per function and per file.
+ *
+ * Within one element (a statement or a condition) the order is the syntax's: a node nested in a
+ * short-circuit operand, a function literal, or a `go`/`defer` statement is not surely evaluated.
+ */
+import type { FileFacts } from '../facts';
+import type { Node } from '../parser';
+import { alwaysRunsChild, FUNCTION_TYPES } from '../syntax';
+import { buildCfg, type Cfg, type Element } from './cfg';
+import { noReturn } from './noreturn';
+
+interface Cache {
+  plain: Map<number, Cfg | null>;
+  once: Map<number, Cfg | null>;
+}
+
+const caches = new WeakMap<FileFacts, Cache>();
+/** Files by the root of their tree, so that path questions can be asked with nodes alone. */
+const filesByRoot = new WeakMap<Node, FileFacts>();
+
+/** Makes the file's nodes known to the path questions (FileFacts does this when it is made). */
+export function registerFile(file: FileFacts): void {
+  filesByRoot.set(file.root, file);
+}
+
+function fileOf(node: Node): FileFacts | undefined {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return filesByRoot.get(n);
+}
+
+/**
+ * The graph of a function node (declaration, method or literal), memoised. With `loopsRunOnce`
+ * every loop runs its body at least once (see cfg.ts). Undefined without a body, or when too big.
+ */
+export function cfgOf(file: FileFacts, fn: Node, loopsRunOnce = false): Cfg | undefined {
+  let c = caches.get(file);
+  if (!c) caches.set(file, (c = { plain: new Map(), once: new Map() }));
+  const map = loopsRunOnce ? c.once : c.plain;
+  let g = map.get(fn.id);
+  if (g === undefined) {
+    g = buildCfg(fn, noReturn(file), { loopsRunOnce }) ?? null;
+    map.set(fn.id, g);
+  }
+  return g ?? undefined;
+}
+
+function functionOf(node: Node): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return n;
+  return undefined;
+}
+
+/** The graph and elements of two nodes of one function, or undefined. */
+function locate(a: Node, b: Node, loopsRunOnce: boolean): { g: Cfg; ea: Element; eb: Element } | undefined {
+  const fn = functionOf(a);
+  if (!fn || functionOf(b)?.id !== fn.id) return undefined;
+  const file = fileOf(a);
+  const g = file && cfgOf(file, fn, loopsRunOnce);
+  const ea = g?.elementOf(a);
+  const eb = g?.elementOf(b);
+  return g && ea && eb ? { g, ea, eb } : undefined;
+}
+
+/** True when evaluating `el`'s node always evaluates `node` inside it. */
+function evaluatedWith(node: Node, el: Element): boolean {
+  for (let n: Node = node; n.id !== el.node.id; n = n.parent!) {
+    if (!n.parent || !alwaysRunsChild(n.parent, n)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when `a` has surely run whenever `b` runs, in the same call of their function: `a` ends
+ * before `b` starts, and every path from the function's start to `b` passes `a`. Loops are taken
+ * to run at least once ("the loop ran" is the case that matters). False across functions.
+ */
+export function runsBefore(a: Node, b: Node): boolean {
+  if (a.endIndex > b.startIndex) return false;
+  const at = locate(a, b, true);
+  if (!at) return false;
+  const { g, ea, eb } = at;
+  if (!evaluatedWith(a, ea)) return false;
+  if (ea === eb) return true; // one statement, `a` written (and evaluated) first
+  return g.live(eb) && g.dominates(ea, eb);
+}
+
+/**
+ * True when every run of `a` goes on to run `b` later in the same call: `b` comes after `a`, every
+ * path from `a` to the end of the function passes `b` (a `return`, `break`, `panic` or `t.Fatal`
+ * on the way makes it false), and no loop brings control back to `a` before `b` runs.
+ */
+export function surelyFollows(a: Node, b: Node): boolean {
+  if (a.endIndex > b.startIndex) return false;
+  const at = locate(a, b, false);
+  if (!at) return false;
+  const { g, eb } = at;
+  let { ea } = at;
+  if (!evaluatedWith(b, eb)) return false;
+  // A compound statement (a loop, an if, a switch) is followed from where control leaves it.
+  const after = g.after.get(a.id);
+  if (after !== undefined) ea = { node: a, kind: 'head', block: after, index: -1 };
+  else if (ea === eb) return evaluatedWith(a, ea);
+  if (!g.postDominates(eb, ea)) return false;
+  return !cycleAvoiding(g, ea, eb);
+}
+
+/** True when control can come back to `a` without passing `b` first. */
+function cycleAvoiding(g: Cfg, a: Element, b: Element): boolean {
+  if (a.block === b.block) return false; // b runs right after a in its block
+  const seen = new Uint8Array(g.blocks.length);
+  const stack = [...g.blocks[a.block].succs];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x === a.block) return true;
+    if (x === b.block || seen[x]) continue;
+    seen[x] = 1;
+    stack.push(...g.blocks[x].succs);
+  }
+  return false;
+}
+
+/**
+ * True when entering `top` (a function body, block or statement list around `node`) always goes
+ * on to evaluate `node`: no branch, loop body, case, jump, `panic` or never-returning call lies
+ * between them, and `node` is not in a closure, a `go`/`defer` statement or a short-circuit operand.
+ */
+export function surelyReached(node: Node, top: Node): boolean {
+  const fn = FUNCTION_TYPES.has(top.type) ? top : functionOf(top);
+  const file = fileOf(node);
+  const g = fn && file ? cfgOf(file, fn) : undefined;
+  const el = g?.elementOf(node);
+  if (!g || !el || functionOf(node)?.id !== fn!.id || !evaluatedWith(node, el)) return false;
+  const start = firstElement(g, top);
+  if (!start) return false;
+  if (start === el) return true;
+  return g.live(el) && g.postDominates(el, start) && g.dominates(start, el);
+}
+
+/** The first element that runs when control enters `top`. */
+function firstElement(g: Cfg, top: Node): Element | undefined {
+  if (top.id === g.body.id || FUNCTION_TYPES.has(top.type)) {
+    const entry = g.blocks[g.entry];
+    return entry.elements[0] ?? firstInSuccessors(g, g.entry);
+  }
+  // a block or statement list: its first statement
+  const list = top.type === 'statement_list' ? top : top.namedChildren.find((c) => c.type === 'statement_list');
+  const first = list?.namedChildren.find((c) => c.type !== 'comment');
+  return first ? g.elementOf(first) : undefined;
+}
+
+function firstInSuccessors(g: Cfg, block: number): Element | undefined {
+  const seen = new Set<number>();
+  let b = block;
+  while (!seen.has(b)) {
+    seen.add(b);
+    const blk = g.blocks[b];
+    if (blk.elements.length) return blk.elements[0];
+    if (blk.succs.length !== 1) return undefined;
+    b = blk.succs[0];
+  }
+  return undefined;
+}
+
+/** True when the node can run at all: its element is on a path from its function's start. */
+export function reachable(node: Node): boolean {
+  const fn = functionOf(node);
+  const file = fileOf(node);
+  const g = fn && file ? cfgOf(file, fn) : undefined;
+  const el = g?.elementOf(node);
+  return !g || !el || g.live(el);
+}
