@@ -2,17 +2,16 @@ import { insertLinesAfter, replaceNode } from '../edits';
 import { closureRun, type FileFacts, type FuncInfo, type GoStmt, type Param } from '../facts';
 import type { Node } from '../parser';
 import type { Fix, Report, Rule } from '../rule';
-import { FUNCTION_TYPES, blockStatements, callArgs, callParts, descendants, lineOf, quote, walk } from '../syntax';
+import { FUNCTION_TYPES, blockStatements, callParts, descendants, lineOf, quote, walk } from '../syntax';
 
 /** The methods that end the calling goroutine with `runtime.Goexit` (FailNow and SkipNow behind them). */
 const STOPPERS = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
 /** The replacement that records the failure and lets the caller return. Skips have none. */
 const SOFT: Record<string, string> = { Fatal: 'Error', Fatalf: 'Errorf', FailNow: 'Fail' };
-const TESTIFY_REQUIRE = 'github.com/stretchr/testify/require';
 const CALLS = new Set(['call_expression']);
 
 /** Where a stopping call runs: the goroutine that runs it and what started that goroutine. */
-interface Runner {
+export interface Runner {
   /** The function literal run by the goroutine. */
   lit: Node;
   /** The `go` statement or the `g.Go(...)` call that starts it. */
@@ -23,7 +22,7 @@ interface Runner {
 export const rule: Rule = {
   id: 'fatal-in-goroutine',
   title: 't.Fatal called from a goroutine the test started',
-  severity: 'error',
+  severity: 'warning',
   category: 'testing',
   docs: {
     summary:
@@ -32,7 +31,7 @@ export const rule: Rule = {
       '`FailNow` and `SkipNow` (which `Fatal`, `Fatalf`, `Skip` and `Skipf` call) stop a test by calling `runtime.Goexit`, which ends the goroutine ' +
       'that calls it. The `testing` package documents that they must be called from the goroutine running the test. Called from another goroutine, ' +
       'they end that goroutine instead: the test function keeps running past the failure, may block waiting for a result that never comes, and ' +
-      'when the test has already returned the call panics. testify\'s `require` functions call `FailNow` when they fail, so they have the same problem.',
+      'when the test has already returned the call panics. testify\'s `require` functions have the same problem; rule `require-in-goroutine` reports them, so that teams can turn them off apart.',
     interleaving: [
       'The test starts a goroutine and hands it `t`.',
       'The goroutine hits an error and calls `t.Fatal`: the test is marked failed and `runtime.Goexit` ends the goroutine, not the test.',
@@ -68,36 +67,20 @@ export const rule: Rule = {
     fixes:
       '**Report with `t.Error` and return** turns `t.Fatal`/`t.Fatalf`/`t.FailNow` into `t.Error`/`t.Errorf`/`t.Fail` followed by `return`, ' +
       'when the call is a statement of the goroutine\'s own body (or of an `if` in it) so that the `return` leaves the goroutine, as `Goexit` did. ' +
-      'The test is still marked failed; the goroutine still stops. Skips and `require` calls get no fix.',
+      'The test is still marked failed; the goroutine still stops. Skips get no fix.',
   },
   check(ctx) {
     const file = ctx.file;
     const testing = file.importName('testing');
     if (!testing) return;
-    const isTestingType = (type: string) => type === `*${testing}.T` || type === `*${testing}.B` || type === `*${testing}.F` || type === `${testing}.TB`;
-    const require = file.importName(TESTIFY_REQUIRE);
-    // `t` must be a parameter declared with a testing type, of the function or literal whose code makes the call.
-    const testingParam = (id: Node | undefined): { param: Param; fn: FuncInfo } | undefined => {
-      if (id?.type !== 'identifier') return undefined;
-      const found = file.lookup(id.text, id);
-      return found?.param && found.fn && isTestingType(found.param.type) ? { param: found.param, fn: found.fn } : undefined;
-    };
-
+    const isTestingType = testingType(testing);
+    const testingParam = testingParamOf(file, isTestingType);
     for (const call of descendants(file.root, CALLS)) {
       const parts = callParts(call);
-      if (!parts?.receiverNode) continue;
-      let t: { param: Param; fn: FuncInfo } | undefined;
-      let viaRequire = false;
-      if (STOPPERS.test(parts.name)) {
-        t = testingParam(parts.receiverNode);
-      } else if (require && parts.receiver === require && !file.lookup(require, call)) {
-        t = testingParam(callArgs(call)[0]);
-        viaRequire = true;
-      }
-      if (!t) continue;
-      const runner = runnerOf(file, call, t.fn);
-      if (!runner) continue;
-      ctx.report(finding(file, call, parts.name, t, runner, viaRequire));
+      if (!parts?.receiverNode || !STOPPERS.test(parts.name)) continue;
+      const t = testingParam(parts.receiverNode);
+      const runner = t && runnerOf(file, call, t.fn);
+      if (t && runner) ctx.report(finding(file, call, parts.name, t, runner, false));
     }
 
     // `go check(t, v)`: a function of this file that stops the test, started on a goroutine.
@@ -113,13 +96,27 @@ export const rule: Rule = {
   },
 };
 
+/** True for `*testing.T`, `*testing.B`, `*testing.F` and `testing.TB`, with the file's name for the package. */
+export function testingType(testing: string): (type: string) => boolean {
+  return (type) => type === `*${testing}.T` || type === `*${testing}.B` || type === `*${testing}.F` || type === `${testing}.TB`;
+}
+
+/** `t` must be a parameter declared with a testing type, of the function or literal whose code makes the call. */
+export function testingParamOf(file: FileFacts, isTestingType: (type: string) => boolean) {
+  return (id: Node | undefined): { param: Param; fn: FuncInfo } | undefined => {
+    if (id?.type !== 'identifier') return undefined;
+    const found = file.lookup(id.text, id);
+    return found?.param && found.fn && isTestingType(found.param.type) ? { param: found.param, fn: found.fn } : undefined;
+  };
+}
+
 /**
  * The goroutine a call runs on when it is not the goroutine of `owner` (the function declaring
  * `t`): the nearest `go func(){...}()` or `g.Go(func...)` literal between them, crossing only
  * literals called in place or deferred (which run on the same goroutine). Undefined when the call
  * runs on owner's goroutine or somewhere syntax cannot place (a callback, `t.Cleanup`, a stored func).
  */
-function runnerOf(file: FileFacts, call: Node, owner: FuncInfo): Runner | undefined {
+export function runnerOf(file: FileFacts, call: Node, owner: FuncInfo): Runner | undefined {
   for (let p = call.parent; p; p = p.parent) {
     if (!FUNCTION_TYPES.has(p.type)) continue;
     if (p.type !== 'func_literal') return undefined;
@@ -139,7 +136,7 @@ function startedBy(r: Runner): string {
   return r.how === 'go' ? `the goroutine started at line ${lineOf(r.start)}` : `the goroutine \`${quote(r.start.childForFieldName('function')!)}\` starts at line ${lineOf(r.start)}`;
 }
 
-function finding(file: FileFacts, call: Node, method: string, t: { param: Param; fn: FuncInfo }, runner: Runner, viaRequire: boolean): Report {
+export function finding(file: FileFacts, call: Node, method: string, t: { param: Param; fn: FuncInfo }, runner: Runner, viaRequire: boolean): Report {
   const tName = t.param.name;
   const what = viaRequire ? `\`${quote(call)}\` calls \`${tName}.FailNow\` when it fails, and it` : `\`${quote(call)}\``;
   const stopper = viaRequire ? 'FailNow' : /^Skip/.test(method) ? 'SkipNow' : 'FailNow';

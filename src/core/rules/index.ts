@@ -24,6 +24,7 @@ import { rule as mutexCopied } from './mutex-copied';
 import { rule as nilChannelOperation } from './nil-channel-operation';
 import { rule as recursiveRlock } from './recursive-rlock';
 import { rule as selectBusyLoop } from './select-busy-loop';
+import { rule as requireInGoroutine } from './require-in-goroutine';
 import { rule as sendAfterClose } from './send-after-close';
 import { rule as sendWithoutCancel } from './send-without-cancel';
 import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   mutexCopied,
   condWaitWithoutLoop,
   fatalInGoroutine,
+  requireInGoroutine,
   loopVariableCapture,
   unsynchronizedWrite,
   errgroupContextUnused,

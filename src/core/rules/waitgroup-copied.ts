@@ -287,6 +287,8 @@ function copyPlace(n: Node): CopyPlace | undefined {
     if (call.childForFieldName('function')?.type === 'parenthesized_expression') return undefined;
     return { expr, call, kind: 'argument', verb: `is passed by value to \`${quote(call.childForFieldName('function')!)}\``, where: 'into the callee\'s parameter' };
   }
+  // The key of a keyed element names a field (`wg: &wg`): it is not a value.
+  if (p.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.namedChild(0)?.id === p.id) return undefined;
   if (p.type === 'literal_element' || (p.type === 'keyed_element' && p.namedChild(1)?.id === expr.id)) {
     return { ...base, kind: 'element', verb: 'is stored by value in a composite literal', where: 'into the new value' };
   }
