@@ -385,6 +385,35 @@ export class FileFacts {
   }
 
   /**
+   * True when some `make(chan T, n)` with a capacity other than a literal 0 is assigned to the
+   * channel's variable or field anywhere in the file: a send on it may not wait at all.
+   */
+  mayBeBuffered(expr: Node): boolean {
+    const n = unparen(expr);
+    const field = n.type === 'selector_expression' ? n.childForFieldName('field')?.text : n.type === 'identifier' ? n.text : undefined;
+    if (!field) return false;
+    const buffered = (v: Node | undefined | null) => {
+      const m = v ? parseChanMake(literalValue(v)) : undefined;
+      return !!m?.capacity && m.capacity.text !== '0';
+    };
+    for (const w of descendants(this.root, FIELD_WRITES)) {
+      if (w.type === 'keyed_element') {
+        if (w.namedChild(0)?.text === field && buffered(w.namedChild(1))) return true;
+        continue;
+      }
+      const left = w.childForFieldName('left')?.namedChildren ?? [];
+      const right = w.childForFieldName('right')?.namedChildren ?? [];
+      for (let i = 0; i < left.length; i++) {
+        const l = unparen(left[i]);
+        const name = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : l.text;
+        if (name === field && buffered(right[i])) return true;
+      }
+    }
+    if (n.type === 'identifier') return buffered(this.lookup(n.text, n)?.decl?.init);
+    return false;
+  }
+
+  /**
    * For `x.f`: the expression assigned to field f in a composite literal `T{f: ...}` or an
    * assignment `x.f = ...` visible in the file, when there is exactly one.
    */

@@ -21,6 +21,7 @@
 import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
 import { calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from './parser';
+import { noReturn } from './model/noreturn';
 import {
   blockStatements,
   callArgs,
@@ -225,6 +226,8 @@ function flatKind(view: PackageView, fn: FuncSummary, op: Op): { what: FlatKind;
     }
     case 'send':
     case 'recv':
+      // A case of a select with a default never waits, and cannot be counted on to unblock anyone.
+      return op.nonBlocking ? undefined : { what: op.kind, target: op.target };
     case 'close':
     case 'Done':
     case 'Signal':
@@ -705,19 +708,10 @@ class Analysis {
     return out;
   }
 
-  /** `panic(...)`, `os.Exit`, `log.Fatal...`, `t.Fatal...`: the path ends without returning. */
+  /** `panic(...)`, `os.Exit`, `log.Fatal...`, `t.Fatal...`, a helper that ends in one: the path ends without returning. */
   private neverReturns(e: Node): boolean {
     const n = unparen(e);
-    if (n.type !== 'call_expression') return false;
-    const parts = callParts(n);
-    if (!parts) return false;
-    if (!parts.receiver) return parts.name === 'panic' && !this.facts.lookup('panic', n);
-    if (this.facts.isImportCall(n, 'os', 'Exit') || this.facts.isImportCall(n, 'runtime', 'Goexit')) return true;
-    if (this.facts.isImportCall(n, 'log', new Set(['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']))) return true;
-    if (/^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(parts.name) && parts.receiverNode) {
-      return /^\*?testing\.(T|B|F|TB)$/.test(this.facts.typeOf(parts.receiverNode) ?? '');
-    }
-    return false;
+    return n.type === 'call_expression' && noReturn(this.facts)(n);
   }
 
   private isChannel(expr: Node): boolean {

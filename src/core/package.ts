@@ -55,6 +55,8 @@ export interface Op {
    * `&&`/`||`: the operation does not run on every path through the function.
    */
   guarded?: boolean;
+  /** A send or receive that is the case of a `select` with a `default`: it never waits. */
+  nonBlocking?: boolean;
 }
 
 export interface FuncSummary {
@@ -195,7 +197,9 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
     }
     if (!kind || !targetNode) return;
     const target = normaliseTarget(facts, targetNode, n);
-    if (target) ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n) });
+    if (!target) return;
+    const nonBlocking = (kind === 'send' || kind === 'recv') && inSelectWithDefault(n) ? { nonBlocking: true } : {};
+    ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking });
   });
   return ops;
 }
@@ -207,6 +211,15 @@ function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
 /** `{ guarded: true }` when `n` does not run on every path through `fn` (see {@link Op.guarded}). */
 function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
   return isGuarded(n, fn.node) ? { guarded: true } : {};
+}
+
+/** True when a send or receive is the communication of a select case, and the select has a `default`. */
+export function inSelectWithDefault(op: Node): boolean {
+  let n: Node = op;
+  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'expression_list' || n.parent.type === 'receive_statement')) n = n.parent;
+  const c = n.parent;
+  if (c?.type !== 'communication_case' || c.childForFieldName('communication')?.id !== n.id) return false;
+  return !!c.parent?.namedChildren.some((x) => x.type === 'default_case');
 }
 
 const CASES = new Set(['expression_case', 'default_case', 'type_case', 'communication_case']);

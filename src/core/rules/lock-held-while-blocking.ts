@@ -97,7 +97,9 @@ func (p *Pool) work(job func() int) {
         if (site.held.size === 0) continue;
         const ev = site.ev;
         const waits: { what: Waits; key: string; text: string; inner?: FlatOp }[] = [];
-        if (ev.k === 'block' && ev.key) waits.push({ what: ev.what, key: ev.key, text: ev.text });
+        // A send on a channel that is given a buffer somewhere may not wait at all: stay silent.
+        const buffered = ev.k === 'block' && ev.what === 'send' && ev.node.type === 'send_statement' && file.mayBeBuffered(ev.node.childForFieldName('channel')!);
+        if (ev.k === 'block' && ev.key && !buffered) waits.push({ what: ev.what, key: ev.key, text: ev.text });
         if (ev.k === 'call') {
           const released = new Set<string>();
           for (const f of ev.ops) {
