@@ -3,7 +3,7 @@ import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../fact
 import type { Node } from '../parser';
 import type { Fix, Rule } from '../rule';
 import { contextsInScope } from '../context';
-import { callArgs, callParts, contains, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax';
+import { ancestor, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax';
 
 /** The calls that start a context tree from nothing. */
 const FRESH = new Set(['Background', 'TODO']);
@@ -132,9 +132,10 @@ function deliberate(file: FileFacts, call: Node, owner: Owner): boolean {
     if (!file.isImportCall(outer, 'context', DERIVE) || args!.namedChild(0)?.id !== root.id) break;
     root = outer;
   }
+  if (root.id !== call.id && ownLifetime(file, root)) return true;
   const parent = root.parent;
   if (parent?.type === 'literal_element' || parent?.type === 'keyed_element' || parent?.type === 'return_statement') return true;
-  if (isCleanupArg(root)) return true;
+  if (isCleanupArg(root) || startsLongLived(file, root)) return true;
   if (parent?.type === 'expression_list') {
     const stmt = parent.parent;
     if (stmt?.type === 'return_statement') return true;
@@ -205,6 +206,47 @@ function isCleanupArg(value: Node): boolean {
   const call = value.parent?.type === 'argument_list' ? value.parent.parent : undefined;
   const name = call?.type === 'call_expression' ? callParts(call)?.name : undefined;
   return name !== undefined && CLEANUP.test(name);
+}
+
+/**
+ * `c, cancel := context.WithCancel(context.Background())` where the code runs that lifetime
+ * itself: the cancel function is handed on (stored, passed to a closer) or the context is used
+ * by a goroutine (an exit monitor, a log pipe). A per-call timeout that is only deferred and
+ * used in place stays reported: it is the classic bug.
+ */
+function ownLifetime(file: FileFacts, derived: Node): boolean {
+  const list = derived.parent;
+  const stmt = list?.parent;
+  if (list?.type !== 'expression_list' || (stmt?.type !== 'short_var_declaration' && stmt?.type !== 'assignment_statement')) return false;
+  const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+  const [ctxVar, cancelVar] = [left[0], left[1]];
+  const fn = enclosingFunction(stmt);
+  const body = fn ? file.funcInfo(fn).body : undefined;
+  if (!body || ctxVar?.type !== 'identifier') return false;
+  const later = descendants(body, 'identifier').filter((id) => id.startIndex > stmt.endIndex);
+  const inGoroutine = (id: Node) => (ancestor(id, 'go_statement', new Set())?.startIndex ?? -1) > stmt.endIndex;
+  if (later.some((id) => id.text === ctxVar.text && inGoroutine(id))) return true;
+  if (cancelVar?.type !== 'identifier' || cancelVar.text === '_') return false;
+  return later.some((id) => {
+    if (id.text !== cancelVar.text) return false;
+    const p = id.parent;
+    const called = p?.type === 'call_expression' && p.childForFieldName('function')?.id === id.id;
+    return !called;
+  });
+}
+
+/**
+ * The context is handed to a constructor (`drive.NewService(context.Background(), ...)`: the
+ * value it builds outlives the call) or to a function of the file that starts a goroutine with
+ * it (`startExitMonitor(context.Background(), ...)`: the goroutine must outlive the request).
+ */
+function startsLongLived(file: FileFacts, value: Node): boolean {
+  const call = value.parent?.type === 'argument_list' ? value.parent.parent : undefined;
+  if (call?.type !== 'call_expression') return false;
+  const name = callParts(call)?.name ?? '';
+  if (/^New[A-Z0-9]?/.test(name)) return true;
+  const target = file.resolveCall(call)?.target;
+  return !!target?.body && descendants(target.body, 'go_statement').length > 0;
 }
 
 /** `name == nil` or `nil == name` in a condition. */
