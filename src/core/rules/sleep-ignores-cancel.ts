@@ -100,14 +100,21 @@ export const rule: Rule = {
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 
 /**
- * A pause shorter than a second in a loop that checks the context itself (`ctx.Err()`,
+ * A pause shorter than a second in a loop that ends by itself or checks the context itself (`ctx.Err()`,
  * `ctx.Done()`) delays cancellation by that pause at most: not worth a warning.
  */
 function briefPauseInCheckedLoop(file: FileFacts, call: Node, loop: Node, ctxs: CtxVar[]): boolean {
   const d = callArgs(call)[0];
   const ns = d ? constantDuration(d) : undefined;
   if (ns === undefined || ns >= 1e9) return false;
-  return loopChecksContext(file, loop, ctxs);
+  // A counted retry loop (`for i := 0; i < 3; i++`) is held up by a few short pauses at most.
+  return countedLoop(loop) || loopChecksContext(file, loop, ctxs);
+}
+
+/** `for i := 0; i < n; i++`: a three-clause loop with a condition. */
+function countedLoop(loop: Node): boolean {
+  const clause = loop.namedChildren.find((c) => c.type === 'for_clause');
+  return !!clause?.childForFieldName('condition') && !!clause.childForFieldName('update');
 }
 
 /** The value in nanoseconds of a constant duration such as `50 * time.Millisecond`: a product of integer literals and `time` units. */
@@ -143,7 +150,13 @@ function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: Ctx
     // abandoned time.After timer lingers until it fires (before Go 1.23) or churns the allocator.
     edit = timerSelect(file, stmt, args[0].text, c.name);
   } else {
-    const ret = returnSkipsNoWork(stmt) ? cancelReturn(file, file.functionOf(call)!, c.name) : undefined;
+    // Not in a loop that hands results on (a send: leaving would drop them), nor in a counted
+    // retry whose work does not take the context (cleanup that must finish even for a
+    // cancelled caller, like removing a device).
+    const names = new Set(ctxs.map((x) => x.name));
+    const passesCtx = descendants(loop, 'call_expression').some((x) => callArgs(x).some((a) => a.type === 'identifier' && names.has(a.text)));
+    const handsOn = descendants(loop, 'send_statement').length > 0 || (countedLoop(loop) && !passesCtx);
+    const ret = !handsOn && returnSkipsNoWork(stmt) ? cancelReturn(file, file.functionOf(call)!, c.name) : undefined;
     edit = ret ? wrapInCancelSelect(file, stmt, case_, c.name, ret) : undefined;
   }
   return edit ? [{ title: `Sleep in a select with \`${c.name}.Done()\``, edits: [edit], safe: false }] : [];
