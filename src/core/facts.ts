@@ -37,6 +37,8 @@ export interface FuncInfo {
   params: Param[];
   /** Result types as written, one entry per result. */
   results: string[];
+  /** Named results (`(n int, err error)`), which are variables of the function's own. */
+  namedResults: Param[];
   body?: Node;
 }
 
@@ -321,7 +323,7 @@ export class FileFacts {
    * The declaration a name refers to at `at`: the nearest one before it in the innermost
    * function, then in the enclosing functions (closures capture), then the package.
    */
-  lookup(name: string, at: Node): { decl?: VarDecl; param?: Param; fn?: FuncInfo; receiver?: FuncInfo } | undefined {
+  lookup(name: string, at: Node): { decl?: VarDecl; param?: Param; result?: Param; fn?: FuncInfo; receiver?: FuncInfo } | undefined {
     for (let fnNode = enclosingFunction(at); fnNode; fnNode = enclosingFunction(fnNode)) {
       const fn = this.funcInfo(fnNode);
       let best: VarDecl | undefined;
@@ -332,6 +334,8 @@ export class FileFacts {
       const param = fn.params.find((p) => p.name === name);
       if (param) return { param, fn };
       if (fn.receiver?.name === name) return { receiver: fn, fn };
+      const result = fn.namedResults.find((p) => p.name === name);
+      if (result) return { result, fn };
     }
     this.packageVarsByName ??= new Map(this.packageVars.map((d) => [d.name, d]));
     const pv = this.packageVarsByName.get(name);
@@ -465,6 +469,7 @@ function buildFuncInfo(node: Node): FuncInfo {
     name: node.childForFieldName('name')?.text,
     params: paramsOf(node.childForFieldName('parameters')),
     results: resultsOf(node.childForFieldName('result')),
+    namedResults: namedResultsOf(node.childForFieldName('result')),
     body: node.childForFieldName('body') ?? undefined,
   };
   if (kind === 'method') {
@@ -493,6 +498,10 @@ function paramsOf(list: Node | null): Param[] {
     for (const nm of names) out.push({ name: nm.text, type: p.type === 'variadic_parameter_declaration' ? '...' + type : type, node: nm });
   }
   return out;
+}
+
+function namedResultsOf(result: Node | null): Param[] {
+  return result?.type === 'parameter_list' ? paramsOf(result).filter((p) => p.name !== '' && p.name !== '_') : [];
 }
 
 function resultsOf(result: Node | null): string[] {

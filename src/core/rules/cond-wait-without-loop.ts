@@ -62,6 +62,9 @@ export const rule: Rule = {
       // Tests park a goroutine in a bare Wait on purpose (to profile or trace a blocked goroutine).
       if (!guard && file.isTest) continue;
       const cond = guard?.childForFieldName('condition');
+      // `if x == nil { c.Wait() }`: waiting once for a value that is set once and never unset (a
+      // result, a one-shot barrier); a nil check cannot turn false again, so no recheck is needed.
+      if (cond && isNilCheck(cond)) continue;
       const loopable = onlyStatementOfIf(call);
       const fixes: Fix[] = loopable
         ? [{ title: `Recheck in a loop: \`for ${quote(cond!)} {\``, edits: [{ start: loopable.startIndex, end: loopable.startIndex + 2, newText: 'for' }], safe: false }]
@@ -84,6 +87,16 @@ export const rule: Rule = {
     }
   },
 };
+
+/** `x == nil`, `x != nil`, or several of those joined with `&&` / `||`. */
+function isNilCheck(cond: Node): boolean {
+  const c = unparen(cond);
+  if (c.type !== 'binary_expression') return false;
+  const op = c.childForFieldName('operator')?.text;
+  const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
+  if (op === '&&' || op === '||') return !!l && !!r && isNilCheck(l) && isNilCheck(r);
+  return (op === '==' || op === '!=') && (l?.type === 'nil' || r?.type === 'nil');
+}
 
 /** A `*sync.Cond` / `sync.Cond` by declared type, or a variable initialised with `sync.NewCond(...)`. */
 function isCond(file: FileFacts, recv: Node): boolean {

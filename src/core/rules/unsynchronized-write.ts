@@ -201,12 +201,12 @@ function writeOf(file: FileFacts, node: Node, expr: Node): Write | undefined {
   if (head.type !== 'identifier' || file.isPackageName(head.text) && !file.lookup(head.text, head)) return undefined;
   const found = file.lookup(head.text, head);
   if (!found) return undefined;
-  const identity = key.includes('.') ? `${key}@${declNode(found)?.id ?? 'pkg'}` : found.decl ?? found.param ?? found.receiver;
+  const identity = key.includes('.') ? `${key}@${declNode(found)?.id ?? 'pkg'}` : found.decl ?? found.param ?? found.result ?? found.receiver;
   return { node, target, key, kind, head, identity, decl: declNode(found) };
 }
 
 function declNode(found: NonNullable<ReturnType<FileFacts['lookup']>>): Node | undefined {
-  return found.decl?.node ?? found.param?.node ?? found.receiver?.node;
+  return found.decl?.node ?? found.param?.node ?? found.result?.node ?? found.receiver?.node;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -35,3 +35,20 @@ func TestWaitUnderIf(t *testing.T) {
 	}
 	mu.Unlock()
 }
+
+type payload struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	full *string
+}
+
+// ok: full only ever goes from nil to set, before the one Broadcast; waiting once is enough
+// (go-ethereum miner payload).
+func (p *payload) resolveFull() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.full == nil {
+		p.cond.Wait()
+	}
+	return *p.full
+}
