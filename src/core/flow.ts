@@ -70,6 +70,9 @@ export function loopCount(loop: Node): Count {
     if (!right) return MANY;
     const r = unparen(right);
     if (r.type === 'int_literal') return constCount(Number(r.text));
+    // `range []string{"a", "b"}`: as many passes as the literal has elements (without `...` keys).
+    const body = r.type === 'composite_literal' ? r.childForFieldName('body') : undefined;
+    if (body && !body.namedChildren.some((e) => e.type === 'keyed_element' || e.type === 'comment')) return constCount(body.namedChildren.length);
     const key = pathKey(r);
     return key && r.type !== 'unary_expression' ? { kind: 'sym', text: `len(${key})` } : MANY;
   }
