@@ -1,9 +1,7 @@
-import { replaceNode } from '../edits';
 import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../facts';
 import type { Node } from '../parser';
-import type { Fix, Rule } from '../rule';
-import { contextsInScope } from '../context';
-import { ancestor, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax';
+import type { Rule } from '../rule';
+import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax';
 
 /** The calls that start a context tree from nothing. */
 const FRESH = new Set(['Background', 'TODO']);
@@ -21,7 +19,7 @@ interface Owner {
 export const rule: Rule = {
   id: 'context-ignored',
   title: 'context.Background() or context.TODO() where a context is already available',
-  severity: 'warning',
+  severity: 'info',
   category: 'cancellation',
   docs: {
     summary:
@@ -52,8 +50,9 @@ export const rule: Rule = {
 	return &u, row.Scan(&u.Name)
 }`,
     fixes:
-      '**Use `ctx`** (or **Use `r.Context()`** in an HTTP handler) replaces the call with the context the function already has. ' +
-      'It is offered when that name still refers to the parameter (or to a context derived from it) at the call.',
+      'No quick fix: on real code a fresh context is as often deliberate (a goroutine that must outlive the request, a lifetime the code ' +
+      'cancels itself, a fresh namespace) as it is an oversight, and swapping in `ctx` breaks the deliberate ones. This is also why the rule ' +
+      'is informational: it asks for a look, and a `//goconc:ignore context-ignored <why>` records the answer.',
   },
   check(ctx) {
     const file = ctx.file;
@@ -77,7 +76,6 @@ export const rule: Rule = {
           `Line ${lineOf(call)}: \`${quote(call.parent ?? call)}\` starts from \`${shown}\` instead, a context that is never cancelled.`,
           `The caller gives up (timeout, client gone, shutdown), but the work started at line ${lineOf(call)} keeps running and holding its resources.`,
         ],
-        fixes: replaceFix(file, call, owner),
       });
     });
   },
@@ -256,27 +254,3 @@ function nilCheck(cond: Node | null, name: string): boolean {
   return re.test(cond.text);
 }
 
-function replaceFix(file: FileFacts, call: Node, owner: Owner): Fix[] {
-  // The name must still mean the parameter (or a context derived from it) where the call is.
-  const found = file.lookup(owner.param.name, call);
-  if (!found) return [];
-  const ok = found.param?.node.id === owner.param.node.id || (owner.use === owner.param.name && found.decl && file.typeOf(found.decl.node) === 'context.Context');
-  if (!ok) return [];
-  const use = owner.use === owner.param.name ? derivedContext(file, call, owner) ?? owner.use : owner.use;
-  return [{ title: `Use \`${use}\``, edits: [replaceNode(call, use)], safe: false }];
-}
-
-/**
- * A context derived from the parameter and visible at the call, nearer than the parameter
- * itself: `gctx` of `g, gctx := errgroup.WithContext(ctx)`, `tctx` of `context.WithTimeout(ctx, d)`.
- * It carries the parameter's cancellation plus its own, so it is the better replacement.
- */
-function derivedContext(file: FileFacts, call: Node, owner: Owner): string | undefined {
-  for (const c of contextsInScope(file, call)) {
-    if (c.name === owner.param.name) return undefined;
-    const decl = file.lookup(c.name, call)?.decl;
-    const init = decl?.multi?.call ?? decl?.init;
-    if (init?.type === 'call_expression' && callArgs(init)[0]?.text === owner.param.name && contains(owner.fn.node, c.node)) return c.name;
-  }
-  return undefined;
-}

@@ -107,8 +107,23 @@ function briefPauseInCheckedLoop(file: FileFacts, call: Node, loop: Node, ctxs: 
   const d = callArgs(call)[0];
   const ns = d ? constantDuration(d) : undefined;
   if (ns === undefined || ns >= 1e9) return false;
-  // A counted retry loop (`for i := 0; i < 3; i++`) is held up by a few short pauses at most.
-  return countedLoop(loop) || loopChecksContext(file, loop, ctxs);
+  // A counted retry loop (`for i := 0; i < 3; i++`) is held up by a few short pauses at most,
+  // and so is a loop whose work takes the context: the next call fails at once once it is done.
+  return countedLoop(loop) || loopChecksContext(file, loop, ctxs) || passesContext(loop, ctxs);
+}
+
+/** Some call in the loop is handed one of the contexts: `fetch(ctx, url)`. */
+function passesContext(loop: Node, ctxs: CtxVar[]): boolean {
+  const names = new Set(ctxs.map((x) => x.name));
+  return descendants(loop, 'call_expression').some((x) => callArgs(x).some((a) => a.type === 'identifier' && names.has(a.text)));
+}
+
+/** The loop calls `cancel()` of a context it then sleeps under: the context is already done. */
+function cancelsInLoop(loop: Node): boolean {
+  return descendants(loop, 'call_expression').some((x) => {
+    const f = x.childForFieldName('function');
+    return f?.type === 'identifier' && /^cancel/i.test(f.text) && callArgs(x).length === 0;
+  });
 }
 
 /** `for i := 0; i < n; i++`: a three-clause loop with a condition. */
@@ -153,9 +168,9 @@ function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: Ctx
     // Not in a loop that hands results on (a send: leaving would drop them), nor in a counted
     // retry whose work does not take the context (cleanup that must finish even for a
     // cancelled caller, like removing a device).
-    const names = new Set(ctxs.map((x) => x.name));
-    const passesCtx = descendants(loop, 'call_expression').some((x) => callArgs(x).some((a) => a.type === 'identifier' && names.has(a.text)));
-    const handsOn = descendants(loop, 'send_statement').length > 0 || (countedLoop(loop) && !passesCtx);
+    // Nor where the loop's work does not take the context (it only carries a logger: cleanup
+    // that must finish), nor where the loop cancels that context itself before sleeping.
+    const handsOn = descendants(loop, 'send_statement').length > 0 || !passesContext(loop, ctxs) || cancelsInLoop(loop);
     const ret = !handsOn && returnSkipsNoWork(stmt) ? cancelReturn(file, file.functionOf(call)!, c.name) : undefined;
     edit = ret ? wrapInCancelSelect(file, stmt, case_, c.name, ret) : undefined;
   }
