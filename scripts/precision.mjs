@@ -139,7 +139,8 @@ function report() {
     const v = judged.get(keyOf(f));
     if (v && (f.severity === 'warning' || f.severity === 'error')) {
       r[v.verdict]++;
-      if (v.fix === 'harmful') r.badFix++;
+      // A harmful verdict counts while the finding still offers a fix.
+      if (v.fix === 'harmful' && f.fixes.length > 0) r.badFix++;
     }
   }
   const sum = (k) => [...rules.values()].reduce((n, r) => n + r[k], 0);

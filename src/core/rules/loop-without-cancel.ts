@@ -13,7 +13,7 @@ import {
 import type { FileFacts, FuncInfo } from '../facts';
 import type { Node } from '../parser';
 import type { Fix, Report, Rule, TextEdit } from '../rule';
-import { FUNCTION_TYPES, capitalise, descendants, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax';
+import { FUNCTION_TYPES, callArgs, capitalise, descendants, enclosingFunction, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax';
 
 export const rule: Rule = {
   id: 'loop-without-cancel',
@@ -73,10 +73,28 @@ export const rule: Rule = {
       if (ctxs.length === 0) continue;
       const scan = scanLoop(file, loop);
       if (scan.exits || scan.watches || scan.blocking.length === 0) continue;
+      if (ownedElsewhere(file, loop)) continue;
       report(file, ctx.report, loop, ctxs[0], scan.blocking);
     }
   },
 };
+
+/**
+ * Loops whose context is not the one that should end them: a loop started by a constructor
+ * (`NewFs(ctx, ...)` starts a signal handler that lives as long as the value it builds, not as
+ * long as the construction's context), and a loop that cancels its context itself (then ends
+ * another way, such as `os.Exit`).
+ */
+function ownedElsewhere(file: FileFacts, loop: Node): boolean {
+  let top: Node | undefined = loop;
+  for (let p = enclosingFunction(loop); p; p = enclosingFunction(p)) top = p;
+  const name = top && top.id !== loop.id ? file.funcInfo(top).name ?? '' : '';
+  if (/^[Nn]ew([A-Z0-9_]|$)/.test(name)) return true;
+  return descendants(loop, 'call_expression').some((c) => {
+    const f = c.childForFieldName('function');
+    return f?.type === 'identifier' && /^cancel/i.test(f.text) && callArgs(c).length === 0;
+  });
+}
 
 interface LoopScan {
   /** A way out of the loop: return, goto, a break/continue aimed outside it, or a `v, ok := <-ch` receive (it sees the close). */

@@ -73,6 +73,8 @@ export const rule: Rule = {
       const ctxs = contextsInScope(file, call);
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
+      // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
+      if (cancelsInLoop(loop)) continue;
       const c = ctxs[0];
       const fn = file.functionOf(call)!;
       const runner = describeRunner(file, fn);

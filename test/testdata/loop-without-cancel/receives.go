@@ -94,3 +94,33 @@ func okReceive(ctx context.Context, in <-chan string) {
 		publish(ctx, s)
 	}
 }
+
+type cacheFs struct{ notify chan string }
+
+// ok: a constructor's context bounds the construction, not the handler loop that lives as long
+// as the value it returns (rclone cache NewFs).
+func NewFs(ctx context.Context, notify chan string) *cacheFs {
+	f := &cacheFs{notify: notify}
+	go func() {
+		for {
+			name := <-f.notify
+			publish(context.Background(), name)
+		}
+	}()
+	refresh(ctx)
+	return f
+}
+
+// ok: the loop cancels its context itself, then ends another way (containerd logging shim).
+func serveLogs(signals chan string, exit func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go refresh(ctx)
+	for {
+		s := <-signals
+		if s == "TERM" {
+			cancel()
+			exit()
+		}
+	}
+}
