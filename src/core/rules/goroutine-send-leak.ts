@@ -29,6 +29,7 @@ import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../rule'
 import {
   FUNCTION_TYPES,
   blockStatements,
+  callArgs,
   callParts,
   contains,
   descendants,
@@ -806,6 +807,12 @@ function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
     if (send.parent?.type !== 'statement_list' || !standsAlone(file.source, send) || /[\r\n]/.test(send.text)) return undefined;
     const name = contextsInScope(file, send)[0]?.name;
     if (!name || (ctxName && name !== ctxName)) return undefined;
+    // A goroutine that closes the channel after sending: skipping the send would hand the
+    // receiver a zero value from the closed channel instead of the result (rclone compress).
+    const channel = send.childForFieldName('channel')?.text;
+    const fn = file.functionOf(send);
+    const closes = fn?.body && descendants(fn.body, 'call_expression').some((c) => c.startIndex > send.endIndex && callParts(c)?.name === 'close' && callArgs(c)[0]?.text === channel);
+
     ctxName = name;
     // Inside a loop the goroutine would go on to the next send; it has to stop instead.
     let ret: string | undefined;
@@ -813,6 +820,8 @@ function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
       if ((file.functionOf(send)?.results.length ?? 1) > 0) return undefined;
       ret = 'return';
     }
+    // Outside a loop the select falls through to that close when ctx wins: no fix.
+    if (closes && !ret) return undefined;
     edits.push(selectEdit(file, send, name, ret));
   }
   if (!ctxName) return undefined;
