@@ -19,7 +19,6 @@ import {
   walk,
 } from './syntax';
 import type { SourceText } from './text';
-import { registerFile } from './model/paths';
 
 export interface Param {
   name: string;
@@ -71,6 +70,16 @@ export interface GoStmt {
 }
 
 const LOOP = new Set(['for_statement']);
+
+/** The facts of each parsed file by the root of its tree, so that a node alone leads to its file. */
+const filesByRoot = new WeakMap<Node, FileFacts>();
+
+/** The facts of the file a node belongs to, when that file's facts have been made. */
+export function factsOf(node: Node): FileFacts | undefined {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return filesByRoot.get(n);
+}
 const FIELD_WRITES = new Set(['keyed_element', 'assignment_statement']);
 const DECLS = new Set(['short_var_declaration', 'range_clause', 'receive_statement', 'var_spec']);
 
@@ -92,7 +101,7 @@ export class FileFacts {
     readonly source: SourceText,
     readonly fileName: string,
   ) {
-    registerFile(this);
+    filesByRoot.set(root, this);
   }
 
   get text(): string {

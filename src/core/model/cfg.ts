@@ -12,8 +12,8 @@
  * that are the constants `true` or `false` keep only the branch that runs. Nested function
  * literals are not part of the graph: each has its own.
  *
- * Deferred calls are elements where the `defer` statement stands; analyses that care apply them
- * at the exit (see dataflow.ts).
+ * A `defer` statement is an element where it stands (where the call is registered); when the
+ * deferred call runs, at the function's exit, is for the question asked to say.
  */
 import type { Node } from '../parser';
 import { blockStatements, FUNCTION_TYPES, unparen } from '../syntax';
@@ -74,8 +74,6 @@ export class Cfg {
   private readonly byNode = new Map<number, Element>();
   /** For a loop, switch, select or if: the block where control goes on after it. */
   readonly after = new Map<number, number>();
-  /** `defer` statements of the body, in source order. */
-  readonly defers: Node[] = [];
   private domCache?: Int32Array;
   private postCache?: Int32Array;
   private rpoCache?: number[];
@@ -127,26 +125,7 @@ export class Cfg {
 
   /** Blocks reachable from the entry, in reverse postorder. */
   get rpo(): number[] {
-    if (this.rpoCache) return this.rpoCache;
-    const seen = new Uint8Array(this.blocks.length);
-    const post: number[] = [];
-    const stack: [number, number][] = [[this.entry, 0]];
-    seen[this.entry] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const succs = this.blocks[top[0]].succs;
-      if (top[1] < succs.length) {
-        const s = succs[top[1]++];
-        if (!seen[s]) {
-          seen[s] = 1;
-          stack.push([s, 0]);
-        }
-      } else {
-        post.push(top[0]);
-        stack.pop();
-      }
-    }
-    return (this.rpoCache = post.reverse());
+    return (this.rpoCache ??= reversePostorder(this.blocks.length, this.entry, (b) => this.blocks[b].succs));
   }
 
   /** True when some path from the entry reaches the block. */
@@ -169,26 +148,8 @@ export class Cfg {
     const sink = n;
     const preds = (b: number) => (b === sink ? [] : b === this.exit || b === this.abort ? [...this.blocks[b].succs, sink] : this.blocks[b].succs);
     const succsRev = (b: number) => (b === sink ? [this.exit, this.abort] : this.blocks[b].preds);
-    // reverse postorder of the reversed graph, from the sink
-    const seen = new Uint8Array(n + 1);
-    const post: number[] = [];
-    const stack: [number, number][] = [[sink, 0]];
-    seen[sink] = 1;
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const succs = succsRev(top[0]);
-      if (top[1] < succs.length) {
-        const s = succs[top[1]++];
-        if (!seen[s]) {
-          seen[s] = 1;
-          stack.push([s, 0]);
-        }
-      } else {
-        post.push(top[0]);
-        stack.pop();
-      }
-    }
-    return (this.postCache = dominators(n + 1, post.reverse(), sink, preds));
+    const order = reversePostorder(n + 1, sink, succsRev);
+    return (this.postCache = dominators(n + 1, order, sink, preds));
   }
 
   /** True when every path from the entry to `b` passes through `a` (blocks). */
@@ -217,14 +178,17 @@ export class Cfg {
     return false;
   }
 
-  /** True when `b` can be reached from `a`'s block by following at least one edge. */
-  blockReachesAfter(a: number, b: number): boolean {
+  /**
+   * True when block `b` can be reached from block `a` by following at least one edge, without
+   * passing through block `avoid` (`a` may equal `b`: "can control come back to `a`").
+   */
+  blockReachesAfter(a: number, b: number, avoid = -1): boolean {
     const seen = new Uint8Array(this.blocks.length);
     const stack = [...this.blocks[a].succs];
     while (stack.length) {
       const x = stack.pop()!;
       if (x === b) return true;
-      if (seen[x]) continue;
+      if (x === avoid || seen[x]) continue;
       seen[x] = 1;
       stack.push(...this.blocks[x].succs);
     }
@@ -243,12 +207,6 @@ export class Cfg {
     return this.blockPostDominates(b.block, a.block);
   }
 
-  /** True when some path runs `b` after `a` (possibly going round a loop). */
-  mayFollow(a: Element, b: Element): boolean {
-    if (a.block === b.block && a.index < b.index) return true;
-    return this.blockReachesAfter(a.block, b.block);
-  }
-
   /** True when the element's block is on some path from the entry. */
   live(el: Element): boolean {
     return this.reachable(el.block);
@@ -258,6 +216,29 @@ export class Cfg {
   get returns(): boolean {
     return this.reachable(this.exit);
   }
+}
+
+/** The nodes of a graph reachable from `start`, in reverse postorder (iterative depth-first search). */
+function reversePostorder(n: number, start: number, succs: (b: number) => readonly number[]): number[] {
+  const seen = new Uint8Array(n);
+  const post: number[] = [];
+  const stack: [number, number][] = [[start, 0]];
+  seen[start] = 1;
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const next = succs(top[0]);
+    if (top[1] < next.length) {
+      const s = next[top[1]++];
+      if (!seen[s]) {
+        seen[s] = 1;
+        stack.push([s, 0]);
+      }
+    } else {
+      post.push(top[0]);
+      stack.pop();
+    }
+  }
+  return post.reverse();
 }
 
 /** Cooper, Harvey and Kennedy's iterative dominator algorithm. -1: unreachable. */
@@ -407,7 +388,6 @@ class Builder {
         return cur;
       default: {
         g.add(cur, s, 'stmt');
-        if (s.type === 'defer_statement') g.defers.push(s);
         if (SIMPLE.has(s.type) && this.ends(s)) {
           g.edge(cur, g.abort);
           return -1;

@@ -6,7 +6,7 @@
  * Within one element (a statement or a condition) the order is the syntax's: a node nested in a
  * short-circuit operand, a function literal, or a `go`/`defer` statement is not surely evaluated.
  */
-import type { FileFacts } from '../facts';
+import { factsOf, type FileFacts } from '../facts';
 import type { Node } from '../parser';
 import { alwaysRunsChild, FUNCTION_TYPES } from '../syntax';
 import { buildCfg, type Cfg, type Element } from './cfg';
@@ -18,19 +18,6 @@ interface Cache {
 }
 
 const caches = new WeakMap<FileFacts, Cache>();
-/** Files by the root of their tree, so that path questions can be asked with nodes alone. */
-const filesByRoot = new WeakMap<Node, FileFacts>();
-
-/** Makes the file's nodes known to the path questions (FileFacts does this when it is made). */
-export function registerFile(file: FileFacts): void {
-  filesByRoot.set(file.root, file);
-}
-
-function fileOf(node: Node): FileFacts | undefined {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return filesByRoot.get(n);
-}
 
 /**
  * The graph of a function node (declaration, method or literal), memoised. With `loopsRunOnce`
@@ -57,7 +44,7 @@ function functionOf(node: Node): Node | undefined {
 function locate(a: Node, b: Node, loopsRunOnce: boolean): { g: Cfg; ea: Element; eb: Element } | undefined {
   const fn = functionOf(a);
   if (!fn || functionOf(b)?.id !== fn.id) return undefined;
-  const file = fileOf(a);
+  const file = factsOf(a);
   const g = file && cfgOf(file, fn, loopsRunOnce);
   const ea = g?.elementOf(a);
   const eb = g?.elementOf(b);
@@ -104,22 +91,8 @@ export function surelyFollows(a: Node, b: Node): boolean {
   if (after !== undefined) ea = { node: a, kind: 'head', block: after, index: -1 };
   else if (ea === eb) return evaluatedWith(a, ea);
   if (!g.postDominates(eb, ea)) return false;
-  return !cycleAvoiding(g, ea, eb);
-}
-
-/** True when control can come back to `a` without passing `b` first. */
-function cycleAvoiding(g: Cfg, a: Element, b: Element): boolean {
-  if (a.block === b.block) return false; // b runs right after a in its block
-  const seen = new Uint8Array(g.blocks.length);
-  const stack = [...g.blocks[a.block].succs];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x === a.block) return true;
-    if (x === b.block || seen[x]) continue;
-    seen[x] = 1;
-    stack.push(...g.blocks[x].succs);
-  }
-  return false;
+  // No loop may bring control back to `a` before `b` has run (after `a` in its own block, `b` runs first).
+  return ea.block === eb.block || !g.blockReachesAfter(ea.block, ea.block, eb.block);
 }
 
 /**
@@ -129,7 +102,7 @@ function cycleAvoiding(g: Cfg, a: Element, b: Element): boolean {
  */
 export function surelyReached(node: Node, top: Node): boolean {
   const fn = FUNCTION_TYPES.has(top.type) ? top : functionOf(top);
-  const file = fileOf(node);
+  const file = factsOf(node);
   const g = fn && file ? cfgOf(file, fn) : undefined;
   const el = g?.elementOf(node);
   if (!g || !el || functionOf(node)?.id !== fn!.id || !evaluatedWith(node, el)) return false;
@@ -162,13 +135,4 @@ function firstInSuccessors(g: Cfg, block: number): Element | undefined {
     b = blk.succs[0];
   }
   return undefined;
-}
-
-/** True when the node can run at all: its element is on a path from its function's start. */
-export function reachable(node: Node): boolean {
-  const fn = functionOf(node);
-  const file = fileOf(node);
-  const g = fn && file ? cfgOf(file, fn) : undefined;
-  const el = g?.elementOf(node);
-  return !g || !el || g.live(el);
 }
