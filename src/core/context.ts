@@ -249,6 +249,21 @@ export function describeRunner(file: FileFacts, fn: FuncInfo): string {
   return `the function literal at line ${lineOf(fn.node)}`;
 }
 
+/**
+ * True when code under `node` calls a cancel function itself (`cancel()`, `cancelFn()`): a
+ * context it then waits under is one it ends on purpose, not its caller's.
+ */
+export function callsCancel(node: Node): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (n.type !== 'call_expression') return;
+    const f = n.childForFieldName('function');
+    if (f?.type === 'identifier' && /^cancel/i.test(f.text) && callArgs(n).length === 0) found = true;
+  });
+  return found;
+}
+
 /** The outermost declared function around `node` (closures included), or undefined at package level. */
 export function outermostFunction(file: FileFacts, node: Node): FuncInfo | undefined {
   let top: Node | undefined;

@@ -12,16 +12,19 @@ import { buildCfg, type NoReturn } from './cfg';
 const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;
 const TESTING_STOPS = new Set(['Fatal', 'Fatalf', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
 
+const FATAL_OR_PANIC = new Set(['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']);
+const FATAL_OR_EXIT = new Set(['Fatal', 'Fatalf', 'Fatalln', 'Exit', 'Exitf', 'Exitln']);
+
 /** Package functions that stop the program or the goroutine, by import path. */
-const PACKAGE_STOPS: Record<string, RegExp> = {
-  os: /^Exit$/,
-  log: /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/,
-  runtime: /^Goexit$/,
-  'github.com/sirupsen/logrus': /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)$/,
-  'k8s.io/klog': /^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln)$/,
-  'k8s.io/klog/v2': /^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln|FatalS|ErrorSDepth)$/,
-  'github.com/golang/glog': /^(Fatal|Fatalf|Fatalln|Exit|Exitf|Exitln)$/,
-};
+const PACKAGE_STOPS: [string, ReadonlySet<string>][] = [
+  ['os', new Set(['Exit'])],
+  ['log', FATAL_OR_PANIC],
+  ['runtime', new Set(['Goexit'])],
+  ['github.com/sirupsen/logrus', FATAL_OR_PANIC],
+  ['k8s.io/klog', FATAL_OR_EXIT],
+  ['k8s.io/klog/v2', FATAL_OR_EXIT],
+  ['github.com/golang/glog', FATAL_OR_EXIT],
+];
 
 const memo = new WeakMap<FileFacts, { pred: NoReturn; helpers: Map<number, boolean | 'pending'> }>();
 
@@ -42,9 +45,8 @@ function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number,
   if (!parts) return false;
   if (parts.receiver === undefined) {
     if (parts.name === 'panic') return !file.lookup('panic', call) && !file.declarations.has('panic');
-  } else if (parts.receiverNode?.type === 'identifier' && file.isPackageName(parts.receiver)) {
-    const path = file.imports.get(parts.receiver)!;
-    if (!file.lookup(parts.receiver, call)) return PACKAGE_STOPS[path]?.test(parts.name) ?? false;
+  } else if (parts.receiverNode?.type === 'identifier' && file.isPackageName(parts.receiver) && !file.lookup(parts.receiver, call)) {
+    return PACKAGE_STOPS.some(([path, names]) => file.isImportCall(call, path, names));
   } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode) {
     const type = file.typeOf(unparen(parts.receiverNode));
     if (type && TESTING_TYPES.test(type.replace(/\s+/g, ''))) return true;

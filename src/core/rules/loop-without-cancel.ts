@@ -1,11 +1,13 @@
 import {
   cancelReturn,
   caseReceive,
+  callsCancel,
   contextsInScope,
   describeRunner,
   insertDoneCase,
   isStopSignal,
   mayHaveContexts,
+  outermostFunction,
   receivedChannel,
   selectCases,
   type CtxVar,
@@ -13,7 +15,7 @@ import {
 import type { FileFacts, FuncInfo } from '../facts';
 import type { Node } from '../parser';
 import type { Fix, Report, Rule, TextEdit } from '../rule';
-import { FUNCTION_TYPES, callArgs, capitalise, descendants, enclosingFunction, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax';
+import { FUNCTION_TYPES, capitalise, descendants, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax';
 
 export const rule: Rule = {
   id: 'loop-without-cancel',
@@ -86,14 +88,8 @@ export const rule: Rule = {
  * another way, such as `os.Exit`).
  */
 function ownedElsewhere(file: FileFacts, loop: Node): boolean {
-  let top: Node | undefined = loop;
-  for (let p = enclosingFunction(loop); p; p = enclosingFunction(p)) top = p;
-  const name = top && top.id !== loop.id ? file.funcInfo(top).name ?? '' : '';
-  if (/^[Nn]ew([A-Z0-9_]|$)/.test(name)) return true;
-  return descendants(loop, 'call_expression').some((c) => {
-    const f = c.childForFieldName('function');
-    return f?.type === 'identifier' && /^cancel/i.test(f.text) && callArgs(c).length === 0;
-  });
+  const top = outermostFunction(file, loop);
+  return /^[Nn]ew([A-Z0-9_]|$)/.test(top?.name ?? '') || callsCancel(loop);
 }
 
 interface LoopScan {

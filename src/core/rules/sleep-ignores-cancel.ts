@@ -1,5 +1,6 @@
 import {
   cancelReturn,
+  callsCancel,
   contextsInScope,
   describeRunner,
   mayHaveContexts,
@@ -74,7 +75,7 @@ export const rule: Rule = {
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
-      if (cancelsInLoop(loop)) continue;
+      if (callsCancel(loop)) continue;
       const c = ctxs[0];
       const fn = file.functionOf(call)!;
       const runner = describeRunner(file, fn);
@@ -120,14 +121,6 @@ function passesContext(loop: Node, ctxs: CtxVar[]): boolean {
   return descendants(loop, 'call_expression').some((x) => callArgs(x).some((a) => a.type === 'identifier' && names.has(a.text)));
 }
 
-/** The loop calls `cancel()` of a context it then sleeps under: the context is already done. */
-function cancelsInLoop(loop: Node): boolean {
-  return descendants(loop, 'call_expression').some((x) => {
-    const f = x.childForFieldName('function');
-    return f?.type === 'identifier' && /^cancel/i.test(f.text) && callArgs(x).length === 0;
-  });
-}
-
 /** `for i := 0; i < n; i++`: a three-clause loop with a condition. */
 function countedLoop(loop: Node): boolean {
   const clause = loop.namedChildren.find((c) => c.type === 'for_clause');
@@ -167,12 +160,10 @@ function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: Ctx
     // abandoned time.After timer lingers until it fires (before Go 1.23) or churns the allocator.
     edit = timerSelect(file, stmt, args[0].text, c.name);
   } else {
-    // Not in a loop that hands results on (a send: leaving would drop them), nor in a counted
-    // retry whose work does not take the context (cleanup that must finish even for a
-    // cancelled caller, like removing a device).
-    // Nor where the loop's work does not take the context (it only carries a logger: cleanup
-    // that must finish), nor where the loop cancels that context itself before sleeping.
-    const handsOn = descendants(loop, 'send_statement').length > 0 || !passesContext(loop, ctxs) || cancelsInLoop(loop);
+    // Not in a loop that hands results on (a send: leaving would drop them), nor where the
+    // loop's work does not take the context (it only carries a logger: cleanup that must finish
+    // even for a cancelled caller, like removing a device).
+    const handsOn = descendants(loop, 'send_statement').length > 0 || !passesContext(loop, ctxs);
     const ret = !handsOn && returnSkipsNoWork(stmt) ? cancelReturn(file, file.functionOf(call)!, c.name) : undefined;
     edit = ret ? wrapInCancelSelect(file, stmt, case_, c.name, ret) : undefined;
   }
