@@ -512,7 +512,7 @@ export function closedChannelTraces(file: FileFacts): Trace[] {
 }
 
 /** For `close(x)` with the builtin close: `x`. */
-function closeArg(file: FileFacts, call: Node): Node | undefined {
+export function closeArg(file: FileFacts, call: Node): Node | undefined {
   const parts = callParts(call);
   const args = callArgs(call);
   if (!parts || parts.receiver || parts.name !== 'close' || args.length !== 1 || file.lookup('close', call)) return undefined;

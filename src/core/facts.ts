@@ -403,27 +403,14 @@ export class FileFacts {
    */
   mayBeBuffered(expr: Node): boolean {
     const n = unparen(expr);
-    const field = n.type === 'selector_expression' ? n.childForFieldName('field')?.text : n.type === 'identifier' ? n.text : undefined;
-    if (!field) return false;
-    const buffered = (v: Node | undefined | null) => {
-      const m = v ? parseChanMake(literalValue(v)) : undefined;
+    const name = n.type === 'selector_expression' ? n.childForFieldName('field')?.text : n.type === 'identifier' ? n.text : undefined;
+    if (!name) return false;
+    const buffered = (v: Node | undefined) => {
+      const m = v ? parseChanMake(v) : undefined;
       return !!m?.capacity && m.capacity.text !== '0';
     };
-    for (const w of descendants(this.root, FIELD_WRITES)) {
-      if (w.type === 'keyed_element') {
-        if (w.namedChild(0)?.text === field && buffered(w.namedChild(1))) return true;
-        continue;
-      }
-      const left = w.childForFieldName('left')?.namedChildren ?? [];
-      const right = w.childForFieldName('right')?.namedChildren ?? [];
-      for (let i = 0; i < left.length; i++) {
-        const l = unparen(left[i]);
-        const name = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : l.text;
-        if (name === field && buffered(right[i])) return true;
-      }
-    }
-    if (n.type === 'identifier') return buffered(this.lookup(n.text, n)?.decl?.init);
-    return false;
+    if (this.assignedValues(name, true).some(buffered)) return true;
+    return n.type === 'identifier' && buffered(this.lookup(n.text, n)?.decl?.init);
   }
 
   /**
@@ -432,24 +419,31 @@ export class FileFacts {
    */
   private fieldInit(sel: Node): Node | undefined {
     const field = sel.childForFieldName('field')?.text;
-    if (!field) return undefined;
-    const candidates: Node[] = [];
+    const candidates = field ? this.assignedValues(field, false) : [];
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  /**
+   * Every value the file stores under `name`: keyed elements `name: v` of composite literals and
+   * assignments `x.name = v` (and `name = v` with `plainToo`).
+   */
+  private assignedValues(name: string, plainToo: boolean): Node[] {
+    const out: Node[] = [];
     for (const n of descendants(this.root, FIELD_WRITES)) {
       if (n.type === 'keyed_element') {
         const key = n.namedChild(0);
         const value = n.namedChild(1);
-        if (key && value && key.text === field) candidates.push(literalValue(value));
-      } else if (n.type === 'assignment_statement') {
-        const left = n.childForFieldName('left')?.namedChildren ?? [];
-        const right = n.childForFieldName('right')?.namedChildren ?? [];
-        left.forEach((l, i) => {
-          if (l?.type === 'selector_expression' && l.childForFieldName('field')?.text === field && right[i]) {
-            candidates.push(right[i]!);
-          }
-        });
+        if (key && value && key.text === name) out.push(literalValue(value));
+        continue;
       }
+      const left = n.childForFieldName('left')?.namedChildren ?? [];
+      const right = n.childForFieldName('right')?.namedChildren ?? [];
+      left.forEach((l, i) => {
+        const target = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : plainToo && l.type === 'identifier' ? l.text : undefined;
+        if (target === name && right[i]) out.push(right[i]);
+      });
     }
-    return candidates.length === 1 ? candidates[0] : undefined;
+    return out;
   }
 }
 

@@ -1,3 +1,4 @@
+import { closeArg } from '../channels';
 import { caseReceive, contextsInScope, selectCases } from '../context';
 import { eol, indentAt, replaceNode, standsAlone } from '../edits';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../facts';
@@ -29,7 +30,6 @@ import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../rule'
 import {
   FUNCTION_TYPES,
   blockStatements,
-  callArgs,
   callParts,
   contains,
   descendants,
@@ -799,6 +799,13 @@ function assignedIn(fn: FuncInfo, name: string): boolean {
   });
 }
 
+/** True when the function holding `send` closes the same channel later in its body. */
+function closedAfter(file: FileFacts, send: Node): boolean {
+  const channel = send.childForFieldName('channel')?.text;
+  const body = file.functionOf(send)?.body;
+  return !!body && descendants(body, 'call_expression').some((c) => c.startIndex > send.endIndex && closeArg(file, c)?.text === channel);
+}
+
 /** Replaces each blocking send of the goroutines with a select that also gives up on `ctx.Done()`. */
 function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
   const edits: TextEdit[] = [];
@@ -807,12 +814,6 @@ function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
     if (send.parent?.type !== 'statement_list' || !standsAlone(file.source, send) || /[\r\n]/.test(send.text)) return undefined;
     const name = contextsInScope(file, send)[0]?.name;
     if (!name || (ctxName && name !== ctxName)) return undefined;
-    // A goroutine that closes the channel after sending: skipping the send would hand the
-    // receiver a zero value from the closed channel instead of the result (rclone compress).
-    const channel = send.childForFieldName('channel')?.text;
-    const fn = file.functionOf(send);
-    const closes = fn?.body && descendants(fn.body, 'call_expression').some((c) => c.startIndex > send.endIndex && callParts(c)?.name === 'close' && callArgs(c)[0]?.text === channel);
-
     ctxName = name;
     // Inside a loop the goroutine would go on to the next send; it has to stop instead.
     let ret: string | undefined;
@@ -820,8 +821,9 @@ function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
       if ((file.functionOf(send)?.results.length ?? 1) > 0) return undefined;
       ret = 'return';
     }
-    // Outside a loop the select falls through to that close when ctx wins: no fix.
-    if (closes && !ret) return undefined;
+    // Outside a loop the select goes on when ctx wins; if the goroutine then closes the channel,
+    // the receiver gets a zero value instead of the result (rclone compress): no fix.
+    if (!ret && closedAfter(file, send)) return undefined;
     edits.push(selectEdit(file, send, name, ret));
   }
   if (!ctxName) return undefined;
