@@ -1,23 +1,15 @@
 import { insertLinesAfter, replaceNode } from '../edits';
-import { closureRun, type FileFacts, type FuncInfo, type GoStmt, type Param } from '../facts';
+import type { FileFacts, FuncInfo, GoStmt, Param } from '../facts';
 import type { Node } from '../parser';
 import type { Fix, Report, Rule } from '../rule';
-import { FUNCTION_TYPES, blockStatements, callParts, descendants, lineOf, quote, walk } from '../syntax';
+import { blockStatements, callParts, descendants, lineOf, quote, walk } from '../syntax';
+import { offTestGoroutine, runnerOf, testingParamOf, testingType, type Runner } from '../testgoroutines';
 
 /** The methods that end the calling goroutine with `runtime.Goexit` (FailNow and SkipNow behind them). */
 const STOPPERS = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
 /** The replacement that records the failure and lets the caller return. Skips have none. */
 const SOFT: Record<string, string> = { Fatal: 'Error', Fatalf: 'Errorf', FailNow: 'Fail' };
 const CALLS = new Set(['call_expression']);
-
-/** Where a stopping call runs: the goroutine that runs it and what started that goroutine. */
-export interface Runner {
-  /** The function literal run by the goroutine. */
-  lit: Node;
-  /** The `go` statement or the `g.Go(...)` call that starts it. */
-  start: Node;
-  how: 'go' | 'group';
-}
 
 export const rule: Rule = {
   id: 'fatal-in-goroutine',
@@ -80,7 +72,7 @@ export const rule: Rule = {
       if (!parts?.receiverNode || !STOPPERS.test(parts.name)) continue;
       const t = testingParam(parts.receiverNode);
       const runner = t && runnerOf(file, call, t.fn);
-      if (t && runner) ctx.report(finding(file, call, parts.name, t, runner, false));
+      if (t && runner) ctx.report({ ...offTestGoroutine(call, parts.name, t, runner, false), fixes: softenFix(file, call, parts.name, t.param.name, runner) });
     }
 
     // `go check(t, v)`: a function of this file that stops the test, started on a goroutine.
@@ -95,72 +87,6 @@ export const rule: Rule = {
     }
   },
 };
-
-/** True for `*testing.T`, `*testing.B`, `*testing.F` and `testing.TB`, with the file's name for the package. */
-export function testingType(testing: string): (type: string) => boolean {
-  return (type) => type === `*${testing}.T` || type === `*${testing}.B` || type === `*${testing}.F` || type === `${testing}.TB`;
-}
-
-/** `t` must be a parameter declared with a testing type, of the function or literal whose code makes the call. */
-export function testingParamOf(file: FileFacts, isTestingType: (type: string) => boolean) {
-  return (id: Node | undefined): { param: Param; fn: FuncInfo } | undefined => {
-    if (id?.type !== 'identifier') return undefined;
-    const found = file.lookup(id.text, id);
-    return found?.param && found.fn && isTestingType(found.param.type) ? { param: found.param, fn: found.fn } : undefined;
-  };
-}
-
-/**
- * The goroutine a call runs on when it is not the goroutine of `owner` (the function declaring
- * `t`): the nearest `go func(){...}()` or `g.Go(func...)` literal between them, crossing only
- * literals called in place or deferred (which run on the same goroutine). Undefined when the call
- * runs on owner's goroutine or somewhere syntax cannot place (a callback, `t.Cleanup`, a stored func).
- */
-export function runnerOf(file: FileFacts, call: Node, owner: FuncInfo): Runner | undefined {
-  for (let p = call.parent; p; p = p.parent) {
-    if (!FUNCTION_TYPES.has(p.type)) continue;
-    if (p.type !== 'func_literal') return undefined;
-    const run = closureRun(file, p);
-    if (run.how === 'go') return { lit: p, start: run.stmt, how: 'go' };
-    if (run.how === 'group') return { lit: p, start: run.call, how: 'group' };
-    if (p.id === owner.node.id || run.how === 'other') return undefined;
-  }
-  return undefined;
-}
-
-function who(fn: FuncInfo): string {
-  return fn.name ? `\`${fn.name}\`` : 'the test';
-}
-
-function startedBy(r: Runner): string {
-  return r.how === 'go' ? `the goroutine started at line ${lineOf(r.start)}` : `the goroutine \`${quote(r.start.childForFieldName('function')!)}\` starts at line ${lineOf(r.start)}`;
-}
-
-export function finding(file: FileFacts, call: Node, method: string, t: { param: Param; fn: FuncInfo }, runner: Runner, viaRequire: boolean): Report {
-  const tName = t.param.name;
-  const what = viaRequire ? `\`${quote(call)}\` calls \`${tName}.FailNow\` when it fails, and it` : `\`${quote(call)}\``;
-  const stopper = viaRequire ? 'FailNow' : /^Skip/.test(method) ? 'SkipNow' : 'FailNow';
-  return {
-    node: call,
-    message:
-      `${what} runs on ${startedBy(runner)}, not on the goroutine of ${who(t.fn)}: ` +
-      `\`${stopper}\` ends only the goroutine that calls it, so the test keeps running (and panics if it has already finished)`,
-    related: [
-      { span: { start: runner.start.startIndex, end: runner.start.endIndex }, message: 'the goroutine is started here' },
-      { span: { start: t.param.node.startIndex, end: t.param.node.endIndex }, message: `\`${tName}\` belongs to the test's own goroutine` },
-    ],
-    steps: [
-      `${capitalFirst(who(t.fn))} starts ${startedBy(runner)} and keeps going.`,
-      `The goroutine reaches \`${quote(call)}\` (line ${lineOf(call)}): \`runtime.Goexit\` ends the goroutine, not the test.`,
-      `${capitalFirst(who(t.fn))} runs on past the failure (or waits for a result that will not come); if it has already returned, the call panics.`,
-    ],
-    fixes: viaRequire ? [] : softenFix(file, call, method, tName, runner),
-  };
-}
-
-function capitalFirst(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 /**
  * `t.Fatalf(...)` -> `t.Errorf(...)` and `return`, when the call is a statement of the goroutine's

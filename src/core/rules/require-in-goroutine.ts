@@ -1,6 +1,6 @@
 import type { Rule } from '../rule';
 import { callArgs, callParts, descendants } from '../syntax';
-import { finding, runnerOf, testingParamOf, testingType } from './fatal-in-goroutine';
+import { offTestGoroutine, runnerOf, testingParamOf, testingType } from '../testgoroutines';
 
 const TESTIFY_REQUIRE = 'github.com/stretchr/testify/require';
 
@@ -55,7 +55,7 @@ export const rule: Rule = {
       if (parts?.receiver !== require || parts.receiverNode?.type !== 'identifier' || file.lookup(require, call)) continue;
       const t = testingParam(callArgs(call)[0]);
       const runner = t && runnerOf(file, call, t.fn);
-      if (t && runner) ctx.report(finding(file, call, parts.name, t, runner, true));
+      if (t && runner) ctx.report(offTestGoroutine(call, parts.name, t, runner, true));
     }
   },
 };
