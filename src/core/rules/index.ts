@@ -10,6 +10,7 @@ import { rule as contextIgnored } from './context-ignored';
 import { rule as contextPlacement } from './context-placement';
 import { rule as doubleClose } from './double-close';
 import { rule as doubleLock } from './double-lock';
+import { rule as emptyCriticalSection } from './empty-critical-section';
 import { rule as errgroupContextUnused } from './errgroup-context-unused';
 import { rule as fatalInGoroutine } from './fatal-in-goroutine';
 import { rule as goroutineReceiveLeak } from './goroutine-receive-leak';
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   lockHeldWhileBlocking,
   unlockMissing,
   mutexCopied,
+  emptyCriticalSection,
   condWaitWithoutLoop,
   fatalInGoroutine,
   requireInGoroutine,

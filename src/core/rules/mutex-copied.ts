@@ -1,25 +1,23 @@
 import { replaceNode } from '../edits';
 import { rangeValueCopies, type FileFacts } from '../facts';
-import { fileLocks, lockTarget, localTypeName, mutexKindOf, structFields } from '../locks';
+import { fileLocks, localTypeName, mutexKindOf, structFields } from '../locks';
 import type { PackageView } from '../package';
-import type { Node } from '../parser';
 import type { Fix, RuleContext, Rule } from '../rule';
-import { blockStatements, callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax';
+import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax';
 
 export const rule: Rule = {
   id: 'mutex-copied',
-  title: 'Mutex copied, re-locked by defer, or locked for nothing',
+  title: 'Mutex copied, or re-locked by defer',
   severity: 'warning',
   category: 'mutex',
   docs: {
     summary:
-      'A `sync.Mutex` or `sync.RWMutex` is copied (a value receiver, a parameter, an argument or a range variable of a struct that holds one), `defer mu.Lock()` is written where `Unlock` was meant, or a `Lock` is released on the very next line.',
+      'A `sync.Mutex` or `sync.RWMutex` is copied (a value receiver, a parameter, an argument or a range variable of a struct that holds one), or `defer mu.Lock()` is written where `Unlock` was meant.',
     why:
       'A mutex protects the data only when every goroutine locks the same mutex value. Copying a struct that contains one gives the copy ' +
       'its own mutex: a method with a value receiver locks its private copy and excludes nobody, and a copy taken while another goroutine ' +
       'holds the lock starts out locked and may never be unlocked. `defer mu.Lock()` after `mu.Lock()` locks again when the function ' +
-      'returns instead of releasing, which deadlocks the next caller. A `Lock` immediately followed by `Unlock` protects nothing; it is ' +
-      'sometimes used on purpose to wait for the current holder, and is reported only as a hint.',
+      'returns instead of releasing, which deadlocks the next caller. (A `Lock` released at once is `empty-critical-section`.)',
     interleaving: [
       'Goroutine A calls a method with a value receiver: the struct, mutex included, is copied, and A locks the copy.',
       'Goroutine B calls the same method: it copies the struct again and locks its own copy at the same time.',
@@ -57,7 +55,6 @@ func (s *Stats) Add(key string) {
     copiedArguments(ctx);
     rangeCopies(ctx);
     deferredLocks(ctx, file, view);
-    emptySections(ctx, file, view);
   },
 };
 
@@ -207,49 +204,4 @@ function deferredLocks(ctx: RuleContext, file: FileFacts, view: PackageView): vo
       });
     }
   }
-}
-
-/** `mu.Lock()` directly followed by `mu.Unlock()` (no comment explaining a wait): nothing is protected. */
-function emptySections(ctx: RuleContext, file: FileFacts, view: PackageView): void {
-  for (const block of descendants(file.root, 'block')) {
-    const stmts = blockStatements(block);
-    for (let i = 0; i + 1 < stmts.length; i++) {
-      const lock = lockCall(stmts[i]);
-      const unlock = lockCall(stmts[i + 1]);
-      if (!lock || !unlock) continue;
-      const lp = callParts(lock)!;
-      const up = callParts(unlock)!;
-      const pairs = (lp.name === 'Lock' && up.name === 'Unlock') || (lp.name === 'RLock' && up.name === 'RUnlock');
-      if (!pairs || lp.receiver === undefined || lp.receiver !== up.receiver) continue;
-      if (explained(file, lock, unlock) || !lockTarget(file, view, lp.receiverNode!, lock)) continue;
-      ctx.report({
-        node: lock,
-        severity: 'hint',
-        message: `empty critical section: \`${quote(lock)}\` is released at once by \`${quote(unlock)}\` (line ${lineOf(unlock)}), so it protects nothing; if it only waits for the current holder, say so in a comment`,
-        related: [{ span: { start: unlock.startIndex, end: unlock.endIndex }, message: 'released here' }],
-        steps: [
-          `Line ${lineOf(lock)}: \`${quote(lock)}\` waits for the mutex and takes it.`,
-          `Line ${lineOf(unlock)}: \`${quote(unlock)}\` releases it before any shared data is touched.`,
-          'The code that follows runs without the lock: if it reads or writes shared state, that is a data race.',
-        ],
-      });
-    }
-  }
-}
-
-/** A comment on its own line shortly above the pair, or between the two lines, usually explains a deliberate wait for the current holder. */
-function explained(file: FileFacts, lock: Node, unlock: Node): boolean {
-  const src = file.source;
-  const first = src.lineAt(lock.startIndex);
-  for (let line = first - 3; line <= src.lineAt(unlock.startIndex) - 1; line++) {
-    if (line < 0 || line === first) continue;
-    if (src.lineText(line).trim().startsWith('//')) return true;
-  }
-  return false;
-}
-
-function lockCall(stmt: Node): Node | undefined {
-  if (stmt.type !== 'expression_statement') return undefined;
-  const e = stmt.namedChild(0);
-  return e?.type === 'call_expression' && callArgs(e).length === 0 && /^R?(Lock|Unlock)$/.test(callParts(e)?.name ?? '') ? e : undefined;
 }

@@ -23,31 +23,11 @@ func (q *Queue) Peek() int {
 	return q.items[0]
 }
 
-func (q *Queue) Len() int {
-	q.mu.Lock() // want "empty critical section: `q.mu.Lock\\(\\)` is released at once by `q.mu.Unlock\\(\\)` \\(line 28\\), so it protects nothing"
-	q.mu.Unlock()
-	return len(q.items)
-}
-
-var cacheMu sync.RWMutex
-
-func cached() {
-	cacheMu.RLock() // want "empty critical section: `cacheMu.RLock\\(\\)`"
-	cacheMu.RUnlock()
-}
-
 // ok: the function runs under the caller's lock and takes it back for the caller when it returns.
 func (q *Queue) slowPath(work func()) {
 	q.mu.Unlock()
 	defer q.mu.Lock()
 	work()
-}
-
-// ok: the empty section waits for the current holder on purpose, and says so.
-func (q *Queue) Barrier() {
-	// Wait for any Push in progress to finish.
-	q.mu.Lock()
-	q.mu.Unlock()
 }
 
 // ok: a lock and an unlock of different mutexes.
