@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const bundle = await esbuild.build({
-  entryPoints: ['src/core/generated.ts'],
+  entryPoints: ['src/core/present/generated.ts'],
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -20,8 +20,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { analyze, analyzePackage, applyEdits, type AnalysisResult } from '../src/core/analyze';
-import type { GoLanguage } from '../src/core/parser';
-import type { Finding } from '../src/core/rule';
+import type { GoLanguage } from '../src/core/syntax/parser';
+import type { Finding } from '../src/core/findings/rule';
 import { RULES, RULES_BY_ID } from '../src/core/rules';
 import { errorNodes, gofmtProblem, loadGoForTests, TESTDATA, withSyntax } from './helpers';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { GoFile, loadGo, type GoLanguage, type Node, type WasmFile } from '../src/core/parser';
+import { GoFile, loadGo, type GoLanguage, type Node, type WasmFile } from '../src/core/syntax/parser';
 
 /** The repository root (tests run from a compiled copy somewhere under out/). */
 export const ROOT = findRoot(__dirname);

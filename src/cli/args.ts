@@ -1,7 +1,7 @@
 /** goconc's command line: flags, their checks, and --help. */
 import { availableParallelism } from 'node:os';
-import type { Severity } from '../core/rule';
-import { SEVERITIES } from '../core/rule';
+import type { Severity } from '../core/findings/rule';
+import { SEVERITIES } from '../core/findings/rule';
 import { RULES_BY_ID } from '../core/rules';
 
 export type Format = 'text' | 'json' | 'sarif';

@@ -4,10 +4,10 @@
  * main thread or in a worker.
  */
 import { analyzePackage as analyzeGoPackage, type RuleError } from '../core/analyze';
-import type { GoLanguage } from '../core/parser';
-import type { Finding } from '../core/rule';
+import type { GoLanguage } from '../core/syntax/parser';
+import type { Finding } from '../core/findings/rule';
 import { RULES_BY_ID } from '../core/rules';
-import { utf8Length } from '../core/text';
+import { utf8Length } from '../core/text/source';
 
 export interface FileJob {
   /** Absolute path; also the name the rules see. */

@@ -1,6 +1,6 @@
 /** Choosing which quick fixes `--fix` applies to a file in one round. */
 import { applyEdits } from '../core/analyze';
-import type { TextEdit } from '../core/rule';
+import type { TextEdit } from '../core/findings/rule';
 import type { CliFinding } from './engine';
 
 export interface FixRound {

@@ -1,6 +1,6 @@
 /** The text and JSON outputs of goconc. SARIF is in sarif.ts. */
-import type { Severity } from '../core/rule';
-import { SEVERITIES } from '../core/rule';
+import type { Severity } from '../core/findings/rule';
+import { SEVERITIES } from '../core/findings/rule';
 import type { CliFinding, FileResult } from './engine';
 import { fingerprint } from './sarif';
 import { VERSION } from './meta';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { WasmFile } from '../core/parser';
+import type { WasmFile } from '../core/syntax/parser';
 import { RULES } from '../core/rules';
 
 interface PackageJson {

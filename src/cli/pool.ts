@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadGo, type GoLanguage } from '../core/parser';
+import { loadGo, type GoLanguage } from '../core/syntax/parser';
 import { analyzePackage, type EngineOptions, type FileResult, type PackageJob } from './engine';
 import { loadWasm } from './meta';
 import { WORKER_MARK, type WorkReply, type WorkRequest } from './worker';

@@ -5,8 +5,8 @@
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { Rule } from '../core/rule';
-import { SEVERITIES } from '../core/rule';
+import type { Rule } from '../core/findings/rule';
+import { SEVERITIES } from '../core/findings/rule';
 import { RULES } from '../core/rules';
 import { HELP, parseArgs, UsageError, type Args } from './args';
 import { contentHash, defaultCacheDir, optionsKey, packageKeys, ResultCache } from './cache';

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { ruleMarkdown } from '../core/docs';
-import type { Range, Rule, Severity } from '../core/rule';
+import { ruleMarkdown } from '../core/present/docs';
+import type { Range, Rule, Severity } from '../core/findings/rule';
 import type { CliFinding } from './engine';
 import type { FileReport, Problem } from './format';
 import { HOMEPAGE, ruleHelpUri, VERSION } from './meta';

@@ -4,7 +4,7 @@
  * bundle (dist/cli.js) runs itself and main.ts lands here when it is not the main thread.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { loadGo } from '../core/parser';
+import { loadGo } from '../core/syntax/parser';
 import { analyzePackage, type EngineOptions, type FileResult, type PackageJob } from './engine';
 import { loadWasm } from './meta';
 

@@ -2,16 +2,16 @@
  * The engine's entry point: runs the rules over a parsed file and resolves every position.
  * One rule throwing never stops the others; its error is returned for the host to log.
  */
-import { FileFacts } from './facts';
-import { PackageView, summarizeFile, type FileSummary, type PackageIndex } from './package';
-import { GoFile, type GoLanguage } from './parser';
-import { deleteStatement } from './edits';
-import type { Node } from './parser';
-import type { Finding, Related, Report, ResolvedFix, Rule, Severity, TextEdit } from './rule';
-import { suppressing, suppressions } from './suppress';
+import { FileFacts } from './model/facts';
+import { PackageView, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
+import { GoFile, type GoLanguage } from './syntax/parser';
+import { deleteStatement } from './findings/edits';
+import type { Node } from './syntax/parser';
+import type { Finding, Related, Report, ResolvedFix, Rule, Severity, TextEdit } from './findings/rule';
+import { suppressing, suppressions } from './findings/suppress';
 import { RULES } from './rules';
-import type { SourceText, Span } from './text';
-import { utf8Length } from './text';
+import type { SourceText, Span } from './text/source';
+import { utf8Length } from './text/source';
 
 export type SeveritySetting = Severity | 'off';
 

@@ -4,7 +4,7 @@
  * and only when the first Go document needs them.
  */
 import * as vscode from 'vscode';
-import { loadGo, type GoLanguage, type WasmFile } from '../core/parser';
+import { loadGo, type GoLanguage, type WasmFile } from '../core/syntax/parser';
 import { DOCS_SCHEME, fixAllInFile, FixProvider, GoroutineLenses, Hovers, RuleDocsProvider, showRuleDocs } from './features';
 import { GoVersionLookup } from './goVersion';
 import { Review } from './review';

@@ -1,8 +1,8 @@
 /** Code actions, hovers, CodeLens and the rule documentation view, all driven by the Review's findings. */
 import * as vscode from 'vscode';
-import { findingMarkdown, ruleMarkdown } from '../core/docs';
-import { explainAt, goroutineLenses, lensTitle } from '../core/explain';
-import type { Finding, ResolvedFix } from '../core/rule';
+import { findingMarkdown, ruleMarkdown } from '../core/present/docs';
+import { explainAt, goroutineLenses, lensTitle } from '../core/present/explain';
+import type { Finding, ResolvedFix } from '../core/findings/rule';
 import { RULES, RULES_BY_ID } from '../core/rules';
 import { findingOf, toRange, type Review } from './review';
 

@@ -6,9 +6,9 @@
  */
 import * as vscode from 'vscode';
 import { analyzeFile, skipReason, type AnalysisResult } from '../core/analyze';
-import { GoFile, type GoLanguage, type TextChange } from '../core/parser';
-import type { Finding, Severity } from '../core/rule';
-import { FileFacts } from '../core/facts';
+import { GoFile, type GoLanguage, type TextChange } from '../core/syntax/parser';
+import type { Finding, Severity } from '../core/findings/rule';
+import { FileFacts } from '../core/model/facts';
 import type { GoVersionLookup } from './goVersion';
 import { isExcluded, readSettings } from './settings';
 import { dirOf, type Siblings } from './siblings';

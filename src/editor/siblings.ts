@@ -4,8 +4,8 @@
  * otherwise; the PackageIndex keeps their summaries until a text changes.
  */
 import * as vscode from 'vscode';
-import { PackageIndex } from '../core/package';
-import type { GoLanguage } from '../core/parser';
+import { PackageIndex } from '../core/model/package';
+import type { GoLanguage } from '../core/syntax/parser';
 
 const MAX_SIBLINGS = 200;
 const MAX_SIBLING_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 /** The "Review Workspace" command and the status bar item. */
 import * as vscode from 'vscode';
 import { analyzePackage } from '../core/analyze';
-import type { GoLanguage } from '../core/parser';
+import type { GoLanguage } from '../core/syntax/parser';
 import { toDiagnostic, type Review } from './review';
 import { isExcluded, readSettings } from './settings';
 import { dirOf } from './siblings';

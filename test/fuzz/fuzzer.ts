@@ -6,7 +6,7 @@
  * and that it gives the same findings twice in a row.
  */
 import { analyze, type AnalysisResult } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
+import type { GoLanguage } from '../../src/core/syntax/parser';
 
 export type Rng = () => number;
 

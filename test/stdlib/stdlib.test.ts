@@ -9,8 +9,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePackage, applyEdits, type AnalysisResult } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
-import type { Finding } from '../../src/core/rule';
+import type { GoLanguage } from '../../src/core/syntax/parser';
+import type { Finding } from '../../src/core/findings/rule';
 import { errorNodes, gofmtProblem, loadGoForTests, withSyntax } from '../helpers';
 
 const GOROOT_SRC = '/usr/lib/go/src';

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { cancelReturn, contextsInScope, isStopSignal, receivedChannel, returnSkipsNoWork } from '../../src/core/context';
-import { FileFacts } from '../../src/core/facts';
-import { GoFile, type GoLanguage } from '../../src/core/parser';
-import type { Node } from '../../src/core/parser';
-import { walk } from '../../src/core/syntax';
+import { contextsInScope, isStopSignal, receivedChannel } from '../../src/core/model/context';
+import { cancelReturn, returnSkipsNoWork } from '../../src/core/rules/support/cancel-fixes';
+import { FileFacts } from '../../src/core/model/facts';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
+import type { Node } from '../../src/core/syntax/parser';
+import { walk } from '../../src/core/syntax/nodes';
 import { loadGoForTests } from '../helpers';
 
 describe('context facts', () => {

@@ -17,8 +17,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { analyzePackage, type AnalysisResult } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
-import type { Finding } from '../../src/core/rule';
+import type { GoLanguage } from '../../src/core/syntax/parser';
+import type { Finding } from '../../src/core/findings/rule';
 import { fixtureGoVersion, matchWants, parseWants } from '../harness';
 import { gofmtProblem, loadGoForTests, ROOT } from '../helpers';
 

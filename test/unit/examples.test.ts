@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePackage } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
+import type { GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { loadGoForTests, ROOT } from '../helpers';
 

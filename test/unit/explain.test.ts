@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { explainAt, goroutineLenses, lensTitle } from '../../src/core/explain';
-import { FileFacts } from '../../src/core/facts';
-import { GoFile, type GoLanguage } from '../../src/core/parser';
+import { explainAt, goroutineLenses, lensTitle } from '../../src/core/present/explain';
+import { FileFacts } from '../../src/core/model/facts';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import { loadGoForTests } from '../helpers';
 
 const SRC = `package p

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
+import type { GoLanguage } from '../../src/core/syntax/parser';
 import { fuzzCorpus, REGRESSIONS } from '../fuzz/corpus';
 import { fuzz } from '../fuzz/fuzzer';
 import { loadGoForTests } from '../helpers';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readmeRulesTable, replaceSection, rulesDoc, settingsTable, severitySettingProperties } from '../../src/core/generated';
+import { readmeRulesTable, replaceSection, rulesDoc, settingsTable, severitySettingProperties } from '../../src/core/present/generated';
 import { RULES } from '../../src/core/rules';
 import { ROOT, TESTDATA } from '../helpers';
 

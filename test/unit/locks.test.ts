@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { FileFacts } from '../../src/core/facts';
-import { fileLocks, type FuncLocks } from '../../src/core/locks';
-import { PackageView, summarizeFile } from '../../src/core/package';
-import { GoFile, type GoLanguage } from '../../src/core/parser';
+import { FileFacts } from '../../src/core/model/facts';
+import { fileLocks, type FuncLocks } from '../../src/core/model/locks';
+import { PackageView, summarizeFile } from '../../src/core/model/package';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import { loadGoForTests } from '../helpers';
 
 const SRC = `package p

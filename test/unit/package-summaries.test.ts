@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { analyze, analyzePackage } from '../../src/core/analyze';
-import { FileFacts } from '../../src/core/facts';
-import { PackageIndex, summarizeFile } from '../../src/core/package';
-import { GoFile, type GoLanguage } from '../../src/core/parser';
+import { FileFacts } from '../../src/core/model/facts';
+import { PackageIndex, summarizeFile } from '../../src/core/model/package';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { loadGoForTests } from '../helpers';
 

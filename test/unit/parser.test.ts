@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzeFile } from '../../src/core/analyze';
-import { GoFile, type GoLanguage } from '../../src/core/parser';
-import { descendants, walk } from '../../src/core/syntax';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
+import { descendants, walk } from '../../src/core/syntax/nodes';
 import { loadGoForTests, TESTDATA } from '../helpers';
 
 describe('parser and incremental documents', () => {

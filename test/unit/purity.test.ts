@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ROOT } from '../helpers';
 
 function tsFiles(dir: string): string[] {
@@ -36,4 +36,29 @@ describe('architecture', () => {
       .map((f) => relative(ROOT, f));
     assert.deepEqual(bad, []);
   });
+
+  // The engine's stages, in the order data flows through them. A file may import from its own
+  // stage or an earlier one, never a later one: text -> syntax -> model -> findings -> rules ->
+  // present, with analyze.ts (the pipeline) on top.
+  const STAGES = ['text', 'syntax', 'model', 'findings', 'rules', 'present'];
+
+  it('src/core is grouped by stage, and no stage imports a later one', () => {
+    const core = join(ROOT, 'src', 'core');
+    const stageOf = (file: string): number => {
+      const top = relative(core, file).split(sep)[0];
+      return top.endsWith('.ts') ? STAGES.length : STAGES.indexOf(top);
+    };
+    const bad: string[] = [];
+    for (const f of tsFiles(core)) {
+      const from = stageOf(f);
+      assert.ok(from >= 0, `${relative(ROOT, f)} is in a stage folder (${STAGES.join(', ')}) or is the pipeline at the top`);
+      for (const m of imports(f).filter((x) => x.startsWith('.'))) {
+        const to = stageOf(resolve(dirname(f), m));
+        if (to > from) bad.push(`${relative(ROOT, f)} (${STAGES[from] ?? 'top'}) imports ${m} (${STAGES[to] ?? 'top'})`);
+      }
+    }
+    assert.deepEqual(bad, []);
+    assert.deepEqual(readdirSync(core).filter((n) => n.endsWith('.ts')).sort(), ['analyze.ts']);
+  });
 });
+

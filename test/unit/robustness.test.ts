@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, analyzeFile } from '../../src/core/analyze';
-import { GoFile, type GoLanguage } from '../../src/core/parser';
-import type { Rule } from '../../src/core/rule';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
+import type { Rule } from '../../src/core/findings/rule';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { loadGoForTests, ROOT, TESTDATA } from '../helpers';
 
@@ -89,7 +89,7 @@ describe('robustness', function () {
       }
     }
     // web-tree-sitter's loader can fetch its WASM, but only when no bytes are given; loadGo always gives them.
-    assert.match(readFileSync(join(ROOT, 'src', 'core', 'parser.ts'), 'utf8'), /wasmBinary: runtime/);
+    assert.match(readFileSync(join(ROOT, 'src', 'core', 'syntax', 'parser.ts'), 'utf8'), /wasmBinary: runtime/);
   });
 
   it('the CLI reviews the examples without spawning a process or touching the network', () => {

@@ -11,8 +11,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/core/analyze';
-import type { GoLanguage, Node } from '../../src/core/parser';
-import { walk } from '../../src/core/syntax';
+import type { GoLanguage, Node } from '../../src/core/syntax/parser';
+import { walk } from '../../src/core/syntax/nodes';
 import { gofmtProblem, loadGoForTests, ROOT, withSyntax } from '../helpers';
 
 const SNIPPETS_FILE = join(ROOT, 'snippets', 'go.code-snippets');

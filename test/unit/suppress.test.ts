@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { analyze, applyEdits } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
+import type { GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { loadGoForTests } from '../helpers';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../src/core/analyze';
-import type { GoLanguage } from '../../src/core/parser';
-import { SourceText, utf8Length } from '../../src/core/text';
+import type { GoLanguage } from '../../src/core/syntax/parser';
+import { SourceText, utf8Length } from '../../src/core/text/source';
 import { loadGoForTests } from '../helpers';
 
 describe('SourceText positions', () => {

@@ -15,8 +15,8 @@
  * A `defer` statement is an element where it stands (where the call is registered); when the
  * deferred call runs, at the function's exit, is for the question asked to say.
  */
-import type { Node } from '../parser';
-import { blockStatements, FUNCTION_TYPES, unparen } from '../syntax';
+import type { Node } from '../syntax/parser';
+import { blockStatements, FUNCTION_TYPES, unparen } from '../syntax/nodes';
 
 export type ElementKind =
   /** A simple statement: expression, send, assignment, declaration, inc/dec, go, defer, return, jump. */

@@ -4,9 +4,9 @@
  * `testing.TB`, the fatal functions of common logging packages, and functions of the package
  * that end in one of those on every path (test helpers such as `func fail(t *testing.T, ...)`).
  */
-import type { FileFacts, FuncInfo } from '../facts';
-import type { Node } from '../parser';
-import { callParts, unparen } from '../syntax';
+import type { FileFacts, FuncInfo } from './facts';
+import type { Node } from '../syntax/parser';
+import { callParts, unparen } from '../syntax/nodes';
 import { buildCfg, type NoReturn } from './cfg';
 
 const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;

@@ -6,9 +6,9 @@
  * Within one element (a statement or a condition) the order is the syntax's: a node nested in a
  * short-circuit operand, a function literal, or a `go`/`defer` statement is not surely evaluated.
  */
-import { factsOf, type FileFacts } from '../facts';
-import type { Node } from '../parser';
-import { alwaysRunsChild, FUNCTION_TYPES } from '../syntax';
+import { factsOf, type FileFacts } from './facts';
+import type { Node } from '../syntax/parser';
+import { alwaysRunsChild, FUNCTION_TYPES } from '../syntax/nodes';
 import { buildCfg, type Cfg, type Element } from './cfg';
 import { noReturn } from './noreturn';
 

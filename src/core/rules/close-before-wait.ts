@@ -1,11 +1,11 @@
-import { headIdent, identityOf, lift, loopCanEnd, startOf, trace, type Body, type Trace } from '../channels';
-import { deleteStatement, eol, indentAt, insertLinesAfter } from '../edits';
-import { closureRun, compact, isWaitGroupType, type FileFacts, type FuncInfo } from '../facts';
-import { addCounts, constCount, multiplyCounts, spawnCount, type Count } from '../flow';
-import { calleeKey, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Fix, Related, Rule } from '../rule';
-import { callArgs, callParts, contains, descendants, enclosingFunction, isMethodCall, lineOf, pathKey, quote } from '../syntax';
+import { headIdent, identityOf, lift, loopCanEnd, startOf, trace, type Body, type Trace } from '../model/channels';
+import { deleteStatement, eol, indentAt, insertLinesAfter } from '../findings/edits';
+import { closureRun, compact, isWaitGroupType, type FileFacts, type FuncInfo } from '../model/facts';
+import { addCounts, constCount, multiplyCounts, spawnCount, type Count } from '../model/flow';
+import { calleeKey, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Fix, Related, Rule } from '../findings/rule';
+import { callArgs, callParts, contains, descendants, enclosingFunction, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'close-before-wait',

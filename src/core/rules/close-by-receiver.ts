@@ -1,9 +1,9 @@
-import { closedChannelTraces, lift, loopCanEnd, loopHeader, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../channels';
-import type { FileFacts, FuncInfo } from '../facts';
-import { funcKey, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Report, Rule } from '../rule';
-import { contains, lineOf, quote } from '../syntax';
+import { closedChannelTraces, lift, loopCanEnd, loopHeader, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import { funcKey, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Report, Rule } from '../findings/rule';
+import { contains, lineOf, quote } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
 
 export const rule: Rule = {

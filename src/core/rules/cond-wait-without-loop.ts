@@ -1,8 +1,8 @@
-import type { FileFacts, FuncInfo } from '../facts';
-import { calleeKey, funcKey, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Fix, Rule } from '../rule';
-import { ancestor, blockStatements, contains, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import { calleeKey, funcKey, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule } from '../findings/rule';
+import { ancestor, blockStatements, contains, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-wait-without-loop',

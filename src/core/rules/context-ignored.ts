@@ -1,7 +1,7 @@
-import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../facts';
-import type { Node } from '../parser';
-import type { Rule } from '../rule';
-import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax';
+import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Rule } from '../findings/rule';
+import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax/nodes';
 
 /** The calls that start a context tree from nothing. */
 const FRESH = new Set(['Background', 'TODO']);

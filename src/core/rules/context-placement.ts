@@ -1,7 +1,7 @@
-import { compact, type FileFacts } from '../facts';
-import type { Node } from '../parser';
-import type { Report, Rule } from '../rule';
-import { excerpt, lineOf, walk } from '../syntax';
+import { compact, type FileFacts } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Report, Rule } from '../findings/rule';
+import { excerpt, lineOf, walk } from '../syntax/nodes';
 
 /** First parameters after which Go convention still accepts the context: test helpers. */
 const TESTING_TYPES = new Set(['*testing.T', '*testing.B', '*testing.F', 'testing.TB']);

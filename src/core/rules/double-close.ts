@@ -14,12 +14,12 @@ import {
   type Lifted,
   type Trace,
   type Use,
-} from '../channels';
-import type { FileFacts, GoStmt } from '../facts';
-import { functionExits, loopCount, spawnCount } from '../flow';
-import type { Node } from '../parser';
-import type { Report, Rule } from '../rule';
-import { callArgs, descendants, lineOf, loopExits, pathKey, quote } from '../syntax';
+} from '../model/channels';
+import type { FileFacts, GoStmt } from '../model/facts';
+import { functionExits, loopCount, spawnCount } from '../model/flow';
+import type { Node } from '../syntax/parser';
+import type { Report, Rule } from '../findings/rule';
+import { callArgs, descendants, lineOf, loopExits, pathKey, quote } from '../syntax/nodes';
 import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {

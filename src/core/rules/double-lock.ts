@@ -1,7 +1,7 @@
-import { chainText, heldSince, opWhere, relocks, type Relock } from '../locks';
-import type { FileFacts } from '../facts';
-import type { Related, Rule } from '../rule';
-import { lineOf, quote } from '../syntax';
+import { chainText, heldSince, opWhere, relocks, type Relock } from '../model/locks';
+import type { FileFacts } from '../model/facts';
+import type { Related, Rule } from '../findings/rule';
+import { lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'double-lock',

@@ -1,8 +1,8 @@
-import type { FileFacts } from '../facts';
-import { lockTarget } from '../locks';
-import type { Node } from '../parser';
-import type { Rule } from '../rule';
-import { blockStatements, callArgs, callParts, descendants, docComment, enclosingFunction, lineOf, quote } from '../syntax';
+import type { FileFacts } from '../model/facts';
+import { lockTarget } from '../model/locks';
+import type { Node } from '../syntax/parser';
+import type { Rule } from '../findings/rule';
+import { blockStatements, callArgs, callParts, descendants, docComment, enclosingFunction, lineOf, quote } from '../syntax/nodes';
 
 /** Words a doc comment uses when the function waits for the current holder on purpose. */
 const WAITS = /\b(wait|waits|waiting|barrier|drain|drains|flush|flushes|in[- ]flight|in progress|holder|until|finish|finished|settle|quiesce)/i;

@@ -1,8 +1,8 @@
-import { eol, indentAt, replaceNode, standsAlone } from '../edits';
-import { isErrgroupCall, isWriteTarget, type FileFacts } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Rule } from '../rule';
-import { FUNCTION_TYPES, callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax';
+import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
+import { isErrgroupCall, isWriteTarget, type FileFacts } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule } from '../findings/rule';
+import { FUNCTION_TYPES, callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 const ERRGROUP = 'golang.org/x/sync/errgroup';
 const GO = new Set(['Go', 'TryGo']);

@@ -1,9 +1,9 @@
-import { insertLinesAfter, replaceNode } from '../edits';
-import type { FileFacts, FuncInfo, GoStmt, Param } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Report, Rule } from '../rule';
-import { blockStatements, callParts, descendants, lineOf, quote, walk } from '../syntax';
-import { offTestGoroutine, runnerOf, testingParamOf, testingType, type Runner } from '../testgoroutines';
+import { insertLinesAfter, replaceNode } from '../findings/edits';
+import type { FileFacts, FuncInfo, GoStmt, Param } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Report, Rule } from '../findings/rule';
+import { blockStatements, callParts, descendants, lineOf, quote, walk } from '../syntax/nodes';
+import { offTestGoroutine, runnerOf, testingParamOf, testingType, type Runner } from './support/testgoroutines';
 
 /** The methods that end the calling goroutine with `runtime.Goexit` (FailNow and SkipNow behind them). */
 const STOPPERS = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;

@@ -13,12 +13,12 @@ import {
   type ChannelFlow,
   type Lifted,
   type Use,
-} from '../channels';
-import { deleteStatement, insertLinesAfter, insertLinesBefore } from '../edits';
-import type { FileFacts, FuncInfo } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Related, Report, Rule } from '../rule';
-import { blockStatements, callParts, descendants, lineOf, quote } from '../syntax';
+} from '../model/channels';
+import { deleteStatement, insertLinesAfter, insertLinesBefore } from '../findings/edits';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Related, Report, Rule } from '../findings/rule';
+import { blockStatements, callParts, descendants, lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'goroutine-receive-leak',

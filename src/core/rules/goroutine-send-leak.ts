@@ -1,7 +1,7 @@
-import { closeArg } from '../channels';
-import { caseReceive, contextsInScope, selectCases } from '../context';
-import { eol, indentAt, replaceNode, standsAlone } from '../edits';
-import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../facts';
+import { closeArg } from '../model/channels';
+import { caseReceive, contextsInScope, selectCases } from '../model/context';
+import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
+import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
 import {
   MANY,
   addCounts,
@@ -24,9 +24,9 @@ import {
   type ChannelUses,
   type Count,
   type FieldHandoff,
-} from '../flow';
-import type { Node } from '../parser';
-import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../rule';
+} from '../model/flow';
+import type { Node } from '../syntax/parser';
+import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
   FUNCTION_TYPES,
   blockStatements,
@@ -41,7 +41,7 @@ import {
   pathKey,
   quote,
   walk,
-} from '../syntax';
+} from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'goroutine-send-leak',

@@ -1,5 +1,5 @@
-import type { Rule } from '../rule';
-import { suppressions } from '../suppress';
+import type { Rule } from '../findings/rule';
+import { suppressions } from '../findings/suppress';
 // A cycle (the registry imports this rule), read only inside check(), after both modules loaded.
 import { RULES_BY_ID } from '.';
 

@@ -2,7 +2,7 @@
  * The rule registry. Every rule lives in its own file named by its id; adding a rule means
  * adding its import here (the docs, settings and tests pick it up from this list).
  */
-import type { Rule } from '../rule';
+import type { Rule } from '../findings/rule';
 import { rule as closeBeforeWait } from './close-before-wait';
 import { rule as closeByReceiver } from './close-by-receiver';
 import { rule as condWaitWithoutLoop } from './cond-wait-without-loop';

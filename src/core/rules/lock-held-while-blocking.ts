@@ -1,9 +1,9 @@
-import type { FileFacts, FuncInfo } from '../facts';
-import { displayKey, fileLocks, flatten, lockTarget, opWhere, type FlatOp, type Held, type Mode } from '../locks';
-import { funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Rule } from '../rule';
-import { callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import { displayKey, fileLocks, flatten, lockTarget, opWhere, type FlatOp, type Held, type Mode } from '../model/locks';
+import { funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Rule } from '../findings/rule';
+import { callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 type Waits = 'send' | 'recv' | 'WaitGroup.Wait' | 'Cond.Wait';
 

@@ -1,9 +1,9 @@
-import type { FileFacts, FuncInfo } from '../facts';
-import { baseName, displayKey, fileLocks, flatten, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../locks';
-import { funcKey, type FuncSummary, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Related, Rule, RuleContext } from '../rule';
-import { lineOf, quote } from '../syntax';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import { baseName, displayKey, fileLocks, flatten, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
+import { funcKey, type FuncSummary, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Related, Rule, RuleContext } from '../findings/rule';
+import { lineOf, quote } from '../syntax/nodes';
 
 /** A place in the package: a line of some file, with its offsets. */
 interface Place {

@@ -1,9 +1,9 @@
-import { insertLinesBefore } from '../edits';
-import { closureRun, isWriteTarget, type FileFacts } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Rule } from '../rule';
-import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, walk } from '../syntax';
-import { parseGoVersion } from '../timers';
+import { insertLinesBefore } from '../findings/edits';
+import { closureRun, isWriteTarget, type FileFacts } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule } from '../findings/rule';
+import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, walk } from '../syntax/nodes';
+import { parseGoVersion } from '../model/timers';
 
 /** How a closure that captures a loop variable comes to run after the iteration that made it. */
 interface Later {

@@ -1,21 +1,9 @@
-import {
-  cancelReturn,
-  caseReceive,
-  callsCancel,
-  contextsInScope,
-  describeRunner,
-  insertDoneCase,
-  isStopSignal,
-  mayHaveContexts,
-  outermostFunction,
-  receivedChannel,
-  selectCases,
-  type CtxVar,
-} from '../context';
-import type { FileFacts, FuncInfo } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Report, Rule, TextEdit } from '../rule';
-import { FUNCTION_TYPES, capitalise, descendants, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax';
+import { caseReceive, callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, outermostFunction, receivedChannel, selectCases, type CtxVar } from '../model/context';
+import { cancelReturn, insertDoneCase } from './support/cancel-fixes';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
+import { FUNCTION_TYPES, capitalise, descendants, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'loop-without-cancel',

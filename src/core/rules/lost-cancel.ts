@@ -1,9 +1,9 @@
-import { deleteStatement, insertLinesAfter, replaceNode, unusedName } from '../edits';
-import { capturedLater, isWriteTarget, type FileFacts, type FuncInfo } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Related, Report, Rule, TextEdit } from '../rule';
-import { callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, lineOf, loopExits, quote, unparen, walk } from '../syntax';
-import { outermostFunction } from '../context';
+import { deleteStatement, insertLinesAfter, replaceNode, unusedName } from '../findings/edits';
+import { capturedLater, isWriteTarget, type FileFacts, type FuncInfo } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Related, Report, Rule, TextEdit } from '../findings/rule';
+import { callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, lineOf, loopExits, quote, unparen, walk } from '../syntax/nodes';
+import { outermostFunction } from '../model/context';
 
 /** The `context` functions that hand back a cancel function the caller must call. */
 const WITH_CANCEL = new Set(['WithCancel', 'WithTimeout', 'WithDeadline', 'WithCancelCause', 'WithTimeoutCause', 'WithDeadlineCause']);

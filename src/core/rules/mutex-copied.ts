@@ -1,9 +1,9 @@
-import { replaceNode } from '../edits';
-import { rangeValueCopies, type FileFacts } from '../facts';
-import { fileLocks, localTypeName, mutexKindOf, structFields } from '../locks';
-import type { PackageView } from '../package';
-import type { Fix, RuleContext, Rule } from '../rule';
-import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax';
+import { replaceNode } from '../findings/edits';
+import { rangeValueCopies, type FileFacts } from '../model/facts';
+import { fileLocks, localTypeName, mutexKindOf, structFields } from '../model/locks';
+import type { PackageView } from '../model/package';
+import type { Fix, RuleContext, Rule } from '../findings/rule';
+import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'mutex-copied',

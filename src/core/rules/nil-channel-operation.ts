@@ -1,9 +1,9 @@
-import { loopHeader } from '../channels';
-import type { FileFacts, FuncInfo, VarDecl } from '../facts';
-import { isWriteTarget } from '../facts';
-import type { Node } from '../parser';
-import type { Rule } from '../rule';
-import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax';
+import { loopHeader } from '../model/channels';
+import type { FileFacts, FuncInfo, VarDecl } from '../model/facts';
+import { isWriteTarget } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Rule } from '../findings/rule';
+import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'nil-channel-operation',

@@ -1,6 +1,6 @@
-import type { Rule } from '../rule';
-import { callArgs, callParts, descendants } from '../syntax';
-import { offTestGoroutine, runnerOf, testingParamOf, testingType } from '../testgoroutines';
+import type { Rule } from '../findings/rule';
+import { callArgs, callParts, descendants } from '../syntax/nodes';
+import { offTestGoroutine, runnerOf, testingParamOf, testingType } from './support/testgoroutines';
 
 const TESTIFY_REQUIRE = 'github.com/stretchr/testify/require';
 

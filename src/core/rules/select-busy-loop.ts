@@ -1,8 +1,8 @@
-import { caseStatements } from '../flow';
-import type { Node } from '../parser';
-import type { Fix, Rule, TextEdit } from '../rule';
-import type { SourceText } from '../text';
-import { blockStatements, callParts, descendants, jumpTarget, lineOf, walk } from '../syntax';
+import { caseStatements } from '../model/flow';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule, TextEdit } from '../findings/rule';
+import type { SourceText } from '../text/source';
+import { blockStatements, callParts, descendants, jumpTarget, lineOf, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'select-busy-loop',

@@ -1,9 +1,9 @@
-import { certainUpTo, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../channels';
-import type { FileFacts } from '../facts';
-import { calleeKey, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Report, Rule } from '../rule';
-import { FUNCTION_TYPES, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax';
+import { certainUpTo, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../model/channels';
+import type { FileFacts } from '../model/facts';
+import { calleeKey, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Report, Rule } from '../findings/rule';
+import { FUNCTION_TYPES, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
 
 export const rule: Rule = {

@@ -1,8 +1,9 @@
-import { cancelReturn, contextsInScope, mayHaveContexts, returnSkipsNoWork, stopChecks, wrapInCancelSelect, type CtxVar } from '../context';
-import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Related, Rule } from '../rule';
-import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax';
+import { contextsInScope, mayHaveContexts, stopChecks, type CtxVar } from '../model/context';
+import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
+import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Related, Rule } from '../findings/rule';
+import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'send-without-cancel',

@@ -1,20 +1,10 @@
-import {
-  cancelReturn,
-  callsCancel,
-  contextsInScope,
-  describeRunner,
-  mayHaveContexts,
-  outermostFunction,
-  returnSkipsNoWork,
-  stopChecks,
-  wrapInCancelSelect,
-  type CtxVar,
-} from '../context';
-import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../edits';
-import type { FileFacts } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Rule, TextEdit } from '../rule';
-import { ancestor, callArgs, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax';
+import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, stopChecks, type CtxVar } from '../model/context';
+import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
+import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
+import type { FileFacts } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule, TextEdit } from '../findings/rule';
+import { ancestor, callArgs, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',

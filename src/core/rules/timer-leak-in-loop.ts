@@ -1,10 +1,10 @@
-import { caseReceive, outermostFunction, selectCases } from '../context';
-import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../edits';
-import type { FileFacts, FuncInfo } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Report, Rule, TextEdit } from '../rule';
-import { FUNCTION_TYPES, callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, jumpTarget, lineOf, loopExits, quote, unparen, walk } from '../syntax';
-import { oldRuntimeNote, timersCollected } from '../timers';
+import { caseReceive, outermostFunction, selectCases } from '../model/context';
+import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
+import { FUNCTION_TYPES, callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, jumpTarget, lineOf, loopExits, quote, unparen, walk } from '../syntax/nodes';
+import { oldRuntimeNote, timersCollected } from '../model/timers';
 
 export const rule: Rule = {
   id: 'timer-leak-in-loop',

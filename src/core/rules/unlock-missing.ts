@@ -1,10 +1,10 @@
-import { deleteStatement, insertLinesAfter } from '../edits';
-import { escapingUses, type FileFacts, type FuncInfo } from '../facts';
-import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type Exit, type FuncLocks, type Held, type LockEvent, type Site } from '../locks';
-import { funcKey, type FuncSummary, type PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Fix, Related, Rule } from '../rule';
-import { blockStatements, descendants, docComment, jumpTarget, lineOf, quote } from '../syntax';
+import { deleteStatement, insertLinesAfter } from '../findings/edits';
+import { escapingUses, type FileFacts, type FuncInfo } from '../model/facts';
+import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type Exit, type FuncLocks, type Held, type LockEvent, type Site } from '../model/locks';
+import { funcKey, type FuncSummary, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Fix, Related, Rule } from '../findings/rule';
+import { blockStatements, descendants, docComment, jumpTarget, lineOf, quote } from '../syntax/nodes';
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;

@@ -1,11 +1,11 @@
-import { eol, indentAt, replaceNode } from '../edits';
-import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../facts';
-import { calleeKey, type PackageView } from '../package';
-import type { Node } from '../parser';
-import { flatten, funcLocks, lockTarget } from '../locks';
-import type { Fix, Report, Rule, TextEdit } from '../rule';
-import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen, walk } from '../syntax';
-import { parseGoVersion } from '../timers';
+import { eol, indentAt, replaceNode } from '../findings/edits';
+import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
+import { calleeKey, type PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import { flatten, funcLocks, lockTarget } from '../model/locks';
+import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
+import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen, walk } from '../syntax/nodes';
+import { parseGoVersion } from '../model/timers';
 
 /** A goroutine started from a function literal: `go func(){...}()` or `g.Go(func() error {...})`. */
 interface Goroutine {

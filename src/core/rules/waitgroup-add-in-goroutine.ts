@@ -1,8 +1,8 @@
-import { deleteStatement, insertLinesBefore } from '../edits';
-import { isWaitGroupType, rebind, type FileFacts, type FuncInfo, type GoStmt } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Rule } from '../rule';
-import { callArgs, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax';
+import { deleteStatement, insertLinesBefore } from '../findings/edits';
+import { isWaitGroupType, rebind, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule } from '../findings/rule';
+import { callArgs, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 
 const CALLS = new Set(['call_expression']);
 

@@ -1,10 +1,10 @@
-import { replaceNode } from '../edits';
-import { rangeValueCopies, type FileFacts, type FuncInfo, type Param } from '../facts';
-import { localTypeName, structFields } from '../locks';
-import type { PackageView } from '../package';
-import type { Node } from '../parser';
-import type { Fix, Rule, RuleContext, TextEdit } from '../rule';
-import { callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax';
+import { replaceNode } from '../findings/edits';
+import { rangeValueCopies, type FileFacts, type FuncInfo, type Param } from '../model/facts';
+import { localTypeName, structFields } from '../model/locks';
+import type { PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule, RuleContext, TextEdit } from '../findings/rule';
+import { callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'waitgroup-copied',

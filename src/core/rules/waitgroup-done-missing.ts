@@ -1,10 +1,10 @@
-import { headIdent, identityOf, lift, runsBefore, trace } from '../channels';
-import { deleteStatement, insertLinesBefore } from '../edits';
-import { isWaitGroupType, type FileFacts, type FuncInfo, type GoStmt } from '../facts';
-import { terminates } from '../flow';
-import type { Node } from '../parser';
-import type { Fix, Rule, RuleContext } from '../rule';
-import { blockStatements, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote, walk } from '../syntax';
+import { headIdent, identityOf, lift, runsBefore, trace } from '../model/channels';
+import { deleteStatement, insertLinesBefore } from '../findings/edits';
+import { isWaitGroupType, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
+import { terminates } from '../model/flow';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule, RuleContext } from '../findings/rule';
+import { blockStatements, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'waitgroup-done-missing',

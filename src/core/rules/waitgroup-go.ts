@@ -1,9 +1,9 @@
-import { deleteStatement } from '../edits';
-import { isWaitGroupType, type FileFacts } from '../facts';
-import type { Node } from '../parser';
-import type { Fix, Rule } from '../rule';
-import { blockStatements, callArgs, descendants, isMethodCall, lineOf, pathKey, quote, unparen } from '../syntax';
-import { parseGoVersion } from '../timers';
+import { deleteStatement } from '../findings/edits';
+import { isWaitGroupType, type FileFacts } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Fix, Rule } from '../findings/rule';
+import { blockStatements, callArgs, descendants, isMethodCall, lineOf, pathKey, quote, unparen } from '../syntax/nodes';
+import { parseGoVersion } from '../model/timers';
 
 export const rule: Rule = {
   id: 'waitgroup-go',

@@ -1,9 +1,9 @@
-import { lift, runsBefore, trace, type Body, type Lifted, type Use } from '../channels';
-import { isWaitGroupType, type FileFacts, type FuncInfo, type VarDecl } from '../facts';
-import type { Node } from '../parser';
-import type { Rule } from '../rule';
-import type { PackageView } from '../package';
-import { lineOf, quote } from '../syntax';
+import { lift, runsBefore, trace, type Body, type Lifted, type Use } from '../model/channels';
+import { isWaitGroupType, type FileFacts, type FuncInfo, type VarDecl } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import type { Rule } from '../findings/rule';
+import type { PackageView } from '../model/package';
+import { lineOf, quote } from '../syntax/nodes';
 import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {

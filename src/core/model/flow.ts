@@ -9,7 +9,7 @@ import { fieldChannelMentions, fieldUsedElsewhere, inLoop, runsBefore } from './
 import { caseReceive, isDoneCall, selectCases } from './context';
 import { compact, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
-import type { Node } from './parser';
+import type { Node } from '../syntax/parser';
 import {
   FUNCTION_TYPES,
   alwaysRunsChild,
@@ -23,7 +23,7 @@ import {
   pathKey,
   unparen,
   walk,
-} from './syntax';
+} from '../syntax/nodes';
 
 // ---------------------------------------------------------------------------------------------
 // Counting

@@ -7,9 +7,9 @@
  * the doc comment of a function it silences the whole function. A reason is required, and a
  * suppression that silences nothing is reported, so stale ones do not pile up.
  */
-import type { FileFacts } from './facts';
-import type { Node } from './parser';
-import { descendants } from './syntax';
+import type { FileFacts } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import { descendants } from '../syntax/nodes';
 
 export const DIRECTIVE = /^\/\/\s*goconc:ignore\b(.*)$/;
 

@@ -4,7 +4,7 @@
  * reading files itself.
  */
 import { Edit, Language, Parser, Query, type Tree } from 'web-tree-sitter';
-import { parserInput, SourceText } from './text';
+import { parserInput, SourceText } from '../text/source';
 import { copyTree, SyntaxNode } from './tree';
 
 export type WasmFile = 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';

@@ -2,9 +2,9 @@
  * Short explanations of concurrency constructs for the hover, even where nothing is wrong, and
  * the "how does this goroutine end" summary that the hover and the CodeLens share.
  */
-import type { FileFacts, GoStmt } from './facts';
-import type { Node } from './parser';
-import { callArgs, callParts, FUNCTION_TYPES, lineOf, quote, unparen, walk } from './syntax';
+import type { FileFacts, GoStmt } from '../model/facts';
+import type { Node } from '../syntax/parser';
+import { callArgs, callParts, FUNCTION_TYPES, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 export interface GoroutineExits {
   /** How the goroutine can end, in words: "returns (line 12)", "when `jobs` is closed", "on `<-ctx.Done()`". */

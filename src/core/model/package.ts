@@ -7,9 +7,9 @@
  * sibling files without keeping their trees.
  */
 import { FileFacts, type FuncInfo } from './facts';
-import { GoFile, type GoLanguage } from './parser';
-import { callArgs, callParts, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from './syntax';
-import type { Node } from './parser';
+import { GoFile, type GoLanguage } from '../syntax/parser';
+import { callArgs, callParts, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from '../syntax/nodes';
+import type { Node } from '../syntax/parser';
 
 export type OpKind =
   | 'Lock'

@@ -2,10 +2,10 @@
  * What a rule is and what it reports. Rules are plain data plus a `check` function; nothing
  * here knows about VS Code, the CLI or SARIF.
  */
-import type { FileFacts } from './facts';
-import type { PackageView } from './package';
-import type { Node } from './parser';
-import type { Position, Span } from './text';
+import type { FileFacts } from '../model/facts';
+import type { PackageView } from '../model/package';
+import type { Node } from '../syntax/parser';
+import type { Position, Span } from '../text/source';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['hint', 'info', 'warning', 'error'];

@@ -2,7 +2,7 @@
  * Markdown rendered from rule metadata: the hover, the rule documentation page, and the README
  * rules table all come from here, so they cannot drift apart.
  */
-import type { Finding, Rule } from './rule';
+import type { Finding, Rule } from '../findings/rule';
 
 const SEVERITY_LABEL = { error: 'Error', warning: 'Warning', info: 'Info', hint: 'Hint' } as const;
 

@@ -12,9 +12,9 @@
  */
 import { parseChanMake, type FileFacts, type FuncInfo } from './facts';
 import type { PackageView } from './package';
-import type { Node } from './parser';
-import { FUNCTION_TYPES, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from './syntax';
-import { runsBefore, surelyReached } from './model/paths';
+import type { Node } from '../syntax/parser';
+import { FUNCTION_TYPES, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
+import { runsBefore, surelyReached } from './paths';
 
 export { runsBefore };
 

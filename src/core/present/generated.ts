@@ -4,8 +4,8 @@
  * the committed files differ from what this produces.
  */
 import { rulesReference, rulesTable } from './docs';
-import type { Rule } from './rule';
-import { RULES } from './rules';
+import type { Rule } from '../findings/rule';
+import { RULES } from '../rules';
 
 const SEVERITY_SETTING = { error: 'error', warning: 'warning', info: 'information', hint: 'hint' } as const;
 

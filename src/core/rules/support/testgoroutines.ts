@@ -3,10 +3,10 @@
  * test started: who the test's `t` is, which goroutine runs the call, and the finding that says
  * so. Shared by the rules fatal-in-goroutine and require-in-goroutine.
  */
-import { closureRun, type FileFacts, type FuncInfo, type Param } from './facts';
-import type { Node } from './parser';
-import type { Report } from './rule';
-import { FUNCTION_TYPES, capitalise, lineOf, quote } from './syntax';
+import { closureRun, type FileFacts, type FuncInfo, type Param } from '../../model/facts';
+import type { Node } from '../../syntax/parser';
+import type { Report } from '../../findings/rule';
+import { FUNCTION_TYPES, capitalise, lineOf, quote } from '../../syntax/nodes';
 
 /** Where a stopping call runs: the goroutine that runs it and what started that goroutine. */
 export interface Runner {

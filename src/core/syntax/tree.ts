@@ -7,7 +7,7 @@
  * re-parsing.
  */
 import type { Tree } from 'web-tree-sitter';
-import type { SourceText } from './text';
+import type { SourceText } from '../text/source';
 
 export interface Point {
   row: number;

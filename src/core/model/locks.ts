@@ -20,8 +20,8 @@
  */
 import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
 import { calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
-import type { Node } from './parser';
-import { noReturn } from './model/noreturn';
+import type { Node } from '../syntax/parser';
+import { noReturn } from './noreturn';
 import {
   blockStatements,
   callArgs,
@@ -32,7 +32,7 @@ import {
   lineOf,
   unparen,
   walk,
-} from './syntax';
+} from '../syntax/nodes';
 
 export type MutexKind = 'Mutex' | 'RWMutex';
 /** Write (Lock) or read (RLock) mode. */

@@ -4,10 +4,10 @@
  * neighbour, statements deleted together with their line (and a blank line that would be left
  * dangling at the start of a block).
  */
-import type { Node } from './parser';
+import type { Node } from '../syntax/parser';
 import type { TextEdit } from './rule';
-import type { SourceText } from './text';
-import { walk } from './syntax';
+import type { SourceText } from '../text/source';
+import { walk } from '../syntax/nodes';
 
 /** The leading whitespace of the line holding `offset`. */
 export function indentAt(source: SourceText, offset: number): string {

@@ -4,7 +4,7 @@
  * analysis. This is syntax only: a "type" here is the text the code wrote or the expression
  * it was initialised with (`make(chan int)`, `sync.WaitGroup{}`), never an inferred one.
  */
-import type { Node } from './parser';
+import type { Node } from '../syntax/parser';
 import {
   FUNCTION_TYPES,
   blockStatements,
@@ -17,8 +17,8 @@ import {
   pathKey,
   unparen,
   walk,
-} from './syntax';
-import type { SourceText } from './text';
+} from '../syntax/nodes';
+import type { SourceText } from '../text/source';
 
 export interface Param {
   name: string;
