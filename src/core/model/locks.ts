@@ -2,12 +2,13 @@
  * Held locks. The mutex rules share one question: which mutexes does this goroutine certainly
  * hold at a given point of a function? This module answers it path by path.
  *
- * - A function body is lowered to a small control-flow graph of lock events (Lock, Unlock,
- *   package calls, defers, blocking channel and Wait operations, returns), built with an explicit
- *   work stack so deep nesting cannot overflow the JavaScript stack.
- * - A must-analysis runs over it: a mutex is "held" at a point only when every path to that point
- *   locked it and did not release it. Joins intersect, so conditional locking
- *   (`if x { mu.Lock() }`) never counts as held, and loops run to a fixpoint.
+ * - Each element of the function's control-flow graph (cfg.ts, shared with every rule) is read
+ *   as a list of lock events: Lock, Unlock, package calls, defers, blocking channel and Wait
+ *   operations.
+ * - A forward must-problem on the dataflow engine (dataflow.ts): a mutex is "held" at a point
+ *   only when every path to that point locked it and did not release it. Joins intersect, so
+ *   conditional locking (`if x { mu.Lock() }`) never counts as held, and loops run to a fixpoint.
+ *   Paths that panic or call `t.Fatal` end in the graph's abort block, not at a return.
  * - Calls into the package are followed through the per-function summaries of package.ts
  *   ({@link flatten}): a callee that unlocks a held mutex releases it, one that locks and keeps it
  *   (a `lock()` helper) acquires it, with receivers and arguments mapped into the caller's names.
@@ -21,14 +22,14 @@
 import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
 import { calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { noReturn } from './noreturn';
+import type { Element } from './cfg';
+import { solve } from './dataflow';
+import { cfgOf } from './paths';
 import {
-  blockStatements,
   callArgs,
   callParts,
   enclosingFunction,
   excerpt,
-  jumpTarget,
   lineOf,
   unparen,
   walk,
@@ -401,9 +402,6 @@ export interface FuncLocks {
   escaped: ReadonlySet<string>;
 }
 
-type Label = { at: number };
-type Instr = { t: 'ev'; ev: LockEvent } | { t: 'jump'; to: Label[]; from?: Node } | { t: 'exit'; node?: Node } | { t: 'stop' };
-
 interface State {
   held: Map<string, Held>;
   deferred: Set<string>;
@@ -459,19 +457,8 @@ function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<s
   );
 }
 
-type Task =
-  | { do: 'stmt'; node: Node }
-  | { do: 'expr'; node: Node }
-  | { do: 'mark'; label: Label }
-  | { do: 'jump'; to: Label[]; from?: Node }
-  | { do: 'emit'; instr: Instr };
-
 class Analysis {
-  private readonly instrs: Instr[] = [];
-  private readonly jumps = new Map<number, { brk: Label; cont?: Label }>();
-  private readonly gotoLabels = new Map<string, Label>();
   private readonly escaped = new Set<string>();
-  private failed = false;
 
   constructor(
     private readonly facts: FileFacts,
@@ -480,238 +467,117 @@ class Analysis {
   ) {}
 
   run(): FuncLocks | undefined {
-    this.lower(this.fn.body!);
-    if (this.failed) return undefined;
-    return this.solve();
-  }
-
-  // -- lowering ------------------------------------------------------------------------------
-
-  private lower(body: Node): void {
-    const stack: Task[] = [{ do: 'emit', instr: { t: 'exit' } }, { do: 'stmt', node: body }];
-    while (stack.length > 0 && !this.failed) {
-      const task = stack.pop()!;
-      switch (task.do) {
-        case 'mark':
-          task.label.at = this.instrs.length;
-          break;
-        case 'jump':
-          this.instrs.push({ t: 'jump', to: task.to, from: task.from });
-          break;
-        case 'emit':
-          this.instrs.push(task.instr);
-          break;
-        case 'expr':
-          for (const ev of this.exprEvents(task.node)) this.instrs.push({ t: 'ev', ev });
-          break;
-        case 'stmt': {
-          const seq = this.statement(task.node);
-          for (let i = seq.length - 1; i >= 0; i--) stack.push(seq[i]);
-        }
+    const g = cfgOf(this.facts, this.fn.node);
+    if (!g) return undefined;
+    // Events first, for every element: reading them also finds the escaping Unlock method values.
+    const events = new Map<Element, LockEvent[]>();
+    for (const b of g.blocks) for (const el of b.elements) events.set(el, this.elementEvents(el));
+    const apply = (el: Element, st: State) => events.get(el)!.reduce((s, ev) => this.transfer(s, ev), st);
+    const solution = solve<State>(g, {
+      direction: 'forward',
+      boundary: { held: new Map(), deferred: new Set() },
+      join: joinStates,
+      equals: sameState,
+      transfer: apply,
+    });
+    if (!solution) return undefined;
+    const sites: Site[] = [];
+    const continues: Exit[] = [];
+    const elements = g.blocks.flatMap((b) => b.elements).sort((x, y) => x.node.startIndex - y.node.startIndex || x.index - y.index);
+    for (const el of elements) {
+      let st = solution.before(el);
+      if (!st) continue;
+      if (el.node.type === 'continue_statement') continues.push({ node: el.node, held: st.held, deferred: st.deferred });
+      for (const ev of events.get(el)!) {
+        sites.push({ ev, held: st.held, deferred: st.deferred });
+        st = this.transfer(st, ev);
       }
     }
-    for (const ins of this.instrs) {
-      if (ins.t === 'jump' && ins.to.some((l) => l.at < 0)) this.failed = true;
+    const exits: Exit[] = [];
+    for (const p of g.blocks[g.exit].preds) {
+      const st = solution.blockOut(p);
+      if (!st) continue;
+      const last = g.blocks[p].elements.at(-1);
+      exits.push({ node: last?.node.type === 'return_statement' ? last.node : undefined, held: st.held, deferred: st.deferred });
+    }
+    exits.sort((x, y) => (x.node?.startIndex ?? Infinity) - (y.node?.startIndex ?? Infinity));
+    return { fn: this.fn, sites, exits, continues, escaped: this.escaped };
+  }
+
+  /** The lock events of one element of the graph, in the order they happen. */
+  private elementEvents(el: Element): LockEvent[] {
+    const node = el.node;
+    const expr = (n: Node | null | undefined): LockEvent[] => (n ? this.exprEvents(n) : []);
+    const opt = (ev: LockEvent | undefined): LockEvent[] => (ev ? [ev] : []);
+    switch (el.kind) {
+      case 'select':
+      case 'head':
+        return [];
+      case 'cond':
+        return expr(node);
+      case 'value': {
+        const sw = node.parent;
+        if (sw?.type === 'type_switch_statement' && sw.childForFieldName('alias')?.id === node.id) return opt(this.assign(node, node.namedChildren));
+        return expr(node);
+      }
+      case 'range': {
+        const right = node.childForFieldName('right');
+        const recv = right && this.isChannel(right) ? this.block(right, 'recv', right) : undefined;
+        return [...expr(right), ...opt(recv), ...opt(this.assign(node, node.childForFieldName('left')?.namedChildren ?? []))];
+      }
+      case 'comm': {
+        // The case's own send or receive waits together with the others: not a plain blocking op.
+        if (node.type === 'send_statement') return [...expr(node.childForFieldName('channel')), ...expr(node.childForFieldName('value'))];
+        const right = node.type === 'receive_statement' ? node.childForFieldName('right') : node;
+        const inner = right && right.type === 'unary_expression' ? right.childForFieldName('operand') : right;
+        const assign = node.type === 'receive_statement' ? this.assign(node, node.childForFieldName('left')?.namedChildren ?? []) : undefined;
+        return [...expr(inner), ...opt(assign)];
+      }
+      case 'stmt':
+        return this.statementEvents(node);
     }
   }
 
-  private label(): Label {
-    return { at: -1 };
-  }
-
-  private gotoLabel(name: string): Label {
-    let l = this.gotoLabels.get(name);
-    if (!l) this.gotoLabels.set(name, (l = this.label()));
-    return l;
-  }
-
-  /** The tasks a statement lowers to, in order. */
-  private statement(node: Node): Task[] {
-    const stmt = (n: Node | null | undefined): Task[] => (n ? [{ do: 'stmt', node: n }] : []);
-    const expr = (n: Node | null | undefined): Task[] => (n ? [{ do: 'expr', node: n }] : []);
-    const emit = (ev: LockEvent | undefined): Task[] => (ev ? [{ do: 'emit', instr: { t: 'ev', ev } }] : []);
+  private statementEvents(node: Node): LockEvent[] {
+    const expr = (n: Node | null | undefined): LockEvent[] => (n ? this.exprEvents(n) : []);
+    const opt = (ev: LockEvent | undefined): LockEvent[] => (ev ? [ev] : []);
     switch (node.type) {
-      case 'block':
-      case 'statement_list':
-        return blockStatements(node).map((s) => ({ do: 'stmt', node: s }));
-      case 'expression_statement': {
-        const e = node.namedChild(0);
-        const out = expr(e);
-        if (e && this.neverReturns(e)) out.push({ do: 'emit', instr: { t: 'stop' } });
-        return out;
-      }
+      case 'expression_statement':
+        return expr(node.namedChild(0));
       case 'send_statement': {
         const ch = node.childForFieldName('channel');
-        return [...expr(ch), ...expr(node.childForFieldName('value')), ...emit(ch ? this.block(node, 'send', ch) : undefined)];
+        return [...expr(ch), ...expr(node.childForFieldName('value')), ...opt(ch ? this.block(node, 'send', ch) : undefined)];
       }
       case 'assignment_statement':
       case 'short_var_declaration':
-        return [...expr(node.childForFieldName('right')), ...emit(this.assign(node, node.childForFieldName('left')?.namedChildren ?? []))];
+        return [...expr(node.childForFieldName('right')), ...opt(this.assign(node, node.childForFieldName('left')?.namedChildren ?? []))];
       case 'var_declaration': {
-        const out: Task[] = [];
+        const out: LockEvent[] = [];
         walk(node, (n) => {
           if (n.type !== 'var_spec') return;
-          out.push(...expr(n.childForFieldName('value')), ...emit(this.assign(n, n.childrenForFieldName('name'))));
+          out.push(...expr(n.childForFieldName('value')), ...opt(this.assign(n, n.childrenForFieldName('name'))));
           return false;
         });
         return out;
       }
       case 'go_statement':
-        return emit(this.releaseBy(node));
+        return opt(this.releaseBy(node));
       case 'defer_statement':
-        return emit(this.deferEvent(node));
+        return opt(this.deferEvent(node));
       case 'return_statement':
-        return [...node.namedChildren.flatMap((c) => expr(c)), { do: 'emit', instr: { t: 'exit', node } }];
-      case 'if_statement': {
-        const then = this.label();
-        const other = this.label();
-        const end = this.label();
-        const alt = node.childForFieldName('alternative');
-        return [
-          ...stmt(node.childForFieldName('initializer')),
-          ...expr(node.childForFieldName('condition')),
-          { do: 'jump', to: [then, other] },
-          { do: 'mark', label: then },
-          ...stmt(node.childForFieldName('consequence')),
-          { do: 'jump', to: [end] },
-          { do: 'mark', label: other },
-          ...stmt(alt),
-          { do: 'mark', label: end },
-        ];
-      }
-      case 'for_statement':
-        return this.forStatement(node);
-      case 'expression_switch_statement':
-      case 'type_switch_statement':
-      case 'select_statement':
-        return this.switchStatement(node);
-      case 'labeled_statement': {
-        const name = node.childForFieldName('label')?.text ?? '';
-        const inner = node.namedChildren.find((c) => c !== null && c.type !== 'label_name' && c.type !== 'comment');
-        return [{ do: 'mark', label: this.gotoLabel(name) }, ...stmt(inner)];
-      }
-      case 'goto_statement': {
-        const name = node.namedChildren.find((c) => c?.type === 'label_name')?.text ?? '';
-        return [{ do: 'jump', to: [this.gotoLabel(name)] }];
-      }
+        return node.namedChildren.flatMap((c) => expr(c));
       case 'break_statement':
-      case 'continue_statement': {
-        const target = jumpTarget(node);
-        const reg = target ? this.jumps.get(target.id) : undefined;
-        const to = node.type === 'break_statement' ? reg?.brk : reg?.cont;
-        if (!to) {
-          this.failed = true;
-          return [];
-        }
-        return [{ do: 'jump', to: [to], from: node.type === 'continue_statement' ? node : undefined }];
-      }
+      case 'continue_statement':
+      case 'goto_statement':
       case 'fallthrough_statement':
       case 'empty_statement':
       case 'const_declaration':
       case 'type_declaration':
       case 'comment':
         return [];
-      case 'inc_statement':
-      case 'dec_statement':
       default:
         return expr(node);
     }
-  }
-
-  private forStatement(node: Node): Task[] {
-    const head = this.label();
-    const bodyL = this.label();
-    const cont = this.label();
-    const exit = this.label();
-    this.jumps.set(node.id, { brk: exit, cont });
-    const loopBody = node.childForFieldName('body');
-    if (!loopBody) {
-      this.failed = true; // a loop without a body only appears in broken code
-      return [];
-    }
-    const body: Task[] = [{ do: 'mark', label: bodyL }, { do: 'stmt', node: loopBody }, { do: 'mark', label: cont }];
-    const clause = node.namedChildren.find((c) => c !== null && c.type !== 'block' && c.type !== 'comment');
-    if (clause?.type === 'range_clause') {
-      const right = clause.childForFieldName('right');
-      const recv = right && this.isChannel(right) ? this.block(right, 'recv', right) : undefined;
-      const assign = this.assign(clause, clause.childForFieldName('left')?.namedChildren ?? []);
-      return [
-        ...(right ? [{ do: 'expr', node: right } as Task] : []),
-        { do: 'mark', label: head },
-        ...(recv ? [{ do: 'emit', instr: { t: 'ev', ev: recv } } as Task] : []),
-        { do: 'jump', to: [bodyL, exit] },
-        ...(assign ? [{ do: 'emit', instr: { t: 'ev', ev: assign } } as Task] : []),
-        ...body,
-        { do: 'jump', to: [head] },
-        { do: 'mark', label: exit },
-      ];
-    }
-    const init = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : null;
-    const cond = clause?.type === 'for_clause' ? clause.childForFieldName('condition') : clause;
-    const update = clause?.type === 'for_clause' ? clause.childForFieldName('update') : null;
-    return [
-      ...(init ? [{ do: 'stmt', node: init } as Task] : []),
-      { do: 'mark', label: head },
-      ...(cond ? [{ do: 'expr', node: cond } as Task] : []),
-      { do: 'jump', to: cond ? [bodyL, exit] : [bodyL] },
-      ...body,
-      ...(update ? [{ do: 'stmt', node: update } as Task] : []),
-      { do: 'jump', to: [head] },
-      { do: 'mark', label: exit },
-    ];
-  }
-
-  /** Switches and selects: one branch per case, plus "no case" for a switch without default. */
-  private switchStatement(node: Node): Task[] {
-    const exit = this.label();
-    this.jumps.set(node.id, { brk: exit });
-    const cases = node.namedChildren.filter((c): c is Node => c !== null && /_case$/.test(c.type));
-    const labels = cases.map(() => this.label());
-    const out: Task[] = [];
-    const init = node.childForFieldName('initializer');
-    if (init) out.push({ do: 'stmt', node: init });
-    if (node.type !== 'select_statement') {
-      const value = node.childForFieldName('value');
-      if (value) out.push({ do: 'expr', node: value });
-    }
-    if (node.type === 'select_statement' && cases.length === 0) return [{ do: 'emit', instr: { t: 'stop' } }];
-    const hasDefault = cases.some((c) => c.type === 'default_case');
-    out.push({ do: 'jump', to: hasDefault || node.type === 'select_statement' ? labels : [...labels, exit] });
-    cases.forEach((c, i) => {
-      out.push({ do: 'mark', label: labels[i] });
-      const comm = c.childForFieldName('communication');
-      if (comm) {
-        // The case's own send or receive waits together with the others: not a plain blocking op.
-        if (comm.type === 'send_statement') {
-          for (const f of ['channel', 'value']) {
-            const e = comm.childForFieldName(f);
-            if (e) out.push({ do: 'expr', node: e });
-          }
-        } else {
-          const right = comm.type === 'receive_statement' ? comm.childForFieldName('right') : comm;
-          const inner = right && right.type === 'unary_expression' ? right.childForFieldName('operand') : right;
-          if (inner) out.push({ do: 'expr', node: inner });
-          const assign = comm.type === 'receive_statement' ? this.assign(comm, comm.childForFieldName('left')?.namedChildren ?? []) : undefined;
-          if (assign) out.push({ do: 'emit', instr: { t: 'ev', ev: assign } });
-        }
-      }
-      const alias = node.type === 'type_switch_statement' ? node.childForFieldName('alias') : null;
-      const assign = alias ? this.assign(c, alias.namedChildren) : undefined;
-      if (assign) out.push({ do: 'emit', instr: { t: 'ev', ev: assign } });
-      const list = c.namedChildren.find((x) => x?.type === 'statement_list');
-      const stmts = list ? blockStatements(list) : [];
-      for (const s of stmts) out.push({ do: 'stmt', node: s });
-      const falls = stmts.length > 0 && stmts[stmts.length - 1].type === 'fallthrough_statement';
-      out.push({ do: 'jump', to: [falls && labels[i + 1] ? labels[i + 1] : exit] });
-    });
-    out.push({ do: 'mark', label: exit });
-    return out;
-  }
-
-  /** `panic(...)`, `os.Exit`, `log.Fatal...`, `t.Fatal...`, a helper that ends in one: the path ends without returning. */
-  private neverReturns(e: Node): boolean {
-    const n = unparen(e);
-    return n.type === 'call_expression' && noReturn(this.facts)(n);
   }
 
   private isChannel(expr: Node): boolean {
@@ -857,55 +723,6 @@ class Analysis {
     return undefined;
   }
 
-  // -- solving -------------------------------------------------------------------------------
-
-  private solve(): FuncLocks {
-    const n = this.instrs.length;
-    const states: (State | undefined)[] = new Array(n);
-    states[0] = { held: new Map(), deferred: new Set() };
-    const queued = new Array<boolean>(n).fill(false);
-    const work = [0];
-    queued[0] = true;
-    while (work.length > 0) {
-      const i = work.pop()!;
-      queued[i] = false;
-      const ins = this.instrs[i];
-      const st = states[i]!;
-      let out = st;
-      let succ: number[];
-      if (ins.t === 'ev') {
-        out = this.transfer(st, ins.ev);
-        succ = [i + 1];
-      } else if (ins.t === 'jump') {
-        succ = ins.to.map((l) => l.at);
-      } else {
-        continue;
-      }
-      for (const j of succ) {
-        if (j >= n) continue;
-        const merged = join(states[j], out);
-        if (merged) {
-          states[j] = merged;
-          if (!queued[j]) {
-            queued[j] = true;
-            work.push(j);
-          }
-        }
-      }
-    }
-    const sites: Site[] = [];
-    const exits: Exit[] = [];
-    const continues: Exit[] = [];
-    this.instrs.forEach((ins, i) => {
-      const st = states[i];
-      if (!st) return;
-      if (ins.t === 'ev') sites.push({ ev: ins.ev, held: st.held, deferred: st.deferred });
-      else if (ins.t === 'exit') exits.push({ node: ins.node, held: st.held, deferred: st.deferred });
-      else if (ins.t === 'jump' && ins.from) continues.push({ node: ins.from, held: st.held, deferred: st.deferred });
-    });
-    return { fn: this.fn, sites, exits, continues, escaped: this.escaped };
-  }
-
   private transfer(st: State, ev: LockEvent): State {
     switch (ev.k) {
       case 'lock': {
@@ -959,33 +776,28 @@ function without(st: State, keys: readonly string[]): State {
   return { held, deferred: st.deferred };
 }
 
-/** Joins `incoming` into `current`; returns the new state, or undefined when nothing changed. */
-function join(current: State | undefined, incoming: State): State | undefined {
-  if (!current) return { held: new Map(incoming.held), deferred: new Set(incoming.deferred) };
-  let changed = false;
+/** Where paths meet: a mutex is held when every path holds it (read-held when one holds it only for reading); a defer registered on some path counts. */
+function joinStates(a: State, b: State): State {
   const held = new Map<string, Held>();
-  for (const [k, h] of current.held) {
-    const other = incoming.held.get(k);
-    if (!other) {
-      changed = true;
-      continue;
-    }
-    if (h.mode !== other.mode && h.mode === 'w') {
-      held.set(k, { ...h, mode: 'r' });
-      changed = true;
-    } else {
-      held.set(k, h);
-    }
+  for (const [k, h] of a.held) {
+    const other = b.held.get(k);
+    if (!other) continue;
+    held.set(k, h.mode !== other.mode && h.mode === 'w' ? { ...h, mode: 'r' } : h);
   }
-  let deferred = current.deferred;
-  for (const k of incoming.deferred) {
-    if (!deferred.has(k)) {
-      if (deferred === current.deferred) deferred = new Set(deferred);
-      deferred.add(k);
-      changed = true;
-    }
+  let deferred = a.deferred;
+  for (const k of b.deferred) {
+    if (deferred.has(k)) continue;
+    if (deferred === a.deferred) deferred = new Set(deferred);
+    deferred.add(k);
   }
-  return changed ? { held, deferred } : undefined;
+  return { held, deferred };
+}
+
+function sameState(a: State, b: State): boolean {
+  if (a.held.size !== b.held.size || a.deferred.size !== b.deferred.size) return false;
+  for (const [k, h] of a.held) if (b.held.get(k)?.mode !== h.mode) return false;
+  for (const k of a.deferred) if (!b.deferred.has(k)) return false;
+  return true;
 }
 
 /** `c := sync.NewCond(...)` or a field assigned one in this file. */
