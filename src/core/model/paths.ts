@@ -136,3 +136,57 @@ function firstInSuccessors(g: Cfg, block: number): Element | undefined {
   }
   return undefined;
 }
+
+/**
+ * True when control cannot come back round to `a` (through the loops around it) without running
+ * one of `checks` first: every later iteration passes a check. A check inside a select case counts
+ * as the select itself (the select evaluates every case). False when `a` is not in a loop of the
+ * function that control can repeat, or when the nodes are in different functions.
+ */
+export function everyRoundPasses(a: Node, checks: readonly Node[]): boolean {
+  const fn = functionOf(a);
+  const file = factsOf(a);
+  const g = fn && file ? cfgOf(file, fn) : undefined;
+  const start = g?.elementOf(a);
+  if (!g || !start) return false;
+  const at = new Map<number, number[]>();
+  for (const c of checks) {
+    if (functionOf(c)?.id !== fn!.id) continue;
+    const select = selectAround(c);
+    const el = g.elementOf(select ?? c);
+    if (el) at.set(el.block, [...(at.get(el.block) ?? []), el.index]);
+  }
+  // Passes a check later in a's own block: every path does.
+  if ((at.get(start.block) ?? []).some((i) => i > start.index)) return true;
+  const seen = new Uint8Array(g.blocks.length);
+  const stack = [...g.blocks[start.block].succs];
+  let repeats = false;
+  while (stack.length) {
+    const b = stack.pop()!;
+    if (seen[b]) continue;
+    seen[b] = 1;
+    const idx = at.get(b);
+    if (b === start.block) {
+      if (!idx?.some((i) => i < start.index)) return false; // round again with no check on the way
+      repeats = true;
+      continue;
+    }
+    if (idx) {
+      repeats = true; // the path meets a check; whether it comes round again does not matter
+      continue;
+    }
+    stack.push(...g.blocks[b].succs);
+  }
+  return repeats;
+}
+
+/** The select statement whose case communication (not its body) holds `n`, if any. */
+function selectAround(n: Node): Node | undefined {
+  for (let x: Node | null = n; x && !FUNCTION_TYPES.has(x.type); x = x.parent) {
+    const up = x.parent;
+    if (up?.type === 'communication_case') {
+      return up.childForFieldName('communication')?.id === x.id && up.parent?.type === 'select_statement' ? up.parent : undefined;
+    }
+  }
+  return undefined;
+}

@@ -2,9 +2,10 @@ import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermos
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
 import type { FileFacts } from '../model/facts';
+import { everyRoundPasses } from '../model/paths';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
-import { ancestor, callArgs, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax/nodes';
+import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',
@@ -111,9 +112,10 @@ function passesContext(loop: Node, ctxs: CtxVar[]): boolean {
   return descendants(loop, 'call_expression').some((x) => callArgs(x).some((a) => a.type === 'identifier' && names.has(a.text)));
 }
 
-/** `for i := 0; i < n; i++`: a three-clause loop with a condition. */
+/** `for i := 0; i < n; i++` (a three-clause loop with a condition) or `for range 5` (a range over an integer literal). */
 function countedLoop(loop: Node): boolean {
-  const clause = loop.namedChildren.find((c) => c.type === 'for_clause');
+  const clause = loop.namedChildren.find((c) => c.type === 'for_clause' || c.type === 'range_clause');
+  if (clause?.type === 'range_clause') return clause.childForFieldName('right')?.type === 'int_literal';
   return !!clause?.childForFieldName('condition') && !!clause.childForFieldName('update');
 }
 
@@ -146,9 +148,10 @@ function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: Ctx
   const case_ = `<-time.After(${args[0].text})`;
   let edit: TextEdit | undefined;
   if (loopChecksContext(file, loop, ctxs)) {
-    // The loop goes on after the early wake-up: a stopped timer leaves nothing behind, where an
-    // abandoned time.After timer lingers until it fires (before Go 1.23) or churns the allocator.
-    edit = timerSelect(file, stmt, args[0].text, c.name);
+    // The loop goes on after the early wake-up, so every later round must pass its own check of
+    // the context (a `continue` that skips it would turn the loop into a busy one). A stopped
+    // timer leaves nothing behind, where an abandoned time.After timer lingers until it fires.
+    if (everyRoundPasses(stmt, contextChecks(file, loop, ctxs))) edit = timerSelect(file, stmt, args[0].text, c.name);
   } else {
     // Not in a loop that hands results on (a send: leaving would drop them), nor where the
     // loop's work does not take the context (it only carries a logger: cleanup that must finish
@@ -171,6 +174,18 @@ function timerSelect(file: FileFacts, stmt: Node, duration: string, ctxName: str
   const indent = indentAt(file.source, stmt.startIndex);
   const lines = [`${timer} := time.NewTimer(${duration})`, 'select {', `case <-${timer}.C:`, `case <-${ctxName}.Done():`, `\t${timer}.Stop()`, '}'];
   return replaceNode(stmt, lines.map((l, i) => (i === 0 ? l : indent + l)).join(eol(file.source)));
+}
+
+/** `ctx.Err()` and receives from `ctx.Done()` of the contexts, in the loop (other stop channels do not count). */
+function contextChecks(file: FileFacts, loop: Node, ctxs: CtxVar[]): Node[] {
+  const names = new Set(ctxs.map((c) => c.name));
+  const checks = stopChecks(file, loop, names);
+  const ofContext = (n: Node) =>
+    descendants(n, 'call_expression').some((x) => {
+      const parts = callParts(x);
+      return parts?.name === 'Done' && names.has(parts.receiver ?? '');
+    });
+  return [...checks.polls, ...checks.waits.filter(ofContext)];
 }
 
 /** The loop looks at one of the contexts itself: `ctx.Err()`, `<-ctx.Done()`, a done channel. */

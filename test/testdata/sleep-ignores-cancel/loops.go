@@ -243,3 +243,42 @@ func removeWithRetry(ctx context.Context, name string) error {
 	_ = ctx
 	return err
 }
+
+// The context check is the loop's condition: every round passes it, so waking early is enough.
+func pollChecked(ctx context.Context, c *Client, id string) {
+	for ctx.Err() == nil {
+		if st, err := c.Status(ctx, id); err == nil && st.Done {
+			return
+		}
+		time.Sleep(3 * time.Second) // want "ignores `ctx`"
+	}
+}
+
+// The error path sleeps and goes round with `continue`, past the only ctx check: waking early
+// would make it spin, and a return is not certainly right, so there is no fix.
+func pollSkipping(ctx context.Context, c *Client, id string, out chan<- Status) {
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil {
+			time.Sleep(15 * time.Second) // want "ignores `ctx`"
+			continue
+		}
+		select {
+		case out <- st:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// ok: five attempts with short pauses (a range over an integer) hold a cancelled caller up briefly.
+func settle(ctx context.Context, c *Client, id string) error {
+	var err error
+	for range 5 {
+		if _, err = c.Status(ctx, id); err == nil {
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return err
+}
