@@ -32,6 +32,12 @@ export interface Rule {
   id: string;
   title: string;
   severity: Severity;
+  /**
+   * The severity of its findings in `_test.go` files, when lower: a leak that needs an earlier
+   * failure in a test hangs a failing run, which a reviewer weighs less than the same leak in a
+   * server. A severity the user set for the rule wins.
+   */
+  severityInTests?: Severity;
   category: Category;
   docs: RuleDocs;
   check(ctx: RuleContext): void;

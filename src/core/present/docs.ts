@@ -11,7 +11,7 @@ export function ruleMarkdown(rule: Rule, headingLevel = 1): string {
   const h = '#'.repeat(headingLevel);
   const parts = [
     `${h} ${rule.title}`,
-    `\`${rule.id}\` · ${SEVERITY_LABEL[rule.severity]} · ${rule.category}`,
+    `\`${rule.id}\` · ${SEVERITY_LABEL[rule.severity]}${rule.severityInTests ? ` (${SEVERITY_LABEL[rule.severityInTests].toLowerCase()} in tests)` : ''} · ${rule.category}`,
     rule.docs.summary,
     `${h}# Why it is a bug`,
     rule.docs.why,

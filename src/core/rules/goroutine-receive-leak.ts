@@ -24,6 +24,7 @@ export const rule: Rule = {
   id: 'goroutine-receive-leak',
   title: 'Goroutine waits on a channel that nothing closes',
   severity: 'warning',
+  severityInTests: 'info',
   category: 'goroutine-leak',
   docs: {
     summary:

@@ -47,6 +47,7 @@ export const rule: Rule = {
   id: 'goroutine-send-leak',
   title: 'Goroutine blocks forever sending on a channel nobody reads any more',
   severity: 'warning',
+  severityInTests: 'info',
   category: 'goroutine-leak',
   docs: {
     summary:

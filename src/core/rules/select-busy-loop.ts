@@ -2,7 +2,7 @@ import { caseStatements } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
 import type { SourceText } from '../text/source';
-import { blockStatements, callParts, descendants, jumpTarget, lineOf, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, descendants, jumpTarget, lineOf, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'select-busy-loop',
@@ -57,7 +57,7 @@ export const rule: Rule = {
       const dflt = select.namedChildren.find((c) => c?.type === 'default_case');
       if (!dflt || !idleDefault(dflt)) continue;
       const loop = spinningLoop(select);
-      if (!loop || spinsOnPurpose(file.source, loop)) continue;
+      if (!loop || spinsOnPurpose(file.source, loop) || boundedSpinWait(loop, select)) continue;
       const cases = select.namedChildren.filter((c): c is Node => c?.type === 'communication_case');
       const fixes: Fix[] = [];
       const del = cases.length > 0 ? deleteCase(file.source, select, dflt) : undefined;
@@ -153,6 +153,31 @@ function quickCall(call: Node): boolean {
   if (!parts) return false;
   if (!parts.receiver) return QUICK_BUILTINS.has(parts.name);
   return parts.receiver === 'atomic' || ATOMIC_METHODS.has(parts.name);
+}
+
+/**
+ * `for x.Load() == 0 { select { case <-deadline: return; default: } }`: a spin-wait on another
+ * goroutine's atomic store, which the condition reads, given up by a case that leaves the loop.
+ */
+function boundedSpinWait(loop: Node, select: Node): boolean {
+  const cond = loop.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause');
+  if (!cond || !readsAtomic(cond)) return false;
+  return select.namedChildren.some((c) => {
+    const last = c.type === 'communication_case' ? caseStatements(c).at(-1) : undefined;
+    return last?.type === 'return_statement' || (last?.type === 'break_statement' && jumpTarget(last)?.id === loop.id);
+  });
+}
+
+/** An atomic load in the loop's condition (`v.Load()`, `atomic.LoadInt32(&v)`). */
+function readsAtomic(cond: Node): boolean {
+  let found = false;
+  walk(cond, (n) => {
+    if (found) return false;
+    if (n.type !== 'call_expression') return;
+    const parts = callParts(n);
+    found = parts?.receiver === 'atomic' ? parts.name.startsWith('Load') : parts?.name === 'Load' && callArgs(n).length === 0;
+  });
+  return found;
 }
 
 /** Calls (other than quick ones), channel operations, selects and nested loops may block, sleep or do real work. */

@@ -239,3 +239,18 @@ func cpuHog(stop <-chan bool) {
 		}
 	}()
 }
+
+type bounds struct{ min, max atomic.Int64 }
+
+// ok: a spin-wait for another goroutine's atomic store, bounded by a deadline; the loop's
+// condition is what it waits for, and it ends as soon as the store lands.
+func (b *bounds) waitMin() {
+	deadline := time.After(500 * time.Millisecond)
+	for b.min.Load() == 0 {
+		select {
+		case <-deadline:
+			return
+		default:
+		}
+	}
+}
