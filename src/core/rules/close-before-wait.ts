@@ -140,7 +140,9 @@ function findRace(file: FileFacts, pkg: PackageView, fn: FuncInfo, close: Node, 
     const sends = ch.uses
       .filter((u) => u.kind === 'send')
       .map((u) => ({ use: u, thread: lift(u.body, u.op).thread }))
-      .filter((x) => x.thread.how === 'goroutine' && x.thread.via && (s.cross || startsBefore(x.thread, ch, s.closerGo ?? close, atReturn)));
+      .filter((x) => x.thread.how === 'goroutine' && x.thread.via && (s.cross || startsBefore(x.thread, ch, s.closerGo ?? close, atReturn)))
+      // The closing goroutine's own sends are ordered with its close (a send after it is send-after-close's).
+      .filter((x) => x.thread.via!.id !== s.closerGo?.id);
     if (sends.length === 0) continue;
     for (const wg of waitGroups(file, fn, s)) {
       const wgTrace = trace(file, s.fn, wg.inSpawner, wg.identity);

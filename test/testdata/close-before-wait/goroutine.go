@@ -170,3 +170,29 @@ func untilCancelled(ctx context.Context, n int, produce func() int) <-chan int {
 	}()
 	return out
 }
+
+// ok: the goroutine that closes is the only sender, and it closes after its own sends; the
+// WaitGroup also counts readers, which only receive.
+func fanOutReads(n int, read func(uint64)) {
+	var wg sync.WaitGroup
+	written := make(chan uint64, n)
+	wg.Add(n + 1)
+	go func() {
+		defer wg.Done()
+		defer close(written)
+		for item := uint64(0); item < 100; item++ {
+			for i := 0; i < n; i++ {
+				written <- item
+			}
+		}
+	}()
+	for i := 0; i < n; i++ {
+		go func() {
+			defer wg.Done()
+			for v := range written {
+				read(v)
+			}
+		}()
+	}
+	wg.Wait()
+}
