@@ -180,7 +180,7 @@ export function mapTarget(view: PackageView, target: string, callee: FuncSummary
 // ---------------------------------------------------------------------------------------------
 // Flattened callees
 
-export type FlatKind = 'Lock' | 'RLock' | 'Unlock' | 'RUnlock' | 'WaitGroup.Wait' | 'Cond.Wait' | 'send' | 'recv' | 'close' | 'Done' | 'Signal' | 'Broadcast';
+export type FlatKind = 'Lock' | 'RLock' | 'Unlock' | 'RUnlock' | 'WaitGroup.Wait' | 'Cond.Wait' | 'send' | 'recv' | 'close' | 'Add' | 'Done' | 'Signal' | 'Broadcast';
 
 /** One operation a call performs, with the target in the called function's names. */
 export interface FlatOp {
@@ -229,6 +229,10 @@ function flatKind(view: PackageView, fn: FuncSummary, op: Op): { what: FlatKind;
     case 'recv':
       // A case of a select with a default never waits, and cannot be counted on to unblock anyone.
       return op.nonBlocking ? undefined : { what: op.kind, target: op.target };
+    case 'Add': {
+      const t = summaryTargetType(view, fn, op.target)?.replace(/^\*/, '');
+      return t === 'sync.WaitGroup' ? { what: 'Add', target: op.target } : undefined;
+    }
     case 'close':
     case 'Done':
     case 'Signal':

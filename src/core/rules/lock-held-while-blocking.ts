@@ -215,7 +215,9 @@ function summaryUnblocker(view: PackageView, g: FuncSummary, wanted: readonly st
   let lock: FlatOp | undefined;
   for (const f of flatten(view, g.key)) {
     if (f.context || !f.target) continue;
-    if (!lock && f.target === h.key && f.mutex && !f.guarded && !f.deferred && (f.what === 'Lock' || f.what === 'RLock') && conflicts(h.mode, f.what === 'RLock' ? 'r' : 'w')) lock = f;
+    // A goroutine that locks before its own `wg.Add` is not counted yet while it waits for the lock.
+    if (lock && f.what === 'Add' && f.target === key && !f.deferred) lock = undefined;
+    else if (!lock && f.target === h.key && f.mutex && !f.guarded && !f.deferred && (f.what === 'Lock' || f.what === 'RLock') && conflicts(h.mode, f.what === 'RLock' ? 'r' : 'w')) lock = f;
     else if (lock && f.target === key && wanted.includes(f.what)) return { lock, op: f };
   }
   return undefined;
@@ -240,6 +242,10 @@ function literalUnblocker(file: FileFacts, view: PackageView, lit: Node, wanted:
       if (parts.receiverNode && (parts.name === 'Lock' || parts.name === 'RLock') && !lock && !isGuarded(n, lit)) {
         const t = lockTarget(file, view, parts.receiverNode, n);
         if (t?.key === h.key && conflicts(h.mode, parts.name === 'RLock' ? 'r' : 'w')) lock = n;
+        return;
+      }
+      if (lock && parts.receiverNode && parts.name === 'Add' && wanted.includes('Done') && normaliseTarget(file, parts.receiverNode, n) === key) {
+        lock = undefined; // locked before it was counted: see summaryUnblocker
         return;
       }
       if (!parts.receiver && parts.name === 'close' && callArgs(n).length === 1) [what, target] = ['close', callArgs(n)[0]];
