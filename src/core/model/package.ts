@@ -10,6 +10,7 @@ import { FileFacts, type FuncInfo } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { callArgs, callParts, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
+import { surelyReached } from './paths';
 
 export type OpKind =
   | 'Lock'
@@ -210,7 +211,15 @@ function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
 
 /** `{ guarded: true }` when `n` does not run on every path through `fn` (see {@link Op.guarded}). */
 function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
-  return isGuarded(n, fn.node) ? { guarded: true } : {};
+  if (isGuarded(n, fn.node)) return { guarded: true };
+  // The syntax puts it on every path; the function's graph also knows early returns, jumps, panics
+  // and calls that never return. An operation in a closure, a go or a defer statement is placed
+  // where that statement is.
+  let anchor = n;
+  for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
+    if (p.type === 'func_literal' || p.type === 'go_statement' || p.type === 'defer_statement') anchor = p;
+  }
+  return fn.body && !surelyReached(anchor, fn.body) ? { guarded: true } : {};
 }
 
 /** True when a send or receive is the communication of a select case, and the select has a `default`. */

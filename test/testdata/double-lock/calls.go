@@ -135,3 +135,37 @@ func (c *Cache) CopyFrom(other *Cache) {
 	n := other.Len() // ok
 	_ = n
 }
+
+type Tree struct {
+	mkdirMu sync.Mutex
+	rootMu  sync.Mutex
+	root    *Tree
+}
+
+func (t *Tree) mkdir(name string) *Tree {
+	t.mkdirMu.Lock()
+	defer t.mkdirMu.Unlock()
+	return &Tree{}
+}
+
+// findRoot creates the root only when create is true; otherwise it returns before mkdir.
+func (t *Tree) findRoot(create bool) *Tree {
+	t.rootMu.Lock()
+	defer t.rootMu.Unlock()
+	if t.root != nil {
+		return t.root
+	}
+	if !create {
+		return nil
+	}
+	t.root = t.mkdir("/")
+	return t.root
+}
+
+// ok: findRoot reaches mkdir (which locks mkdirMu) only after an early return that a false
+// create takes; whether a re-lock happens depends on the argument, so it is not certain.
+func (t *Tree) purge() {
+	t.mkdirMu.Lock()
+	defer t.mkdirMu.Unlock()
+	_ = t.findRoot(false)
+}
