@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { Parser } from 'web-tree-sitter';
 import { analyze, analyzeFile, analyzePackage } from '../src/core/analyze';
 import { goFiles, groupByDir } from '../src/cli/files';
-import { GoFile, GoLanguage, loadGo, type WasmFile } from '../src/core/parser';
-import type { Rule } from '../src/core/rule';
+import { GoFile, GoLanguage, loadGo, type WasmFile } from '../src/core/syntax/parser';
+import type { Rule } from '../src/core/findings/rule';
 import { RULES } from '../src/core/rules';
 
 /** The repository root: the nearest folder above the bundle with node_modules/web-tree-sitter. */

@@ -209,6 +209,9 @@ function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
   return { line: n.startPosition.row + 1, start: n.startIndex, end: n.endIndex };
 }
 
+/** Words one of which comes before an operation that some path can skip: the graph is asked only then. */
+const EARLY_EXIT = /\b(return|goto|break|continue|panic|Fatal\w*|Exit|Goexit|FailNow|Skip\w*|Panic\w*)\b/;
+
 /** `{ guarded: true }` when `n` does not run on every path through `fn` (see {@link Op.guarded}). */
 function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
   if (isGuarded(n, fn.node)) return { guarded: true };
@@ -219,7 +222,8 @@ function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
   for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
     if (p.type === 'func_literal' || p.type === 'go_statement' || p.type === 'defer_statement') anchor = p;
   }
-  return fn.body && !surelyReached(anchor, fn.body) ? { guarded: true } : {};
+  if (!fn.body || !EARLY_EXIT.test(fn.body.text.slice(0, anchor.startIndex - fn.body.startIndex))) return {};
+  return !surelyReached(anchor, fn.body) ? { guarded: true } : {};
 }
 
 /** True when a send or receive is the communication of a select case, and the select has a `default`. */
