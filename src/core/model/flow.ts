@@ -7,8 +7,11 @@
  */
 import { fieldChannelMentions, fieldUsedElsewhere, inLoop, runsBefore } from './channels';
 import { caseReceive, isDoneCall, selectCases } from './context';
-import { compact, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
+import { compact, factsOf, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
+import type { Element } from './cfg';
+import { solve } from './dataflow';
+import { cfgOf } from './paths';
 import type { Node } from '../syntax/parser';
 import {
   FUNCTION_TYPES,
@@ -284,128 +287,77 @@ function argumentTrace(file: FileFacts, id: Node, owner: FuncInfo): { key: strin
 
 /**
  * The fewest and the most values one run of `body` can send, counting nodes for which `isSend` is
- * true. Paths are followed through the statement structure: an if/switch/select takes its smallest
- * or largest arm, code after a `return` (or `panic`, `log.Fatal`) is not on that path, and a
- * deferred closure counts once from where it is deferred. A send inside a loop counts once when
- * every path through it leaves the loop (`ch <- v; return`); when the loop can go round again it
- * makes the most Infinity, and since a loop may also run zero times it adds nothing to the fewest.
+ * true, answered on the function's control-flow graph: an if/switch/select takes its smallest or
+ * largest arm, code after a `return` (or `panic`, `log.Fatal`) is not on that path, and a deferred
+ * closure counts once from where it is deferred. A send on a path that can go round a loop makes
+ * the most Infinity. The fewest are counted over the paths that end (return, panic); a run that
+ * never ends counts 0. When the graph cannot be built, 0 and 0: callers then stay silent.
  */
 export function sendsPerRun(body: Node, isSend: (n: Node) => boolean): { min: number; max: number } {
-  const order: Node[] = [];
-  walk(body, (n) => {
-    if (n.id !== body.id && (n.type === 'go_statement' || (n.type === 'func_literal' && !isDeferredLiteral(n)))) return false;
-    order.push(n);
+  const fnNode = body.parent;
+  const file = factsOf(body);
+  const g = fnNode && FUNCTION_TYPES.has(fnNode.type) && file ? cfgOf(file, fnNode) : undefined;
+  if (!g) return { min: 0, max: 0 };
+  const own = new Map<Element, PerRun>();
+  let ceiling = 0;
+  for (const b of g.blocks) {
+    for (const el of b.elements) {
+      const c = elementSends(el, isSend);
+      if (c.max === 0) continue;
+      own.set(el, c);
+      ceiling += c.max;
+    }
+  }
+  if (own.size === 0) return { min: 0, max: 0 };
+  // A path with more sends than all elements hold together has gone round a loop: Infinity.
+  const widen = (n: number) => (n > ceiling ? Infinity : n);
+  const solution = solve<PerRun>(g, {
+    direction: 'forward',
+    boundary: { min: 0, max: 0 },
+    join: (x, y) => ({ min: Math.min(x.min, y.min), max: Math.max(x.max, y.max) }),
+    equals: (x, y) => x.min === y.min && x.max === y.max,
+    transfer: (el, f) => {
+      const c = own.get(el);
+      return c ? { min: f.min + c.min, max: widen(f.max + c.max) } : f;
+    },
   });
-  const run = (m: Mode) => {
-    const value = new Map<number, PathSends>();
-    const none = { f: 0, r: m.no, b: m.no };
-    const of = (n: Node | null | undefined): PathSends => (n ? value.get(n.id) ?? none : none);
-    for (let i = order.length - 1; i >= 0; i--) value.set(order[i].id, pathSends(order[i], isSend, of, m));
-    const v = of(body);
-    const ends = [v.f, v.r].filter((x) => x !== m.no);
-    return ends.length === 0 ? 0 : m.pick(...ends);
-  };
-  return { min: run(MIN), max: Math.max(run(MAX), 0) };
+  if (!solution) return { min: 0, max: 0 };
+  let max = 0;
+  for (const b of g.rpo) max = Math.max(max, solution.blockOut(b)?.max ?? 0);
+  const ends = [solution.blockIn(g.exit), solution.blockIn(g.abort)].filter((x): x is PerRun => x !== undefined);
+  return { min: ends.length === 0 ? 0 : Math.min(...ends.map((e) => e.min)), max };
+}
+
+interface PerRun {
+  min: number;
+  max: number;
 }
 
 /**
- * The sends on the paths through a node, by how they leave it: going on to what follows (f),
- * returning from the function (r), breaking out of the enclosing loop (b). `Mode.no` marks "no such path".
+ * The sends one element performs itself: nodes under it (not in a `go` statement or a function
+ * literal), plus, for `defer func() { ... }()`, what one run of the deferred literal sends. A
+ * select head, a loop or switch head has none: its cases and body are elements of their own.
  */
-interface PathSends {
-  f: number;
-  r: number;
-  b: number;
-}
-
-interface Mode {
-  /** The value of "no such path": it wins every sum and loses every pick. */
-  no: number;
-  pick: (...xs: number[]) => number;
-}
-
-const MAX: Mode = { no: -Infinity, pick: Math.max };
-const MIN: Mode = { no: Infinity, pick: Math.min };
-
-function plus(m: Mode, a: number, b: number): number {
-  return a === m.no || b === m.no ? m.no : a + b;
-}
-
-/** Runs `parts` one after the other; `stops[i]` ends the sequence after part i (a jump). */
-function sequence(m: Mode, parts: PathSends[], stops: boolean[] = []): PathSends {
-  let f = 0;
-  let r = m.no;
-  let b = m.no;
-  for (let i = 0; i < parts.length; i++) {
-    const v = parts[i];
-    r = m.pick(r, plus(m, f, v.r));
-    b = m.pick(b, plus(m, f, v.b));
-    f = plus(m, f, v.f);
-    if (f === m.no || stops[i]) break;
-  }
-  return { f, r, b };
-}
-
-function alternatives(m: Mode, head: number, arms: PathSends[]): PathSends {
-  const pick = (k: keyof PathSends) => plus(m, head, m.pick(...arms.map((a) => a[k])));
-  return { f: pick('f'), r: pick('r'), b: pick('b') };
-}
-
-function pathSends(n: Node, isSend: (n: Node) => boolean, of: (n: Node | null | undefined) => PathSends, m: Mode): PathSends {
-  const kids = n.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-  const none: PathSends = { f: 0, r: m.no, b: m.no };
-  if (isSend(n)) return { f: 1, r: m.no, b: m.no };
-  switch (n.type) {
-    case 'return_statement':
-      return { f: m.no, r: 0, b: m.no };
-    case 'expression_statement':
-      return kids[0] && isNoReturnCall(kids[0]) ? { f: m.no, r: 0, b: m.no } : none;
-    case 'break_statement':
-      // Out of a loop: a path of its own. Out of a select or switch: the rest of the case is skipped (see statement_list).
-      return jumpTarget(n)?.type === 'for_statement' ? { f: m.no, r: m.no, b: 0 } : none;
-    case 'for_statement': {
-      const body = of(n.childForFieldName('body'));
-      const endless = isEndlessLoop(n);
-      if (m === MAX && body.f > 0 && body.f !== m.no) return { f: Infinity, r: Infinity, b: m.no }; // can repeat without bound
-      // The loop ends by a break, or (unless endless) by its condition, possibly before the first round.
-      const f = endless ? body.b : m.pick(0, body.b);
-      return { f, r: body.r, b: m.no };
-    }
-    case 'defer_statement': {
-      const lit = kids[0]?.childForFieldName('function');
-      const body = lit?.type === 'func_literal' ? of(lit.childForFieldName('body')) : none;
-      const ends = [body.f, body.r].filter((x) => x !== m.no);
-      return { f: ends.length === 0 ? 0 : Math.max(m.pick(...ends), 0), r: m.no, b: m.no };
-    }
-    case 'statement_list':
-      // continue, goto and a break out of a select/switch skip the rest of the list.
-      return sequence(
-        m,
-        kids.map(of),
-        kids.map((c) => c.type === 'continue_statement' || c.type === 'goto_statement' || c.type === 'break_statement'),
-      );
-    case 'if_statement': {
-      const head = plus(m, of(n.childForFieldName('initializer')).f, of(n.childForFieldName('condition')).f);
-      const alt = n.childForFieldName('alternative');
-      return alternatives(m, head, [of(n.childForFieldName('consequence')), alt ? of(alt) : none]);
-    }
-    case 'expression_switch_statement':
-    case 'type_switch_statement':
-    case 'select_statement': {
-      let head = 0;
-      const arms: PathSends[] = [];
-      for (const c of kids) {
-        if (CASES.has(c.type)) arms.push(of(c));
-        else head = plus(m, head, of(c).f);
+function elementSends(el: Element, isSend: (n: Node) => boolean): PerRun {
+  if (el.kind === 'select' || el.kind === 'head') return { min: 0, max: 0 };
+  let min = 0;
+  let max = 0;
+  walk(el.node, (n) => {
+    if (n.type === 'go_statement') return false; // another goroutine's sends
+    if (n.type === 'func_literal') {
+      if (isDeferredLiteral(n)) {
+        const inner = sendsPerRun(n.childForFieldName('body')!, isSend);
+        min += inner.min;
+        max += inner.max;
       }
-      if (n.type !== 'select_statement' && !kids.some((c) => c.type === 'default_case')) arms.push(none);
-      if (arms.length === 0) return { f: m.no, r: m.no, b: m.no };
-      return alternatives(m, head, arms);
+      return false;
     }
-    default:
-      // Sequential pieces: a case's communication then its statements, a block's list, expressions.
-      return sequence(m, kids.map(of));
-  }
+    if (isSend(n)) {
+      min++;
+      max++;
+    }
+  });
+  return { min, max };
 }
 
 const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
