@@ -7,7 +7,7 @@
  */
 import type { FileFacts, FuncInfo, GoStmt, VarDecl } from './facts';
 import type { Node } from '../syntax/parser';
-import { FUNCTION_TYPES, callArgs, callParts, enclosingFunction, isPackageCall, lineOf, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, defaultCase, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, selectCases, unparen, walk } from '../syntax/nodes';
 
 export interface CtxVar {
   name: string;
@@ -133,10 +133,6 @@ export function caseReceive(commCase: Node): { channel: Node; left: Node[] } | u
   return undefined;
 }
 
-/** The cases of a select statement (communication and default cases). */
-export function selectCases(select: Node): Node[] {
-  return select.namedChildren.filter((c): c is Node => c !== null && (c.type === 'communication_case' || c.type === 'default_case'));
-}
 
 /** True when the select has a case receiving from a cancellation signal (`<-ctx.Done()`, `<-done`). */
 export function selectWatchesStop(select: Node, file?: FileFacts): boolean {
@@ -162,7 +158,7 @@ export function stopChecks(file: FileFacts, root: Node, ctxNames: ReadonlySet<st
       // `case <-ctx.Done():` parses as receive_statement > unary_expression under the case.
       const commCase = [n.parent, n.parent?.parent].find((p) => p?.type === 'communication_case');
       const select = commCase?.parent;
-      const polling = select?.type === 'select_statement' && selectCases(select).some((c) => c.type === 'default_case');
+      const polling = select?.type === 'select_statement' && defaultCase(select) !== undefined;
       (polling ? polls : waits).push(n);
     } else if (n.type === 'call_expression') {
       const parts = callParts(n);

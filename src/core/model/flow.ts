@@ -6,7 +6,7 @@
  * says so (an `escape`, a `many` count, `false`) so that callers can stay silent.
  */
 import { fieldChannelMentions, fieldUsedElsewhere, inLoop, runsBefore } from './channels';
-import { caseReceive, isDoneCall, selectCases } from './context';
+import { caseReceive, isDoneCall } from './context';
 import { compact, factsOf, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
 import type { Element } from './cfg';
@@ -14,16 +14,18 @@ import { solve } from './dataflow';
 import { cfgOf } from './paths';
 import type { Node } from '../syntax/parser';
 import {
-  FUNCTION_TYPES,
   alwaysRunsChild,
   blockStatements,
   callArgs,
   callParts,
+  defaultCase,
   descendants,
   enclosingFunction,
+  FUNCTION_TYPES,
   isEndlessLoop,
   jumpTarget,
   pathKey,
+  selectCases,
   unparen,
   walk,
 } from '../syntax/nodes';
@@ -428,7 +430,7 @@ export function terminates(stmt: Node): boolean {
       case 'expression_switch_statement':
       case 'type_switch_statement': {
         const cases = s.namedChildren.filter((c): c is Node => c !== null && CASES.has(c.type));
-        if (s.type !== 'select_statement' && !cases.some((c) => c.type === 'default_case')) return false;
+        if (s.type !== 'select_statement' && !defaultCase(s)) return false;
         if (hasBreakOut(s)) return false;
         for (const c of cases) {
           const last = caseStatements(c).at(-1);

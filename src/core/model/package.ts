@@ -8,7 +8,7 @@
  */
 import { FileFacts, type FuncInfo } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
-import { callArgs, callParts, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, defaultCase, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 
@@ -232,7 +232,7 @@ export function inSelectWithDefault(op: Node): boolean {
   while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'expression_list' || n.parent.type === 'receive_statement')) n = n.parent;
   const c = n.parent;
   if (c?.type !== 'communication_case' || c.childForFieldName('communication')?.id !== n.id) return false;
-  return !!c.parent?.namedChildren.some((x) => x.type === 'default_case');
+  return !!c.parent && defaultCase(c.parent) !== undefined;
 }
 
 const CASES = new Set(['expression_case', 'default_case', 'type_case', 'communication_case']);

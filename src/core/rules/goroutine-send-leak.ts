@@ -1,5 +1,5 @@
 import { closeArg } from '../model/channels';
-import { caseReceive, contextsInScope, selectCases } from '../model/context';
+import { caseReceive, contextsInScope } from '../model/context';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
 import {
@@ -28,18 +28,19 @@ import {
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
-  FUNCTION_TYPES,
   blockStatements,
   callParts,
   contains,
   descendants,
   excerpt,
+  FUNCTION_TYPES,
   isEndlessLoop,
   jumpTarget,
   lineOf,
   loopExits,
   pathKey,
   quote,
+  selectCases,
   walk,
 } from '../syntax/nodes';
 

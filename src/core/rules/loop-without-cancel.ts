@@ -1,9 +1,21 @@
-import { caseReceive, callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, outermostFunction, receivedChannel, selectCases, type CtxVar } from '../model/context';
+import { caseReceive, callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, outermostFunction, receivedChannel, type CtxVar } from '../model/context';
 import { cancelReturn, insertDoneCase } from './support/cancel-fixes';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
-import { FUNCTION_TYPES, capitalise, descendants, excerpt, isEndlessLoop, lineOf, loopExits, quote, walk } from '../syntax/nodes';
+import {
+  capitalise,
+  defaultCase,
+  descendants,
+  excerpt,
+  FUNCTION_TYPES,
+  isEndlessLoop,
+  lineOf,
+  loopExits,
+  quote,
+  selectCases,
+  walk,
+} from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'loop-without-cancel',
@@ -100,7 +112,7 @@ function scanLoop(file: FileFacts, loop: Node): LoopScan {
       case 'select_statement': {
         const cases = selectCases(n);
         // A select with a default case does not block; `select {}` blocks whatever the loop does.
-        if (cases.length > 0 && !cases.some((c) => c.type === 'default_case') && innermostLoop(n) === loop.id) scan.blocking.push(n);
+        if (cases.length > 0 && !defaultCase(n) && innermostLoop(n) === loop.id) scan.blocking.push(n);
         for (const c of cases) {
           const r = c.type === 'communication_case' ? caseReceive(c) : undefined;
           if (r && r.left.length === 2 && r.left[1].text !== '_') scan.exits = true;

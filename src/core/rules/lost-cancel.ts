@@ -2,7 +2,7 @@ import { deleteStatement, insertLinesAfter, replaceNode, unusedName } from '../f
 import { capturedLater, isWriteTarget, type FileFacts, type FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Report, Rule, TextEdit } from '../findings/rule';
-import { callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, lineOf, loopExits, quote, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, capitalise, contains, defaultCase, descendants, isEndlessLoop, lineOf, loopExits, quote, unparen, walk } from '../syntax/nodes';
 import { outermostFunction } from '../model/context';
 
 /** The `context` functions that hand back a cancel function the caller must call. */
@@ -432,7 +432,7 @@ class Paths {
       case 'select_statement': {
         if (this.headerMentions(stmt)) return false;
         const cases = stmt.namedChildren.filter((c): c is Node => c !== null && /_case$/.test(c.type));
-        if (stmt.type !== 'select_statement' && !cases.some((c) => c.type === 'default_case')) return true;
+        if (stmt.type !== 'select_statement' && !defaultCase(stmt)) return true;
         return cases.some((c) => this.openBranch(c.namedChildren.find((x) => x?.type === 'statement_list') ?? null));
       }
       default:

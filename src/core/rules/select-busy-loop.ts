@@ -2,7 +2,7 @@ import { caseStatements } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
 import type { SourceText } from '../text/source';
-import { blockStatements, callArgs, callParts, descendants, jumpTarget, lineOf, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, defaultCase, descendants, jumpTarget, lineOf, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'select-busy-loop',
@@ -54,7 +54,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!/\bdefault:/.test(file.text)) return;
     for (const select of descendants(file.root, 'select_statement')) {
-      const dflt = select.namedChildren.find((c) => c?.type === 'default_case');
+      const dflt = defaultCase(select);
       if (!dflt || !idleDefault(dflt)) continue;
       const loop = spinningLoop(select);
       if (!loop || spinsOnPurpose(file.source, loop) || boundedSpinWait(loop, select)) continue;
@@ -139,7 +139,7 @@ function spinningLoop(select: Node): Node | undefined {
     if (stmt.id !== select.id && mayWait(stmt)) return undefined;
   }
   // A `continue` of an outer loop in the default would leave this one.
-  const dflt = select.namedChildren.find((c) => c?.type === 'default_case')!;
+  const dflt = defaultCase(select)!;
   if (caseStatements(dflt).some((s) => s.type === 'continue_statement' && jumpTarget(s)?.id !== loop.id)) return undefined;
   return loop;
 }

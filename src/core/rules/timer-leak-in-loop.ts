@@ -1,9 +1,24 @@
-import { caseReceive, outermostFunction, selectCases } from '../model/context';
+import { caseReceive, outermostFunction } from '../model/context';
 import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
-import { FUNCTION_TYPES, callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, jumpTarget, lineOf, loopExits, quote, unparen, walk } from '../syntax/nodes';
+import {
+  callArgs,
+  callParts,
+  capitalise,
+  contains,
+  descendants,
+  FUNCTION_TYPES,
+  isEndlessLoop,
+  jumpTarget,
+  lineOf,
+  loopExits,
+  quote,
+  selectCases,
+  unparen,
+  walk,
+} from '../syntax/nodes';
 import { oldRuntimeNote, timersCollected } from '../model/timers';
 
 export const rule: Rule = {

@@ -277,3 +277,16 @@ export function alwaysRunsChild(parent: Node, child: Node): boolean {
       return true;
   }
 }
+
+/** The cases of a select statement (communication and default cases). */
+export function selectCases(select: Node): Node[] {
+  return select.namedChildren.filter((c) => c.type === 'communication_case' || c.type === 'default_case');
+}
+
+/**
+ * The `default` case of a select or switch statement, if it has one. A select with a default never
+ * blocks; a switch without one may run no case.
+ */
+export function defaultCase(stmt: Node): Node | undefined {
+  return stmt.namedChildren.find((c) => c.type === 'default_case');
+}

@@ -3,12 +3,15 @@
  * cancelled, a blocking statement wrapped in a select with `ctx.Done()`, a `ctx.Done()` case
  * added to a select.
  */
-import { selectCases } from '../../model/context';
 import type { FileFacts, FuncInfo } from '../../model/facts';
 import { eol, indentAt, replaceNode, standsAlone } from '../../findings/edits';
 import type { TextEdit } from '../../findings/rule';
 import type { Node } from '../../syntax/parser';
-import { FUNCTION_TYPES, walk } from '../../syntax/nodes';
+import {
+  FUNCTION_TYPES,
+  selectCases,
+  walk,
+} from '../../syntax/nodes';
 
 const NUMERIC = /^(u?int(8|16|32|64)?|uintptr|byte|rune|float(32|64)|complex(64|128)|time\.Duration)$/;
 const NILABLE = /^(\*|\[\]|map\[|chan\b|<-\s*chan\b|func\b|interface\s*\{)/;
