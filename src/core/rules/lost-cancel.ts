@@ -2,8 +2,11 @@ import { deleteStatement, insertLinesAfter, replaceNode, unusedName } from '../f
 import { capturedLater, isWriteTarget, type FileFacts, type FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Report, Rule, TextEdit } from '../findings/rule';
-import { callArgs, callParts, capitalise, contains, defaultCase, descendants, isEndlessLoop, lineOf, loopExits, quote, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, lineOf, loopExits, quote } from '../syntax/nodes';
 import { outermostFunction } from '../model/context';
+import type { Element } from '../model/cfg';
+import { solve } from '../model/dataflow';
+import { cfgOf } from '../model/paths';
 
 /** The `context` functions that hand back a cancel function the caller must call. */
 const WITH_CANCEL = new Set(['WithCancel', 'WithTimeout', 'WithDeadline', 'WithCancelCause', 'WithTimeoutCause', 'WithDeadlineCause']);
@@ -67,11 +70,53 @@ export const rule: Rule = {
       if (!site || !fn?.body || site.left.length !== 2) continue;
       const cancel = site.left[1];
       if (cancel.type !== 'identifier') continue; // stored in a field, map or slice: it escapes
-      const finding = cancel.text === '_' ? discarded(file, fn, call, site) : unusedOnSomePath(file, fn, call, site, cancel.text);
+      const finding =
+        cancel.text === '_'
+          ? discarded(file, fn, call, site)
+          : (deferredInLoop(fn, call, site, cancel.text) ?? unusedOnSomePath(file, fn, call, site, cancel.text));
       if (finding) ctx.report(finding);
     }
   },
 };
+
+/**
+ * `defer cancel()` inside the loop that derives the context: the deferred calls run only when the
+ * function returns, so every pass leaves its child context (and timer) alive until then, and
+ * forever when the loop never ends.
+ */
+function deferredInLoop(fn: FuncInfo, call: Node, site: Site, name: string): Report | undefined {
+  let loop: Node | undefined;
+  for (let p = site.stmt.parent; p && p.id !== fn.node.id; p = p.parent) {
+    if (p.type === 'func_literal') return undefined;
+    if (p.type === 'for_statement') {
+      loop = p;
+      break;
+    }
+  }
+  if (!loop) return undefined;
+  const d = descendants(loop, 'defer_statement', true).find((x) => {
+    const c = x.namedChildren.find((n) => n.type === 'call_expression');
+    return c !== undefined && c.childForFieldName('function')?.text === name && callArgs(c).length === 0;
+  });
+  if (!d || contains(d, site.stmt)) return undefined;
+  const endless = isEndlessLoop(loop) && !loopExits(loop).jumps && !loopExits(loop).returns;
+  const when = endless ? `never runs: the loop at line ${lineOf(loop)} does not end, so` : `runs only when ${fnLabel(fn)} returns, so until then`;
+  return {
+    node: d,
+    message: `\`${quote(d)}\` in the loop at line ${lineOf(loop)} ${when} every pass leaves the context from \`${quote(call)}\` (line ${lineOf(call)}) alive: they pile up`,
+    related: [
+      { span: { start: call.startIndex, end: call.endIndex }, message: 'a new child context on every pass' },
+      { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop' },
+    ],
+    steps: [
+      `Each pass of the loop at line ${lineOf(loop)} derives a child context at line ${lineOf(call)}.`,
+      `\`${quote(d)}\` does not cancel it at the end of the pass: deferred calls wait for ${fnLabel(fn)} to return.`,
+      endless
+        ? 'The loop never ends, so none of the contexts is ever cancelled: their goroutines, timers and memory pile up.'
+        : 'Until the function returns, every pass adds one more live context, with its timer and its place in the parent.',
+    ],
+  };
+}
 
 interface Site {
   /** The statement holding the call: `:=`, `=` or `var`. */
@@ -164,9 +209,7 @@ function unusedOnSomePath(file: FileFacts, fn: FuncInfo, call: Node, site: Site,
       fixes: deferFix(file, fn, call, site, name),
     };
   }
-  if (descendants(body, 'goto_statement', true).length > 0) return undefined;
-  const paths = new Paths(name, body);
-  const exits = paths.leakingExits(stmt, fn);
+  const exits = leakingExits(file, fn, stmt, name);
   if (exits.length === 0) return undefined;
   const first = exits[0];
   const exitText = first.type === 'block' ? `the end of ${fnLabel(fn)} (line ${first.endPosition.row + 1})` : `\`${quote(first)}\` (line ${lineOf(first)})`;
@@ -322,171 +365,30 @@ function fnLabel(fn: FuncInfo): string {
   return fn.name ? `\`${fn.name}\`` : `the function literal at line ${lineOf(fn.node)}`;
 }
 
-/** A statement and its index in the statement list that holds it. */
-interface Level {
-  list: Node;
-  stmts: Node[];
-  index: number;
-}
-
-const BODIES = new Set(['block', 'statement_list']);
-const TERMINATING = new Set(['return_statement', 'goto_statement', 'break_statement', 'continue_statement', 'fallthrough_statement']);
-
 /**
- * Structured path reasoning over one function body, syntax only. A path may pass a statement
- * when the statement does not mention the cancel variable, or when it is an `if`/`switch`/`select`
- * with a branch that does not mention it and falls through. Loops that mention the variable,
- * labels and anything unclear block the path, so the rule stays silent rather than guess.
+ * The returns (and the end of the body) that some path from `stmt` reaches without reading
+ * `name`: a forward "may" problem on the function's graph. A path stops being clean at any element
+ * that reads the variable (a call, a defer, handing it on, a closure that captures it); panics and
+ * calls that never return end in the abort block, not at an exit.
  */
-class Paths {
-  private readonly memo = new Map<number, boolean>();
-
-  constructor(
-    private readonly name: string,
-    private readonly body: Node,
-  ) {}
-
-  /** Own `return` statements after `stmt`, and the end of the body, reachable from `stmt` without using the variable. */
-  leakingExits(stmt: Node, fn: FuncInfo): Node[] {
-    const from = this.chain(stmt);
-    const out: Node[] = [];
-    for (const ret of descendants(this.body, 'return_statement', true)) {
-      if (ret.startIndex < stmt.endIndex || this.mentions(ret)) continue;
-      if (this.reaches(from, this.chain(ret))) out.push(ret);
-    }
-    // Falling off the end: only possible without results (Go requires a terminating statement otherwise).
-    const top = from[from.length - 1];
-    if (fn.results.length === 0 && !this.terminates(top.stmts[top.stmts.length - 1])) {
-      if (this.reaches(from, [{ ...top, index: top.stmts.length }])) out.push(this.body);
-    }
-    return out;
+function leakingExits(file: FileFacts, fn: FuncInfo, stmt: Node, name: string): Node[] {
+  const g = cfgOf(file, fn.node);
+  const site = g?.elementOf(stmt);
+  if (!g || !site || site.node.id !== stmt.id) return [];
+  const reads = (el: Element) => el.kind !== 'select' && el.kind !== 'head' && readsOf(el.node, name).length > 0;
+  const clean = solve<boolean>(g, {
+    direction: 'forward',
+    boundary: false,
+    join: (a, b) => a || b,
+    equals: (a, b) => a === b,
+    transfer: (el, fact) => (el === site ? true : fact && !reads(el)),
+  });
+  if (!clean) return [];
+  const out: Node[] = [];
+  for (const p of g.blocks[g.exit].preds) {
+    if (!clean.blockOut(p)) continue;
+    const last = g.blocks[p].elements.at(-1);
+    out.push(last?.node.type === 'return_statement' ? last.node : fn.body!);
   }
-
-  /** True when a path runs from the statement at from[0] to the one at to[0] passing no use. */
-  private reaches(from: Level[], to: Level[]): boolean {
-    let i = 0;
-    let j = -1;
-    for (; i < from.length; i++) {
-      j = to.findIndex((l) => l.list.id === from[i].list.id);
-      if (j >= 0) break;
-    }
-    if (j < 0 || from[i].index >= to[j].index) return false; // other branch, or before the call
-    // Up: the rest of each list around the call, then out of the statement owning it.
-    for (let k = 0; k < i; k++) {
-      if (!this.allPassable(from[k].stmts.slice(from[k].index + 1))) return false;
-      const outer = from[k + 1].stmts[from[k + 1].index];
-      for (let p: Node | null = from[k].list.parent; p; p = p.parent) {
-        if (p.type === 'for_statement' && (this.headerMentions(p) || (isEndlessLoop(p) && !loopExits(p).jumps))) return false;
-        if (p.id === outer.id) break;
-      }
-    }
-    // Across: the statements between the two chains in their common list.
-    if (!this.allPassable(from[i].stmts.slice(from[i].index + 1, to[j].index))) return false;
-    // Down: into each compound statement around the exit, past its header and earlier statements.
-    for (let m = j; m > 0; m--) {
-      const outer = to[m].stmts[to[m].index];
-      for (let p: Node | null = to[m - 1].list.parent; p; p = p.parent) {
-        if (p.type === 'for_statement' && this.mentions(p)) return false; // an earlier pass may have used it
-        if (p.id === outer.id) break;
-      }
-      if (this.headerMentions(outer)) return false;
-      if (!this.allPassable(to[m - 1].stmts.slice(0, to[m - 1].index))) return false;
-    }
-    return true;
-  }
-
-  private chain(node: Node): Level[] {
-    const out: Level[] = [];
-    for (let n: Node | null = node; n && n.id !== this.body.id; n = n.parent) {
-      if (n.parent?.type !== 'statement_list') continue;
-      const stmts = n.parent.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-      out.push({ list: n.parent, stmts, index: stmts.findIndex((c) => c.id === n!.id) });
-    }
-    return out;
-  }
-
-  private allPassable(stmts: Node[]): boolean {
-    return stmts.every((s) => this.passable(s));
-  }
-
-  /** True when some path runs through `stmt` and out of its end without using the variable. */
-  private passable(stmt: Node): boolean {
-    if (this.terminates(stmt)) return false;
-    const loop = stmt.type === 'labeled_statement' ? stmt.namedChildren.find((c) => c?.type === 'for_statement') : stmt;
-    if (loop?.type === 'for_statement' && isEndlessLoop(loop) && !loopExits(loop).jumps) return false;
-    if (stmt.type === 'select_statement' && !stmt.namedChildren.some((c) => c?.type === 'communication_case' || c?.type === 'default_case')) return false;
-    if (!this.mentions(stmt)) return true;
-    switch (stmt.type) {
-      case 'if_statement':
-        for (let n: Node | null = stmt; n; ) {
-          if (this.headerMentions(n, true)) return false;
-          if (this.openBranch(n.childForFieldName('consequence'))) return true;
-          const alt = n.childForFieldName('alternative');
-          if (!alt) return true; // the implicit else
-          if (alt.type !== 'if_statement') return this.openBranch(alt);
-          n = alt;
-        }
-        return false;
-      case 'expression_switch_statement':
-      case 'type_switch_statement':
-      case 'select_statement': {
-        if (this.headerMentions(stmt)) return false;
-        const cases = stmt.namedChildren.filter((c): c is Node => c !== null && /_case$/.test(c.type));
-        if (stmt.type !== 'select_statement' && !defaultCase(stmt)) return true;
-        return cases.some((c) => this.openBranch(c.namedChildren.find((x) => x?.type === 'statement_list') ?? null));
-      }
-      default:
-        return false;
-    }
-  }
-
-  /** A branch that does not use the variable and can fall out of its end. */
-  private openBranch(branch: Node | null): boolean {
-    if (!branch) return true;
-    const list = branch.type === 'statement_list' ? branch : branch.namedChildren.find((c) => c?.type === 'statement_list');
-    const stmts = (list?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment');
-    return !this.mentions(branch) && (stmts.length === 0 || !this.terminates(stmts[stmts.length - 1]));
-  }
-
-  /** Statements that never fall through to the next one. */
-  private terminates(stmt: Node): boolean {
-    if (TERMINATING.has(stmt.type)) return true;
-    if (stmt.type !== 'expression_statement') return false;
-    const call = unparen(stmt.namedChild(0)!);
-    const parts = call.type === 'call_expression' ? callParts(call) : undefined;
-    if (!parts) return false;
-    if (!parts.receiver) return parts.name === 'panic';
-    if (parts.receiver === 'os') return parts.name === 'Exit';
-    if (parts.receiver === 'log') return /^(Fatal|Panic)/.test(parts.name);
-    return /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/.test(parts.name); // testing.TB ends the test
-  }
-
-  /** True when a read of the variable occurs under `node`. */
-  private mentions(node: Node): boolean {
-    let hit = this.memo.get(node.id);
-    if (hit === undefined) {
-      hit = false;
-      walk(node, (n) => {
-        if (hit) return false;
-        if (n.type === 'identifier' && n.text === this.name && !isWriteTarget(n)) hit = true;
-      });
-      this.memo.set(node.id, hit);
-    }
-    return hit;
-  }
-
-  /**
-   * A read in the parts of a compound statement that run before any branch body: if conditions
-   * and initialisers, switch tags and case values, select communications, loop clauses. With
-   * `own`, only this if's header (its else-if chain is checked one link at a time).
-   */
-  private headerMentions(stmt: Node, own = false): boolean {
-    let hit = false;
-    walk(stmt, (n) => {
-      if (hit) return false;
-      if (n.id !== stmt.id && (BODIES.has(n.type) || (own && n.type === 'if_statement'))) return false;
-      if (n.type === 'identifier' && n.text === this.name && !isWriteTarget(n)) hit = true;
-    });
-    return hit;
-  }
+  return out.sort((x, y) => (x.id === fn.body!.id ? 1 : 0) - (y.id === fn.body!.id ? 1 : 0) || x.startIndex - y.startIndex);
 }

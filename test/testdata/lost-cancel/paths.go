@@ -203,9 +203,9 @@ func namedResults(parent context.Context) (ctx context.Context, cancel context.C
 	return
 }
 
-// ok: the select waits inside a loop that also cancels; the loop-carried case is left alone.
+// The loop cancels when the input ends, but the error return in the same loop does not.
 func loopCarried(parent context.Context, in <-chan int) error {
-	ctx, cancel := context.WithCancel(parent)
+	ctx, cancel := context.WithCancel(parent) // want "`return errors.New\\(\"negative\"\\)` \\(line 217\\) \\(and 1 more exit\\) leaves without it"
 	for {
 		select {
 		case v, ok := <-in:
