@@ -3,7 +3,7 @@ import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/c
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
-import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
+import { callArgs, callParts, contains, descendants, FUNCTION_TYPES, lineOf, quote, selectCases, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'send-without-cancel',
@@ -12,7 +12,7 @@ export const rule: Rule = {
   category: 'cancellation',
   docs: {
     summary:
-      'A goroutine of a function that has a `ctx` sends on a channel its caller reads (a channel parameter, or an unbuffered channel the function returns) with a plain `ch <- v` and never waits on `ctx.Done()`.',
+      'A goroutine of a function that has a `ctx` sends on a channel its caller reads (a channel parameter, or an unbuffered channel the function returns) with a plain `ch <- v` and never waits on `ctx.Done()`, or waits on it only in a select around the send, not in the send itself.',
     why:
       'In a pipeline stage the reader of the output channel is the caller, and the caller is free to stop reading early: it hit an ' +
       'error, found what it was looking for, or its `ctx` was cancelled. A bare `out <- v` then waits for a reader that never comes, ' +
@@ -76,7 +76,12 @@ export const rule: Rule = {
         // A goroutine that waits on a stop signal somewhere is trusted to manage its own lifetime.
         // One that only polls (`ctx.Err()`, a select with default) still blocks in the send.
         const checks = stopChecks(file, fn.body, new Set(ctxs.map((c) => c.name)));
-        if (checks.waits.length > 0) continue;
+        // Except a send in the body of a select case whose sibling case waits for `ctx.Done()`: the
+        // select watches it only while it waits for input, not while the send waits for a reader.
+        const names = new Set(ctxs.map((x) => x.name));
+        const ctxWaits = checks.waits.filter((w) => descendants(w, 'call_expression').some((x) => callParts(x)?.name === 'Done' && names.has(callParts(x)?.receiver ?? '')));
+        const watcher = watchingSelect(send, ctxWaits);
+        if (checks.waits.length > 0 && !watcher) continue;
         seen.add(send.id);
         const c = ctxs[0];
         const where = `the goroutine started at line ${lineOf(g.node)}`;
@@ -93,7 +98,9 @@ export const rule: Rule = {
           node: send,
           message:
             `\`${quote(send)}\` (line ${lineOf(send)}) can block forever: ${reader}, which may stop reading, ` +
-            `and ${where} ${watching(checks.polls, c)}`,
+            (watcher
+              ? `and the select at line ${lineOf(watcher.select)} watches \`${quote(watcher.wait)}\` only while it waits for a case, not during this send`
+              : `and ${where} ${watching(checks.polls, c)}`),
           related,
           steps: [
             `${spawnerName(g)} starts ${where}; ${reader}.`,
@@ -149,6 +156,25 @@ function channelOrigin(file: FileFacts, g: GoStmt, fn: FuncInfo, channel: Node):
 }
 
 /** "never watches `ctx.Done()`", or for a goroutine that only polls: "only polls `ctx.Err()` (line 14), which cannot interrupt a blocked send". */
+/**
+ * The select whose case body holds `send` (the nearest one, in the same function) when another of
+ * its cases is one of the stop-signal `waits`.
+ */
+function watchingSelect(send: Node, waits: Node[]): { select: Node; wait: Node } | undefined {
+  for (let p = send.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+    if (p.type !== 'communication_case' || p.parent?.type !== 'select_statement') continue;
+    const select = p.parent;
+    const wait = waits.find((w) =>
+      selectCases(select).some((x) => {
+        const comm = x.childForFieldName('communication');
+        return x.id !== p!.id && comm !== null && contains(comm, w);
+      }),
+    );
+    return wait ? { select, wait } : undefined;
+  }
+  return undefined;
+}
+
 function watching(polls: Node[], c: CtxVar): string {
   if (polls.length === 0) return `never watches \`${c.name}.Done()\``;
   return `only polls \`${quote(polls[0])}\` (line ${lineOf(polls[0])}), which cannot interrupt a blocked send`;

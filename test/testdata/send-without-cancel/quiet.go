@@ -21,7 +21,8 @@ func genSelect(ctx context.Context, nums []int) <-chan int {
 	return out
 }
 
-// ok: the goroutine waits on ctx.Done() for its input; it is trusted with its own lifetime.
+// The goroutine watches ctx.Done() while it waits for input, but not while it sends (this was
+// an ok case until the foundation review counted it among the real misses).
 func relayWatched(ctx context.Context, in <-chan int) <-chan int {
 	out := make(chan int)
 	go func() {
@@ -31,7 +32,7 @@ func relayWatched(ctx context.Context, in <-chan int) <-chan int {
 			case <-ctx.Done():
 				return
 			case v := <-in:
-				out <- v
+				out <- v // want "the select at line 31 watches `<-ctx.Done\\(\\)` only while it waits for a case, not during this send"
 			}
 		}
 	}()

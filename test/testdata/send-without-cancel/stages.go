@@ -166,3 +166,42 @@ func squares(ctx context.Context, n int) <-chan int {
 	}()
 	return out
 }
+
+// The select watches ctx while it waits for input, but the send in the case body waits for a
+// reader with nothing watching: a caller that stops reading and cancels leaves it blocked.
+func doubled(ctx context.Context, in <-chan int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case v := <-in:
+				out <- v * 2 // want "`out <- v \\* 2` \\(line \\d+\\) can block forever: `out` is returned to the caller .*the select at line \\d+ watches `<-ctx.Done\\(\\)` only while it waits for a case, not during this send"
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// ok: the send itself is a case of a select that also watches ctx.
+func doubledSafe(ctx context.Context, in <-chan int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case v := <-in:
+				select {
+				case out <- v * 2:
+				case <-ctx.Done():
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
