@@ -41,6 +41,7 @@ import {
   pathKey,
   quote,
   selectCases,
+  unparen,
   walk,
 } from '../syntax/nodes';
 
@@ -322,6 +323,13 @@ function stopsOf(ch: Channel): Stop[] {
   }
   const last = blockStatements(ch.scope).at(-1);
   if (!last || !terminates(last)) stops.push({ kind: 'end', node: ch.scope });
+  // In a test, `t.Fatal` (and `FailNow`, `Skip`) ends the test's goroutine as a return does.
+  if (ch.file.isTest) {
+    walk(ch.scope, (n) => {
+      if (n.id !== ch.scope.id && FUNCTION_TYPES.has(n.type)) return false;
+      if (n.type === 'expression_statement' && endsTest(ch, n.namedChild(0))) stops.push({ kind: 'return', node: n });
+    });
+  }
   walk(ch.scope, (n) => {
     if (n.id !== ch.scope.id && FUNCTION_TYPES.has(n.type)) return false;
     if (n.type !== 'break_statement' && n.type !== 'continue_statement') return;
@@ -374,7 +382,11 @@ function findLeak(ch: Channel, site: Site, stops: Stop[]): Leak | undefined {
         if (!nothingYet && !(received.inLoop && ch.uses.closes.some((c) => c.go))) continue;
       }
     }
-    if (failurePath(ch, stop, received)) continue;
+    // Outside tests, a crash or a fatal log ends the process: the blocked goroutine goes with it. A
+    // test that gives up waiting (a timeout that fails it) has already failed. But a test that leaves
+    // its receive loop on a bad value (`t.Fatalf`, or `t.Errorf` and return) strands the other
+    // senders for the rest of the run: reported, as information in tests.
+    if ((!ch.file.isTest || received.giveUp) && failurePath(ch, stop, received)) continue;
     return { stop, received, senders };
   }
   return undefined;
@@ -585,6 +597,15 @@ function selectReceives(ch: Channel, select: Node, recs: Node[]): Received {
 }
 
 const TEST_ERRORS = /^(Error|Errorf|Fail)$/;
+const TEST_ENDS = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
+
+/** `t.Fatalf(...)` and the like on a testing value: the test's goroutine ends there. */
+function endsTest(ch: Channel, e: Node | null): boolean {
+  const call = e ? unparen(e) : undefined;
+  const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
+  if (!parts?.receiverNode || !TEST_ENDS.test(parts.name)) return false;
+  return /^\*?testing\.(T|B|F|TB)$/.test(ch.file.typeOf(parts.receiverNode) ?? '');
+}
 
 /**
  * True when the path to the stop reports a failure (`t.Fatal`, `t.Error`, `panic`, `log.Fatal`): a

@@ -53,3 +53,33 @@ func dialAndServe(t *testing.T, addr string) net.Conn {
 	c.Close()
 	return <-accepted
 }
+
+// The receive loop leaves through t.Fatalf on a bad value: the other senders stay blocked for the
+// rest of the test run (reported as information in tests, like the same loop leaving by return).
+func TestAllPositive(t *testing.T) {
+	ch := make(chan int)
+	for i := 0; i < 3; i++ {
+		go func(i int) { ch <- i }(i) // want "goroutine started at line \\d+ blocks forever on `ch <- i`: TestAllPositive can return at line \\d+ \\(`t.Fatalf\\(\"bad %d\", v\\)`\\)"
+	}
+	for i := 0; i < 3; i++ {
+		v := <-ch
+		if v < 0 {
+			t.Fatalf("bad %d", v)
+		}
+	}
+}
+
+// The same loop leaving by t.Errorf and return.
+func TestAllPositiveReturn(t *testing.T) {
+	ch := make(chan int)
+	for i := 0; i < 3; i++ {
+		go func(i int) { ch <- i }(i) // want "TestAllPositiveReturn can return at line \\d+ \\(`return`\\)"
+	}
+	for i := 0; i < 3; i++ {
+		v := <-ch
+		if v < 0 {
+			t.Errorf("bad %d", v)
+			return
+		}
+	}
+}
