@@ -307,10 +307,20 @@ export class PackageView {
   }
 
   /** A struct field's type, from any file of the package. */
-  structField(typeName: string, field: string): string | undefined {
+  structField(typeName: string, field: string, depth = 0): string | undefined {
     for (const f of this.files) {
       const t = f.structs[typeName]?.[field];
       if (t) return t;
+    }
+    // A field promoted from an embedded struct of the package (`tw.s` where `storeTxnCommon` holds `s`).
+    if (depth >= 3) return undefined;
+    for (const f of this.files) {
+      for (const [name, type] of Object.entries(f.structs[typeName] ?? {})) {
+        const base = type.replace(/^\*/, '');
+        if (base !== name) continue;
+        const t = this.structField(base, field, depth + 1);
+        if (t) return t;
+      }
     }
     return undefined;
   }

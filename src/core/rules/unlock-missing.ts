@@ -1,6 +1,6 @@
 import { deleteStatement, insertLinesAfter } from '../findings/edits';
 import { escapingUses, type FileFacts, type FuncInfo } from '../model/facts';
-import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type Exit, type FuncLocks, type Held, type LockEvent, type Site } from '../model/locks';
+import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type Exit, type FuncLocks, type Held, type LockEvent, type Mode, type Site } from '../model/locks';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
@@ -64,7 +64,7 @@ export const rule: Rule = {
           if (h.via || exit.deferred.has(h.key) || exit.deferred.has('*') || fl.escaped.has(h.key)) continue;
           if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key) || returnsUnlocker(view, exit.node)) continue;
           // An acquire helper: unlocks on its early (failure) paths, returns holding the lock at its end, released by another function.
-          if (finalExit(fl, exit) && unlockedElsewhere(view, fl.fn, h.key, true)) continue;
+          if (finalExit(fl, exit) && unlockedElsewhere(view, fl.fn, h.key, h.mode, true)) continue;
           const unlocks = releasesOf(fl, h.key);
           if (unlocks.length === 0) {
             // Case B: never unlocked here. Report once per lock, unless the lock is handed to the caller.
@@ -227,7 +227,7 @@ function handsOff(view: PackageView, fn: FuncInfo, h: Held): boolean {
   if (fn.kind === 'literal' || !fn.name || h.key.startsWith('param')) return true;
   if (HANDOFF_NAME.test(fn.name) || HANDOFF_DOC.test(docComment(fn.node))) return true;
   if (fn.results.some((r) => r.startsWith('func'))) return true;
-  if (unlockedElsewhere(view, fn, h.key, false)) return true;
+  if (unlockedElsewhere(view, fn, h.key, h.mode, false)) return true;
   const key = funcKey(fn);
   const self = key ? view.func(key) : undefined;
   if (!self) return false;
@@ -246,9 +246,10 @@ function handsOff(view: PackageView, fn: FuncInfo, h: Held): boolean {
  * without locking it first (`Commit` unlocks `tx.db.rwlock`, the `db.rwlock` that `beginRW`
  * returns holding). Targets are compared as written and by the struct type owning the mutex.
  * With `strict`, a helper called by a function that locks the mutex itself (`mu.Lock(); ...
- * unlockAndLog()`) is that function's unlock, not a release for an acquire helper.
+ * unlockAndLog()`) is that function's unlock, not a release for an acquire helper. The release
+ * must match the lock's mode.
  */
-function unlockedElsewhere(view: PackageView, fn: FuncInfo, key: string, strict: boolean): boolean {
+function unlockedElsewhere(view: PackageView, fn: FuncInfo, key: string, mode: Mode, strict: boolean): boolean {
   if (key.startsWith('local:')) return false;
   const selfKey = funcKey(fn);
   const self = selfKey ? view.func(selfKey) : undefined;
@@ -258,7 +259,8 @@ function unlockedElsewhere(view: PackageView, fn: FuncInfo, key: string, strict:
     // A deferred unlock first, or a TryLock: g locks in a way the summary does not show.
     if (g.key === selfKey || g.ops.some((op) => op.kind === 'TryLock')) continue;
     const first = flatten(view, g.key).find((f) => !f.context && f.mutex && same(g, f));
-    if (!first || first.deferred || (first.what !== 'Unlock' && first.what !== 'RUnlock')) continue;
+    // The release must match the mode: a read lock is handed to an RUnlock, a write lock to an Unlock.
+    if (!first || first.deferred || first.what !== (mode === 'r' ? 'RUnlock' : 'Unlock')) continue;
     const lockingCaller = strict && [...view.functions].some(
       (c) =>
         c.ops.some((op) => op.kind === 'call' && op.target === g.key) &&
