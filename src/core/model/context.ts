@@ -7,7 +7,7 @@
  */
 import type { FileFacts, FuncInfo, GoStmt, VarDecl } from './facts';
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, defaultCase, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, selectCases, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, selectCases, unparen, walk } from '../syntax/nodes';
 
 export interface CtxVar {
   name: string;
@@ -66,7 +66,35 @@ function mayBeContextDecl(d: VarDecl): boolean {
 /** A local that holds a cancellable context: `ctx, cancel := context.WithTimeout(...)`, `g, gctx := errgroup.WithContext(ctx)`. */
 function isContextDecl(file: FileFacts, d: VarDecl): boolean {
   if (!isContextType(file.typeOf(d.node))) return false;
-  return !(d.init && isPackageCall(unparen(d.init), 'context', NEVER_CANCELLED));
+  return !(d.init && neverCancelled(file, d.init));
+}
+
+/** `context` functions whose result is cancelled exactly when their parent is. */
+const KEEPS_PARENT = new Set(['WithValue']);
+
+/**
+ * True when the context `expr` can never be cancelled: `context.Background()`, `context.TODO()`,
+ * `context.WithoutCancel(x)`, `context.WithValue(x, ...)` of such a context, or a local whose only
+ * value is one of those. Contexts from parameters, fields and other packages' functions may be
+ * cancelled: false.
+ */
+export function neverCancelled(file: FileFacts, expr: Node, depth = 0): boolean {
+  if (depth > 6) return false;
+  const n = unparen(expr);
+  if (n.type === 'call_expression') {
+    if (isPackageCall(n, 'context', NEVER_CANCELLED) || isPackageCall(n, 'context', 'WithoutCancel')) return true;
+    const parent = callArgs(n)[0];
+    return isPackageCall(n, 'context', KEEPS_PARENT) && parent !== undefined && neverCancelled(file, parent, depth + 1);
+  }
+  if (n.type !== 'identifier') return false;
+  const found = file.lookup(n.text, n);
+  const d = found?.decl;
+  if (!d?.init || !found?.fn || d.multi) return false;
+  // Any other assignment to the name in its function may make it cancellable.
+  const reassigned = descendants(found.fn.node, 'assignment_statement').some((a) =>
+    (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === n.text),
+  );
+  return !reassigned && neverCancelled(file, d.init, depth + 1);
 }
 
 /** `X.Done()` with no arguments: a context's (or a similar object's) cancellation channel. */

@@ -3,7 +3,7 @@ import { capturedLater, isWriteTarget, type FileFacts, type FuncInfo } from '../
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Report, Rule, TextEdit } from '../findings/rule';
 import { callArgs, callParts, capitalise, contains, descendants, isEndlessLoop, lineOf, loopExits, quote } from '../syntax/nodes';
-import { outermostFunction } from '../model/context';
+import { neverCancelled, outermostFunction } from '../model/context';
 import type { Element } from '../model/cfg';
 import { solve } from '../model/dataflow';
 import { cfgOf } from '../model/paths';
@@ -70,6 +70,12 @@ export const rule: Rule = {
       if (!site || !fn?.body || site.left.length !== 2) continue;
       const cancel = site.left[1];
       if (cancel.type !== 'identifier') continue; // stored in a field, map or slice: it escapes
+      // A child of a context that is never cancelled, without a timer, is not linked to anything:
+      // a path that skips its cancel leaves nothing behind (the context package does not attach
+      // it). Discarding the cancel outright still means nothing can ever stop the work.
+      const parent = callArgs(call)[0];
+      const untimedRoot = !/Timeout|Deadline/.test(callParts(call)?.name ?? '') && parent !== undefined && neverCancelled(file, parent);
+      if (untimedRoot && cancel.text !== '_') continue;
       const finding =
         cancel.text === '_'
           ? discarded(file, fn, call, site)

@@ -1,7 +1,7 @@
 import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, stopChecks, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
-import type { FileFacts } from '../model/facts';
+import { closureRun, type FileFacts } from '../model/facts';
 import { everyRoundPasses } from '../model/paths';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
@@ -11,6 +11,7 @@ export const rule: Rule = {
   id: 'sleep-ignores-cancel',
   title: 'time.Sleep in a loop ignores ctx',
   severity: 'warning',
+  severityInTests: 'info',
   category: 'cancellation',
   docs: {
     summary: '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep.',
@@ -55,14 +56,14 @@ export const rule: Rule = {
   },
   check(ctx) {
     const file = ctx.file;
-    if (file.isTest || !mayHaveContexts(file) || !file.text.includes('Sleep(')) return;
+    if (!mayHaveContexts(file) || !file.text.includes('Sleep(')) return;
     for (const call of descendants(file.root, 'call_expression')) {
       if (!isPackageCall(call, 'time', 'Sleep') || call.parent?.type !== 'expression_statement') continue;
       const loop = ancestor(call, 'for_statement');
       if (!loop) continue;
       const top = outermostFunction(file, call);
       if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
-      const ctxs = contextsInScope(file, call);
+      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call));
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
@@ -90,6 +91,18 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * The contexts a sleep can be blamed for ignoring. A goroutine (a `go func() {...}()` literal) that
+ * never mentions a context of its starter is not tied to it: a progress printer, a context made
+ * for one call and cancelled before the goroutine starts. Such contexts are left out.
+ */
+function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[] {
+  const fn = file.functionOf(call);
+  if (!fn || fn.kind !== 'literal' || closureRun(file, fn.node).how !== 'go') return ctxs;
+  const mentioned = new Set(descendants(fn.node, 'identifier').map((n) => n.text));
+  return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
+}
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 

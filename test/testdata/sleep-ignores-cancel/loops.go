@@ -282,3 +282,16 @@ func settle(ctx context.Context, c *Client, id string) error {
 	}
 	return err
 }
+
+// ok: the progress printer never uses ctx; the context was made for one call before it started.
+func progress(parent context.Context, c *Client, id string, ticks int) {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	_, _ = c.Status(ctx, id)
+	cancel()
+	go func() {
+		for i := 0; i < ticks; i++ {
+			time.Sleep(5 * time.Second)
+			println(i)
+		}
+	}()
+}
