@@ -26,6 +26,7 @@ import {
   type FieldHandoff,
 } from '../model/flow';
 import type { Node } from '../syntax/parser';
+import { exclusive } from '../model/paths';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
   blockStatements,
@@ -298,7 +299,23 @@ function inEndlessLoop(n: Node): boolean {
 
 function total(sites: readonly Site[]): Senders {
   if (sites.some((s) => s.count.kind === 'stream')) return { kind: 'stream', endless: sites.some((s) => s.endless) };
-  return sites.reduce<Count>((acc, s) => addCounts(acc, s.count as Count), constCount(0));
+  const sum = (xs: readonly Site[]) => xs.reduce<Count>((acc, x) => addCounts(acc, x.count as Count), constCount(0));
+  // Goroutines started on paths that exclude each other (if/else arms) never run together: group
+  // the sites that can run in one call (linked by "not exclusive"); one run has one group's senders.
+  const groups: Site[][] = [];
+  for (const x of sites) {
+    const linked = groups.filter((g) => g.some((y) => !exclusive(x.go.node, y.go.node)));
+    const merged = [x, ...linked.flat()];
+    for (const g of linked) groups.splice(groups.indexOf(g), 1);
+    groups.push(merged);
+  }
+  if (groups.length > 1) {
+    const totals = groups.map(sum);
+    if (totals.every((c) => c.kind === 'const')) return constCount(Math.max(...totals.map((c) => (c as { n: number }).n)));
+    const texts = new Set(totals.map((c) => (c.kind === 'sym' ? c.text : '')));
+    if (texts.size === 1 && totals[0].kind === 'sym') return totals[0];
+  }
+  return sum(sites);
 }
 
 /**

@@ -162,3 +162,35 @@ func dialWithWatcher(ctx context.Context, dial func() error) (err error) {
 	}
 	return nil
 }
+
+// ok: the two arms start their goroutines on exclusive paths: one run has 3 senders, and 3 are received.
+func armsExclusive(batch bool, work func(int) int) int {
+	ch := make(chan int)
+	if batch {
+		for i := 0; i < 3; i++ {
+			go func(i int) { ch <- work(i) }(i)
+		}
+	} else {
+		go func() { ch <- work(0) }()
+		go func() { ch <- work(1) }()
+		go func() { ch <- work(2) }()
+	}
+	sum := 0
+	for i := 0; i < 3; i++ {
+		sum += <-ch
+	}
+	return sum
+}
+
+// The arms are exclusive, but one of them starts more senders than are received.
+func armsUneven(batch bool, work func(int) int) int {
+	ch := make(chan int)
+	if batch {
+		for i := 0; i < 4; i++ {
+			go func(i int) { ch <- work(i) }(i) // want "can block forever sending on `ch`: armsUneven .* but 4 values are sent"
+		}
+	} else {
+		go func() { ch <- work(0) }()
+	}
+	return <-ch
+}
