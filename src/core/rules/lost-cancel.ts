@@ -19,7 +19,8 @@ export const rule: Rule = {
   docs: {
     summary:
       'The cancel function returned by `context.WithCancel`, `WithTimeout` or `WithDeadline` (or their `Cause` variants) is ' +
-      'discarded, never called, or not called on every path out of the function.',
+      'discarded, never called, not called on every path out of the function, or deferred inside the loop that derives it ' +
+      '(information unless the loop never ends).',
     why:
       'A derived context is linked into its parent until it is cancelled: the parent keeps a reference to it, and `WithTimeout` / ' +
       '`WithDeadline` also arm a runtime timer. Calling the cancel function is what unlinks it and stops the timer. When the cancel ' +
@@ -109,6 +110,9 @@ function deferredInLoop(fn: FuncInfo, call: Node, site: Site, name: string): Rep
   const when = endless ? `never runs: the loop at line ${lineOf(loop)} does not end, so` : `runs only when ${fnLabel(fn)} returns, so until then`;
   return {
     node: d,
+    // Only a loop that never ends piles contexts up without bound; a loop that ends holds them
+    // until the function returns, which is usually short (a test, a few retries): information.
+    severity: endless ? undefined : 'info',
     message: `\`${quote(d)}\` in the loop at line ${lineOf(loop)} ${when} every pass leaves the context from \`${quote(call)}\` (line ${lineOf(call)}) alive: they pile up`,
     related: [
       { span: { start: call.startIndex, end: call.endIndex }, message: 'a new child context on every pass' },
