@@ -14,7 +14,8 @@ export const rule: Rule = {
   severityInTests: 'info',
   category: 'cancellation',
   docs: {
-    summary: '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep.',
+    summary:
+      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information for a constant pause of a second or less, and in tests).',
     why:
       '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
       'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
@@ -72,8 +73,12 @@ export const rule: Rule = {
       const fn = file.functionOf(call)!;
       const runner = describeRunner(file, fn);
       const stmt = call.parent;
+      // A constant pause of a second or less delays cancellation by that much: worth knowing, not a
+      // warning. Long, growing or configured durations (a Retry-After, a user's interval) are.
+      const pause = callArgs(call)[0] ? constantDuration(callArgs(call)[0]) : undefined;
       ctx.report({
         node: call,
+        severity: pause !== undefined && pause <= 1e9 ? 'info' : undefined,
         message:
           `\`${quote(call)}\` (line ${lineOf(call)}) in the loop at line ${lineOf(loop)} ignores \`${c.name}\` (line ${lineOf(c.node)}): ` +
           `a cancelled \`${c.name}\` still waits out the whole sleep`,
