@@ -230,9 +230,18 @@ function nonNilReturn(lit: Node): Node | undefined {
     if (n.type !== 'return_statement') return;
     const value = n.namedChildren.find((c) => c.type !== 'comment');
     const v = value?.type === 'expression_list' ? value.namedChildren[0] : value;
-    if (v && unparen(v).text !== 'nil') found = v;
+    // `return ctx.Err()` only reports the cancellation the caller caused: not a failure to keep.
+    if (v && unparen(v).text !== 'nil' && !isCtxErr(unparen(v))) found = v;
   });
   return found;
+}
+
+/** `ctx.Err()` (or `context.Cause(ctx)`) of a context value. */
+function isCtxErr(n: Node): boolean {
+  if (n.type !== 'call_expression') return false;
+  const parts = callParts(n);
+  if (parts?.name === 'Err' && parts.receiverNode && callArgs(n).length === 0) return /ctx|context/i.test(parts.receiverNode.text);
+  return parts?.receiver === 'context' && parts.name === 'Cause';
 }
 
 /** `if err := g.Wait(); err != nil { return err }` in a function whose only result is an error. */

@@ -97,3 +97,24 @@ func notAGroup(w waiter) {
 func waitOnly(g *errgroup.Group) {
 	g.Wait()
 }
+
+// ok: the group's functions return only nil or ctx.Err(): Wait can only report the cancellation
+// the caller caused, so dropping it loses no failure.
+func runLoops(ctx context.Context, finish <-chan struct{}, step func(context.Context) error) {
+	g := errgroup.Group{}
+	g.Go(func() error {
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-finish:
+				return nil
+			default:
+			}
+			if err := step(ctx); err != nil {
+				continue
+			}
+		}
+	})
+	g.Wait()
+}
