@@ -219,7 +219,7 @@ export class Cfg {
 }
 
 /** The nodes of a graph reachable from `start`, in reverse postorder (iterative depth-first search). */
-function reversePostorder(n: number, start: number, succs: (b: number) => readonly number[]): number[] {
+export function reversePostorder(n: number, start: number, succs: (b: number) => readonly number[]): number[] {
   const seen = new Uint8Array(n);
   const post: number[] = [];
   const stack: [number, number][] = [[start, 0]];

@@ -8,7 +8,7 @@
  * path from here reach an unlock). Unreachable code has no fact at all: a question about it has
  * no answer, and callers stay silent.
  */
-import type { Cfg, Element } from './cfg';
+import { reversePostorder, type Cfg, type Element } from './cfg';
 
 export interface Problem<T> {
   /** Forward: facts flow from the entry along edges. Backward: from the exit and abort blocks against them. */
@@ -126,31 +126,11 @@ export function solve<T>(g: Cfg, p: Problem<T>): Solution<T> | undefined {
   };
 }
 
-/** Blocks that reach the exit or the abort block, in reverse postorder of the reversed graph. */
+/** Blocks that reach the exit or the abort block, in reverse postorder of the reversed graph (from a virtual sink after both). */
 function backwardOrder(g: Cfg): number[] {
-  const n = g.blocks.length;
-  const seen = new Uint8Array(n);
-  const post: number[] = [];
-  for (const start of [g.exit, g.abort]) {
-    if (seen[start]) continue;
-    seen[start] = 1;
-    const stack: [number, number][] = [[start, 0]];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const preds = g.blocks[top[0]].preds;
-      if (top[1] < preds.length) {
-        const s = preds[top[1]++];
-        if (!seen[s]) {
-          seen[s] = 1;
-          stack.push([s, 0]);
-        }
-      } else {
-        post.push(top[0]);
-        stack.pop();
-      }
-    }
-  }
-  return post.reverse();
+  const sink = g.blocks.length;
+  const preds = (b: number) => (b === sink ? [g.exit, g.abort] : g.blocks[b].preds);
+  return reversePostorder(sink + 1, sink, preds).filter((b) => b !== sink);
 }
 
 /**
