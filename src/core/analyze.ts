@@ -185,7 +185,7 @@ function runRules(
           return packageView();
         },
         goVersion: options.goVersion,
-        report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? ((facts.isTest && rule.severityInTests) || rule.severity), r, facts.source)),
+        report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? ((facts.isTestSupport && rule.severityInTests) || rule.severity), r, facts.source)),
       });
     } catch (e) {
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });

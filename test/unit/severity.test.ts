@@ -29,6 +29,16 @@ describe('severity in tests', () => {
     assert.deepEqual(severities('fetch_test.go'), ['info']);
   });
 
+  it('test-support packages (fstest, testutil, e2e) count as tests; a package named latest does not', () => {
+    const analyzeAs = (pkg: string) =>
+      analyze(go, LEAK.replace('package p', `package ${pkg}`), { rules, fileName: 'helpers.go' }).findings.map((f) => f.severity);
+    assert.deepEqual(analyzeAs('fstest'), ['info']);
+    assert.deepEqual(analyzeAs('testutil'), ['info']);
+    assert.deepEqual(analyzeAs('e2e'), ['info']);
+    assert.deepEqual(analyzeAs('latest'), ['warning']);
+    assert.deepEqual(analyzeAs('server'), ['warning']);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -114,6 +114,17 @@ export class FileFacts {
   }
 
   /**
+   * True for tests and the code that only serves them: `_test.go` files and packages named like
+   * `fstest`, `testutil`, `testing` or `e2e`. (The package name, not the directory: a path outside
+   * the module can hold anything.) Rules that weigh a hazard less in tests use this.
+   */
+  get isTestSupport(): boolean {
+    if (this.isTest) return true;
+    const pkg = this.root.namedChildren.find((c) => c.type === 'package_clause')?.namedChildren[0]?.text ?? '';
+    return /^(tests?|testing|testutils?|e2e|[a-z]+test)$/.test(pkg) && !/(la|con|at|pro|de)test$/.test(pkg);
+  }
+
+  /**
    * The file's imports: local package name -> import path (`http` -> "net/http", or the alias
    * when one is written). Blank and dot imports are left out. The default name is the last path
    * element, which is right for the standard library and most modules.

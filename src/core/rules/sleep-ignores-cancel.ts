@@ -75,7 +75,7 @@ export const rule: Rule = {
       const stmt = call.parent;
       // A constant pause of a second or less delays cancellation by that much: worth knowing, not a
       // warning. Long, growing or configured durations (a Retry-After, a user's interval) are.
-      const pause = callArgs(call)[0] ? constantDuration(callArgs(call)[0]) : undefined;
+      const pause = callArgs(call)[0] ? constantDuration(callArgs(call)[0], file) : undefined;
       ctx.report({
         node: call,
         severity: pause !== undefined && pause <= 1e9 ? 'info' : undefined,
@@ -117,7 +117,7 @@ const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millise
  */
 function briefPauseInCheckedLoop(file: FileFacts, call: Node, loop: Node, ctxs: CtxVar[]): boolean {
   const d = callArgs(call)[0];
-  const ns = d ? constantDuration(d) : undefined;
+  const ns = d ? constantDuration(d, file) : undefined;
   if (ns === undefined || ns >= 1e9) return false;
   // A counted retry loop (`for i := 0; i < 3; i++`) is held up by a few short pauses at most,
   // and so is a loop whose work takes the context: the next call fails at once once it is done.
@@ -138,11 +138,19 @@ function countedLoop(loop: Node): boolean {
 }
 
 /** The value in nanoseconds of a constant duration such as `50 * time.Millisecond`: a product of integer literals and `time` units. */
-function constantDuration(expr: Node): number | undefined {
+function constantDuration(expr: Node, file: FileFacts, depth = 0): number | undefined {
   let value = 1;
   let constant = true;
   walk(expr, (n) => {
     if (!constant) return false;
+    if (n.type === 'identifier') {
+      // A name declared `const retryDelay = 100 * time.Millisecond` in this file.
+      const v = depth < 3 ? constValue(file, n.text) : undefined;
+      const ns = v ? constantDuration(v, file, depth + 1) : undefined;
+      if (ns === undefined) constant = false;
+      else value *= ns;
+      return false;
+    }
     if (n.type === 'parenthesized_expression') return;
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*') return;
     if (n.type === 'int_literal') value *= Number(n.text.replace(/_/g, ''));
@@ -152,6 +160,15 @@ function constantDuration(expr: Node): number | undefined {
     return false;
   });
   return constant && Number.isFinite(value) ? value : undefined;
+}
+
+/** The value of a constant declared once in the file: `const retryDelay = 100 * time.Millisecond`. */
+function constValue(file: FileFacts, name: string): Node | undefined {
+  const specs = descendants(file.root, 'const_spec').filter((c) => c.childrenForFieldName('name').some((x) => x?.text === name));
+  if (specs.length !== 1) return undefined;
+  const names = specs[0].childrenForFieldName('name');
+  const values = specs[0].childForFieldName('value')?.namedChildren ?? [];
+  return names.length === values.length ? values[names.findIndex((x) => x?.text === name)] : undefined;
 }
 
 /**

@@ -295,3 +295,17 @@ func progress(parent context.Context, c *Client, id string, ticks int) {
 		}
 	}()
 }
+
+const retryDelay = 100 * time.Millisecond
+
+// ok: a short pause named by a constant, in a counted retry loop.
+func removeRetrying(ctx context.Context, c *Client, id string) error {
+	var err error
+	for i := 0; i < 10; i++ {
+		if _, err = c.Status(ctx, id); err == nil {
+			return nil
+		}
+		time.Sleep(retryDelay)
+	}
+	return err
+}
