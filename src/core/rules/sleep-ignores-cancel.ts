@@ -109,6 +109,9 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
 }
 
+/** Names of functions that release or restore something and must finish even for a cancelled caller. */
+const CLEANUP = /^(remove|delete|clean|cleanup|close|stop|release|resume|deactivate|teardown|destroy|rollback|unmount|kill|ensureRemove)/i;
+
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 
 /**
@@ -145,7 +148,7 @@ function constantDuration(expr: Node, file: FileFacts, depth = 0): number | unde
     if (!constant) return false;
     if (n.type === 'identifier') {
       // A name declared `const retryDelay = 100 * time.Millisecond` in this file.
-      const v = depth < 3 ? constValue(file, n.text) : undefined;
+      const v = depth < 3 ? constValue(file, n.text) ?? onlyValue(file, n) : undefined;
       const ns = v ? constantDuration(v, file, depth + 1) : undefined;
       if (ns === undefined) constant = false;
       else value *= ns;
@@ -160,6 +163,17 @@ function constantDuration(expr: Node, file: FileFacts, depth = 0): number | unde
     return false;
   });
   return constant && Number.isFinite(value) ? value : undefined;
+}
+
+/** The initial value of a local that is never assigned again: `retryDelay = 100 * time.Millisecond` in a `var` block. */
+function onlyValue(file: FileFacts, id: Node): Node | undefined {
+  const found = file.lookup(id.text, id);
+  const init = found?.decl?.init;
+  if (!init || !found?.fn) return undefined;
+  const reassigned = descendants(found.fn.node, 'assignment_statement').some((a) =>
+    (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === id.text),
+  );
+  return reassigned ? undefined : init;
 }
 
 /** The value of a constant declared once in the file: `const retryDelay = 100 * time.Millisecond`. */
@@ -191,7 +205,9 @@ function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: Ctx
     // Not in a loop that hands results on (a send: leaving would drop them), nor where the
     // loop's work does not take the context (it only carries a logger: cleanup that must finish
     // even for a cancelled caller, like removing a device).
-    const handsOn = descendants(loop, 'send_statement').length > 0 || !passesContext(loop, ctxs);
+    // Nor in cleanup (remove, resume, close...): stopping it half way leaves the resource behind.
+    const cleanup = CLEANUP.test(file.functionOf(call)?.name ?? outermostFunction(file, call)?.name ?? '');
+    const handsOn = cleanup || descendants(loop, 'send_statement').length > 0 || !passesContext(loop, ctxs);
     const ret = !handsOn && returnSkipsNoWork(stmt) ? cancelReturn(file, file.functionOf(call)!, c.name) : undefined;
     edit = ret ? wrapInCancelSelect(file, stmt, case_, c.name, ret) : undefined;
   }
@@ -220,7 +236,7 @@ function contextChecks(file: FileFacts, loop: Node, ctxs: CtxVar[]): Node[] {
       const parts = callParts(x);
       return parts?.name === 'Done' && names.has(parts.receiver ?? '');
     });
-  return [...checks.polls, ...checks.waits.filter(ofContext)];
+  return [...checks.polls, ...checks.waits].filter(ofContext).concat(checks.polls.filter((n) => callParts(n)?.name === 'Err'));
 }
 
 /** The loop looks at one of the contexts itself: `ctx.Err()`, `<-ctx.Done()`, a done channel. */

@@ -309,3 +309,31 @@ func removeRetrying(ctx context.Context, c *Client, id string) error {
 	}
 	return err
 }
+
+// Cleanup that must finish: reported, but no fix that would stop it half way.
+func ResumeDevice(ctx context.Context, c *Client, id string) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if _, err = c.Status(ctx, id); err == nil {
+			return nil
+		}
+		time.Sleep(time.Duration(attempt) * time.Second) // want "ignores `ctx`"
+	}
+	return err
+}
+
+// ok: a short pause held in a local that is never reassigned, in a counted loop.
+func retryLocal(ctx context.Context, c *Client, id string) error {
+	var (
+		tries = 50
+		delay = 100 * time.Millisecond
+		err   error
+	)
+	for i := 0; i < tries; i++ {
+		if _, err = c.Status(ctx, id); err == nil {
+			return nil
+		}
+		time.Sleep(delay)
+	}
+	return err
+}
