@@ -212,6 +212,17 @@ export class Cfg {
     return this.reachable(el.block);
   }
 
+  /**
+   * The places the function returns normally: each block that goes to the exit, with its `return`
+   * statement, or no node when control runs off the end of the body.
+   */
+  get returnPoints(): { block: number; node?: Node }[] {
+    return this.blocks[this.exit].preds.map((block) => {
+      const last = this.blocks[block].elements.at(-1);
+      return { block, node: last?.node.type === 'return_statement' ? last.node : undefined };
+    });
+  }
+
   /** True when some path from the entry ends in a normal return. */
   get returns(): boolean {
     return this.reachable(this.exit);

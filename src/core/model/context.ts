@@ -86,15 +86,17 @@ export function neverCancelled(file: FileFacts, expr: Node, depth = 0): boolean 
     const parent = callArgs(n)[0];
     return isPackageCall(n, 'context', KEEPS_PARENT) && parent !== undefined && neverCancelled(file, parent, depth + 1);
   }
-  if (n.type !== 'identifier') return false;
-  const found = file.lookup(n.text, n);
-  const d = found?.decl;
-  if (!d?.init || !found?.fn || d.multi) return false;
-  // Any other assignment to the name in its function may make it cancellable.
-  const reassigned = descendants(found.fn.node, 'assignment_statement').some((a) =>
-    (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === n.text),
-  );
-  return !reassigned && neverCancelled(file, d.init, depth + 1);
+  // A local: only when no other assignment can make it cancellable.
+  const value = n.type === 'identifier' ? file.onlyValue(n) : undefined;
+  return value !== undefined && neverCancelled(file, value, depth + 1);
+}
+
+/** True when `n` is or contains `X.Done()` of one of the named contexts (`<-ctx.Done()`, `case <-gctx.Done():`). */
+export function watchesDone(n: Node, ctxNames: ReadonlySet<string>): boolean {
+  return descendants(n, 'call_expression').some((x) => {
+    const parts = callParts(x);
+    return parts?.name === 'Done' && ctxNames.has(parts.receiver ?? '');
+  });
 }
 
 /** `X.Done()` with no arguments: a context's (or a similar object's) cancellation channel. */

@@ -108,6 +108,21 @@ export class FileFacts {
     return this.source.text;
   }
 
+  /**
+   * The value a local (`x := v`, `var x = v`) holds for good: its initial value, when no assignment
+   * in its function gives it another one. Undefined for parameters, multi-value declarations and
+   * reassigned names.
+   */
+  onlyValue(id: Node): Node | undefined {
+    const found = this.lookup(id.text, id);
+    const d = found?.decl;
+    if (!d?.init || !found?.fn || d.multi) return undefined;
+    const reassigned = descendants(found.fn.node, 'assignment_statement').some((a) =>
+      (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === id.text),
+    );
+    return reassigned ? undefined : d.init;
+  }
+
   /** True for `_test.go` files. */
   get isTest(): boolean {
     return /_test\.go$/.test(this.fileName);

@@ -498,11 +498,9 @@ class Analysis {
       }
     }
     const exits: Exit[] = [];
-    for (const p of g.blocks[g.exit].preds) {
-      const st = solution.blockOut(p);
-      if (!st) continue;
-      const last = g.blocks[p].elements.at(-1);
-      exits.push({ node: last?.node.type === 'return_statement' ? last.node : undefined, held: st.held, deferred: st.deferred });
+    for (const r of g.returnPoints) {
+      const st = solution.blockOut(r.block);
+      if (st) exits.push({ node: r.node, held: st.held, deferred: st.deferred });
     }
     exits.sort((x, y) => (x.node?.startIndex ?? Infinity) - (y.node?.startIndex ?? Infinity));
     return { fn: this.fn, sites, exits, continues, escaped: this.escaped };

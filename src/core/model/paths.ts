@@ -196,13 +196,10 @@ function selectAround(n: Node): Node | undefined {
  * from one to the other (the arms of an if/else, two cases of a switch or select).
  */
 export function exclusive(a: Node, b: Node): boolean {
-  const fn = functionOf(a);
-  if (!fn || functionOf(b)?.id !== fn.id) return false;
-  const file = factsOf(a);
-  const g = file ? cfgOf(file, fn) : undefined;
-  const ea = g?.elementOf(a);
-  const eb = g?.elementOf(b);
-  if (!g || !ea || !eb || !g.live(ea) || !g.live(eb)) return false;
-  const reaches = (x: Element, y: Element) => (x.block === y.block ? x.index <= y.index || g.blockReachesAfter(x.block, y.block) : g.blockReachesAfter(x.block, y.block));
+  const at = locate(a, b, false);
+  if (!at) return false;
+  const { g, ea, eb } = at;
+  if (!g.live(ea) || !g.live(eb)) return false;
+  const reaches = (x: Element, y: Element) => (x.block === y.block && x.index <= y.index) || g.blockReachesAfter(x.block, y.block);
   return !reaches(ea, eb) && !reaches(eb, ea);
 }

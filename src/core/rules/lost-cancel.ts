@@ -395,10 +395,6 @@ function leakingExits(file: FileFacts, fn: FuncInfo, stmt: Node, name: string): 
   });
   if (!clean) return [];
   const out: Node[] = [];
-  for (const p of g.blocks[g.exit].preds) {
-    if (!clean.blockOut(p)) continue;
-    const last = g.blocks[p].elements.at(-1);
-    out.push(last?.node.type === 'return_statement' ? last.node : fn.body!);
-  }
+  for (const r of g.returnPoints) if (clean.blockOut(r.block)) out.push(r.node ?? fn.body!);
   return out.sort((x, y) => (x.id === fn.body!.id ? 1 : 0) - (y.id === fn.body!.id ? 1 : 0) || x.startIndex - y.startIndex);
 }

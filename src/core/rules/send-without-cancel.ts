@@ -1,4 +1,4 @@
-import { contextsInScope, mayHaveContexts, stopChecks, type CtxVar } from '../model/context';
+import { contextsInScope, mayHaveContexts, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import type { Node } from '../syntax/parser';
@@ -79,7 +79,7 @@ export const rule: Rule = {
         // Except a send in the body of a select case whose sibling case waits for `ctx.Done()`: the
         // select watches it only while it waits for input, not while the send waits for a reader.
         const names = new Set(ctxs.map((x) => x.name));
-        const ctxWaits = checks.waits.filter((w) => descendants(w, 'call_expression').some((x) => callParts(x)?.name === 'Done' && names.has(callParts(x)?.receiver ?? '')));
+        const ctxWaits = checks.waits.filter((w) => watchesDone(w, names));
         const watcher = watchingSelect(send, ctxWaits);
         if (checks.waits.length > 0 && !watcher) continue;
         seen.add(send.id);

@@ -1,4 +1,4 @@
-import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, stopChecks, type CtxVar } from '../model/context';
+import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
 import { closureRun, type FileFacts } from '../model/facts';
@@ -148,7 +148,7 @@ function constantDuration(expr: Node, file: FileFacts, depth = 0): number | unde
     if (!constant) return false;
     if (n.type === 'identifier') {
       // A name declared `const retryDelay = 100 * time.Millisecond` in this file.
-      const v = depth < 3 ? constValue(file, n.text) ?? onlyValue(file, n) : undefined;
+      const v = depth < 3 ? constValue(file, n.text) ?? file.onlyValue(n) : undefined;
       const ns = v ? constantDuration(v, file, depth + 1) : undefined;
       if (ns === undefined) constant = false;
       else value *= ns;
@@ -163,17 +163,6 @@ function constantDuration(expr: Node, file: FileFacts, depth = 0): number | unde
     return false;
   });
   return constant && Number.isFinite(value) ? value : undefined;
-}
-
-/** The initial value of a local that is never assigned again: `retryDelay = 100 * time.Millisecond` in a `var` block. */
-function onlyValue(file: FileFacts, id: Node): Node | undefined {
-  const found = file.lookup(id.text, id);
-  const init = found?.decl?.init;
-  if (!init || !found?.fn) return undefined;
-  const reassigned = descendants(found.fn.node, 'assignment_statement').some((a) =>
-    (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === id.text),
-  );
-  return reassigned ? undefined : init;
 }
 
 /** The value of a constant declared once in the file: `const retryDelay = 100 * time.Millisecond`. */
@@ -231,12 +220,7 @@ function timerSelect(file: FileFacts, stmt: Node, duration: string, ctxName: str
 function contextChecks(file: FileFacts, loop: Node, ctxs: CtxVar[]): Node[] {
   const names = new Set(ctxs.map((c) => c.name));
   const checks = stopChecks(file, loop, names);
-  const ofContext = (n: Node) =>
-    descendants(n, 'call_expression').some((x) => {
-      const parts = callParts(x);
-      return parts?.name === 'Done' && names.has(parts.receiver ?? '');
-    });
-  return [...checks.polls, ...checks.waits].filter(ofContext).concat(checks.polls.filter((n) => callParts(n)?.name === 'Err'));
+  return [...checks.polls, ...checks.waits].filter((n) => watchesDone(n, names)).concat(checks.polls.filter((n) => callParts(n)?.name === 'Err'));
 }
 
 /** The loop looks at one of the contexts itself: `ctx.Err()`, `<-ctx.Done()`, a done channel. */
