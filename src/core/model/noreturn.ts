@@ -26,6 +26,18 @@ const PACKAGE_STOPS: [string, ReadonlySet<string>][] = [
   ['github.com/golang/glog', FATAL_OR_EXIT],
 ];
 
+/** True when `expr` is a `*testing.T`, `B`, `F` or `testing.TB` value (as far as the file shows its type). */
+export function isTestingValue(file: FileFacts, expr: Node): boolean {
+  const type = file.typeOf(unparen(expr));
+  return type !== undefined && TESTING_TYPES.test(type.replace(/\s+/g, ''));
+}
+
+/** `t.Fatal(...)`, `t.FailNow()`, `t.Skip(...)` and the like on a testing value: the test's goroutine ends there. */
+export function endsTestGoroutine(file: FileFacts, call: Node): boolean {
+  const parts = call.type === 'call_expression' ? callParts(call) : undefined;
+  return !!parts?.receiverNode && TESTING_STOPS.has(parts.name) && isTestingValue(file, parts.receiverNode);
+}
+
 const memo = new WeakMap<FileFacts, { pred: NoReturn; helpers: Map<number, boolean | 'pending'> }>();
 
 /** The never-returns predicate of a file, memoised: helpers are decided once per function. */
@@ -47,9 +59,8 @@ function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number,
     if (parts.name === 'panic') return !file.lookup('panic', call) && !file.declarations.has('panic');
   } else if (parts.receiverNode?.type === 'identifier' && file.isPackageName(parts.receiver) && !file.lookup(parts.receiver, call)) {
     return PACKAGE_STOPS.some(([path, names]) => file.isImportCall(call, path, names));
-  } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode) {
-    const type = file.typeOf(unparen(parts.receiverNode));
-    if (type && TESTING_TYPES.test(type.replace(/\s+/g, ''))) return true;
+  } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode && isTestingValue(file, parts.receiverNode)) {
+    return true;
   }
   // A function or method of this file that never returns normally.
   const target = file.resolveCall(call)?.target;

@@ -27,6 +27,7 @@ import {
 } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import { exclusive } from '../model/paths';
+import { endsTestGoroutine, isTestingValue } from '../model/noreturn';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
   blockStatements,
@@ -344,7 +345,7 @@ function stopsOf(ch: Channel): Stop[] {
   if (ch.file.isTest) {
     walk(ch.scope, (n) => {
       if (n.id !== ch.scope.id && FUNCTION_TYPES.has(n.type)) return false;
-      if (n.type === 'expression_statement' && endsTest(ch, n.namedChild(0))) stops.push({ kind: 'return', node: n });
+      if (n.type === 'expression_statement' && n.namedChild(0) && endsTestGoroutine(ch.file, unparen(n.namedChild(0)!))) stops.push({ kind: 'return', node: n });
     });
   }
   walk(ch.scope, (n) => {
@@ -614,16 +615,6 @@ function selectReceives(ch: Channel, select: Node, recs: Node[]): Received {
 }
 
 const TEST_ERRORS = /^(Error|Errorf|Fail)$/;
-const TEST_ENDS = /^(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)$/;
-
-/** `t.Fatalf(...)` and the like on a testing value: the test's goroutine ends there. */
-function endsTest(ch: Channel, e: Node | null): boolean {
-  const call = e ? unparen(e) : undefined;
-  const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
-  if (!parts?.receiverNode || !TEST_ENDS.test(parts.name)) return false;
-  return /^\*?testing\.(T|B|F|TB)$/.test(ch.file.typeOf(parts.receiverNode) ?? '');
-}
-
 /**
  * True when the path to the stop reports a failure (`t.Fatal`, `t.Error`, `panic`, `log.Fatal`): a
  * goroutine left blocked after a failed test or a crash is not the bug worth reporting.
@@ -640,8 +631,7 @@ function failurePath(ch: Channel, stop: Stop, got: Received): boolean {
     descendants(p, 'call_expression', true).some((call) => {
       if (isNoReturnCall(call)) return true;
       const parts = callParts(call);
-      if (!parts?.receiverNode || !TEST_ERRORS.test(parts.name)) return false;
-      return /^\*?testing\.(T|B|F|TB)$/.test(ch.file.typeOf(parts.receiverNode) ?? '');
+      return !!parts?.receiverNode && TEST_ERRORS.test(parts.name) && isTestingValue(ch.file, parts.receiverNode);
     }),
   );
 }
