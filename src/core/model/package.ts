@@ -212,6 +212,18 @@ function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
 /** Words one of which comes before an operation that some path can skip: the graph is asked only then. */
 const EARLY_EXIT = /\b(return|goto|break|continue|panic|Fatal\w*|Exit|Goexit|FailNow|Skip\w*|Panic\w*)\b/;
 
+const earlyExits = new WeakMap<Node, number>();
+
+/** Offset in `body` of the first early-exit word, Infinity without one; searched once per body. */
+function firstEarlyExit(body: Node): number {
+  let at = earlyExits.get(body);
+  if (at === undefined) {
+    const i = body.text.search(EARLY_EXIT);
+    earlyExits.set(body, (at = i < 0 ? Infinity : i));
+  }
+  return at;
+}
+
 /** `{ guarded: true }` when `n` does not run on every path through `fn` (see {@link Op.guarded}). */
 function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
   if (isGuarded(n, fn.node)) return { guarded: true };
@@ -222,7 +234,7 @@ function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
   for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
     if (p.type === 'func_literal' || p.type === 'go_statement' || p.type === 'defer_statement') anchor = p;
   }
-  if (!fn.body || !EARLY_EXIT.test(fn.body.text.slice(0, anchor.startIndex - fn.body.startIndex))) return {};
+  if (!fn.body || anchor.startIndex - fn.body.startIndex <= firstEarlyExit(fn.body)) return {};
   return !surelyReached(anchor, fn.body) ? { guarded: true } : {};
 }
 
