@@ -117,9 +117,12 @@ export class FileFacts {
     const found = this.lookup(id.text, id);
     const d = found?.decl;
     if (!d?.init || !found?.fn || d.multi) return undefined;
-    const reassigned = descendants(found.fn.node, 'assignment_statement').some((a) =>
-      (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === id.text),
-    );
+    const reassigned =
+      descendants(found.fn.node, 'assignment_statement').some((a) =>
+        (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === id.text),
+      ) ||
+      // `i++` in a loop's clause or body.
+      [...descendants(found.fn.node, 'inc_statement'), ...descendants(found.fn.node, 'dec_statement')].some((s) => s.namedChild(0)?.text === id.text);
     return reassigned ? undefined : d.init;
   }
 

@@ -3,9 +3,10 @@ import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/c
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
 import { closureRun, type FileFacts } from '../model/facts';
 import { everyRoundPasses } from '../model/paths';
+import { constantDuration, durationBound, loopSleepTotal } from '../model/durations';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
-import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax/nodes';
+import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',
@@ -15,7 +16,7 @@ export const rule: Rule = {
   category: 'cancellation',
   docs: {
     summary:
-      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information for a constant pause of a second or less, and in tests).',
+      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last a second or less, when the pauses of a counted retry add up to five seconds at most, and in tests).',
     why:
       '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
       'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
@@ -73,12 +74,9 @@ export const rule: Rule = {
       const fn = file.functionOf(call)!;
       const runner = describeRunner(file, fn);
       const stmt = call.parent;
-      // A constant pause of a second or less delays cancellation by that much: worth knowing, not a
-      // warning. Long, growing or configured durations (a Retry-After, a user's interval) are.
-      const pause = callArgs(call)[0] ? constantDuration(callArgs(call)[0], file) : undefined;
       ctx.report({
         node: call,
-        severity: pause !== undefined && pause <= 1e9 ? 'info' : undefined,
+        severity: shortDelay(file, call, loop) ? 'info' : undefined,
         message:
           `\`${quote(call)}\` (line ${lineOf(call)}) in the loop at line ${lineOf(loop)} ignores \`${c.name}\` (line ${lineOf(c.node)}): ` +
           `a cancelled \`${c.name}\` still waits out the whole sleep`,
@@ -109,10 +107,23 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
 }
 
+/**
+ * A cancellation that this sleep holds up by little: a pause proven to last a second or less
+ * (a constant, a loop counter's multiple, a `min(..., time.Second)` cap), or a counted retry whose
+ * pauses add up to a few seconds at most. Worth knowing, not a warning. Long, growing or configured
+ * durations (a Retry-After, a user's interval) are.
+ */
+function shortDelay(file: FileFacts, call: Node, loop: Node): boolean {
+  const d = callArgs(call)[0];
+  if (!d) return false;
+  const each = durationBound(d, file);
+  if (each !== undefined && each <= 1e9) return true;
+  const total = loopSleepTotal(loop, d, file);
+  return total !== undefined && total <= 5e9;
+}
+
 /** Names of functions that release or restore something and must finish even for a cancelled caller. */
 const CLEANUP = /^(remove|delete|clean|cleanup|close|stop|release|resume|deactivate|teardown|destroy|rollback|unmount|kill|ensureRemove)/i;
-
-const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 
 /**
  * A pause shorter than a second in a loop that ends by itself or checks the context itself (`ctx.Err()`,
@@ -138,40 +149,6 @@ function countedLoop(loop: Node): boolean {
   const clause = loop.namedChildren.find((c) => c.type === 'for_clause' || c.type === 'range_clause');
   if (clause?.type === 'range_clause') return clause.childForFieldName('right')?.type === 'int_literal';
   return !!clause?.childForFieldName('condition') && !!clause.childForFieldName('update');
-}
-
-/** The value in nanoseconds of a constant duration such as `50 * time.Millisecond`: a product of integer literals and `time` units. */
-function constantDuration(expr: Node, file: FileFacts, depth = 0): number | undefined {
-  let value = 1;
-  let constant = true;
-  walk(expr, (n) => {
-    if (!constant) return false;
-    if (n.type === 'identifier') {
-      // A name declared `const retryDelay = 100 * time.Millisecond` in this file.
-      const v = depth < 3 ? constValue(file, n.text) ?? file.onlyValue(n) : undefined;
-      const ns = v ? constantDuration(v, file, depth + 1) : undefined;
-      if (ns === undefined) constant = false;
-      else value *= ns;
-      return false;
-    }
-    if (n.type === 'parenthesized_expression') return;
-    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '*') return;
-    if (n.type === 'int_literal') value *= Number(n.text.replace(/_/g, ''));
-    else if (n.type === 'selector_expression' && n.childForFieldName('operand')?.text === 'time' && UNITS[n.childForFieldName('field')?.text ?? '']) {
-      value *= UNITS[n.childForFieldName('field')!.text];
-    } else constant = false;
-    return false;
-  });
-  return constant && Number.isFinite(value) ? value : undefined;
-}
-
-/** The value of a constant declared once in the file: `const retryDelay = 100 * time.Millisecond`. */
-function constValue(file: FileFacts, name: string): Node | undefined {
-  const specs = descendants(file.root, 'const_spec').filter((c) => c.childrenForFieldName('name').some((x) => x?.text === name));
-  if (specs.length !== 1) return undefined;
-  const names = specs[0].childrenForFieldName('name');
-  const values = specs[0].childForFieldName('value')?.namedChildren ?? [];
-  return names.length === values.length ? values[names.findIndex((x) => x?.text === name)] : undefined;
 }
 
 /**

@@ -1,0 +1,194 @@
+/**
+ * How long a `time.Duration` expression can be, as far as the file proves it: constants
+ * (`100 * time.Millisecond`, a `const` of the file), the counter of a counted loop
+ * (`time.Duration(100*attempt) * time.Millisecond` in `for attempt := range 3`), `min(...)` caps
+ * (`pollTime = min(2*pollTime, time.Second)`) and locals whose every assignment is bounded.
+ * Values are nanoseconds; undefined means "not proven bounded".
+ */
+import type { Node } from '../syntax/parser';
+import { callArgs, callParts, descendants, unparen } from '../syntax/nodes';
+import type { FileFacts } from './facts';
+
+const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
+
+/** Values fixed for the evaluation: a loop counter at one of its values. */
+type Env = ReadonlyMap<string, number>;
+
+/** The value in nanoseconds of a constant duration: a product of integer literals, `time` units and constants. */
+export function constantDuration(expr: Node, file: FileFacts): number | undefined {
+  return evaluate(expr, file, new Map(), new Set(), 0, false);
+}
+
+/** An upper bound in nanoseconds of a duration expression at `expr`'s place. */
+export function durationBound(expr: Node, file: FileFacts): number | undefined {
+  return evaluate(expr, file, new Map(), new Set(), 0, true);
+}
+
+/**
+ * The most a counted loop (`for i := 1; i <= 3; i++`, `for i := range 3`) can sleep in all its rounds
+ * on `sleep`'s argument: the sum of the bound at each value of the counter. Undefined for loops
+ * that are not counted by a constant or durations that are not bounded.
+ */
+export function loopSleepTotal(loop: Node, duration: Node, file: FileFacts): number | undefined {
+  const c = countedBy(loop, file);
+  if (!c || c.last - c.first > 1000) return undefined;
+  let total = 0;
+  for (let v = c.first; v <= c.last; v++) {
+    const ns = evaluate(duration, file, new Map([[c.name, v]]), new Set(), 0, true);
+    if (ns === undefined) return undefined;
+    total += ns;
+  }
+  return total;
+}
+
+interface Counter {
+  name: string;
+  first: number;
+  last: number;
+}
+
+/** The counter of a loop counted by constants: its name, first and last value. The body must not assign it. */
+export function countedBy(loop: Node, file: FileFacts): Counter | undefined {
+  const body = loop.childForFieldName('body');
+  const assigned = (name: string) =>
+    !!body &&
+    [...descendants(body, 'assignment_statement'), ...descendants(body, 'inc_statement'), ...descendants(body, 'dec_statement')].some((a) =>
+      (a.type === 'assignment_statement' ? a.childForFieldName('left')?.namedChildren ?? [] : a.namedChildren).some((l) => l.text === name),
+    );
+  const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  if (range) {
+    const left = range.childForFieldName('left')?.namedChildren ?? [];
+    const right = range.childForFieldName('right');
+    const n = right ? integer(right, file) : undefined;
+    if (n === undefined || left.length !== 1 || left[0].type !== 'identifier' || assigned(left[0].text)) return undefined;
+    return { name: left[0].text, first: 0, last: n - 1 };
+  }
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause');
+  const init = clause?.childForFieldName('initializer');
+  const cond = clause?.childForFieldName('condition');
+  const update = clause?.childForFieldName('update');
+  const counter = init?.type === 'short_var_declaration' ? init.childForFieldName('left')?.namedChildren : undefined;
+  const start = init?.childForFieldName('right')?.namedChildren;
+  if (counter?.length !== 1 || counter[0].type !== 'identifier' || start?.length !== 1) return undefined;
+  const name = counter[0].text;
+  const first = integer(start[0], file);
+  const op = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined;
+  if (first === undefined || (op !== '<' && op !== '<=') || cond!.childForFieldName('left')?.text !== name) return undefined;
+  if (update?.type !== 'inc_statement' || update.namedChild(0)?.text !== name || assigned(name)) return undefined;
+  const bound = integer(cond!.childForFieldName('right')!, file);
+  if (bound === undefined) return undefined;
+  return { name, first, last: op === '<' ? bound - 1 : bound };
+}
+
+/** An integer constant: a literal or a `const` of the file (function-level or package-level). */
+function integer(expr: Node, file: FileFacts): number | undefined {
+  const e = unparen(expr);
+  if (e.type === 'int_literal') {
+    const n = Number(e.text.replace(/_/g, ''));
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  if (e.type === 'identifier') {
+    const v = constValue(file, e.text);
+    return v && v.type !== 'identifier' ? integer(v, file) : undefined;
+  }
+  return undefined;
+}
+
+function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, depth: number, bounds: boolean): number | undefined {
+  if (depth > 6) return undefined;
+  const e = unparen(expr);
+  const again = (x: Node) => evaluate(x, file, env, seen, depth + 1, bounds);
+  switch (e.type) {
+    case 'int_literal': {
+      const n = Number(e.text.replace(/_/g, ''));
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'binary_expression': {
+      if (e.childForFieldName('operator')?.text !== '*') return undefined;
+      const a = again(e.childForFieldName('left')!);
+      const b = a === undefined ? undefined : again(e.childForFieldName('right')!);
+      return b === undefined ? undefined : a! * b;
+    }
+    case 'selector_expression': {
+      const unit = e.childForFieldName('operand')?.text === 'time' ? UNITS[e.childForFieldName('field')?.text ?? ''] : undefined;
+      return unit;
+    }
+    case 'call_expression': {
+      const parts = callParts(e);
+      const args = callArgs(e);
+      // time.Duration(x): a conversion.
+      if (parts?.receiver === 'time' && parts.name === 'Duration' && args.length === 1) return again(args[0]);
+      // min(a, b): bounded by any bounded argument.
+      if (bounds && parts && !parts.receiver && parts.name === 'min' && args.length >= 2) {
+        const known = args.map(again).filter((x): x is number => x !== undefined);
+        return known.length ? Math.min(...known) : undefined;
+      }
+      return undefined;
+    }
+    case 'identifier': {
+      if (env.has(e.text)) return env.get(e.text);
+      const c = constValue(file, e.text);
+      if (c) return again(c);
+      if (!bounds) {
+        const only = file.onlyValue(e);
+        return only ? again(only) : undefined;
+      }
+      return counterBound(e, file) ?? localBound(e, file, seen, again);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The largest value of the counter of an enclosing counted loop that `id` names. */
+function counterBound(id: Node, file: FileFacts): number | undefined {
+  for (let p = id.parent; p; p = p.parent) {
+    if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return undefined;
+    if (p.type !== 'for_statement') continue;
+    const c = countedBy(p, file);
+    if (c?.name === id.text) return Math.max(c.first, c.last);
+  }
+  return undefined;
+}
+
+/**
+ * A local whose declaration and every assignment in its function are bounded: the largest of
+ * them. A self-referencing assignment (`d = min(2*d, time.Second)`) counts only through a cap.
+ */
+function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Node) => number | undefined): number | undefined {
+  const found = file.lookup(id.text, id);
+  const d = found?.decl;
+  // Inside its own assignment (`d = min(2*d, time.Second)`) a local is not bounded by itself.
+  if (!d?.init || !found?.fn || d.multi || seen.has(d.node.startIndex)) return undefined;
+  seen.add(d.node.startIndex);
+  try {
+    return assignedBound(id, d.init, found.fn.node, bound);
+  } finally {
+    seen.delete(d.node.startIndex);
+  }
+}
+
+function assignedBound(id: Node, init: Node, fn: Node, bound: (x: Node) => number | undefined): number | undefined {
+  let max = bound(init);
+  if (max === undefined) return undefined;
+  for (const a of descendants(fn, 'assignment_statement')) {
+    const left = a.childForFieldName('left')?.namedChildren ?? [];
+    const i = left.findIndex((l) => l.type === 'identifier' && l.text === id.text);
+    if (i < 0) continue;
+    const right = a.childForFieldName('right')?.namedChildren ?? [];
+    if (a.childForFieldName('operator')?.text !== '=' || right.length !== left.length) return undefined;
+    const v = bound(right[i]);
+    if (v === undefined) return undefined;
+    max = Math.max(max, v);
+  }
+  return max;
+}
+
+/** The value of a constant declared once in the file: `const retryDelay = 100 * time.Millisecond`. */
+export function constValue(file: FileFacts, name: string): Node | undefined {
+  const specs = descendants(file.root, 'const_spec').filter((c) => c.childrenForFieldName('name').some((x) => x?.text === name));
+  if (specs.length !== 1) return undefined;
+  const names = specs[0].childrenForFieldName('name');
+  const values = specs[0].childForFieldName('value')?.namedChildren ?? [];
+  return names.length === values.length ? values[names.findIndex((x) => x?.text === name)] : undefined;
+}

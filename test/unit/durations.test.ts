@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../src/core/analyze';
+import { FileFacts } from '../../src/core/model/facts';
+import { constantDuration, durationBound, loopSleepTotal } from '../../src/core/model/durations';
+import { RULES_BY_ID } from '../../src/core/rules';
+import { GoFile, type GoLanguage, type Node } from '../../src/core/syntax/parser';
+import { descendants, isPackageCall, ancestor, callArgs } from '../../src/core/syntax/nodes';
+import { loadGoForTests } from '../helpers';
+
+const SRC = `package p
+
+import (
+	"context"
+	"time"
+)
+
+const maxRetries = 3
+
+func counted(ctx context.Context, f func(context.Context) error) {
+	for attempt := range 3 {
+		time.Sleep(time.Duration(100*attempt) * time.Millisecond)
+	}
+	for i := 1; i <= maxRetries; i++ {
+		time.Sleep(time.Duration(100*i*i) * time.Millisecond)
+	}
+	for i := 0; i < 5; i++ {
+		time.Sleep(time.Duration(i) * time.Second)
+	}
+}
+
+func capped(ctx context.Context, f func(context.Context) error) {
+	poll := 100 * time.Millisecond
+	for f(ctx) != nil {
+		time.Sleep(poll)
+		poll = min(2*poll, time.Second)
+	}
+}
+
+func growing(ctx context.Context, f func(context.Context) error) {
+	poll := 100 * time.Millisecond
+	for f(ctx) != nil {
+		time.Sleep(poll)
+		poll = 2 * poll
+	}
+}
+
+func configured(ctx context.Context, f func(context.Context) error, d time.Duration) {
+	for f(ctx) != nil {
+		time.Sleep(d)
+	}
+}
+
+func constant(ctx context.Context, f func(context.Context) error) {
+	for f(ctx) != nil {
+		time.Sleep(maxRetries * 100 * time.Millisecond)
+	}
+}
+`;
+
+describe('model/durations', () => {
+  let go: GoLanguage;
+  let sleeps: Node[];
+  let file: FileFacts;
+  let parsed: GoFile;
+  before(async () => {
+    go = await loadGoForTests();
+    parsed = new GoFile(go, SRC, 'p.go');
+    file = new FileFacts(parsed.root!, parsed.source, 'p.go');
+    sleeps = descendants(parsed.root!, 'call_expression').filter((c) => isPackageCall(c, 'time', 'Sleep'));
+  });
+  after(() => parsed.dispose());
+  const arg = (i: number) => callArgs(sleeps[i])[0];
+  const loop = (i: number) => ancestor(sleeps[i], 'for_statement')!;
+
+  it('bounds a loop counter multiple by the counter\'s last value', () => {
+    assert.equal(durationBound(arg(0), file), 200e6);
+    assert.equal(durationBound(arg(1), file), 900e6);
+    assert.equal(durationBound(arg(2), file), 4e9);
+  });
+
+  it('sums a counted loop\'s pauses over its rounds', () => {
+    assert.equal(loopSleepTotal(loop(0), arg(0), file), 300e6);
+    assert.equal(loopSleepTotal(loop(1), arg(1), file), 1400e6);
+    assert.equal(loopSleepTotal(loop(2), arg(2), file), 10e9);
+  });
+
+  it('bounds a local capped by min(...) and leaves growing or configured ones unbounded', () => {
+    assert.equal(durationBound(arg(3), file), 1e9);
+    assert.equal(durationBound(arg(4), file), undefined);
+    assert.equal(durationBound(arg(5), file), undefined);
+    assert.equal(loopSleepTotal(loop(3), arg(3), file), undefined);
+  });
+
+  it('a constant duration needs constants only: a counter or a reassigned local is not one', () => {
+    assert.equal(constantDuration(arg(0), file), undefined);
+    assert.equal(constantDuration(arg(2), file), undefined);
+    assert.equal(constantDuration(arg(3), file), undefined);
+    assert.equal(constantDuration(callArgs(sleeps[6])[0], file), 300e6);
+  });
+
+  it('sleep-ignores-cancel reports short, bounded delays as information and the rest as warnings', () => {
+    const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
+    const got = analyze(go, SRC, { rules, fileName: 'p.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(got, ['12 info', '15 info', '18 warning', '25 info', '33 warning', '40 warning']);
+  });
+});
