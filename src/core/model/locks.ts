@@ -404,6 +404,12 @@ export interface FuncLocks {
   continues: Exit[];
   /** Mutexes whose Unlock method escapes as a value (`unlock := mu.Unlock`): not tracked. */
   escaped: ReadonlySet<string>;
+  /**
+   * True when some path of the graph goes from just after `from` to `to` without passing an
+   * event that releases `key` (an Unlock, a call that unlocks it): `continue` with the mutex held,
+   * then the loop's `Lock` again.
+   */
+  reachesUnreleased(from: Node, to: Node, key: string): boolean;
 }
 
 interface State {
@@ -503,7 +509,23 @@ class Analysis {
       if (st) exits.push({ node: r.node, held: st.held, deferred: st.deferred });
     }
     exits.sort((x, y) => (x.node?.startIndex ?? Infinity) - (y.node?.startIndex ?? Infinity));
-    return { fn: this.fn, sites, exits, continues, escaped: this.escaped };
+    const releases = (el: Element, key: string) => events.get(el)!.some((ev) => this.releases(ev, key));
+    const reachesUnreleased = (from: Node, to: Node, key: string): boolean => {
+      const start = g.elementOf(from);
+      const target = g.elementOf(to);
+      if (!start || !target) return true;
+      // Walk elements after `start` in its block, then whole blocks, stopping at releases.
+      const seen = new Set<number>();
+      const walkBlock = (b: number, fromIndex: number): boolean => {
+        for (const el of g.blocks[b].elements.slice(fromIndex)) {
+          if (el === target) return true;
+          if (releases(el, key)) return false;
+        }
+        return g.blocks[b].succs.some((s) => !seen.has(s) && (seen.add(s), walkBlock(s, 0)));
+      };
+      return walkBlock(start.block, start.index + 1);
+    };
+    return { fn: this.fn, sites, exits, continues, escaped: this.escaped, reachesUnreleased };
   }
 
   /** The lock events of one element of the graph, in the order they happen. */
@@ -723,6 +745,22 @@ class Analysis {
     const local = fnNode.type === 'identifier' && this.facts.lookup(fnNode.text, fnNode) !== undefined;
     if (local || /unlock|release/i.test(parts?.name ?? '')) return { k: 'defer', node, keys: [], unknown: true };
     return undefined;
+  }
+
+  /** True when the event lets go of `key`: its Unlock, a call that unlocks it, code that may unlock it. */
+  private releases(ev: LockEvent, key: string): boolean {
+    switch (ev.k) {
+      case 'unlock':
+        return ev.key === key;
+      case 'release':
+        return ev.keys.includes(key);
+      case 'assign':
+        return ev.prefixes.some((p) => key === p || key.startsWith(p + '.'));
+      case 'call':
+        return lockEffect(ev.ops, key).releases;
+      default:
+        return false;
+    }
   }
 
   private transfer(st: State, ev: LockEvent): State {

@@ -146,6 +146,9 @@ function reportContinues(ctx: Parameters<Rule['check']>[0], fl: FuncLocks): void
     for (const h of c.held.values()) {
       if (h.via || h.mode !== 'w' || !inside(h.node) || c.deferred.has(h.key) || c.deferred.has('*') || fl.escaped.has(h.key)) continue;
       if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key)) continue;
+      // The next iteration must reach the Lock again with the mutex still held: a loop whose
+      // invariant is "locked at the head" unlocks before it relocks (grpc-go's withRetry).
+      if (!fl.reachesUnreleased(stmt, h.node, h.key)) continue;
       const unlocks = releasesOf(fl, h.key).filter((u) => u.ev.k === 'unlock' && inside(u.ev.node));
       if (unlocks.length === 0) continue;
       const lines = [...new Set(unlocks.map((u) => lineOf(u.ev.node)))];

@@ -111,3 +111,23 @@ func (c *Cache) SumFixed(groups [][]string) int {
 	}
 	return total
 }
+
+// ok: locked at the loop head by design (grpc-go's withRetry): the body unlocks before its work
+// and relocks after it, so a `continue` after the relock returns to the head as expected.
+func (c *Cache) Retry(op func() error) error {
+	c.mu.Lock()
+	for {
+		if len(c.items) == 0 {
+			c.mu.Unlock()
+			return nil
+		}
+		c.mu.Unlock()
+		err := op()
+		c.mu.Lock()
+		if err != nil {
+			continue // ok
+		}
+		c.mu.Unlock()
+		return nil
+	}
+}
