@@ -20,7 +20,7 @@
  * (or a struct embedding one) count as mutexes: syntax cannot tell what a `Locker` holds.
  */
 import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
-import { calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
+import { boolArgs, calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
@@ -201,6 +201,8 @@ export interface FlatOp {
   chain: FuncSummary[];
   /** The op of the flattened function that leads here: the op itself, or the call that reaches it. */
   site: Op;
+  /** Values of the flattened function's boolean parameters the op needs (see {@link Op.when}). */
+  when?: Record<string, boolean>;
 }
 
 const FLAT_DEPTH = 4;
@@ -266,7 +268,7 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
     const kind = flatKind(view, fn!, op);
     if (!kind) continue;
     const context = op.context !== undefined;
-    const base = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op };
+    const base = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op, when: op.when };
     if (kind !== 'call') {
       const flat: FlatOp = { ...base, what: kind.what, target: kind.target, mutex: kind.mutex };
       if (flat.deferred && !context) later.push([flat]);
@@ -281,8 +283,11 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
     const call = op.kind === 'call' ? op : { ...op, recv: op.target, args: [] };
     const inner: FlatOp[] = [];
     for (const f of flatten(view, callee.key, depth - 1)) {
+      const when = bindConditions(f.when, call, op.when);
+      if (when === false) continue;
       inner.push({
         ...f,
+        when,
         target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, call),
         guarded: f.guarded || !!op.guarded,
         deferred: !!op.deferred,
@@ -308,7 +313,36 @@ export function callSiteOps(facts: FileFacts, view: PackageView, call: Node, key
     recv: operand ? normaliseTarget(facts, operand, call) : undefined,
     args: callArgs(call).map((a) => normaliseTarget(facts, a)),
   };
-  return flatten(view, key).map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, site) }));
+  const bools = boolArgs(call).bools;
+  return flatten(view, key)
+    .filter((f) => bindConditions(f.when, { args: site.args, bools }) !== false)
+    .map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, site) }));
+}
+
+/**
+ * A callee operation's parameter conditions seen from a call site: false when the call passes a
+ * constant that skips it (`unsafeCommit(true)` and `if !stop { begin() }`), else the conditions
+ * left on the caller's own parameters (passed through as `param0`), joined with `outer` (the call's own).
+ */
+export function bindConditions(
+  inner: Record<string, boolean> | undefined,
+  call: Pick<Op, 'args' | 'bools'>,
+  outer?: Record<string, boolean>,
+): Record<string, boolean> | undefined | false {
+  if (!inner) return outer;
+  const out: Record<string, boolean> = { ...outer };
+  for (const [i, value] of Object.entries(inner)) {
+    const constant = call.bools?.[Number(i)];
+    if (constant !== undefined) {
+      if (constant !== value) return false;
+      continue;
+    }
+    const m = /^param(\d+)$/.exec(call.args?.[Number(i)] ?? '');
+    if (!m) continue;
+    if (out[m[1]] !== undefined && out[m[1]] !== value) return false;
+    out[m[1]] = value;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** What a call does to a lock the caller may hold, from the call's flattened operations. */

@@ -58,6 +58,14 @@ export interface Op {
   guarded?: boolean;
   /** A send or receive that is the case of a `select` with a `default`: it never waits. */
   nonBlocking?: boolean;
+  /**
+   * Values of boolean parameters the operation needs to run, by parameter index: `{ "0": false }`
+   * for an operation under `if !stop { ... }` or after `if stop { return }`. A call site passing
+   * the other constant skips it.
+   */
+  when?: Record<string, boolean>;
+  /** For calls: the arguments that are the constants `true` or `false`, by position. */
+  bools?: (boolean | undefined)[];
 }
 
 export interface FuncSummary {
@@ -185,6 +193,8 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
             args: callArgs(n).map((a) => normaliseTarget(facts, a)),
             ...(recv ? { recv } : {}),
             ...guard(fn, n),
+            ...boolArgs(n),
+            ...paramConditions(facts, fn, n),
           });
         }
         return;
@@ -200,9 +210,60 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
     const target = normaliseTarget(facts, targetNode, n);
     if (!target) return;
     const nonBlocking = (kind === 'send' || kind === 'recv') && inSelectWithDefault(n) ? { nonBlocking: true } : {};
-    ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking });
+    ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
   });
   return ops;
+}
+
+/** `{ bools: [true] }` for `commit(true)`; nothing when no argument is a boolean constant. */
+export function boolArgs(call: Node): Pick<Op, 'bools'> {
+  const bools = callArgs(call).map((a) => {
+    const t = unparen(a).type;
+    return t === 'true' ? true : t === 'false' ? false : undefined;
+  });
+  return bools.some((b) => b !== undefined) ? { bools } : {};
+}
+
+/**
+ * The values of `fn`'s boolean parameters that `n` needs in order to run: it stands in the branch
+ * of an `if p`/`if !p` (or its `else`), or after an `if p { return }` of an enclosing block.
+ */
+function paramConditions(facts: FileFacts, fn: FuncInfo, n: Node): Pick<Op, 'when'> {
+  if (!fn.params.some((p) => p.type === 'bool')) return {};
+  const when: Record<string, boolean> = {};
+  const need = (cond: Node | null | undefined, value: boolean) => {
+    const c = cond ? unparen(cond) : undefined;
+    if (!c) return;
+    let id = c;
+    let v = value;
+    if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
+      id = unparen(c.childForFieldName('operand')!);
+      v = !value;
+    }
+    if (id.type !== 'identifier') return;
+    const found = facts.lookup(id.text, id);
+    if (!found?.param || found.fn?.node.id !== fn.node.id || found.param.type !== 'bool') return;
+    const i = String(fn.params.indexOf(found.param));
+    if (when[i] === undefined) when[i] = v;
+  };
+  let child = n;
+  for (let p = n.parent; p && p.id !== fn.node.id; child = p, p = p.parent) {
+    if (p.type === 'func_literal') return {};
+    if (p.type === 'if_statement') {
+      if (child.id === p.childForFieldName('consequence')?.id) need(p.childForFieldName('condition'), true);
+      else if (child.id === p.childForFieldName('alternative')?.id) need(p.childForFieldName('condition'), false);
+    } else if (p.type === 'block' || p.type === 'statement_list') {
+      // `if stop { return }` before n in this block.
+      for (const s of p.namedChildren) {
+        if (s.startIndex >= child.startIndex) break;
+        if (s.type !== 'if_statement' || s.childForFieldName('alternative') || s.childForFieldName('initializer')) continue;
+        const body = s.childForFieldName('consequence')?.namedChildren.filter((x) => x.type !== 'comment') ?? [];
+        const inner = body.length === 1 && body[0].type === 'statement_list' ? body[0].namedChildren.filter((x) => x.type !== 'comment') : body;
+        if (inner.length === 1 && inner[0].type === 'return_statement') need(s.childForFieldName('condition'), false);
+      }
+    }
+  }
+  return Object.keys(when).length ? { when } : {};
 }
 
 function where(n: Node): Pick<Op, 'line' | 'start' | 'end'> {
