@@ -1,16 +1,20 @@
 /**
  * Calls that never return to their caller: `panic`, `os.Exit`, `log.Fatal*` and `log.Panic*`,
  * `runtime.Goexit`, the `Fatal*`/`FailNow`/`Skip*` methods of `*testing.T`, `B`, `F` and
- * `testing.TB`, the fatal functions of common logging packages, and functions of the package
+ * `testing.TB`, the fatal functions of common logging packages, test helpers of other packages
+ * named like them and handed the test (`testutil.FatalStack(t, msg)`), and functions of the package
  * that end in one of those on every path (test helpers such as `func fail(t *testing.T, ...)`).
  */
 import type { FileFacts, FuncInfo } from './facts';
 import type { Node } from '../syntax/parser';
-import { callParts, unparen } from '../syntax/nodes';
+import { callArgs, callParts, unparen } from '../syntax/nodes';
 import { buildCfg, type NoReturn } from './cfg';
 
 const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;
 const TESTING_STOPS = new Set(['Fatal', 'Fatalf', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
+
+/** Names of test helpers that end the test as `t.Fatal` does: `Fatal`, `Fatalf`, `FatalStack`. */
+const HELPER_FATAL = /^(Fatal|Fatalf|Fatalln|FatalStack|FailNow)$/;
 
 const FATAL_OR_PANIC = new Set(['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln']);
 const FATAL_OR_EXIT = new Set(['Fatal', 'Fatalf', 'Fatalln', 'Exit', 'Exitf', 'Exitln']);
@@ -58,7 +62,10 @@ function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number,
   if (parts.receiver === undefined) {
     if (parts.name === 'panic') return !file.lookup('panic', call) && !file.declarations.has('panic');
   } else if (parts.receiverNode?.type === 'identifier' && file.isPackageName(parts.receiver) && !file.lookup(parts.receiver, call)) {
-    return PACKAGE_STOPS.some(([path, names]) => file.isImportCall(call, path, names));
+    if (PACKAGE_STOPS.some(([path, names]) => file.isImportCall(call, path, names))) return true;
+    // A test helper of another package named like t.Fatal and handed the test: `testutil.FatalStack(t, msg)`.
+    // Conditional helpers (`FatalIf`, `FatalOnErr`) are named otherwise.
+    return HELPER_FATAL.test(parts.name) && callArgs(call).some((a) => isTestingValue(file, a));
   } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode && isTestingValue(file, parts.receiverNode)) {
     return true;
   }
