@@ -392,6 +392,9 @@ function findLeak(ch: Channel, site: Site, stops: Stop[]): Leak | undefined {
       // Leaving a receive loop is a leak only when it is decided by a received value (an error, a match);
       // a counter (`if active == 0 { return }`) may well have counted every sender.
       if (received.inLoop && !decidedByReceivedValue(ch, stop, received.inLoop)) continue;
+      // Leaving on a received error that the sender sends only as its last message (`ch <- result{err: err};
+      // return`) strands nobody: the sender is done (telegraf's cgroup walker).
+      if (received.inLoop && leftOnFinalError(ch, stop, received.inLoop, active)) continue;
       // A producer loop sends an unknown number of values, which may be exactly what was received; it is
       // certainly left behind only when it never stops, when nothing was received yet, or when it closes the
       // channel (so the receiver is meant to read until the close) and the receiver left its loop early.
@@ -425,6 +428,47 @@ function decidedByReceivedValue(ch: Channel, stop: Stop, loop: Node): boolean {
     if (!tested) return false;
   }
   return true;
+}
+
+const ERR_NAME = /^err(or)?$/i;
+
+/**
+ * True when the conditions between `stop` and the receive loop test an error carried by the
+ * received value (`if file.err != nil`, `if err != nil` for `err := <-errc`), and every send of the
+ * active goroutines that carries an error (`ch <- pathInfo{err: err}`, `ch <- err`) is followed by
+ * a `return`: the error is the sender's last message.
+ */
+function leftOnFinalError(ch: Channel, stop: Stop, loop: Node, active: readonly Site[]): boolean {
+  const names = receivedNames(ch);
+  let testsError = false;
+  let child = stop.node;
+  for (let p = child.parent; p && p.id !== loop.id; child = p, p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const cond = p.childForFieldName('condition');
+    if (!cond || child.id === cond.id) continue;
+    testsError ||= descendants(cond, new Set(['selector_expression', 'identifier']), true).some((x) =>
+      x.type === 'selector_expression'
+        ? ERR_NAME.test(x.childForFieldName('field')?.text ?? '') && names.has(x.childForFieldName('operand')?.text ?? '')
+        : ERR_NAME.test(x.text) && names.has(x.text),
+    );
+  }
+  if (!testsError) return false;
+  const sends = active.flatMap((s) => s.sends);
+  const carriesError = (send: Node) => {
+    const v = send.childForFieldName('value');
+    if (!v) return false;
+    if (v.type === 'identifier') return ERR_NAME.test(v.text);
+    return descendants(v, 'keyed_element').some((k) => ERR_NAME.test(k.namedChild(0)?.text ?? ''));
+  };
+  const errorSends = sends.filter(carriesError);
+  return errorSends.length > 0 && errorSends.every(followedByReturn);
+}
+
+/** The statement after the send is a `return`. */
+function followedByReturn(send: Node): boolean {
+  let next = send.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return next?.type === 'return_statement';
 }
 
 /** Names the function stores received values in: `v := <-ch`, `case v, ok := <-ch:`, `for v := range ch`. */

@@ -152,3 +152,37 @@ func maybeWait(wait bool) {
 		<-done
 	}
 }
+
+type pathInfo struct {
+	path string
+	err  error
+}
+
+func globAll(patterns []string, glob func(string) ([]string, error), list chan<- pathInfo) {
+	defer close(list)
+	for _, p := range patterns {
+		items, err := glob(p)
+		if err != nil {
+			list <- pathInfo{err: err} // ok
+			return
+		}
+		for _, item := range items {
+			list <- pathInfo{path: item}
+		}
+	}
+}
+
+// ok: the walker sends an error only as its last message, so leaving on a received error
+// strands no sender (telegraf's cgroup walker).
+func firstFiles(patterns []string, glob func(string) ([]string, error)) ([]string, error) {
+	list := make(chan pathInfo)
+	go globAll(patterns, glob, list)
+	var out []string
+	for file := range list {
+		if file.err != nil {
+			return nil, file.err
+		}
+		out = append(out, file.path)
+	}
+	return out, nil
+}
