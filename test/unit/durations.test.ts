@@ -11,6 +11,7 @@ const SRC = `package p
 
 import (
 	"context"
+	"math/rand"
 	"time"
 )
 
@@ -47,6 +48,13 @@ func growing(ctx context.Context, f func(context.Context) error) {
 func configured(ctx context.Context, f func(context.Context) error, d time.Duration) {
 	for f(ctx) != nil {
 		time.Sleep(d)
+	}
+}
+
+func jitter(ctx context.Context, f func(context.Context) error) {
+	for f(ctx) != nil {
+		time.Sleep(time.Duration(rand.Int63n(int64(time.Second))))
+		time.Sleep(100*time.Millisecond + time.Duration(rand.Int63n(int64(time.Second))))
 	}
 }
 
@@ -91,16 +99,22 @@ describe('model/durations', () => {
     assert.equal(loopSleepTotal(loop(3), arg(3), file), undefined);
   });
 
+  it('bounds random jitter by its limit, and sums', () => {
+    assert.equal(durationBound(arg(6), file), 1e9);
+    assert.equal(durationBound(arg(7), file), 1.1e9);
+    assert.equal(constantDuration(arg(6), file), undefined);
+  });
+
   it('a constant duration needs constants only: a counter or a reassigned local is not one', () => {
     assert.equal(constantDuration(arg(0), file), undefined);
     assert.equal(constantDuration(arg(2), file), undefined);
     assert.equal(constantDuration(arg(3), file), undefined);
-    assert.equal(constantDuration(callArgs(sleeps[6])[0], file), 300e6);
+    assert.equal(constantDuration(callArgs(sleeps[8])[0], file), 300e6);
   });
 
   it('sleep-ignores-cancel reports short, bounded delays as information and the rest as warnings', () => {
     const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
     const got = analyze(go, SRC, { rules, fileName: 'p.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
-    assert.deepEqual(got, ['12 info', '15 info', '18 warning', '25 info', '33 warning', '40 warning']);
+    assert.deepEqual(got, ['13 info', '16 info', '19 warning', '26 info', '34 warning', '41 warning', '47 info', '48 warning']);
   });
 });

@@ -39,6 +39,12 @@ describe('severity in tests', () => {
     assert.deepEqual(analyzeAs('server'), ['warning']);
   });
 
+  it('files named to serve tests (testing.go, test_helpers.go) count as tests; testingx.go does not', () => {
+    assert.deepEqual(severities('client/testing.go'), ['info']);
+    assert.deepEqual(severities('monitor/test_helpers.go'), ['info']);
+    assert.deepEqual(severities('client/testingx.go'), ['warning']);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

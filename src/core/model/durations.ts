@@ -2,7 +2,8 @@
  * How long a `time.Duration` expression can be, as far as the file proves it: constants
  * (`100 * time.Millisecond`, a `const` of the file), the counter of a counted loop
  * (`time.Duration(100*attempt) * time.Millisecond` in `for attempt := range 3`), `min(...)` caps
- * (`pollTime = min(2*pollTime, time.Second)`) and locals whose every assignment is bounded.
+ * (`pollTime = min(2*pollTime, time.Second)`), random jitter (`rand.Int63n(int64(time.Second))`), sums,
+ * and locals whose every assignment is bounded.
  * Values are nanoseconds; undefined means "not proven bounded".
  */
 import type { Node } from '../syntax/parser';
@@ -10,6 +11,9 @@ import { callArgs, callParts, descendants, unparen } from '../syntax/nodes';
 import type { FileFacts } from './facts';
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
+
+const CONVERSIONS = new Set(['int', 'int64', 'uint64', 'float64']);
+const RANDOM = new Set(['Int63n', 'Int31n', 'Intn', 'IntN', 'Int64N', 'N', 'Int32N', 'Uint64N']);
 
 /** Values fixed for the evaluation: a loop counter at one of its values. */
 type Env = ReadonlyMap<string, number>;
@@ -104,10 +108,12 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
       return Number.isFinite(n) ? n : undefined;
     }
     case 'binary_expression': {
-      if (e.childForFieldName('operator')?.text !== '*') return undefined;
+      const op = e.childForFieldName('operator')?.text;
+      if (op !== '*' && !(bounds && op === '+')) return undefined;
       const a = again(e.childForFieldName('left')!);
       const b = a === undefined ? undefined : again(e.childForFieldName('right')!);
-      return b === undefined ? undefined : a! * b;
+      if (b === undefined) return undefined;
+      return op === '*' ? a! * b : a! + b;
     }
     case 'selector_expression': {
       const unit = e.childForFieldName('operand')?.text === 'time' ? UNITS[e.childForFieldName('field')?.text ?? ''] : undefined;
@@ -118,6 +124,9 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
       const args = callArgs(e);
       // time.Duration(x): a conversion.
       if (parts?.receiver === 'time' && parts.name === 'Duration' && args.length === 1) return again(args[0]);
+      if (parts && !parts.receiver && CONVERSIONS.has(parts.name) && args.length === 1) return again(args[0]);
+      // rand.Int63n(n), rand.Intn(n), rand.N(n): less than n.
+      if (bounds && (parts?.receiver === 'rand' || parts?.receiver === 'mrand') && RANDOM.has(parts.name) && args.length === 1) return again(args[0]);
       // min(a, b): bounded by any bounded argument.
       if (bounds && parts && !parts.receiver && parts.name === 'min' && args.length >= 2) {
         const known = args.map(again).filter((x): x is number => x !== undefined);

@@ -75,6 +75,9 @@ const LOOP = new Set(['for_statement']);
 const filesByRoot = new WeakMap<Node, FileFacts>();
 
 /** The facts of the file a node belongs to, when that file's facts have been made. */
+/** Files whose name says they serve tests: `testing.go`, `test_helpers.go`, `testutil.go`, `helpers_testing.go`. */
+const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/;
+
 export function factsOf(node: Node): FileFacts | undefined {
   let n = node;
   while (n.parent) n = n.parent;
@@ -132,12 +135,12 @@ export class FileFacts {
   }
 
   /**
-   * True for tests and the code that only serves them: `_test.go` files and packages named like
-   * `fstest`, `testutil`, `testing` or `e2e`. (The package name, not the directory: a path outside
+   * True for tests and the code that only serves them: `_test.go` files, files named like
+   * `testing.go` or `test_helpers.go`, and packages named like `fstest`, `testutil`, `testing` or `e2e`. (The package name, not the directory: a path outside
    * the module can hold anything.) Rules that weigh a hazard less in tests use this.
    */
   get isTestSupport(): boolean {
-    if (this.isTest) return true;
+    if (this.isTest || TEST_SUPPORT_FILE.test(this.fileName)) return true;
     const pkg = this.root.namedChildren.find((c) => c.type === 'package_clause')?.namedChildren[0]?.text ?? '';
     return /^(tests?|testing|testutils?|e2e|[a-z]+test)$/.test(pkg) && !/(la|con|at|pro|de)test$/.test(pkg);
   }

@@ -14,7 +14,10 @@ const CALLS = new Set(['call_expression']);
 export const rule: Rule = {
   id: 'fatal-in-goroutine',
   title: 't.Fatal called from a goroutine the test started',
-  severity: 'warning',
+  // Information: on real test suites most of these fail the test cleanly anyway (the test's own
+  // timeout reports the failure), so maintainers dismiss them more often than they fix them
+  // (docs/precision.md); teams that want them enforced raise the severity.
+  severity: 'info',
   category: 'testing',
   docs: {
     summary:
