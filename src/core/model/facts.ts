@@ -388,21 +388,25 @@ export class FileFacts {
    * parameter types, struct field types, and initialisers such as `make(chan T)`,
    * `sync.WaitGroup{}`, `&sync.Mutex{}` or `new(sync.WaitGroup)`. Whitespace is removed.
    */
-  typeOf(expr: Node): string | undefined {
+  typeOf(expr: Node, depth = 0): string | undefined {
     const n = unparen(expr);
     if (n.type === 'identifier') {
       const found = this.lookup(n.text, n);
       if (!found) return undefined;
       if (found.param) return found.param.type;
       if (found.receiver) return found.receiver.receiver?.type;
-      if (found.decl) return declType(found.decl);
-      return undefined;
+      if (!found.decl) return undefined;
+      const declared = declType(found.decl);
+      // `nr := c.nr`: the type of the field or variable it copies.
+      const init = found.decl.init;
+      if (declared || !init || depth > 3 || (init.type !== 'selector_expression' && init.type !== 'identifier')) return declared;
+      return init.startIndex > found.decl.node.startIndex ? this.typeOf(init, depth + 1) : undefined;
     }
     if (n.type === 'selector_expression') {
       const operand = n.childForFieldName('operand');
       const field = n.childForFieldName('field')?.text;
       if (!operand || !field) return undefined;
-      const base = this.typeOf(operand);
+      const base = this.typeOf(operand, depth + 1);
       // A type of another package (`*http.Request`) has no fields we know.
       if (!base || base.replace(/^\*+/, '').includes('.')) return undefined;
       const typeName = baseTypeName(base);

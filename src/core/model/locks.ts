@@ -965,3 +965,49 @@ export function heldSince(h: Held): string {
   const at = `since line ${lineOf(h.node)}`;
   return h.via ? `${at} (taken by \`${excerpt(h.node.text)}\`)` : at;
 }
+
+const callersCache = new WeakMap<PackageView, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The mutexes every caller in the package holds (exclusively, with `Lock`) when it calls `key`,
+ * named by `name` (so that names of different functions compare), and the ones their own callers
+ * hold, a few calls up. Empty when the function has no caller in the package (an exported entry
+ * point) or a call from a goroutine or callback. A gate lock held around both halves of an
+ * apparent lock-order inversion serialises them (moby's cluster controlMutex).
+ */
+export function callersHold(view: PackageView, key: string, name: (fn: FuncSummary, target: string) => string, depth = 3): ReadonlySet<string> {
+  let cache = callersCache.get(view);
+  if (!cache) callersCache.set(view, (cache = new Map()));
+  const memo = `${key}#${depth}`;
+  const hit = cache.get(memo);
+  if (hit) return hit;
+  cache.set(memo, new Set()); // recursion sees nothing held
+  let common: Set<string> | undefined;
+  for (const caller of view.functions) {
+    if (caller.key === key) continue;
+    const held = new Set<string>();
+    for (const op of caller.ops) {
+      if (op.deferred) continue;
+      if (op.kind === 'call' && op.target === key) {
+        if (op.context !== undefined) {
+          common = new Set();
+          break;
+        }
+        const here = new Set(held);
+        if (depth > 1) for (const g of callersHold(view, caller.key, name, depth - 1)) here.add(g);
+        common = common ? new Set([...common].filter((g) => here.has(g))) : here;
+        continue;
+      }
+      if (op.context !== undefined || (op.kind !== 'Lock' && op.kind !== 'Unlock' && op.kind !== 'RUnlock')) continue;
+      const lock = summaryLock(view, caller, op);
+      if (!lock) continue;
+      const n = name(caller, lock.key);
+      if (op.kind === 'Lock' && !op.guarded) held.add(n);
+      else held.delete(n);
+    }
+    if (common?.size === 0) break;
+  }
+  const out: ReadonlySet<string> = common ?? new Set();
+  cache.set(memo, out);
+  return out;
+}

@@ -1,5 +1,5 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { baseName, displayKey, fileLocks, flatten, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
+import { baseName, callersHold, displayKey, fileLocks, flatten, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Related, Rule, RuleContext } from '../findings/rule';
@@ -33,6 +33,8 @@ interface Edge {
   via?: FlatOp;
   /** The current file's function, for spelling keys as its code does. */
   fn?: FuncInfo;
+  /** Other mutexes held exclusively meanwhile, here or by every caller (named like na and nb). */
+  gates: ReadonlySet<string>;
 }
 
 export const rule: Rule = {
@@ -110,11 +112,22 @@ func (s *Server) Report() {
   },
 };
 
-/** Goroutine 1 holds e1.a and wants e1.b; goroutine 2 holds e2.a (= e1.b) and wants e2.b (= e1.a). Both wait only if a writer is involved on each side. */
+/**
+ * Goroutine 1 holds e1.a and wants e1.b; goroutine 2 holds e2.a (= e1.b) and wants e2.b (= e1.a).
+ * Both wait only if a writer is involved on each side, and only if no third mutex, held
+ * exclusively around both, keeps them from running at the same time.
+ */
 function deadlocks(e1: Edge, e2: Edge): boolean {
   const firstWaits = e1.bMode === 'w' || e2.aMode === 'w';
   const secondWaits = e2.bMode === 'w' || e1.aMode === 'w';
-  return firstWaits && secondWaits;
+  return firstWaits && secondWaits && ![...e1.gates].some((g) => e2.gates.has(g));
+}
+
+/** The gate locks of an edge: other mutexes held exclusively at the acquisition, and those every caller holds. */
+function gatesOf(view: PackageView, self: FuncSummary | undefined, here: Iterable<string>, a: string, b: string): Set<string> {
+  const gates = new Set([...here].filter((g) => g !== a && g !== b));
+  if (self) for (const g of callersHold(view, self.key, (fn, k) => owned(view, fn, k))) if (g !== a && g !== b) gates.add(g);
+  return gates;
 }
 
 /**
@@ -194,9 +207,12 @@ function currentEdges(file: FileFacts, view: PackageView): Edge[] {
     for (const site of fl.sites) {
       const ev = site.ev;
       if (ev.k === 'lock' && comparable(ev.key, rt)) {
+        const exclusive = [...site.held.values()].filter((x) => x.mode === 'w').map((x) => norm(x.key));
         for (const h of site.held.values()) {
           if (h.key === ev.key || !comparable(h.key, rt)) continue;
-          out.push({ a: h.key, b: ev.key, ...normalised(norm, h.key, ev.key), aMode: h.mode, bMode: ev.mode, fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, fn: fl.fn });
+          const names = normalised(norm, h.key, ev.key);
+          const gates = gatesOf(view, self, exclusive, names.na, names.nb);
+          out.push({ a: h.key, b: ev.key, ...names, aMode: h.mode, bMode: ev.mode, fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, fn: fl.fn, gates });
         }
       } else if (ev.k === 'call' && site.held.size > 0) {
         const released = new Set<string>();
@@ -204,9 +220,12 @@ function currentEdges(file: FileFacts, view: PackageView): Edge[] {
           if (f.context || !f.mutex || !f.target) continue;
           if (UNLOCK.has(f.what)) released.add(f.target);
           if (!LOCK.has(f.what) || f.deferred || !comparable(f.target, rt)) continue;
+          const exclusive = [...site.held.values()].filter((x) => x.mode === 'w' && !released.has(x.key)).map((x) => norm(x.key));
           for (const h of site.held.values()) {
             if (h.key === f.target || released.has(h.key) || !comparable(h.key, rt)) continue;
-            out.push({ a: h.key, b: f.target, ...normalised(norm, h.key, f.target), aMode: h.mode, bMode: f.what === 'RLock' ? 'r' : 'w', fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, via: f, fn: fl.fn });
+            const names = normalised(norm, h.key, f.target);
+            const gates = gatesOf(view, self, exclusive, names.na, names.nb);
+            out.push({ a: h.key, b: f.target, ...names, aMode: h.mode, bMode: f.what === 'RLock' ? 'r' : 'w', fnName, hold: place(file.fileName, h.node), acquire: place(file.fileName, ev.node), node: ev.node, via: f, fn: fl.fn, gates });
           }
         }
       }
@@ -238,9 +257,12 @@ function summaryEdges(view: PackageView, g: FuncSummary): Edge[] {
       continue;
     }
     if (!comparable(f.target, g.receiverType)) continue;
+    const exclusive = [...held].filter(([, x]) => x.what === 'Lock').map(([k]) => owned(view, g, k));
     for (const [a, h] of held) {
       if (a === f.target || !comparable(a, g.receiverType)) continue;
-      out.push({ a, b: f.target, ...normalised((k) => owned(view, g, k), a, f.target), aMode: h.what === 'RLock' ? 'r' : 'w', bMode: f.what === 'RLock' ? 'r' : 'w', fnName: `\`${g.key}\``, hold: sitePlace(g, h), acquire: sitePlace(g, f), via: f.chain.length > 1 ? f : undefined });
+      const names = normalised((k) => owned(view, g, k), a, f.target);
+      const gates = gatesOf(view, g, exclusive, names.na, names.nb);
+      out.push({ a, b: f.target, ...names, aMode: h.what === 'RLock' ? 'r' : 'w', bMode: f.what === 'RLock' ? 'r' : 'w', fnName: `\`${g.key}\``, hold: sitePlace(g, h), acquire: sitePlace(g, f), via: f.chain.length > 1 ? f : undefined, gates });
     }
     if (!f.guarded && !held.has(f.target)) held.set(f.target, f);
   }

@@ -1,0 +1,8 @@
+package gate
+
+// Without the gate: reported against Stop.
+func (c *Cluster) Attach() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nr.state() // want "`c.nr.state\\(\\)` locks `c.nr.mu` \\(at cluster.go:18\\) while holding `c.mu`"
+}
