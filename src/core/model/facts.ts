@@ -71,13 +71,13 @@ export interface GoStmt {
 
 const LOOP = new Set(['for_statement']);
 
+/** Files whose name says they serve tests: `testing.go`, `test_helpers.go`, `testutil.go`, `helpers_testing.go`. */
+const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/;
+
 /** The facts of each parsed file by the root of its tree, so that a node alone leads to its file. */
 const filesByRoot = new WeakMap<Node, FileFacts>();
 
 /** The facts of the file a node belongs to, when that file's facts have been made. */
-/** Files whose name says they serve tests: `testing.go`, `test_helpers.go`, `testutil.go`, `helpers_testing.go`. */
-const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/;
-
 export function factsOf(node: Node): FileFacts | undefined {
   let n = node;
   while (n.parent) n = n.parent;

@@ -220,6 +220,8 @@ function noDone(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     if (th.how !== 'goroutine' || !addOne(before) || pathKey(callParts(addOne(before)!)!.receiverNode!) !== key) return;
   }
   if (g.target!.kind === 'literal' && handedOver(g.target!, key)) return;
+  // `go drain(ch, &wg)`: the started function gets the WaitGroup and calls Done itself (nomad's raftutil).
+  if (g.call && callArgs(g.call).some((a) => pathKey(a.type === 'unary_expression' ? a.childForFieldName('operand') ?? a : a) === key)) return;
   seen.add(g.node.id);
   const wait = waits[0].op;
   ctx.report({

@@ -286,3 +286,29 @@ func fatalPath(paths []string) {
 	}
 	wg.Wait()
 }
+
+func drainProgress(progress <-chan string, report func(string), wg *sync.WaitGroup) {
+	defer wg.Done()
+	for p := range progress {
+		report(p)
+	}
+}
+
+// ok: the started function is handed the WaitGroup and calls Done itself (nomad's raftutil).
+func copyWithProgress(copyKeys func(chan<- string) error, report func(string)) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	logs := make(chan string, 64)
+	wg.Add(1)
+	go drainProgress(logs, report, &wg) // ok
+	if err := copyKeys(logs); err != nil {
+		return err
+	}
+	close(logs)
+	keys := make(chan string, 64)
+	wg.Add(1)
+	go drainProgress(keys, report, &wg) // ok
+	err := copyKeys(keys)
+	close(keys)
+	return err
+}
