@@ -419,15 +419,21 @@ function findLeak(ch: Channel, site: Site, stops: Stop[]): Leak | undefined {
  */
 function decidedByReceivedValue(ch: Channel, stop: Stop, loop: Node): boolean {
   const names = receivedNames(ch);
+  return decisionsBetween(stop, loop).every(({ head }) =>
+    head.some((h) => receivesIn(ch, h).length > 0 || descendants(h, 'identifier').some((id) => names.has(id.text))),
+  );
+}
+
+/** The ifs and switches between `stop` and `loop` whose branch holds `stop`, with their heads (initializer, condition, tag). */
+function decisionsBetween(stop: Stop, loop: Node): { node: Node; head: Node[] }[] {
+  const out: { node: Node; head: Node[] }[] = [];
   let child = stop.node;
   for (let p = child.parent; p && p.id !== loop.id; child = p, p = p.parent) {
     if (p.type !== 'if_statement' && p.type !== 'expression_switch_statement') continue;
     const head = ['initializer', 'condition', 'value'].map((f) => p!.childForFieldName(f)).filter((x): x is Node => x !== null);
-    if (head.some((h) => h.id === child.id)) continue;
-    const tested = head.some((h) => receivesIn(ch, h).length > 0 || descendants(h, 'identifier').some((id) => names.has(id.text)));
-    if (!tested) return false;
+    if (!head.some((h) => h.id === child.id)) out.push({ node: p, head });
   }
-  return true;
+  return out;
 }
 
 const ERR_NAME = /^err(or)?$/i;
@@ -440,18 +446,17 @@ const ERR_NAME = /^err(or)?$/i;
  */
 function leftOnFinalError(ch: Channel, stop: Stop, loop: Node, active: readonly Site[]): boolean {
   const names = receivedNames(ch);
-  let testsError = false;
-  let child = stop.node;
-  for (let p = child.parent; p && p.id !== loop.id; child = p, p = p.parent) {
-    if (p.type !== 'if_statement') continue;
-    const cond = p.childForFieldName('condition');
-    if (!cond || child.id === cond.id) continue;
-    testsError ||= descendants(cond, new Set(['selector_expression', 'identifier']), true).some((x) =>
-      x.type === 'selector_expression'
-        ? ERR_NAME.test(x.childForFieldName('field')?.text ?? '') && names.has(x.childForFieldName('operand')?.text ?? '')
-        : ERR_NAME.test(x.text) && names.has(x.text),
+  const testsError = decisionsBetween(stop, loop).some(({ node }) => {
+    const cond = node.type === 'if_statement' ? node.childForFieldName('condition') : null;
+    return (
+      !!cond &&
+      descendants(cond, new Set(['selector_expression', 'identifier']), true).some((x) =>
+        x.type === 'selector_expression'
+          ? ERR_NAME.test(x.childForFieldName('field')?.text ?? '') && names.has(x.childForFieldName('operand')?.text ?? '')
+          : ERR_NAME.test(x.text) && names.has(x.text),
+      )
     );
-  }
+  });
   if (!testsError) return false;
   const sends = active.flatMap((s) => s.sends);
   const carriesError = (send: Node) => {
