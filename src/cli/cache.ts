@@ -24,9 +24,9 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   return join(env.HOME || homedir(), '.cache', 'goconc');
 }
 
-/** The part of the key that does not depend on the texts: the options and the Go version. */
-export function optionsKey(options: EngineOptions, goVersion: string | undefined): string {
-  return JSON.stringify([options.rules, options.maxBytes, options.includeGenerated, options.timeBudgetMs, goVersion ?? '']);
+/** The part of the key that does not depend on the texts: the options, the Go version and the package's folder in its module. */
+export function optionsKey(options: EngineOptions, goVersion: string | undefined, packageDir?: string): string {
+  return JSON.stringify([options.rules, options.maxBytes, options.includeGenerated, options.timeBudgetMs, goVersion ?? '', packageDir ?? null]);
 }
 
 /** sha256 of a file's bytes. */

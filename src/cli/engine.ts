@@ -19,6 +19,8 @@ export interface PackageJob {
   dir: string;
   /** Go version of the package's module (`go` directive of the nearest go.mod, or --go-version). */
   goVersion?: string;
+  /** The folder relative to its module's root ("tests/e2e"), when a go.mod is found above it. */
+  packageDir?: string;
   files: FileJob[];
 }
 
@@ -60,6 +62,7 @@ export function analyzePackage(go: GoLanguage, job: PackageJob, options: EngineO
     {
       rules,
       goVersion: job.goVersion,
+      packageDir: job.packageDir,
       maxBytes: options.maxBytes,
       includeGenerated: options.includeGenerated,
       timeBudgetMs: options.timeBudgetMs,

@@ -1,6 +1,6 @@
 /** Finding the Go files under the paths given on the command line, and their module's Go version. */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IgnoreStack, parseGitignore } from './gitignore';
 
 export interface WalkOptions {
@@ -166,28 +166,41 @@ export function goDirective(goMod: string): string | undefined {
 
 /** Looks up the nearest go.mod above each file, caching per directory. */
 export class GoVersions {
-  private readonly byDir = new Map<string, string | undefined>();
+  private readonly byDir = new Map<string, { dir: string; version?: string } | undefined>();
 
+  /** The `go` directive of the file's module. */
   forFile(file: string): string | undefined {
-    let dir: string;
-    try {
-      dir = dirname(realpathSync(file));
-    } catch {
-      dir = dirname(resolve(file));
-    }
-    return this.forDir(dir);
+    return this.moduleOf(file)?.version;
   }
 
-  private forDir(dir: string): string | undefined {
+  /** The file's folder relative to its module's root ("tests/e2e", "" at the root), '/'-separated. */
+  packageDir(file: string): string | undefined {
+    const mod = this.moduleOf(file);
+    return mod ? relative(mod.dir, folderOf(file)).split(sep).join('/') : undefined;
+  }
+
+  private moduleOf(file: string): { dir: string; version?: string } | undefined {
+    return this.forDir(folderOf(file));
+  }
+
+  private forDir(dir: string): { dir: string; version?: string } | undefined {
     if (this.byDir.has(dir)) return this.byDir.get(dir);
     const mod = join(dir, 'go.mod');
-    let version: string | undefined;
-    if (existsSync(mod)) version = goDirective(readText(mod));
+    let found: { dir: string; version?: string } | undefined;
+    if (existsSync(mod)) found = { dir, version: goDirective(readText(mod)) };
     else {
       const parent = dirname(dir);
-      version = parent !== dir ? this.forDir(parent) : undefined;
+      found = parent !== dir ? this.forDir(parent) : undefined;
     }
-    this.byDir.set(dir, version);
-    return version;
+    this.byDir.set(dir, found);
+    return found;
+  }
+}
+
+function folderOf(file: string): string {
+  try {
+    return dirname(realpathSync(file));
+  } catch {
+    return dirname(resolve(file));
   }
 }

@@ -24,6 +24,12 @@ export interface AnalyzeOptions {
   rules?: readonly Rule[];
   /** Per-rule severity overrides; 'off' disables a rule. */
   severity?: Readonly<Record<string, SeveritySetting>>;
+  /**
+   * The package's folder relative to its module's root ("tests/e2e", "" at the root), when the
+   * host knows the module. Code in folders that serve tests (`tests/`, `e2e/`, `testutil/`) is
+   * weighed as test code.
+   */
+  packageDir?: string;
   /** Go version of the module (`go` directive of go.mod), e.g. "1.21". */
   goVersion?: string;
   /** Files over this many UTF-8 bytes are not analysed (default 2 MiB). */
@@ -93,7 +99,7 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
   const root = file.syntax(Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS));
   if (!root) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
-  const facts = new FileFacts(root, file.source, options.fileName ?? file.name);
+  const facts = new FileFacts(root, file.source, options.fileName ?? file.name, options.packageDir);
   const index = options.package;
   // Most rules never look at the package, so the summary is computed only when one does.
   const view = () => {
@@ -120,7 +126,7 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       const file = skipReason(f.text, options) ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
       parsed.push(file);
       const root = file?.root;
-      facts.push(root ? new FileFacts(root, file!.source, f.name) : undefined);
+      facts.push(root ? new FileFacts(root, file!.source, f.name, options.packageDir) : undefined);
     }
     // Summaries are computed once per file, and only when a rule asks for the package.
     const summaries = new Map<number, FileSummary>();

@@ -73,7 +73,7 @@ export function activateExtension(context: vscode.ExtensionContext): Api {
     vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocsProvider()),
     vscode.commands.registerCommand('goconc.showRuleDocs', guard('Show Rule Documentation', showRuleDocs)),
     vscode.commands.registerCommand('goconc.fixAllInFile', guard('Fix All in File', () => fixAllInFile(review))),
-    vscode.commands.registerCommand('goconc.reviewWorkspace', () => reviewWorkspace(lazyGo, review, diagnostics, log).catch((e: unknown) => log.error('Review Workspace failed', e))),
+    vscode.commands.registerCommand('goconc.reviewWorkspace', () => reviewWorkspace(lazyGo, review, diagnostics, log, versions).catch((e: unknown) => log.error('Review Workspace failed', e))),
   );
   for (const doc of vscode.workspace.textDocuments) review.opened(doc);
   return { review };

@@ -1,8 +1,15 @@
-/** The `go` directive of the go.mod nearest to a document, read through the VS Code file system (works on vscode.dev too). */
+/** The go.mod nearest to a document (its `go` directive and its folder), read through the VS Code file system (works on vscode.dev too). */
 import * as vscode from 'vscode';
 
+export interface GoModule {
+  /** The `go` directive: "1.22". */
+  version?: string;
+  /** The folder that holds the go.mod. */
+  dir: vscode.Uri;
+}
+
 export class GoVersionLookup implements vscode.Disposable {
-  private readonly byDir = new Map<string, Promise<string | undefined>>();
+  private readonly byDir = new Map<string, Promise<GoModule | undefined>>();
   private readonly watcher: vscode.FileSystemWatcher;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a go.mod changes, so open documents are reviewed again. */
@@ -19,19 +26,32 @@ export class GoVersionLookup implements vscode.Disposable {
     this.watcher.onDidDelete(reset);
   }
 
-  forDocument(uri: vscode.Uri): Promise<string | undefined> {
+  async forDocument(uri: vscode.Uri): Promise<string | undefined> {
+    return (await this.moduleOf(uri))?.version;
+  }
+
+  /** The module a document belongs to, when a go.mod above it is found. */
+  moduleOf(uri: vscode.Uri): Promise<GoModule | undefined> {
     if (uri.scheme === 'untitled') return Promise.resolve(undefined);
     return this.forDir(vscode.Uri.joinPath(uri, '..'), 0);
   }
 
-  private forDir(dir: vscode.Uri, depth: number): Promise<string | undefined> {
+  /** The document's folder relative to its module's root ("internal/tests"), "" at the root. */
+  async packageDirOf(uri: vscode.Uri): Promise<string | undefined> {
+    const mod = await this.moduleOf(uri);
+    const dir = vscode.Uri.joinPath(uri, '..').path;
+    if (!mod || !dir.startsWith(mod.dir.path)) return undefined;
+    return dir.slice(mod.dir.path.length).replace(/^\/+|\/+$/g, '');
+  }
+
+  private forDir(dir: vscode.Uri, depth: number): Promise<GoModule | undefined> {
     const key = dir.toString();
     let found = this.byDir.get(key);
     if (!found) {
       found = (async () => {
         try {
           const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, 'go.mod'));
-          return /^go\s+(\d+\.\d+)/m.exec(new TextDecoder().decode(bytes))?.[1];
+          return { version: /^go\s+(\d+\.\d+)/m.exec(new TextDecoder().decode(bytes))?.[1], dir };
         } catch {
           const parent = vscode.Uri.joinPath(dir, '..');
           if (parent.path === dir.path || depth > 32) return undefined;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { analyzePackage } from '../core/analyze';
 import type { GoLanguage } from '../core/syntax/parser';
+import type { GoVersionLookup } from './goVersion';
 import { toDiagnostic, type Review } from './review';
 import { isExcluded, readSettings } from './settings';
 import { dirOf } from './siblings';
@@ -16,6 +17,7 @@ export async function reviewWorkspace(
   review: Review,
   collection: vscode.DiagnosticCollection,
   log: vscode.LogOutputChannel,
+  versions: GoVersionLookup,
 ): Promise<{ files: number; findings: number }> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Go Concurrency Review', cancellable: true },
@@ -45,9 +47,12 @@ export async function reviewWorkspace(
           }
         }
         const settings = readSettings(files[0]);
+        // The same module facts as a document's own review: its go directive and the package's folder in it.
+        const [goVersion, packageDir] = await Promise.all([settings.goVersion ?? versions.forDocument(files[0]), versions.packageDirOf(files[0])]);
         const results = analyzePackage(language, texts, {
           severity: settings.severity,
-          goVersion: settings.goVersion,
+          goVersion,
+          packageDir,
           maxBytes: settings.maxBytes,
           includeGenerated: settings.includeGenerated,
         });
