@@ -25,8 +25,8 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
 }
 
 /** The part of the key that does not depend on the texts: the options, the Go version and the package's folder in its module. */
-export function optionsKey(options: EngineOptions, goVersion: string | undefined, packageDir?: string): string {
-  return JSON.stringify([options.rules, options.maxBytes, options.includeGenerated, options.timeBudgetMs, goVersion ?? '', packageDir ?? null]);
+export function optionsKey(options: EngineOptions, goVersion: string | undefined, importPath?: string): string {
+  return JSON.stringify([options.rules, options.maxBytes, options.includeGenerated, options.timeBudgetMs, goVersion ?? '', importPath ?? null]);
 }
 
 /** sha256 of a file's bytes. */

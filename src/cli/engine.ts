@@ -20,7 +20,7 @@ export interface PackageJob {
   /** Go version of the package's module (`go` directive of the nearest go.mod, or --go-version). */
   goVersion?: string;
   /** The folder relative to its module's root ("tests/e2e"), when a go.mod is found above it. */
-  packageDir?: string;
+  importPath?: string;
   files: FileJob[];
 }
 
@@ -62,7 +62,7 @@ export function analyzePackage(go: GoLanguage, job: PackageJob, options: EngineO
     {
       rules,
       goVersion: job.goVersion,
-      packageDir: job.packageDir,
+      importPath: job.importPath,
       maxBytes: options.maxBytes,
       includeGenerated: options.includeGenerated,
       timeBudgetMs: options.timeBudgetMs,

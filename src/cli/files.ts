@@ -164,30 +164,50 @@ export function goDirective(goMod: string): string | undefined {
   return m?.[1];
 }
 
+/** The `module` line of a go.mod text: `module example.com/m` -> "example.com/m". */
+export function modulePath(goMod: string): string {
+  return /^module\s+"?([^\s"]+)"?/m.exec(goMod)?.[1] ?? '';
+}
+
+/** A module path and a '/'-separated folder in the module: `example.com/m` and `tests/e2e`. */
+export function joinImportPath(module: string, folder: string): string {
+  return [module, folder].filter((p) => p && p !== '.').join('/');
+}
+
+interface GoMod {
+  dir: string;
+  version?: string;
+  path: string;
+}
+
 /** Looks up the nearest go.mod above each file, caching per directory. */
 export class GoVersions {
-  private readonly byDir = new Map<string, { dir: string; version?: string } | undefined>();
+  private readonly byDir = new Map<string, GoMod | undefined>();
 
   /** The `go` directive of the file's module. */
   forFile(file: string): string | undefined {
     return this.moduleOf(file)?.version;
   }
 
-  /** The file's folder relative to its module's root ("tests/e2e", "" at the root), '/'-separated. */
-  packageDir(file: string): string | undefined {
+  /** The import path of the file's package: the module path of its go.mod and the folder in the module. */
+  importPath(file: string): string | undefined {
     const mod = this.moduleOf(file);
-    return mod ? relative(mod.dir, folderOf(file)).split(sep).join('/') : undefined;
+    if (!mod) return undefined;
+    return joinImportPath(mod.path, relative(mod.dir, folderOf(file)).split(sep).join('/'));
   }
 
-  private moduleOf(file: string): { dir: string; version?: string } | undefined {
+  private moduleOf(file: string): GoMod | undefined {
     return this.forDir(folderOf(file));
   }
 
-  private forDir(dir: string): { dir: string; version?: string } | undefined {
+  private forDir(dir: string): GoMod | undefined {
     if (this.byDir.has(dir)) return this.byDir.get(dir);
     const mod = join(dir, 'go.mod');
-    let found: { dir: string; version?: string } | undefined;
-    if (existsSync(mod)) found = { dir, version: goDirective(readText(mod)) };
+    let found: GoMod | undefined;
+    if (existsSync(mod)) {
+      const text = readText(mod);
+      found = { dir, version: goDirective(text), path: modulePath(text) };
+    }
     else {
       const parent = dirname(dir);
       found = parent !== dir ? this.forDir(parent) : undefined;

@@ -98,7 +98,7 @@ interface Pkg {
   dir: string;
   goVersion?: string;
   /** The folder relative to its module's root. */
-  packageDir?: string;
+  importPath?: string;
   files: FileReport[];
   /** The files' bytes, kept for --fix. */
   bytes: Buffer[];
@@ -213,14 +213,14 @@ class Scan {
       }
       if (pkg.files.length === 0) continue;
       pkg.goVersion = args.goVersion ?? this.versions.forFile(pkg.files[0].path);
-      pkg.packageDir = this.versions.packageDir(pkg.files[0].path);
+      pkg.importPath = this.versions.importPath(pkg.files[0].path);
       pkgs.push(pkg);
-      const keys = packageKeys(optionsKey(this.options, pkg.goVersion, pkg.packageDir), hashes);
+      const keys = packageKeys(optionsKey(this.options, pkg.goVersion, pkg.importPath), hashes);
       const hits = keys.map((k) => this.cache?.get(k));
       if (hits.every((h) => h !== undefined)) {
         pkg.files.forEach((f, i) => (f.result = hits[i]!));
       } else {
-        jobs.push({ dir: pkg.dir, goVersion: pkg.goVersion, packageDir: pkg.packageDir, files: pkg.files.map((f, i) => ({ path: f.path, text: pkg.bytes[i].toString('utf8') })) });
+        jobs.push({ dir: pkg.dir, goVersion: pkg.goVersion, importPath: pkg.importPath, files: pkg.files.map((f, i) => ({ path: f.path, text: pkg.bytes[i].toString('utf8') })) });
         jobPkgs.push({ pkg, keys });
       }
       if (!args.fix) pkg.bytes = [];
@@ -330,7 +330,7 @@ class Scan {
   private async analyseCached(jobs: readonly PackageJob[]): Promise<FileResult[][]> {
     const keys = jobs.map((j) =>
       packageKeys(
-        optionsKey(this.options, j.goVersion, j.packageDir),
+        optionsKey(this.options, j.goVersion, j.importPath),
         j.files.map((f) => ({ path: f.path, hash: contentHash(Buffer.from(f.text, 'utf8')) })),
       ),
     );
@@ -387,7 +387,7 @@ class Scan {
         touched.map(({ pkg, next }) => ({
           dir: pkg.dir,
           goVersion: pkg.goVersion,
-          packageDir: pkg.packageDir,
+          importPath: pkg.importPath,
           files: pkg.files.map((f) => ({ path: f.path, text: next.get(f)?.text ?? texts.get(f)! })),
         })),
       );

@@ -25,11 +25,11 @@ export interface AnalyzeOptions {
   /** Per-rule severity overrides; 'off' disables a rule. */
   severity?: Readonly<Record<string, SeveritySetting>>;
   /**
-   * The package's folder relative to its module's root ("tests/e2e", "" at the root), when the
-   * host knows the module. Code in folders that serve tests (`tests/`, `e2e/`, `testutil/`) is
-   * weighed as test code.
+   * The package's import path ("example.com/m/tests/e2e": the module path of the nearest go.mod
+   * and the folder in the module), when the host knows the module. Code in folders that serve
+   * tests (`tests/`, `e2e/`, `testutil/`) is weighed as test code.
    */
-  packageDir?: string;
+  importPath?: string;
   /** Go version of the module (`go` directive of go.mod), e.g. "1.21". */
   goVersion?: string;
   /** Files over this many UTF-8 bytes are not analysed (default 2 MiB). */
@@ -99,7 +99,7 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
   const root = file.syntax(Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS));
   if (!root) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
-  const facts = new FileFacts(root, file.source, options.fileName ?? file.name, options.packageDir);
+  const facts = new FileFacts(root, file.source, options.fileName ?? file.name, options.importPath);
   const index = options.package;
   // Most rules never look at the package, so the summary is computed only when one does.
   const view = () => {
@@ -126,7 +126,7 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       const file = skipReason(f.text, options) ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
       parsed.push(file);
       const root = file?.root;
-      facts.push(root ? new FileFacts(root, file!.source, f.name, options.packageDir) : undefined);
+      facts.push(root ? new FileFacts(root, file!.source, f.name, options.importPath) : undefined);
     }
     // Summaries are computed once per file, and only when a rule asks for the package.
     const summaries = new Map<number, FileSummary>();

@@ -6,6 +6,8 @@ export interface GoModule {
   version?: string;
   /** The folder that holds the go.mod. */
   dir: vscode.Uri;
+  /** The module path of its `module` line. */
+  path: string;
 }
 
 export class GoVersionLookup implements vscode.Disposable {
@@ -36,12 +38,12 @@ export class GoVersionLookup implements vscode.Disposable {
     return this.forDir(vscode.Uri.joinPath(uri, '..'), 0);
   }
 
-  /** The document's folder relative to its module's root ("internal/tests"), "" at the root. */
-  async packageDirOf(uri: vscode.Uri): Promise<string | undefined> {
+  /** The import path of the document's package: its module's path and the folder in the module. */
+  async importPathOf(uri: vscode.Uri): Promise<string | undefined> {
     const mod = await this.moduleOf(uri);
     const dir = vscode.Uri.joinPath(uri, '..').path;
     if (!mod || !dir.startsWith(mod.dir.path)) return undefined;
-    return dir.slice(mod.dir.path.length).replace(/^\/+|\/+$/g, '');
+    return [mod.path, dir.slice(mod.dir.path.length).replace(/^\/+|\/+$/g, '')].filter(Boolean).join('/');
   }
 
   private forDir(dir: vscode.Uri, depth: number): Promise<GoModule | undefined> {
@@ -51,7 +53,8 @@ export class GoVersionLookup implements vscode.Disposable {
       found = (async () => {
         try {
           const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, 'go.mod'));
-          return { version: /^go\s+(\d+\.\d+)/m.exec(new TextDecoder().decode(bytes))?.[1], dir };
+          const text = new TextDecoder().decode(bytes);
+          return { version: /^go\s+(\d+\.\d+)/m.exec(text)?.[1], dir, path: /^module\s+"?([^\s"]+)"?/m.exec(text)?.[1] ?? '' };
         } catch {
           const parent = vscode.Uri.joinPath(dir, '..');
           if (parent.path === dir.path || depth > 32) return undefined;

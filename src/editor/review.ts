@@ -152,10 +152,10 @@ export class Review implements vscode.Disposable, ReviewEvents {
       return;
     }
     const version = doc.version;
-    const [go, goVersion, packageDir, pkg] = await Promise.all([
+    const [go, goVersion, importPath, pkg] = await Promise.all([
       this.go(),
       settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(doc.uri),
-      this.versions.packageDirOf(doc.uri),
+      this.versions.importPathOf(doc.uri),
       this.siblings.indexFor(doc).catch(() => undefined),
     ]);
     if (doc.isClosed || doc.version !== version || !this.states.has(doc.uri.toString())) return; // stale: a newer run follows
@@ -164,7 +164,7 @@ export class Review implements vscode.Disposable, ReviewEvents {
     const options = {
       fileName: doc.uri.path,
       goVersion,
-      packageDir,
+      importPath,
       severity: settings.severity,
       maxBytes: settings.maxBytes,
       includeGenerated: settings.includeGenerated,

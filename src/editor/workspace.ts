@@ -48,11 +48,11 @@ export async function reviewWorkspace(
         }
         const settings = readSettings(files[0]);
         // The same module facts as a document's own review: its go directive and the package's folder in it.
-        const [goVersion, packageDir] = await Promise.all([settings.goVersion ?? versions.forDocument(files[0]), versions.packageDirOf(files[0])]);
+        const [goVersion, importPath] = await Promise.all([settings.goVersion ?? versions.forDocument(files[0]), versions.importPathOf(files[0])]);
         const results = analyzePackage(language, texts, {
           severity: settings.severity,
           goVersion,
-          packageDir,
+          importPath,
           maxBytes: settings.maxBytes,
           includeGenerated: settings.includeGenerated,
         });

@@ -150,13 +150,26 @@ describe('cli: paths, output and exit codes', function () {
     }
   });
 
-  it('a package in a folder of its module that serves tests (tests/, e2e/) is weighed as test code; the same folder names outside the module are not', async () => {
+  it('a package whose import path has a folder that serves tests (tests/, e2e/) is weighed as test code; the same folder names on disk outside the module are not', async () => {
     const leak = 'package p\n\nfunc first(urls []string, fetch func(string) string) string {\n\tch := make(chan string)\n\tfor _, u := range urls {\n\t\tgo func(u string) { ch <- fetch(u) }(u)\n\t}\n\treturn <-ch\n}\n';
-    const t = tree({ 'tests/m/go.mod': 'module example.com/m\n\ngo 1.22\n', 'tests/m/server/leak.go': leak, 'tests/m/tests/e2e/leak.go': leak, 'tests/loose/leak.go': leak });
+    const t = tree({
+      'tests/m/go.mod': 'module example.com/m\n\ngo 1.22\n',
+      'tests/m/server/leak.go': leak,
+      'tests/m/tests/e2e/leak.go': leak,
+      // A nested module of tests (etcd's go.etcd.io/etcd/tests/v3).
+      'tests/m/tests/go.mod': 'module example.com/m/tests/v3\n\ngo 1.22\n',
+      'tests/m/tests/framework/leak.go': leak,
+      'tests/loose/leak.go': leak,
+    });
     try {
       const r = JSON.parse((await goconc([NO_CACHE, '--format', 'json', '--rules', 'goroutine-send-leak', '.'], { cwd: t.dir })).out);
       const bySeverity = Object.fromEntries(r.findings.map((f: { file: string; severity: string }) => [f.file, f.severity]));
-      assert.deepEqual(bySeverity, { 'tests/loose/leak.go': 'warning', 'tests/m/server/leak.go': 'warning', 'tests/m/tests/e2e/leak.go': 'info' });
+      assert.deepEqual(bySeverity, {
+        'tests/loose/leak.go': 'warning',
+        'tests/m/server/leak.go': 'warning',
+        'tests/m/tests/e2e/leak.go': 'info',
+        'tests/m/tests/framework/leak.go': 'info',
+      });
     } finally {
       t.remove();
     }

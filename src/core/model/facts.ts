@@ -75,9 +75,10 @@ const LOOP = new Set(['for_statement']);
 const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/;
 
 /**
- * Folders, inside a module, whose code serves tests: `tests/framework/integration`, `e2e`,
- * `internal/testutil`, `integration-cli`, grpc-go's `interop`. Matched on the package's folder
- * relative to its module's root only, so a checkout under `~/tests/` changes nothing.
+ * Folders whose code serves tests: `tests/framework/integration`, `e2e`, `internal/testutil`,
+ * `integration-cli`, grpc-go's `interop`. Matched on the package's import path (its module path
+ * and its folder in the module, as nested test modules like etcd's `go.etcd.io/etcd/tests/v3`
+ * show), never on the file's path on disk, so a checkout under `~/tests/` changes nothing.
  */
 const TEST_SUPPORT_DIR = /(^|\/)(tests?|e2e|testutils?|testing|testhelpers?|integration-cli|interop)(\/|$)/;
 
@@ -110,8 +111,8 @@ export class FileFacts {
     readonly root: Node,
     readonly source: SourceText,
     readonly fileName: string,
-    /** The package's folder relative to its module's root ("tests/e2e", "" at the root), when the host knows it. */
-    readonly packageDir?: string,
+    /** The package's import path ("example.com/m/tests/e2e"), when the host knows its module. */
+    readonly importPath?: string,
   ) {
     filesByRoot.set(root, this);
   }
@@ -146,13 +147,13 @@ export class FileFacts {
   /**
    * True for tests and the code that only serves them: `_test.go` files, files named like
    * `testing.go` or `test_helpers.go`, packages named like `fstest`, `testutil`, `testing` or `e2e`,
-   * and packages in folders of the module that serve tests (`tests/`, `e2e/`, `integration-cli/`;
-   * the folder relative to the module's root, as a path outside the module can hold anything).
+   * and packages whose import path has a folder that serves tests (`tests/`, `e2e/`,
+   * `integration-cli/`; the import path, as a path on disk outside the module can hold anything).
    * Rules that weigh a hazard less in tests use this.
    */
   get isTestSupport(): boolean {
     if (this.isTest || TEST_SUPPORT_FILE.test(this.fileName)) return true;
-    if (this.packageDir !== undefined && TEST_SUPPORT_DIR.test(this.packageDir.replace(/\\/g, '/'))) return true;
+    if (this.importPath !== undefined && TEST_SUPPORT_DIR.test(this.importPath.replace(/^[^/]*\.[^/]*\//, ''))) return true;
     const pkg = this.root.namedChildren.find((c) => c.type === 'package_clause')?.namedChildren[0]?.text ?? '';
     return /^(tests?|testing|testutils?|e2e|[a-z]+test)$/.test(pkg) && !/(la|con|at|pro|de)test$/.test(pkg);
   }
