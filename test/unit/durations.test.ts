@@ -24,7 +24,7 @@ func counted(ctx context.Context, f func(context.Context) error) {
 	for i := 1; i <= maxRetries; i++ {
 		time.Sleep(time.Duration(100*i*i) * time.Millisecond)
 	}
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 6; i++ {
 		time.Sleep(time.Duration(i) * time.Second)
 	}
 }
@@ -63,6 +63,13 @@ func constant(ctx context.Context, f func(context.Context) error) {
 		time.Sleep(maxRetries * 100 * time.Millisecond)
 	}
 }
+
+func fractions(ctx context.Context, f func(context.Context) error, r *rand.Rand, m interface{ Float64() float64 }) {
+	for f(ctx) != nil {
+		time.Sleep(time.Duration(r.Float64() * float64(3*time.Second)))
+		time.Sleep(time.Duration(m.Float64() * float64(time.Second)))
+	}
+}
 `;
 
 describe('model/durations', () => {
@@ -83,13 +90,13 @@ describe('model/durations', () => {
   it('bounds a loop counter multiple by the counter\'s last value', () => {
     assert.equal(durationBound(arg(0), file), 200e6);
     assert.equal(durationBound(arg(1), file), 900e6);
-    assert.equal(durationBound(arg(2), file), 4e9);
+    assert.equal(durationBound(arg(2), file), 5e9);
   });
 
   it('sums a counted loop\'s pauses over its rounds', () => {
     assert.equal(loopSleepTotal(loop(0), arg(0), file), 300e6);
     assert.equal(loopSleepTotal(loop(1), arg(1), file), 1400e6);
-    assert.equal(loopSleepTotal(loop(2), arg(2), file), 10e9);
+    assert.equal(loopSleepTotal(loop(2), arg(2), file), 15e9);
   });
 
   it('bounds a local capped by min(...) and leaves growing or configured ones unbounded', () => {
@@ -103,6 +110,9 @@ describe('model/durations', () => {
     assert.equal(durationBound(arg(6), file), 1e9);
     assert.equal(durationBound(arg(7), file), 1.1e9);
     assert.equal(constantDuration(arg(6), file), undefined);
+    // A random source's Float64() is less than 1; another value's is not bounded.
+    assert.equal(durationBound(arg(9), file), 3e9);
+    assert.equal(durationBound(arg(10), file), undefined);
   });
 
   it('a constant duration needs constants only: a counter or a reassigned local is not one', () => {
@@ -115,6 +125,6 @@ describe('model/durations', () => {
   it('sleep-ignores-cancel reports short, bounded delays as information and the rest as warnings', () => {
     const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
     const got = analyze(go, SRC, { rules, fileName: 'p.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
-    assert.deepEqual(got, ['13 info', '16 info', '19 warning', '26 info', '34 warning', '41 warning', '47 info', '48 warning']);
+    assert.deepEqual(got, ['13 info', '16 info', '19 warning', '26 info', '34 warning', '41 warning', '47 info', '48 info', '60 info', '61 warning']);
   });
 });

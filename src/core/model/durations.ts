@@ -2,7 +2,8 @@
  * How long a `time.Duration` expression can be, as far as the file proves it: constants
  * (`100 * time.Millisecond`, a `const` of the file), the counter of a counted loop
  * (`time.Duration(100*attempt) * time.Millisecond` in `for attempt := range 3`), `min(...)` caps
- * (`pollTime = min(2*pollTime, time.Second)`), random jitter (`rand.Int63n(int64(time.Second))`), sums,
+ * (`pollTime = min(2*pollTime, time.Second)`), random jitter (`rand.Int63n(int64(time.Second))`,
+ * `time.Duration(r.Float64() * float64(3*time.Second))`), sums,
  * and locals whose every assignment is bounded.
  * Values are nanoseconds; undefined means "not proven bounded".
  */
@@ -14,6 +15,8 @@ const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millise
 
 const CONVERSIONS = new Set(['int', 'int64', 'uint64', 'float64']);
 const RANDOM = new Set(['Int63n', 'Int31n', 'Intn', 'IntN', 'Int64N', 'N', 'Int32N', 'Uint64N']);
+/** Receivers of `Float64()` that are random sources: `rand`, `r`, `rnd`, `dm.rng`. */
+const RANDOM_SOURCE = /(^|\.)(m?rand|rnd|rng|r|random)$/i;
 
 /** Values fixed for the evaluation: a loop counter at one of its values. */
 type Env = ReadonlyMap<string, number>;
@@ -127,6 +130,8 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
       if (parts && !parts.receiver && CONVERSIONS.has(parts.name) && args.length === 1) return again(args[0]);
       // rand.Int63n(n), rand.Intn(n), rand.N(n): less than n.
       if (bounds && (parts?.receiver === 'rand' || parts?.receiver === 'mrand') && RANDOM.has(parts.name) && args.length === 1) return again(args[0]);
+      // r.Float64(): less than 1, so `r.Float64() * float64(d)` is less than d.
+      if (bounds && parts?.name === 'Float64' && args.length === 0 && RANDOM_SOURCE.test(parts.receiver ?? '')) return 1;
       // min(a, b): bounded by any bounded argument.
       if (bounds && parts && !parts.receiver && parts.name === 'min' && args.length >= 2) {
         const known = args.map(again).filter((x): x is number => x !== undefined);

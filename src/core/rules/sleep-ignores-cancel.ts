@@ -16,7 +16,7 @@ export const rule: Rule = {
   category: 'cancellation',
   docs: {
     summary:
-      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last a second or less, when the pauses of a counted retry add up to five seconds at most, and in tests).',
+      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, and in tests).',
     why:
       '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
       'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
@@ -107,19 +107,24 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
 }
 
+/** The longest single pause, and the longest sum of a counted retry's pauses, that count as short. */
+const SHORT_PAUSE = 3e9;
+const SHORT_RETRY_TOTAL = 10e9;
+
 /**
- * A cancellation that this sleep holds up by little: a pause proven to last a second or less
- * (a constant, a loop counter's multiple, a `min(..., time.Second)` cap), or a counted retry whose
- * pauses add up to a few seconds at most. Worth knowing, not a warning. Long, growing or configured
- * durations (a Retry-After, a user's interval) are.
+ * A cancellation that this sleep holds up by little: a pause proven to last three seconds or less
+ * (a constant, a loop counter's multiple, a `min(..., time.Second)` cap, random jitter), or a
+ * counted retry whose pauses add up to ten seconds at most. Worth knowing, not a warning: in the
+ * review of real code, maintainers dismissed one- to three-second backoffs in startup and retry
+ * loops. Long, growing or configured durations (a Retry-After, a user's interval) are warnings.
  */
 function shortDelay(file: FileFacts, call: Node, loop: Node): boolean {
   const d = callArgs(call)[0];
   if (!d) return false;
   const each = durationBound(d, file);
-  if (each !== undefined && each <= 1e9) return true;
+  if (each !== undefined && each <= SHORT_PAUSE) return true;
   const total = loopSleepTotal(loop, d, file);
-  return total !== undefined && total <= 5e9;
+  return total !== undefined && total <= SHORT_RETRY_TOTAL;
 }
 
 /** Names of functions that release or restore something and must finish even for a cancelled caller. */
