@@ -45,6 +45,51 @@ describe('severity in tests', () => {
     assert.deepEqual(severities('client/testingx.go'), ['warning']);
   });
 
+  it('packages whose import path has a folder that serves tests (tests/, e2e/, integration-cli/) count as tests; the path on disk does not', () => {
+    const at = (importPath: string | undefined, fileName = '/home/me/tests/proj/x/cluster.go') =>
+      analyze(go, LEAK, { rules, fileName, importPath }).findings.map((f) => f.severity);
+    assert.deepEqual(at('go.etcd.io/etcd/tests/v3/framework/integration'), ['info']);
+    assert.deepEqual(at('github.com/docker/docker/integration-cli'), ['info']);
+    assert.deepEqual(at('example.com/m/internal/e2e'), ['info']);
+    assert.deepEqual(at('tests/x'), ['info']);
+    assert.deepEqual(at('example.com/m/x'), ['warning']);
+    assert.deepEqual(at('example.com/m/latests/x'), ['warning']);
+    // The host's name is not a folder: a module served from tests.example.com is not a test.
+    assert.deepEqual(at('e2e.example.com/m/server'), ['warning']);
+    assert.deepEqual(at(undefined), ['warning']);
+  });
+
+  it('a send leak that needs two failures to coincide (the goroutine\'s and the function\'s own) is information', () => {
+    const both = `package p
+
+func restore(start func() (int, error), check func() error) (int, error) {
+	errCh := make(chan error)
+	meta := make(chan int)
+	go func() {
+		n, err := start()
+		if err != nil {
+			errCh <- err
+			return
+		}
+		meta <- n
+	}()
+	if err := check(); err != nil {
+		return 0, err
+	}
+	select {
+	case err := <-errCh:
+		return 0, err
+	case n := <-meta:
+		return n, nil
+	}
+}
+`;
+    const at = (src: string) => analyze(go, src, { rules, fileName: 'compress.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    // errCh is sent on only when start fails, and the function leaves early only when check fails;
+    // meta is sent on whenever start succeeds, so leaving on check's error strands it: a warning.
+    assert.deepEqual(at(both), ['9 info', '12 warning']);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -246,11 +246,34 @@ function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNu
   const sites = leaking.map((l) => l.site);
   for (const s of sites) for (const send of s.sends) reported.add(send.id);
   const fixes: Fix[] = [];
-  const buffer = bufferFix(ch);
+  // The function closes the channel itself (`defer close(ch)`): the late send does not block, it
+  // panics, and neither a buffer nor a select on ctx keeps it from sending on a closed channel.
+  const closed = uses.closes.find((c) => !c.go)?.node;
+  const buffer = closed ? undefined : bufferFix(ch);
   if (buffer) fixes.push(buffer);
-  const wrap = ctxFix(file, sites);
+  const wrap = closed ? undefined : ctxFix(file, sites);
   if (wrap) fixes.push(wrap);
-  report(ctx, ch, sites, leaking[0].leak, fixes);
+  // Two failures must coincide: the goroutine sends only on its own error path and the function
+  // leaves early only on one of its own (rclone compress: a writer that fails to start, a hasher
+  // that fails to build). Worth knowing, not a warning.
+  const leak = leaking[0].leak;
+  const bothFail = !leak.received.giveUp && leak.stop?.kind === 'return' && onErrorPath(leak.stop.node) && sites.every((s) => s.sends.every(onErrorPath));
+  report(ctx, ch, sites, leak, fixes, closed, bothFail ? 'info' : undefined);
+}
+
+/**
+ * True when `n` runs only when an error happened: it sits in the body of an `if err != nil`
+ * (or `if err := f(); err != nil`) of its own function.
+ */
+function onErrorPath(n: Node): boolean {
+  for (let x: Node | null = n; x && !FUNCTION_TYPES.has(x.type); x = x.parent) {
+    const up = x.parent;
+    if (up?.type === 'if_statement' && up.childForFieldName('consequence')?.id === x.id) {
+      const cond = up.childForFieldName('condition');
+      if (cond && /^\(?\s*\w*[eE]rr\w*\s*!=\s*nil\s*\)?$/.test(cond.text)) return true;
+    }
+  }
+  return false;
 }
 
 /** `func main` of a program: when it returns the process exits, so blocked goroutines do not matter. */
@@ -688,7 +711,7 @@ function failurePath(ch: Channel, stop: Stop, got: Received): boolean {
 // ---------------------------------------------------------------------------------------------
 // Reporting
 
-function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes: Fix[]): void {
+function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes: Fix[], closed?: Node, severity?: 'info'): void {
   const site = sites[0];
   const send = site.sends[0];
   const name = ch.decl.name;
@@ -739,25 +762,30 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
       ? `It starts the goroutine at line ${lineOf(site.go.node)}${loop ? `, once per iteration of the loop at line ${lineOf(loop)}` : ''}.`
       : `It starts goroutines at lines ${listLines(sites.map((s) => lineOf(s.go.node)))}, each sending on \`${name}\`.`,
     event,
-    `${sites.length === 1 ? 'The goroutine' : 'A goroutine'} reaches \`${quote(send)}\` (line ${lineOf(send)}); nobody will receive again, so it blocks forever and keeps everything it references alive.`,
+    closed
+      ? `${F} runs \`${quote(closed)}\` (line ${lineOf(closed)}) on its way out; the goroutine then reaches \`${quote(send)}\` (line ${lineOf(send)}) and panics: send on closed channel.`
+      : `${sites.length === 1 ? 'The goroutine' : 'A goroutine'} reaches \`${quote(send)}\` (line ${lineOf(send)}); nobody will receive again, so it blocks forever and keeps everything it references alive.`,
   ];
   const related: Related[] = [
     { span: span(site.go.node), message: 'the goroutine is started here' },
     { span: span(ch.make), message: `\`${name}\` is made here` },
   ];
   if (stopNode) related.push({ span: stop?.kind === 'end' && stopNode === stop.node ? endSpan(stopNode) : span(stopNode), message: 'receiving stops here' });
+  if (closed) related.push({ span: span(closed), message: `\`${name}\` is closed here, before the late send` });
   for (const other of site.sends.slice(1)) related.push({ span: span(other), message: 'another send that can block' });
   for (const other of sites.slice(1)) {
     related.push({ span: span(other.go.node), message: 'another goroutine sending on the channel' });
     for (const o of other.sends) related.push({ span: span(o), message: 'a send that can block' });
   }
-  const who =
-    sites.length === 1
+  const who = closed
+    ? `goroutine started at line ${lineOf(site.go.node)} can send on \`${name}\` after \`${quote(closed)}\` (line ${lineOf(closed)}) and panic`
+    : sites.length === 1
       ? `goroutine started at line ${lineOf(site.go.node)} blocks forever on \`${quote(send)}\``
       : `goroutines started at lines ${listLines(sites.map((s) => lineOf(s.go.node)))} can block forever sending on \`${name}\``;
   ctx.report({
     node: send,
     message: `${who}: ${why}`,
+    severity,
     steps,
     related,
     fixes,

@@ -186,3 +186,33 @@ func firstFiles(patterns []string, glob func(string) ([]string, error)) ([]strin
 	}
 	return out, nil
 }
+
+func newHasher(kind int) (func([]byte) []byte, error) { return nil, nil }
+
+func startWriter() ([]byte, error) { return nil, nil }
+
+// Two failures must coincide for errs (nomad raftutil): the goroutine sends on it only when its
+// writer fails to start, and the function returns early only when its hasher fails to build.
+// Reported as information (test/unit/severity.test.ts); out is a warning.
+func compressBoth(kind int) ([]byte, error) {
+	errs := make(chan error)
+	out := make(chan []byte)
+	go func() {
+		b, err := startWriter()
+		if err != nil {
+			errs <- err // want "blocks forever on `errs <- err`: compressBoth can return at line \\d+"
+			return
+		}
+		out <- b // want "blocks forever on `out <- b`: compressBoth can return at line \\d+"
+	}()
+	h, err := newHasher(kind)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case err := <-errs:
+		return nil, err
+	case b := <-out:
+		return h(b), nil
+	}
+}

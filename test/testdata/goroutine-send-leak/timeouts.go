@@ -135,3 +135,25 @@ func waitWithProgress(page string) string {
 		}
 	}
 }
+
+type waitResult struct{ code int }
+
+func waitProcess() *waitResult { return &waitResult{} }
+
+func handleWait(ch chan *waitResult) {
+	ch <- waitProcess() // want "can send on `waitCh` after `close\\(waitCh\\)` \\(line \\d+\\) and panic: execWithDeadline stops receiving"
+}
+
+// The starter closes the channel on its way out (nomad executor): after the timeout the late
+// send panics. No buffer is offered, as a buffered channel that is closed panics all the same.
+func execWithDeadline(deadline time.Time) (int, error) {
+	waitCh := make(chan *waitResult)
+	defer close(waitCh)
+	go handleWait(waitCh)
+	select {
+	case r := <-waitCh:
+		return r.code, nil
+	case <-time.After(time.Until(deadline)):
+		return 0, context.DeadlineExceeded
+	}
+}
