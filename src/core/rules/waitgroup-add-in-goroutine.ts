@@ -62,7 +62,7 @@ export const rule: Rule = {
         if (!outerKey) continue;
         if (countedBeforeGo(file, g, outerKey)) continue;
         const wait = findWait(file, g, outerKey);
-        if (!wait) continue;
+        if (!wait || addOrderedByMutex(file, g.target, call, wait)) continue;
         reported.add(call.id);
         const spawnerName = g.spawner.name ?? 'the enclosing function';
         ctx.report({
@@ -129,6 +129,55 @@ function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The Add is guarded by state that the waiter changes under the same mutex before it waits
+ * (minio's kafka target): the goroutine locks `mu`, checks a field and adds only while it is
+ * set; the waiter locks `mu`, clears the field, unlocks and then waits. Either the Add comes
+ * first and is counted, or the goroutine sees the cleared state and never adds.
+ */
+function addOrderedByMutex(file: FileFacts, target: FuncInfo, add: Node, wait: Node): boolean {
+  const waiter = file.functionOf(wait);
+  if (!target.body || !waiter?.body) return false;
+  const calls = (fn: FuncInfo) => descendants(fn.body!, CALLS);
+  const norm = (fn: FuncInfo, key: string) => {
+    const r = fn.receiver;
+    return r?.name && (key === r.name || key.startsWith(r.name + '.')) ? `(${r.typeName})` + key.slice(r.name.length) : key;
+  };
+  // Mutexes locked before the Add and unlocked after it in the goroutine, with the Add under an `if`.
+  const guarded = new Set<string>();
+  if (!hasIfBetween(add, target.body)) return false;
+  for (const c of calls(target)) {
+    const key = lockedKey(c, ['Lock', 'RLock']);
+    if (!key || c.endIndex > add.startIndex) continue;
+    const unlocked = calls(target).some((u) => u.startIndex > add.endIndex && lockedKey(u, ['Unlock', 'RUnlock']) === key);
+    if (unlocked) guarded.add(norm(target, key));
+  }
+  if (guarded.size === 0) return false;
+  // The waiter locks one of them exclusively, assigns something, and unlocks, all before Wait.
+  for (const c of calls(waiter)) {
+    const key = lockedKey(c, ['Lock']);
+    if (!key || c.endIndex > wait.startIndex || !guarded.has(norm(waiter, key))) continue;
+    const unlock = calls(waiter).find((u) => u.startIndex > c.endIndex && u.endIndex < wait.startIndex && lockedKey(u, ['Unlock']) === key);
+    if (!unlock) continue;
+    const assigns = descendants(waiter.body, 'assignment_statement').some((a) => a.startIndex > c.endIndex && a.endIndex < unlock.startIndex);
+    if (assigns) return true;
+  }
+  return false;
+}
+
+/** `k.Lock()` (or another of `names`) with a receiver key: the key. */
+function lockedKey(call: Node, names: string[]): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression' || !names.includes(fn.childForFieldName('field')?.text ?? '')) return undefined;
+  return callArgs(call).length === 0 ? pathKey(fn.childForFieldName('operand')) : undefined;
+}
+
+/** True when an `if` statement lies between `n` and `body`. */
+function hasIfBetween(n: Node, body: Node): boolean {
+  for (let x = n.parent; x && x.id !== body.id; x = x.parent) if (x.type === 'if_statement') return true;
+  return false;
 }
 
 function moveFix(file: FileFacts, g: GoStmt, call: Node, outerKey: string): Fix[] {

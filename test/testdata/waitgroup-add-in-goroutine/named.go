@@ -92,3 +92,62 @@ func (s *server) serve(conns []int) {
 	}
 	s.wg.Wait()
 }
+
+type logTarget struct {
+	mu    sync.RWMutex
+	logCh chan string
+	wg    sync.WaitGroup
+}
+
+// ok: the Add happens under mu only while logCh is set, and Cancel clears logCh under mu before
+// it waits (minio kafka target): either the Add is counted or the goroutine never adds.
+func (t *logTarget) startLogger() {
+	t.mu.RLock()
+	logCh := t.logCh
+	if logCh != nil {
+		t.wg.Add(1)
+		defer t.wg.Done()
+	}
+	t.mu.RUnlock()
+	if logCh == nil {
+		return
+	}
+	for range logCh {
+	}
+}
+
+func (t *logTarget) Init() {
+	t.logCh = make(chan string)
+	go t.startLogger()
+}
+
+func (t *logTarget) Cancel() {
+	t.mu.Lock()
+	close(t.logCh)
+	t.logCh = nil
+	t.mu.Unlock()
+	t.wg.Wait()
+}
+
+type lockedOnly struct {
+	mu sync.Mutex
+	wg sync.WaitGroup
+}
+
+// The mutex alone orders nothing: the goroutine may take it after Stop has released it.
+func (l *lockedOnly) work() {
+	l.mu.Lock()
+	l.wg.Add(1) // want "runs inside the goroutine started at line \\d+"
+	l.mu.Unlock()
+	defer l.wg.Done()
+}
+
+func (l *lockedOnly) Start() {
+	go l.work()
+}
+
+func (l *lockedOnly) Stop() {
+	l.mu.Lock()
+	l.mu.Unlock()
+	l.wg.Wait()
+}
