@@ -758,7 +758,15 @@ class Analysis {
     if (!call) return undefined;
     const fnNode = unparen(call.childForFieldName('function')!);
     if (fnNode.type === 'func_literal') {
-      return { k: 'defer', node, keys: this.unlockKeysIn(fnNode), unknown: false };
+      // `defer func(s *Store) { s.Unlock() }(store)`: the literal's parameters are the call's arguments.
+      const args = callArgs(call);
+      const keys = this.unlockKeysIn(fnNode).map((k) => {
+        const m = /^param(\d+)(.*)$/.exec(k);
+        const arg = m ? args[Number(m[1])] : undefined;
+        const base = arg ? normaliseTarget(this.facts, arg, call) : undefined;
+        return base ? base + m![2] : k;
+      });
+      return { k: 'defer', node, keys, unknown: false };
     }
     const parts = callParts(call);
     if (parts?.receiverNode && LOCK_METHODS.has(parts.name)) {
