@@ -975,24 +975,6 @@ export function heldSince(h: Held): string {
 }
 
 const callersCache = new WeakMap<PackageView, Map<string, ReadonlySet<string>>>();
-const callerIndex = new WeakMap<PackageView, Map<string, FuncSummary[]>>();
-
-/** The package's functions that call each function key, built once per package view. */
-function callersOf(view: PackageView): Map<string, FuncSummary[]> {
-  let index = callerIndex.get(view);
-  if (!index) {
-    index = new Map();
-    for (const fn of view.functions) {
-      for (const target of new Set(fn.ops.filter((op) => op.kind === 'call').map((op) => op.target))) {
-        const list = index.get(target);
-        if (list) list.push(fn);
-        else index.set(target, [fn]);
-      }
-    }
-    callerIndex.set(view, index);
-  }
-  return index;
-}
 
 /**
  * The mutexes every caller in the package holds (exclusively, with `Lock`) when it calls `key`,
@@ -1009,7 +991,7 @@ export function callersHold(view: PackageView, key: string, name: (fn: FuncSumma
   if (hit) return hit;
   cache.set(memo, new Set()); // recursion sees nothing held
   let common: Set<string> | undefined;
-  for (const caller of callersOf(view).get(key) ?? []) {
+  for (const caller of view.callers(key)) {
     if (caller.key === key) continue;
     const held = new Set<string>();
     for (const op of caller.ops) {

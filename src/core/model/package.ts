@@ -347,6 +347,7 @@ function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'context'> {
 /** The summaries of one package, as rules see them. */
 export class PackageView {
   private readonly byKey = new Map<string, FuncSummary>();
+  private callerIndex?: Map<string, FuncSummary[]>;
 
   constructor(readonly files: readonly FileSummary[]) {
     for (const f of files) for (const fn of f.functions) if (!this.byKey.has(fn.key)) this.byKey.set(fn.key, fn);
@@ -359,6 +360,22 @@ export class PackageView {
 
   get functions(): IterableIterator<FuncSummary> {
     return this.byKey.values();
+  }
+
+  /** The package's functions that call the function `key` (each once), from an index built on first use. */
+  callers(key: string): readonly FuncSummary[] {
+    if (!this.callerIndex) {
+      const index = new Map<string, FuncSummary[]>();
+      for (const fn of this.byKey.values()) {
+        for (const target of new Set(fn.ops.filter((op) => op.kind === 'call').map((op) => op.target))) {
+          const list = index.get(target);
+          if (list) list.push(fn);
+          else index.set(target, [fn]);
+        }
+      }
+      this.callerIndex = index;
+    }
+    return this.callerIndex.get(key) ?? [];
   }
 
   /** A struct type's fields (name -> type text; embedded fields keyed by type name), from any file of the package. */

@@ -1,6 +1,7 @@
 import { caseReceive, outermostFunction } from '../model/context';
 import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
 import type { FileFacts, FuncInfo } from '../model/facts';
+import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import {
@@ -94,7 +95,7 @@ export const rule: Rule = {
         const r = checkAfter(file, call, time, ctx.goVersion, collected);
         if (r) ctx.report(r);
       } else if (file.isImportCall(call, 'time', 'Tick') && collected !== true) {
-        const r = checkTick(file, call, time, ctx.goVersion);
+        const r = checkTick(file, ctx.package, call, time, ctx.goVersion);
         if (r) ctx.report(r);
       }
     });
@@ -262,17 +263,33 @@ function hoistFix(file: FileFacts, call: Node, select: Node, loop: Node, time: s
   return [{ title: 'Reuse one timer across iterations', edits: [before, atSelect, replaceNode(call, `${name}.C`)], safe: false }];
 }
 
-/** `main` and `init` of package main run for the whole program; a ticker there is meant to live as long. */
-function programLifetime(file: FileFacts, fn: FuncInfo | undefined): boolean {
-  if (!fn || fn.kind !== 'function') return false;
-  if (fn.name === 'init') return true;
+/**
+ * `main` and `init` of package main run for the whole program; a ticker there is meant to live as
+ * long. So does a function of package main that only they call, once each, without a guard (nsq's
+ * `discoverer.run()` as main's last statement): it runs once per process.
+ */
+function programLifetime(file: FileFacts, view: PackageView, fn: FuncInfo | undefined): boolean {
+  if (!fn || fn.kind === 'literal') return false;
+  if (fn.kind === 'function' && fn.name === 'init') return true;
   const pkg = file.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text;
-  return fn.name === 'main' && pkg === 'main';
+  if (pkg !== 'main') return false;
+  if (fn.kind === 'function' && fn.name === 'main') return true;
+  const key = funcKey(fn);
+  return key !== undefined && runsOnce(view, key, 0);
 }
 
-function checkTick(file: FileFacts, call: Node, time: string, version: string | undefined): Report | undefined {
+/** Called once, unguarded, by main (or by a function that main so calls), and by nothing else in the package. */
+function runsOnce(view: PackageView, key: string, depth: number): boolean {
+  if (key === 'main') return true;
+  const callers = view.callers(key);
+  if (depth > 3 || callers.length !== 1) return false;
+  const calls = callers[0].ops.filter((op) => op.kind === 'call' && op.target === key);
+  return calls.length === 1 && !calls[0].guarded && !calls[0].context && runsOnce(view, callers[0].key, depth + 1);
+}
+
+function checkTick(file: FileFacts, view: PackageView, call: Node, time: string, version: string | undefined): Report | undefined {
   const fn = file.functionOf(call);
-  if (!fn?.body || programLifetime(file, outermostFunction(file, call))) return undefined;
+  if (!fn?.body || programLifetime(file, view, outermostFunction(file, call))) return undefined;
   const loop = enclosingLoop(call);
   const perPass = loop !== undefined && !isRangeOf(loop, call);
   if (!perPass && neverReturns(fn, call)) return undefined;
