@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { contextsInScope, isStopSignal, receivedChannel } from '../../src/core/model/context';
+import { contextsInScope, isStopSignal, processLifetime, receivedChannel } from '../../src/core/model/context';
+import { PackageView, summarizeFile } from '../../src/core/model/package';
 import { cancelReturn, returnSkipsNoWork } from '../../src/core/rules/support/cancel-fixes';
 import { FileFacts } from '../../src/core/model/facts';
 import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
@@ -56,6 +57,44 @@ func h(ctx context.Context) {
     });
     assert.deepEqual(names(marks[0]), ['gctx', 'ctx']);
     assert.deepEqual(names(marks[1]), [], 'a shadowing non-context local hides the parameter');
+  });
+
+  it('knows a process-wide context: every caller in the package passes a package-level context, directly or through its own such parameter', () => {
+    const file = facts(`package p
+
+import "context"
+
+var appCtx, stopApp = context.WithCancel(context.Background())
+
+func startScanner(ctx context.Context) { go scanLoop(ctx) }
+
+func scanLoop(ctx context.Context) { _ = ctx }
+
+func serveOne(ctx context.Context) { _ = ctx }
+
+func StartExported(ctx context.Context) { _ = ctx }
+
+func boot(req context.Context) {
+	startScanner(appCtx)
+	serveOne(appCtx)
+	serveOne(req)
+	StartExported(appCtx)
+}
+`);
+    const view = new PackageView([summarizeFile(file)]);
+    /** The ctx parameter of a function, as seen from its first statement. */
+    const ctxOf = (fn: string) => {
+      const c = contextsInScope(file, file.functions.find((f) => f.name === fn)!.body!.namedChildren[0]!)[0];
+      assert.ok(c, fn);
+      return c;
+    };
+    assert.equal(processLifetime(view, ctxOf('startScanner')), true);
+    // Through startScanner's own process-wide parameter.
+    assert.equal(processLifetime(view, ctxOf('scanLoop')), true);
+    // One caller passes a request's context.
+    assert.equal(processLifetime(view, ctxOf('serveOne')), false);
+    // Other packages may call an exported function with anything.
+    assert.equal(processLifetime(view, ctxOf('StartExported')), false);
   });
 
   it('builds the return a cancelled function runs, or none when a zero value is not evident', () => {

@@ -6,6 +6,7 @@
  * `context.Background()` and `context.TODO()` are never cancelled, so they do not count.
  */
 import type { FileFacts, FuncInfo, GoStmt, VarDecl } from './facts';
+import { funcKey, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import { callArgs, callParts, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, selectCases, unparen, walk } from '../syntax/nodes';
 
@@ -231,4 +232,35 @@ export function outermostFunction(file: FileFacts, node: Node): FuncInfo | undef
   let top: Node | undefined;
   for (let f = enclosingFunction(node); f; f = enclosingFunction(f)) top = f;
   return top ? file.funcInfo(top) : undefined;
+}
+
+/**
+ * A context that lives as long as the process: a parameter of an unexported function to which
+ * every call in the package passes a package-level context variable (minio's `GlobalContext`,
+ * cancelled only as the server exits), directly or through a parameter of a caller that is
+ * itself such a context. Undefined callers (none in the package, a function value) prove nothing.
+ */
+export function processLifetime(view: PackageView, c: CtxVar): boolean {
+  const index = c.fn.params.findIndex((p) => p.node.id === c.node.id);
+  const key = c.fn.kind === 'literal' ? undefined : funcKey(c.fn);
+  return index >= 0 && key !== undefined && passedProcessContext(view, key, index, 0);
+}
+
+function passedProcessContext(view: PackageView, key: string, index: number, depth: number): boolean {
+  const name = key.slice(key.lastIndexOf('.') + 1);
+  // An exported function can be called from other packages with any context.
+  if (depth > 3 || !/^[a-z_]/.test(name)) return false;
+  const callers = view.callers(key);
+  if (callers.length === 0) return false;
+  return callers.every((caller) =>
+    caller.ops
+      .filter((op) => op.kind === 'call' && op.target === key)
+      .every((op) => {
+        const arg = op.args?.[index];
+        if (!arg) return false;
+        if (arg.startsWith('var:')) return isContextType(view.varType(arg.slice(4)));
+        const m = /^param(\d+)$/.exec(arg);
+        return m !== null && passedProcessContext(view, caller.key, Number(m[1]), depth + 1);
+      }),
+  );
 }

@@ -1,4 +1,4 @@
-import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, stopChecks, watchesDone, type CtxVar } from '../model/context';
+import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
 import { closureRun, type FileFacts } from '../model/facts';
@@ -16,7 +16,7 @@ export const rule: Rule = {
   category: 'cancellation',
   docs: {
     summary:
-      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, and in tests).',
+      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, when every caller in the package passes a package-level context such as `GlobalContext`, which ends only as the process exits, and in tests).',
     why:
       '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
       'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
@@ -76,7 +76,8 @@ export const rule: Rule = {
       const stmt = call.parent;
       ctx.report({
         node: call,
-        severity: shortDelay(file, call, loop) ? 'info' : undefined,
+        // A process-wide context (every caller passes minio's GlobalContext) ends only as the process exits.
+        severity: shortDelay(file, call, loop) || ctxs.every((x) => processLifetime(ctx.package, x)) ? 'info' : undefined,
         message:
           `\`${quote(call)}\` (line ${lineOf(call)}) in the loop at line ${lineOf(loop)} ignores \`${c.name}\` (line ${lineOf(c.node)}): ` +
           `a cancelled \`${c.name}\` still waits out the whole sleep`,
