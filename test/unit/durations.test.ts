@@ -64,10 +64,11 @@ func constant(ctx context.Context, f func(context.Context) error) {
 	}
 }
 
-func fractions(ctx context.Context, f func(context.Context) error, r *rand.Rand, m interface{ Float64() float64 }) {
+func fractions(ctx context.Context, f func(context.Context) error, r *rand.Rand, m interface{ Float64() float64 }, c struct{ rand *rand.Rand }) {
 	for f(ctx) != nil {
 		time.Sleep(time.Duration(r.Float64() * float64(3*time.Second)))
 		time.Sleep(time.Duration(m.Float64() * float64(time.Second)))
+		time.Sleep(time.Second + time.Duration(c.rand.Int63n(1000))*time.Millisecond)
 	}
 }
 `;
@@ -113,6 +114,7 @@ describe('model/durations', () => {
     // A random source's Float64() is less than 1; another value's is not bounded.
     assert.equal(durationBound(arg(9), file), 3e9);
     assert.equal(durationBound(arg(10), file), undefined);
+    assert.equal(durationBound(arg(11), file), 2e9);
   });
 
   it('a constant duration needs constants only: a counter or a reassigned local is not one', () => {
@@ -125,6 +127,50 @@ describe('model/durations', () => {
   it('sleep-ignores-cancel reports short, bounded delays as information and the rest as warnings', () => {
     const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
     const got = analyze(go, SRC, { rules, fileName: 'p.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
-    assert.deepEqual(got, ['13 info', '16 info', '19 warning', '26 info', '34 warning', '41 warning', '47 info', '48 info', '60 info', '61 warning']);
+    assert.deepEqual(got, ['13 info', '16 info', '19 warning', '26 info', '34 warning', '41 warning', '47 info', '48 info', '60 info', '61 warning', '62 info']);
+  });
+
+  it('sleep-ignores-cancel: a goroutine that nothing waits for (no Done, close or send of its own) is information', () => {
+    const src = `package p
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+func background(ctx context.Context, every time.Duration, poll func(context.Context) error) {
+	go func() {
+		for poll(ctx) == nil {
+			time.Sleep(every)
+		}
+	}()
+}
+
+func joined(ctx context.Context, every time.Duration, poll func(context.Context) error, wg *sync.WaitGroup) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for poll(ctx) == nil {
+			time.Sleep(every)
+		}
+	}()
+}
+
+func reports(ctx context.Context, every time.Duration, poll func(context.Context) error, errs chan<- error) {
+	go func() {
+		for {
+			if err := poll(ctx); err != nil {
+				errs <- err
+				return
+			}
+			time.Sleep(every)
+		}
+	}()
+}
+`;
+    const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
+    const got = analyze(go, src, { rules, fileName: 'p.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(got, ['12 info', '22 warning', '34 warning']);
   });
 });

@@ -52,7 +52,9 @@ describe('severity in tests', () => {
     assert.deepEqual(at('github.com/docker/docker/integration-cli'), ['info']);
     assert.deepEqual(at('example.com/m/internal/e2e'), ['info']);
     assert.deepEqual(at('tests/x'), ['info']);
+    assert.deepEqual(at('github.com/docker/docker/libnetwork/cmd/networkdb-test/dbclient'), ['info']);
     assert.deepEqual(at('example.com/m/x'), ['warning']);
+    assert.deepEqual(at('example.com/m/contest/x'), ['warning']);
     assert.deepEqual(at('example.com/m/latests/x'), ['warning']);
     // The host's name is not a folder: a module served from tests.example.com is not a test.
     assert.deepEqual(at('e2e.example.com/m/server'), ['warning']);

@@ -264,3 +264,26 @@ function passedProcessContext(view: PackageView, key: string, index: number, dep
       }),
   );
 }
+
+const CANCEL_ONLY = new Set(['WithCancel', 'WithCancelCause']);
+
+/**
+ * A context its own function cancels only on the way out: `ctx, cancel :=
+ * context.WithCancel(context.Background())` whose `cancel` is used by nothing but `defer cancel()`.
+ * While that function runs, nothing can cancel it (nomad's deployment monitor); code the function
+ * hands it to (a goroutine) does see it end.
+ */
+export function cancelledOnlyAtReturn(file: FileFacts, c: CtxVar): boolean {
+  const decl = file.locals(c.fn).find((d) => d.node.id === c.node.id);
+  const m = decl?.multi;
+  if (!m || m.index !== 0 || !isPackageCall(m.call, 'context', CANCEL_ONLY)) return false;
+  const parent = callArgs(m.call)[0];
+  if (!parent || !neverCancelled(file, parent)) return false;
+  const cancel = file.locals(c.fn).find((d) => d.statement.id === decl!.statement.id && d.multi?.index === 1);
+  if (!cancel || !c.fn.body) return false;
+  const uses = descendants(c.fn.body, 'identifier').filter((id) => id.text === cancel.name && id.id !== cancel.node.id);
+  return uses.length > 0 && uses.every((id) => {
+    const call = id.parent;
+    return call?.type === 'call_expression' && call.childForFieldName('function')?.id === id.id && call.parent?.type === 'defer_statement';
+  });
+}

@@ -15,7 +15,7 @@ const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millise
 
 const CONVERSIONS = new Set(['int', 'int64', 'uint64', 'float64']);
 const RANDOM = new Set(['Int63n', 'Int31n', 'Intn', 'IntN', 'Int64N', 'N', 'Int32N', 'Uint64N']);
-/** Receivers of `Float64()` that are random sources: `rand`, `r`, `rnd`, `dm.rng`. */
+/** Receivers of `Float64()`, `Int63n(n)` and the like that are random sources: `rand`, `r`, `rnd`, `dm.rng`, `c.rand`. */
 const RANDOM_SOURCE = /(^|\.)(m?rand|rnd|rng|r|random)$/i;
 
 /** Values fixed for the evaluation: a loop counter at one of its values. */
@@ -129,7 +129,7 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
       if (parts?.receiver === 'time' && parts.name === 'Duration' && args.length === 1) return again(args[0]);
       if (parts && !parts.receiver && CONVERSIONS.has(parts.name) && args.length === 1) return again(args[0]);
       // rand.Int63n(n), rand.Intn(n), rand.N(n): less than n.
-      if (bounds && (parts?.receiver === 'rand' || parts?.receiver === 'mrand') && RANDOM.has(parts.name) && args.length === 1) return again(args[0]);
+      if (bounds && RANDOM_SOURCE.test(parts?.receiver ?? '') && RANDOM.has(parts!.name) && args.length === 1) return again(args[0]);
       // r.Float64(): less than 1, so `r.Float64() * float64(d)` is less than d.
       if (bounds && parts?.name === 'Float64' && args.length === 0 && RANDOM_SOURCE.test(parts.receiver ?? '')) return 1;
       // min(a, b): bounded by any bounded argument.

@@ -76,11 +76,11 @@ const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/
 
 /**
  * Folders whose code serves tests: `tests/framework/integration`, `e2e`, `internal/testutil`,
- * `integration-cli`, grpc-go's `interop`. Matched on the package's import path (its module path
+ * `integration-cli`, grpc-go's `interop`, test tools like moby's `cmd/networkdb-test`. Matched on the package's import path (its module path
  * and its folder in the module, as nested test modules like etcd's `go.etcd.io/etcd/tests/v3`
  * show), never on the file's path on disk, so a checkout under `~/tests/` changes nothing.
  */
-const TEST_SUPPORT_DIR = /(^|\/)(tests?|e2e|testutils?|testing|testhelpers?|integration-cli|interop)(\/|$)/;
+const TEST_SUPPORT_DIR = /(^|\/)(tests?|e2e|testutils?|testing|testhelpers?|integration-cli|interop|[\w.]+-tests?)(\/|$)/;
 
 /** The facts of each parsed file by the root of its tree, so that a node alone leads to its file. */
 const filesByRoot = new WeakMap<Node, FileFacts>();

@@ -1,12 +1,12 @@
-import { callsCancel, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
+import { callsCancel, cancelledOnlyAtReturn, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
-import { closureRun, type FileFacts } from '../model/facts';
+import { closureRun, isWaitGroupType, type FileFacts } from '../model/facts';
 import { everyRoundPasses } from '../model/paths';
 import { constantDuration, durationBound, loopSleepTotal } from '../model/durations';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
-import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote } from '../syntax/nodes';
+import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',
@@ -16,7 +16,7 @@ export const rule: Rule = {
   category: 'cancellation',
   docs: {
     summary:
-      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, when every caller in the package passes a package-level context such as `GlobalContext`, which ends only as the process exits, and in tests).',
+      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, when every caller in the package passes a package-level context such as `GlobalContext`, which ends only as the process exits, in a goroutine that nothing waits for, and in tests).',
     why:
       '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
       'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
@@ -65,7 +65,9 @@ export const rule: Rule = {
       if (!loop) continue;
       const top = outermostFunction(file, call);
       if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
-      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call));
+      // A context the sleeping function itself cancels only on its way out cannot end during the sleep.
+      const fnOfCall = file.functionOf(call);
+      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fnOfCall?.node.id && cancelledOnlyAtReturn(file, c)));
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
@@ -77,7 +79,7 @@ export const rule: Rule = {
       ctx.report({
         node: call,
         // A process-wide context (every caller passes minio's GlobalContext) ends only as the process exits.
-        severity: shortDelay(file, call, loop) || ctxs.every((x) => processLifetime(ctx.package, x)) ? 'info' : undefined,
+        severity: shortDelay(file, call, loop) || ctxs.every((x) => processLifetime(ctx.package, x)) || unjoined(file, call) ? 'info' : undefined,
         message:
           `\`${quote(call)}\` (line ${lineOf(call)}) in the loop at line ${lineOf(loop)} ignores \`${c.name}\` (line ${lineOf(c.node)}): ` +
           `a cancelled \`${c.name}\` still waits out the whole sleep`,
@@ -126,6 +128,27 @@ function shortDelay(file: FileFacts, call: Node, loop: Node): boolean {
   if (each !== undefined && each <= SHORT_PAUSE) return true;
   const total = loopSleepTotal(loop, d, file);
   return total !== undefined && total <= SHORT_RETRY_TOTAL;
+}
+
+/**
+ * The sleep runs in a goroutine literal that nothing waits for: its own body (nested literals
+ * aside) signals no one, with no `Done()` of a WaitGroup, no `close`, no send. A late exit of
+ * such a background loop goes unnoticed (minio's peer trace loops, nomad's docker logger).
+ */
+function unjoined(file: FileFacts, call: Node): boolean {
+  const fn = file.functionOf(call);
+  if (!fn?.body || fn.kind !== 'literal' || closureRun(file, fn.node).how !== 'go') return false;
+  let signals = false;
+  walk(fn.body, (n) => {
+    if (signals || n.type === 'func_literal') return false;
+    if (n.type === 'send_statement') signals = true;
+    else if (n.type === 'call_expression') {
+      const parts = callParts(n);
+      if (parts?.name === 'close' && !parts.receiver) signals = true;
+      else if (parts?.name === 'Done' && parts.receiverNode && isWaitGroupType(file.typeOf(parts.receiverNode))) signals = true;
+    }
+  });
+  return !signals;
 }
 
 /** Names of functions that release or restore something and must finish even for a cancelled caller. */

@@ -337,3 +337,37 @@ func retryLocal(ctx context.Context, c *Client, id string) error {
 	}
 	return err
 }
+
+func render(ctx context.Context) { <-ctx.Done() }
+
+// ok: ctx ends only when monitor returns (its cancel is only deferred), so nothing can cancel it
+// during the sleep (nomad deployment monitor); render, which it is handed to, sees it end.
+func monitor(c *Client, id string, backoff time.Duration) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go render(ctx)
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil || st.Done {
+			return err
+		}
+		time.Sleep(backoff)
+	}
+}
+
+// The cancel also runs when the user interrupts: that can happen during the sleep.
+func monitorInterruptible(c *Client, id string, backoff time.Duration, interrupted <-chan struct{}) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-interrupted
+		cancel()
+	}()
+	for {
+		st, err := c.Status(ctx, id)
+		if err != nil || st.Done {
+			return err
+		}
+		time.Sleep(backoff) // want "ignores `ctx`"
+	}
+}
