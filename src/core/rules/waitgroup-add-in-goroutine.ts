@@ -62,7 +62,7 @@ export const rule: Rule = {
         if (!outerKey) continue;
         if (countedBeforeGo(file, g, outerKey)) continue;
         const wait = findWait(file, g, outerKey);
-        if (!wait || addOrderedByMutex(file, g.target, call, wait)) continue;
+        if (!wait || addOrderedByMutex(file, g.target, call, wait) || countsNestedJoined(g, call, key)) continue;
         reported.add(call.id);
         const spawnerName = g.spawner.name ?? 'the enclosing function';
         ctx.report({
@@ -167,6 +167,29 @@ function addOrderedByMutex(file: FileFacts, target: FuncInfo, add: Node, wait: N
   return false;
 }
 
+/**
+ * The Add counts a goroutine this goroutine starts right after it (`w.wg.Add(1); go func() {
+ * defer w.wg.Done() ... }()`), not itself, and this goroutine is joined by its starter through
+ * a WaitGroup of the starter's own (etcd's watch client: the starter waits for it before it
+ * returns). The Add is then ordered like one made by the starter.
+ */
+function countsNestedJoined(g: GoStmt, add: Node, key: string): boolean {
+  const stmt = add.parent;
+  const list = stmt?.parent;
+  if (stmt?.type !== 'expression_statement' || !list) return false;
+  const next = list.namedChildren.slice(list.namedChildren.findIndex((c) => c?.id === stmt.id) + 1).find((c) => c?.type === 'go_statement');
+  const lit = next ? descendants(next, 'func_literal')[0] : undefined;
+  if (!lit || !descendants(lit, CALLS).some((c) => isMethodCall(c, 'Done', key))) return false;
+  // This goroutine signals a WaitGroup of its starter, which waits on it.
+  const spawner = g.spawner;
+  if (!spawner?.body || !g.target?.body) return false;
+  return descendants(g.target.body, CALLS).some((c) => {
+    if (!isMethodCall(c, 'Done') || isMethodCall(c, 'Done', key)) return false;
+    const other = pathKey(c.childForFieldName('function')!.childForFieldName('operand'));
+    return !!other && rebind(other, g.bindings) === other && descendants(spawner.body!, CALLS).some((w) => isMethodCall(w, 'Wait', other));
+  });
+}
+
 /** `k.Lock()` (or another of `names`) with a receiver key: the key. */
 function lockedKey(call: Node, names: string[]): string | undefined {
   const fn = call.childForFieldName('function');
@@ -184,6 +207,11 @@ function moveFix(file: FileFacts, g: GoStmt, call: Node, outerKey: string): Fix[
   const stmt = call.parent;
   const args = callArgs(call);
   if (stmt?.type !== 'expression_statement' || stmt.parent?.parent?.id !== g.target!.body!.id) return [];
+  // Only an Add that every run of the goroutine reaches moves as is: one after a receive, a
+  // select or a conditional return would be counted even when the goroutine stops before it,
+  // and Wait would then wait forever. Plain calls before it may stay where they are.
+  const before = stmt.parent.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment' && c.endIndex <= stmt.startIndex);
+  if (!before.every((c) => c.type === 'expression_statement' && c.namedChild(0)?.type === 'call_expression' && !c.text.includes('<-'))) return [];
   if (args.length !== 1 || args[0].type !== 'int_literal') return [];
   if (g.target!.kind !== 'literal' && !startedOnlyHere(file, g)) return [];
   const remove = deleteStatement(file.source, stmt);

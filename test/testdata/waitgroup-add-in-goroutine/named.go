@@ -151,3 +151,49 @@ func (l *lockedOnly) Stop() {
 	l.mu.Unlock()
 	l.wg.Wait()
 }
+
+type stream struct {
+	wg       sync.WaitGroup
+	closingc chan int
+	pending  []int
+}
+
+// ok: each helper goroutine counts the goroutine it starts right after its Add, and the helper is
+// joined by cancelPending's own WaitGroup before cancelPending returns (etcd watch client).
+func (s *stream) cancelPending(stopc <-chan struct{}) {
+	var wg sync.WaitGroup
+	wg.Add(len(s.pending))
+	for _, id := range s.pending {
+		go func(id int) {
+			defer wg.Done()
+			select {
+			case <-stopc:
+			default:
+				s.wg.Add(1)
+				go func() {
+					defer s.wg.Done()
+					s.closingc <- id
+				}()
+			}
+		}(id)
+	}
+	wg.Wait()
+}
+
+func (s *stream) close() {
+	s.wg.Wait()
+}
+
+// The helper counts its nested goroutine, but nothing joins the helper: Wait may come first.
+func (s *stream) cancelLater(stopc <-chan struct{}) {
+	for _, id := range s.pending {
+		go func(id int) {
+			<-stopc
+			s.wg.Add(1) // want "runs inside the goroutine started at line \\d+"
+			go func() {
+				defer s.wg.Done()
+				s.closingc <- id
+			}()
+		}(id)
+	}
+}
