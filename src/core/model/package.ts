@@ -59,6 +59,12 @@ export interface Op {
   /** A send or receive that is the case of a `select` with a `default`: it never waits. */
   nonBlocking?: boolean;
   /**
+   * A send or receive that is one of several cases of a `select` (without `default`): it waits
+   * together with the others, and another case may end the wait (nomad's `commit`, which sends on
+   * its ops channel or gives up on shutdown).
+   */
+  alternatives?: boolean;
+  /**
    * Values of boolean parameters the operation needs to run, by parameter index: `{ "0": false }`
    * for an operation under `if !stop { ... }` or after `if stop { return }`. A call site passing
    * the other constant skips it.
@@ -209,7 +215,8 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
     if (!kind || !targetNode) return;
     const target = normaliseTarget(facts, targetNode, n);
     if (!target) return;
-    const nonBlocking = (kind === 'send' || kind === 'recv') && inSelectWithDefault(n) ? { nonBlocking: true } : {};
+    const cases = kind === 'send' || kind === 'recv' ? selectCasesAround(n) : undefined;
+    const nonBlocking = cases?.default ? { nonBlocking: true } : cases && cases.comms > 1 ? { alternatives: true } : {};
     ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
   });
   return ops;
@@ -301,11 +308,18 @@ function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
 
 /** True when a send or receive is the communication of a select case, and the select has a `default`. */
 export function inSelectWithDefault(op: Node): boolean {
+  return selectCasesAround(op)?.default ?? false;
+}
+
+/** For the communication of a `select` case: whether the select has a `default`, and how many communication cases it has. */
+function selectCasesAround(op: Node): { default: boolean; comms: number } | undefined {
   let n: Node = op;
   while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'expression_list' || n.parent.type === 'receive_statement')) n = n.parent;
   const c = n.parent;
-  if (c?.type !== 'communication_case' || c.childForFieldName('communication')?.id !== n.id) return false;
-  return !!c.parent && defaultCase(c.parent) !== undefined;
+  if (c?.type !== 'communication_case' || c.childForFieldName('communication')?.id !== n.id || !c.parent) return undefined;
+  const body = c.parent;
+  const comms = body.namedChildren.filter((x) => x?.type === 'communication_case').length;
+  return { default: defaultCase(body) !== undefined, comms };
 }
 
 const CASES = new Set(['expression_case', 'default_case', 'type_case', 'communication_case']);

@@ -105,7 +105,8 @@ func (p *Pool) work(job func() int) {
           for (const f of ev.ops) {
             if (f.context || !f.target) continue;
             if (f.mutex && (f.what === 'Unlock' || f.what === 'RUnlock')) released.add(f.target);
-            if (f.what in UNBLOCKS && ![...site.held.keys()].some((k) => released.has(k))) {
+            // One case of a select waits together with the others, as it does when written inline.
+            if (f.what in UNBLOCKS && !f.op.alternatives && ![...site.held.keys()].some((k) => released.has(k))) {
               waits.push({ what: f.what as Waits, key: f.target, text: displayKey(file, fl.fn, f.target), inner: f });
             }
           }
