@@ -55,7 +55,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A goroutine sends on a channel made in the same function, and the function can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever.',
+      'A goroutine sends on a channel made in the same function, and the function can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, and in tests).',
     why:
       'A send on an unbuffered channel completes only when another goroutine receives the value; on a buffered one, only while ' +
       'the buffer has room. When the function that made the channel gives up — a `select` that takes its `time.After` or ' +
@@ -253,12 +253,14 @@ function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNu
   if (buffer) fixes.push(buffer);
   const wrap = closed ? undefined : ctxFix(file, sites);
   if (wrap) fixes.push(wrap);
-  // Two failures must coincide: the goroutine sends only on its own error path and the function
-  // leaves early only on one of its own (rclone compress: a writer that fails to start, a hasher
-  // that fails to build). Worth knowing, not a warning.
+  // The function leaves early only when a call of its own fails, before it has received anything:
+  // one goroutine per failure of that call. In the review of real code maintainers dismissed these
+  // (one-shot CLI commands that exit right after, callers that end the process, failures that
+  // cannot happen): worth knowing, not a warning. A timeout or a receive loop left early stays one.
   const leak = leaking[0].leak;
-  const bothFail = !leak.received.giveUp && leak.stop?.kind === 'return' && onErrorPath(leak.stop.node) && sites.every((s) => s.sends.every(onErrorPath));
-  report(ctx, ch, sites, leak, fixes, closed, bothFail ? 'info' : undefined);
+  const nothingYet = leak.received.count.kind === 'const' && leak.received.count.n === 0;
+  const onOwnError = nothingYet && !leak.received.giveUp && !leak.received.inLoop && leak.stop?.kind === 'return' && onErrorPath(leak.stop.node);
+  report(ctx, ch, sites, leak, fixes, closed, onOwnError ? 'info' : undefined);
 }
 
 /**
