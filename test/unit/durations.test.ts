@@ -130,6 +130,38 @@ describe('model/durations', () => {
     assert.deepEqual(got, ['13 info', '16 info', '19 warning', '26 info', '34 warning', '41 warning', '47 info', '48 info', '60 info', '61 warning', '62 info']);
   });
 
+  it('a constant declared in the enclosing function hides others of the same name', () => {
+    const src = `package p
+
+import "time"
+
+const pause = time.Minute
+
+func a() {
+	const retryDelay = 50 * time.Millisecond
+	time.Sleep(retryDelay)
+}
+
+func b() {
+	const retryDelay = 200 * time.Millisecond
+	time.Sleep(retryDelay)
+	time.Sleep(pause)
+}
+
+func c() {
+	time.Sleep(retryDelay)
+}
+`;
+    const f = new GoFile(go, src, 'c.go');
+    try {
+      const ff = new FileFacts(f.root!, f.source, 'c.go');
+      const args = descendants(f.root!, 'call_expression').filter((x) => isPackageCall(x, 'time', 'Sleep')).map((x) => callArgs(x)[0]);
+      assert.deepEqual(args.map((x) => constantDuration(x, ff)), [50e6, 200e6, 60e9, undefined]);
+    } finally {
+      f.dispose();
+    }
+  });
+
   it('sleep-ignores-cancel: a goroutine that nothing waits for (no Done, close or send of its own) is information', () => {
     const src = `package p
 

@@ -8,7 +8,7 @@
  * Values are nanoseconds; undefined means "not proven bounded".
  */
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, descendants, unparen } from '../syntax/nodes';
+import { callArgs, callParts, descendants, enclosingFunction, unparen } from '../syntax/nodes';
 import type { FileFacts } from './facts';
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
@@ -95,7 +95,7 @@ function integer(expr: Node, file: FileFacts): number | undefined {
     return Number.isSafeInteger(n) ? n : undefined;
   }
   if (e.type === 'identifier') {
-    const v = constValue(file, e.text);
+    const v = constValue(file, e.text, e);
     return v && v.type !== 'identifier' ? integer(v, file) : undefined;
   }
   return undefined;
@@ -141,7 +141,7 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
     }
     case 'identifier': {
       if (env.has(e.text)) return env.get(e.text);
-      const c = constValue(file, e.text);
+      const c = constValue(file, e.text, e);
       if (c) return again(c);
       if (!bounds) {
         const only = file.onlyValue(e);
@@ -198,9 +198,26 @@ function assignedBound(id: Node, init: Node, fn: Node, bound: (x: Node) => numbe
   return max;
 }
 
-/** The value of a constant declared once in the file: `const retryDelay = 100 * time.Millisecond`. */
-export function constValue(file: FileFacts, name: string): Node | undefined {
-  const specs = descendants(file.root, 'const_spec').filter((c) => c.childrenForFieldName('name').some((x) => x?.text === name));
+/**
+ * The value of a constant of the file: `const retryDelay = 100 * time.Millisecond`. Seen from
+ * `at`, a constant of an enclosing function hides one of the file (minio's metacache declares
+ * `retryDelay` in two functions); undefined when the nearest scope declares it more than once.
+ */
+export function constValue(file: FileFacts, name: string, at?: Node): Node | undefined {
+  const all = descendants(file.root, 'const_spec').filter((c) => c.childrenForFieldName('name').some((x) => x?.text === name));
+  const scopeOf = (n: Node) => enclosingFunction(n);
+  // Declarations visible at `at`: of the file, or of a function that contains `at`; the innermost win.
+  const visible = all.filter((c) => {
+    const f = scopeOf(c);
+    return !f || (at !== undefined && f.startIndex <= at.startIndex && at.endIndex <= f.endIndex);
+  });
+  const depth = (c: Node) => {
+    let d = 0;
+    for (let f = scopeOf(c); f; f = scopeOf(f)) d++;
+    return d;
+  };
+  const deepest = Math.max(-1, ...visible.map(depth));
+  const specs = visible.filter((c) => depth(c) === deepest);
   if (specs.length !== 1) return undefined;
   const names = specs[0].childrenForFieldName('name');
   const values = specs[0].childForFieldName('value')?.namedChildren ?? [];
