@@ -81,7 +81,20 @@ func boot(req context.Context) {
 	StartExported(appCtx)
 }
 `);
-    const view = new PackageView([summarizeFile(file)]);
+    const testFile = new GoFile(go, `package p
+
+import "context"
+
+func TestScanner(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	startScanner(ctx)
+}
+`, 'scanner_test.go');
+    parsed.push(testFile);
+    const tests = new FileFacts(testFile.root!, testFile.source, 'scanner_test.go');
+    // A test passing a context of its own does not change what the program passes.
+    const view = new PackageView([summarizeFile(file), summarizeFile(tests)]);
     /** The ctx parameter of a function, as seen from its first statement. */
     const ctxOf = (fn: string) => {
       const c = contextsInScope(file, file.functions.find((f) => f.name === fn)!.body!.namedChildren[0]!)[0];
