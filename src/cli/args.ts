@@ -4,7 +4,7 @@ import type { Severity } from '../core/findings/rule';
 import { SEVERITIES } from '../core/findings/rule';
 import { RULES_BY_ID } from '../core/rules';
 
-export type Format = 'text' | 'json' | 'sarif';
+export type Format = 'text' | 'grouped' | 'json' | 'sarif';
 
 export interface Args {
   paths: string[];
@@ -41,11 +41,13 @@ node_modules/, dot folders and whatever the .gitignore files of the tree ignore.
 one folder are analysed together, as a package.
 
 Output:
-  --format text|json|sarif  text (default) groups findings by file; json is a stable schema
-                            (docs/cli.md); sarif is SARIF 2.1.0 for GitHub code scanning
+  --format FORMAT           text (default): path:line:col: message (rule), one per line, as
+                            go vet and staticcheck print them; grouped: by file, with
+                            severities; json: a stable schema (docs/cli.md); sarif: SARIF 2.1.0
+                            for GitHub code scanning
   --quiet, -q               print no findings, only set the exit status
   --fail-on LEVEL           exit 1 when a finding at or above LEVEL exists:
-                            hint|info|warning|error, or none to always exit 0 (default hint)
+                            hint|info|warning|error, or none to always exit 0 (default warning)
 
 Rules:
   --rules a,b               run only these rules
@@ -83,7 +85,7 @@ Examples:
   goconc --rules waitgroup-add-in-goroutine internal/ cmd/server/main.go
   goconc --format json . > findings.json
   goconc --format sarif --fail-on none . > goconc.sarif     for github/codeql-action/upload-sarif
-  goconc --fail-on warning --jobs 4 .      fail CI on warnings and errors only
+  goconc --fail-on info --jobs 4 .         fail CI on information too, not only warnings and errors
   goconc --fix --diff . | git apply        review the fixes as a patch, or apply them:
   goconc --fix .
 `;
@@ -94,7 +96,7 @@ export function parseArgs(argv: readonly string[]): Command {
     paths: [],
     format: 'text',
     disable: [],
-    failOn: 'hint',
+    failOn: 'warning',
     includeTestdata: false,
     includeGenerated: false,
     maxFileSizeKB: DEFAULT_MAX_FILE_SIZE_KB,
@@ -138,7 +140,7 @@ export function parseArgs(argv: readonly string[]): Command {
         return 'list-rules';
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
+        if (v !== 'text' && v !== 'grouped' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, grouped, json or sarif, not "${v}"`);
         args.format = v;
         break;
       }

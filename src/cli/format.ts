@@ -25,16 +25,30 @@ export interface Problem {
 const COLORS: Record<Severity, string> = { error: '31', warning: '33', info: '36', hint: '90' };
 
 /**
- * Findings grouped by file: the file's path on a line of its own, then one line per finding
+ * One line per finding, `path:line:col: message (rule)`, as go vet, staticcheck and golangci-lint
+ * print them: terminals and VS Code's terminal turn them into links, and CI problem matchers
+ * read them. The column counts bytes, as Go's tools do. The summary goes to standard error.
+ */
+export function formatLines(files: readonly FileReport[], color: boolean): { out: string; summary: string } {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const out: string[] = [];
+  for (const f of files) {
+    for (const x of f.result.findings) {
+      out.push(`${paint('1', `${f.display}:${x.line}:${x.column}`)}: ${x.message} ${paint(COLORS[x.severity], `(${x.ruleId})`)}`);
+    }
+  }
+  return { out: out.length ? out.join('\n') + '\n' : '', summary: summaryLine(files) };
+}
+
+/**
+ * `--format grouped`: findings grouped by file: the file's path on a line of its own, then one line per finding
  * with its line and byte column (as `go vet` counts), severity, message and rule id. A summary
  * line closes the list. Prints nothing when there are no findings.
  */
-export function formatText(files: readonly FileReport[], color: boolean): string {
+export function formatGrouped(files: readonly FileReport[], color: boolean): string {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const out: string[] = [];
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   let withFindings = 0;
-  let fixable = 0;
   for (const f of files) {
     const findings = f.result.findings;
     if (findings.length === 0) continue;
@@ -44,13 +58,28 @@ export function formatText(files: readonly FileReport[], color: boolean): string
     const posWidth = Math.max(...positions.map((p) => p.length));
     const sevWidth = Math.max(...findings.map((x) => x.severity.length));
     findings.forEach((x, i) => {
-      counts[x.severity]++;
-      if (x.fixes.some((fx) => fx.safe)) fixable++;
       out.push(
         `  ${paint('2', positions[i].padEnd(posWidth))}  ${paint(COLORS[x.severity], x.severity.padEnd(sevWidth))}  ${x.message}  ${paint('90', x.ruleId)}`,
       );
     });
     out.push('');
+  }
+  if (withFindings === 0) return '';
+  out.push(paint('1', summaryLine(files)));
+  return out.join('\n') + '\n';
+}
+
+/** `3 findings (1 warning, 2 info) in 2 files; 1 can be fixed with --fix`, or '' when there are none. */
+export function summaryLine(files: readonly FileReport[]): string {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  let withFindings = 0;
+  let fixable = 0;
+  for (const f of files) {
+    if (f.result.findings.length > 0) withFindings++;
+    for (const x of f.result.findings) {
+      counts[x.severity]++;
+      if (x.fixes.some((fx) => fx.safe)) fixable++;
+    }
   }
   const total = SEVERITIES.reduce((n, s) => n + counts[s], 0);
   if (total === 0) return '';
@@ -61,8 +90,7 @@ export function formatText(files: readonly FileReport[], color: boolean): string
     .join(', ');
   let summary = `${total} finding${total === 1 ? '' : 's'} (${bySeverity}) in ${withFindings} file${withFindings === 1 ? '' : 's'}`;
   if (fixable > 0) summary += `; ${fixable} can be fixed with --fix`;
-  out.push(paint('1', summary));
-  return out.join('\n') + '\n';
+  return summary;
 }
 
 /** The JSON output, format version 1 (documented in docs/cli.md; fields are only ever added). */

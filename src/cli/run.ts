@@ -14,7 +14,7 @@ import { unifiedDiff } from './diff';
 import type { EngineOptions, FileResult, PackageJob } from './engine';
 import { comparePaths, goFiles, groupByDir, GoVersions, ioMessage, WalkError } from './files';
 import { applySafeFixes } from './fix';
-import { formatJson, formatText, type FileReport, type Problem } from './format';
+import { formatGrouped, formatJson, formatLines, type FileReport, type Problem } from './format';
 import { engineHash, VERSION } from './meta';
 import { LocalAnalyzer, WorkerPool, type Analyzer } from './pool';
 import { Progress } from './progress';
@@ -451,7 +451,12 @@ class Scan {
     const { io, args } = this;
     if (args.format === 'json') io.out(formatJson(reports, this.problems));
     else if (args.format === 'sarif') io.out(formatSarif({ cwd: this.cwd, rules: this.rules, files: reports, problems: this.problems }));
-    else io.out(formatText(reports, !!io.stdoutIsTTY && !this.env.NO_COLOR));
+    else if (args.format === 'grouped') io.out(formatGrouped(reports, !!io.stdoutIsTTY && !this.env.NO_COLOR));
+    else {
+      const { out, summary } = formatLines(reports, !!io.stdoutIsTTY && !this.env.NO_COLOR);
+      io.out(out);
+      if (summary) io.err(`goconc: ${summary}\n`);
+    }
   }
 
   private printStats(): void {

@@ -28,8 +28,18 @@ describe('cli: paths, output and exit codes', function () {
   });
   after(() => remove());
 
-  it('groups findings by file in text, with line:column, severity, message and rule, and exits 1', async () => {
+  it('prints path:line:col: message (rule) as go vet and staticcheck do, the summary on stderr, and exits 1', async () => {
     const r = await goconc([NO_CACHE, '--rules', WG_RULE, '.'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.equal(r.out, [`bug.go:8:3: ${BUG_MESSAGE} (${WG_RULE})`, `${join('sub', 'bug.go')}:8:3: ${BUG_MESSAGE} (${WG_RULE})`, ''].join('\n'));
+    // The line shape VS Code's $go problem matcher and CI annotations read.
+    assert.match(r.out.split('\n')[0], /^([^:\s]+):(\d+):(\d+): (.*)$/);
+    assert.doesNotMatch(r.out, /\x1b\[/, 'no colour when stdout is not a terminal');
+    assert.equal(r.err, 'goconc: 2 findings (2 warnings) in 2 files; 2 can be fixed with --fix\n');
+  });
+
+  it('--format grouped groups findings by file, with line:column, severity, message and rule', async () => {
+    const r = await goconc([NO_CACHE, '--format', 'grouped', '--rules', WG_RULE, '.'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.equal(
       r.out,
@@ -50,13 +60,16 @@ describe('cli: paths, output and exit codes', function () {
 
   it('prints absolute paths for files outside the working folder', async () => {
     const r = await goconc([NO_CACHE, '--rules', WG_RULE, join(dir, 'bug.go')], { cwd: join(dir, 'sub') });
-    assert.equal(r.out.split('\n')[0], join(dir, 'bug.go'));
+    assert.equal(r.out.split(':8:3:')[0], join(dir, 'bug.go'));
   });
 
   it('colours text on a terminal, unless NO_COLOR is set', async () => {
     const tty = await goconc([NO_CACHE, '--rules', WG_RULE, 'bug.go'], { cwd: dir, stdoutIsTTY: true });
-    assert.match(tty.out, /\x1b\[33mwarning\x1b\[0m/);
-    assert.match(tty.out, /\x1b\[1;4mbug\.go\x1b\[0m/);
+    assert.match(tty.out, /\x1b\[33m\(waitgroup-add-in-goroutine\)\x1b\[0m/);
+    assert.match(tty.out, /\x1b\[1mbug\.go:8:3\x1b\[0m/);
+    const grouped = await goconc([NO_CACHE, '--format', 'grouped', '--rules', WG_RULE, 'bug.go'], { cwd: dir, stdoutIsTTY: true });
+    assert.match(grouped.out, /\x1b\[33mwarning\x1b\[0m/);
+    assert.match(grouped.out, /\x1b\[1;4mbug\.go\x1b\[0m/);
     const noColor = await goconc([NO_CACHE, '--rules', WG_RULE, 'bug.go'], { cwd: dir, stdoutIsTTY: true, env: { NO_COLOR: '1' } });
     assert.doesNotMatch(noColor.out, /\x1b\[/);
   });
@@ -101,6 +114,19 @@ describe('cli: paths, output and exit codes', function () {
     assert.equal(await code('warning'), 1);
     assert.equal(await code('error'), 0);
     assert.equal(await code('none'), 0);
+  });
+
+  it('by default only warnings and errors fail: information and hints are printed but exit 0', async () => {
+    // A leak in a test is information.
+    const info = tree({ 'leak_test.go': 'package p\n\nimport "testing"\n\nfunc TestFirst(t *testing.T) {\n\tch := make(chan int)\n\tfor i := 0; i < 2; i++ {\n\t\tgo func() { ch <- i }()\n\t}\n\t<-ch\n}\n' });
+    try {
+      const r = await goconc([NO_CACHE, '--rules', 'goroutine-send-leak', '--format', 'json', '.'], { cwd: info.dir });
+      assert.deepEqual(JSON.parse(r.out).findings.map((f: { severity: string }) => f.severity), ['info']);
+      assert.equal(r.code, 0);
+      assert.equal((await goconc([NO_CACHE, '--rules', 'goroutine-send-leak', '--fail-on', 'info', '-q', '.'], { cwd: info.dir })).code, 1);
+    } finally {
+      info.remove();
+    }
   });
 
   it('--quiet prints nothing but keeps the exit status', async () => {
@@ -187,7 +213,7 @@ describe('cli: paths, output and exit codes', function () {
 
   it('exits 2 with a clear message on bad usage', async () => {
     const cases: [string[], RegExp][] = [
-      [['--format', 'xml'], /--format must be text, json or sarif, not "xml"/],
+      [['--format', 'xml'], /--format must be text, grouped, json or sarif, not "xml"/],
       [['--rules', 'no-such-rule'], /unknown rule "no-such-rule"/],
       [['--bogus'], /unknown flag --bogus/],
       [['--fail-on', 'warn'], /--fail-on must be one of hint, info, warning, error, none/],
@@ -266,8 +292,8 @@ describe('cli: paths, output and exit codes', function () {
     quiet.end();
   });
 
-  it('prints no progress when stderr is not a terminal', async () => {
+  it('prints no progress when stderr is not a terminal, only the summary', async () => {
     const r = await goconc([NO_CACHE, '--rules', WG_RULE, '.'], { cwd: dir, stderrIsTTY: false });
-    assert.equal(r.err, '');
+    assert.equal(r.err, 'goconc: 2 findings (2 warnings) in 2 files; 2 can be fixed with --fix\n');
   });
 });
