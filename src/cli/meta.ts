@@ -22,12 +22,15 @@ function ancestors(): string[] {
   }
 }
 
-/** package.json next to the bundle's folder (dist/..) or, from compiled sources, the repository root above. */
+/**
+ * package.json next to the bundle's folder (dist/..), beside the bundle in the `goconc` npm
+ * package, or, from compiled sources, the repository root above.
+ */
 function readPackageJson(): PackageJson {
   for (const d of ancestors()) {
     try {
       const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as PackageJson;
-      if (pkg.name === 'go-concurrency-review') return pkg;
+      if (pkg.name === 'go-concurrency-review' || pkg.name === 'goconc') return pkg;
     } catch {
       // not here: look further up
     }
