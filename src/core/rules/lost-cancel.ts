@@ -56,8 +56,9 @@ export const rule: Rule = {
       '**Add `defer cancel()`** inserts `defer cancel()` on the line after the call (naming the discarded result `cancel`, or ' +
       '`cancel2`... when that name is taken), and removes a later `defer cancel()` in the same block that it makes redundant. ' +
       'It is offered only when cancelling at return cannot break anything visible: outside loops (a `defer` in a loop would ' +
-      'pile up until the function returns), in functions that return only plain values (`error`, `bool`, numbers, strings), ' +
-      'when neither the context nor a value built from it (a request, a command) is stored, sent, captured by a goroutine or ' +
+      'pile up until the function returns), when no value built from the context is returned (a response whose body the ' +
+      'caller reads; an `error`, `bool`, number or string result is only a value), when named results of other types are not in ' +
+      'play, when neither the context nor a value built from it (a request, a command) is stored, sent, captured by a goroutine or ' +
       'closure, passed on as `ctx.Done()` or handed to a callee named like `start...`/`run...`/`serve...`, and when the existing ' +
       'uses of the cancel function are plain calls. It is not marked safe: a callee may still keep the context.',
   },
@@ -285,14 +286,17 @@ const STARTS_WORK = /^(start|run|go|spawn|serve|listen|watch|subscribe|launch|as
 
 /**
  * True when nothing built from the context `name` visibly outlives the function, so cancelling it
- * at return cannot break anything: the function returns only plain values, and neither the
- * context nor a value derived from it (`req := NewRequestWithContext(ctx, ...)`) is stored,
- * sent, captured by a goroutine or closure, handed over as `ctx.Done()`, or given to a callee
- * whose name says it starts background work (`startWorkers(ctx)`, `cmd.Start()`).
+ * at return cannot break anything: neither the context nor a value derived from it (`req :=
+ * NewRequestWithContext(ctx, ...)`, `resp, err := client.Do(req)`) is returned (unless every
+ * result is a plain value that cannot hold one), stored, sent, captured by a goroutine or
+ * closure, handed over as `ctx.Done()`, or given to a callee whose name says it starts background
+ * work (`startWorkers(ctx)`, `cmd.Start()`).
  */
 function staysLocal(fn: FuncInfo, name: string, after: number): boolean {
   const body = fn.body!;
-  if (!fn.results.every((r) => PLAIN_RESULT.test(r))) return false;
+  const plain = fn.results.every((r) => PLAIN_RESULT.test(r));
+  // Named results of other types can be set anywhere and returned by a bare `return`.
+  if (!plain && namedResults(fn)) return false;
   // Names assigned from an expression that reads a derived name (two rounds reach `resp` of `Do(req)`).
   const derived = new Set([name]);
   for (let round = 0; round < 2; round++) {
@@ -301,7 +305,24 @@ function staysLocal(fn: FuncInfo, name: string, after: number): boolean {
       for (const target of assignedFrom(id)) derived.add(target);
     }
   }
+  // A returned value built from the context (a response whose body is read after the return), in
+  // a result that can hold one: an `error` built from it is only a value.
+  if (!plain && descendants(body, 'return_statement').some((r) => r.startIndex >= after && returnsDerived(fn, r, derived))) return false;
   return descendants(body, 'identifier').every((id) => id.startIndex < after || !derived.has(id.text) || isWriteTarget(id) || !outlives(id, body));
+}
+
+function returnsDerived(fn: FuncInfo, ret: Node, derived: ReadonlySet<string>): boolean {
+  const values = ret.namedChildren.find((c) => c?.type === 'expression_list')?.namedChildren ?? [];
+  const holds = (e: Node) => descendants(e, 'identifier').some((id) => derived.has(id.text)) || (e.type === 'identifier' && derived.has(e.text));
+  // `return f(x)` of several results: any of them may hold it.
+  if (values.length !== fn.results.length) return values.some(holds);
+  return values.some((v, i) => !PLAIN_RESULT.test(fn.results[i]) && holds(v));
+}
+
+/** True when the function's results have names (`func f() (res T, err error)`). */
+function namedResults(fn: FuncInfo): boolean {
+  const result = fn.node.childForFieldName('result');
+  return result?.type === 'parameter_list' && result.namedChildren.some((p) => p?.type === 'parameter_declaration' && p.childForFieldName('name') !== null);
 }
 
 /** Names on the left of the assignment whose right side holds `id`. */

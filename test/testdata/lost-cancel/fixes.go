@@ -55,3 +55,37 @@ func status(parent context.Context, url string) (int, error) {
 	defer resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+type Snapshot struct{ Rows int }
+
+type store struct {
+	snap Snapshot
+	ping func(context.Context) error
+}
+
+// A struct result that holds nothing built from the context (the error is only a value): the fix applies.
+func (s *store) Snapshot(parent context.Context) (Snapshot, error) {
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	if err := s.ping(ctx); err != nil {
+		return Snapshot{}, err
+	}
+	return s.snap, nil
+}
+
+// The returned response is built from the context: no fix.
+func (s *store) fetch(parent context.Context, url string) (*http.Response, error) {
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	return resp, err
+}
+
+// Named results of a type that can hold the context: no fix.
+func (s *store) open(parent context.Context) (snap Snapshot, err error) {
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	err = s.ping(ctx)
+	return
+}
