@@ -5,7 +5,7 @@
  * than MAX_TREES documents are open (least recently used first).
  */
 import * as vscode from 'vscode';
-import { analyzeFile, skipReason, type AnalysisResult } from '../core/analyze';
+import { analyze, analyzeFile, skipReason, type AnalysisResult } from '../core/analyze';
 import { GoFile, type GoLanguage, type TextChange } from '../core/syntax/parser';
 import type { Finding, Severity } from '../core/findings/rule';
 import { FileFacts } from '../core/model/facts';
@@ -40,6 +40,8 @@ export interface ReviewEvents {
 
 export class Review implements vscode.Disposable, ReviewEvents {
   private readonly states = new Map<string, DocState>();
+  /** Files Review Workspace reported on: their findings stay in the Problems panel when their editor closes. */
+  private readonly workspaceFiles = new Set<string>();
   private readonly reviewed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidReview = this.reviewed.event;
   private clock = 0;
@@ -117,8 +119,51 @@ export class Review implements vscode.Disposable, ReviewEvents {
       state.file?.dispose();
       this.states.delete(key);
     }
+    if (this.workspaceFiles.has(key)) {
+      // Back to what Review Workspace shows for files that are not open: the findings of the text on disk.
+      this.reviewOnDisk(doc.uri)
+        .catch((e: unknown) => {
+          this.log.error(`review of ${doc.uri.fsPath} failed`, e);
+          this.diagnostics.delete(doc.uri);
+        })
+        .finally(() => this.siblings.prune());
+      return;
+    }
     this.diagnostics.delete(doc.uri);
     this.siblings.prune();
+  }
+
+  /** Review Workspace reported on these files (open or not). */
+  coveredByWorkspaceReview(uris: readonly vscode.Uri[]): void {
+    for (const u of uris) this.workspaceFiles.add(u.toString());
+  }
+
+  /** Reviews a file that is not open from its text on disk, as Review Workspace does. */
+  private async reviewOnDisk(uri: vscode.Uri): Promise<void> {
+    const settings = readSettings(uri);
+    const isOpen = () => vscode.workspace.textDocuments.some((d) => d.languageId === 'go' && d.uri.toString() === uri.toString());
+    if (!settings.enable || isExcluded({ uri, languageId: 'go' }, settings.exclude)) {
+      this.diagnostics.delete(uri);
+      return;
+    }
+    const [go, bytes, goVersion, importPath, pkg] = await Promise.all([
+      this.go(),
+      vscode.workspace.fs.readFile(uri),
+      settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(uri),
+      this.versions.importPathOf(uri),
+      this.siblings.indexFor(uri).catch(() => undefined),
+    ]);
+    if (isOpen()) return; // opened again meanwhile: the live review owns it
+    const result = analyze(go, new TextDecoder().decode(bytes), {
+      fileName: uri.path,
+      goVersion,
+      importPath,
+      severity: settings.severity,
+      maxBytes: settings.maxBytes,
+      includeGenerated: settings.includeGenerated,
+      package: pkg,
+    });
+    this.diagnostics.set(uri, result.findings.map((f) => toDiagnostic(uri, f)));
   }
 
   /** Reviews every open Go document again (settings or go.mod changed). */

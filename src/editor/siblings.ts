@@ -28,9 +28,10 @@ export class Siblings implements vscode.Disposable {
   }
 
   /** The index of the document's folder, with every sibling's current text loaded. */
-  async indexFor(doc: vscode.TextDocument): Promise<PackageIndex | undefined> {
-    if (doc.uri.scheme === 'untitled') return undefined;
-    const dir = dirOf(doc.uri);
+  async indexFor(doc: vscode.TextDocument | vscode.Uri): Promise<PackageIndex | undefined> {
+    const uri = doc instanceof vscode.Uri ? doc : doc.uri;
+    if (uri.scheme === 'untitled') return undefined;
+    const dir = dirOf(uri);
     let entry = this.folders.get(dir.toString());
     if (!entry) {
       entry = { index: new PackageIndex(await this.go()) };
@@ -41,7 +42,7 @@ export class Siblings implements vscode.Disposable {
     await entry.loaded;
     // Open editors win over disk, and their latest text is always current.
     for (const other of vscode.workspace.textDocuments) {
-      if (other.languageId === 'go' && other !== doc && dirOf(other.uri).toString() === dir.toString()) entry.index.setText(other.uri.path, other.getText());
+      if (other.languageId === 'go' && other.uri.toString() !== uri.toString() && dirOf(other.uri).toString() === dir.toString()) entry.index.setText(other.uri.path, other.getText());
     }
     return entry.index;
   }

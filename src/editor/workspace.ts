@@ -67,6 +67,7 @@ export async function reviewWorkspace(
         done += files.length;
         progress.report({ message: `${done} of ${uris.length} Go files`, increment: (files.length / Math.max(1, uris.length)) * 100 });
       }
+      review.coveredByWorkspaceReview(uris);
       review.refreshAll();
       log.info(`reviewed ${done} Go files: ${findings} findings`);
       return { files: done, findings };

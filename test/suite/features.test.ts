@@ -76,5 +76,28 @@ describe('features', () => {
       assert.equal(diags.length, 1, 'the closed file has its finding in the Problems panel');
       assert.equal(diags[0].message, s.message);
     });
+
+    it('keeps a file\'s findings in the Problems panel after its editor is opened and closed', async () => {
+      const file = join(workspaceDir(), 'closed', 'opened_then_closed.go');
+      mkdirSync(join(workspaceDir(), 'closed'), { recursive: true });
+      writeFileSync(file, s.source);
+      const uri = vscode.Uri.file(file);
+      await vscode.commands.executeCommand('goconc.reviewWorkspace');
+      assert.equal(ours(uri).filter((d) => ruleOf(d) === s.ruleId).length, 1);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      await waitForRule(uri, s.ruleId);
+      // VS Code closes a document some time after its last editor (up to minutes); changing its
+      // language closes the Go document at once, through the same onDidCloseTextDocument event.
+      let closedEvents = 0;
+      const sub = vscode.workspace.onDidCloseTextDocument((d) => (closedEvents += d.uri.toString() === uri.toString() ? 1 : 0));
+      await vscode.languages.setTextDocumentLanguage(doc, 'plaintext');
+      sub.dispose();
+      assert.equal(closedEvents, 1, 'the Go document was closed');
+      const after = await waitForRule(uri, s.ruleId);
+      assert.equal(after[0].message, s.message, 'the finding is back from the text on disk');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(ours(uri).filter((d) => ruleOf(d) === s.ruleId).length, 1, 'and it stays');
+    });
   });
 });
