@@ -118,6 +118,32 @@ func restore(start func() (int, error)) (int, error) {
     assert.deepEqual(at(timeout), ['11 warning', '14 warning']);
   });
 
+  it('a send leak in a function of package main that runs once per process is information', () => {
+    const prog = (mainBody: string) => `package main
+
+import "time"
+
+func run(work func() int) int {
+	ch := make(chan int)
+	go func() { ch <- work() }()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+
+func main() {
+${mainBody}
+}
+`;
+    const at = (src: string) => analyze(go, src, { rules, fileName: 'main.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(at(prog('\tprintln(run(func() int { return 1 }))')), ['7 info']);
+    // Called for every line of input, it strands a goroutine each time.
+    assert.deepEqual(at(prog('\tfor i := 0; i < 10; i++ {\n\t\tprintln(run(func() int { return i }))\n\t}')), ['7 warning']);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -525,3 +525,23 @@ export class PackageIndex {
     return new PackageView(files);
   }
 }
+
+/**
+ * A function of package main that runs once per process: `main` itself, or a function that only
+ * `main` calls (directly or through functions so called), once and unguarded. When it returns, the
+ * process is about to exit (nsq_to_file's `discoverer.run()`, tailscale's `run()` in
+ * `if err := run(); err != nil { log.Fatal(err) }`).
+ */
+export function runsOncePerProcess(facts: FileFacts, view: PackageView, fn: FuncInfo): boolean {
+  if (packageName(facts) !== 'main' || fn.kind === 'literal') return false;
+  const key = funcKey(fn);
+  return key !== undefined && calledOnceFromMain(view, key, 0);
+}
+
+function calledOnceFromMain(view: PackageView, key: string, depth: number): boolean {
+  if (key === 'main') return true;
+  const callers = view.callers(key);
+  if (depth > 3 || callers.length !== 1) return false;
+  const calls = callers[0].ops.filter((op) => op.kind === 'call' && op.target === key);
+  return calls.length === 1 && !calls[0].guarded && !calls[0].context && calledOnceFromMain(view, callers[0].key, depth + 1);
+}

@@ -1,5 +1,6 @@
 import { closeArg } from '../model/channels';
-import { caseReceive, contextsInScope } from '../model/context';
+import { caseReceive, contextsInScope, outermostFunction } from '../model/context';
+import { runsOncePerProcess } from '../model/package';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
 import {
@@ -55,7 +56,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A goroutine sends on a channel made in the same function, and the function can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, and in tests).',
+      'A goroutine sends on a channel made in the same function, and the function can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, when it is a function of package main that runs once per process, and in tests).',
     why:
       'A send on an unbuffered channel completes only when another goroutine receives the value; on a buffered one, only while ' +
       'the buffer has room. When the function that made the channel gives up — a `select` that takes its `time.After` or ' +
@@ -260,7 +261,10 @@ function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNu
   const leak = leaking[0].leak;
   const nothingYet = leak.received.count.kind === 'const' && leak.received.count.n === 0;
   const onOwnError = nothingYet && !leak.received.giveUp && !leak.received.inLoop && leak.stop?.kind === 'return' && onErrorPath(leak.stop.node);
-  report(ctx, ch, sites, leak, fixes, closed, onOwnError ? 'info' : undefined);
+  // In a function of package main that runs once, the goroutine is stranded as the process ends.
+  const top = outermostFunction(file, ch.make);
+  const atExit = top !== undefined && runsOncePerProcess(file, ctx.package, top);
+  report(ctx, ch, sites, leak, fixes, closed, onOwnError || atExit ? 'info' : undefined);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { caseReceive, outermostFunction } from '../model/context';
 import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { funcKey, type PackageView } from '../model/package';
+import { runsOncePerProcess, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import {
@@ -271,20 +271,7 @@ function hoistFix(file: FileFacts, call: Node, select: Node, loop: Node, time: s
 function programLifetime(file: FileFacts, view: PackageView, fn: FuncInfo | undefined): boolean {
   if (!fn || fn.kind === 'literal') return false;
   if (fn.kind === 'function' && fn.name === 'init') return true;
-  const pkg = file.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text;
-  if (pkg !== 'main') return false;
-  if (fn.kind === 'function' && fn.name === 'main') return true;
-  const key = funcKey(fn);
-  return key !== undefined && runsOnce(view, key, 0);
-}
-
-/** Called once, unguarded, by main (or by a function that main so calls), and by nothing else in the package. */
-function runsOnce(view: PackageView, key: string, depth: number): boolean {
-  if (key === 'main') return true;
-  const callers = view.callers(key);
-  if (depth > 3 || callers.length !== 1) return false;
-  const calls = callers[0].ops.filter((op) => op.kind === 'call' && op.target === key);
-  return calls.length === 1 && !calls[0].guarded && !calls[0].context && runsOnce(view, callers[0].key, depth + 1);
+  return runsOncePerProcess(file, view, fn);
 }
 
 function checkTick(file: FileFacts, view: PackageView, call: Node, time: string, version: string | undefined): Report | undefined {
