@@ -162,6 +162,41 @@ func c() {
     }
   });
 
+  it('bounds an unexported package variable by its value and every assignment in the file', () => {
+    const src = `package p
+
+import "time"
+
+var menuDelay time.Duration
+
+var growing = time.Millisecond
+
+var Exported = time.Millisecond
+
+func setup(slow bool) {
+	menuDelay = 0
+	if slow {
+		menuDelay = 10 * time.Millisecond
+	}
+	growing = 2 * growing
+}
+
+func use() {
+	time.Sleep(menuDelay)
+	time.Sleep(growing)
+	time.Sleep(Exported)
+}
+`;
+    const f = new GoFile(go, src, 'v.go');
+    try {
+      const ff = new FileFacts(f.root!, f.source, 'v.go');
+      const args = descendants(f.root!, 'call_expression').filter((x) => isPackageCall(x, 'time', 'Sleep')).map((x) => callArgs(x)[0]);
+      assert.deepEqual(args.map((x) => durationBound(x, ff)), [10e6, undefined, undefined]);
+    } finally {
+      f.dispose();
+    }
+  });
+
   it('sleep-ignores-cancel: a goroutine that nothing waits for (no Done, close or send of its own) is information', () => {
     const src = `package p
 

@@ -147,7 +147,7 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
         const only = file.onlyValue(e);
         return only ? again(only) : undefined;
       }
-      return counterBound(e, file) ?? localBound(e, file, seen, again);
+      return counterBound(e, file) ?? localBound(e, file, seen, again) ?? packageVarBound(e, file, again);
     }
     default:
       return undefined;
@@ -196,6 +196,32 @@ function assignedBound(id: Node, init: Node, fn: Node, bound: (x: Node) => numbe
     max = Math.max(max, v);
   }
   return max;
+}
+
+/**
+ * An unexported package variable of this file whose declaration and every assignment in the file
+ * are bounded (tailscale's systray: `newMenuDelay = 0` or `10 * time.Millisecond`): the largest.
+ * A variable without a value starts at zero.
+ */
+function packageVarBound(id: Node, file: FileFacts, bound: (x: Node) => number | undefined): number | undefined {
+  const found = file.lookup(id.text, id);
+  const d = found?.decl;
+  if (!d || found.fn || d.multi || !/^[a-z_]/.test(d.name)) return undefined;
+  let max = d.init ? bound(d.init) : 0;
+  if (max === undefined) return undefined;
+  for (const a of descendants(file.root, 'assignment_statement')) {
+    const left = a.childForFieldName('left')?.namedChildren ?? [];
+    const i = left.findIndex((l) => l.type === 'identifier' && l.text === id.text && file.lookup(l.text, l)?.decl === d);
+    if (i < 0) continue;
+    const right = a.childForFieldName('right')?.namedChildren ?? [];
+    if (a.childForFieldName('operator')?.text !== '=' || right.length !== left.length) return undefined;
+    const v = bound(right[i]);
+    if (v === undefined) return undefined;
+    max = Math.max(max, v);
+  }
+  // `x++` or `x--` anywhere: not bounded.
+  const stepped = [...descendants(file.root, 'inc_statement'), ...descendants(file.root, 'dec_statement')].some((s) => s.namedChild(0)?.text === id.text);
+  return stepped ? undefined : max;
 }
 
 /**
