@@ -9,7 +9,7 @@ import { deleteStatement } from './findings/edits';
 import type { Node } from './syntax/parser';
 import type { Finding, Related, Report, ResolvedFix, Rule, Severity, TextEdit } from './findings/rule';
 import { suppressing, suppressions } from './findings/suppress';
-import { RULES } from './rules';
+import { RULES, RULES_BY_ID } from './rules';
 import type { SourceText, Span } from './text/source';
 import { utf8Length } from './text/source';
 
@@ -210,7 +210,7 @@ function applySuppressions(facts: FileFacts, findings: Finding[], options: Analy
   for (const s of list) {
     if (s.used || s.ruleIds.length === 0 || !s.ruleIds.every((id) => ran.has(id))) continue;
     kept.push(
-      resolve(IGNORE_DIRECTIVE, severity && severity !== 'off' ? severity : 'hint', {
+      resolve(IGNORE_DIRECTIVE, severity && severity !== 'off' ? severity : (RULES_BY_ID.get(IGNORE_DIRECTIVE)?.severity ?? 'info'), {
         node: s.comment,
         message: `\`//goconc:ignore ${s.ruleIds.join(',')}\` silences nothing: remove it`,
         fixes: [{ title: 'Remove the unused suppression', edits: [removeComment(facts, s.comment)], safe: true }],

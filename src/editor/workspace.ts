@@ -34,6 +34,7 @@ export async function reviewWorkspace(
       }
       let done = 0;
       let findings = 0;
+      let hints = 0;
       for (const files of byDir.values()) {
         if (token.isCancellationRequested) break;
         const texts: { uri: vscode.Uri; name: string; text: string }[] = [];
@@ -61,7 +62,9 @@ export async function reviewWorkspace(
           for (const e of r.errors) log.error(`rule ${e.ruleId} failed on ${uri.fsPath}: ${e.message}`);
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
           if (!settings.enable || isExcluded(open ?? { uri, languageId: 'go' }, settings.exclude)) return;
-          findings += r.findings.length;
+          const counted = countVisible(r.findings);
+          findings += counted.listed;
+          hints += counted.hints;
           if (!open) collection.set(uri, r.findings.map((f) => toDiagnostic(uri, f)));
         });
         done += files.length;
@@ -69,10 +72,16 @@ export async function reviewWorkspace(
       }
       review.coveredByWorkspaceReview(uris);
       review.refreshAll();
-      log.info(`reviewed ${done} Go files: ${findings} findings`);
+      log.info(`reviewed ${done} Go files: ${findings} findings in the Problems panel${hints ? `, and ${hints} hints shown only in the editor` : ''}`);
       return { files: done, findings };
     },
   );
+}
+
+/** Findings the Problems panel lists (errors, warnings, information) and hints, which it does not. */
+export function countVisible(findings: readonly { severity: string }[]): { listed: number; hints: number } {
+  const hints = findings.filter((f) => f.severity === 'hint').length;
+  return { listed: findings.length - hints, hints };
 }
 
 /** Shows the number of findings in the active Go file, or why it was not reviewed. */
@@ -102,9 +111,14 @@ export class StatusItem implements vscode.Disposable {
       this.item.text = '$(circle-slash) goconc';
       this.item.tooltip = `Go Concurrency Review: not reviewed (${why})`;
     } else {
-      const n = this.review.findingsFor(doc).length;
-      this.item.text = n === 0 ? '$(check) goconc' : `$(warning) goconc ${n}`;
-      this.item.tooltip = n === 0 ? 'Go Concurrency Review: no findings in this file' : `Go Concurrency Review: ${n} finding${n === 1 ? '' : 's'} in this file`;
+      // The count is what the Problems panel lists; hints show only as dots in the editor.
+      const { listed, hints } = countVisible(this.review.findingsFor(doc));
+      this.item.text = listed === 0 ? '$(check) goconc' : `$(warning) goconc ${listed}`;
+      const hintNote = hints === 0 ? '' : ` (and ${hints} hint${hints === 1 ? '' : 's'}, shown as dots under the code, not in the Problems panel)`;
+      this.item.tooltip =
+        listed === 0
+          ? `Go Concurrency Review: no findings in the Problems panel for this file${hintNote}`
+          : `Go Concurrency Review: ${listed} finding${listed === 1 ? '' : 's'} in the Problems panel for this file${hintNote}`;
     }
     this.item.show();
   }

@@ -55,7 +55,11 @@ describe('suppression comments', () => {
     assert.deepEqual(analyze(go, text, { rules: [RULES_BY_ID.get('ignore-directive')!] }).findings, []);
   });
 
-  it('a directive without a reason still silences, but is reported', () => {
+  it('a directive without a reason still silences, but is reported as information, which the Problems panel lists', () => {
     assert.deepEqual(ids(bug('//goconc:ignore waitgroup-add-in-goroutine')), ['ignore-directive']);
+    const r = analyze(go, bug('//goconc:ignore waitgroup-add-in-goroutine'), { rules });
+    assert.deepEqual(r.findings.map((f) => f.severity), ['info']);
+    const unused = analyze(go, bug('//goconc:ignore ignore-directive not this one'), { rules }).findings.find((f) => f.ruleId === 'ignore-directive')!;
+    assert.equal(unused.severity, 'info');
   });
 });

@@ -6,7 +6,8 @@ import { RULES_BY_ID } from '.';
 export const rule: Rule = {
   id: 'ignore-directive',
   title: 'Malformed or unused //goconc:ignore comment',
-  severity: 'hint',
+  // Information, not a hint: a suppression without a reason must show in the Problems panel.
+  severity: 'info',
   category: 'meta',
   docs: {
     summary: 'A `//goconc:ignore` comment without a reason, naming an unknown rule, or silencing nothing.',
