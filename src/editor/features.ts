@@ -104,7 +104,7 @@ export class Hovers implements vscode.HoverProvider {
       return new vscode.Hover(md, toRange(here[0].range));
     }
     const facts = await this.review.factsFor(doc);
-    const text = facts ? explainAt(facts, doc.offsetAt(pos)) : undefined;
+    const text = facts ? explainAt(facts, doc.offsetAt(pos), this.review.findingsFor(doc)) : undefined;
     return text ? new vscode.Hover(new vscode.MarkdownString(text)) : undefined;
   }
 }
@@ -129,13 +129,17 @@ export class GoroutineLenses implements vscode.CodeLensProvider {
       const leaks = findings.filter((f) => {
         const rule = RULES_BY_ID.get(f.ruleId);
         return rule?.category === 'goroutine-leak' && fnRange.contains(toRange(f.range));
-      }).length;
-      const locations = lens.goStatements.map((g) => new vscode.Location(doc.uri, doc.positionAt(g.node.startIndex)));
+      });
+      // A click goes where it matters: to the places that may block forever, else to the go statements;
+      // straight there when there is one, in a peek list when there are several.
+      const locations = leaks.length
+        ? leaks.map((f) => new vscode.Location(doc.uri, toRange(f.range)))
+        : lens.goStatements.map((g) => new vscode.Location(doc.uri, doc.positionAt(g.node.startIndex)));
       return new vscode.CodeLens(range, {
-        title: lensTitle(lens, leaks),
-        tooltip: `Show the go statements of ${lens.name}`,
-        command: 'editor.action.showReferences',
-        arguments: [doc.uri, start, locations],
+        title: lensTitle(lens, leaks.length),
+        tooltip: leaks.length ? `Go to where goroutines of ${lens.name} may block forever` : `Go to the go statements of ${lens.name}`,
+        command: 'editor.action.goToLocations',
+        arguments: [doc.uri, start, locations, locations.length === 1 ? 'goto' : 'peek', 'No goroutines here any more'],
       });
     });
   }

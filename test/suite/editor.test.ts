@@ -194,7 +194,7 @@ describe('editor', () => {
     resetSettingsAfterEach('codeLens');
 
     for (const subject of SUBJECTS) {
-      it(`${subject.ruleId}: \`${subject.lens}\` above the function, its command showing the go statement`, async () => {
+      it(`${subject.ruleId}: \`${subject.lens}\` above the function, its command going to the leak or else the go statement`, async () => {
         const doc = await openGo(subject.source);
         await waitForRule(doc.uri, subject.ruleId);
         const [lens, ...more] = await lensesOf(doc);
@@ -204,15 +204,18 @@ describe('editor', () => {
         const fn = doc.positionAt(fnOffset);
         assert.ok(lens.range.start.isEqual(fn), `the lens sits on line ${fn.line + 1}, not ${lens.range.start.line + 1}:${lens.range.start.character + 1}`);
         assert.equal(lens.command?.title, subject.lens);
-        assert.equal(lens.command?.command, 'editor.action.showReferences');
-        assert.equal(lens.command?.tooltip, `Show the go statements of ${/^func (\w+)/.exec(subject.source.slice(fnOffset))?.[1]}`);
-        const [uri, at, locations] = lens.command?.arguments ?? [];
+        assert.equal(lens.command?.command, 'editor.action.goToLocations');
+        const name = /^func (\w+)/.exec(subject.source.slice(fnOffset))?.[1];
+        const leaks = subject.lens.includes('may leak');
+        assert.equal(lens.command?.tooltip, leaks ? `Go to where goroutines of ${name} may block forever` : `Go to the go statements of ${name}`);
+        const [uri, at, locations, mode] = lens.command?.arguments ?? [];
         assert.equal(String(uri), doc.uri.toString());
         assert.ok((at as vscode.Position).isEqual(fn));
-        const goStmt = doc.positionAt(subject.source.lastIndexOf('go func', subject.source.indexOf(subject.at)));
+        assert.equal(mode, 'goto', 'one place: straight there, not a one-row peek');
+        const target = leaks ? doc.positionAt(subject.source.indexOf(subject.at)) : doc.positionAt(subject.source.lastIndexOf('go func', subject.source.indexOf(subject.at)));
         assert.deepEqual(
           (locations as vscode.Location[]).map((l) => [l.uri.toString(), l.range.start.line, l.range.start.character]),
-          [[doc.uri.toString(), goStmt.line, goStmt.character]],
+          [[doc.uri.toString(), target.line, target.character]],
         );
       });
     }
@@ -225,7 +228,7 @@ describe('editor', () => {
       await waitForNone(doc.uri);
       assert.deepEqual(
         (await lensesOf(doc)).map((l) => l.command?.title),
-        ['1 goroutine · exits: end'],
+        ['1 goroutine · ends on: last line'],
       );
     });
 
@@ -235,7 +238,7 @@ describe('editor', () => {
       const [lens, ...more] = await lensesOf(doc);
       assert.deepEqual(more, []);
       assert.ok(lens.range.start.isEqual(rangeOf(doc, 'func runPool').start));
-      assert.equal(lens.command?.title, '2 goroutines · exits: ctx.Done, return, end');
+      assert.equal(lens.command?.title, '2 goroutines · end on: ctx.Done, return, last line');
       const locations = lens.command?.arguments?.[2] as vscode.Location[];
       assert.deepEqual(
         locations.map((l) => l.range.start.line),
@@ -249,9 +252,9 @@ describe('editor', () => {
       assert.deepEqual(
         (await lensesOf(doc)).map((l) => [l.range.start.line, l.command?.title]),
         [
-          [rangeOf(doc, 'func processAll').start.line, '1 goroutine · exits: end'],
-          [rangeOf(doc, 'func squares').start.line, '1 goroutine · exits: ctx.Done, return, end'],
-          [rangeOf(doc, 'func sumAll').start.line, '1 goroutine · exits: close(in), end'],
+          [rangeOf(doc, 'func processAll').start.line, '1 goroutine · ends on: last line'],
+          [rangeOf(doc, 'func squares').start.line, '1 goroutine · ends on: ctx.Done, return, last line'],
+          [rangeOf(doc, 'func sumAll').start.line, '1 goroutine · ends on: close(in), last line'],
         ],
       );
     });

@@ -48,7 +48,7 @@ func processAll(items []string) {
 }
 `,
   at: 'wg.Add(1)',
-  lens: '1 goroutine · exits: end', // a WaitGroup finding is not a leak
+  lens: '1 goroutine · ends on: last line', // a WaitGroup finding is not a leak
   message: '`wg.Add(1)` runs inside the goroutine started at line 10, so `wg.Wait()` (line 16) can return before it is counted',
   severity: 'Warning',
   steps: [
@@ -124,7 +124,7 @@ func quoteAll(shops []string) []Price {
 }
 `,
   at: 'ch <- quote(shop)',
-  lens: '1 goroutine · exits: end · 1 may leak',
+  lens: '1 goroutine · ends on: last line · 1 may leak',
   message: 'goroutine started at line 16 blocks forever on `ch <- quote(shop)`: quoteAll stops receiving at line 26 (`case <-timeout`)',
   severity: 'Warning',
   steps: [

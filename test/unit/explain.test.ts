@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { analyze } from '../../src/core/analyze';
+import { RULES_BY_ID } from '../../src/core/rules';
 import { explainAt, goroutineLenses, lensTitle } from '../../src/core/present/explain';
 import { FileFacts } from '../../src/core/model/facts';
 import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
@@ -90,6 +92,40 @@ describe('construct hovers and goroutine summaries', () => {
     assert.match(at('sync.Mutex', 5), /Never copy/);
   });
 
+  it('on a goroutine that a finding says can leak, the hover leads with that, and the ways out hold only when nothing blocks it', () => {
+    const src = `package p
+
+import "time"
+
+func first(work func() int) int {
+	ch := make(chan int)
+	go func() {
+		ch <- work()
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+`;
+    const f = new GoFile(go, src, 'leak.go');
+    try {
+      const ff = new FileFacts(f.root!, f.source, 'leak.go');
+      const findings = analyze(go, src, { fileName: 'leak.go', rules: [RULES_BY_ID.get('goroutine-send-leak')!] }).findings;
+      assert.equal(findings.length, 1);
+      const text = explainAt(ff, src.indexOf('go func'), findings) ?? '';
+      assert.match(text, /\*\*Can block forever at line 8\*\*: goroutine started at line 7 blocks forever on `ch <- work\(\)`/);
+      assert.match(text, /How this goroutine ends, when nothing blocks it/);
+      assert.ok(text.indexOf('Can block forever') < text.indexOf('How this goroutine ends'), 'the leak comes first');
+      // Without findings the hover is what it was.
+      assert.doesNotMatch(explainAt(ff, src.indexOf('go func')) ?? '', /block forever/);
+    } finally {
+      f.dispose();
+    }
+  });
+
   it('is silent away from concurrency constructs', () => {
     assert.equal(explainAt(facts, SRC.indexOf('package')), undefined);
     assert.equal(explainAt(facts, SRC.indexOf('_ = ctx2')), undefined);
@@ -98,6 +134,6 @@ describe('construct hovers and goroutine summaries', () => {
   it('summarises the goroutines a function starts for the CodeLens', () => {
     const lenses = goroutineLenses(facts);
     assert.equal(lenses.length, 1);
-    assert.equal(lensTitle(lenses[0], 1), '3 goroutines · exits: close(jobs), ctx.Done, return, end · 1 with no exit · 1 may leak');
+    assert.equal(lensTitle(lenses[0], 1), '3 goroutines · end on: close(jobs), ctx.Done, return, last line · 1 with no exit · 1 may leak');
   });
 });

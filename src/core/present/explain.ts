@@ -3,6 +3,8 @@
  * the "how does this goroutine end" summary that the hover and the CodeLens share.
  */
 import type { FileFacts, GoStmt } from '../model/facts';
+import type { Finding } from '../findings/rule';
+import { RULES_BY_ID } from '../rules';
 import type { Node } from '../syntax/parser';
 import { callArgs, callParts, FUNCTION_TYPES, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
@@ -49,7 +51,7 @@ export function goroutineExits(g: GoStmt): GoroutineExits {
   const fallsThrough = endless.length === 0 || hasBreakOut;
   if (fallsThrough) {
     exits.push(`returns when its body finishes (line ${body.endPosition.row + 1})`);
-    labels.add('end');
+    labels.add('last line');
   }
   return { exits, labels: [...labels], noExit: exits.length === 0, unknown: false };
 }
@@ -93,21 +95,21 @@ function isChannelish(expr: Node): boolean {
 }
 
 /** Markdown explaining the concurrency construct at `offset`, or undefined when there is none. */
-export function explainAt(facts: FileFacts, offset: number): string | undefined {
+export function explainAt(facts: FileFacts, offset: number, findings: readonly Finding[] = []): string | undefined {
   const leaf = facts.root.descendantForIndex(offset, offset);
   if (!leaf) return undefined;
   for (let n: Node | null = leaf, depth = 0; n && depth < 4; n = n.parent, depth++) {
-    const text = explainNode(facts, n, leaf);
+    const text = explainNode(facts, n, leaf, findings);
     if (text) return text;
     if (n.type.endsWith('_statement') || n.type === 'block') break;
   }
   return undefined;
 }
 
-function explainNode(facts: FileFacts, n: Node, leaf: Node): string | undefined {
+function explainNode(facts: FileFacts, n: Node, leaf: Node, findings: readonly Finding[]): string | undefined {
   switch (n.type) {
     case 'go_statement':
-      return leaf.type === 'go' ? explainGo(facts, n) : undefined;
+      return leaf.type === 'go' ? explainGo(facts, n, findings) : undefined;
     case 'channel_type':
       return explainChannelType(n);
     case 'select_statement':
@@ -127,16 +129,25 @@ function explainNode(facts: FileFacts, n: Node, leaf: Node): string | undefined 
   }
 }
 
-function explainGo(facts: FileFacts, n: Node): string {
+function explainGo(facts: FileFacts, n: Node, findings: readonly Finding[]): string {
   const g = facts.goStatements.find((x) => x.node.id === n.id);
   const head = '**`go` statement**: starts a new goroutine that runs concurrently with the rest of this function; the function does not wait for it.';
   if (!g) return head;
+  // A leak reported on this goroutine comes first: the ways out below are only the ones it has when nothing blocks it.
+  const body = g.target?.body;
+  const leaks = findings.filter(
+    (f) =>
+      RULES_BY_ID.get(f.ruleId)?.category === 'goroutine-leak' &&
+      (f.related.some((r) => r.span.start === n.startIndex) || (body !== undefined && body !== null && f.span.start >= body.startIndex && f.span.end <= body.endIndex)),
+  );
+  const blocked = leaks.map((f) => `- **Can block forever at line ${f.range.start.line + 1}**: ${f.message} (\`${f.ruleId}\`)`);
   const e = goroutineExits(g);
   let how: string;
   if (e.unknown) how = 'The code it runs is not in this file, so how it ends is not known here.';
   else if (e.noExit) how = '**No exit found**: it loops forever with no `return`, `break` or cancellation. Unless the process ends, it never stops.';
-  else how = '**How this goroutine ends:**\n' + e.exits.map((x) => `- ${x}`).join('\n');
-  return `${head}\n\n${how}\n\nEvery goroutine needs a way to end that someone controls: a closed channel, a cancelled context, or a result it can always deliver.`;
+  else how = `**How this goroutine ends${blocked.length ? ', when nothing blocks it' : ''}:**\n` + e.exits.map((x) => `- ${x}`).join('\n');
+  const warning = blocked.length ? `${blocked.join('\n')}\n\n` : '';
+  return `${head}\n\n${warning}${how}\n\nEvery goroutine needs a way to end that someone controls: a closed channel, a cancelled context, or a result it can always deliver.`;
 }
 
 function explainChannelType(n: Node): string {
@@ -259,11 +270,11 @@ export function goroutineLenses(facts: FileFacts): GoroutineLens[] {
   return [...byFn.values()];
 }
 
-/** The text the CodeLens shows: `2 goroutines · exits: ctx.Done, close(results) · 1 may leak`. */
+/** The text the CodeLens shows: `2 goroutines · end on: ctx.Done, close(results) · 1 may leak`. */
 export function lensTitle(lens: GoroutineLens, mayLeak: number): string {
   const n = lens.goStatements.length;
   const parts = [`${n} goroutine${n === 1 ? '' : 's'}`];
-  if (lens.labels.length > 0) parts.push(`exits: ${lens.labels.join(', ')}`);
+  if (lens.labels.length > 0) parts.push(`${n === 1 ? 'ends' : 'end'} on: ${lens.labels.join(', ')}`);
   if (lens.noExit > 0) parts.push(`${lens.noExit} with no exit`);
   if (mayLeak > 0) parts.push(`${mayLeak} may leak`);
   return parts.join(' · ');
