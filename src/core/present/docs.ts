@@ -28,14 +28,16 @@ export function ruleMarkdown(rule: Rule, headingLevel = 1): string {
 
 /** The hover over a finding: what blocks and why for this code, then the rule's lesson. */
 export function findingMarkdown(finding: Finding, rule: Rule): string {
-  const parts = [`**${rule.title}** (\`${rule.id}\`)`, finding.message];
-  const steps = finding.steps.length > 0 ? finding.steps : rule.docs.interleaving;
-  parts.push('**What happens**', numbered(steps));
-  if (finding.fixes.length > 0) {
-    parts.push('**Quick fixes**', finding.fixes.map((f) => `- ${f.title}`).join('\n'));
-  }
-  parts.push('**Bad**', goBlock(rule.docs.bad), '**Good**', goBlock(rule.docs.good));
+  // The editor shows the message right above this (its own part of the hover): not repeated.
+  const parts = [`**${rule.title}** · \`${rule.id}\``];
+  parts.push('**What happens**', numbered(hoverSteps(finding.steps.length > 0 ? finding.steps : rule.docs.interleaving)));
+  if (finding.fixes.length > 0) parts.push(`**Quick fix${finding.fixes.length > 1 ? 'es' : ''}:** ${finding.fixes.map((f) => f.title).join(' · ')}`);
   return parts.join('\n\n');
+}
+
+/** At most three steps for the hover: the last three, where the interleaving goes wrong (the setup comes first). */
+function hoverSteps(steps: readonly string[]): string[] {
+  return steps.slice(-3);
 }
 
 /** The README table of rules. */
