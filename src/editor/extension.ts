@@ -62,6 +62,7 @@ export function activateExtension(context: vscode.ExtensionContext): Api {
     vscode.workspace.onDidChangeTextDocument((e) => review.changed(e)),
     vscode.workspace.onDidSaveTextDocument((d) => review.saved(d)),
     vscode.workspace.onDidCloseTextDocument((d) => review.closed(d)),
+    vscode.languages.onDidChangeDiagnostics((e) => review.foreignDiagnosticsChanged(e.uris)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('goconc')) review.refreshAll();
     }),

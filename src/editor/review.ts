@@ -9,6 +9,7 @@ import { analyze, analyzeFile, skipReason, type AnalysisResult } from '../core/a
 import { GoFile, type GoLanguage, type TextChange } from '../core/syntax/parser';
 import type { Finding, Severity } from '../core/findings/rule';
 import { FileFacts } from '../core/model/facts';
+import { RULES, RULES_BY_ID } from '../core/rules';
 import type { GoVersionLookup } from './goVersion';
 import { isExcluded, readSettings } from './settings';
 import { dirOf, type Siblings } from './siblings';
@@ -31,6 +32,8 @@ interface DocState {
   /** How long the last analysis took: typing waits longer on files that are slow to analyse. */
   lastMs?: number;
   skipped?: AnalysisResult['skipped'];
+  /** The other tools' overlapping diagnostics the last publish saw (see foreignKey). */
+  foreign?: string;
 }
 
 export interface ReviewEvents {
@@ -237,8 +240,28 @@ export class Review implements vscode.Disposable, ReviewEvents {
     state.findings = result.findings;
     state.version = version;
     state.skipped = result.skipped;
-    this.diagnostics.set(doc.uri, result.findings.map((f) => toDiagnostic(doc.uri, f)));
+    this.publish(doc.uri, state);
     this.reviewed.fire(doc.uri);
+  }
+
+  /**
+   * Sets the document's diagnostics: its findings, less those that gopls already reports on the
+   * same line (see Rule.overlaps), which keep their hover and would only double the squiggle.
+   */
+  private publish(uri: vscode.Uri, state: DocState): void {
+    const foreign = overlappingForeign(uri);
+    state.foreign = foreignKey(foreign);
+    this.diagnostics.set(uri, state.findings.filter((f) => !reportedByGopls(f, foreign)).map((f) => toDiagnostic(uri, f)));
+  }
+
+  /** gopls published or withdrew diagnostics: show or hide the findings they duplicate. */
+  foreignDiagnosticsChanged(uris: readonly vscode.Uri[]): void {
+    for (const uri of uris) {
+      const state = this.states.get(uri.toString());
+      if (!state || state.version < 0) continue;
+      // Our own publishing fires this event too: act only when the other tools' diagnostics changed.
+      if (foreignKey(overlappingForeign(uri)) !== state.foreign) this.publish(uri, state);
+    }
   }
 
   /** Brings the document's tree up to date: incrementally when the pending changes lead to the same text. */
@@ -297,6 +320,28 @@ export function toDiagnostic(uri: vscode.Uri, f: Finding): vscode.Diagnostic {
     d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.range)), r.message));
   }
   return d;
+}
+
+/** Analyzer names some rule overlaps (Rule.overlaps). */
+const OVERLAPPED = new Set(RULES.flatMap((r) => r.overlaps ?? []));
+
+/** Another tool's diagnostics on the document whose source or code names an analyzer a rule overlaps. */
+function overlappingForeign(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source !== SOURCE && analyzerOf(d) !== undefined);
+}
+
+function analyzerOf(d: vscode.Diagnostic): string | undefined {
+  const code = typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
+  return [d.source, code].find((x): x is string => x !== undefined && OVERLAPPED.has(x));
+}
+
+function foreignKey(foreign: readonly vscode.Diagnostic[]): string {
+  return foreign.map((d) => `${analyzerOf(d)}:${d.range.start.line}`).sort().join(',');
+}
+
+function reportedByGopls(f: Finding, foreign: readonly vscode.Diagnostic[]): boolean {
+  const names = RULES_BY_ID.get(f.ruleId)?.overlaps;
+  return !!names && foreign.some((d) => d.range.start.line === f.range.start.line && names.includes(analyzerOf(d)!));
 }
 
 /** The finding behind a diagnostic of ours, matched by rule, range and message. */

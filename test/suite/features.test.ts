@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { closeAll, openGo, openGoReviewed, ours, quickFixes, ruleOf, waitForNone, waitForRule, workspaceDir } from './helpers';
+import { closeAll, hoverText, hovers, openGo, openGoReviewed, ours, quickFixes, ruleOf, waitForDiagnostics, waitForNone, waitForRule, workspaceDir } from './helpers';
 import { SUBJECTS, WAITGROUP } from './subjects';
 
 const s = WAITGROUP;
@@ -61,6 +61,28 @@ describe('features', () => {
       await vscode.commands.executeCommand('goconc.fixAllInFile');
       assert.equal(doc.getText(), s.fix.after + s.fix.after.slice(s.fix.after.indexOf('func processAll')).replace('processAll', 'processAllAgain'));
       await waitForNone(doc.uri);
+    });
+  });
+
+  describe('gopls overlap', () => {
+    it('when gopls reports the same problem on the same line, only its squiggle shows; ours comes back when it goes, and the hover keeps explaining', async () => {
+      const doc = await openGo(s.source);
+      const [ours1] = await waitForRule(doc.uri, s.ruleId);
+      // What gopls publishes for its vet analyzer `waitgroup` (Add called inside the new goroutine).
+      const gopls = vscode.languages.createDiagnosticCollection('gopls-stand-in');
+      try {
+        const d = new vscode.Diagnostic(ours1.range, 'WaitGroup.Add called from inside new goroutine', vscode.DiagnosticSeverity.Warning);
+        d.source = 'waitgroup';
+        gopls.set(doc.uri, [d]);
+        await waitForDiagnostics(doc.uri, (ds) => !ds.some((x) => ruleOf(x) === s.ruleId), 'our duplicate to be hidden');
+        const mid = doc.positionAt((doc.offsetAt(ours1.range.start) + doc.offsetAt(ours1.range.end)) >> 1);
+        const texts = (await hovers(doc.uri, mid)).map(hoverText);
+        assert.ok(texts.some((t) => t.includes(`\`${s.ruleId}\``)), 'the hover still explains the finding');
+        gopls.clear();
+        await waitForRule(doc.uri, s.ruleId);
+      } finally {
+        gopls.dispose();
+      }
     });
   });
 

@@ -40,6 +40,12 @@ export interface Rule {
   severityInTests?: Severity;
   category: Category;
   docs: RuleDocs;
+  /**
+   * Analyzers of gopls (on by default) that report the same problem: their names, as gopls puts
+   * them in a diagnostic's source. When one of them reports on the same line, the editor shows
+   * only its squiggle and keeps ours for the hover.
+   */
+  overlaps?: readonly string[];
   check(ctx: RuleContext): void;
 }
 

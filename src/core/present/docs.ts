@@ -13,6 +13,12 @@ export function ruleMarkdown(rule: Rule, headingLevel = 1): string {
     `${h} ${rule.title}`,
     `\`${rule.id}\` · ${SEVERITY_LABEL[rule.severity]}${rule.severityInTests ? ` (${SEVERITY_LABEL[rule.severityInTests].toLowerCase()} in tests)` : ''} · ${rule.category}`,
     rule.docs.summary,
+    ...(rule.overlaps?.length
+      ? [
+          `gopls reports the same problem with its ${rule.overlaps.map((a) => `\`${a}\``).join(' or ')} analyzer, on by default. ` +
+            'In VS Code, when gopls already flags the line, only its squiggle is shown; this explanation stays in the hover.',
+        ]
+      : []),
     `${h}# Why it is a bug`,
     rule.docs.why,
     `${h}# What goes wrong`,

@@ -27,6 +27,7 @@ export const rule: Rule = {
   title: 'Closure run later captures a loop variable (before Go 1.22)',
   severity: 'warning',
   category: 'race',
+  overlaps: ['loopclosure'],
   docs: {
     summary:
       'Before Go 1.22, a goroutine, deferred closure or stored function that uses a loop variable sees the one variable all iterations share, usually holding the last value.',

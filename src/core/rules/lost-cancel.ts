@@ -16,6 +16,7 @@ export const rule: Rule = {
   title: 'Cancel function of context.WithCancel/WithTimeout/WithDeadline not called',
   severity: 'warning',
   category: 'cancellation',
+  overlaps: ['lostcancel'],
   docs: {
     summary:
       'The cancel function returned by `context.WithCancel`, `WithTimeout` or `WithDeadline` (or their `Cause` variants) is ' +

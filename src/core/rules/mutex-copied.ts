@@ -10,6 +10,7 @@ export const rule: Rule = {
   title: 'Mutex copied, or re-locked by defer',
   severity: 'warning',
   category: 'mutex',
+  overlaps: ['copylocks'],
   docs: {
     summary:
       'A `sync.Mutex` or `sync.RWMutex` is copied (a value receiver, a parameter, an argument or a range variable of a struct that holds one), or `defer mu.Lock()` is written where `Unlock` was meant.',

@@ -11,6 +11,7 @@ export const rule: Rule = {
   title: 'WaitGroup.Add called inside the goroutine it counts',
   severity: 'warning',
   category: 'waitgroup',
+  overlaps: ['waitgroup'],
   docs: {
     summary: '`wg.Add` runs inside the goroutine that the same `wg.Wait()` waits for, so `Wait` can return before the goroutine is counted.',
     why:

@@ -11,6 +11,7 @@ export const rule: Rule = {
   title: 'sync.WaitGroup copied',
   severity: 'error',
   category: 'waitgroup',
+  overlaps: ['copylocks'],
   docs: {
     summary:
       'A `sync.WaitGroup` is copied: passed or received by value (a parameter, a value receiver of a struct that holds one, a range variable) or assigned to another variable, so `Add`, `Done` and `Wait` no longer act on the same counter.',

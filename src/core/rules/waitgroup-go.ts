@@ -10,6 +10,7 @@ export const rule: Rule = {
   title: 'wg.Add(1) + go func() { defer wg.Done() }() can be wg.Go',
   severity: 'hint',
   category: 'waitgroup',
+  overlaps: ['waitgroup', 'modernize'],
   docs: {
     summary:
       'On Go 1.25 and later, `wg.Add(1)` followed by `go func() { defer wg.Done(); ... }()` is exactly what `wg.Go(func() { ... })` does, in one call that cannot be half-written.',
