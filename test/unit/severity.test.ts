@@ -90,31 +90,10 @@ func restore(start func() (int, error), check func() error) (int, error) {
     // Both goroutine sends are stranded only when check fails.
     assert.deepEqual(at(both), ['9 info', '12 info']);
     // A timeout strands them on any slow run: warnings.
-    const timeout = `package p
-
-import "time"
-
-func restore(start func() (int, error)) (int, error) {
-	errCh := make(chan error)
-	meta := make(chan int)
-	go func() {
-		n, err := start()
-		if err != nil {
-			errCh <- err
-			return
-		}
-		meta <- n
-	}()
-	select {
-	case err := <-errCh:
-		return 0, err
-	case n := <-meta:
-		return n, nil
-	case <-time.After(time.Second):
-		return 0, nil
-	}
-}
-`;
+    const timeout = both
+      .replace('package p\n', 'package p\n\nimport "time"\n')
+      .replace('\tif err := check(); err != nil {\n\t\treturn 0, err\n\t}\n', '')
+      .replace('\t\treturn n, nil\n', '\t\treturn n, nil\n\tcase <-time.After(time.Second):\n\t\treturn 0, nil\n');
     assert.deepEqual(at(timeout), ['11 warning', '14 warning']);
   });
 

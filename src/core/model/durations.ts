@@ -176,18 +176,29 @@ function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Nod
   if (!d?.init || !found?.fn || d.multi || seen.has(d.node.startIndex)) return undefined;
   seen.add(d.node.startIndex);
   try {
-    return assignedBound(id, d.init, found.fn.node, bound);
+    return assignedBound(id.text, bound(d.init), found.fn.node, bound);
   } finally {
     seen.delete(d.node.startIndex);
   }
 }
 
-function assignedBound(id: Node, init: Node, fn: Node, bound: (x: Node) => number | undefined): number | undefined {
-  let max = bound(init);
+/**
+ * The largest of `first` and of every value `name` is assigned in `scope` (where `isVar` says an
+ * identifier on the left is that variable); undefined when one of them is not bounded, or when
+ * `x++`, `x--` or `x += d` steps it.
+ */
+function assignedBound(
+  name: string,
+  first: number | undefined,
+  scope: Node,
+  bound: (x: Node) => number | undefined,
+  isVar: (l: Node) => boolean = () => true,
+): number | undefined {
+  let max = first;
   if (max === undefined) return undefined;
-  for (const a of descendants(fn, 'assignment_statement')) {
+  for (const a of descendants(scope, 'assignment_statement')) {
     const left = a.childForFieldName('left')?.namedChildren ?? [];
-    const i = left.findIndex((l) => l.type === 'identifier' && l.text === id.text);
+    const i = left.findIndex((l) => l.type === 'identifier' && l.text === name && isVar(l));
     if (i < 0) continue;
     const right = a.childForFieldName('right')?.namedChildren ?? [];
     if (a.childForFieldName('operator')?.text !== '=' || right.length !== left.length) return undefined;
@@ -195,7 +206,8 @@ function assignedBound(id: Node, init: Node, fn: Node, bound: (x: Node) => numbe
     if (v === undefined) return undefined;
     max = Math.max(max, v);
   }
-  return max;
+  const stepped = [...descendants(scope, 'inc_statement'), ...descendants(scope, 'dec_statement')].some((x) => x.namedChild(0)?.text === name);
+  return stepped ? undefined : max;
 }
 
 /**
@@ -207,21 +219,7 @@ function packageVarBound(id: Node, file: FileFacts, bound: (x: Node) => number |
   const found = file.lookup(id.text, id);
   const d = found?.decl;
   if (!d || found.fn || d.multi || !/^[a-z_]/.test(d.name)) return undefined;
-  let max = d.init ? bound(d.init) : 0;
-  if (max === undefined) return undefined;
-  for (const a of descendants(file.root, 'assignment_statement')) {
-    const left = a.childForFieldName('left')?.namedChildren ?? [];
-    const i = left.findIndex((l) => l.type === 'identifier' && l.text === id.text && file.lookup(l.text, l)?.decl === d);
-    if (i < 0) continue;
-    const right = a.childForFieldName('right')?.namedChildren ?? [];
-    if (a.childForFieldName('operator')?.text !== '=' || right.length !== left.length) return undefined;
-    const v = bound(right[i]);
-    if (v === undefined) return undefined;
-    max = Math.max(max, v);
-  }
-  // `x++` or `x--` anywhere: not bounded.
-  const stepped = [...descendants(file.root, 'inc_statement'), ...descendants(file.root, 'dec_statement')].some((s) => s.namedChild(0)?.text === id.text);
-  return stepped ? undefined : max;
+  return assignedBound(id.text, d.init ? bound(d.init) : 0, file.root, bound, (l) => file.lookup(l.text, l)?.decl === d);
 }
 
 /**
