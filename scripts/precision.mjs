@@ -1,8 +1,8 @@
 // npm run precision: how often goconc is right on Go code this project did not write.
 //
 //   node scripts/precision.mjs run    --corpus DIR   run goconc (built dist/cli.js) on every
-//                                                    repository folder of DIR, tests included;
-//                                                    writes out/precision/<repo>.json
+//              [--repos a,b]                         repository folder of DIR (or only those named),
+//                                                    tests included; writes out/precision/<repo>.json
 //   node scripts/precision.mjs sample [--seed N] [--per-rule 8] [--min 80]
 //                                                    draws a seeded, stratified sample of the
 //                                                    warnings and errors not yet judged in
@@ -56,8 +56,11 @@ function run() {
   if (!existsSync(corpus)) throw new Error(`no corpus at ${corpus}: pass --corpus DIR`);
   mkdirSync(OUT, { recursive: true });
   const shas = commits(corpus);
-  const repos = readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  const meta = {};
+  // --repos a,b runs only those repositories and keeps the others' earlier results.
+  const only = flag('--repos', '').split(',').filter(Boolean);
+  const repos = readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory() && (only.length === 0 || only.includes(e.name))).map((e) => e.name).sort();
+  const metaFile = join(OUT, 'meta.json');
+  const meta = only.length > 0 && existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : {};
   for (const repo of repos) {
     const t0 = Date.now();
     const json = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--fail-on', 'none', '--no-cache', repo], {
