@@ -123,6 +123,35 @@ ${mainBody}
     assert.deepEqual(at(prog('\tfor i := 0; i < 10; i++ {\n\t\tprintln(run(func() int { return i }))\n\t}')), ['7 warning']);
   });
 
+  it('waitgroup-done-missing: a return right after t.Errorf in a test hangs a run that already failed: information', () => {
+    const src = (failure: string) => `package p
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestDefer(t *testing.T) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if !try() {
+			${failure}
+			return
+		}
+		wg.Done()
+	}()
+	wg.Wait()
+}
+
+func try() bool { return true }
+`;
+    const wgRules = [RULES_BY_ID.get('waitgroup-done-missing')!];
+    const at = (text: string) => analyze(go, text, { rules: wgRules, fileName: 'defer_test.go' }).findings.map((f) => f.severity);
+    assert.deepEqual(at(src('t.Errorf("cannot defer")')), ['info']);
+    assert.deepEqual(at(src('t.Log("retrying")')), ['warning']);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -13,7 +13,7 @@ export const rule: Rule = {
   category: 'waitgroup',
   docs: {
     summary:
-      'A goroutine counted by `wg.Add` can return without calling `wg.Done()`: an early `return` skips a `Done` written at the end, or the goroutine never calls `Done` at all, so `wg.Wait()` blocks forever.',
+      'A goroutine counted by `wg.Add` can return without calling `wg.Done()`: an early `return` skips a `Done` written at the end, or the goroutine never calls `Done` at all, so `wg.Wait()` blocks forever (information in a test when the early returns come right after `t.Errorf`: the run has already failed).',
     why:
       '`Wait` returns only when every counted goroutine has called `Done`. A `Done` written as the last statement runs only when ' +
       'control reaches it: an error path that returns early, a `return` inside a loop or a `select` case, all leave the counter ' +
@@ -153,8 +153,11 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     const first = skipping[0];
     const exitText = first ? `the \`${quote(first)}\` at line ${lineOf(first)}` : 'the end of the function';
     const others = skipping.length > 1 ? ` (and ${skipping.length - 1} more return${skipping.length > 2 ? 's' : ''})` : '';
+    // In a test, returns that come right after `t.Errorf(...)` hang a run that has already failed.
+    const afterFailure = file.isTest && !fallsOff && skipping.every(failedBefore);
     ctx.report({
       node: done,
+      severity: afterFailure ? 'info' : undefined,
       message:
         `${exitText}${others} leaves ${who(g)} without reaching \`${quote(done)}\` (line ${lineOf(done)}): ` +
         `the counter stays up and any \`${key}.Wait()\` blocks forever; use \`defer ${quote(done)}\``,
@@ -256,4 +259,13 @@ function addDeferFix(file: FileFacts, g: GoStmt, key: string): Fix[] {
   if (!first) return [];
   const insert = insertLinesBefore(file.source, first, [`defer ${key}.Done()`]);
   return insert ? [{ title: `Add \`defer ${key}.Done()\` to the goroutine`, edits: [insert], safe: false }] : [];
+}
+
+/** A `t.Error`, `t.Errorf` or `t.Fail` call (a test failure recorded) just before the return, in its block. */
+function failedBefore(ret: Node): boolean {
+  let prev = ret.previousNamedSibling;
+  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const call = prev?.type === 'expression_statement' ? prev.namedChild(0) : undefined;
+  const name = call?.type === 'call_expression' ? callParts(call)?.name : undefined;
+  return name === 'Error' || name === 'Errorf' || name === 'Fail';
 }
