@@ -36,6 +36,14 @@ export function isTestingValue(file: FileFacts, expr: Node): boolean {
   return type !== undefined && TESTING_TYPES.test(type.replace(/\s+/g, ''));
 }
 
+const TEST_FAILURES = new Set(['Error', 'Errorf', 'Fail']);
+
+/** `t.Error(...)`, `t.Errorf(...)` or `t.Fail()` on a testing value: the test has failed, and goes on. */
+export function recordsTestFailure(file: FileFacts, call: Node): boolean {
+  const parts = call.type === 'call_expression' ? callParts(call) : undefined;
+  return !!parts?.receiverNode && TEST_FAILURES.has(parts.name) && isTestingValue(file, parts.receiverNode);
+}
+
 /** `t.Fatal(...)`, `t.FailNow()`, `t.Skip(...)` and the like on a testing value: the test's goroutine ends there. */
 export function endsTestGoroutine(file: FileFacts, call: Node): boolean {
   const parts = call.type === 'call_expression' ? callParts(call) : undefined;

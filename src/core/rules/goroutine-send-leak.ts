@@ -28,11 +28,10 @@ import {
 } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import { exclusive } from '../model/paths';
-import { endsTestGoroutine, isTestingValue } from '../model/noreturn';
+import { endsTestGoroutine, recordsTestFailure } from '../model/noreturn';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
   blockStatements,
-  callParts,
   contains,
   descendants,
   excerpt,
@@ -692,7 +691,6 @@ function selectReceives(ch: Channel, select: Node, recs: Node[]): Received {
   return { count: isCommaOkReceive(recv) ? MANY : constCount(1) };
 }
 
-const TEST_ERRORS = /^(Error|Errorf|Fail)$/;
 /**
  * True when the path to the stop reports a failure (`t.Fatal`, `t.Error`, `panic`, `log.Fatal`): a
  * goroutine left blocked after a failed test or a crash is not the bug worth reporting.
@@ -706,11 +704,7 @@ function failurePath(ch: Channel, stop: Stop, got: Received): boolean {
     if (list?.type === 'statement_list') places.push(...blockStatements(list).filter((s) => s.startIndex < stop.node.startIndex));
   }
   return places.some((p) =>
-    descendants(p, 'call_expression', true).some((call) => {
-      if (isNoReturnCall(call)) return true;
-      const parts = callParts(call);
-      return !!parts?.receiverNode && TEST_ERRORS.test(parts.name) && isTestingValue(ch.file, parts.receiverNode);
-    }),
+    descendants(p, 'call_expression', true).some((call) => isNoReturnCall(call) || recordsTestFailure(ch.file, call)),
   );
 }
 

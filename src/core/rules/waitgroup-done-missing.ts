@@ -2,6 +2,7 @@ import { headIdent, identityOf, lift, runsBefore, trace } from '../model/channel
 import { deleteStatement, insertLinesBefore } from '../findings/edits';
 import { isWaitGroupType, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import { terminates } from '../model/flow';
+import { recordsTestFailure } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, RuleContext } from '../findings/rule';
 import { blockStatements, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote, walk } from '../syntax/nodes';
@@ -154,7 +155,7 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     const exitText = first ? `the \`${quote(first)}\` at line ${lineOf(first)}` : 'the end of the function';
     const others = skipping.length > 1 ? ` (and ${skipping.length - 1} more return${skipping.length > 2 ? 's' : ''})` : '';
     // In a test, returns that come right after `t.Errorf(...)` hang a run that has already failed.
-    const afterFailure = file.isTest && !fallsOff && skipping.every(failedBefore);
+    const afterFailure = file.isTest && !fallsOff && skipping.every((r) => failedBefore(file, r));
     ctx.report({
       node: done,
       severity: afterFailure ? 'info' : undefined,
@@ -262,10 +263,9 @@ function addDeferFix(file: FileFacts, g: GoStmt, key: string): Fix[] {
 }
 
 /** A `t.Error`, `t.Errorf` or `t.Fail` call (a test failure recorded) just before the return, in its block. */
-function failedBefore(ret: Node): boolean {
+function failedBefore(file: FileFacts, ret: Node): boolean {
   let prev = ret.previousNamedSibling;
   while (prev?.type === 'comment') prev = prev.previousNamedSibling;
   const call = prev?.type === 'expression_statement' ? prev.namedChild(0) : undefined;
-  const name = call?.type === 'call_expression' ? callParts(call)?.name : undefined;
-  return name === 'Error' || name === 'Errorf' || name === 'Fail';
+  return !!call && recordsTestFailure(file, call);
 }
