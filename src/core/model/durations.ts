@@ -9,7 +9,7 @@
  */
 import type { Node } from '../syntax/parser';
 import { callArgs, callParts, descendants, enclosingFunction, unparen } from '../syntax/nodes';
-import type { FileFacts } from './facts';
+import { valuesAssigned, type FileFacts } from './facts';
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 
@@ -183,31 +183,25 @@ function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Nod
 }
 
 /**
- * The largest of `first` and of every value `name` is assigned in `scope` (where `isVar` says an
- * identifier on the left is that variable); undefined when one of them is not bounded, or when
- * `x++`, `x--` or `x += d` steps it.
+ * The largest of `first` and of every value `name` is assigned in `scope` (see
+ * {@link valuesAssigned}); undefined when one of them is not bounded or says nothing.
  */
 function assignedBound(
   name: string,
   first: number | undefined,
   scope: Node,
   bound: (x: Node) => number | undefined,
-  isVar: (l: Node) => boolean = () => true,
+  isVar?: (l: Node) => boolean,
 ): number | undefined {
-  let max = first;
-  if (max === undefined) return undefined;
-  for (const a of descendants(scope, 'assignment_statement')) {
-    const left = a.childForFieldName('left')?.namedChildren ?? [];
-    const i = left.findIndex((l) => l.type === 'identifier' && l.text === name && isVar(l));
-    if (i < 0) continue;
-    const right = a.childForFieldName('right')?.namedChildren ?? [];
-    if (a.childForFieldName('operator')?.text !== '=' || right.length !== left.length) return undefined;
-    const v = bound(right[i]);
-    if (v === undefined) return undefined;
-    max = Math.max(max, v);
+  const values = first === undefined ? undefined : valuesAssigned(scope, name, isVar);
+  if (!values) return undefined;
+  let max = first!;
+  for (const v of values) {
+    const b = bound(v);
+    if (b === undefined) return undefined;
+    max = Math.max(max, b);
   }
-  const stepped = [...descendants(scope, 'inc_statement'), ...descendants(scope, 'dec_statement')].some((x) => x.namedChild(0)?.text === name);
-  return stepped ? undefined : max;
+  return max;
 }
 
 /**

@@ -130,13 +130,7 @@ export class FileFacts {
     const found = this.lookup(id.text, id);
     const d = found?.decl;
     if (!d?.init || !found?.fn || d.multi) return undefined;
-    const reassigned =
-      descendants(found.fn.node, 'assignment_statement').some((a) =>
-        (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === id.text),
-      ) ||
-      // `i++` in a loop's clause or body.
-      [...descendants(found.fn.node, 'inc_statement'), ...descendants(found.fn.node, 'dec_statement')].some((s) => s.namedChild(0)?.text === id.text);
-    return reassigned ? undefined : d.init;
+    return valuesAssigned(found.fn.node, id.text)?.length === 0 ? d.init : undefined;
   }
 
   /** True for `_test.go` files. */
@@ -801,4 +795,23 @@ export function rangeValueCopies(file: FileFacts): { value: Node; range: Node; e
     if (elem) out.push({ value, range, elem });
   }
   return out;
+}
+
+/**
+ * The values `name = v` gives the variable in `scope` (every plain assignment to it, where `isVar`
+ * says an identifier on the left is that variable). Undefined when some assignment says nothing
+ * of the value: `x += d`, `x, y = f()`, or `x++`/`x--` (a loop's counter).
+ */
+export function valuesAssigned(scope: Node, name: string, isVar: (l: Node) => boolean = () => true): Node[] | undefined {
+  const values: Node[] = [];
+  for (const a of descendants(scope, 'assignment_statement')) {
+    const left = a.childForFieldName('left')?.namedChildren ?? [];
+    const i = left.findIndex((l) => l.type === 'identifier' && l.text === name && isVar(l));
+    if (i < 0) continue;
+    const right = a.childForFieldName('right')?.namedChildren ?? [];
+    if (a.childForFieldName('operator')?.text !== '=' || right.length !== left.length) return undefined;
+    values.push(right[i]);
+  }
+  const stepped = [...descendants(scope, 'inc_statement'), ...descendants(scope, 'dec_statement')].some((x) => x.namedChild(0)?.text === name);
+  return stepped ? undefined : values;
 }

@@ -66,14 +66,13 @@ export const rule: Rule = {
       const top = outermostFunction(file, call);
       if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
       // A context the sleeping function itself cancels only on its way out cannot end during the sleep.
-      const fnOfCall = file.functionOf(call);
-      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fnOfCall?.node.id && cancelledOnlyAtReturn(file, c)));
+      const fn = file.functionOf(call)!;
+      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)));
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
       if (callsCancel(loop)) continue;
       const c = ctxs[0];
-      const fn = file.functionOf(call)!;
       const runner = describeRunner(file, fn);
       const stmt = call.parent;
       ctx.report({
