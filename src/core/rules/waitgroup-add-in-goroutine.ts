@@ -2,7 +2,9 @@ import { deleteStatement, insertLinesBefore } from '../findings/edits';
 import { isWaitGroupType, rebind, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { callArgs, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
+import { callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
+import { lockTarget } from '../model/locks';
+import type { PackageView } from '../model/package';
 
 const CALLS = new Set(['call_expression']);
 
@@ -63,7 +65,7 @@ export const rule: Rule = {
         if (!outerKey) continue;
         if (countedBeforeGo(file, g, outerKey)) continue;
         const wait = findWait(file, g, outerKey);
-        if (!wait || addOrderedByMutex(file, g.target, call, wait) || countsNestedJoined(g, call, key)) continue;
+        if (!wait || addOrderedByMutex(file, ctx.package, g.target, call, wait) || countsNestedJoined(g, call, key)) continue;
         reported.add(call.id);
         const spawnerName = g.spawner.name ?? 'the enclosing function';
         ctx.report({
@@ -138,29 +140,30 @@ function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
  * set; the waiter locks `mu`, clears the field, unlocks and then waits. Either the Add comes
  * first and is counted, or the goroutine sees the cleared state and never adds.
  */
-function addOrderedByMutex(file: FileFacts, target: FuncInfo, add: Node, wait: Node): boolean {
+function addOrderedByMutex(file: FileFacts, view: PackageView, target: FuncInfo, add: Node, wait: Node): boolean {
   const waiter = file.functionOf(wait);
   if (!target.body || !waiter?.body) return false;
   const calls = (fn: FuncInfo) => descendants(fn.body!, CALLS);
-  const norm = (fn: FuncInfo, key: string) => {
-    const r = fn.receiver;
-    return r?.name && (key === r.name || key.startsWith(r.name + '.')) ? `(${r.typeName})` + key.slice(r.name.length) : key;
+  // The mutex a `k.Lock()`-style call acts on, by the package model's identity (`Target.mu` for
+  // a field of either method's receiver), so that the goroutine's and the waiter's names compare.
+  const mutexOf = (call: Node, names: readonly string[]) => {
+    const parts = callParts(call);
+    if (!parts?.receiverNode || !names.includes(parts.name) || callArgs(call).length > 0) return undefined;
+    return lockTarget(file, view, parts.receiverNode, call)?.key;
   };
   // Mutexes locked before the Add and unlocked after it in the goroutine, with the Add under an `if`.
   const guarded = new Set<string>();
   if (!hasIfBetween(add, target.body)) return false;
   for (const c of calls(target)) {
-    const key = lockedKey(c, ['Lock', 'RLock']);
-    if (!key || c.endIndex > add.startIndex) continue;
-    const unlocked = calls(target).some((u) => u.startIndex > add.endIndex && lockedKey(u, ['Unlock', 'RUnlock']) === key);
-    if (unlocked) guarded.add(norm(target, key));
+    const key = c.endIndex <= add.startIndex ? mutexOf(c, ['Lock', 'RLock']) : undefined;
+    if (key && calls(target).some((u) => u.startIndex > add.endIndex && mutexOf(u, ['Unlock', 'RUnlock']) === key)) guarded.add(key);
   }
   if (guarded.size === 0) return false;
   // The waiter locks one of them exclusively, assigns something, and unlocks, all before Wait.
   for (const c of calls(waiter)) {
-    const key = lockedKey(c, ['Lock']);
-    if (!key || c.endIndex > wait.startIndex || !guarded.has(norm(waiter, key))) continue;
-    const unlock = calls(waiter).find((u) => u.startIndex > c.endIndex && u.endIndex < wait.startIndex && lockedKey(u, ['Unlock']) === key);
+    const key = c.endIndex <= wait.startIndex ? mutexOf(c, ['Lock']) : undefined;
+    if (!key || !guarded.has(key)) continue;
+    const unlock = calls(waiter).find((u) => u.startIndex > c.endIndex && u.endIndex < wait.startIndex && mutexOf(u, ['Unlock']) === key);
     if (!unlock) continue;
     const assigns = descendants(waiter.body, 'assignment_statement').some((a) => a.startIndex > c.endIndex && a.endIndex < unlock.startIndex);
     if (assigns) return true;
@@ -189,13 +192,6 @@ function countsNestedJoined(g: GoStmt, add: Node, key: string): boolean {
     const other = pathKey(c.childForFieldName('function')!.childForFieldName('operand'));
     return !!other && rebind(other, g.bindings) === other && descendants(spawner.body!, CALLS).some((w) => isMethodCall(w, 'Wait', other));
   });
-}
-
-/** `k.Lock()` (or another of `names`) with a receiver key: the key. */
-function lockedKey(call: Node, names: string[]): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (fn?.type !== 'selector_expression' || !names.includes(fn.childForFieldName('field')?.text ?? '')) return undefined;
-  return callArgs(call).length === 0 ? pathKey(fn.childForFieldName('operand')) : undefined;
 }
 
 /** True when an `if` statement lies between `n` and `body`. */
