@@ -2,6 +2,9 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IgnoreStack, parseGitignore } from './gitignore';
+import { goDirective, joinImportPath, modulePath } from '../core/text/gomod';
+
+export { goDirective };
 
 export interface WalkOptions {
   includeTestdata: boolean;
@@ -158,21 +161,6 @@ export function ioMessage(path: string, e: unknown): string {
   return `${path}: ${reason}`;
 }
 
-/** The `go` directive of a go.mod text: `go 1.22.3` -> "1.22". */
-export function goDirective(goMod: string): string | undefined {
-  const m = /^go\s+(\d+\.\d+)/m.exec(goMod);
-  return m?.[1];
-}
-
-/** The `module` line of a go.mod text: `module example.com/m` -> "example.com/m". */
-export function modulePath(goMod: string): string {
-  return /^module\s+"?([^\s"]+)"?/m.exec(goMod)?.[1] ?? '';
-}
-
-/** A module path and a '/'-separated folder in the module: `example.com/m` and `tests/e2e`. */
-export function joinImportPath(module: string, folder: string): string {
-  return [module, folder].filter((p) => p && p !== '.').join('/');
-}
 
 interface GoMod {
   dir: string;

@@ -1,5 +1,6 @@
 /** The go.mod nearest to a document (its `go` directive and its folder), read through the VS Code file system (works on vscode.dev too). */
 import * as vscode from 'vscode';
+import { goDirective, joinImportPath, modulePath } from '../core/text/gomod';
 
 export interface GoModule {
   /** The `go` directive: "1.22". */
@@ -43,7 +44,7 @@ export class GoVersionLookup implements vscode.Disposable {
     const mod = await this.moduleOf(uri);
     const dir = vscode.Uri.joinPath(uri, '..').path;
     if (!mod || !dir.startsWith(mod.dir.path)) return undefined;
-    return [mod.path, dir.slice(mod.dir.path.length).replace(/^\/+|\/+$/g, '')].filter(Boolean).join('/');
+    return joinImportPath(mod.path, dir.slice(mod.dir.path.length));
   }
 
   private forDir(dir: vscode.Uri, depth: number): Promise<GoModule | undefined> {
@@ -54,7 +55,7 @@ export class GoVersionLookup implements vscode.Disposable {
         try {
           const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, 'go.mod'));
           const text = new TextDecoder().decode(bytes);
-          return { version: /^go\s+(\d+\.\d+)/m.exec(text)?.[1], dir, path: /^module\s+"?([^\s"]+)"?/m.exec(text)?.[1] ?? '' };
+          return { version: goDirective(text), dir, path: modulePath(text) };
         } catch {
           const parent = vscode.Uri.joinPath(dir, '..');
           if (parent.path === dir.path || depth > 32) return undefined;

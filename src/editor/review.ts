@@ -5,13 +5,13 @@
  * than MAX_TREES documents are open (least recently used first).
  */
 import * as vscode from 'vscode';
-import { analyze, analyzeFile, skipReason, type AnalysisResult } from '../core/analyze';
+import { analyze, analyzeFile, skipReason, type AnalysisResult, type AnalyzeOptions } from '../core/analyze';
 import { GoFile, type GoLanguage, type TextChange } from '../core/syntax/parser';
 import type { Finding, Severity } from '../core/findings/rule';
 import { FileFacts } from '../core/model/facts';
 import { RULES, RULES_BY_ID } from '../core/rules';
 import type { GoVersionLookup } from './goVersion';
-import { isExcluded, readSettings } from './settings';
+import { isExcluded, readSettings, type Settings } from './settings';
 import { dirOf, type Siblings } from './siblings';
 
 export const SOURCE = 'goconc';
@@ -149,23 +149,14 @@ export class Review implements vscode.Disposable, ReviewEvents {
       this.diagnostics.delete(uri);
       return;
     }
-    const [go, bytes, goVersion, importPath, pkg] = await Promise.all([
+    const [go, bytes, options, pkg] = await Promise.all([
       this.go(),
       vscode.workspace.fs.readFile(uri),
-      settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(uri),
-      this.versions.importPathOf(uri),
+      fileOptions(this.versions, uri, settings),
       this.siblings.indexFor(uri).catch(() => undefined),
     ]);
     if (isOpen()) return; // opened again meanwhile: the live review owns it
-    const result = analyze(go, new TextDecoder().decode(bytes), {
-      fileName: uri.path,
-      goVersion,
-      importPath,
-      severity: settings.severity,
-      maxBytes: settings.maxBytes,
-      includeGenerated: settings.includeGenerated,
-      package: pkg,
-    });
+    const result = analyze(go, new TextDecoder().decode(bytes), { ...options, fileName: uri.path, package: pkg });
     this.diagnostics.set(uri, result.findings.map((f) => toDiagnostic(uri, f)));
   }
 
@@ -200,22 +191,17 @@ export class Review implements vscode.Disposable, ReviewEvents {
       return;
     }
     const version = doc.version;
-    const [go, goVersion, importPath, pkg] = await Promise.all([
+    const [go, fileOpts, pkg] = await Promise.all([
       this.go(),
-      settings.goVersion ? Promise.resolve(settings.goVersion) : this.versions.forDocument(doc.uri),
-      this.versions.importPathOf(doc.uri),
+      fileOptions(this.versions, doc.uri, settings),
       this.siblings.indexFor(doc).catch(() => undefined),
     ]);
     if (doc.isClosed || doc.version !== version || !this.states.has(doc.uri.toString())) return; // stale: a newer run follows
 
     const text = doc.getText();
     const options = {
+      ...fileOpts,
       fileName: doc.uri.path,
-      goVersion,
-      importPath,
-      severity: settings.severity,
-      maxBytes: settings.maxBytes,
-      includeGenerated: settings.includeGenerated,
       isCancelled: () => doc.version !== version,
       package: pkg,
     };
@@ -295,6 +281,20 @@ export class Review implements vscode.Disposable, ReviewEvents {
     this.states.clear();
     this.reviewed.dispose();
   }
+}
+
+/**
+ * The analysis options of a file from its settings and its module (the go.mod's Go version unless
+ * the settings name one, and the package's import path): the same for a live document, a closed
+ * file and Review Workspace.
+ */
+export async function fileOptions(
+  versions: GoVersionLookup,
+  uri: vscode.Uri,
+  settings: Settings,
+): Promise<Pick<AnalyzeOptions, 'goVersion' | 'importPath' | 'severity' | 'maxBytes' | 'includeGenerated'>> {
+  const [goVersion, importPath] = await Promise.all([settings.goVersion ?? versions.forDocument(uri), versions.importPathOf(uri)]);
+  return { goVersion, importPath, severity: settings.severity, maxBytes: settings.maxBytes, includeGenerated: settings.includeGenerated };
 }
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {

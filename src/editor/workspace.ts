@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { analyzePackage } from '../core/analyze';
 import type { GoLanguage } from '../core/syntax/parser';
 import type { GoVersionLookup } from './goVersion';
-import { toDiagnostic, type Review } from './review';
+import { fileOptions, toDiagnostic, type Review } from './review';
 import { isExcluded, readSettings } from './settings';
 import { dirOf } from './siblings';
 
@@ -48,15 +48,7 @@ export async function reviewWorkspace(
           }
         }
         const settings = readSettings(files[0]);
-        // The same module facts as a document's own review: its go directive and the package's folder in it.
-        const [goVersion, importPath] = await Promise.all([settings.goVersion ?? versions.forDocument(files[0]), versions.importPathOf(files[0])]);
-        const results = analyzePackage(language, texts, {
-          severity: settings.severity,
-          goVersion,
-          importPath,
-          maxBytes: settings.maxBytes,
-          includeGenerated: settings.includeGenerated,
-        });
+        const results = analyzePackage(language, texts, await fileOptions(versions, files[0], settings));
         results.forEach((r, i) => {
           const uri = texts[i].uri;
           for (const e of r.errors) log.error(`rule ${e.ruleId} failed on ${uri.fsPath}: ${e.message}`);
