@@ -2,8 +2,8 @@
  * The engine's entry point: runs the rules over a parsed file and resolves every position.
  * One rule throwing never stops the others; its error is returned for the host to log.
  */
-import { FileFacts } from './model/facts';
-import { PackageView, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
+import { FileFacts, type PackageTypes } from './model/facts';
+import { PackageView, packageName, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
 import { GoFile, type GoLanguage } from './syntax/parser';
 import { deleteStatement } from './findings/edits';
 import type { Node } from './syntax/parser';
@@ -109,8 +109,11 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
     return index.view(summary);
   };
   if (index && !index.has(facts.fileName)) index.setText(facts.fileName, file.text);
-  const structField = (type: string, field: string) => index?.structField(type, field, facts.fileName);
-  return runRules(facts, view, structField, options);
+  facts.pkg = {
+    structField: (type, field) => index?.structField(type, field, facts.fileName),
+    funcResults: (name) => index?.funcResults(name, facts.fileName),
+  };
+  return runRules(facts, view, options);
 }
 
 /**
@@ -128,6 +131,10 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       const root = file?.root;
       facts.push(root ? new FileFacts(root, file!.source, f.name, options.importPath) : undefined);
     }
+    // Each file sees the types its siblings declare, before any summary is taken.
+    facts.forEach((own) => {
+      if (own) own.pkg = siblingTypes(facts, own);
+    });
     // Summaries are computed once per file, and only when a rule asks for the package.
     const summaries = new Map<number, FileSummary>();
     const summary = (i: number) => {
@@ -143,30 +150,32 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
         const others = facts.flatMap((ff, j) => (ff && j !== i ? [summary(j)] : [])).filter((s) => s.packageName === own.packageName);
         return new PackageView([own, ...others]);
       };
-      const structField = (type: string, field: string) => {
-        for (const ff of facts) {
-          const t = ff && ff !== facts[i] ? ff.structs.get(type)?.get(field) : undefined;
-          if (t) return t;
-        }
-        return undefined;
-      };
-      return runRules(facts[i]!, view, structField, { ...options, fileName: f.name });
+      return runRules(facts[i]!, view, { ...options, fileName: f.name });
     });
   } finally {
     for (const p of parsed) p?.dispose();
   }
 }
 
-function runRules(
-  facts: FileFacts,
-  makeView: () => PackageView,
-  structField: (type: string, field: string) => string | undefined,
-  options: AnalyzeOptions,
-): AnalysisResult {
+/** Struct fields and function results declared in the other files of the package (without summarising them). */
+function siblingTypes(facts: readonly (FileFacts | undefined)[], own: FileFacts): PackageTypes {
+  const name = packageName(own);
+  const others = () => facts.filter((ff): ff is FileFacts => ff !== undefined && ff !== own && packageName(ff) === name);
+  return {
+    structField: (type, field) => {
+      for (const ff of others()) {
+        const t = ff.structs.get(type)?.get(field);
+        if (t) return t;
+      }
+      return undefined;
+    },
+    funcResults: (name) => others().flatMap((ff) => ff.functions).find((fn) => fn.kind === 'function' && fn.name === name)?.results,
+  };
+}
+
+function runRules(facts: FileFacts, makeView: () => PackageView, options: AnalyzeOptions): AnalysisResult {
   let view: PackageView | undefined;
   const packageView = () => (view ??= makeView());
-  // Struct fields declared in sibling files (without summarising the package for it).
-  facts.pkg = { structField };
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const findings: Finding[] = [];
   const errors: RuleError[] = [];

@@ -27,6 +27,13 @@ export interface Param {
   node: Node;
 }
 
+/** What a file can learn from the other files of its package. */
+export interface PackageTypes {
+  structField(typeName: string, field: string): string | undefined;
+  /** Result types of the package-level function `name` declared in another file. */
+  funcResults(name: string): string[] | undefined;
+}
+
 export interface FuncInfo {
   node: Node;
   kind: 'function' | 'method' | 'literal';
@@ -182,7 +189,7 @@ export class FileFacts {
    * The package this file belongs to, when the host supplied one: struct fields declared in
    * sibling files are looked up there.
    */
-  pkg?: { structField(typeName: string, field: string): string | undefined };
+  pkg?: PackageTypes;
 
   /** The name this file uses for the package at `path` ("context"), or undefined when it is not imported by name. */
   importName(path: string): string | undefined {
@@ -404,9 +411,14 @@ export class FileFacts {
       if (found.receiver) return found.receiver.receiver?.type;
       if (!found.decl) return undefined;
       const declared = declType(found.decl);
+      if (declared || depth > 3) return declared;
+      // `d := newDiscoverer(...)`, `s, err := NewServer()`: what the package's constructor returns.
+      const made = found.decl.multi ?? (found.decl.init ? { call: found.decl.init, index: 0 } : undefined);
+      const result = made && this.resultType(made.call, made.index);
+      if (result) return result;
       // `nr := c.nr`: the type of the field or variable it copies.
       const init = found.decl.init;
-      if (declared || !init || depth > 3 || (init.type !== 'selector_expression' && init.type !== 'identifier')) return declared;
+      if (!init || (init.type !== 'selector_expression' && init.type !== 'identifier')) return undefined;
       return init.startIndex > found.decl.node.startIndex ? this.typeOf(init, depth + 1) : undefined;
     }
     if (n.type === 'selector_expression') {
@@ -425,6 +437,21 @@ export class FileFacts {
       return t ? '*' + t : undefined;
     }
     return initType(n);
+  }
+
+  /**
+   * The type of result `index` of a call to a function of this package (`newDiscoverer(...)`),
+   * declared in this file or a sibling. Undefined for methods, function values and other packages.
+   */
+  private resultType(call: Node, index: number): string | undefined {
+    const n = unparen(call);
+    if (n.type !== 'call_expression') return undefined;
+    const f = n.childForFieldName('function');
+    if (f?.type !== 'identifier' || this.lookup(f.text, f)) return undefined;
+    const own = this.functions.find((fn) => fn.kind === 'function' && fn.name === f.text);
+    const results = own ? own.results : this.pkg?.funcResults(f.text);
+    const t = results?.[index];
+    return t ? compact(t) : undefined;
   }
 
   /** The `make(chan ...)` a channel expression was created by, when the file shows it. */

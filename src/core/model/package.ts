@@ -45,6 +45,8 @@ export interface Op {
   end: number;
   /** Run by `defer` (at return), not where it stands. */
   deferred?: boolean;
+  /** Inside a loop of its function: it may run more than once per call. */
+  repeated?: boolean;
   /** Inside a function literal: run by a new goroutine (`go`), or at an unknown time (callbacks). */
   context?: 'goroutine' | 'closure';
   /** For calls: the arguments, normalised like targets (undefined when not a path). */
@@ -85,6 +87,8 @@ export interface FuncSummary {
   ops: Op[];
   /** Declared parameter types, whitespace removed, one per parameter. */
   params?: string[];
+  /** Declared result types, one per result. */
+  results?: string[];
 }
 
 export interface FileSummary {
@@ -161,6 +165,7 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       line: fn.node.startPosition.row + 1,
       ops: opsOf(facts, fn),
       params: fn.params.map((p) => p.type),
+      ...(fn.results.length > 0 ? { results: fn.results } : {}),
     });
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -341,10 +346,11 @@ export function isGuarded(n: Node, top: Node): boolean {
 }
 
 /** Whether an operation runs deferred, in another goroutine, or in a callback of `fn`. */
-function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'context'> {
-  const out: Pick<Op, 'deferred' | 'context'> = {};
+function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'context' | 'repeated'> {
+  const out: Pick<Op, 'deferred' | 'context' | 'repeated'> = {};
   for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
     if (p.type === 'defer_statement') out.deferred = true;
+    if (p.type === 'for_statement') out.repeated = true;
     if (p.type === 'go_statement') out.context = 'goroutine';
     if (p.type === 'func_literal' && !out.context) {
       const call = p.parent?.type === 'call_expression' ? p.parent : undefined;
@@ -408,6 +414,12 @@ export class PackageView {
       if (t) return t;
     }
     return undefined;
+  }
+
+  /** Result types of the package function `name`. */
+  funcResults(name: string): string[] | undefined {
+    const fn = this.func(name);
+    return fn && !fn.receiverType ? fn.results ?? [] : undefined;
   }
 
   /** A struct field's type, from any file of the package. */
@@ -499,6 +511,16 @@ export class PackageIndex {
     return undefined;
   }
 
+  /** Result types of the package function `name` declared in a file other than `except`. */
+  funcResults(name: string, except: string): string[] | undefined {
+    for (const [file] of this.entries) {
+      if (file === except) continue;
+      const fn = this.summary(file)?.functions.find((f) => f.key === name && !f.receiverType);
+      if (fn) return fn.results ?? [];
+    }
+    return undefined;
+  }
+
   /** A file's summary, parsing it if its text changed since the last one. */
   private summary(fileName: string): FileSummary | undefined {
     const e = this.entries.get(fileName);
@@ -528,8 +550,8 @@ export class PackageIndex {
 
 /**
  * A function of package main that runs once per process: `main` itself, or a function that only
- * `main` calls (directly or through functions so called), once and unguarded. When it returns, the
- * process is about to exit (nsq_to_file's `discoverer.run()`, tailscale's `run()` in
+ * `main` calls (directly or through functions so called), at one place outside any loop. It runs at most once, and what
+ * it leaves behind cannot pile up (nsq_to_file's `discoverer.run()`, tailscale's `run()` in
  * `if err := run(); err != nil { log.Fatal(err) }`).
  */
 export function runsOncePerProcess(facts: FileFacts, view: PackageView, fn: FuncInfo): boolean {
@@ -543,5 +565,6 @@ function calledOnceFromMain(view: PackageView, key: string, depth: number): bool
   const callers = view.callers(key);
   if (depth > 3 || callers.length !== 1) return false;
   const calls = callers[0].ops.filter((op) => op.kind === 'call' && op.target === key);
-  return calls.length === 1 && !calls[0].guarded && !calls[0].context && calledOnceFromMain(view, callers[0].key, depth + 1);
+  // At most once: a condition or an earlier exit may skip it, a loop or a goroutine may repeat it.
+  return calls.length === 1 && !calls[0].repeated && !calls[0].context && calledOnceFromMain(view, callers[0].key, depth + 1);
 }

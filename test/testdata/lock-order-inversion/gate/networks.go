@@ -1,6 +1,6 @@
 package gate
 
-// Without the gate: reported against Stop.
+// Without the gate: reported against Stop (a call into another file, both ways).
 func (c *Cluster) Attach() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
