@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { analyze } from '../../src/core/analyze';
 import type { GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
-import { loadGoForTests } from '../helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadGoForTests, TESTDATA } from '../helpers';
 
 const LEAK = `package p
 
@@ -150,6 +152,12 @@ func try() bool { return true }
     const at = (text: string) => analyze(go, text, { rules: wgRules, fileName: 'defer_test.go' }).findings.map((f) => f.severity);
     assert.deepEqual(at(src('t.Errorf("cannot defer")')), ['info']);
     assert.deepEqual(at(src('t.Log("retrying")')), ['warning']);
+  });
+
+  it('double-close: a close right before t.Fatal runs only in a failed test: information; on the passing path an error', () => {
+    const text = readFileSync(join(TESTDATA, 'double-close', 'timeout_test.go'), 'utf8');
+    const found = analyze(go, text, { rules: [RULES_BY_ID.get('double-close')!], fileName: 'timeout_test.go' }).findings;
+    assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[31, 'info'], [45, 'error']]);
   });
 
   it('a severity the user set wins in tests too', () => {

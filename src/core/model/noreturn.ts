@@ -50,6 +50,22 @@ export function endsTestGoroutine(file: FileFacts, call: Node): boolean {
   return !!parts?.receiverNode && TESTING_STOPS.has(parts.name) && isTestingValue(file, parts.receiverNode);
 }
 
+/**
+ * True in a test when the statement holding `node` is followed, in its block, by `t.Fatal(...)`,
+ * `t.Error(...)` or the like: it runs only on a path where the test has already failed (a
+ * timeout branch that cleans up and then calls `t.Fatal`).
+ */
+export function onFailingTestPath(file: FileFacts, node: Node): boolean {
+  if (!file.isTest) return false;
+  let stmt: Node = node;
+  while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'statement_list') stmt = stmt.parent;
+  for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
+    const call = next.type === 'expression_statement' ? next.namedChild(0) : null;
+    if (call?.type === 'call_expression' && (endsTestGoroutine(file, call) || recordsTestFailure(file, call))) return true;
+  }
+  return false;
+}
+
 const memo = new WeakMap<FileFacts, { pred: NoReturn; helpers: Map<number, boolean | 'pending'> }>();
 
 /** The never-returns predicate of a file, memoised: helpers are decided once per function. */
