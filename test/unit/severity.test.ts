@@ -160,6 +160,12 @@ func try() bool { return true }
     assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[31, 'info'], [45, 'error']]);
   });
 
+  it('goroutine-send-leak: a Serve error sent only when it is not ErrServerClosed, with the server shut down after the wait ends: information', () => {
+    const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'serve.go'), 'utf8');
+    const found = analyze(go, text, { rules, fileName: 'serve.go' }).findings;
+    assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[19, 'info'], [37, 'warning']]);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -32,6 +32,7 @@ import { endsTestGoroutine, recordsTestFailure } from '../model/noreturn';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
   blockStatements,
+  callParts,
   contains,
   descendants,
   excerpt,
@@ -263,7 +264,38 @@ function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNu
   // In a function of package main that runs once, the goroutine is stranded as the process ends.
   const top = outermostFunction(file, ch.make);
   const atExit = top !== undefined && runsOncePerProcess(file, ctx.package, top);
-  report(ctx, ch, sites, leak, fixes, closed, onOwnError || atExit ? 'info' : undefined);
+  report(ctx, ch, sites, leak, fixes, closed, onOwnError || atExit || serverErrorOnly(ch, sites, leak) ? 'info' : undefined);
+}
+
+/** Errors a server's Serve returns once Shutdown, Close or Stop has been called on it. */
+const SERVER_CLOSED = /\bErr(Server)?(Closed|Stopped)\b/;
+const SERVER_STOPS = new Set(['Shutdown', 'Close', 'Stop', 'GracefulStop']);
+
+/**
+ * The goroutine sends only when Serve fails with something other than "server closed", and the
+ * function stops the server after it stops receiving (tailscale's API proxy: `case <-ctx.Done()`,
+ * then `hs.Shutdown`). Serve then returns the filtered error and sends nothing; the send blocks
+ * only when serving fails on its own in the same instant, once.
+ */
+function serverErrorOnly(ch: Channel, sites: readonly Site[], leak: Leak): boolean {
+  const stop = leak.stop?.node;
+  if (!stop || !ch.fn.body) return false;
+  const filtered = sites.every((s) =>
+    s.sends.every((send) => {
+      for (let x: Node | null = send; x && !FUNCTION_TYPES.has(x.type); x = x.parent) {
+        const up = x.parent;
+        if (up?.type === 'if_statement' && up.childForFieldName('consequence')?.id === x.id && SERVER_CLOSED.test(up.childForFieldName('condition')?.text ?? '')) return true;
+      }
+      return false;
+    }),
+  );
+  return (
+    filtered &&
+    descendants(ch.fn.body, 'call_expression', true).some((call) => {
+      const parts = call.startIndex > stop.startIndex ? callParts(call) : undefined;
+      return !!parts?.receiver && SERVER_STOPS.has(parts.name);
+    })
+  );
 }
 
 /**
