@@ -137,6 +137,7 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
     });
     // Summaries are computed once per file, and only when a rule asks for the package.
     const summaries = new Map<number, FileSummary>();
+    const sharedViews = new Map<string, { view: PackageView; duplicated: Set<number> }>();
     const summary = (i: number) => {
       let s = summaries.get(i);
       if (!s) summaries.set(i, (s = summarizeFile(facts[i]!)));
@@ -147,8 +148,26 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
       const view = () => {
         const own = summary(i);
-        const others = facts.flatMap((ff, j) => (ff && j !== i ? [summary(j)] : [])).filter((s) => s.packageName === own.packageName);
-        return new PackageView([own, ...others]);
+        const members = facts.flatMap((ff, j) => (ff ? [j] : [])).filter((j) => summary(j).packageName === own.packageName);
+        // One view for the whole package, so what rules derive from it (call graphs, flattened
+        // calls, lock edges) is computed once, not once per file. A file that declares a function
+        // another file declares too (build-tagged variants) gets a view where its own one wins.
+        let shared = sharedViews.get(own.packageName);
+        if (!shared) {
+          const seen = new Map<string, number>();
+          const duplicated = new Set<number>();
+          for (const j of members) {
+            for (const fn of summary(j).functions) {
+              const first = seen.get(fn.key);
+              if (first === undefined) seen.set(fn.key, j);
+              else if (first !== j) duplicated.add(first).add(j);
+            }
+          }
+          shared = { view: new PackageView(members.map(summary)), duplicated };
+          sharedViews.set(own.packageName, shared);
+        }
+        if (!shared.duplicated.has(i)) return shared.view;
+        return new PackageView([own, ...members.filter((j) => j !== i).map(summary)]);
       };
       return runRules(facts[i]!, view, { ...options, fileName: f.name });
     });
@@ -160,7 +179,8 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
 /** Struct fields and function results declared in the other files of the package (without summarising them). */
 function siblingTypes(facts: readonly (FileFacts | undefined)[], own: FileFacts): PackageTypes {
   const name = packageName(own);
-  const others = () => facts.filter((ff): ff is FileFacts => ff !== undefined && ff !== own && packageName(ff) === name);
+  let siblings: FileFacts[] | undefined;
+  const others = () => (siblings ??= facts.filter((ff): ff is FileFacts => ff !== undefined && ff !== own && packageName(ff) === name));
   return {
     structField: (type, field) => {
       for (const ff of others()) {
@@ -169,7 +189,13 @@ function siblingTypes(facts: readonly (FileFacts | undefined)[], own: FileFacts)
       }
       return undefined;
     },
-    funcResults: (name) => others().flatMap((ff) => ff.functions).find((fn) => fn.kind === 'function' && fn.name === name)?.results,
+    funcResults: (name) => {
+      for (const ff of others()) {
+        const fn = ff.packageFunctions.get(name);
+        if (fn) return fn.results;
+      }
+      return undefined;
+    },
   };
 }
 

@@ -214,6 +214,21 @@ export class FileFacts {
     return this.functionsCache;
   }
 
+  /** The file's package-level functions (not methods) by name. */
+  get packageFunctions(): ReadonlyMap<string, FuncInfo> {
+    if (!this.packageFunctionsCache) {
+      this.packageFunctionsCache = new Map();
+      for (const d of this.root.namedChildren) {
+        if (d?.type !== 'function_declaration') continue;
+        const info = this.funcInfo(d);
+        if (info.name) this.packageFunctionsCache.set(info.name, info);
+      }
+    }
+    return this.packageFunctionsCache;
+  }
+
+  private packageFunctionsCache?: Map<string, FuncInfo>;
+
   funcInfo(node: Node): FuncInfo {
     let info = this.infoByNode.get(node.id);
     if (!info) {
@@ -448,7 +463,7 @@ export class FileFacts {
     if (n.type !== 'call_expression') return undefined;
     const f = n.childForFieldName('function');
     if (f?.type !== 'identifier' || this.lookup(f.text, f)) return undefined;
-    const own = this.functions.find((fn) => fn.kind === 'function' && fn.name === f.text);
+    const own = this.packageFunctions.get(f.text);
     const results = own ? own.results : this.pkg?.funcResults(f.text);
     const t = results?.[index];
     return t ? compact(t) : undefined;

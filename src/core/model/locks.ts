@@ -263,14 +263,15 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
   const fn = view.func(key);
   const now: FlatOp[] = [];
   const later: FlatOp[][] = [];
+  let size = 0;
   for (const op of fn?.ops ?? []) {
-    if (now.length > FLAT_LIMIT) break;
     const kind = flatKind(view, fn!, op);
     if (!kind) continue;
     const context = op.context !== undefined;
     const base = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op, when: op.when };
     if (kind !== 'call') {
       const flat: FlatOp = { ...base, what: kind.what, target: kind.target, mutex: kind.mutex };
+      size++;
       if (flat.deferred && !context) later.push([flat]);
       else now.push(flat);
       continue;
@@ -281,8 +282,12 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
     const callee = view.func(calleeName);
     if (!callee || callee.key === key) continue;
     const call = op.kind === 'call' ? op : { ...op, recv: op.target, args: [] };
+    const calleeOps = flatten(view, callee.key, depth - 1);
+    // A callee too big to inline with the rest is not followed, as past the depth limit: its
+    // operations are left out whole, never cut off between a Lock and its Unlock.
+    if (size + calleeOps.length > FLAT_LIMIT) continue;
     const inner: FlatOp[] = [];
-    for (const f of flatten(view, callee.key, depth - 1)) {
+    for (const f of calleeOps) {
       const when = bindConditions(f.when, call, op.when);
       if (when === false) continue;
       inner.push({
@@ -295,6 +300,7 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
         site: op,
       });
     }
+    size += inner.length;
     if (op.deferred) later.push(inner);
     else now.push(...inner);
   }

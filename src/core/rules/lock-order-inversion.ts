@@ -247,7 +247,18 @@ function otherEdges(file: FileFacts, view: PackageView): Edge[] {
   return out;
 }
 
+/** Edges of the package's functions, once per package view (every file of a package asks for them). */
+const edgeCache = new WeakMap<PackageView, Map<string, Edge[]>>();
+
 function summaryEdges(view: PackageView, g: FuncSummary): Edge[] {
+  let cache = edgeCache.get(view);
+  if (!cache) edgeCache.set(view, (cache = new Map()));
+  let edges = cache.get(g.key);
+  if (!edges) cache.set(g.key, (edges = computeSummaryEdges(view, g)));
+  return edges;
+}
+
+function computeSummaryEdges(view: PackageView, g: FuncSummary): Edge[] {
   const out: Edge[] = [];
   const held = new Map<string, FlatOp>();
   for (const f of flatten(view, g.key)) {
