@@ -89,6 +89,8 @@ export interface FuncSummary {
   params?: string[];
   /** Declared result types, one per result. */
   results?: string[];
+  /** Its body may re-arm or replace a timer (`Reset`, `Stop`, `time.NewTimer`). */
+  touchesTimers?: boolean;
 }
 
 export interface FileSummary {
@@ -150,6 +152,9 @@ export function calleeKey(facts: FileFacts, call: Node): string | undefined {
   return `${base}.${name}`;
 }
 
+/** A body that may re-arm, stop or replace a timer. */
+export const TIMER_CALLS = /\.(Reset|Stop)\(|\bNew(Timer|Ticker)\(|\bAfterFunc\(/;
+
 /** Summarises every named function and method of a parsed file. */
 export function summarizeFile(facts: FileFacts): FileSummary {
   const functions: FuncSummary[] = [];
@@ -166,6 +171,7 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       ops: opsOf(facts, fn),
       params: fn.params.map((p) => p.type),
       ...(fn.results.length > 0 ? { results: fn.results } : {}),
+      ...(TIMER_CALLS.test(fn.body.text) ? { touchesTimers: true } : {}),
     });
   }
   const structs: Record<string, Record<string, string>> = {};

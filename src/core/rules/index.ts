@@ -29,6 +29,7 @@ import { rule as requireInGoroutine } from './require-in-goroutine';
 import { rule as sendAfterClose } from './send-after-close';
 import { rule as sendWithoutCancel } from './send-without-cancel';
 import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
+import { rule as timerDrainDeadlock } from './timer-drain-deadlock';
 import { rule as timerLeakInLoop } from './timer-leak-in-loop';
 import { rule as unlockMissing } from './unlock-missing';
 import { rule as unsynchronizedWrite } from './unsynchronized-write';
@@ -49,6 +50,7 @@ export const RULES: readonly Rule[] = [
   contextIgnored,
   contextPlacement,
   timerLeakInLoop,
+  timerDrainDeadlock,
   closeBeforeWait,
   doubleClose,
   sendAfterClose,
