@@ -512,6 +512,30 @@ export class FileFacts {
    * Every value the file stores under `name`: keyed elements `name: v` of composite literals and
    * assignments `x.name = v` (and `name = v` with `plainToo`).
    */
+  /**
+   * Fields the file stores a new channel in (`T{reqc: make(chan req)}`, `s.reqc = make(chan req, 8)`),
+   * by field name: buffered when any such make has a capacity other than a literal 0.
+   */
+  fieldChannelMakes(): Map<string, 'buffered' | 'unbuffered'> {
+    const out = new Map<string, 'buffered' | 'unbuffered'>();
+    const note = (field: string | undefined, value: Node | undefined) => {
+      const m = field && value ? parseChanMake(value) : undefined;
+      if (!m) return;
+      const kind = m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered';
+      if (out.get(field!) !== 'buffered') out.set(field!, kind);
+    };
+    for (const n of descendants(this.root, FIELD_WRITES)) {
+      if (n.type === 'keyed_element') {
+        note(n.namedChild(0)?.text, n.namedChild(1) ? literalValue(n.namedChild(1)!) : undefined);
+        continue;
+      }
+      const left = n.childForFieldName('left')?.namedChildren ?? [];
+      const right = n.childForFieldName('right')?.namedChildren ?? [];
+      left.forEach((l, i) => note(l?.type === 'selector_expression' ? l.childForFieldName('field')?.text : undefined, right[i] ?? undefined));
+    }
+    return out;
+  }
+
   private assignedValues(name: string, plainToo: boolean): Node[] {
     const out: Node[] = [];
     for (const n of descendants(this.root, FIELD_WRITES)) {

@@ -8,7 +8,7 @@
  */
 import { FileFacts, type FuncInfo } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
-import { callArgs, callParts, defaultCase, FUNCTION_TYPES, isEndlessLoop, pathKey, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, defaultCase, descendants, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 
@@ -26,6 +26,8 @@ export type OpKind =
   | 'Broadcast'
   | 'send'
   | 'recv'
+  /** `for v := range ch`: receives until the channel is closed. */
+  | 'range'
   | 'close'
   | 'call';
 
@@ -91,6 +93,21 @@ export interface FuncSummary {
   results?: string[];
   /** Its body may re-arm or replace a timer (`Reset`, `Stop`, `time.NewTimer`). */
   touchesTimers?: boolean;
+  /** Its serving loops: `for { select { case r := <-s.reqc: ...; case <-s.stop: return } }`. */
+  serves?: ServeLoop[];
+}
+
+/**
+ * A loop of a function (not of its closures) that waits in a `select` for work on some channels
+ * and leaves the function when a stop case fires: once it has returned, nothing in it receives.
+ */
+export interface ServeLoop {
+  /** One-based line of the `for`. */
+  line: number;
+  /** Channels its select cases receive from (targets), with the lines of those receives. */
+  receives: { target: string; line: number }[];
+  /** Cases that return from the function: `<-s.stop`, `<-ctx.Done()`. */
+  stops: { text: string; line: number; start: number; end: number; target?: string }[];
 }
 
 export interface FileSummary {
@@ -101,6 +118,8 @@ export interface FileSummary {
   structs: Record<string, Record<string, string>>;
   /** Package-level variables whose type the file shows: name -> type text. */
   vars?: Record<string, string>;
+  /** Struct fields the file stores a new channel in, by field name (see FileFacts.fieldChannelMakes). */
+  channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
 }
 
 const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
@@ -172,6 +191,7 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       params: fn.params.map((p) => p.type),
       ...(fn.results.length > 0 ? { results: fn.results } : {}),
       ...(TIMER_CALLS.test(fn.body.text) ? { touchesTimers: true } : {}),
+      ...serveLoopsOf(facts, fn),
     });
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -181,7 +201,55 @@ export function summarizeFile(facts: FileFacts): FileSummary {
     const t = facts.typeOf(v.node);
     if (t) vars[v.name] = t;
   }
-  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars };
+  const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
+  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars, ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}) };
+}
+
+function serveLoopsOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'serves'> {
+  if (!/\bselect\b/.test(fn.body!.text)) return {};
+  const serves: ServeLoop[] = [];
+  for (const loop of descendants(fn.body!, 'for_statement', true)) {
+    const body = loop.childForFieldName('body');
+    const selects = body ? descendants(body, 'select_statement', true) : [];
+    for (const select of selects) {
+      if (defaultCase(select)) continue;
+      const receives: ServeLoop['receives'] = [];
+      const stops: ServeLoop['stops'] = [];
+      for (const c of selectCases(select)) {
+        const comm = c.childForFieldName('communication');
+        const recv = comm && receiveIn(comm);
+        if (!recv) continue;
+        const operand = recv.childForFieldName('operand');
+        if (!operand) continue;
+        // A stop case returns whatever it received; a work case may return too (`if !ok { return }`), but not always.
+        const returns = caseBody(c).some((x) => x.type === 'return_statement');
+        if (returns) {
+          const done = unparen(operand);
+          const doneCall = done.type === 'call_expression' && callParts(done)?.name === 'Done' ? callParts(done) : undefined;
+          const target = doneCall?.receiverNode ? normaliseTarget(facts, doneCall.receiverNode, c) : normaliseTarget(facts, operand, c);
+          stops.push({ text: recv.text, ...where(recv), ...(target ? { target: doneCall ? `${target}.Done()` : target } : {}) });
+        } else {
+          const target = normaliseTarget(facts, operand, c);
+          if (target) receives.push({ target, line: recv.startPosition.row + 1 });
+        }
+      }
+      if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
+    }
+  }
+  return serves.length > 0 ? { serves } : {};
+}
+
+/** The statements of a select case. */
+function caseBody(c: Node): Node[] {
+  const list = c.namedChildren.find((x) => x?.type === 'statement_list');
+  return list ? list.namedChildren.filter((x): x is Node => x !== null && x.type !== 'comment') : [];
+}
+
+/** The receive `<-x` a select case commits to (`case <-x:`, `case v := <-x:`, `case v, ok := <-x:`). */
+function receiveIn(comm: Node): Node | undefined {
+  const e = comm.type === 'receive_statement' ? comm.childForFieldName('right') : comm.type === 'expression_statement' ? comm.namedChild(0) : comm;
+  const n = e ? unparen(e) : undefined;
+  return n?.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-' ? n : undefined;
 }
 
 function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
@@ -222,6 +290,9 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
     } else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') {
       kind = 'recv';
       targetNode = n.childForFieldName('operand') ?? undefined;
+    } else if (n.type === 'range_clause') {
+      kind = 'range';
+      targetNode = n.childForFieldName('right') ?? undefined;
     }
     if (!kind || !targetNode) return;
     const target = normaliseTarget(facts, targetNode, n);

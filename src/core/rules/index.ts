@@ -27,6 +27,7 @@ import { rule as recursiveRlock } from './recursive-rlock';
 import { rule as selectBusyLoop } from './select-busy-loop';
 import { rule as requireInGoroutine } from './require-in-goroutine';
 import { rule as sendAfterClose } from './send-after-close';
+import { rule as sendToStoppedLoop } from './send-to-stopped-loop';
 import { rule as sendWithoutCancel } from './send-without-cancel';
 import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
 import { rule as timerDrainDeadlock } from './timer-drain-deadlock';
@@ -43,6 +44,7 @@ import { rule as waitgroupWaitInsideWorker } from './waitgroup-wait-inside-worke
 export const RULES: readonly Rule[] = [
   goroutineSendLeak,
   goroutineReceiveLeak,
+  sendToStoppedLoop,
   loopWithoutCancel,
   sendWithoutCancel,
   sleepIgnoresCancel,

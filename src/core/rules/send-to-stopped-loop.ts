@@ -1,0 +1,190 @@
+import type { FileFacts } from '../model/facts';
+import type { FuncSummary, Op, PackageView, ServeLoop } from '../model/package';
+import { baseName } from '../model/locks';
+import type { Fix, Related, Report, Rule } from '../findings/rule';
+import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
+
+export const rule: Rule = {
+  id: 'send-to-stopped-loop',
+  title: 'Send to a serving loop that may already have returned',
+  severity: 'warning',
+  category: 'goroutine-leak',
+  docs: {
+    summary:
+      'A method sends on a channel field whose only receiver is a `for { select { ... } }` loop that returns when a stop case fires; after the loop has returned, the send waits forever.',
+    why:
+      'Servers often funnel work through one goroutine: `run` loops over a `select` that takes requests from `s.reqc` and returns on `<-s.stop` ' +
+      'or `<-ctx.Done()`, and methods such as `Submit` hand it work with `s.reqc <- r`. Once the loop has returned, nothing receives from ' +
+      '`s.reqc` any more. A caller that sends after that, or that was already waiting when the stop case won, blocks forever: the ' +
+      'goroutine leaks, along with anything it holds (a lock, a connection, a request the client is waiting on). Shutdown races like this ' +
+      'are behind many of the hangs fixed in consensus libraries, container runtimes and RPC stacks. The sender has to wait on the same ' +
+      'stop signal as the loop, so it gives up when the loop does.',
+    interleaving: [
+      '`run` is the only goroutine receiving from `s.reqc`; it returns when `<-s.stop` fires.',
+      '`Stop` closes `s.stop`; `run` returns.',
+      'A caller of `Submit` reaches `s.reqc <- r`: no goroutine will ever receive it, and the caller blocks forever.',
+    ],
+    bad: `type Server struct {
+	reqc chan request
+	stop chan struct{}
+}
+
+func (s *Server) run() {
+	for {
+		select {
+		case r := <-s.reqc:
+			r.handle()
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+func (s *Server) Submit(r request) {
+	s.reqc <- r // blocks forever once run has returned
+}`,
+    good: `func (s *Server) Submit(r request) error {
+	select {
+	case s.reqc <- r:
+		return nil
+	case <-s.stop:
+		return errStopped
+	}
+}`,
+    fixes:
+      '**Give up when the loop stops** wraps the send in a `select` with the loop\'s stop case, so the sender returns when the loop has. ' +
+      'It is not applied by fix-all: the caller then carries on without the request having been handled, which it may need to report.',
+  },
+  check(ctx) {
+    const file = ctx.file;
+    const view = ctx.package;
+    const own = view.files.find((f) => f.fileName === file.fileName);
+    if (!own || !own.functions.some((fn) => fn.ops.some((op) => op.kind === 'send'))) return;
+    const loops = servingLoops(view);
+    if (loops.size === 0) return;
+    for (const fn of own.functions) {
+      for (const op of fn.ops) {
+        if (op.kind !== 'send' || op.nonBlocking || op.alternatives) continue;
+        const serving = loops.get(canonical(fn, op.target));
+        const target = canonical(fn, op.target);
+        if (!serving || !onlyReceivers(view, target, serving) || !senderIsOutside(fn, serving) || !unbuffered(view, target)) continue;
+        const stops = serving.flatMap((s) => s.loop.stops);
+        // A sender that looks at the stop signal itself, or a stop that waits for the senders first, is ordered by the author.
+        if (stops.some((s) => s.target !== undefined && fn.ops.some((o) => o.target === s.target || o.target + '.Done()' === s.target))) continue;
+        if (stopWaitsFirst(view, stops)) continue;
+        // A channel that is also closed panics the late sender instead (send-after-close's case).
+        if ([...view.functions].some((f) => f.ops.some((o) => o.kind === 'close' && canonical(f, o.target) === target))) continue;
+        report(file, fn, op, serving[0], ctx.report);
+      }
+    }
+  },
+};
+
+interface Serving {
+  fn: FuncSummary;
+  loop: ServeLoop;
+}
+
+/** Serving loops of the package by the unexported channel field they receive from (`Server.reqc`). */
+function servingLoops(view: PackageView): Map<string, Serving[]> {
+  const out = new Map<string, Serving[]>();
+  for (const fn of view.functions) {
+    for (const loop of fn.serves ?? []) {
+      for (const r of loop.receives) {
+        if (!/^[A-Za-z_]\w*\.[a-z_]\w*$/.test(r.target)) continue;
+        const list = out.get(r.target) ?? [];
+        if (!list.some((s) => s.loop === loop)) list.push({ fn, loop });
+        out.set(r.target, list);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A target in the names of its type: `param0.reqc` in `func submit(s *Server)` is `Server.reqc`.
+ * Receiver targets (`Server.reqc`) are already so.
+ */
+function canonical(fn: FuncSummary, target: string): string {
+  const m = /^param(\d+)\.(.*)$/.exec(target);
+  const type = m ? fn.params?.[Number(m[1])]?.replace(/^\*/, '') : undefined;
+  return m && type && /^[A-Za-z_]\w*$/.test(type) ? `${type}.${m[2]}` : target;
+}
+
+/** Every receive of `target` in the package is a case of one of the serving loops. */
+function onlyReceivers(view: PackageView, target: string, serving: readonly Serving[]): boolean {
+  for (const fn of view.functions) {
+    for (const op of fn.ops) {
+      if ((op.kind !== 'recv' && op.kind !== 'range') || canonical(fn, op.target) !== target) continue;
+      if (!serving.some((s) => s.fn === fn && s.loop.receives.some((r) => r.target === target && r.line === op.line))) return false;
+    }
+  }
+  return true;
+}
+
+/** The sender is not the loop's function, nor a function that starts or calls it. */
+function senderIsOutside(fn: FuncSummary, serving: readonly Serving[]): boolean {
+  return !serving.some((s) => s.fn.key === fn.key || fn.ops.some((o) => o.kind === 'call' && o.target === s.fn.key));
+}
+
+/** Some file makes the field's channel without a buffer, and none with one. */
+function unbuffered(view: PackageView, target: string): boolean {
+  const field = target.slice(target.lastIndexOf('.') + 1);
+  const kinds = view.files.map((f) => f.channelMakes?.[field]).filter((k) => k !== undefined);
+  return kinds.length > 0 && kinds.every((k) => k === 'unbuffered');
+}
+
+/** A function that closes or signals a stop channel after waiting on a WaitGroup (the senders finish first). */
+function stopWaitsFirst(view: PackageView, stops: ServeLoop['stops']): boolean {
+  const targets = new Set(stops.map((s) => s.target).filter((t): t is string => t !== undefined));
+  for (const fn of view.functions) {
+    const stopAt = fn.ops.find((o) => (o.kind === 'close' || o.kind === 'send') && targets.has(o.target));
+    if (stopAt && fn.ops.some((o) => o.kind === 'Wait' && o.start < stopAt.start)) return true;
+  }
+  return false;
+}
+
+function report(file: FileFacts, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void): void {
+  const send = file.text.slice(op.start, op.end);
+  const stop = s.loop.stops[0];
+  const where = (line: number) => (s.fn.file === file.fileName ? `line ${line}` : `${baseName(s.fn.file)}:${line}`);
+  const loopName = `\`${s.fn.name}\``;
+  const channel = send.slice(0, send.indexOf('<-')).trim();
+  const related: Related[] =
+    s.fn.file === file.fileName ? [{ span: { start: stop.start, end: stop.end }, message: `${loopName} returns when this case fires; nothing receives from \`${channel}\` after that` }] : [];
+  emit({
+    span: { start: op.start, end: op.end },
+    message: `\`${short(send)}\` blocks forever once ${loopName} has returned on \`${stop.text}\` (${where(stop.line)}): nothing else receives from \`${channel}\``,
+    related,
+    steps: [
+      `${loopName} (${where(s.loop.line)}) is the only receiver of \`${channel}\`, and returns when \`${stop.text}\` fires (${where(stop.line)}).`,
+      `After that, \`${fn.name}\` sends \`${short(send)}\` (line ${op.line}): no goroutine will receive it.`,
+      `The goroutine running \`${fn.name}\` blocks forever, with whatever it holds.`,
+    ],
+    fixes: giveUpFix(file, op, channel, s),
+  });
+}
+
+function short(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 40 ? one.slice(0, 39) + '…' : one;
+}
+
+/**
+ * `select { case s.reqc <- r: case <-s.stop: }` when the stop is a field of the loop's receiver
+ * (or its context's Done), spelled through the sender's own receiver.
+ */
+function giveUpFix(file: FileFacts, op: Op, channel: string, s: Serving): Fix[] {
+  const stop = s.loop.stops.find((x) => x.target?.startsWith(`${s.fn.receiverType}.`));
+  const dot = channel.lastIndexOf('.');
+  if (!stop?.target || dot < 0 || !s.fn.receiverType) return [];
+  const base = channel.slice(0, dot);
+  const stopExpr = `${base}.${stop.target.slice(s.fn.receiverType.length + 1)}`;
+  const node = file.root.descendantForIndex(op.start, op.end);
+  const stmt = node.type === 'send_statement' ? node : node.parent?.type === 'send_statement' ? node.parent : undefined;
+  if (!stmt || stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt)) return [];
+  const nl = eol(file.source);
+  const indent = indentAt(file.source, stmt.startIndex);
+  const text = ['select {', `case ${stmt.text}:`, `case <-${stopExpr}:`, '}'].join(nl + indent);
+  return [{ title: `Give up when \`${s.fn.name}\` stops (\`case <-${stopExpr}:\`)`, edits: [replaceNode(stmt, text)], safe: false }];
+}

@@ -1,0 +1,3 @@
+import { ruleTest } from '../harness';
+
+ruleTest('send-to-stopped-loop');
