@@ -265,6 +265,17 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
   const later: FlatOp[][] = [];
   let size = 0;
   for (const op of fn?.ops ?? []) {
+    if (op.kind === 'callResult') {
+      // `defer l.getMutex()()`: the unlock the callee returned runs here.
+      const released = op.context === undefined ? releasedBy(view, op) : [];
+      for (const r of released) {
+        const flat: FlatOp = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context: false, chain: [fn!], site: op, when: op.when, ...r };
+        size++;
+        if (flat.deferred) later.push([flat]);
+        else now.push(flat);
+      }
+      continue;
+    }
     const kind = flatKind(view, fn!, op);
     if (!kind) continue;
     const context = op.context !== undefined;
@@ -306,6 +317,18 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
   }
   const out = [...now, ...later.reverse().flat()];
   cache.set(memo, out);
+  return out;
+}
+
+/** The unlocks a call of the function value returned by `op.target` performs, in the caller's names. */
+function releasedBy(view: PackageView, op: Op): { what: FlatKind; target: string; mutex: MutexKind }[] {
+  const callee = view.func(op.target);
+  const out: { what: FlatKind; target: string; mutex: MutexKind }[] = [];
+  for (const r of callee?.releases ?? []) {
+    const lock = summaryLock(view, callee!, { ...op, kind: r.kind, target: r.target });
+    const target = lock && mapTarget(view, lock.key, callee!, op);
+    if (lock && target) out.push({ what: r.kind, target, mutex: lock.kind });
+  }
   return out;
 }
 

@@ -29,7 +29,9 @@ export type OpKind =
   /** `for v := range ch`: receives until the channel is closed. */
   | 'range'
   | 'close'
-  | 'call';
+  | 'call'
+  /** `defer l.getMutex()()`: a call of the function value `target` returned (see FuncSummary.releases). */
+  | 'callResult';
 
 export interface Op {
   kind: OpKind;
@@ -93,6 +95,8 @@ export interface FuncSummary {
   results?: string[];
   /** Its body may re-arm or replace a timer (`Reset`, `Stop`, `time.NewTimer`). */
   touchesTimers?: boolean;
+  /** Unlock method values it returns for the caller to call: `return l.mu.Unlock` (minio's `getMutex`). */
+  releases?: { kind: 'Unlock' | 'RUnlock'; target: string }[];
   /** Its serving loops: `for { select { case r := <-s.reqc: ...; case <-s.stop: return } }`. */
   serves?: ServeLoop[];
 }
@@ -192,6 +196,7 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       ...(fn.results.length > 0 ? { results: fn.results } : {}),
       ...(TIMER_CALLS.test(fn.body.text) ? { touchesTimers: true } : {}),
       ...serveLoopsOf(facts, fn),
+      ...releasesOf(facts, fn),
     });
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -203,6 +208,22 @@ export function summarizeFile(facts: FileFacts): FileSummary {
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
   return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars, ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}) };
+}
+
+function releasesOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'releases'> {
+  if (!/\breturn\b[^\n]*\.R?Unlock\b/.test(fn.body!.text)) return {};
+  const releases: NonNullable<FuncSummary['releases']> = [];
+  for (const ret of descendants(fn.body!, 'return_statement', true)) {
+    for (const e of ret.namedChild(0)?.namedChildren ?? []) {
+      const sel = e ? unparen(e) : undefined;
+      const name = sel?.type === 'selector_expression' ? sel.childForFieldName('field')?.text : undefined;
+      const operand = sel?.childForFieldName('operand');
+      if ((name !== 'Unlock' && name !== 'RUnlock') || !operand) continue;
+      const target = normaliseTarget(facts, operand, ret);
+      if (target) releases.push({ kind: name, target });
+    }
+  }
+  return releases.length > 0 ? { releases } : {};
 }
 
 function serveLoopsOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'serves'> {
@@ -258,6 +279,14 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;
     if (n.type === 'call_expression') {
+      const inner = unparen(n.childForFieldName('function')!);
+      const innerKey = inner.type === 'call_expression' ? calleeKey(facts, inner) : undefined;
+      if (innerKey) {
+        const recvNode = callParts(inner)?.receiverNode;
+        const recv = recvNode ? normaliseTarget(facts, recvNode, n) : undefined;
+        const args = callArgs(inner).map((a) => normaliseTarget(facts, a));
+        ops.push({ kind: 'callResult', target: innerKey, ...where(n), ...placement(fn, n), args, ...(recv ? { recv } : {}), ...guard(fn, n) });
+      }
       const parts = callParts(n);
       if (!parts) return;
       if (!parts.receiver && parts.name === 'close' && callArgs(n).length === 1 && !facts.lookup('close', n)) {
@@ -426,7 +455,8 @@ export function isGuarded(n: Node, top: Node): boolean {
 function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'context' | 'repeated'> {
   const out: Pick<Op, 'deferred' | 'context' | 'repeated'> = {};
   for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
-    if (p.type === 'defer_statement') out.deferred = true;
+    // `defer f(args)` evaluates f and args where it stands; only the call itself runs at return.
+    if (p.type === 'defer_statement' && p.namedChildren.some((c) => c?.id === n.id)) out.deferred = true;
     if (p.type === 'for_statement') out.repeated = true;
     if (p.type === 'go_statement') out.context = 'goroutine';
     if (p.type === 'func_literal' && !out.context) {
