@@ -166,6 +166,12 @@ func try() bool { return true }
     assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[19, 'info'], [37, 'warning']]);
   });
 
+  it('timer-drain-deadlock: a drain reached only through a test-failure case is information', () => {
+    const text = readFileSync(join(TESTDATA, 'timer-drain-deadlock', 'deadline_test.go'), 'utf8');
+    const found = analyze(go, text, { rules: [RULES_BY_ID.get('timer-drain-deadlock')!], fileName: 'deadline_test.go' }).findings;
+    assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[16, 'info']]);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });
