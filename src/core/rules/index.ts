@@ -39,6 +39,7 @@ import { rule as waitgroupCopied } from './waitgroup-copied';
 import { rule as waitgroupDoneMissing } from './waitgroup-done-missing';
 import { rule as waitgroupGo } from './waitgroup-go';
 import { rule as waitgroupWaitInsideWorker } from './waitgroup-wait-inside-worker';
+import { rule as waitBeforeDrain } from './wait-before-drain';
 
 /** In the order the README and the settings list them: leaks and cancellation, channels, WaitGroups, mutexes, tests and races. */
 export const RULES: readonly Rule[] = [
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   waitgroupAddInGoroutine,
   waitgroupDoneMissing,
   waitgroupWaitInsideWorker,
+  waitBeforeDrain,
   waitgroupCopied,
   waitgroupGo,
   doubleLock,
