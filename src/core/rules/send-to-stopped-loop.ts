@@ -8,6 +8,8 @@ export const rule: Rule = {
   id: 'send-to-stopped-loop',
   title: 'Send to a serving loop that may already have returned',
   severity: 'warning',
+  // Test fakes often run such loops for one stream or one test; a stuck sender hangs that test only.
+  severityInTests: 'info',
   category: 'goroutine-leak',
   docs: {
     summary:
@@ -74,7 +76,7 @@ func (s *Server) Submit(r request) {
         if (stopWaitsFirst(view, stops)) continue;
         // A channel that is also closed panics the late sender instead (send-after-close's case).
         if ([...view.functions].some((f) => f.ops.some((o) => o.kind === 'close' && canonical(f, o.target) === target))) continue;
-        report(file, fn, op, serving[0], ctx.report);
+        report(file, view, fn, op, serving[0], ctx.report);
       }
     }
   },
@@ -144,7 +146,7 @@ function stopWaitsFirst(view: PackageView, stops: ServeLoop['stops']): boolean {
   return false;
 }
 
-function report(file: FileFacts, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void): void {
+function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void): void {
   const send = file.text.slice(op.start, op.end);
   const stop = s.loop.stops[0];
   const where = (line: number) => (s.fn.file === file.fileName ? `line ${line}` : `${baseName(s.fn.file)}:${line}`);
@@ -161,7 +163,7 @@ function report(file: FileFacts, fn: FuncSummary, op: Op, s: Serving, emit: (r: 
       `After that, \`${fn.name}\` sends \`${short(send)}\` (line ${op.line}): no goroutine will receive it.`,
       `The goroutine running \`${fn.name}\` blocks forever, with whatever it holds.`,
     ],
-    fixes: giveUpFix(file, op, channel, s),
+    fixes: giveUpFix(file, view, op, channel, s),
   });
 }
 
@@ -174,8 +176,16 @@ function short(text: string): string {
  * `select { case s.reqc <- r: case <-s.stop: }` when the stop is a field of the loop's receiver
  * (or its context's Done), spelled through the sender's own receiver.
  */
-function giveUpFix(file: FileFacts, op: Op, channel: string, s: Serving): Fix[] {
-  const stop = s.loop.stops.find((x) => x.target?.startsWith(`${s.fn.receiverType}.`));
+function giveUpFix(file: FileFacts, view: PackageView, op: Op, channel: string, s: Serving): Fix[] {
+  // Only a stop that is a broadcast (a channel the package closes and never sends on, or a
+  // context's Done) can be waited on by a second goroutine: receiving from a request channel such
+  // as `quit <- errc` would steal the request meant for the loop.
+  const broadcast = (target: string) => {
+    if (target.endsWith('.Done()')) return true;
+    const ops = [...view.functions].flatMap((f) => f.ops.filter((o) => canonical(f, o.target) === target));
+    return ops.some((o) => o.kind === 'close') && !ops.some((o) => o.kind === 'send');
+  };
+  const stop = s.loop.stops.find((x) => x.target?.startsWith(`${s.fn.receiverType}.`) && broadcast(x.target));
   const dot = channel.lastIndexOf('.');
   if (!stop?.target || dot < 0 || !s.fn.receiverType) return [];
   const base = channel.slice(0, dot);

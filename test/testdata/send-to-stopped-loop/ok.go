@@ -159,3 +159,37 @@ func (p *Primed) loop() {
 		}
 	}
 }
+
+// The stop is a request with a reply (go-ethereum's account manager): reported, but a select on
+// `m.quit` in the sender would steal Close's request, so no fix is offered.
+type Manager struct {
+	adds chan int
+	quit chan chan error
+}
+
+func NewManager() *Manager {
+	m := &Manager{adds: make(chan int), quit: make(chan chan error)}
+	go m.update()
+	return m
+}
+
+func (m *Manager) update() {
+	for {
+		select {
+		case <-m.adds:
+		case errc := <-m.quit:
+			errc <- nil
+			return
+		}
+	}
+}
+
+func (m *Manager) Close() error {
+	errc := make(chan error)
+	m.quit <- errc
+	return <-errc
+}
+
+func (m *Manager) Add(v int) {
+	m.adds <- v // want "`m.adds <- v` blocks forever once `update` has returned on `<-m.quit`"
+}
