@@ -30,6 +30,8 @@ export type OpKind =
   | 'range'
   | 'close'
   | 'call'
+  /** `atomic.AddInt64(&s.n, 1)`: an atomic access of the target (`fn` in Op.atomicFn). */
+  | 'atomic'
   /** `defer l.getMutex()()`: a call of the function value `target` returned (see FuncSummary.releases). */
   | 'callResult';
 
@@ -55,6 +57,8 @@ export interface Op {
   context?: 'goroutine' | 'closure';
   /** For calls: the arguments, normalised like targets (undefined when not a path). */
   args?: (string | undefined)[];
+  /** For atomic accesses: the function of sync/atomic (`AddInt64`). */
+  atomicFn?: string;
   /** For method calls: the receiver, normalised like targets (`s.evict()` in a Store method -> `Store`). */
   recv?: string;
   /**
@@ -275,6 +279,7 @@ function receiveIn(comm: Node): Node | undefined {
 
 function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
   const ops: Op[] = [];
+  const atomicName = facts.importName('sync/atomic');
   walk(fn.body!, (n) => {
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;
@@ -289,6 +294,14 @@ function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
       }
       const parts = callParts(n);
       if (!parts) return;
+      if (atomicName !== undefined && parts.receiver === atomicName && parts.receiverNode?.type === 'identifier') {
+        const first = callArgs(n)[0];
+        const addr = first ? unparen(first) : undefined;
+        const operand = addr?.type === 'unary_expression' && addr.childForFieldName('operator')?.text === '&' ? addr.childForFieldName('operand') : undefined;
+        const target = operand ? normaliseTarget(facts, operand, n) : undefined;
+        if (target) ops.push({ kind: 'atomic', target, atomicFn: parts.name, ...where(n), ...placement(fn, n) });
+        return;
+      }
       if (!parts.receiver && parts.name === 'close' && callArgs(n).length === 1 && !facts.lookup('close', n)) {
         kind = 'close';
         targetNode = callArgs(n)[0];

@@ -21,6 +21,7 @@ import { rule as lockOrderInversion } from './lock-order-inversion';
 import { rule as loopVariableCapture } from './loop-variable-capture';
 import { rule as loopWithoutCancel } from './loop-without-cancel';
 import { rule as lostCancel } from './lost-cancel';
+import { rule as mixedAtomicAccess } from './mixed-atomic-access';
 import { rule as mutexCopied } from './mutex-copied';
 import { rule as nilChannelOperation } from './nil-channel-operation';
 import { rule as recursiveRlock } from './recursive-rlock';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   requireInGoroutine,
   loopVariableCapture,
   unsynchronizedWrite,
+  mixedAtomicAccess,
   errgroupContextUnused,
   ignoreDirective,
 ];

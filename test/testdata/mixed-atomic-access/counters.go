@@ -1,0 +1,121 @@
+package fixtures
+
+import (
+	"net/http"
+	"sync/atomic"
+)
+
+type Server struct {
+	hits    int64
+	errors  uint32
+	closed  int32
+	pending int64
+	name    string
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	atomic.AddInt64(&s.hits, 1)
+	if r.URL == nil {
+		atomic.AddUint32(&s.errors, 1)
+	}
+	atomic.AddInt64(&s.pending, 1)
+	defer atomic.AddInt64(&s.pending, -1)
+}
+
+func (s *Server) Hits() int64 {
+	return s.hits // want "`s.hits` is read without sync/atomic, while `ServeHTTP` uses `atomic.AddInt64` on it \\(line 17\\): a data race"
+}
+
+func (s *Server) Report() (uint32, string) {
+	return s.errors, s.name // want "`s.errors` is read without sync/atomic, while `ServeHTTP` uses `atomic.AddUint32`"
+}
+
+func (s *Server) Close() {
+	atomic.StoreInt32(&s.closed, 1)
+}
+
+func (s *Server) Closed() bool {
+	return s.closed == 1 // want "`s.closed` is read without sync/atomic, while `Close` uses `atomic.StoreInt32`"
+}
+
+// A plain write races just as well.
+func (s *Server) Reset() {
+	s.hits = 0 // want "`s.hits` is written without sync/atomic"
+}
+
+// And an increment.
+func (s *Server) Bump() {
+	s.pending++ // want "`s.pending` is written without sync/atomic"
+}
+
+// A helper of the package handed the server.
+func describe(s *Server) int64 {
+	return s.pending // want "`s.pending` is read without sync/atomic"
+}
+
+// A package variable.
+var requests uint64
+
+func count() { atomic.AddUint64(&requests, 1) }
+
+func snapshot() uint64 {
+	return requests // want "`requests` is read without sync/atomic, while `count` uses `atomic.AddUint64`"
+}
+
+// A busy wait on a plain read may never see the store.
+func (s *Server) waitClosed() {
+	for s.closed == 0 { // want "`s.closed` is read without sync/atomic"
+	}
+}
+
+// ok: every access is atomic.
+func (s *Server) HitsAtomic() int64 {
+	return atomic.LoadInt64(&s.hits) // ok
+}
+
+// ok: a constructor sets fields before the value is shared.
+func NewServer(name string) *Server {
+	s := &Server{name: name}
+	s.hits = 0 // ok
+	return s
+}
+
+// ok: fields nobody accesses atomically.
+func (s *Server) Name() string {
+	return s.name // ok
+}
+
+// ok: init runs before any goroutine of the package.
+func init() {
+	requests = 0 // ok
+}
+
+// ok: a local variable of the same name is not the field.
+func local() int64 {
+	var hits int64
+	atomic.AddInt64(&hits, 1)
+	return hits // ok
+}
+
+// ok: typed atomics cannot be read plainly.
+type Typed struct {
+	n atomic.Int64
+}
+
+func (t *Typed) Get() int64 {
+	return t.n.Load() // ok
+}
+
+// ok: another type's field of the same name.
+type Client struct {
+	hits int64
+}
+
+func (c *Client) Hits() int64 {
+	return c.hits // ok
+}
+
+// ok: the address is handed on, to code that may well be atomic.
+func (s *Server) addr() *int64 {
+	return &s.hits // ok
+}
