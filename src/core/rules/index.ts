@@ -14,6 +14,7 @@ import { rule as emptyCriticalSection } from './empty-critical-section';
 import { rule as errgroupContextUnused } from './errgroup-context-unused';
 import { rule as fatalInGoroutine } from './fatal-in-goroutine';
 import { rule as goroutineReceiveLeak } from './goroutine-receive-leak';
+import { rule as goroutineOutlivesTest } from './goroutine-outlives-test';
 import { rule as goroutineSendLeak } from './goroutine-send-leak';
 import { rule as ignoreDirective } from './ignore-directive';
 import { rule as lockHeldWhileBlocking } from './lock-held-while-blocking';
@@ -77,6 +78,7 @@ export const RULES: readonly Rule[] = [
   condWaitWithoutLoop,
   fatalInGoroutine,
   requireInGoroutine,
+  goroutineOutlivesTest,
   loopVariableCapture,
   unsynchronizedWrite,
   mixedAtomicAccess,
