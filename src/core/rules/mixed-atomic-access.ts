@@ -57,7 +57,8 @@ type Server struct {
     if (atomics.size === 0) return;
     const reported = new Set<string>();
     for (const fn of file.functions) {
-      if (!fn.body || fn.kind === 'literal' || (fn.kind === 'function' && fn.name === 'init')) continue;
+      // init functions, and methods named init that set a value up in place, run before it is shared.
+      if (!fn.body || fn.kind === 'literal' || /^(init|Init|initialize)$/.test(fn.name ?? '')) continue;
       const summary = view.func(funcKey(fn) ?? '');
       for (const sel of descendants(fn.body, new Set(['selector_expression', 'identifier']))) {
         const access = plainAccess(file, fn, summary, sel, atomics);
@@ -119,8 +120,16 @@ function plainAccess(file: FileFacts, fn: FuncInfo, summary: FuncSummary | undef
   if (n.parent?.type === 'selector_expression' && n.parent.childForFieldName('operand')?.id === n.id) return undefined;
   if (n.type === 'identifier' && (n.parent?.type === 'selector_expression' || !file.lookup(n.text, n)?.decl || file.lookup(n.text, n)?.fn)) return undefined;
   if (n.type === 'selector_expression' && n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id) return undefined;
-  const up = n.parent;
+  let up = n.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
   if (up?.type === 'unary_expression' && up.childForFieldName('operator')?.text === '&') return undefined;
+  // A copy: a value receiver or a value parameter holds its own fields.
+  if (n.type === 'selector_expression') {
+    const head = pathHead(n);
+    const found = head ? file.lookup(head.text, head) : undefined;
+    if (found?.receiver && found.receiver.receiver?.pointer === false) return undefined;
+    if (found?.param && !found.param.type.startsWith('*')) return undefined;
+  }
   if (up?.type === 'keyed_element' || up?.type === 'short_var_declaration' && up.childForFieldName('left')?.namedChildren.some((x) => x?.id === n.id)) return undefined;
   const raw = normaliseTarget(file, n);
   const target = raw ? canonical(summary ?? { params: fn.params.map((p) => p.type) }, raw) : undefined;
@@ -149,4 +158,11 @@ function loadFix(file: FileFacts, sel: Node, op: Op): Fix[] {
   if (!name || !m) return [];
   const x = unparen(sel);
   return [{ title: `Read with \`${name}.Load${m[2]}\``, edits: [replaceNode(sel, `${name}.Load${m[2]}(&${x.text})`)], safe: true }];
+}
+
+/** The identifier a selector path starts from: `s` in `s.stats.hits`. */
+function pathHead(n: Node): Node | undefined {
+  let x: Node | null = n;
+  while (x?.type === 'selector_expression' || x?.type === 'parenthesized_expression') x = x.type === 'selector_expression' ? x.childForFieldName('operand') : x.namedChild(0);
+  return x?.type === 'identifier' ? x : undefined;
 }

@@ -119,3 +119,23 @@ func (c *Client) Hits() int64 {
 func (s *Server) addr() *int64 {
 	return &s.hits // ok
 }
+
+// ok: the address in parentheses is still an atomic access.
+func (s *Server) paren() int64 {
+	return atomic.AddInt64(&(s.hits), 1) // ok
+}
+
+// ok: a value parameter is a copy of its own.
+func (s *Server) merge(other Server) {
+	atomic.AddInt64(&s.hits, other.hits) // ok
+}
+
+// ok: a value receiver holds a copy.
+func (s Server) Snapshot() int64 {
+	return s.pending // ok
+}
+
+// ok: a method named init sets the value up in place before it is shared.
+func (s *Server) init() {
+	s.closed = 0 // ok
+}
