@@ -66,8 +66,9 @@ type Server struct {
         const key = `${funcKey(fn)}:${access.target}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        // A function that builds the value initialises it before anyone else can see it.
-        if (access.target.includes('.') && constructs(fn, access.target.slice(0, access.target.indexOf('.')))) continue;
+        // A function that builds the value holding the field (`s := &Server{}`, `c.stats = &Stats{}`)
+        // initialises it before anyone else can see it.
+        if (holders(view, access.target).some((type) => constructs(fn, type))) continue;
         const { op, fn: where } = access.atomic;
         const place = where.file === file.fileName ? `line ${op.line}` : `${baseName(where.file)}:${op.line}`;
         const verb = access.write ? 'written' : 'read';
@@ -165,4 +166,19 @@ function pathHead(n: Node): Node | undefined {
   let x: Node | null = n;
   while (x?.type === 'selector_expression' || x?.type === 'parenthesized_expression') x = x.type === 'selector_expression' ? x.childForFieldName('operand') : x.namedChild(0);
   return x?.type === 'identifier' ? x : undefined;
+}
+
+/** The struct types along a target's path: `LocalCache.stats.Hits` -> LocalCache and the type of its field stats. */
+function holders(view: PackageView, target: string): string[] {
+  const parts = target.split('.');
+  if (parts[0] === 'var:' || parts.length < 2 || target.startsWith('var:')) return [];
+  const out = [parts[0]];
+  let type = parts[0];
+  for (const field of parts.slice(1, -1)) {
+    const t = view.structField(type, field)?.replace(/^\*/, '');
+    if (!t || !/^\w+$/.test(t)) break;
+    out.push(t);
+    type = t;
+  }
+  return out;
 }

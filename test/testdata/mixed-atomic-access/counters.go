@@ -139,3 +139,23 @@ func (s Server) Snapshot() int64 {
 func (s *Server) init() {
 	s.closed = 0 // ok
 }
+
+type cacheStats struct {
+	Hits int64
+}
+
+type Cache struct {
+	stats *cacheStats
+}
+
+func (c *Cache) Get() { atomic.AddInt64(&c.stats.Hits, 1) }
+
+// ok: a fresh stats value is filled in before the cache uses it.
+func (c *Cache) initStats(n int64) {
+	c.stats = &cacheStats{}
+	c.stats.Hits = n // ok
+}
+
+func (c *Cache) Stats() int64 {
+	return c.stats.Hits // want "`c.stats.Hits` is read without sync/atomic, while `Get` uses `atomic.AddInt64`"
+}
