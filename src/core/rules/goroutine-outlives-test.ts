@@ -89,7 +89,10 @@ function startsLoop(view: PackageView, ctor: string): { loopFn: FuncSummary; loo
     for (const loop of loopFn?.serves ?? []) {
       const stops = new Set(loop.stops.map((s) => s.target).filter((t): t is string => !!t && t.startsWith(type + '.') && !t.endsWith('.Done()')));
       if (stops.size === 0) continue;
-      const stoppers = [...view.functions].filter((m) => m.receiverType === type && m.ops.some((o) => (o.kind === 'close' || o.kind === 'send') && stops.has(o.target)));
+      const direct = [...view.functions].filter((m) => m.receiverType === type && m.ops.some((o) => (o.kind === 'close' || o.kind === 'send') && stops.has(o.target)));
+      // And methods that call one of those (`Close` calling `Stop`).
+      const keys = new Set(direct.map((m) => m.key));
+      const stoppers = [...direct, ...[...view.functions].filter((m) => m.receiverType === type && !keys.has(m.key) && m.ops.some((o) => o.kind === 'call' && keys.has(o.target)))];
       if (stoppers.length > 0) return { loopFn: loopFn!, loop, stoppers: stoppers.map((m) => m.name), noArgs: stoppers.filter((m) => (m.params ?? []).length === 0).map((m) => m.name) };
     }
   }

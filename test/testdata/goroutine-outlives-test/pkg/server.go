@@ -86,3 +86,9 @@ func (w *Watcher) watch(ctx context.Context) {
 type Plain struct{ n int }
 
 func NewPlain() *Plain { return &Plain{} }
+
+// Shutdown stops the server through Stop.
+func (s *Server) Shutdown() error {
+	s.Stop()
+	return nil
+}

@@ -111,3 +111,12 @@ func BenchmarkSubmit(b *testing.B) {
 	s := NewServer() // ok
 	s.Submit(1)
 }
+
+// ok: Shutdown calls Stop.
+func TestShutdown(t *testing.T) {
+	s := NewServer() // ok
+	s.Submit(1)
+	if err := s.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+}
