@@ -7,6 +7,7 @@
 //                                                    draws a seeded, stratified sample of the
 //                                                    warnings and errors not yet judged in
 //                                                    docs/precision/verdicts.tsv and prints it
+//   (run takes --cli PATH to use a copy of the bundle: dist/ may be rebuilt while it runs)
 //   node scripts/precision.mjs report                rewrites the figures of docs/precision.md
 //                                                    from the findings and the verdicts
 //
@@ -56,6 +57,8 @@ function run() {
   if (!existsSync(corpus)) throw new Error(`no corpus at ${corpus}: pass --corpus DIR`);
   mkdirSync(OUT, { recursive: true });
   const shas = commits(corpus);
+  // --cli PATH runs a copy of the bundle, so rebuilding dist/ meanwhile does not mix two engines in one run.
+  const cli = resolve(flag('--cli', join(ROOT, 'dist', 'cli.js')));
   // --repos a,b runs only those repositories and keeps the others' earlier results.
   const only = flag('--repos', '').split(',').filter(Boolean);
   const repos = readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory() && (only.length === 0 || only.includes(e.name))).map((e) => e.name).sort();
@@ -63,7 +66,7 @@ function run() {
   const meta = only.length > 0 && existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, 'utf8')) : {};
   for (const repo of repos) {
     const t0 = Date.now();
-    const json = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', '--fail-on', 'none', '--no-cache', repo], {
+    const json = execFileSync(process.execPath, [cli, '--format', 'json', '--fail-on', 'none', '--no-cache', repo], {
       cwd: corpus,
       maxBuffer: 1 << 28,
     }).toString();
