@@ -113,7 +113,7 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
     structField: (type, field) => index?.structField(type, field, facts.fileName),
     funcResults: (name) => index?.funcResults(name, facts.fileName),
   };
-  return runRules(facts, view, options);
+  return runRules(facts, view, options, !!index);
 }
 
 /**
@@ -169,7 +169,7 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
         if (!shared.duplicated.has(i)) return shared.view;
         return new PackageView([own, ...members.filter((j) => j !== i).map(summary)]);
       };
-      return runRules(facts[i]!, view, { ...options, fileName: f.name });
+      return runRules(facts[i]!, view, { ...options, fileName: f.name }, files.length > 1);
     });
   } finally {
     for (const p of parsed) p?.dispose();
@@ -199,7 +199,7 @@ function siblingTypes(facts: readonly (FileFacts | undefined)[], own: FileFacts)
   };
 }
 
-function runRules(facts: FileFacts, makeView: () => PackageView, options: AnalyzeOptions): AnalysisResult {
+function runRules(facts: FileFacts, makeView: () => PackageView, options: AnalyzeOptions, siblings: boolean): AnalysisResult {
   let view: PackageView | undefined;
   const packageView = () => (view ??= makeView());
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
@@ -225,6 +225,7 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
         get package() {
           return packageView();
         },
+        siblings,
         goVersion: options.goVersion,
         report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? ((facts.isTestSupport && rule.severityInTests) || rule.severity), r, facts.source)),
       });

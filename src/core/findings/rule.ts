@@ -90,6 +90,11 @@ export interface RuleContext {
   readonly file: FileFacts;
   /** Summaries of every file of the package, this one included (just this one when the host gave no siblings). */
   readonly package: PackageView;
+  /**
+   * True when the host gave the package's other files: the package may hold facts this file's text
+   * does not show. False when the file is analysed alone (its text is the whole package view).
+   */
+  readonly siblings: boolean;
   /** Go version from go.mod or settings, like "1.22"; undefined when unknown. */
   readonly goVersion: string | undefined;
   report(report: Report): void;

@@ -52,6 +52,8 @@ type Server struct {
   },
   check(ctx) {
     const file = ctx.file;
+    // Alone, a file without sync/atomic has no atomic side; with siblings, any file may have one.
+    if (!ctx.siblings && !file.text.includes('atomic')) return;
     const view = ctx.package;
     const atomics = atomicTargets(view);
     if (atomics.size === 0) return;
