@@ -8,7 +8,7 @@
  */
 import { FileFacts, type FuncInfo } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
-import { callArgs, callParts, defaultCase, descendants, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, defaultCase, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 
@@ -179,6 +179,12 @@ export function calleeKey(facts: FileFacts, call: Node): string | undefined {
   return `${base}.${name}`;
 }
 
+/** The innermost function (declaration or literal) around `n`. */
+function enclosingFunctionNode(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
+  return undefined;
+}
+
 /** A body that may re-arm, stop or replace a timer. */
 export const TIMER_CALLS = /\.(Reset|Stop)\(|\bNew(Timer|Ticker)\(|\bAfterFunc\(/;
 
@@ -188,6 +194,7 @@ export function summarizeFile(facts: FileFacts): FileSummary {
   for (const fn of facts.functions) {
     const key = funcKey(fn);
     if (!key || !fn.body) continue;
+    const seen: Seen = { selects: [], returns: [], timers: false };
     functions.push({
       key,
       name: fn.name!,
@@ -195,12 +202,12 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       pointerReceiver: fn.receiver?.pointer,
       file: facts.fileName,
       line: fn.node.startPosition.row + 1,
-      ops: opsOf(facts, fn),
+      ops: opsOf(facts, fn, seen),
       params: fn.params.map((p) => p.type),
       ...(fn.results.length > 0 ? { results: fn.results } : {}),
-      ...(TIMER_CALLS.test(fn.body.text) ? { touchesTimers: true } : {}),
-      ...serveLoopsOf(facts, fn),
-      ...releasesOf(facts, fn),
+      ...(seen.timers ? { touchesTimers: true } : {}),
+      ...serveLoopsOf(facts, fn, seen.selects),
+      ...releasesOf(facts, seen.returns),
     });
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -214,10 +221,9 @@ export function summarizeFile(facts: FileFacts): FileSummary {
   return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars, ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}) };
 }
 
-function releasesOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'releases'> {
-  if (!/\breturn\b[^\n]*\.R?Unlock\b/.test(fn.body!.text)) return {};
+function releasesOf(facts: FileFacts, returns: readonly Node[]): Pick<FuncSummary, 'releases'> {
   const releases: NonNullable<FuncSummary['releases']> = [];
-  for (const ret of descendants(fn.body!, 'return_statement', true)) {
+  for (const ret of returns) {
     for (const e of ret.namedChild(0)?.namedChildren ?? []) {
       const sel = e ? unparen(e) : undefined;
       const name = sel?.type === 'selector_expression' ? sel.childForFieldName('field')?.text : undefined;
@@ -230,36 +236,38 @@ function releasesOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'releases
   return releases.length > 0 ? { releases } : {};
 }
 
-function serveLoopsOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'serves'> {
-  if (!/\bselect\b/.test(fn.body!.text)) return {};
+function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]): Pick<FuncSummary, 'serves'> {
   const serves: ServeLoop[] = [];
-  for (const loop of descendants(fn.body!, 'for_statement', true)) {
-    const body = loop.childForFieldName('body');
-    const selects = body ? descendants(body, 'select_statement', true) : [];
-    for (const select of selects) {
-      if (defaultCase(select)) continue;
-      const receives: ServeLoop['receives'] = [];
-      const stops: ServeLoop['stops'] = [];
-      for (const c of selectCases(select)) {
-        const comm = c.childForFieldName('communication');
-        const recv = comm && receiveIn(comm);
-        if (!recv) continue;
-        const operand = recv.childForFieldName('operand');
-        if (!operand) continue;
-        // A stop case returns whatever it received; a work case may return too (`if !ok { return }`), but not always.
-        const returns = caseBody(c).some((x) => x.type === 'return_statement');
-        if (returns) {
-          const done = unparen(operand);
-          const doneCall = done.type === 'call_expression' && callParts(done)?.name === 'Done' ? callParts(done) : undefined;
-          const target = doneCall?.receiverNode ? normaliseTarget(facts, doneCall.receiverNode, c) : normaliseTarget(facts, operand, c);
-          stops.push({ text: recv.text, ...where(recv), ...(target ? { target: doneCall ? `${target}.Done()` : target } : {}) });
-        } else {
-          const target = normaliseTarget(facts, operand, c);
-          if (target) receives.push({ target, line: recv.startPosition.row + 1 });
-        }
+  for (const select of selects) {
+    let loop: Node | undefined;
+    for (let p = select.parent; p && p.id !== fn.node.id; p = p.parent) {
+      if (p.type === 'for_statement') {
+        loop = p;
+        break;
       }
-      if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
     }
+    if (!loop || defaultCase(select)) continue;
+    const receives: ServeLoop['receives'] = [];
+    const stops: ServeLoop['stops'] = [];
+    for (const c of selectCases(select)) {
+      const comm = c.childForFieldName('communication');
+      const recv = comm && receiveIn(comm);
+      if (!recv) continue;
+      const operand = recv.childForFieldName('operand');
+      if (!operand) continue;
+      // A stop case returns whatever it received; a work case may return too (`if !ok { return }`), but not always.
+      const returns = caseBody(c).some((x) => x.type === 'return_statement');
+      if (returns) {
+        const done = unparen(operand);
+        const doneCall = done.type === 'call_expression' && callParts(done)?.name === 'Done' ? callParts(done) : undefined;
+        const target = doneCall?.receiverNode ? normaliseTarget(facts, doneCall.receiverNode, c) : normaliseTarget(facts, operand, c);
+        stops.push({ text: recv.text, ...where(recv), ...(target ? { target: doneCall ? `${target}.Done()` : target } : {}) });
+      } else {
+        const target = normaliseTarget(facts, operand, c);
+        if (target) receives.push({ target, line: recv.startPosition.row + 1 });
+      }
+    }
+    if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
   }
   return serves.length > 0 ? { serves } : {};
 }
@@ -277,10 +285,27 @@ function receiveIn(comm: Node): Node | undefined {
   return n?.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-' ? n : undefined;
 }
 
-function opsOf(facts: FileFacts, fn: FuncInfo): Op[] {
+/** What the walk over a function's body notices on the way, for the summary's other facts. */
+interface Seen {
+  /** `select` statements of the function itself (not of its closures). */
+  selects: Node[];
+  /** Its own `return` statements. */
+  returns: Node[];
+  /** A call that may re-arm, stop or make a timer. */
+  timers: boolean;
+}
+
+const TIMER_METHODS = /^(Reset|Stop|NewTimer|NewTicker|AfterFunc)$/;
+
+function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
   const ops: Op[] = [];
   const atomicName = facts.importName('sync/atomic');
   walk(fn.body!, (n) => {
+    if (seen) {
+      if (n.type === 'select_statement' || n.type === 'return_statement') {
+        if (enclosingFunctionNode(n)?.id === fn.node.id) (n.type === 'select_statement' ? seen.selects : seen.returns).push(n);
+      } else if (!seen.timers && n.type === 'call_expression' && TIMER_METHODS.test(callParts(n)?.name ?? '')) seen.timers = true;
+    }
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;
     if (n.type === 'call_expression') {
