@@ -188,6 +188,19 @@ function enclosingFunctionNode(n: Node): Node | undefined {
 /** A body that may re-arm, stop or replace a timer. */
 export const TIMER_CALLS = /\.(Reset|Stop)\(|\bNew(Timer|Ticker)\(|\bAfterFunc\(/;
 
+/**
+ * A target in the names of its type, so that functions of a package compare: `param0.reqc` in
+ * `func submit(s *Server)` is `Server.reqc`; receiver targets (`Server.reqc`) and package
+ * variables stay as they are. Undefined for locals and for parameters of other types.
+ */
+export function typedTarget(fn: { params?: readonly string[] } | undefined, target: string): string | undefined {
+  if (target.startsWith('local:')) return undefined;
+  const m = /^param(\d+)\.(.*)$/.exec(target);
+  if (!m) return target.startsWith('param') ? undefined : target;
+  const type = fn?.params?.[Number(m[1])]?.replace(/^\*/, '');
+  return type && /^[A-Za-z_]\w*$/.test(type) ? `${type}.${m[2]}` : undefined;
+}
+
 /** Summarises every named function and method of a parsed file. */
 export function summarizeFile(facts: FileFacts): FileSummary {
   const functions: FuncSummary[] = [];

@@ -1,5 +1,5 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { funcKey, normaliseTarget, type FuncSummary, type Op, type PackageView } from '../model/package';
+import { funcKey, normaliseTarget, typedTarget, type FuncSummary, type Op, type PackageView } from '../model/package';
 import { baseName } from '../model/locks';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
@@ -101,20 +101,11 @@ function atomicTargets(view: PackageView): Map<string, Atomic> {
   for (const fn of view.functions) {
     for (const op of fn.ops) {
       if (op.kind !== 'atomic') continue;
-      const t = canonical(fn, op.target);
+      const t = typedTarget(fn, op.target);
       if (t && !out.has(t)) out.set(t, { op, fn });
     }
   }
   return out;
-}
-
-/** `param0.n` in `func bump(s *Server)` -> `Server.n`; receiver and package targets as they are; locals: undefined. */
-function canonical(fn: FuncSummary | { params?: string[] } | undefined, target: string): string | undefined {
-  if (target.startsWith('local:')) return undefined;
-  const m = /^param(\d+)\.(.*)$/.exec(target);
-  if (!m) return target.startsWith('param') ? undefined : target;
-  const type = fn?.params?.[Number(m[1])]?.replace(/^\*/, '');
-  return type && /^[A-Za-z_]\w*$/.test(type) ? `${type}.${m[2]}` : undefined;
 }
 
 /** A plain read or write of an atomically accessed target: not inside `&x` (an address handed on), not a selector's operand. */
@@ -135,7 +126,7 @@ function plainAccess(file: FileFacts, fn: FuncInfo, summary: FuncSummary | undef
   }
   if (up?.type === 'keyed_element' || up?.type === 'short_var_declaration' && up.childForFieldName('left')?.namedChildren.some((x) => x?.id === n.id)) return undefined;
   const raw = normaliseTarget(file, n);
-  const target = raw ? canonical(summary ?? { params: fn.params.map((p) => p.type) }, raw) : undefined;
+  const target = raw ? typedTarget(summary ?? { params: fn.params.map((p) => p.type) }, raw) : undefined;
   const atomic = target ? atomics.get(target) : undefined;
   if (!target || !atomic) return undefined;
   const write =

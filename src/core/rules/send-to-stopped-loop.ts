@@ -1,5 +1,5 @@
 import type { FileFacts } from '../model/facts';
-import type { FuncSummary, Op, PackageView, ServeLoop } from '../model/package';
+import { typedTarget, type FuncSummary, type Op, type PackageView, type ServeLoop } from '../model/package';
 import { baseName } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
@@ -105,14 +105,9 @@ function servingLoops(view: PackageView): Map<string, Serving[]> {
   return out;
 }
 
-/**
- * A target in the names of its type: `param0.reqc` in `func submit(s *Server)` is `Server.reqc`.
- * Receiver targets (`Server.reqc`) are already so.
- */
+/** A target in its type's names (see typedTarget), or as it is. */
 function canonical(fn: FuncSummary, target: string): string {
-  const m = /^param(\d+)\.(.*)$/.exec(target);
-  const type = m ? fn.params?.[Number(m[1])]?.replace(/^\*/, '') : undefined;
-  return m && type && /^[A-Za-z_]\w*$/.test(type) ? `${type}.${m[2]}` : target;
+  return typedTarget(fn, target) ?? target;
 }
 
 /** Every receive of `target` in the package is a case of one of the serving loops. */
