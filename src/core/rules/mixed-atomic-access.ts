@@ -9,9 +9,10 @@ import { descendants, lineOf, unparen } from '../syntax/nodes';
 export const rule: Rule = {
   id: 'mixed-atomic-access',
   title: 'Field or variable accessed both atomically and plainly',
-  severity: 'warning',
-  // Tests read counters after joining their goroutines, which orders the accesses.
-  severityInTests: 'info',
+  // Information for now: on real code a plain access is often ordered by something the model does
+  // not see yet (a mutex both sides hold, the same goroutine, an atomic reference count reaching
+  // zero), and the first review found too many of those for a warning (docs/precision.md).
+  severity: 'info',
   category: 'race',
   docs: {
     summary:
