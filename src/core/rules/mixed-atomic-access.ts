@@ -58,33 +58,42 @@ type Server struct {
     const view = ctx.package;
     const atomics = atomicTargets(view);
     if (atomics.size === 0) return;
-    const reported = new Set<string>();
     for (const fn of file.functions) {
       // init functions, and methods named init that set a value up in place, run before it is shared.
       if (!fn.body || fn.kind === 'literal' || /^(init|Init|initialize)$/.test(fn.name ?? '')) continue;
       const summary = view.func(funcKey(fn) ?? '');
+      // The plain accesses of each atomically used target in this function, in order.
+      const byTarget = new Map<string, { node: Node; write: boolean; atomic: Atomic }[]>();
       for (const sel of descendants(fn.body, new Set(['selector_expression', 'identifier']))) {
         const access = plainAccess(file, fn, summary, sel, atomics);
         if (!access) continue;
-        const key = `${funcKey(fn)}:${access.target}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
+        const list = byTarget.get(access.target) ?? [];
+        list.push({ node: sel, write: access.write, atomic: access.atomic });
+        byTarget.set(access.target, list);
+      }
+      for (const [target, accesses] of byTarget) {
         // A function that builds the value holding the field (`s := &Server{}`, `c.stats = &Stats{}`)
         // initialises it before anyone else can see it.
-        if (holders(view, access.target).some((type) => constructs(fn, type))) continue;
-        const { op, fn: where } = access.atomic;
+        if (holders(view, target).some((type) => constructs(fn, type))) continue;
+        const first = accesses[0];
+        const sel = first.node;
+        const { op, fn: where } = first.atomic;
         const place = where.file === file.fileName ? `line ${op.line}` : `${baseName(where.file)}:${op.line}`;
-        const verb = access.write ? 'written' : 'read';
+        const verb = first.write ? 'written' : 'read';
         ctx.report({
           node: sel,
           message: `\`${sel.text}\` is ${verb} without sync/atomic, while \`${where.name}\` uses \`atomic.${op.atomicFn}\` on it (${place}): a data race`,
-          related: where.file === file.fileName ? [{ span: { start: op.start, end: op.end }, message: 'the atomic access' }] : [],
+          related: [
+            ...(where.file === file.fileName ? [{ span: { start: op.start, end: op.end }, message: 'the atomic access' }] : []),
+            ...accesses.slice(1).map((a) => ({ span: { start: a.node.startIndex, end: a.node.endIndex }, message: `also ${a.write ? 'written' : 'read'} plainly here` })),
+          ],
           steps: [
             `\`${where.name}\` runs \`atomic.${op.atomicFn}\` on \`${sel.text}\` (${place}) in one goroutine.`,
             `\`${fn.name}\` ${verb === 'read' ? 'reads' : 'writes'} \`${sel.text}\` plainly (line ${lineOf(sel)}) in another.`,
             'Nothing orders the two accesses: the plain one may see a stale or torn value, and the race detector reports it.',
           ],
-          fixes: access.write ? [] : loadFix(file, sel, op),
+          // Every plain access of the function is a read: all of them become loads, so none is left.
+          fixes: accesses.every((a) => !a.write) ? loadFix(file, accesses.map((a) => a.node), op) : [],
         });
       }
     }
@@ -146,13 +155,12 @@ function constructs(fn: FuncInfo, type: string): boolean {
 
 const LOADS = /^(Add|Load|Store|Swap|CompareAndSwap)(Int32|Int64|Uint32|Uint64|Uintptr)$/;
 
-/** `s.hits` -> `atomic.LoadInt64(&s.hits)` when the file imports sync/atomic and the type is known from the atomic side. */
-function loadFix(file: FileFacts, sel: Node, op: Op): Fix[] {
+/** Each plain read `s.hits` -> `atomic.LoadInt64(&s.hits)`, when the file imports sync/atomic and the atomic side shows the type. */
+function loadFix(file: FileFacts, reads: readonly Node[], op: Op): Fix[] {
   const name = file.importName('sync/atomic');
   const m = LOADS.exec(op.atomicFn ?? '');
   if (!name || !m) return [];
-  const x = unparen(sel);
-  return [{ title: `Read with \`${name}.Load${m[2]}\``, edits: [replaceNode(sel, `${name}.Load${m[2]}(&${x.text})`)], safe: true }];
+  return [{ title: `Read with \`${name}.Load${m[2]}\``, edits: reads.map((r) => replaceNode(r, `${name}.Load${m[2]}(&${unparen(r).text})`)), safe: true }];
 }
 
 /** The identifier a selector path starts from: `s` in `s.stats.hits`. */
