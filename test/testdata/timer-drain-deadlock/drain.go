@@ -139,3 +139,23 @@ func poll(t *time.Timer) {
 		<-t.C // want "after `t.C` was received at line 135"
 	}
 }
+
+// Builtins on the way (append, len) do not re-arm the timer.
+func (b *batcher) batching() []msg {
+	t := time.NewTimer(b.every)
+	var batch []msg
+	for {
+		select {
+		case m := <-b.in:
+			batch = append(batch, m)
+			if !t.Stop() {
+				<-t.C // want "after `t.C` was received at line 155"
+			}
+			t.Reset(b.every)
+		case <-t.C:
+			batch = batch[:0]
+		case <-b.quit:
+			return batch
+		}
+	}
+}
