@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { contextsInScope, isStopSignal, processLifetime, receivedChannel } from '../../src/core/model/context';
+import { contextsInScope, isStopSignal, processLifetime } from '../../src/core/model/context';
 import { PackageView, summarizeFile } from '../../src/core/model/package';
 import { cancelReturn, returnSkipsNoWork } from '../../src/core/rules/support/cancel-fixes';
 import { FileFacts } from '../../src/core/model/facts';
 import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import type { Node } from '../../src/core/syntax/parser';
-import { walk } from '../../src/core/syntax/nodes';
+import { receivedChannel, walk } from '../../src/core/syntax/nodes';
 import { loadGoForTests } from '../helpers';
 
 describe('context facts', () => {

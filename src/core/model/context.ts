@@ -8,7 +8,7 @@
 import type { FileFacts, FuncInfo, GoStmt, VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, selectCases, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, caseReceive, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, receivedChannel, selectCases, unparen, walk } from '../syntax/nodes';
 
 export interface CtxVar {
   name: string;
@@ -106,13 +106,6 @@ export function isDoneCall(node: Node): boolean {
   return n.type === 'call_expression' && callParts(n)?.name === 'Done' && callParts(n)?.receiver !== undefined && callArgs(n).length === 0;
 }
 
-/** The channel operand of a receive expression `<-ch`, or undefined when `node` is not one. */
-export function receivedChannel(node: Node | null | undefined): Node | undefined {
-  if (!node) return undefined;
-  const n = unparen(node);
-  if (n.type !== 'unary_expression' || n.childForFieldName('operator')?.text !== '<-') return undefined;
-  return n.childForFieldName('operand') ?? undefined;
-}
 
 /**
  * Words that by convention name a stop signal, alone or with a `c`/`ch`/`chan` suffix: `done`,
@@ -148,21 +141,6 @@ export function isStopSignal(chan: Node, file?: FileFacts): boolean {
   return false;
 }
 
-/** The receive of a select case (`case v := <-ch:`, `case <-ch:`), or undefined for sends and default. */
-export function caseReceive(commCase: Node): { channel: Node; left: Node[] } | undefined {
-  const comm = commCase.childForFieldName('communication');
-  if (!comm) return undefined;
-  if (comm.type === 'receive_statement') {
-    const channel = receivedChannel(comm.childForFieldName('right'));
-    const left = (comm.childForFieldName('left')?.namedChildren ?? []).filter((x): x is Node => x !== null);
-    return channel ? { channel, left } : undefined;
-  }
-  if (comm.type === 'expression_statement') {
-    const channel = receivedChannel(comm.namedChild(0));
-    return channel ? { channel, left: [] } : undefined;
-  }
-  return undefined;
-}
 
 
 /** True when the select has a case receiving from a cancellation signal (`<-ctx.Done()`, `<-done`). */

@@ -509,51 +509,53 @@ export class FileFacts {
   }
 
   /**
-   * Every value the file stores under `name`: keyed elements `name: v` of composite literals and
-   * assignments `x.name = v` (and `name = v` with `plainToo`).
-   */
-  /**
    * Fields the file stores a new channel in (`T{reqc: make(chan req)}`, `s.reqc = make(chan req, 8)`),
    * by field name: buffered when any such make has a capacity other than a literal 0.
    */
   fieldChannelMakes(): Map<string, 'buffered' | 'unbuffered'> {
     const out = new Map<string, 'buffered' | 'unbuffered'>();
-    const note = (field: string | undefined, value: Node | undefined) => {
-      const m = field && value ? parseChanMake(value) : undefined;
-      if (!m) return;
+    for (const w of this.writes(false)) {
+      const m = parseChanMake(w.value);
+      if (!m) continue;
       const kind = m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered';
-      if (out.get(field!) !== 'buffered') out.set(field!, kind);
-    };
-    for (const n of descendants(this.root, FIELD_WRITES)) {
-      if (n.type === 'keyed_element') {
-        note(n.namedChild(0)?.text, n.namedChild(1) ? literalValue(n.namedChild(1)!) : undefined);
-        continue;
-      }
-      const left = n.childForFieldName('left')?.namedChildren ?? [];
-      const right = n.childForFieldName('right')?.namedChildren ?? [];
-      left.forEach((l, i) => note(l?.type === 'selector_expression' ? l.childForFieldName('field')?.text : undefined, right[i] ?? undefined));
+      if (out.get(w.name) !== 'buffered') out.set(w.name, kind);
     }
     return out;
   }
 
+  /**
+   * Every value the file stores under `name`: keyed elements `name: v` of composite literals and
+   * assignments `x.name = v` (and `name = v` with `plainToo`).
+   */
   private assignedValues(name: string, plainToo: boolean): Node[] {
-    const out: Node[] = [];
+    return this.writes(plainToo)
+      .filter((w) => w.name === name)
+      .map((w) => w.value);
+  }
+
+  /** The file's stores, found once per kind: keyed elements, field assignments (and plain ones with `plainToo`). */
+  private writes(plainToo: boolean): readonly { name: string; value: Node }[] {
+    const cached = this.writesCache[plainToo ? 1 : 0];
+    if (cached) return cached;
+    const out: { name: string; value: Node }[] = [];
     for (const n of descendants(this.root, FIELD_WRITES)) {
       if (n.type === 'keyed_element') {
         const key = n.namedChild(0);
         const value = n.namedChild(1);
-        if (key && value && key.text === name) out.push(literalValue(value));
+        if (key && value) out.push({ name: key.text, value: literalValue(value) });
         continue;
       }
       const left = n.childForFieldName('left')?.namedChildren ?? [];
       const right = n.childForFieldName('right')?.namedChildren ?? [];
       left.forEach((l, i) => {
-        const target = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : plainToo && l.type === 'identifier' ? l.text : undefined;
-        if (target === name && right[i]) out.push(right[i]);
+        const name = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : plainToo && l.type === 'identifier' ? l.text : undefined;
+        if (name && right[i]) out.push({ name, value: right[i] });
       });
     }
-    return out;
+    return (this.writesCache[plainToo ? 1 : 0] = out);
   }
+
+  private readonly writesCache: (readonly { name: string; value: Node }[] | undefined)[] = [];
 }
 
 function literalValue(n: Node): Node {

@@ -6,7 +6,7 @@
  * says so (an `escape`, a `many` count, `false`) so that callers can stay silent.
  */
 import { fieldChannelMentions, fieldUsedElsewhere, inLoop, runsBefore } from './channels';
-import { caseReceive, isDoneCall } from './context';
+import { isDoneCall } from './context';
 import { compact, factsOf, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
 import type { Element } from './cfg';
@@ -18,6 +18,7 @@ import {
   blockStatements,
   callArgs,
   callParts,
+  caseReceive,
   defaultCase,
   descendants,
   enclosingFunction,

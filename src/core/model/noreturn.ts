@@ -7,7 +7,7 @@
  */
 import type { FileFacts, FuncInfo } from './facts';
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, unparen } from '../syntax/nodes';
+import { ancestor, blockStatements, callArgs, callParts, contains, statementOf, unparen } from '../syntax/nodes';
 import { buildCfg, type NoReturn } from './cfg';
 
 const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;
@@ -51,19 +51,26 @@ export function endsTestGoroutine(file: FileFacts, call: Node): boolean {
 }
 
 /**
- * True in a test when the statement holding `node` is followed, in its block, by `t.Fatal(...)`,
- * `t.Error(...)` or the like: it runs only on a path where the test has already failed (a
- * timeout branch that cleans up and then calls `t.Fatal`).
+ * True in a test when what runs after `node` in its block is `t.Fatal(...)`, `t.Error(...)` or
+ * the like: it runs only on a path where the test has already failed (a timeout branch that cleans
+ * up and then calls `t.Fatal`). For the receive of a select case, what follows is the case's body
+ * (`case <-timer.C: t.Error("timeout")`).
  */
 export function onFailingTestPath(file: FileFacts, node: Node): boolean {
   if (!file.isTest) return false;
-  let stmt: Node = node;
-  while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'statement_list') stmt = stmt.parent;
-  for (let next = stmt.nextNamedSibling; next; next = next.nextNamedSibling) {
-    const call = next.type === 'expression_statement' ? next.namedChild(0) : null;
-    if (call?.type === 'call_expression' && (endsTestGoroutine(file, call) || recordsTestFailure(file, call))) return true;
+  const c = ancestor(node, 'communication_case');
+  const comm = c?.childForFieldName('communication');
+  let after: Node[];
+  if (c && comm && contains(comm, node)) after = blockStatements(c);
+  else {
+    const stmt = statementOf(node);
+    after = [];
+    for (let next = stmt?.nextNamedSibling; next; next = next.nextNamedSibling) after.push(next);
   }
-  return false;
+  return after.some((s) => {
+    const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    return call?.type === 'call_expression' && (endsTestGoroutine(file, call) || recordsTestFailure(file, call));
+  });
 }
 
 const memo = new WeakMap<FileFacts, { pred: NoReturn; helpers: Map<number, boolean | 'pending'> }>();

@@ -8,7 +8,7 @@
  */
 import { FileFacts, type FuncInfo } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
-import { callArgs, callParts, defaultCase, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 
@@ -179,15 +179,6 @@ export function calleeKey(facts: FileFacts, call: Node): string | undefined {
   return `${base}.${name}`;
 }
 
-/** The innermost function (declaration or literal) around `n`. */
-function enclosingFunctionNode(n: Node): Node | undefined {
-  for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
-  return undefined;
-}
-
-/** A body that may re-arm, stop or replace a timer. */
-export const TIMER_CALLS = /\.(Reset|Stop)\(|\bNew(Timer|Ticker)\(|\bAfterFunc\(/;
-
 /**
  * A target in the names of its type, so that functions of a package compare: `param0.reqc` in
  * `func submit(s *Server)` is `Server.reqc`; receiver targets (`Server.reqc`) and package
@@ -263,13 +254,11 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]):
     const receives: ServeLoop['receives'] = [];
     const stops: ServeLoop['stops'] = [];
     for (const c of selectCases(select)) {
-      const comm = c.childForFieldName('communication');
-      const recv = comm && receiveIn(comm);
-      if (!recv) continue;
-      const operand = recv.childForFieldName('operand');
-      if (!operand) continue;
+      const operand = caseReceive(c)?.channel;
+      const recv = operand?.parent;
+      if (!operand || !recv) continue;
       // A stop case returns whatever it received; a work case may return too (`if !ok { return }`), but not always.
-      const returns = caseBody(c).some((x) => x.type === 'return_statement');
+      const returns = blockStatements(c).some((x) => x.type === 'return_statement');
       if (returns) {
         const done = unparen(operand);
         const doneCall = done.type === 'call_expression' && callParts(done)?.name === 'Done' ? callParts(done) : undefined;
@@ -285,19 +274,6 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]):
   return serves.length > 0 ? { serves } : {};
 }
 
-/** The statements of a select case. */
-function caseBody(c: Node): Node[] {
-  const list = c.namedChildren.find((x) => x?.type === 'statement_list');
-  return list ? list.namedChildren.filter((x): x is Node => x !== null && x.type !== 'comment') : [];
-}
-
-/** The receive `<-x` a select case commits to (`case <-x:`, `case v := <-x:`, `case v, ok := <-x:`). */
-function receiveIn(comm: Node): Node | undefined {
-  const e = comm.type === 'receive_statement' ? comm.childForFieldName('right') : comm.type === 'expression_statement' ? comm.namedChild(0) : comm;
-  const n = e ? unparen(e) : undefined;
-  return n?.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-' ? n : undefined;
-}
-
 /** What the walk over a function's body notices on the way, for the summary's other facts. */
 interface Seen {
   /** `select` statements of the function itself (not of its closures). */
@@ -308,7 +284,13 @@ interface Seen {
   timers: boolean;
 }
 
+/** Calls that may re-arm, stop or make a timer (what FuncSummary.touchesTimers records). */
 const TIMER_METHODS = /^(Reset|Stop|NewTimer|NewTicker|AfterFunc)$/;
+
+/** True when `call` may re-arm, stop or make a timer. */
+export function isTimerCall(call: Node): boolean {
+  return call.type === 'call_expression' && TIMER_METHODS.test(callParts(call)?.name ?? '');
+}
 
 function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
   const ops: Op[] = [];
@@ -316,8 +298,8 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
   walk(fn.body!, (n) => {
     if (seen) {
       if (n.type === 'select_statement' || n.type === 'return_statement') {
-        if (enclosingFunctionNode(n)?.id === fn.node.id) (n.type === 'select_statement' ? seen.selects : seen.returns).push(n);
-      } else if (!seen.timers && n.type === 'call_expression' && TIMER_METHODS.test(callParts(n)?.name ?? '')) seen.timers = true;
+        if (enclosingFunction(n)?.id === fn.node.id) (n.type === 'select_statement' ? seen.selects : seen.returns).push(n);
+      } else if (!seen.timers && isTimerCall(n)) seen.timers = true;
     }
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;

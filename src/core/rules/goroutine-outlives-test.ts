@@ -3,6 +3,7 @@ import type { FuncSummary, PackageView, ServeLoop } from '../model/package';
 import { baseName } from '../model/locks';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
+import { eol, indentAt } from '../findings/edits';
 import { descendants, lineOf, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
@@ -134,8 +135,8 @@ function deferStop(file: FileFacts, ctor: Node, name: string, stop: string) {
   if (after.trim() !== '' && !after.trim().startsWith('//')) return [];
   // A constructor that also returns an error is checked first; the defer goes after that check.
   if (stmt.childForFieldName('left')?.namedChildren.length !== 1) return [];
-  const indent = /^[ \t]*/.exec(src.lineText(line))![0];
-  const nl = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = indentAt(src, stmt.startIndex);
+  const nl = eol(src);
   const at = src.lineEnd(line);
   return [{ title: `Stop it when the test ends: \`defer ${name}.${stop}()\``, edits: [{ start: at, end: at, newText: `${nl}${indent}defer ${name}.${stop}()` }], safe: false }];
 }

@@ -1,5 +1,5 @@
 import { closeArg } from '../model/channels';
-import { caseReceive, contextsInScope, outermostFunction } from '../model/context';
+import { contextsInScope, outermostFunction } from '../model/context';
 import { runsOncePerProcess } from '../model/package';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
@@ -33,6 +33,7 @@ import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findi
 import {
   blockStatements,
   callParts,
+  caseReceive,
   contains,
   descendants,
   excerpt,
@@ -280,15 +281,7 @@ const SERVER_STOPS = new Set(['Shutdown', 'Close', 'Stop', 'GracefulStop']);
 function serverErrorOnly(ch: Channel, sites: readonly Site[], leak: Leak): boolean {
   const stop = leak.stop?.node;
   if (!stop || !ch.fn.body) return false;
-  const filtered = sites.every((s) =>
-    s.sends.every((send) => {
-      for (let x: Node | null = send; x && !FUNCTION_TYPES.has(x.type); x = x.parent) {
-        const up = x.parent;
-        if (up?.type === 'if_statement' && up.childForFieldName('consequence')?.id === x.id && SERVER_CLOSED.test(up.childForFieldName('condition')?.text ?? '')) return true;
-      }
-      return false;
-    }),
-  );
+  const filtered = sites.every((s) => s.sends.every((send) => underCondition(send, (cond) => SERVER_CLOSED.test(cond))));
   return (
     filtered &&
     descendants(ch.fn.body, 'call_expression', true).some((call) => {
@@ -303,12 +296,14 @@ function serverErrorOnly(ch: Channel, sites: readonly Site[], leak: Leak): boole
  * (or `if err := f(); err != nil`) of its own function.
  */
 function onErrorPath(n: Node): boolean {
+  return underCondition(n, (cond) => /^\(?\s*\w*[eE]rr\w*\s*!=\s*nil\s*\)?$/.test(cond));
+}
+
+/** True when `n` sits in the body of an `if` of its own function whose condition's text passes `test`. */
+function underCondition(n: Node, test: (cond: string) => boolean): boolean {
   for (let x: Node | null = n; x && !FUNCTION_TYPES.has(x.type); x = x.parent) {
     const up = x.parent;
-    if (up?.type === 'if_statement' && up.childForFieldName('consequence')?.id === x.id) {
-      const cond = up.childForFieldName('condition');
-      if (cond && /^\(?\s*\w*[eE]rr\w*\s*!=\s*nil\s*\)?$/.test(cond.text)) return true;
-    }
+    if (up?.type === 'if_statement' && up.childForFieldName('consequence')?.id === x.id && test(up.childForFieldName('condition')?.text ?? '')) return true;
   }
   return false;
 }

@@ -1,10 +1,11 @@
-import { caseReceive, callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, outermostFunction, receivedChannel, type CtxVar } from '../model/context';
+import { callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, outermostFunction, type CtxVar } from '../model/context';
 import { cancelReturn, insertDoneCase } from './support/cancel-fixes';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import {
   capitalise,
+  caseReceive,
   defaultCase,
   descendants,
   excerpt,
@@ -13,6 +14,7 @@ import {
   lineOf,
   loopExits,
   quote,
+  receivedChannel,
   selectCases,
   walk,
 } from '../syntax/nodes';

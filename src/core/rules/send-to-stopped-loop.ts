@@ -3,6 +3,8 @@ import { typedTarget, type FuncSummary, type Op, type PackageView, type ServeLoo
 import { baseName } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
+import { excerpt } from '../syntax/nodes';
+import type { Node } from '../syntax/parser';
 
 export const rule: Rule = {
   id: 'send-to-stopped-loop',
@@ -144,36 +146,35 @@ function stopWaitsFirst(view: PackageView, stops: ServeLoop['stops']): boolean {
 }
 
 function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void): void {
-  const send = file.text.slice(op.start, op.end);
+  // The op is the send statement itself (its span in this file).
+  const node = file.root.descendantForIndex(op.start, op.end);
+  const stmt = node.type === 'send_statement' ? node : node.parent?.type === 'send_statement' ? node.parent : undefined;
+  const channel = stmt?.childForFieldName('channel')?.text;
+  if (!stmt || !channel) return;
+  const send = stmt.text;
   const stop = s.loop.stops[0];
   const where = (line: number) => (s.fn.file === file.fileName ? `line ${line}` : `${baseName(s.fn.file)}:${line}`);
   const loopName = `\`${s.fn.name}\``;
-  const channel = send.slice(0, send.indexOf('<-')).trim();
   const related: Related[] =
     s.fn.file === file.fileName ? [{ span: { start: stop.start, end: stop.end }, message: `${loopName} returns when this case fires; nothing receives from \`${channel}\` after that` }] : [];
   emit({
     span: { start: op.start, end: op.end },
-    message: `\`${short(send)}\` blocks forever once ${loopName} has returned on \`${stop.text}\` (${where(stop.line)}): nothing else receives from \`${channel}\``,
+    message: `\`${excerpt(send, 40)}\` blocks forever once ${loopName} has returned on \`${stop.text}\` (${where(stop.line)}): nothing else receives from \`${channel}\``,
     related,
     steps: [
       `${loopName} (${where(s.loop.line)}) is the only receiver of \`${channel}\`, and returns when \`${stop.text}\` fires (${where(stop.line)}).`,
-      `After that, \`${fn.name}\` sends \`${short(send)}\` (line ${op.line}): no goroutine will receive it.`,
+      `After that, \`${fn.name}\` sends \`${excerpt(send, 40)}\` (line ${op.line}): no goroutine will receive it.`,
       `The goroutine running \`${fn.name}\` blocks forever, with whatever it holds.`,
     ],
-    fixes: giveUpFix(file, view, op, channel, s),
+    fixes: giveUpFix(file, view, stmt, channel, s),
   });
-}
-
-function short(text: string): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length > 40 ? one.slice(0, 39) + '…' : one;
 }
 
 /**
  * `select { case s.reqc <- r: case <-s.stop: }` when the stop is a field of the loop's receiver
  * (or its context's Done), spelled through the sender's own receiver.
  */
-function giveUpFix(file: FileFacts, view: PackageView, op: Op, channel: string, s: Serving): Fix[] {
+function giveUpFix(file: FileFacts, view: PackageView, stmt: Node, channel: string, s: Serving): Fix[] {
   // Only a stop that is a broadcast (a channel the package closes and never sends on, or a
   // context's Done) can be waited on by a second goroutine: receiving from a request channel such
   // as `quit <- errc` would steal the request meant for the loop.
@@ -187,9 +188,7 @@ function giveUpFix(file: FileFacts, view: PackageView, op: Op, channel: string, 
   if (!stop?.target || dot < 0 || !s.fn.receiverType) return [];
   const base = channel.slice(0, dot);
   const stopExpr = `${base}.${stop.target.slice(s.fn.receiverType.length + 1)}`;
-  const node = file.root.descendantForIndex(op.start, op.end);
-  const stmt = node.type === 'send_statement' ? node : node.parent?.type === 'send_statement' ? node.parent : undefined;
-  if (!stmt || stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt)) return [];
+  if (stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt)) return [];
   const nl = eol(file.source);
   const indent = indentAt(file.source, stmt.startIndex);
   const text = ['select {', `case ${stmt.text}:`, `case <-${stopExpr}:`, '}'].join(nl + indent);

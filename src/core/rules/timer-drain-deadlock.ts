@@ -1,13 +1,13 @@
 import type { FileFacts } from '../model/facts';
-import { calleeKey, TIMER_CALLS, type PackageView } from '../model/package';
+import { calleeKey, isTimerCall, type PackageView } from '../model/package';
 import { cfgOf } from '../model/paths';
 import { reaches } from '../model/dataflow';
 import type { Element } from '../model/cfg';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { blockStatements, callArgs, callParts, descendants, enclosingFunction, FUNCTION_TYPES, lineOf, pathKey, unparen } from '../syntax/nodes';
-import { endsTestGoroutine, recordsTestFailure } from '../model/noreturn';
+import { blockStatements, callArgs, callParts, descendants, enclosingFunction, lineOf, pathKey, unparen } from '../syntax/nodes';
+import { onFailingTestPath } from '../model/noreturn';
 
 export const rule: Rule = {
   id: 'timer-drain-deadlock',
@@ -85,7 +85,7 @@ export const rule: Rule = {
         ],
         fixes: drainFix(file, drain),
         // A test that reached the drain through a failure (`case <-t.C: t.Error("timeout")`) has failed already; it hangs instead of ending.
-        ...(found.every((r) => failsTestInCase(file, r)) ? { severity: 'info' as const } : {}),
+        ...(found.every((r) => onFailingTestPath(file, r)) ? { severity: 'info' as const } : {}),
       });
     }
   },
@@ -165,15 +165,6 @@ function receivedBefore(file: FileFacts, view: PackageView, drain: Drain): Node[
   return found.length > 0 ? found : undefined;
 }
 
-/** In a test, the receive is a select case whose body reports a test failure. */
-function failsTestInCase(file: FileFacts, recv: Node): boolean {
-  if (!file.isTest) return false;
-  let c: Node | null = recv;
-  while (c && c.type !== 'communication_case' && !FUNCTION_TYPES.has(c.type)) c = c.parent;
-  if (c?.type !== 'communication_case') return false;
-  return descendants(c, 'call_expression', true).some((call) => recordsTestFailure(file, call) || endsTestGoroutine(file, call));
-}
-
 function key(el: Element): string {
   return `${el.block}:${el.index}`;
 }
@@ -189,7 +180,7 @@ function rearms(file: FileFacts, view: PackageView, node: Node, timer: string): 
     const parts = callParts(call);
     if (parts?.receiver === timer && (parts.name === 'Reset' || parts.name === 'Stop')) return true;
     const target = file.resolveCall(call)?.target;
-    if (target?.body && TIMER_CALLS.test(target.body.text)) return true;
+    if (target?.body && descendants(target.body, 'call_expression').some(isTimerCall)) return true;
     // A function of the package in another file: its summary says; one the package view does not have may do anything.
     const callee = !target ? calleeKey(file, call) : undefined;
     if (callee && !BUILTINS.has(callee) && (view.func(callee)?.touchesTimers ?? true)) return true;

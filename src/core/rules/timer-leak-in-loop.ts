@@ -1,4 +1,4 @@
-import { caseReceive, outermostFunction } from '../model/context';
+import { outermostFunction } from '../model/context';
 import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { runsOncePerProcess, type PackageView } from '../model/package';
@@ -8,6 +8,7 @@ import {
   callArgs,
   callParts,
   capitalise,
+  caseReceive,
   contains,
   descendants,
   FUNCTION_TYPES,

@@ -1,4 +1,4 @@
-import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
+import { parseChanMake, rebind, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
 import { channelUses, type ChannelUses } from '../model/flow';
 import { runsBefore } from '../model/paths';
 import type { Node } from '../syntax/parser';
@@ -97,15 +97,10 @@ function doneKeys(g: GoStmt, sends: readonly Node[]): Set<string> {
     if (parts?.name !== 'Done' || !parts.receiverNode || callArgs(call).length > 0) continue;
     const deferred = call.parent?.type === 'defer_statement';
     if (!deferred && !sends.every((s) => s.endIndex < call.startIndex)) continue;
+    // In the spawner's names: a parameter of a worker function becomes the argument it was given.
     const key = pathKey(parts.receiverNode);
-    if (!key) continue;
-    if (g.target!.kind === 'literal') keys.add(key);
-    else {
-      const [head, ...rest] = key.split('.');
-      const bound = g.bindings.get(head);
-      const outer = bound ? pathKey(bound) : undefined;
-      if (outer) keys.add([outer, ...rest].join('.'));
-    }
+    const outer = key ? rebind(key, g.bindings) : undefined;
+    if (outer) keys.add(outer);
   }
   return keys;
 }

@@ -290,3 +290,27 @@ export function selectCases(select: Node): Node[] {
 export function defaultCase(stmt: Node): Node | undefined {
   return stmt.namedChildren.find((c) => c.type === 'default_case');
 }
+
+/** The channel operand of a receive expression `<-ch`, or undefined when `node` is not one. */
+export function receivedChannel(node: Node | null | undefined): Node | undefined {
+  if (!node) return undefined;
+  const n = unparen(node);
+  if (n.type !== 'unary_expression' || n.childForFieldName('operator')?.text !== '<-') return undefined;
+  return n.childForFieldName('operand') ?? undefined;
+}
+
+/** The receive of a select case (`case v := <-ch:`, `case <-ch:`), or undefined for sends and default. */
+export function caseReceive(commCase: Node): { channel: Node; left: Node[] } | undefined {
+  const comm = commCase.childForFieldName('communication');
+  if (!comm) return undefined;
+  if (comm.type === 'receive_statement') {
+    const channel = receivedChannel(comm.childForFieldName('right'));
+    const left = (comm.childForFieldName('left')?.namedChildren ?? []).filter((x): x is Node => x !== null);
+    return channel ? { channel, left } : undefined;
+  }
+  if (comm.type === 'expression_statement') {
+    const channel = receivedChannel(comm.namedChild(0));
+    return channel ? { channel, left: [] } : undefined;
+  }
+  return undefined;
+}
