@@ -74,6 +74,11 @@ export class Cfg {
   private readonly byNode = new Map<number, Element>();
   /** For a loop, switch, select or if: the block where control goes on after it. */
   readonly after = new Map<number, number>();
+  /**
+   * For the condition of an `if` (by node id): the block its true branch starts, and the block
+   * control goes to when it is false (the `else` arm, or the code after the `if`).
+   */
+  readonly branches = new Map<number, { then: number; else: number }>();
   private domCache?: Int32Array;
   private postCache?: Int32Array;
   private rpoCache?: number[];
@@ -441,14 +446,16 @@ class Builder {
         const thenEnd = this.list(blockStatements(s.childForFieldName('consequence')), thenB);
         if (thenEnd !== -1) g.edge(thenEnd, after);
         const alt = s.childForFieldName('alternative');
+        let elseB = after;
         if (alt) {
-          const elseB = g.newBlock();
+          elseB = g.newBlock();
           if (value !== true) g.edge(cur, elseB);
           const elseEnd = alt.type === 'if_statement' ? this.compound(alt, elseB) : this.list(blockStatements(alt), elseB);
           if (elseEnd !== -1) g.edge(elseEnd, after);
         } else if (value !== true) {
           g.edge(cur, after);
         }
+        if (cond && value === undefined) g.branches.set(cond.id, { then: thenB, else: elseB });
         g.after.set(s.id, after);
         return after;
       }

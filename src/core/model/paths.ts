@@ -203,3 +203,27 @@ export function exclusive(a: Node, b: Node): boolean {
   const reaches = (x: Element, y: Element) => (x.block === y.block && x.index <= y.index) || g.blockReachesAfter(x.block, y.block);
   return !reaches(ea, eb) && !reaches(eb, ea);
 }
+
+/**
+ * The `if` conditions whose outcome is known wherever `node` runs: `holds` when only the true
+ * branch leads there (`node` in the body of `if err != nil`), not `holds` when only the false
+ * branch does (`node` after `if err != nil { return }`, or in its `else`). A branch counts when
+ * its first block is entered from the condition alone and dominates `node`. Empty for a node in
+ * a function literal nested in the function, or when the graph cannot be built.
+ */
+export function conditionsAt(node: Node): { cond: Node; holds: boolean }[] {
+  const fn = functionOf(node);
+  const file = fn && factsOf(node);
+  const g = file ? cfgOf(file, fn!) : undefined;
+  const el = g?.elementOf(node);
+  if (!g || !el || !g.reachable(el.block)) return [];
+  const out: { cond: Node; holds: boolean }[] = [];
+  const leadsHere = (b: number) => g.blocks[b].preds.length === 1 && g.blockDominates(b, el.block);
+  for (const [id, br] of g.branches) {
+    const holds = leadsHere(br.then) ? true : leadsHere(br.else) ? false : undefined;
+    if (holds === undefined) continue;
+    const condEl = g.blocks[g.blocks[br.then].preds[0]].elements.at(-1);
+    if (condEl?.kind === 'cond' && condEl.node.id === id) out.push({ cond: condEl.node, holds });
+  }
+  return out;
+}

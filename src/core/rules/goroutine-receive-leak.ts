@@ -1,3 +1,4 @@
+import { handoffExcludes } from '../model/handoff';
 import {
   channelFlows,
   fieldUsedElsewhere,
@@ -134,9 +135,13 @@ function analyse(file: FileFacts, flow: ChannelFlow, r: Use): Report | undefined
     if (scope === p) startInScope = start.at;
     else if (!runsBefore(start.at, lift(scope, scope.fn.node).at)) return undefined;
   } else if (p.how === 'root' && t.how === 'goroutine') return undefined;
-  const early = ownReturns(scope.fn).filter(
+  let early = ownReturns(scope.fn).filter(
     (ret) => (!startInScope || runsBefore(startInScope, ret)) && !marks.some((m) => m.startIndex < ret.startIndex),
   );
+  // The goroutine returns early only when a value it handed over first tells the waiter to leave
+  // before this receive (`errc <- err; if err != nil { return }` against `if err := <-errc; err != nil`).
+  const go = t.how === 'root' && scope.how === 'goroutine' ? file.goStatements.find((g) => g.node.id === scope.via?.id) : undefined;
+  if (go) early = early.filter((ret) => !handoffExcludes(file, t.fn, go, ret, r.op));
   if (early.length === 0) return undefined;
   return earlyReturn(file, flow, r, waiter, scope, early, marks, producing);
 }

@@ -28,6 +28,7 @@ import {
 } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import { exclusive } from '../model/paths';
+import { handoffExcludes, sendsAfter, stuckBefore } from '../model/handoff';
 import { endsTestGoroutine, recordsTestFailure } from '../model/noreturn';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
@@ -463,6 +464,10 @@ function findLeak(ch: Channel, site: Site, stops: Stop[]): Leak | undefined {
     // its receive loop on a bad value (`t.Fatalf`, or `t.Errorf` and return) strands the other
     // senders for the rest of the run: reported, as information in tests.
     if ((!ch.file.isTest || received.giveUp) && failurePath(ch, stop, received)) continue;
+    // The goroutine gets to its sends only on runs that this stop excludes: it is still stuck at an
+    // earlier send the function never received (reported on its own), or the value it handed over
+    // first says it gave up whenever the value the function received says the function leaves.
+    if (stop.kind !== 'end' && site.sends.every((s) => stuckBefore(ch.file, ch.fn, site.go, s, stop.node) || handoffExcludes(ch.file, ch.fn, site.go, s, stop.node))) continue;
     return { stop, received, senders };
   }
   return undefined;
@@ -892,7 +897,19 @@ function bufferFix(ch: Channel): Fix | undefined {
   const elem = ch.make.childForFieldName('arguments')?.namedChildren[0];
   if (!elem) return undefined;
   const edit: TextEdit = ch.capacity ? replaceNode(ch.capacity, capText) : { start: elem.endIndex, end: elem.endIndex, newText: `, ${capText}` };
-  return { title: `Buffer \`${ch.decl.name}\` with capacity ${capText}`, edits: [edit], safe: true };
+  // One goroutine that sends once here and then on other channels (`errc <- err`, later `rowsc <- rows`):
+  // with only this buffer it would go on to block at the next send, so those get room for their value too.
+  const site = ch.sites.length === 1 && ch.sites[0].sends.length === 1 && ch.sites[0].perRun === 1 && capText === '1' ? ch.sites[0] : undefined;
+  const later = site ? sendsAfter(ch.file, ch.fn, site.go, site.sends[0]) : [];
+  const edits = [edit];
+  for (const l of later) {
+    const e = l.make.childForFieldName('arguments')?.namedChildren[0];
+    if (!e) return undefined;
+    edits.push({ start: e.endIndex, end: e.endIndex, newText: ', 1' });
+  }
+  const names = [ch.decl.name, ...later.map((l) => l.decl.name)].map((n) => `\`${n}\``);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return { title: `Buffer ${list} with capacity ${capText}`, edits, safe: true };
 }
 
 /**
