@@ -5,6 +5,7 @@
 import type { Rule } from '../findings/rule';
 import { rule as closeBeforeWait } from './close-before-wait';
 import { rule as closeByReceiver } from './close-by-receiver';
+import { rule as closeRacesSend } from './close-races-send';
 import { rule as condWaitWithoutLoop } from './cond-wait-without-loop';
 import { rule as contextIgnored } from './context-ignored';
 import { rule as contextPlacement } from './context-placement';
@@ -60,6 +61,7 @@ export const RULES: readonly Rule[] = [
   doubleClose,
   sendAfterClose,
   closeByReceiver,
+  closeRacesSend,
   nilChannelOperation,
   selectBusyLoop,
   waitgroupAddInGoroutine,

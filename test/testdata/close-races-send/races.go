@@ -1,0 +1,184 @@
+package fixtures
+
+import (
+	"strings"
+	"sync"
+	"time"
+)
+
+// A goroutine of the type feeds a channel that Close closes without waiting for it.
+type Pipeline struct {
+	in  chan string
+	out chan string
+}
+
+func NewPipeline() *Pipeline {
+	p := &Pipeline{in: make(chan string), out: make(chan string)}
+	go p.run()
+	return p
+}
+
+func (p *Pipeline) run() {
+	for v := range p.in {
+		p.out <- strings.ToUpper(v) // want "`p.out <- strings.ToUpper\\(v\\)` in the goroutine running `run` can run after `Close` closes `p.out` \\(line 29\\): it panics"
+	}
+}
+
+func (p *Pipeline) Close() {
+	close(p.in)
+	close(p.out)
+}
+
+// A select offers the send next to the stop case, and Close closes both.
+type Stream struct {
+	ch   chan []byte
+	done chan struct{}
+}
+
+func (s *Stream) Send(b []byte) bool {
+	select {
+	case s.ch <- b: // want "`s.ch <- b` can still be picked after `Close` closes `s.ch` \\(line 49\\), even with `<-s.done` ready: it panics"
+		return true
+	case <-s.done:
+		return false
+	}
+}
+
+func (s *Stream) Close() {
+	close(s.done)
+	close(s.ch)
+}
+
+// The sending goroutine is a literal started by a method.
+type Watcher struct {
+	src    chan string
+	events chan string
+}
+
+func (w *Watcher) Start() {
+	go func() {
+		for ev := range w.src {
+			w.events <- ev // want "in the goroutine started in `Start` can run after `Stop` closes `w.events`"
+		}
+	}()
+}
+
+func (w *Watcher) Stop() {
+	close(w.events)
+}
+
+// Started from inside a goroutine literal.
+type Ticker struct {
+	ticks chan time.Time
+	stop  chan struct{}
+}
+
+func (t *Ticker) Start() {
+	go func() {
+		t.loop()
+	}()
+}
+
+func (t *Ticker) loop() {
+	tk := time.NewTicker(time.Second)
+	defer tk.Stop()
+	for {
+		select {
+		case now := <-tk.C:
+			t.ticks <- now // want "goroutine running `loop` can run after `Stop` closes `t.ticks`"
+		case <-t.stop:
+			return
+		}
+	}
+}
+
+func (t *Ticker) Stop() {
+	close(t.stop)
+	close(t.ticks)
+}
+
+// Closing both channels once does not order the select either.
+type Feed struct {
+	once    sync.Once
+	items   chan int
+	closing chan struct{}
+}
+
+func (f *Feed) Publish(n int) {
+	select {
+	case f.items <- n: // want "can still be picked after `Close` closes `f.items`"
+	case <-f.closing:
+	}
+}
+
+func (f *Feed) Close() {
+	f.once.Do(func() {
+		close(f.closing)
+		close(f.items)
+	})
+}
+
+// A deferred close in the closer waits for nothing either.
+type Batcher struct {
+	batches chan []int
+	quit    chan struct{}
+}
+
+func (b *Batcher) Start() { go b.flushLoop() }
+
+func (b *Batcher) flushLoop() {
+	var buf []int
+	for {
+		select {
+		case <-b.quit:
+			return
+		case <-time.After(time.Second):
+			b.batches <- buf // want "goroutine running `flushLoop` can run after `Shutdown` closes `b.batches`"
+			buf = nil
+		}
+	}
+}
+
+func (b *Batcher) Shutdown() {
+	defer close(b.batches)
+	close(b.quit)
+}
+
+// The closer is a helper of Close.
+type Relay struct {
+	msgs chan string
+	stop chan struct{}
+}
+
+func (r *Relay) Forward(m string) {
+	select {
+	case r.msgs <- m: // want "can still be picked after `shutdown` closes `r.msgs`"
+	case <-r.stop:
+	}
+}
+
+func (r *Relay) Close() { r.shutdown() }
+
+func (r *Relay) shutdown() {
+	close(r.stop)
+	close(r.msgs)
+}
+
+// A value per tick from a goroutine the constructor starts.
+type Sampler struct {
+	samples chan float64
+}
+
+func NewSampler() *Sampler {
+	s := &Sampler{samples: make(chan float64)}
+	go s.sample()
+	return s
+}
+
+func (s *Sampler) sample() {
+	for range time.Tick(time.Second) {
+		s.samples <- 1.0 // want "goroutine running `sample` can run after `Close` closes `s.samples`"
+	}
+}
+
+func (s *Sampler) Close() { close(s.samples) }

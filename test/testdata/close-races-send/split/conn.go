@@ -1,0 +1,24 @@
+package conn
+
+// The writer goroutine lives in this file; Close, in close.go, closes its queue.
+type Conn struct {
+	writes chan []byte
+	closed chan struct{}
+}
+
+func Dial() *Conn {
+	c := &Conn{writes: make(chan []byte), closed: make(chan struct{})}
+	go c.writeLoop()
+	return c
+}
+
+func (c *Conn) writeLoop() {
+	for {
+		select {
+		case <-c.closed:
+			return
+		default:
+		}
+		c.writes <- nil // want "goroutine running `writeLoop` can run after `Close` closes `c.writes` \\(close.go:6\\): it panics"
+	}
+}
