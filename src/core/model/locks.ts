@@ -1048,3 +1048,168 @@ export function callersHold(view: PackageView, key: string, name: (fn: FuncSumma
   cache.set(memo, out);
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Callbacks run under a lock
+
+/**
+ * The mutexes `fn` holds, by its summary, when it performs `at`: locked before it (not in a
+ * branch) and not unlocked or released by a call since, in the order the code is written.
+ * Operations in goroutines, callbacks or defers do not count. Keys are in `fn`'s names.
+ */
+export function heldAtOp(view: PackageView, fn: FuncSummary, at: Op): Map<string, { mode: Mode; kind: MutexKind; op: Op }> {
+  const held = new Map<string, { mode: Mode; kind: MutexKind; op: Op }>();
+  for (const op of fn.ops) {
+    if (op === at) break;
+    if (op.deferred || op.context !== undefined) continue;
+    if (LOCK_METHODS.has(op.kind)) {
+      const lock = summaryLock(view, fn, op);
+      if (!lock) continue;
+      if (!LOCKS.has(op.kind)) held.delete(lock.key);
+      else if (!op.guarded) held.set(lock.key, { mode: op.kind === 'RLock' ? 'r' : 'w', kind: lock.kind, op });
+    } else if (op.kind === 'call') {
+      const callee = view.func(op.target);
+      if (!callee || callee.key === fn.key) continue;
+      const ops = flatten(view, callee.key).map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, op) }));
+      for (const key of [...held.keys()]) if (lockEffect(ops, key).releases) held.delete(key);
+    }
+  }
+  return held;
+}
+
+/** A lock taken in a function literal that a holder of the same mutex calls (see {@link callbackRelocks}). */
+export interface CallbackRelock {
+  /** The literal. */
+  fn: FuncInfo;
+  /** The Lock/RLock call, or the package call that locks, inside the literal. */
+  node: Node;
+  mode: Mode;
+  /** For a call: the Lock/RLock inside the callee. */
+  via?: FlatOp;
+  /** The function that runs the literal while holding the mutex, and where it calls it. */
+  holder: FuncSummary;
+  call: Op;
+  /** How the holder took the mutex. */
+  heldMode: Mode;
+  heldOp: Op;
+  /** How the literal's code spells the mutex. */
+  text: string;
+  /** How the literal reaches the holder: passed to its call, or stored in a field it calls. */
+  how: { kind: 'argument'; node: Node } | { kind: 'field'; field: string; node: Node };
+}
+
+const callbackCache = new WeakMap<FileFacts, CallbackRelock[]>();
+
+/**
+ * Locks taken by function literals of the current file while the function that runs them holds
+ * the same mutex: a literal passed to a package function that calls it under its lock
+ * (`c.Each(func(k string) { c.Evict(k) })` where `Each` read-locks `c.mu` around the calls), or
+ * a literal stored in a struct field (`c.onEvict = func(...) {...}`) that a method calls on its
+ * own receiver while holding the lock. The literal runs on the holder's goroutine, so it waits
+ * for itself.
+ */
+export function callbackRelocks(facts: FileFacts, view: PackageView): CallbackRelock[] {
+  const hit = callbackCache.get(facts);
+  if (hit) return hit;
+  const out: CallbackRelock[] = [];
+  for (const fn of facts.functions) {
+    if (fn.kind !== 'literal' || !fn.body) continue;
+    const holders = literalHolders(facts, view, fn.node);
+    if (holders.length === 0) continue;
+    const locks = funcLocks(facts, view, fn);
+    if (!locks) continue;
+    for (const h of holders) {
+      for (const site of locks.sites) {
+        const ev = site.ev;
+        for (const [key, held] of h.held) {
+          if (site.held.has(key)) continue; // the literal's own relock: the ordinary case
+          let mode: Mode | undefined;
+          let via: FlatOp | undefined;
+          let text = '';
+          if (ev.k === 'lock' && ev.key === key) {
+            mode = ev.mode;
+            text = ev.text;
+          } else if (ev.k === 'call') {
+            via = lockEffect(ev.ops, key).entry;
+            mode = via ? (via.what === 'RLock' ? 'r' : 'w') : undefined;
+            text = displayKey(facts, paramOwner(facts, fn, key), key);
+          }
+          if (!mode) continue;
+          out.push({ fn, node: ev.node, mode, via, holder: h.fn, call: h.call, heldMode: held.mode, heldOp: held.op, text, how: h.how });
+        }
+      }
+    }
+  }
+  callbackCache.set(facts, out);
+  return out;
+}
+
+/** The function whose parameter a `param0...` key of a literal's code names: the nearest enclosing one with parameters. */
+function paramOwner(facts: FileFacts, fn: FuncInfo, key: string): FuncInfo {
+  if (!key.startsWith('param')) return fn;
+  for (let f: FuncInfo = fn; ; ) {
+    if (f.params.length > 0) return f;
+    const up = enclosingFunction(f.node);
+    if (!up) return fn;
+    f = facts.funcInfo(up);
+  }
+}
+
+interface Holder {
+  fn: FuncSummary;
+  call: Op;
+  /** Held mutexes, keyed in the names the literal's code uses. */
+  held: Map<string, { mode: Mode; op: Op }>;
+  how: CallbackRelock['how'];
+}
+
+/** The functions that call the literal `lit` while holding a mutex, with that mutex in the literal's names. */
+function literalHolders(facts: FileFacts, view: PackageView, lit: Node): Holder[] {
+  const out: Holder[] = [];
+  const up = lit.parent;
+  // Passed as an argument: `c.Each(func(k string) {...})`.
+  if (up?.type === 'argument_list' && up.parent?.type === 'call_expression') {
+    const call = up.parent;
+    const key = calleeKey(facts, call);
+    const callee = key ? view.func(key) : undefined;
+    const index = callArgs(call).findIndex((a) => a.id === lit.id);
+    if (callee && index >= 0) {
+      const fnNode = unparen(call.childForFieldName('function')!);
+      const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
+      const site = { recv: operand ? normaliseTarget(facts, operand, call) : undefined, args: callArgs(call).map((a) => normaliseTarget(facts, a)) };
+      for (const op of callee.ops) {
+        if (op.kind !== 'callParam' || op.target !== `param${index}` || op.context !== undefined) continue;
+        const held = new Map<string, { mode: Mode; op: Op }>();
+        for (const [k, h] of heldAtOp(view, callee, op)) {
+          const mapped = mapTarget(view, k, callee, site);
+          // The literal's own parameters are named `param0...` too: with some, such names would not compare.
+          if (mapped && !(mapped.startsWith('param') && facts.funcInfo(lit).params.length > 0)) held.set(mapped, h);
+        }
+        if (held.size > 0) out.push({ fn: callee, call: op, held, how: { kind: 'argument', node: call } });
+      }
+    }
+  }
+  // Stored in a field: `c.onEvict = func(...) {...}`.
+  const list = up?.type === 'expression_list' ? up : undefined;
+  const assign = list?.parent?.type === 'assignment_statement' && list.parent.childForFieldName('right')?.id === list.id ? list.parent : undefined;
+  if (assign && list!.namedChildren.length === 1) {
+    const left = assign.childForFieldName('left')?.namedChildren;
+    const sel = left?.length === 1 ? unparen(left[0]!) : undefined;
+    const operand = sel?.type === 'selector_expression' ? sel.childForFieldName('operand') : null;
+    const field = sel?.childForFieldName('field')?.text;
+    const type = operand ? localTypeName(facts.typeOf(operand)) : undefined;
+    const self = operand ? normaliseTarget(facts, operand, assign) : undefined;
+    if (operand && field && type && self && !self.startsWith('param')) {
+      for (const g of view.functions) {
+        if (g.receiverType !== type) continue;
+        for (const op of g.ops) {
+          if (op.kind !== 'call' || op.target !== `${type}.${field}` || op.recv !== type || op.context !== undefined) continue;
+          const held = new Map<string, { mode: Mode; op: Op }>();
+          for (const [k, h] of heldAtOp(view, g, op)) if (k === type || k.startsWith(type + '.')) held.set(self + k.slice(type.length), h);
+          if (held.size > 0) out.push({ fn: g, call: op, held, how: { kind: 'field', field, node: sel! } });
+        }
+      }
+    }
+  }
+  return out;
+}

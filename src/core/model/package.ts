@@ -33,7 +33,9 @@ export type OpKind =
   /** `atomic.AddInt64(&s.n, 1)`: an atomic access of the target (`fn` in Op.atomicFn). */
   | 'atomic'
   /** `defer l.getMutex()()`: a call of the function value `target` returned (see FuncSummary.releases). */
-  | 'callResult';
+  | 'callResult'
+  /** `f(k)` where `f` is a function-typed parameter of the summarised function: `target` is `param0`. */
+  | 'callParam';
 
 export interface Op {
   kind: OpKind;
@@ -311,6 +313,14 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
         const recv = recvNode ? normaliseTarget(facts, recvNode, n) : undefined;
         const args = callArgs(inner).map((a) => normaliseTarget(facts, a));
         ops.push({ kind: 'callResult', target: innerKey, ...where(n), ...placement(fn, n), args, ...(recv ? { recv } : {}), ...guard(fn, n) });
+      }
+      if (inner.type === 'identifier') {
+        // A call of a function the caller passed in (`fn(k)`): what it runs is the caller's to say.
+        const found = facts.lookup(inner.text, inner);
+        if (found?.param && found.fn?.node.id === fn.node.id) {
+          ops.push({ kind: 'callParam', target: `param${fn.params.indexOf(found.param)}`, ...where(n), ...placement(fn, n), ...guard(fn, n) });
+          return;
+        }
       }
       const parts = callParts(n);
       if (!parts) return;

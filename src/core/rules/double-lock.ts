@@ -1,6 +1,7 @@
-import { chainText, heldSince, opWhere, relocks, type Relock } from '../model/locks';
+import { callbackRelocks, chainText, heldSince, opWhere, relocks, type CallbackRelock, type Relock } from '../model/locks';
+import type { Op } from '../model/package';
 import type { FileFacts } from '../model/facts';
-import type { Related, Rule } from '../findings/rule';
+import type { Related, Report, Rule } from '../findings/rule';
 import { lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
@@ -79,8 +80,42 @@ func (c *Cache) Put(k, v string) {
       }
       ctx.report({ node: r.node, message: message(file, r), related, steps: steps(file, r) });
     }
+    for (const r of callbackRelocks(file, ctx.package)) {
+      if (r.heldMode === 'r' && r.mode === 'r') continue; // recursive-rlock's case
+      if (seen.has(r.node.id)) continue;
+      seen.add(r.node.id);
+      ctx.report(callbackReport(file, r));
+    }
   },
 };
+
+/** A lock in a function literal that a holder of the same mutex runs: passed to it, or stored in a field it calls. */
+function callbackReport(file: FileFacts, r: CallbackRelock): Report {
+  const holder = `\`${r.holder.name}\``;
+  const where = (op: Op) => opWhere(file, { op, fn: r.holder });
+  const held = r.heldMode === 'r' ? 'read-locked' : 'locked';
+  const verb = r.mode === 'r' ? 'read-locks' : 'locks';
+  const second = r.via ? `\`${quote(r.node)}\` ${verb} \`${r.text}\` (in ${chainText(r.via)} at ${opWhere(file, r.via)})` : `\`${quote(r.node)}\``;
+  const runs = r.how.kind === 'argument' ? `${holder} calls this function` : `${holder} calls it through \`${r.how.field}\``;
+  const related: Related[] = [];
+  if (r.holder.file === file.fileName) {
+    related.push({ span: { start: r.heldOp.start, end: r.heldOp.end }, message: `${holder} ${held} \`${r.text}\` here` });
+    related.push({ span: { start: r.call.start, end: r.call.end }, message: `and runs the function literal here, still holding it` });
+  }
+  related.push({ span: { start: r.how.node.startIndex, end: r.how.node.endIndex }, message: r.how.kind === 'argument' ? `the literal is handed to ${holder} here` : 'the literal is stored here' });
+  return {
+    node: r.node,
+    message: `${second} while ${runs} with \`${r.text}\` ${held} (${where(r.heldOp)}): deadlock`,
+    related,
+    steps: [
+      `${holder} ${held === 'locked' ? 'locks' : 'read-locks'} \`${r.text}\` (${where(r.heldOp)}) and, still holding it, runs this function literal (${where(r.call)}).`,
+      `The literal asks for \`${r.text}\` again at line ${lineOf(r.node)}, on the same goroutine.`,
+      r.heldMode === 'r'
+        ? 'Lock waits for every reader to leave, including the holder that is waiting for the literal to return: neither ever resumes.'
+        : 'The mutex is taken by the goroutine that is now waiting for it: it never resumes, and every other user of the mutex blocks behind it.',
+    ],
+  };
+}
 
 function what(r: Relock): string {
   if (r.held.mode === 'w' && r.mode === 'w') return 'already held';
