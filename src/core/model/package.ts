@@ -338,6 +338,13 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
       } else if (parts.receiverNode && SYNC_METHODS.has(parts.name)) {
         kind = parts.name as OpKind;
         targetNode = parts.receiverNode;
+        // A mutex taken out of a map or slice field (`k.locks[key].Unlock()`, `l := k.locks[key]`): one
+        // of its elements, `KeyLocks.locks[]`. Not a single mutex: lock rules leave such targets alone.
+        const element = LOCK_KINDS.has(kind) ? elementTarget(facts, parts.receiverNode, n) : undefined;
+        if (element) {
+          ops.push({ kind, target: element, ...where(n), ...placement(fn, n), ...guard(fn, n) });
+          return;
+        }
       } else {
         const callee = calleeKey(facts, n);
         if (callee) {
@@ -374,6 +381,38 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
     ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
   });
   return ops;
+}
+
+const LOCK_KINDS = new Set<OpKind>(['Lock', 'Unlock', 'RLock', 'RUnlock']);
+
+/**
+ * `T.locks[]` for an element of a map or slice field: `k.locks[key]`, or a local that only ever
+ * holds one (`l := k.locks[key]`, `l, ok := k.locks[key]`, later maybe `l = &sync.Mutex{}` that is
+ * stored back). Undefined for anything else.
+ */
+export function elementTarget(facts: FileFacts, recv: Node, at: Node): string | undefined {
+  let r = unparen(recv);
+  if (r.type === 'unary_expression' && r.childForFieldName('operator')?.text === '&') r = unparen(r.childForFieldName('operand')!);
+  if (r.type === 'identifier') {
+    const decl = facts.lookup(r.text, r)?.decl;
+    const source = decl?.init ? unparen(decl.init) : indexSource(decl?.statement, r.text);
+    if (!source || source.type !== 'index_expression') return undefined;
+    r = source;
+  }
+  if (r.type !== 'index_expression') return undefined;
+  const operand = r.childForFieldName('operand');
+  const base = operand && operand.type === 'selector_expression' ? normaliseTarget(facts, operand, at) : undefined;
+  return base && !base.startsWith('local:') ? `${base}[]` : undefined;
+}
+
+/** For `l, ok := m[k]`: the index expression that gives `name` its value. */
+function indexSource(stmt: Node | undefined, name: string): Node | undefined {
+  if (stmt?.type !== 'short_var_declaration') return undefined;
+  const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+  const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+  if (right.length !== 1 || left[0]?.text !== name) return undefined;
+  const v = unparen(right[0]!);
+  return v.type === 'index_expression' ? v : undefined;
 }
 
 /** `{ bools: [true] }` for `commit(true)`; nothing when no argument is a boolean constant. */

@@ -20,6 +20,7 @@ import { rule as goroutineSendLeak } from './goroutine-send-leak';
 import { rule as ignoreDirective } from './ignore-directive';
 import { rule as lockHeldWhileBlocking } from './lock-held-while-blocking';
 import { rule as lockOrderInversion } from './lock-order-inversion';
+import { rule as keyedLockDeadlock } from './keyed-lock-deadlock';
 import { rule as loopVariableCapture } from './loop-variable-capture';
 import { rule as loopWithoutCancel } from './loop-without-cancel';
 import { rule as lostCancel } from './lost-cancel';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   fatalInGoroutine,
   requireInGoroutine,
   goroutineOutlivesTest,
+  keyedLockDeadlock,
   loopVariableCapture,
   unsynchronizedWrite,
   mixedAtomicAccess,
