@@ -137,6 +137,8 @@ export interface ChannelUses {
   ownSends: Node[];
   /** Sends made by goroutines the owning function starts (closures or functions of this file the channel is passed to). */
   sends: ChannelSend[];
+  /** Receives made by goroutines the owning function starts; recorded only when asked for (else they make the channel escape). */
+  goReceives?: { node: Node; go: GoStmt }[];
   /** `close(ch)` calls, with the goroutine that makes them (undefined for the owning function itself). */
   closes: { node: Node; go?: GoStmt }[];
   /**
@@ -161,8 +163,8 @@ interface Trace {
  * starts: closures that capture it and functions of this file it is passed to as an argument of
  * the go statement (through their parameter). Deferred closures inside a goroutine count as the goroutine.
  */
-export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl): ChannelUses {
-  const uses: ChannelUses = { receives: [], ownSends: [], sends: [], closes: [] };
+export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl, options: { goReceives?: boolean } = {}): ChannelUses {
+  const uses: ChannelUses = { receives: [], ownSends: [], sends: [], closes: [], ...(options.goReceives ? { goReceives: [] } : {}) };
   if (!fn.body) return { ...uses, escape: decl.node };
   const traces: Trace[] = [{ root: fn.node, name: decl.name, is: (id) => file.lookup(id.text, id)?.decl === decl }];
   const traced = new Set<string>();
@@ -183,6 +185,8 @@ export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl): Chann
         else uses.ownSends.push(send);
       } else if (kind === 'receive' && !go) {
         uses.receives.push(unparenParent(n));
+      } else if (kind === 'receive' && go && uses.goReceives) {
+        uses.goReceives.push({ node: unparenParent(n), go });
       } else if (kind === 'close') {
         uses.closes.push({ node: unparenParent(n).parent!, go });
       } else if (kind === 'neutral') {

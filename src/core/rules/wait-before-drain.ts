@@ -4,7 +4,7 @@ import { runsBefore } from '../model/paths';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, standsAlone } from '../findings/edits';
-import { blockStatements, callArgs, callParts, descendants, enclosingFunction, lineOf, pathKey, quote, unparen } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'wait-before-drain',
@@ -78,7 +78,7 @@ export const rule: Rule = {
       for (const decl of file.locals(fn)) {
         const made = decl.init ? parseChanMake(decl.init) : undefined;
         if (!made || (made.capacity && made.capacity.text !== '0')) continue;
-        const uses = channelUses(file, fn, decl);
+        const uses = channelUses(file, fn, decl, { goReceives: true });
         if (uses.escape || uses.ownSends.length > 0 || uses.sends.length === 0) continue;
         const found = deadlock(file, fn, decl, uses);
         if (found) ctx.report(found);
@@ -120,8 +120,12 @@ function deadlock(file: FileFacts, fn: FuncInfo, decl: VarDecl, uses: ChannelUse
     for (const wait of descendants(fn.body!, 'call_expression', true)) {
       const parts = callParts(wait);
       if (parts?.name !== 'Wait' || !parts.receiver || !keys.has(parts.receiver) || enclosingFunction(wait)?.id !== fn.node.id) continue;
+      if (!runsBefore(go.node, wait)) continue;
+      const inLoop = waitInReceiveLoop(uses, wait);
+      // Goroutines started inside that loop send one value per round, received before the wait.
+      if (inLoop && manySenders(byGo) && ![...byGo.values()].some((g) => contains(inLoop, g.go.node))) return loopReport(decl, go, sends[0], wait, inLoop);
       // The wait comes after the goroutines start, and every receive of the channel after the wait.
-      if (!runsBefore(go.node, wait) || uses.receives.length === 0 || !uses.receives.every((r) => runsBefore(wait, r))) continue;
+      if (uses.goReceives!.length > 0 || uses.receives.length === 0 || !uses.receives.every((r) => runsBefore(wait, r))) continue;
       const send = sends[0];
       const recv = uses.receives[0];
       return {
@@ -140,7 +144,87 @@ function deadlock(file: FileFacts, fn: FuncInfo, decl: VarDecl, uses: ChannelUse
       };
     }
   }
+  // The only consumer is a goroutine that waits for the group before it receives.
+  const consumers = new Set(uses.goReceives!.map((r) => r.go.node.id));
+  if (uses.receives.length > 0 || consumers.size !== 1) return undefined;
+  const consumer = uses.goReceives![0].go;
+  const body = consumer.target?.body;
+  if (!body || byGo.has(consumer.node.id)) return undefined;
+  for (const { go, sends } of byGo.values()) {
+    const keys = doneKeys(go, sends);
+    for (const wait of descendants(body, 'call_expression', true)) {
+      const parts = callParts(wait);
+      // The consumer literal sees the spawner's names; a worker function would name them otherwise.
+      if (parts?.name !== 'Wait' || !parts.receiver || !keys.has(parts.receiver) || consumer.target?.kind !== 'literal') continue;
+      if (!uses.goReceives!.every((r) => runsBefore(wait, r.node))) continue;
+      const send = sends[0];
+      const recv = uses.goReceives![0].node;
+      return {
+        node: wait,
+        message: `\`${quote(wait)}\` never returns: the goroutines it waits for block on \`${quote(send, 32)}\` (line ${lineOf(send)}), and this goroutine, the only reader of \`${decl.name}\`, reads only after it`,
+        related: [
+          { span: { start: send.startIndex, end: send.endIndex }, message: `blocks until someone receives from \`${decl.name}\`, before \`Done\`` },
+          { span: { start: recv.startIndex, end: recv.endIndex }, message: `the only receive, which runs only after \`${quote(wait)}\`` },
+        ],
+        steps: [
+          `The goroutine started at line ${lineOf(go.node)} sends \`${quote(send, 32)}\` (line ${lineOf(send)}) and calls \`Done\` only after that.`,
+          `The consumer started at line ${lineOf(consumer.node)} calls \`${quote(wait)}\` (line ${lineOf(wait)}) before it receives: nobody reads \`${decl.name}\` meanwhile.`,
+          `The send never completes, \`Done\` never runs, and the consumer waits forever; so does whoever waits for its result.`,
+        ],
+      };
+    }
+  }
   return undefined;
+}
+
+/**
+ * The receive loop of the function around `wait` (`for r := range ch { ... wg.Wait() ... }`): the
+ * loop has received some of the values, and the other senders are still blocked on theirs. Not when
+ * the wait is decided by a condition that does not look at a received value (a counter that reached
+ * the number of senders: then every value is in).
+ */
+function waitInReceiveLoop(uses: ChannelUses, wait: Node): Node | undefined {
+  for (let p = wait.parent; p && p.type !== 'func_literal' && p.type !== 'function_declaration' && p.type !== 'method_declaration'; p = p.parent) {
+    if (p.type === 'if_statement' || p.type === 'expression_switch_statement') {
+      const cond = p.childForFieldName('condition') ?? p.childForFieldName('value');
+      const received = receivedNames(uses);
+      if (!cond || !descendants(cond, 'identifier').some((id) => received.has(id.text))) return undefined;
+    }
+    if (p.type === 'for_statement' && uses.receives.some((r) => r.startIndex >= p!.startIndex && r.endIndex <= p!.endIndex)) return p;
+  }
+  return undefined;
+}
+
+/** Names the function stores received values in: `r` of `for r := range ch`, `v := <-ch`. */
+function receivedNames(uses: ChannelUses): Set<string> {
+  const out = new Set<string>();
+  for (const r of uses.receives) {
+    const holder = r.type === 'range_clause' ? r : r.parent?.type === 'expression_list' ? r.parent.parent : r.parent;
+    const left = holder?.childForFieldName('left');
+    for (const id of left ? descendants(left, 'identifier') : []) out.add(id.text);
+  }
+  return out;
+}
+
+/** More than one goroutine may send: one started in a loop, or several go statements. */
+function manySenders(byGo: Map<number, { go: GoStmt; sends: Node[] }>): boolean {
+  return byGo.size > 1 || [...byGo.values()].some(({ go }) => go.loop !== undefined);
+}
+
+function loopReport(decl: VarDecl, go: GoStmt, send: Node, wait: Node, loop: Node) {
+  return {
+    node: wait,
+    message: `\`${quote(wait)}\` inside the loop reading \`${decl.name}\` (line ${lineOf(loop)}) waits for goroutines still blocked on \`${quote(send, 32)}\` (line ${lineOf(send)})`,
+    related: [
+      { span: { start: send.startIndex, end: send.endIndex }, message: `blocks until the loop receives again, before \`Done\`` },
+      { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: `the only loop that reads \`${decl.name}\`` },
+    ],
+    steps: [
+      `The goroutines started at line ${lineOf(go.node)} each send \`${quote(send, 32)}\` (line ${lineOf(send)}) and call \`Done\` only after that.`,
+      `The loop at line ${lineOf(loop)} has received one value and calls \`${quote(wait)}\` (line ${lineOf(wait)}) before it receives the others.`,
+      `The other goroutines stay blocked on their send, never call \`Done\`, and \`${quote(wait)}\` waits forever.`,
+    ],
+  };
 }
 
 /** `wg.Wait(); close(ch); for ... range ch` -> `go func() { wg.Wait(); close(ch) }(); for ... range ch`. */
