@@ -738,6 +738,16 @@ export function isWaitGroupType(t: string | undefined): boolean {
   return t === 'sync.WaitGroup' || t === '*sync.WaitGroup';
 }
 
+/** `c` is a `sync.Cond`: declared so, or made by `sync.NewCond` in its declaration. */
+export function isCondValue(file: FileFacts, recv: Node): boolean {
+  const t = file.typeOf(recv)?.replace(/^\*/, '');
+  if (t === 'sync.Cond') return true;
+  const n = unparen(recv);
+  if (n.type !== 'identifier') return false;
+  const init = file.lookup(n.text, n)?.decl?.init;
+  return init !== undefined && unparen(init).type === 'call_expression' && file.isImportCall(unparen(init), 'sync', 'NewCond');
+}
+
 /** Statements of a function body, for rules that look at straight-line order. */
 export function bodyStatements(fn: FuncInfo): Node[] {
   return blockStatements(fn.body);

@@ -1,4 +1,4 @@
-import type { FileFacts, FuncInfo } from '../model/facts';
+import { isCondValue, type FileFacts, type FuncInfo } from '../model/facts';
 import { calleeKey, funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
@@ -53,7 +53,7 @@ export const rule: Rule = {
     for (const call of descendants(file.root, 'call_expression')) {
       const parts = callParts(call);
       if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
-      if (!isCond(file, parts.receiverNode)) continue;
+      if (!isCondValue(file, parts.receiverNode)) continue;
       if (ancestor(call, 'for_statement')) continue;
       const fn = file.functionOf(call);
       if (fn && loopedByCallers(file, ctx.package, fn)) continue;
@@ -99,15 +99,6 @@ function isNilCheck(cond: Node): boolean {
 }
 
 /** A `*sync.Cond` / `sync.Cond` by declared type, or a variable initialised with `sync.NewCond(...)`. */
-function isCond(file: FileFacts, recv: Node): boolean {
-  const t = file.typeOf(recv)?.replace(/^\*/, '');
-  if (t === 'sync.Cond') return true;
-  const n = unparen(recv);
-  if (n.type !== 'identifier') return false;
-  const init = file.lookup(n.text, n)?.decl?.init;
-  return init !== undefined && unparen(init).type === 'call_expression' && file.isImportCall(unparen(init), 'sync', 'NewCond');
-}
-
 /** `if cond { c.Wait() }` with nothing else (no init, no else): the statement the fix turns into a loop. */
 function onlyStatementOfIf(call: Node): Node | undefined {
   const stmt = call.parent;

@@ -6,6 +6,7 @@ import type { Rule } from '../findings/rule';
 import { rule as closeBeforeWait } from './close-before-wait';
 import { rule as closeByReceiver } from './close-by-receiver';
 import { rule as closeRacesSend } from './close-races-send';
+import { rule as condSignalMissing } from './cond-signal-missing';
 import { rule as condWaitWithoutLoop } from './cond-wait-without-loop';
 import { rule as contextIgnored } from './context-ignored';
 import { rule as contextPlacement } from './context-placement';
@@ -78,6 +79,7 @@ export const RULES: readonly Rule[] = [
   unlockMissing,
   mutexCopied,
   emptyCriticalSection,
+  condSignalMissing,
   condWaitWithoutLoop,
   fatalInGoroutine,
   requireInGoroutine,

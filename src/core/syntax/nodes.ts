@@ -237,6 +237,11 @@ export function isEndlessLoop(loop: Node): boolean {
   return true;
 }
 
+/** The condition of a `for cond {}` loop (the while form); undefined for other loops. */
+export function whileCondition(loop: Node): Node | undefined {
+  return loop.namedChildren.find((c) => c !== null && !['comment', 'block', 'for_clause', 'range_clause'].includes(c.type)) ?? undefined;
+}
+
 /** The doc comment of a declaration: the `//` or block comments directly above it, joined. */
 export function docComment(decl: Node): string {
   const lines: string[] = [];
