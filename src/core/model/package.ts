@@ -6,7 +6,7 @@
  * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
  * sibling files without keeping their trees.
  */
-import { FileFacts, type FuncInfo } from './facts';
+import { FileFacts, parseChanMake, type FuncInfo, type VarDecl } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
@@ -105,6 +105,18 @@ export interface FuncSummary {
   releases?: { kind: 'Unlock' | 'RUnlock'; target: string }[];
   /** Its serving loops: `for { select { case r := <-s.reqc: ...; case <-s.stop: return } }`. */
   serves?: ServeLoop[];
+  /**
+   * It returns an unbuffered channel it made, on which a goroutine it starts sends one value and
+   * that nothing else uses: a caller that stops waiting before it receives strands that goroutine.
+   */
+  returnsPending?: PendingResult;
+}
+
+/** See {@link FuncSummary.returnsPending}: where the channel is made and where the goroutine sends. */
+export interface PendingResult {
+  send: { line: number; start: number; end: number; text: string };
+  /** The `chan T` argument of the make, where a buffer size would go (offsets in the function's file). */
+  make: { start: number; end: number };
 }
 
 /**
@@ -214,6 +226,7 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       ...(seen.timers ? { touchesTimers: true } : {}),
       ...serveLoopsOf(facts, fn, seen.selects),
       ...releasesOf(facts, seen.returns),
+      ...pendingResultOf(facts, fn, seen.returns),
     });
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -225,6 +238,50 @@ export function summarizeFile(facts: FileFacts): FileSummary {
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
   return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars, ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}) };
+}
+
+/**
+ * `ch := make(chan T); go func() { ...; ch <- v }(); return ch`: the channel returned on every
+ * return, unbuffered, whose every other use is one send (not a select case, not in a loop) by a
+ * goroutine literal the function starts once, or a close.
+ */
+function pendingResultOf(facts: FileFacts, fn: FuncInfo, returns: readonly Node[]): Pick<FuncSummary, 'returnsPending'> {
+  if (returns.length === 0 || !fn.results.some((r) => /^(<-)?chan/.test(r))) return {};
+  let decl: VarDecl | undefined;
+  for (const ret of returns) {
+    const values = ret.namedChild(0)?.namedChildren ?? [];
+    const ids = values.map((v) => (v ? unparen(v) : undefined)).filter((v): v is Node => v?.type === 'identifier');
+    const found = ids.map((id) => facts.lookup(id.text, id)?.decl).find((d) => d?.init && parseChanMake(d.init));
+    if (!found || (decl && found !== decl)) return {};
+    decl = found;
+  }
+  const made = decl?.init ? parseChanMake(decl.init) : undefined;
+  const elem = made?.make.childForFieldName('arguments')?.namedChildren[0];
+  if (!decl || !made || made.capacity || !elem) return {};
+  let send: Node | undefined;
+  let ok = true;
+  walk(fn.body!, (n) => {
+    if (!ok) return false;
+    if (n.type !== 'identifier' || n.text !== decl!.name || n.id === decl!.node.id || facts.lookup(n.text, n)?.decl !== decl) return;
+    let e: Node = n;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const p = e.parent;
+    if (p?.type === 'expression_list' && p.parent?.type === 'return_statement' && enclosingFunction(p)?.id === fn.node.id) return;
+    if (p?.type === 'argument_list' && p.parent && callParts(p.parent)?.name === 'close' && !callParts(p.parent)?.receiver) return;
+    const lit = enclosingFunction(n);
+    const go = lit && lit.id !== fn.node.id ? facts.goStatements.find((g) => g.target?.node.id === lit.id && g.target.kind === 'literal') : undefined;
+    const inLoop = (from: Node, to: Node) => {
+      for (let x = from.parent; x && x.id !== to.id; x = x.parent) if (x.type === 'for_statement') return true;
+      return false;
+    };
+    if (p?.type === 'send_statement' && p.childForFieldName('channel')?.id === e.id && !send && go?.spawner?.node.id === fn.node.id && p.parent?.type !== 'communication_case' && !inLoop(p, lit!) && !inLoop(go.node, fn.node)) {
+      send = p;
+      return;
+    }
+    ok = false;
+  });
+  if (!ok || !send) return {};
+  return { returnsPending: { send: { ...where(send), text: send.text }, make: { start: elem.endIndex, end: elem.endIndex } } };
 }
 
 function releasesOf(facts: FileFacts, returns: readonly Node[]): Pick<FuncSummary, 'releases'> {

@@ -1,6 +1,7 @@
 import { closeArg } from '../model/channels';
 import { contextsInScope, outermostFunction } from '../model/context';
-import { runsOncePerProcess } from '../model/package';
+import { calleeKey, runsOncePerProcess, type PackageView } from '../model/package';
+import { baseName } from '../model/locks';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
 import {
@@ -32,6 +33,7 @@ import { handoffExcludes, sendsAfter, stuckBefore } from '../model/handoff';
 import { endsTestGoroutine, recordsTestFailure } from '../model/noreturn';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
 import {
+  ancestor,
   blockStatements,
   callParts,
   caseReceive,
@@ -121,8 +123,62 @@ export const rule: Rule = {
         }
       }
     }
+    for (const fn of file.functions) if (fn.body) for (const r of abandonedResults(file, ctx.package, fn)) ctx.report(r);
   },
 };
+
+/**
+ * `select { case v := <-fetch(ctx): ...; case <-ctx.Done(): return }`, where `fetch` returns a
+ * channel that a goroutine it starts sends one value on (see FuncSummary.returnsPending): when the
+ * give-up case wins, nobody will ever receive, and that goroutine blocks on its send forever. The
+ * channel may be held in a variable first (`ch := fetch(ctx)`) that nothing else receives from.
+ */
+function abandonedResults(file: FileFacts, view: PackageView, fn: FuncInfo): Report[] {
+  const out: Report[] = [];
+  for (const select of descendants(fn.body!, 'select_statement', true)) {
+    const cases = selectCases(select);
+    const giveUp = cases.find((c) => isGiveUpCase(c, file));
+    if (!giveUp) continue;
+    for (const c of cases) {
+      const recv = c.type === 'communication_case' ? caseReceive(c) : undefined;
+      const chan = recv ? unparen(recv.channel) : undefined;
+      if (!chan) continue;
+      let call: Node | undefined = chan.type === 'call_expression' ? chan : undefined;
+      if (!call && chan.type === 'identifier') {
+        const decl = file.lookup(chan.text, chan)?.decl;
+        const init = decl?.init ? unparen(decl.init) : undefined;
+        if (!decl || init?.type !== 'call_expression' || !file.locals(fn).includes(decl)) continue;
+        // The variable is received from here only, and this select is not retried for it.
+        const uses = descendants(fn.body!, 'identifier').filter((id) => id.text === decl.name && id.id !== decl.node.id && file.lookup(id.text, id)?.decl === decl);
+        if (uses.length !== 1 || (ancestor(select, 'for_statement') && !blockStatements(giveUp).some((x) => x.type === 'return_statement'))) continue;
+        call = init;
+      }
+      const key = call ? calleeKey(file, call) : undefined;
+      const callee = key ? view.func(key) : undefined;
+      const pending = callee?.returnsPending;
+      if (!call || !callee || !pending) continue;
+      const here = callee.file === file.fileName;
+      const where = here ? `line ${pending.send.line}` : `${baseName(callee.file)}:${pending.send.line}`;
+      const sendText = excerpt(pending.send.text, 32);
+      const header = shortHeader(giveUp);
+      const related: Related[] = [{ span: { start: giveUp.startIndex, end: giveUp.startIndex + header.length }, message: 'when this case wins, nothing receives the result any more' }];
+      if (here) related.push({ span: { start: pending.send.start, end: pending.send.end }, message: `the goroutine \`${callee.name}\` starts blocks here` });
+      const fixes: Fix[] = here ? [{ title: `Buffer the channel \`${callee.name}\` returns with capacity 1`, edits: [{ start: pending.make.start, end: pending.make.end, newText: ', 1' }], safe: true }] : [];
+      out.push({
+        node: recv!.channel,
+        message: `once \`${header}\` wins, the goroutine \`${callee.name}\` started blocks forever on \`${sendText}\` (${where}): nothing else receives its result`,
+        related,
+        steps: [
+          `\`${quote(call)}\` starts a goroutine that will send its result with \`${sendText}\` (${where}) on an unbuffered channel, and returns that channel.`,
+          `This select stops waiting when \`${header}\` (line ${lineOf(giveUp)}) wins, and nothing else ever receives from the channel.`,
+          'The goroutine finishes its work and blocks on the send forever, with everything it references.',
+        ],
+        fixes,
+      });
+    }
+  }
+  return out;
+}
 
 /** A result handed over through a channel field that only this method reads (see {@link fieldHandoffs}). */
 function reportHandoff(m: FuncInfo, h: FieldHandoff): Report {
