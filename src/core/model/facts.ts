@@ -107,6 +107,7 @@ export class FileFacts {
   private declsCache?: Map<string, FuncInfo>;
   private methodsCache?: Map<string, FuncInfo[]>;
   private structsCache?: Map<string, Map<string, string>>;
+  private groupCache?: GoStmt[];
   private goCache?: GoStmt[];
   private localsCache = new Map<number, VarDecl[]>();
   private localsByNameCache = new Map<number, Map<string, VarDecl[]>>();
@@ -300,6 +301,39 @@ export class FileFacts {
       this.goCache = descendants(this.root, 'go_statement').map((n) => this.resolveGo(n));
     }
     return this.goCache;
+  }
+
+  /**
+   * `g.Go(func() error {...})` calls of an `errgroup.Group` or a `sync.WaitGroup`: the literal runs
+   * on a goroutine of its own, as with `go`. Each is described as a go statement whose node is the
+   * `g.Go` call.
+   */
+  get groupStarts(): GoStmt[] {
+    if (!this.groupCache) {
+      this.groupCache = [];
+      if (this.text.includes('.Go(')) {
+        for (const call of descendants(this.root, 'call_expression')) {
+          const lit = callArgs(call)[0];
+          if (lit?.type !== 'func_literal' || callArgs(call).length !== 1 || !this.isGroupGo(call)) continue;
+          let loop: Node | undefined;
+          for (let p = call.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+            if (LOOP.has(p.type)) {
+              loop = p;
+              break;
+            }
+          }
+          this.groupCache.push({ node: call, spawner: this.functionOf(call), target: this.funcInfo(lit), bindings: new Map(), loop });
+        }
+      }
+    }
+    return this.groupCache;
+  }
+
+  /** `g.Go(f)` of an `errgroup.Group`, or of a `sync.WaitGroup` (Go 1.25): `f` runs on a goroutine the group counts. */
+  isGroupGo(call: Node): boolean {
+    if (isErrgroupCall(this, call, 'Go')) return true;
+    const parts = callParts(call);
+    return parts?.name === 'Go' && !!parts.receiverNode && isWaitGroupType(this.typeOf(parts.receiverNode));
   }
 
   /**

@@ -258,7 +258,9 @@ function goroutineAt(file: FileFacts, id: Node, inside: GoStmt | undefined, owne
   if (inside) return fnNode.id === inside.target?.node.id ? inside : null;
   // In the owner itself, a deferred closure runs at every return: its uses are not in statement order.
   if (fnNode.id === owner!.node.id) return deferred ? null : undefined;
-  const g = file.goStatements.find((x) => x.target?.node.id === fnNode!.id && x.target.kind === 'literal');
+  const g =
+    file.goStatements.find((x) => x.target?.node.id === fnNode!.id && x.target.kind === 'literal') ??
+    file.groupStarts.find((x) => x.target?.node.id === fnNode!.id);
   return g && g.spawner?.node.id === owner!.node.id ? g : null;
 }
 

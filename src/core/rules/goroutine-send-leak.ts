@@ -60,7 +60,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A goroutine sends on a channel made in the same function, and the function can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, when it is a function of package main that runs once per process, and in tests).',
+      'A goroutine (started by `go`, an errgroup\'s or WaitGroup\'s `Go`, or inside a function that returns the channel) sends on a channel, and the function that should receive can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, when it is a function of package main that runs once per process, and in tests).',
     why:
       'A send on an unbuffered channel completes only when another goroutine receives the value; on a buffered one, only while ' +
       'the buffer has room. When the function that made the channel gives up — a `select` that takes its `time.After` or ' +
@@ -105,7 +105,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const file = ctx.file;
-    const spawners = new Set(file.goStatements.map((g) => g.spawner?.node.id));
+    const spawners = new Set([...file.goStatements, ...file.groupStarts].map((g) => g.spawner?.node.id));
     const reported = new Set<number>();
     for (const fn of file.functions) {
       if (!fn.body || !spawners.has(fn.node.id) || isProgramMain(fn)) continue;

@@ -13,7 +13,7 @@ export const rule: Rule = {
   category: 'waitgroup',
   docs: {
     summary:
-      '`wg.Wait()` runs before the only reads of an unbuffered channel that the counted goroutines send on: they block on the send, never reach `wg.Done()`, and `Wait` never returns.',
+      '`wg.Wait()` (or an errgroup\'s `g.Wait()`) runs before the only reads of an unbuffered channel that the counted goroutines send on, in the function itself, in the goroutine that is the only reader, or inside the reading loop while other senders still wait: they block on the send, never finish, and `Wait` never returns.',
     why:
       'A goroutine counted by a WaitGroup calls `Done` when it finishes, which for the usual `defer wg.Done()` is after its send. On an ' +
       'unbuffered channel a send waits until someone receives. If the function that started the goroutines waits for the group before it ' +
@@ -72,7 +72,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const file = ctx.file;
-    if (!file.text.includes('.Wait()') || !file.text.includes('.Done()')) return;
+    if (!file.text.includes('.Wait()') || !(file.text.includes('.Done()') || file.text.includes('.Go('))) return;
     for (const fn of file.functions) {
       if (!fn.body) continue;
       for (const decl of file.locals(fn)) {
@@ -92,6 +92,13 @@ function doneKeys(g: GoStmt, sends: readonly Node[]): Set<string> {
   const keys = new Set<string>();
   const body = g.target?.body;
   if (!body) return keys;
+  // `eg.Go(func() error {...})`: the group counts the function until it returns, after its sends.
+  if (g.node.type === 'call_expression') {
+    const group = callParts(g.node)?.receiverNode;
+    const key = group ? pathKey(group) : undefined;
+    if (key) keys.add(key);
+    return keys;
+  }
   for (const call of descendants(body, 'call_expression', true)) {
     const parts = callParts(call);
     if (parts?.name !== 'Done' || !parts.receiverNode || callArgs(call).length > 0) continue;
