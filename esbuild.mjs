@@ -27,6 +27,20 @@ const webTreeSitterNodeProbes = {
   },
 };
 
+/**
+ * The language server (goconc lsp) speaks over stdio only. The protocol libraries' shared code
+ * imports `vscode-jsonrpc` and `vscode-languageserver-protocol`, whose Node entries also load
+ * socket and pipe transports (`net`): point them at the libraries' transport-free common APIs,
+ * which is all that code uses.
+ */
+const jsonrpcCommon = {
+  name: 'vscode-jsonrpc-common',
+  setup(build) {
+    build.onResolve({ filter: /^vscode-jsonrpc$/ }, () => ({ path: require.resolve('vscode-jsonrpc/lib/common/api.js') }));
+    build.onResolve({ filter: /^vscode-languageserver-protocol\/?$/ }, () => ({ path: require.resolve('vscode-languageserver-protocol/lib/common/api.js') }));
+  },
+};
+
 /** In the CommonJS bundles, web-tree-sitter's `import.meta.url` must name the bundle itself. */
 const nodeImportMeta = {
   define: { 'import.meta.url': '__importMetaUrl' },
@@ -60,6 +74,7 @@ const builds = [
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
+    plugins: [jsonrpcCommon],
     ...nodeImportMeta,
     banner: { js: '#!/usr/bin/env node\n' + nodeImportMeta.banner.js },
   },

@@ -25,7 +25,7 @@ export interface Args {
   stats: boolean;
 }
 
-export type Command = Args | 'help' | 'version' | 'list-rules';
+export type Command = Args | 'help' | 'version' | 'list-rules' | 'lsp';
 
 export class UsageError extends Error {}
 
@@ -35,6 +35,7 @@ export const HELP = `goconc: review Go code for concurrency bugs (goroutine leak
 channel, WaitGroup and mutex misuse). No Go toolchain needed.
 
 Usage: goconc [flags] [paths...]        (default path: .)
+       goconc lsp                       the language server, over standard input and output
 
 Paths are files and folders; folders are searched recursively, skipping vendor/, testdata/,
 node_modules/, dot folders and whatever the .gitignore files of the tree ignore. The files of
@@ -107,6 +108,12 @@ export function parseArgs(argv: readonly string[]): Command {
     cache: true,
     stats: false,
   };
+  // `goconc lsp` (editors often add `--stdio`): the language server over standard input and output.
+  if (argv[0] === 'lsp') {
+    const rest = argv.slice(1).filter((a) => a !== '--stdio');
+    if (rest.length > 0) throw new UsageError(`goconc lsp takes no arguments (got ${rest.join(' ')})`);
+    return 'lsp';
+  }
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

@@ -21,6 +21,7 @@ import { Progress } from './progress';
 import { formatSarif } from './sarif';
 
 export { loadWasm, VERSION } from './meta';
+import { serveStdio } from '../server/stdio';
 
 export interface Io {
   out(text: string): void;
@@ -80,6 +81,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(`goconc ${VERSION}\n`);
     return EXIT_OK;
   }
+  if (cmd === 'lsp') return serveStdio();
   if (cmd === 'list-rules') {
     for (const r of RULES) io.out(`${r.id.padEnd(30)} ${r.severity.padEnd(8)} ${r.docs.summary.replace(/`/g, '')}\n`);
     return EXIT_OK;

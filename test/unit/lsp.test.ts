@@ -1,0 +1,219 @@
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+/** A minimal LSP client over a child's stdio, as an editor drives a server. */
+class Client {
+  private buf = Buffer.alloc(0);
+  private nextId = 0;
+  private readonly pending = new Map<number, (m: Message) => void>();
+  private readonly notes: Message[] = [];
+  private readonly noteWaiters: { method: string; test: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(private readonly proc: ChildProcessWithoutNullStreams) {
+    proc.stdout.on('data', (d: Buffer) => this.read(d));
+    this.exited = new Promise((r) => proc.on('exit', (code) => r(code)));
+  }
+
+  private read(d: Buffer): void {
+    this.buf = Buffer.concat([this.buf, d]);
+    for (;;) {
+      const head = this.buf.indexOf('\r\n\r\n');
+      if (head < 0) return;
+      const len = Number(/Content-Length: (\d+)/i.exec(this.buf.subarray(0, head).toString('ascii'))?.[1]);
+      if (this.buf.length < head + 4 + len) return;
+      const m = JSON.parse(this.buf.subarray(head + 4, head + 4 + len).toString('utf8')) as Message;
+      this.buf = this.buf.subarray(head + 4 + len);
+      if (m.id !== undefined && !m.method) this.pending.get(m.id)?.(m);
+      else if (m.method) {
+        const w = this.noteWaiters.findIndex((x) => x.method === m.method && x.test(m.params));
+        if (w >= 0) this.noteWaiters.splice(w, 1)[0].resolve(m.params);
+        else this.notes.push(m);
+      }
+    }
+  }
+
+  private write(m: object): void {
+    const text = JSON.stringify({ jsonrpc: '2.0', ...m });
+    this.proc.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  }
+
+  request<T>(method: string, params?: unknown): Promise<T> {
+    const id = ++this.nextId;
+    return new Promise((resolveFn, reject) => {
+      this.pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolveFn(m.result as T)));
+      this.write({ id, method, params });
+    });
+  }
+
+  notify(method: string, params: unknown): void {
+    this.write({ method, params });
+  }
+
+  /** The next notification `method` whose params pass `test` (one that already arrived counts). */
+  notification<T>(method: string, test: (p: T) => boolean): Promise<T> {
+    const i = this.notes.findIndex((m) => m.method === method && test(m.params as T));
+    if (i >= 0) return Promise.resolve(this.notes.splice(i, 1)[0].params as T);
+    return new Promise((r) => this.noteWaiters.push({ method, test: test as (p: unknown) => boolean, resolve: r as (p: unknown) => void }));
+  }
+}
+
+interface Message {
+  id?: number;
+  method?: string;
+  params?: unknown;
+  result?: unknown;
+  error?: { message: string };
+}
+
+interface Diagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  code: string;
+  source: string;
+  message: string;
+  severity: number;
+  codeDescription?: { href: string };
+}
+
+interface Published {
+  uri: string;
+  diagnostics: Diagnostic[];
+}
+
+const LEAK = `package p
+
+import (
+	"context"
+	"time"
+)
+
+func first(ctx context.Context) int {
+	ch := make(chan int)
+	go func() {
+		ch <- 1
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		return 0
+	}
+}
+
+func reachable() bool {
+	select {
+	case ok := <-probe("db"):
+		return ok
+	case <-time.After(time.Second):
+		return false
+	}
+}
+`;
+
+const FIXED = `package p
+
+func first() int {
+	return 1
+}
+`;
+
+// Only on disk, never opened: the server reads it as part of the package.
+const SIBLING = `package p
+
+func probe(addr string) <-chan bool {
+	up := make(chan bool)
+	go func() {
+		up <- addr != ""
+	}()
+	return up
+}
+`;
+
+describe('goconc lsp: the language server over stdio, driven as an editor does', function () {
+  this.timeout(30000);
+  let dir: string;
+  let client: Client;
+  let uri: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'goconc-lsp-'));
+    writeFileSync(join(dir, 'probe.go'), SIBLING);
+    writeFileSync(join(dir, 'main.go'), LEAK);
+    uri = pathToFileURL(join(dir, 'main.go')).href;
+    client = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: 'pipe' }));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('initializes with diagnostics, quick fixes, fix-all and hovers', async () => {
+    const init = await client.request<{ capabilities: { hoverProvider: boolean; codeActionProvider: { codeActionKinds: string[] }; textDocumentSync: { change: number } } }>('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+    });
+    assert.equal(init.capabilities.hoverProvider, true);
+    assert.deepEqual(init.capabilities.codeActionProvider.codeActionKinds, ['quickfix', 'source.fixAll.goconc']);
+    assert.equal(init.capabilities.textDocumentSync.change, 2);
+    client.notify('initialized', {});
+  });
+
+  let diagnostics: Diagnostic[] = [];
+  it('publishes findings for an opened file, using the package files on disk', async () => {
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+    const pub = await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    diagnostics = pub.diagnostics;
+    const codes = diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}`).sort();
+    // The in-file leak, and the leak of the goroutine that probe.go (never opened) starts.
+    assert.deepEqual(codes, ['goroutine-send-leak:11', 'goroutine-send-leak:23']);
+    assert.ok(diagnostics.every((d) => d.source === 'goconc' && d.severity === 2 && d.codeDescription?.href.includes('goroutine-send-leak')));
+    assert.match(diagnostics.find((d) => d.range.start.line === 22)!.message, /the goroutine `probe` started blocks forever on `up <- addr != ""` \(probe\.go:6\)/);
+  });
+
+  it('offers the finding\'s quick fix and a fix-all action', async () => {
+    const leak = diagnostics.find((d) => d.range.start.line === 10)!;
+    const actions = await client.request<{ title: string; kind: string; edit: { changes: Record<string, { newText: string }[]> } }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: leak.range,
+      context: { diagnostics: [leak] },
+    });
+    const buffer = actions.find((a) => a.kind === 'quickfix');
+    assert.equal(buffer?.title, 'Buffer `ch` with capacity 1');
+    assert.deepEqual(buffer.edit.changes[uri].map((e) => e.newText), [', 1']);
+    assert.ok(actions.some((a) => a.kind === 'source.fixAll.goconc'));
+    const only = await client.request<{ kind: string }[]>('textDocument/codeAction', { textDocument: { uri }, range: leak.range, context: { diagnostics: [], only: ['source.fixAll'] } });
+    assert.deepEqual(only.map((a) => a.kind), ['source.fixAll.goconc']);
+  });
+
+  it('explains a finding on hover, and answers nothing elsewhere', async () => {
+    const hover = await client.request<{ contents: { kind: string; value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 3 } });
+    assert.equal(hover?.contents.kind, 'markdown');
+    assert.match(hover.contents.value, /goroutine-send-leak/);
+    const none = await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(none, null);
+  });
+
+  it('clears the findings when an edit fixes the code', async () => {
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FIXED }] });
+    const pub = await client.notification<Published & { version?: number }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 2);
+    assert.deepEqual(pub.diagnostics, []);
+  });
+
+  it('answers requests on a document it does not have with nothing', async () => {
+    const other = pathToFileURL(join(dir, 'missing.go')).href;
+    const actions = await client.request<unknown[]>('textDocument/codeAction', { textDocument: { uri: other }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    assert.deepEqual(actions, []);
+    assert.equal(await client.request('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 0 } }), null);
+  });
+
+  it('shuts down and exits cleanly', async () => {
+    client.notify('textDocument/didClose', { textDocument: { uri } });
+    assert.equal(await client.request('shutdown'), null);
+    client.notify('exit', null);
+    assert.equal(await client.exited, 0);
+  });
+});
