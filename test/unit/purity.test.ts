@@ -39,8 +39,9 @@ describe('architecture', () => {
 
   // The engine's stages, in the order data flows through them. A file may import from its own
   // stage or an earlier one, never a later one: text -> syntax -> model -> findings -> rules ->
-  // present, with analyze.ts (the pipeline) on top.
-  const STAGES = ['text', 'syntax', 'model', 'findings', 'rules', 'present'];
+  // present, with analyze.ts (the pipeline) on top; runtime evidence (goroutine dumps, profiles,
+  // race reports) is read before it is presented next to the findings.
+  const STAGES = ['text', 'syntax', 'model', 'findings', 'rules', 'evidence', 'present'];
 
   it('src/core is grouped by stage, and no stage imports a later one', () => {
     const core = join(ROOT, 'src', 'core');
