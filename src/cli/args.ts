@@ -25,7 +25,14 @@ export interface Args {
   stats: boolean;
 }
 
-export type Command = Args | 'help' | 'version' | 'list-rules' | 'lsp';
+/** `goconc evidence FILE [paths...]`: a goroutine dump, profile or race report mapped onto the code. */
+export interface EvidenceArgs {
+  evidence: string;
+  paths: string[];
+  format: 'text' | 'json';
+}
+
+export type Command = Args | EvidenceArgs | 'help' | 'version' | 'list-rules' | 'lsp';
 
 export class UsageError extends Error {}
 
@@ -36,6 +43,8 @@ channel, WaitGroup and mutex misuse). No Go toolchain needed.
 
 Usage: goconc [flags] [paths...]        (default path: .)
        goconc lsp                       the language server, over standard input and output
+       goconc evidence FILE [paths...]  map a goroutine dump, debug=1 profile or race report
+                                        onto the code under paths [--format text|json]
 
 Paths are files and folders; folders are searched recursively, skipping vendor/, testdata/,
 node_modules/, dot folders and whatever the .gitignore files of the tree ignore. The files of
@@ -91,6 +100,22 @@ Examples:
   goconc --fix .
 `;
 
+function parseEvidenceArgs(argv: readonly string[]): EvidenceArgs {
+  const rest: string[] = [];
+  let format: EvidenceArgs['format'] = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--format' || a.startsWith('--format=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v !== 'text' && v !== 'json') throw new UsageError(`goconc evidence: --format must be text or json, not "${v ?? ''}"`);
+      format = v;
+    } else if (a.startsWith('-')) throw new UsageError(`goconc evidence: unknown flag ${a}`);
+    else rest.push(a === './...' ? '.' : a.replace(/[/\\]\.\.\.$/, ''));
+  }
+  if (rest.length === 0) throw new UsageError('goconc evidence needs a file: a goroutine dump, a debug=1 profile or a race report');
+  return { evidence: rest[0], paths: rest.slice(1), format };
+}
+
 /** Parses the command line; throws UsageError with a message for the user. */
 export function parseArgs(argv: readonly string[]): Command {
   const args: Args = {
@@ -114,6 +139,7 @@ export function parseArgs(argv: readonly string[]): Command {
     if (rest.length > 0) throw new UsageError(`goconc lsp takes no arguments (got ${rest.join(' ')})`);
     return 'lsp';
   }
+  if (argv[0] === 'evidence') return parseEvidenceArgs(argv.slice(1));
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

@@ -184,6 +184,12 @@ export class GoVersions {
     return joinImportPath(mod.path, relative(mod.dir, folderOf(file)).split(sep).join('/'));
   }
 
+  /** The module the file belongs to: its path (the go.mod `module` line) and folder. */
+  module(file: string): { path: string; dir: string } | undefined {
+    const m = this.moduleOf(file);
+    return m ? { path: m.path, dir: m.dir } : undefined;
+  }
+
   private moduleOf(file: string): GoMod | undefined {
     return this.forDir(folderOf(file));
   }

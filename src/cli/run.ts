@@ -22,6 +22,7 @@ import { formatSarif } from './sarif';
 
 export { loadWasm, VERSION } from './meta';
 import { serveStdio } from '../server/stdio';
+import { runEvidence } from './evidence';
 
 export interface Io {
   out(text: string): void;
@@ -82,6 +83,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   if (cmd === 'lsp') return serveStdio();
+  if (typeof cmd === 'object' && 'evidence' in cmd) return runEvidence(cmd, io);
   if (cmd === 'list-rules') {
     for (const r of RULES) io.out(`${r.id.padEnd(30)} ${r.severity.padEnd(8)} ${r.docs.summary.replace(/`/g, '')}\n`);
     return EXIT_OK;
