@@ -10,6 +10,7 @@ import { GoVersionLookup } from './goVersion';
 import { Review } from './review';
 import { Siblings } from './siblings';
 import { reviewWorkspace, StatusItem } from './workspace';
+import { RuntimeEvidence } from './evidence';
 
 const GO: vscode.DocumentSelector = [{ language: 'go' }];
 
@@ -40,6 +41,7 @@ export function activateExtension(context: vscode.ExtensionContext): Api {
   const siblings = new Siblings(lazyGo);
   const review = new Review(lazyGo, diagnostics, versions, siblings, log);
   const lenses = new GoroutineLenses(review);
+  const evidence = new RuntimeEvidence(review, log);
   const guard =
     <A extends unknown[]>(name: string, f: (...args: A) => unknown) =>
     async (...args: A) => {
@@ -74,6 +76,16 @@ export function activateExtension(context: vscode.ExtensionContext): Api {
     vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocsProvider()),
     vscode.commands.registerCommand('goconc.showRuleDocs', guard('Show Rule Documentation', showRuleDocs)),
     vscode.commands.registerCommand('goconc.fixAllInFile', guard('Fix All in File', () => fixAllInFile(review))),
+    evidence,
+    vscode.languages.registerHoverProvider(GO, evidence),
+    vscode.window.registerTreeDataProvider('goconc.evidence', evidence),
+    vscode.commands.registerCommand('goconc.showEvidence', (from?: vscode.Uri | string) =>
+      evidence.show(from).catch((e: unknown) => {
+        log.error('Show Goroutine Dump or Profile failed', e);
+        return 0;
+      }),
+    ),
+    vscode.commands.registerCommand('goconc.clearEvidence', () => evidence.clear()),
     vscode.commands.registerCommand('goconc.reviewWorkspace', () => reviewWorkspace(lazyGo, review, diagnostics, log, versions).catch((e: unknown) => log.error('Review Workspace failed', e))),
   );
   for (const doc of vscode.workspace.textDocuments) review.opened(doc);
