@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { readEvidence } from '../core/evidence/goroutines';
+import { readEvidenceBytes } from '../core/evidence/pprof';
 import { blockedSites, FrameMapper, raceSites, type BlockedSite, type Place } from '../core/evidence/sites';
 import { loadGo } from '../core/syntax/parser';
 import { RULES } from '../core/rules';
@@ -19,14 +19,14 @@ const slash = (p: string) => p.split(sep).join('/');
 
 export async function runEvidence(args: EvidenceArgs, io: Io): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(resolve(cwd, args.evidence), 'utf8');
+    bytes = readFileSync(resolve(cwd, args.evidence));
   } catch (e) {
     io.err(`goconc: ${ioMessage(args.evidence, e)}\n`);
     return 2;
   }
-  const evidence = readEvidence(text);
+  const evidence = readEvidenceBytes(bytes);
   if (evidence.kind === 'empty') {
     io.err(`goconc: ${args.evidence}: ${evidence.problem}\n`);
     return 2;

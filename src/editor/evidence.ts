@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { readEvidence } from '../core/evidence/goroutines';
+import { readEvidenceBytes } from '../core/evidence/pprof';
 import { blockedSites, FrameMapper, raceSites, type Place } from '../core/evidence/sites';
 import { modulePath } from '../core/text/gomod';
 import type { Review } from './review';
@@ -51,9 +52,9 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
    * commands pass a file's URI or the text itself. Resolves to the number of places shown.
    */
   async show(from?: vscode.Uri | string): Promise<number> {
-    const input = from === undefined ? await this.ask() : from instanceof vscode.Uri ? { text: await readText(from), label: vscode.workspace.asRelativePath(from) } : { text: from, label: 'the given text' };
+    const input = from === undefined ? await this.ask() : from instanceof vscode.Uri ? { bytes: await vscode.workspace.fs.readFile(from), label: vscode.workspace.asRelativePath(from) } : { text: from, label: 'the given text' };
     if (!input) return 0;
-    const evidence = readEvidence(input.text);
+    const evidence = 'bytes' in input ? readEvidenceBytes(input.bytes) : readEvidence(input.text);
     if (evidence.kind === 'empty') {
       void vscode.window.showWarningMessage(`Go Concurrency: nothing to show from ${input.label}. ${evidence.problem?.replace(/`/g, '') ?? ''}`);
       return 0;
@@ -115,7 +116,7 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
     void vscode.commands.executeCommand('setContext', 'goconc.hasEvidence', false);
   }
 
-  private async ask(): Promise<{ text: string; label: string } | undefined> {
+  private async ask(): Promise<{ text: string; label: string } | { bytes: Uint8Array; label: string } | undefined> {
     const pick = await vscode.window.showQuickPick(
       [
         { label: 'From a file...', id: 'file' },
@@ -127,7 +128,7 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
     if (pick?.id === 'clipboard') return { text: await vscode.env.clipboard.readText(), label: 'the clipboard' };
     if (pick?.id === 'file') {
       const [uri] = (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Show' })) ?? [];
-      return uri ? { text: await readText(uri), label: vscode.workspace.asRelativePath(uri) } : undefined;
+      return uri ? { bytes: await vscode.workspace.fs.readFile(uri), label: vscode.workspace.asRelativePath(uri) } : undefined;
     }
     if (pick?.id === 'url') {
       const url = await vscode.window.showInputBox({
@@ -139,7 +140,7 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
       try {
         const res = await fetch(url);
         if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-        return { text: await res.text(), label: url };
+        return { bytes: new Uint8Array(await res.arrayBuffer()), label: url };
       } catch (e) {
         void vscode.window.showErrorMessage(`Go Concurrency: could not fetch ${url}: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readEvidence } from '../../src/core/evidence/goroutines';
+import { readEvidenceBytes } from '../../src/core/evidence/pprof';
 import { blockedSites, FrameMapper, raceSites } from '../../src/core/evidence/sites';
 
 const DUMP = `goroutine 1 [running]:
@@ -118,6 +121,25 @@ describe('runtime evidence: goroutine dumps, profiles and race reports', () => {
     ]);
     const plain = readEvidence(profile.replace('goroutineleak profile', 'goroutine profile'));
     assert.deepEqual(plain.goroutines.map((g) => g.state), ['chan send', 'select']);
+  });
+
+  it('reads the gzipped protocol-buffer form (debug=0) that Go writes, as Go 1.19 wrote this one', () => {
+    // Three goroutines blocked in `ch <- 1` of main.leak, built with -trimpath.
+    const bytes = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'unit', 'fixtures', 'goroutine-debug0.pb.gz'));
+    const e = readEvidenceBytes(bytes);
+    assert.equal(e.kind, 'profile');
+    assert.equal(e.profile, 'goroutine');
+    assert.deepEqual(e.goroutines.map((g) => [g.count, g.state]), [[3, 'chan send'], [1, 'unknown']]);
+    const { sites, outside } = blockedSites(e.goroutines, new FrameMapper({ files: ['/w/gp/main.go'], modules: [{ path: 'example.com/gp', dir: '/w/gp' }] }));
+    assert.deepEqual(sites.map((s) => [s.place.file, s.place.line, s.state, s.count]), [['/w/gp/main.go', 10, 'chan send', 3], ['/w/gp/main.go', 19, 'unknown', 1]]);
+    assert.equal(outside, 0);
+    // The standard library's -trimpath paths (`runtime/chan.go`) never map.
+    assert.equal(new FrameMapper({ files: ['/w/runtime/chan.go'], modules: [] }).file('runtime/chan.go'), undefined);
+    // Text still goes to the text reader, and a damaged profile gives a reason.
+    assert.equal(readEvidenceBytes(new TextEncoder().encode(DUMP)).kind, 'dump');
+    const broken = readEvidenceBytes(Uint8Array.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
+    assert.equal(broken.kind, 'empty');
+    assert.match(broken.problem ?? '', /Not a readable pprof profile/);
   });
 
   it('reads race reports: both accesses, their goroutines, and where those were created', () => {

@@ -205,7 +205,8 @@ const BLOCKING_CALLS: [RegExp, string][] = [
   [/^internal\/poll\./, 'IO wait'],
 ];
 
-function stateFromTop(frames: readonly Frame[]): string {
+/** A profile record's state: the blocking call on top of its stack (`runtime.chansend1` -> `chan send`). */
+export function stateFromTop(frames: readonly Frame[]): string {
   for (const f of frames) {
     for (const [re, state] of BLOCKING_CALLS) if (re.test(f.func)) return state;
   }
