@@ -25,11 +25,12 @@ export interface Args {
   stats: boolean;
 }
 
-/** `goconc evidence FILE [paths...]`: a goroutine dump, profile or race report mapped onto the code. */
+/** `goconc dump FILE|- [paths...]`: a goroutine dump, profile or race report mapped onto the code. */
 export interface EvidenceArgs {
+  /** A file, or `-` for standard input. */
   evidence: string;
   paths: string[];
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif';
 }
 
 export type Command = Args | EvidenceArgs | 'help' | 'version' | 'list-rules' | 'lsp';
@@ -43,8 +44,9 @@ channel, WaitGroup and mutex misuse). No Go toolchain needed.
 
 Usage: goconc [flags] [paths...]        (default path: .)
        goconc lsp                       the language server, over standard input and output
-       goconc evidence FILE [paths...]  map a goroutine dump, debug=1 profile or race report
-                                        onto the code under paths [--format text|json]
+       goconc dump FILE|- [paths...]    map a goroutine dump, goroutine/goroutineleak profile
+                                        (debug=0, 1 or 2) or race report onto the code under
+                                        paths, with the static cross-check [--format text|json|sarif]
 
 Paths are files and folders; folders are searched recursively, skipping vendor/, testdata/,
 node_modules/, dot folders and whatever the .gitignore files of the tree ignore. The files of
@@ -107,12 +109,12 @@ function parseEvidenceArgs(argv: readonly string[]): EvidenceArgs {
     const a = argv[i];
     if (a === '--format' || a.startsWith('--format=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v !== 'text' && v !== 'json') throw new UsageError(`goconc evidence: --format must be text or json, not "${v ?? ''}"`);
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`goconc dump: --format must be text, json or sarif, not "${v ?? ''}"`);
       format = v;
-    } else if (a.startsWith('-')) throw new UsageError(`goconc evidence: unknown flag ${a}`);
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`goconc dump: unknown flag ${a}`);
     else rest.push(a === './...' ? '.' : a.replace(/[/\\]\.\.\.$/, ''));
   }
-  if (rest.length === 0) throw new UsageError('goconc evidence needs a file: a goroutine dump, a debug=1 profile or a race report');
+  if (rest.length === 0) throw new UsageError('goconc dump needs a file (or - for standard input): a goroutine dump, a goroutine or goroutineleak profile, or a race report');
   return { evidence: rest[0], paths: rest.slice(1), format };
 }
 
@@ -139,7 +141,7 @@ export function parseArgs(argv: readonly string[]): Command {
     if (rest.length > 0) throw new UsageError(`goconc lsp takes no arguments (got ${rest.join(' ')})`);
     return 'lsp';
   }
-  if (argv[0] === 'evidence') return parseEvidenceArgs(argv.slice(1));
+  if (argv[0] === 'dump') return parseEvidenceArgs(argv.slice(1));
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

@@ -1,7 +1,8 @@
 /**
- * `goconc evidence FILE [paths...]`: a goroutine dump, a debug=1 (goroutine or goroutineleak)
- * profile or a race report, mapped onto the Go files under the paths, one line per place, with
- * whether goconc's static analysis reports something on that line too.
+ * `goconc dump FILE|- [paths...]`: a goroutine dump, a goroutine or goroutineleak profile
+ * (debug=0, 1 or 2) or a race report, mapped onto the Go files under the paths, one line per
+ * place, with whether goconc's static analysis reports something on that line too. SARIF
+ * output lets CI upload the evidence of a failed test run next to the static findings.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
@@ -12,7 +13,8 @@ import { RULES } from '../core/rules';
 import type { EvidenceArgs } from './args';
 import { analyzePackage } from './engine';
 import { GoVersions, goFiles, ioMessage } from './files';
-import { loadWasm } from './meta';
+import { HOMEPAGE, loadWasm, VERSION } from './meta';
+import { pathToFileURL } from 'node:url';
 import type { Io } from './run';
 
 const slash = (p: string) => p.split(sep).join('/');
@@ -21,7 +23,7 @@ export async function runEvidence(args: EvidenceArgs, io: Io): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(resolve(cwd, args.evidence));
+    bytes = args.evidence === '-' ? readFileSync(0) : readFileSync(resolve(cwd, args.evidence));
   } catch (e) {
     io.err(`goconc: ${ioMessage(args.evidence, e)}\n`);
     return 2;
@@ -45,6 +47,18 @@ export async function runEvidence(args: EvidenceArgs, io: Io): Promise<number> {
 
   if (evidence.kind === 'races') {
     const races = raceSites(evidence.races, mapper);
+    if (args.format === 'sarif') {
+      const results = races.flatMap((r) => {
+        const [a, b] = r.accesses;
+        const at = a?.place ?? b?.place;
+        if (!at) return [];
+        const other = a?.place && b?.place ? [{ place: b.place, message: `the other access (${b.kind})` }] : [];
+        const created = r.created.filter((c) => c.place).map((c) => ({ place: c.place!, message: `goroutine ${c.goroutine} created here` }));
+        return [{ message: `data race between a ${a?.kind ?? 'access'} and a ${b?.kind ?? 'access'}${note(seen(at))}`, place: at, related: [...other, ...created] }];
+      });
+      io.out(sarif(results, cwd) + '\n');
+      return 0;
+    }
     if (args.format === 'json') {
       io.out(JSON.stringify({ kind: 'races', races: races.map((r) => ({ ...r, accesses: r.accesses.map((a) => ({ ...a, place: a.place && { ...a.place, static: seen(a.place) } })) })) }, null, 2) + '\n');
       return 0;
@@ -61,14 +75,51 @@ export async function runEvidence(args: EvidenceArgs, io: Io): Promise<number> {
   }
 
   const { sites, outside } = blockedSites(evidence.goroutines, mapper);
+  if (sites.length === 0) {
+    io.err(`goconc: ${args.evidence}: none of its ${outside} goroutine${outside === 1 ? '' : 's'} waits in the Go files under ${args.paths.join(', ') || '.'}: it may come from another program, or from code that is not checked out here\n`);
+    return 2;
+  }
   if (args.format === 'json') {
     io.out(JSON.stringify({ kind: evidence.kind, profile: evidence.profile, outside, sites: sites.map((s) => ({ ...s, static: seen(s.place) })) }, null, 2) + '\n');
+    return 0;
+  }
+  if (args.format === 'sarif') {
+    io.out(sarif(sites.map((s) => ({ message: `${describe(s)}${note(seen(s.place))}`, place: s.place, related: s.spawns.map((x) => ({ place: x.place, message: `${x.count} started here` })) })), cwd) + '\n');
     return 0;
   }
   for (const s of sites) io.out(`${rel(s.place)}: ${describe(s)}${s.spawns.length ? `; started at ${s.spawns.map((x) => rel(x.place)).join(', ')}` : ''}${note(seen(s.place))}\n`);
   const total = sites.reduce((n, s) => n + s.count, 0);
   io.out(`${total} goroutine${total === 1 ? '' : 's'} waiting at ${sites.length} place${sites.length === 1 ? '' : 's'} in the code; ${outside} elsewhere (the runtime's and libraries')\n`);
   return 0;
+}
+
+/** SARIF 2.1.0 with one result per place (rule `runtime-evidence`), spawn sites as related locations. */
+function sarif(results: { message: string; place: Place; related: { place: Place; message: string }[] }[], cwd: string): string {
+  const loc = (p: Place, message?: string) => ({
+    physicalLocation: { artifactLocation: { uri: slash(relative(cwd, p.file)).split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, region: { startLine: p.line } },
+    ...(message ? { message: { text: message } } : {}),
+  });
+  return JSON.stringify(
+    {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'goconc', informationUri: HOMEPAGE, version: VERSION, rules: [{ id: 'runtime-evidence', shortDescription: { text: 'Goroutines a running program showed blocked here' } }] } },
+          originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },
+          results: results.map((r) => ({
+            ruleId: 'runtime-evidence',
+            level: 'warning',
+            message: { text: r.message },
+            locations: [loc(r.place)],
+            ...(r.related.length ? { relatedLocations: r.related.map((x, i) => ({ id: i + 1, ...loc(x.place, x.message) })) } : {}),
+          })),
+        },
+      ],
+    },
+    null,
+    2,
+  );
 }
 
 function describe(s: BlockedSite): string {
