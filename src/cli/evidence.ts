@@ -74,7 +74,18 @@ export async function runEvidence(args: EvidenceArgs, io: Io): Promise<number> {
     return 0;
   }
 
-  const { sites, outside } = blockedSites(evidence.goroutines, mapper);
+  const lines = new Map<string, string[]>();
+  const lineText = (file: string, line: number) => {
+    if (!lines.has(file)) {
+      try {
+        lines.set(file, readFileSync(file, 'utf8').split(/\r?\n/));
+      } catch {
+        lines.set(file, []);
+      }
+    }
+    return lines.get(file)![line - 1];
+  };
+  const { sites, outside } = blockedSites(evidence.goroutines, mapper, lineText);
   if (sites.length === 0) {
     io.err(`goconc: ${args.evidence}: none of its ${outside} goroutine${outside === 1 ? '' : 's'} waits in the Go files under ${args.paths.join(', ') || '.'}: it may come from another program, or from code that is not checked out here\n`);
     return 2;

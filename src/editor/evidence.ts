@@ -83,7 +83,8 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
       }
       summary = `${races.length} data race${races.length === 1 ? '' : 's'}`;
     } else {
-      const { sites, outside } = blockedSites(evidence.goroutines, mapper);
+      const lines = await linesOf(evidence.goroutines.filter((g) => g.state === 'unknown' || g.state === 'leaked').map((g) => mapper.blockingPlace(g.frames)?.file));
+      const { sites, outside } = blockedSites(evidence.goroutines, mapper, (file, line) => lines.get(file)?.[line - 1]);
       for (const s of sites) {
         const n = `${s.count} goroutine${s.count === 1 ? '' : 's'}`;
         const wait = s.longestMinutes !== undefined ? ` for up to ${s.longestMinutes} minute${s.longestMinutes === 1 ? '' : 's'}` : '';
@@ -246,6 +247,23 @@ async function workspaceMapper(): Promise<FrameMapper> {
 }
 
 const uriByPath = new Map<string, vscode.Uri>();
+
+/** The lines of the given workspace files (open documents as edited, others as saved); unreadable ones are left out. */
+async function linesOf(files: readonly (string | undefined)[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const file of new Set(files)) {
+    if (!file) continue;
+    const uri = uriOf({ file, line: 1, func: '' });
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    try {
+      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      out.set(file, text.split(/\r?\n/));
+    } catch {
+      // a file that went away: its sites keep the state the evidence gave
+    }
+  }
+  return out;
+}
 
 function uriOf(p: Place): vscode.Uri {
   return uriByPath.get(p.file) ?? vscode.Uri.file(p.file);

@@ -244,8 +244,17 @@ async function cursorAt(page: Page, line: number, col: number): Promise<void> {
   await page.locator('[id="status.editor.selection"]', { hasText: `Ln ${line}, Col ${col}` }).first().waitFor();
 }
 
+/**
+ * The middle of an element, once it is on screen. The editor re-renders decorations when a file
+ * opens or findings arrive, so an element found a moment ago may be replaced: wait and ask again.
+ */
 async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
+  let box: { x: number; y: number; width: number; height: number } | null = null;
+  for (let attempt = 0; attempt < 20 && !box; attempt++) {
+    await locator.waitFor({ state: 'visible' }).catch(() => undefined);
+    box = await locator.boundingBox().catch(() => null);
+    if (!box) await new Promise((r) => setTimeout(r, 250));
+  }
   assert.ok(box, 'the element is on screen');
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }

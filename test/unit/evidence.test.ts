@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEvidence } from '../../src/core/evidence/goroutines';
 import { readEvidenceBytes } from '../../src/core/evidence/pprof';
-import { blockedSites, FrameMapper, raceSites } from '../../src/core/evidence/sites';
+import { blockedSites, FrameMapper, raceSites, stateFromLine } from '../../src/core/evidence/sites';
 
 const DUMP = `goroutine 1 [running]:
 main.main()
@@ -121,6 +121,61 @@ describe('runtime evidence: goroutine dumps, profiles and race reports', () => {
     ]);
     const plain = readEvidence(profile.replace('goroutineleak profile', 'goroutine profile'));
     assert.deepEqual(plain.goroutines.map((g) => g.state), ['chan send', 'select']);
+  });
+
+  it('takes the state from the line when the profile hides the runtime frames (debug=1 as Go writes it)', () => {
+    // Go prints no runtime frame above the user's code in debug=1, so the blocking call is unknown.
+    const profile = `goroutine profile: total 4
+3 @ 0x437556 0x4053cc 0x404f7d 0x4b3e05 0x461121
+#	0x4b3e04	example.com/app/internal/fetch.(*Client).get.func1+0x24	/build/internal/fetch/client.go:42
+
+1 @ 0x437556 0x44625e 0x4b3e59 0x461121
+#	0x4b3e58	example.com/app/internal/pool.(*Pool).loop+0x18	/build/internal/pool/pool.go:31
+`;
+    const e = readEvidence(profile);
+    assert.deepEqual(e.goroutines.map((g) => g.state), ['unknown', 'unknown']);
+    const source: Record<string, string[]> = { '/work/app/internal/fetch/client.go': [], '/work/app/internal/pool/pool.go': [] };
+    source['/work/app/internal/fetch/client.go'][41] = '\t\tresults <- r // reply';
+    source['/work/app/internal/pool/pool.go'][30] = '\t\tfetch(p.url)';
+    const { sites } = blockedSites(e.goroutines, new FrameMapper(WORKSPACE), (file, line) => source[file]?.[line - 1]);
+    assert.deepEqual(sites.map((s) => [s.place.line, s.count, s.state]), [[42, 3, 'chan send'], [31, 1, 'unknown']]);
+  });
+
+  it('reads the blocking operation off a line only when the line holds exactly one', () => {
+    const cases: [string, string | undefined][] = [
+      ['\tch <- v', 'chan send'],
+      ['\ts.out[i] <- r', 'chan send'],
+      ['\tcase s.reqc <- r:', 'chan send'],
+      ['\tv := <-ch', 'chan receive'],
+      ['\t<-s.done // wait', 'chan receive'],
+      ['\tcase v, ok := <-in:', 'chan receive'],
+      ['\t<-time.After(d)', 'chan receive'],
+      ['\tselect {', 'select'],
+      ['\tselect {}', 'select (no cases)'],
+      ['\tlog.Print("a <- b")', undefined],
+      ['\tout <- <-in', undefined],
+      ['\tch := make(chan int)', undefined],
+      ['\tfor v := range ch {', undefined],
+      ['\tdo(ctx)', undefined],
+      ['\tвыход <- true', 'chan send'],
+    ];
+    assert.deepEqual(cases.map(([line]) => stateFromLine(line)), cases.map(([, want]) => want));
+  });
+
+  it('reads the frames of a SIGQUIT or GOTRACEBACK=crash traceback, with their fp, sp and pc', () => {
+    const e = readEvidence(`SIGQUIT: quit
+PC=0x463200 m=0 sigcode=0
+
+goroutine 7 [chan send]:
+runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)
+	/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc00003a6f0 sp=0xc00003a6d0 pc=0x437556
+example.com/app/internal/fetch.(*Client).get.func1()
+	/home/ci/app/internal/fetch/client.go:42 +0x25 fp=0xc00003a7c8 sp=0xc00003a798 pc=0x4b3e05
+created by example.com/app/internal/fetch.(*Client).get
+	/home/ci/app/internal/fetch/client.go:40 +0x3e
+`);
+    const { sites } = blockedSites(e.goroutines, new FrameMapper(WORKSPACE));
+    assert.deepEqual(sites.map((s) => [s.place.line, s.state, s.spawns.map((x) => x.place.line)]), [[42, 'chan send', [40]]]);
   });
 
   it('reads the gzipped protocol-buffer form (debug=0) that Go writes, as Go 1.19 wrote this one', () => {

@@ -68,7 +68,7 @@ export interface Evidence {
 }
 
 const GOROUTINE_HEADER = /^goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[([^\]]*)\]:\s*$/;
-const FILE_LINE = /^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?\s*$/;
+const FILE_LINE = /^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?\s*$/;
 const CREATED_BY = /^created by (.+?)(?: in goroutine \d+)?\s*$/;
 const PROFILE_HEADER = /^(goroutine|goroutineleak) profile: total \d+\s*$/;
 const PROFILE_RECORD = /^(\d+) @( 0x[0-9a-f]+)+\s*$/;

@@ -130,7 +130,11 @@ export interface BlockedSite {
  * One entry per place in the workspace and state, largest first. Goroutines with no frame in
  * the workspace (the runtime's own, a library's) are counted in `outside`.
  */
-export function blockedSites(goroutines: readonly Goroutine[], mapper: FrameMapper): { sites: BlockedSite[]; outside: number } {
+export function blockedSites(
+  goroutines: readonly Goroutine[],
+  mapper: FrameMapper,
+  lineText?: (file: string, line: number) => string | undefined,
+): { sites: BlockedSite[]; outside: number } {
   const byKey = new Map<string, BlockedSite>();
   let outside = 0;
   for (const g of goroutines) {
@@ -140,9 +144,15 @@ export function blockedSites(goroutines: readonly Goroutine[], mapper: FrameMapp
       outside += g.count;
       continue;
     }
-    const key = `${place.file}:${place.line}:${g.state}`;
+    // debug=1 profiles print no runtime frames, so the blocking call is unknown: the line says it.
+    let state = g.state;
+    if ((state === 'unknown' || state === 'leaked') && lineText) {
+      const text = lineText(place.file, place.line);
+      state = (text !== undefined ? stateFromLine(text) : undefined) ?? state;
+    }
+    const key = `${place.file}:${place.line}:${state}`;
     let s = byKey.get(key);
-    if (!s) byKey.set(key, (s = { place, state: g.state, count: 0, leaked: 0, spawns: [] }));
+    if (!s) byKey.set(key, (s = { place, state, count: 0, leaked: 0, spawns: [] }));
     s.count += g.count;
     if (g.leaked) s.leaked += g.count;
     if (g.waitMinutes !== undefined) {
@@ -158,6 +168,26 @@ export function blockedSites(goroutines: readonly Goroutine[], mapper: FrameMapp
   }
   const sites = [...byKey.values()].sort((a, b) => b.count - a.count || a.place.file.localeCompare(b.place.file) || a.place.line - b.place.line);
   return { sites, outside };
+}
+
+/**
+ * The blocking operation a line of Go holds, when the line says it alone: `select {`, a send
+ * statement, a receive. Undefined when the line could block in more
+ * than one way (a call, two operations) or in none.
+ */
+export function stateFromLine(text: string): string | undefined {
+  const code = text
+    .replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, '""')
+    .replace(/\/\/.*$/, '')
+    .trim();
+  if (/^select\s*\{$/.test(code)) return 'select';
+  if (/^select\s*\{\s*\}$/.test(code)) return 'select (no cases)';
+  const arrows = code.split('<-').length - 1;
+  if (arrows !== 1 || /\bchan\b/.test(code)) return undefined;
+  const send = /^(case\s+)?[\p{L}_][\p{L}\p{N}_.]*(\[[^\]]*\])?\s*<-/u.test(code);
+  if (send) return 'chan send';
+  if (/^(case\s+)?([\p{L}_][\p{L}\p{N}_]*\s*(,\s*[\p{L}_][\p{L}\p{N}_]*)?\s*(:=|=)\s*)?<-\s*[\p{L}_][\p{L}\p{N}_.]*(\([^()]*\))?:?$/u.test(code)) return 'chan receive';
+  return undefined;
 }
 
 export interface RaceSite {
