@@ -255,6 +255,20 @@ Found 1 data race(s)
     }
   });
 
+  it('says what is wrong with an empty file, a binary one, or a gzip stream that is not a profile; keeps what a truncated dump holds', () => {
+    assert.match(readEvidenceBytes(new Uint8Array()).problem ?? '', /empty/);
+    const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0]);
+    assert.match(readEvidenceBytes(elf).problem ?? '', /binary file/);
+    const badGzip = readEvidenceBytes(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]));
+    assert.equal(badGzip.kind, 'empty');
+    assert.ok(badGzip.problem);
+    // Cut in the middle of the last goroutine's frame: the goroutines before it are all there.
+    const cut = DUMP.slice(0, DUMP.indexOf('sync.(*WaitGroup).Wait(') + 10);
+    const e = readEvidenceBytes(new TextEncoder().encode(cut));
+    assert.equal(e.kind, 'dump');
+    assert.deepEqual(e.goroutines.slice(0, 5).map((g) => g.id), [1, 18, 19, 20, 33]);
+  });
+
   it('reads a dump of 100,000 goroutines in one pass', () => {
     const one = (i: number) => `goroutine ${i} [chan receive, ${i % 60} minutes]:\nexample.com/app/internal/pool.(*Pool).loop(0xc0000)\n\t/home/ci/app/internal/pool/pool.go:31 +0x99\ncreated by example.com/app/internal/pool.New in goroutine 1\n\t/home/ci/app/internal/pool/pool.go:20 +0x55\n`;
     const parts: string[] = [];

@@ -13,6 +13,10 @@ import { readEvidence, stateFromTop, type Evidence, type Frame, type Goroutine }
  */
 export function readEvidenceBytes(bytes: Uint8Array): Evidence {
   if (isGzip(bytes) || looksLikeProto(bytes)) return readPprof(bytes);
+  const empty = (problem: string): Evidence => ({ kind: 'empty', goroutines: [], races: [], skipped: 0, problem });
+  if (bytes.length === 0) return empty('The file is empty: save the goroutine dump, profile or race report into it first.');
+  // Text has no NUL byte; an executable, an image or an archive has many in its first kilobytes.
+  if (bytes.subarray(0, 8192).includes(0)) return empty('This is a binary file, not a goroutine dump, a goroutine profile (text or gzipped) or a race report.');
   return readEvidence(strFromU8(bytes));
 }
 
