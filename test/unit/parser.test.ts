@@ -16,6 +16,78 @@ describe('parser and incremental documents', () => {
     assert.equal(await loadGoForTests(), go);
   });
 
+  it("answers descendantsOfType from its index exactly as tree-sitter's own walk does, on every node", () => {
+    const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8') + '\nfunc broken( {\n\tgo func() { ch <- \n}\n';
+    const file = new GoFile(go, text);
+    const wasm = file.tree!.rootNode;
+    const copy = file.root!;
+    const types = ['call_expression', 'send_statement', 'func_literal', 'identifier', 'ERROR', 'block', 'no_such_type'];
+    for (const t of types) {
+      assert.deepEqual(
+        copy.descendantsOfType(t).map((n) => [n.type, n.startIndex, n.endIndex]),
+        wasm.descendantsOfType(t).map((n) => [n!.type, n!.startIndex, n!.endIndex]),
+        String(t),
+      );
+    }
+    // From every node: the naive walk of its subtree, in document order.
+    const naive = (n: typeof copy, set: Set<string>): (typeof copy)[] => [...(set.has(n.type) ? [n] : []), ...n.children.flatMap((c) => naive(c, set))];
+    let checked = 0;
+    walk(copy, (n) => {
+      for (const t of [['call_expression'], ['identifier', 'selector_expression'], ['block']]) {
+        assert.deepEqual(n.descendantsOfType(t).map((x) => x.id), naive(n, new Set(t)).map((x) => x.id));
+      }
+      checked++;
+    });
+    assert.ok(checked > 900, `${checked} nodes`);
+    file.dispose();
+  });
+
+  it('a copy made after a keystroke, with the untouched declarations cloned, equals a fresh copy node for node', () => {
+    const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8');
+    const file = new GoFile(go, text);
+    const same = (a: NonNullable<typeof file.root>, b: NonNullable<typeof file.root>, where: string) => {
+      const flat = (r: typeof a) => {
+        const out: string[] = [];
+        walk(r, (n) => {
+          out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.hasError, n.isMissing, n.isNamed, n.parent?.childFields[n.indexInParent] ?? '', n.text].join('|'));
+        });
+        return out;
+      };
+      assert.deepEqual(flat(a), flat(b), where);
+      for (const t of ['call_expression', 'identifier', 'ERROR', 'func_literal']) {
+        assert.deepEqual(a.descendantsOfType(t).map((n) => n.id), b.descendantsOfType(t).map((n) => n.id), `${where}: ${t}`);
+      }
+    };
+    // Typing in the middle of the file (declarations before and after are reused), including a
+    // half-typed state with an open brace that changes how everything after it parses.
+    const at = text.indexOf('\n}\n', text.length >> 1) + 3;
+    const typed = 'func typed() { go func() { ch <- 1 }() }\n';
+    let current = text;
+    for (let i = 0; i < typed.length; i++) {
+      file.root; // the copy the next edit starts from
+      file.update([{ rangeOffset: at + i, rangeLength: 0, text: typed[i] }]);
+      current = current.slice(0, at + i) + typed[i] + current.slice(at + i);
+      const fresh = new GoFile(go, current);
+      same(file.root!, fresh.root!, `after typing ${JSON.stringify(typed.slice(0, i + 1))}`);
+      fresh.dispose();
+    }
+    // Deleting it again, and an edit at the very start and end of the file.
+    for (const change of [
+      { rangeOffset: at, rangeLength: typed.length, text: '' },
+      { rangeOffset: 0, rangeLength: 0, text: '// x\n' },
+      { rangeOffset: 0, rangeLength: 5, text: '' },
+      { rangeOffset: text.length, rangeLength: 0, text: '\nvar v = 1\n' },
+    ]) {
+      file.root;
+      file.update([change]);
+      current = current.slice(0, change.rangeOffset) + change.text + current.slice(change.rangeOffset + change.rangeLength);
+      const fresh = new GoFile(go, current);
+      same(file.root!, fresh.root!, JSON.stringify(change));
+      fresh.dispose();
+    }
+    file.dispose();
+  });
+
   it('incremental updates give the same tree as a fresh parse', () => {
     const text = readFileSync(join(TESTDATA, 'waitgroup-add-in-goroutine', 'closures.go'), 'utf8');
     const file = new GoFile(go, text);

@@ -5,7 +5,7 @@
  */
 import { Edit, Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { parserInput, SourceText } from '../text/source';
-import { copyTree, SyntaxNode } from './tree';
+import { copyTree, SyntaxNode, type PreviousCopy } from './tree';
 
 export type WasmFile = 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
 /** Supplies the bytes of one of the two WASM files (read from disk, fetched, or from the VS Code file system). */
@@ -120,6 +120,8 @@ export class GoFile {
   private currentTree: Tree | undefined;
   private currentSource: SourceText;
   private currentRoot: SyntaxNode | undefined;
+  /** The copy before the last edit, while the new one is not made yet (see copyTree). */
+  private previousCopy: PreviousCopy | undefined;
 
   constructor(
     private readonly go: GoLanguage,
@@ -151,7 +153,10 @@ export class GoFile {
 
   /** Like {@link root}, but gives up (undefined) when copying runs past `deadline` (a Date.now() value). */
   syntax(deadline?: number): SyntaxNode | undefined {
-    if (!this.currentRoot && this.currentTree) this.currentRoot = copyTree(this.currentTree, this.currentSource, deadline);
+    if (!this.currentRoot && this.currentTree) {
+      this.currentRoot = copyTree(this.currentTree, this.currentSource, deadline, this.previousCopy);
+      if (this.currentRoot) this.previousCopy = undefined;
+    }
     return this.currentRoot;
   }
 
@@ -162,6 +167,11 @@ export class GoFile {
   update(changes: readonly TextChange[], timeoutMs?: number): void {
     let text = this.currentSource.text;
     const old = this.currentTree;
+    // One change (a keystroke, a paste) against a copy made since the last one: its untouched
+    // declarations are cloned, not copied through WASM again. Anything else copies afresh.
+    const copied = this.currentRoot;
+    const c0 = changes[0];
+    const previous = changes.length === 1 && copied && old ? { root: copied, start: c0.rangeOffset, oldEnd: c0.rangeOffset + c0.rangeLength, delta: c0.text.length - c0.rangeLength } : undefined;
     for (const c of changes) {
       const start = c.rangeOffset;
       const oldEnd = c.rangeOffset + c.rangeLength;
@@ -183,6 +193,7 @@ export class GoFile {
       text = text.slice(0, start) + c.text + text.slice(oldEnd);
     }
     this.replace(text, old, timeoutMs);
+    this.previousCopy = previous;
   }
 
   /** Replaces the whole text (no incremental reuse). */
@@ -193,6 +204,7 @@ export class GoFile {
   private replace(text: string, reuse: Tree | undefined, timeoutMs?: number): void {
     const previous = this.currentTree;
     this.currentRoot = undefined;
+    this.previousCopy = undefined;
     this.currentSource = new SourceText(text);
     this.currentTree = this.go.parse(text, reuse, timeoutMs);
     previous?.delete();
@@ -203,6 +215,7 @@ export class GoFile {
     this.currentTree?.delete();
     this.currentTree = undefined;
     this.currentRoot = undefined;
+    this.previousCopy = undefined;
   }
 }
 

@@ -23,17 +23,44 @@ export class SyntaxNode {
   indexInParent = 0;
   /** True when this node or a descendant is an ERROR or MISSING node. */
   hasError = false;
+  /** The largest id in this node's subtree: ids are given in document order, so a subtree is the id range [id, lastId]. */
+  lastId: number;
   private named?: SyntaxNode[];
 
   constructor(
-    private readonly owner: SyntaxTree,
-    readonly id: number,
+    private owner: SyntaxTree,
+    public id: number,
     readonly type: string,
     readonly isNamed: boolean,
     readonly isMissing: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
-  ) {}
+    public startIndex: number,
+    public endIndex: number,
+  ) {
+    this.lastId = id;
+  }
+
+  /**
+   * Moves this subtree into a new copy of the tree (see copyTree): new owner, offsets shifted,
+   * ids renumbered from `nextId` in document order and indexed. Returns the next free id.
+   * The previous copy it came from is not valid afterwards.
+   */
+  adopt(owner: SyntaxTree, shift: number, nextId: number): number {
+    const stack: SyntaxNode[] = [this];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      n.owner = owner;
+      const size = n.lastId - n.id; // the subtree keeps its shape, so its id range keeps its size
+      n.id = nextId++;
+      n.lastId = n.id + size;
+      n.startIndex += shift;
+      n.endIndex += shift;
+      const same = owner.byType.get(n.type);
+      if (same) same.push(n);
+      else owner.byType.set(n.type, [n]);
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+    return nextId;
+  }
 
   get text(): string {
     return this.owner.source.text.slice(this.startIndex, this.endIndex);
@@ -110,17 +137,25 @@ export class SyntaxNode {
     return null;
   }
 
-  /** This node and its descendants of the given types, in document order (as tree-sitter's own). */
+  /**
+   * This node and its descendants of the given types, in document order (as tree-sitter's own).
+   * Answered from the tree's index of nodes by type: a subtree is a range of ids, found by binary
+   * search, so asking the root for every call of a file costs the number of calls, not of nodes.
+   */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
-    const set = typeof types === 'string' ? new Set([types]) : new Set(types);
-    const out: SyntaxNode[] = [];
-    const stack: SyntaxNode[] = [this];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      if (set.has(n.type)) out.push(n);
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
-    }
-    return out;
+    const index = this.owner.byType;
+    if (typeof types === 'string') return this.inRange(index.get(types));
+    const lists = [...new Set(types)].map((t) => this.inRange(index.get(t))).filter((l) => l.length > 0);
+    if (lists.length <= 1) return lists[0] ?? [];
+    return lists.flat().sort((a, b) => a.id - b.id);
+  }
+
+  /** The nodes of an id-ordered list that lie in this subtree. */
+  private inRange(list: SyntaxNode[] | undefined): SyntaxNode[] {
+    if (!list || list.length === 0) return [];
+    const from = lowerBound(list, this.id);
+    const to = lowerBound(list, this.lastId + 1);
+    return from === 0 && to === list.length ? list.slice() : list.slice(from, to);
   }
 
   /** The smallest node that contains [start, end]. */
@@ -158,17 +193,59 @@ export class SyntaxNode {
 }
 
 export class SyntaxTree {
+  /** Every node of the tree by type, in document (id) order; filled as the tree is copied. */
+  readonly byType = new Map<string, SyntaxNode[]>();
   constructor(readonly source: SourceText) {}
+}
+
+/** The first position of an id-ordered list whose id is at least `id`. */
+function lowerBound(list: readonly SyntaxNode[], id: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The copy of the tree before a one-change edit, and where that edit was (old offsets): the
+ * top-level declarations it did not touch are moved from it into the new copy, shifted, instead
+ * of being read through WASM again. The previous copy is not valid afterwards.
+ */
+export interface PreviousCopy {
+  root: SyntaxNode;
+  /** Start of the edit, and its end in the old text. */
+  start: number;
+  oldEnd: number;
+  /** Length change: new offsets after the edit are old offsets plus delta. */
+  delta: number;
 }
 
 /**
  * Copies a web-tree-sitter tree (one cursor pass, iterative) into SyntaxNodes. Returns undefined
  * when `deadline` (a Date.now() value) passes first: huge files must not stall the editor.
+ * With `previous`, a top-level declaration wholly before or after the edit that tree-sitter
+ * parsed to the same type, range (shifted) and size is moved over from the previous copy.
  */
-export function copyTree(tree: Tree, source: SourceText, deadline = Infinity): SyntaxNode | undefined {
+export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, previous?: PreviousCopy): SyntaxNode | undefined {
   const owner = new SyntaxTree(source);
   const cursor = tree.walk();
   let nextId = 0;
+  const index = (node: SyntaxNode) => {
+    const same = owner.byType.get(node.type);
+    if (same) same.push(node);
+    else owner.byType.set(node.type, [node]);
+  };
+  const attach = (node: SyntaxNode, parent: SyntaxNode | null, field: string | null) => {
+    if (!parent) return;
+    node.parent = parent;
+    node.indexInParent = parent.children.length;
+    parent.children.push(node);
+    parent.childFields.push(field);
+  };
   const make = (parent: SyntaxNode | null): SyntaxNode => {
     const start = cursor.startIndex;
     const end = cursor.endIndex;
@@ -176,14 +253,33 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity): S
     // Only zero-width nodes can be MISSING; asking costs a WASM call, so ask only those.
     const missing = start === end && cursor.nodeIsMissing;
     const node = new SyntaxNode(owner, nextId++, type, cursor.nodeIsNamed, missing, start, end);
-    if (parent) {
-      node.parent = parent;
-      node.indexInParent = parent.children.length;
-      parent.children.push(node);
-      parent.childFields.push(cursor.currentFieldName);
-    }
+    index(node);
+    attach(node, parent, cursor.currentFieldName);
     if (missing || type === 'ERROR') for (let n: SyntaxNode | null = node; n && !n.hasError; n = n.parent) n.hasError = true;
     return node;
+  };
+  /** The old subtree, moved into this copy in place of a node the cursor would have copied. */
+  const reuse = (old: SyntaxNode, parent: SyntaxNode, field: string | null, shift: number): SyntaxNode => {
+    nextId = old.adopt(owner, shift, nextId);
+    attach(old, parent, field);
+    if (old.hasError) parent.hasError = true;
+    return old;
+  };
+  const oldTop = previous ? new Map(previous.root.children.map((c) => [c.startIndex, c])) : undefined;
+  /** The old top-level node that can stand for the cursor's node, and the shift. */
+  const reusable = (): { old: SyntaxNode; shift: number } | undefined => {
+    if (!previous || !oldTop) return undefined;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    let shift: number;
+    if (end < previous.start) shift = 0;
+    else if (start > previous.oldEnd + previous.delta) shift = previous.delta;
+    else return undefined;
+    const old = oldTop.get(start - shift);
+    if (!old || old.endIndex + shift !== end || old.type !== cursor.nodeType) return undefined;
+    // Same place and type; the same number of nodes below says tree-sitter read it the same way.
+    if (old.lastId - old.id + 1 !== cursor.currentNode.descendantCount) return undefined;
+    return { old, shift };
   };
   try {
     const root = make(null);
@@ -191,13 +287,24 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity): S
     for (;;) {
       if ((nextId & 0xfff) === 0 && Date.now() > deadline) return undefined;
       if (cursor.gotoFirstChild()) {
-        node = make(node);
-        continue;
+        const found = node === root ? reusable() : undefined;
+        if (!found) {
+          node = make(node);
+          continue;
+        }
+        node = reuse(found.old, root, cursor.currentFieldName, found.shift);
       }
       for (;;) {
+        node.lastId = nextId - 1; // its subtree is complete
         if (node === root) return root;
         if (cursor.gotoNextSibling()) {
-          node = make(node.parent);
+          const parent = node.parent!;
+          const found = parent === root ? reusable() : undefined;
+          if (found) {
+            node = reuse(found.old, parent, cursor.currentFieldName, found.shift);
+            continue; // a finished subtree: on to its next sibling
+          }
+          node = make(parent);
           break;
         }
         cursor.gotoParent();
