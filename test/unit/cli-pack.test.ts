@@ -30,5 +30,13 @@ describe('cli: the goconc npm package (npm run pack:cli)', function () {
     const r = spawnSync(bin, ['--no-cache', '--rules', WG_RULE, '.'], { cwd: work });
     assert.equal(r.status, 1);
     assert.match(r.stdout.toString(), /^bug\.go:8:3: .* \(waitgroup-add-in-goroutine\)$/m);
+    // goconc dump from the installed package: a goroutine dump taken on another machine.
+    writeFileSync(
+      join(work, 'dump.txt'),
+      'goroutine 7 [semacquire, 3 minutes]:\nsync.runtime_Semacquire(0xc000012345?)\n\t/usr/local/go/src/runtime/sema.go:62 +0x25\nsync.(*WaitGroup).Wait(0xc000012340?)\n\t/usr/local/go/src/sync/waitgroup.go:116 +0x48\nexample.com/p.f()\n\t/build/work/bug.go:11 +0x35\n',
+    );
+    const d = spawnSync(bin, ['dump', 'dump.txt'], { cwd: work });
+    assert.equal(d.status, 0, d.stderr.toString());
+    assert.match(d.stdout.toString(), /^bug\.go:11: 1 goroutine blocked in semacquire for up to 3 minutes/m);
   });
 });
