@@ -152,6 +152,38 @@ func try() bool { return true }
     const at = (text: string) => analyze(go, text, { rules: wgRules, fileName: 'defer_test.go' }).findings.map((f) => f.severity);
     assert.deepEqual(at(src('t.Errorf("cannot defer")')), ['info']);
     assert.deepEqual(at(src('t.Log("retrying")')), ['warning']);
+    // A test suite's stage latch: the goroutine (a function value started with go) hands its error
+    // to the test and returns before Done; the test fails with that error (go-ethereum's ethtest).
+    const latch = (pkg: string) => `package ${pkg}
+
+import (
+	"errors"
+	"sync"
+)
+
+func stages(dial func() error) error {
+	stage1 := new(sync.WaitGroup)
+	stage1.Add(1)
+	errc := make(chan error, 2)
+	first := func() {
+		if err := dial(); err != nil {
+			errc <- errors.New("dial failed")
+			return
+		}
+		stage1.Done()
+	}
+	second := func() {
+		stage1.Wait()
+		errc <- nil
+	}
+	go first()
+	go second()
+	return <-errc
+}
+`;
+    const inPackage = (pkg: string) => analyze(go, latch(pkg), { rules: wgRules, fileName: 'suite.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(inPackage('ethtest'), ['17 info']);
+    assert.deepEqual(inPackage('peers'), ['17 warning']);
   });
 
   it('double-close: a close right before t.Fatal runs only in a failed test: information; on the passing path an error', () => {

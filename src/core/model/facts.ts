@@ -382,8 +382,22 @@ export class FileFacts {
         break;
       }
     }
-    const resolved = call ? this.resolveCall(call) : undefined;
+    const resolved = call ? this.resolveCall(call) ?? this.resolveFuncValue(call, spawner) : undefined;
     return { node, spawner, call, target: resolved?.target, bindings: resolved?.bindings ?? new Map(), loop };
+  }
+
+  /**
+   * `run := func() {...}; go run()`: a local function value whose only use is this one go
+   * statement (no other call, no reassignment, not passed on) runs as a goroutine literal would.
+   */
+  private resolveFuncValue(call: Node, spawner: FuncInfo | undefined): { target: FuncInfo; bindings: Map<string, Node> } | undefined {
+    const f = call.childForFieldName('function');
+    if (f?.type !== 'identifier' || !spawner?.body || callArgs(call).length > 0) return undefined;
+    const decl = this.lookup(f.text, f)?.decl;
+    if (decl?.init?.type !== 'func_literal' || decl.multi) return undefined;
+    const uses = descendants(spawner.body, 'identifier').filter((n) => n.text === f.text && n.id !== decl.node.id && this.lookup(n.text, n)?.decl === decl);
+    if (uses.length !== 1 || uses[0].id !== f.id) return undefined;
+    return { target: this.funcInfo(decl.init), bindings: new Map() };
   }
 
   /** Variables declared inside a function's own body (not inside nested literals), in order. */

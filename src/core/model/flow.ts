@@ -163,7 +163,7 @@ interface Trace {
  * starts: closures that capture it and functions of this file it is passed to as an argument of
  * the go statement (through their parameter). Deferred closures inside a goroutine count as the goroutine.
  */
-export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl, options: { goReceives?: boolean } = {}): ChannelUses {
+export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl, options: { goReceives?: boolean; helpers?: boolean } = {}): ChannelUses {
   const uses: ChannelUses = { receives: [], ownSends: [], sends: [], closes: [], ...(options.goReceives ? { goReceives: [] } : {}) };
   if (!fn.body) return { ...uses, escape: decl.node };
   const traces: Trace[] = [{ root: fn.node, name: decl.name, is: (id) => file.lookup(id.text, id)?.decl === decl }];
@@ -191,6 +191,15 @@ export function channelUses(file: FileFacts, fn: FuncInfo, decl: VarDecl, option
         uses.closes.push({ node: unparenParent(n).parent!, go });
       } else if (kind === 'neutral') {
         // len(ch), cap(ch): neither a send nor a receive.
+      } else if (kind === 'call-arg' && !go && options.helpers) {
+        // `startFetch(ch)`: a helper of this file whose only use of the channel is a goroutine it starts.
+        const next = helperTrace(file, n, fn);
+        if (!next || traced.has(next.key)) {
+          uses.escape = n;
+          return;
+        }
+        traced.add(next.key);
+        traces.push(next.trace);
       } else if (kind === 'go-arg' && !go) {
         const next = argumentTrace(file, n, fn);
         if (!next || traced.has(next.key)) {
@@ -214,7 +223,7 @@ function unparenParent(id: Node): Node {
   return n.parent!;
 }
 
-type UseKind = 'send' | 'receive' | 'close' | 'neutral' | 'go-arg' | 'other';
+type UseKind = 'send' | 'receive' | 'close' | 'neutral' | 'go-arg' | 'call-arg' | 'other';
 
 function useKind(id: Node): UseKind {
   let n = id;
@@ -230,6 +239,7 @@ function useKind(id: Node): UseKind {
     if (parts && !parts.receiver && parts.name === 'close') return 'close';
     if (parts && !parts.receiver && (parts.name === 'len' || parts.name === 'cap')) return 'neutral';
     if (call.parent?.type === 'go_statement') return 'go-arg';
+    if (call.parent?.type === 'expression_statement') return 'call-arg';
   }
   return 'other';
 }
@@ -288,6 +298,40 @@ function argumentTrace(file: FileFacts, id: Node, owner: FuncInfo): { key: strin
   return {
     key: `${g.node.id}:${param.name}`,
     trace: { root: target.body!, name: param.name, go: g, is: (n) => file.lookup(n.text, n)?.param === param },
+  };
+}
+
+/**
+ * For `startFetch(ch)`, a call statement of `owner` to a function or method of this file that
+ * starts one goroutine literal unconditionally (at the top of its body, with no return before
+ * it): a trace of the parameter `ch` is bound to, run as that goroutine, which the caller sees
+ * as started by the call. Any use of the parameter outside the goroutine makes the channel escape.
+ */
+function helperTrace(file: FileFacts, id: Node, owner: FuncInfo): { key: string; trace: Trace } | undefined {
+  let arg = id;
+  while (arg.parent?.type === 'parenthesized_expression') arg = arg.parent;
+  const call = arg.parent!.parent!;
+  let loop: Node | undefined;
+  for (let p = call.parent; p && p.id !== owner.node.id; p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type)) return undefined;
+    if (p.type === 'for_statement') loop ??= p;
+  }
+  const target = file.resolveCall(call)?.target;
+  if (!target?.body || target.kind === 'literal' || target.node.id === owner.node.id) return undefined;
+  const index = callArgs(call).findIndex((a) => a.id === arg.id);
+  const param: Param | undefined = target.params[index];
+  if (!param || !param.name || param.name === '_' || param.type.startsWith('...')) return undefined;
+  const starts = file.goStatements.filter((g) => g.spawner?.node.id === target.node.id);
+  const g = starts.length === 1 ? starts[0] : undefined;
+  const top = blockStatements(target.body);
+  const at = g ? top.findIndex((stmt) => stmt.id === g.node.id) : -1;
+  if (!g?.target?.body || g.target.kind !== 'literal' || at < 0) return undefined;
+  if (top.slice(0, at).some((stmt) => stmt.type === 'return_statement' || descendants(stmt, 'return_statement', true).length > 0)) return undefined;
+  // The goroutine as the caller sees it: started by the call, where the call stands.
+  const started: GoStmt = { node: call, spawner: owner, call, target: g.target, bindings: g.bindings, loop };
+  return {
+    key: `${call.id}:${param.name}`,
+    trace: { root: target.body, name: param.name, go: started, is: (n) => file.lookup(n.text, n)?.param === param },
   };
 }
 

@@ -60,7 +60,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A goroutine (started by `go`, an errgroup\'s or WaitGroup\'s `Go`, or inside a function that returns the channel) sends on a channel, and the function that should receive can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, when it is a function of package main that runs once per process, and in tests).',
+      'A goroutine (started by `go`, an errgroup\'s or WaitGroup\'s `Go`, a helper of the file the channel is handed to, or inside a function that returns the channel) sends on a channel, and the function that should receive can stop receiving (a timeout, an early return, too few receives) while the send still waits, so the goroutine blocks forever (information when the function only leaves early because a call of its own failed, when it is a function of package main that runs once per process, and in tests).',
     why:
       'A send on an unbuffered channel completes only when another goroutine receives the value; on a buffered one, only while ' +
       'the buffer has room. When the function that made the channel gives up — a `select` that takes its `time.After` or ' +
@@ -108,7 +108,8 @@ export const rule: Rule = {
     const spawners = new Set([...file.goStatements, ...file.groupStarts].map((g) => g.spawner?.node.id));
     const reported = new Set<number>();
     for (const fn of file.functions) {
-      if (!fn.body || !spawners.has(fn.node.id) || isProgramMain(fn)) continue;
+      // A function that starts no goroutine itself may still hand a channel it makes to a helper that does.
+      if (!fn.body || (!spawners.has(fn.node.id) && !/\bmake\(\s*chan\b/.test(fn.body.text)) || isProgramMain(fn)) continue;
       // goto makes the statement order say nothing about the paths.
       if (descendants(fn.body, 'goto_statement', true).length > 0) continue;
       for (const decl of file.locals(fn)) {
@@ -276,7 +277,7 @@ function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNu
   if (capNode && capNode.type !== 'int_literal') return;
   const scope = decl.statement.parent?.type === 'statement_list' ? decl.statement.parent.parent : null;
   if (!scope) return;
-  const uses = channelUses(file, fn, decl);
+  const uses = channelUses(file, fn, decl, { helpers: true });
   if (uses.escape || uses.ownSends.length > 0) return;
   const ch: Channel = {
     file,
@@ -689,7 +690,7 @@ function givesUp(ch: Channel, c: Node): boolean {
   if (other?.type !== 'identifier') return false;
   const decl = ch.file.lookup(other.text, other)?.decl;
   if (!decl || decl === ch.decl || !decl.init || !parseChanMake(decl.init) || !ch.file.locals(ch.fn).includes(decl)) return false;
-  const uses = channelUses(ch.file, ch.fn, decl);
+  const uses = channelUses(ch.file, ch.fn, decl, { helpers: true });
   const ours = new Set(ch.sites.map((s) => s.go.node.id));
   return !uses.escape && !uses.sends.some((s) => ours.has(s.go.node.id));
 }

@@ -154,8 +154,9 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     const first = skipping[0];
     const exitText = first ? `the \`${quote(first)}\` at line ${lineOf(first)}` : 'the end of the function';
     const others = skipping.length > 1 ? ` (and ${skipping.length - 1} more return${skipping.length > 2 ? 's' : ''})` : '';
-    // In a test, returns that come right after `t.Errorf(...)` hang a run that has already failed.
-    const afterFailure = file.isTest && !fallsOff && skipping.every((r) => failedBefore(file, r));
+    // In a test, returns that come right after `t.Errorf(...)` or after handing an error to the test
+    // (`errc <- err`) hang a run that has already failed.
+    const afterFailure = file.isTestSupport && !fallsOff && skipping.every((r) => failedBefore(file, r));
     ctx.report({
       node: done,
       severity: afterFailure ? 'info' : undefined,
@@ -266,6 +267,11 @@ function addDeferFix(file: FileFacts, g: GoStmt, key: string): Fix[] {
 function failedBefore(file: FileFacts, ret: Node): boolean {
   let prev = ret.previousNamedSibling;
   while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  // Handing the error to the test's goroutine, which fails the test with it: `errc <- err`.
+  if (prev?.type === 'send_statement') {
+    const value = prev.childForFieldName('value')?.text ?? '';
+    return /^(err\b|fmt\.Errorf\(|errors\.New\()/.test(value) || /err/i.test(prev.childForFieldName('channel')?.text ?? '');
+  }
   const call = prev?.type === 'expression_statement' ? prev.namedChild(0) : undefined;
   return !!call && recordsTestFailure(file, call);
 }
