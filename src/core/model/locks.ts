@@ -638,6 +638,9 @@ class Analysis {
       case 'assignment_statement':
       case 'short_var_declaration':
         return [...expr(node.childForFieldName('right')), ...opt(this.assign(node, node.childForFieldName('left')?.namedChildren ?? []))];
+      case 'inc_statement':
+      case 'dec_statement':
+        return [...expr(node.namedChild(0)), ...opt(this.assign(node, [node.namedChild(0)]))];
       case 'var_declaration': {
         const out: LockEvent[] = [];
         walk(node, (n) => {

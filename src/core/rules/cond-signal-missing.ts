@@ -1,10 +1,11 @@
-import { isCondValue, type FileFacts, type FuncInfo } from '../model/facts';
-import { flatten, localTypeName, mapTarget } from '../model/locks';
+import { condLoops, condTarget, waitsOn, wakingWrites } from '../model/conds';
+import type { FileFacts, FuncInfo } from '../model/facts';
+import { flatten, mapTarget } from '../model/locks';
 import { calleeKey, funcKey, normaliseTarget, typedTarget, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, standsAlone } from '../findings/edits';
-import { callArgs, callParts, descendants, lineOf, quote, unparen, whileCondition } from '../syntax/nodes';
+import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-signal-missing',
@@ -84,135 +85,6 @@ func (q *Queue) Close() {
     }
   },
 };
-
-interface CondLoop {
-  fn: FuncInfo;
-  /** The `X.Wait()` call. */
-  wait: Node;
-  /** The cond as a typed target (`Queue.cond`). */
-  cond: string;
-  loopCond: Node;
-  /** What lets the waiter go on, by field (`Queue.closed`): the kind of write that does it. */
-  needs: Map<string, Need>;
-}
-
-type Need = 'true' | 'false' | 'grow' | 'up' | 'down';
-
-function typed(file: FileFacts, fn: FuncInfo, expr: Node, at: Node): string | undefined {
-  const t = normaliseTarget(file, expr, at);
-  return t ? typedTarget({ params: fn.params.map((p) => p.type) }, t) : undefined;
-}
-
-/**
- * The cond a method call's receiver stands for, as a typed target: `Queue.cond` for `q.cond`, and
- * `window.Cond` for `w` whose struct embeds a `sync.Cond` (`w.Wait()`, `w.Broadcast()`).
- */
-function condTarget(file: FileFacts, view: PackageView, fn: FuncInfo, recv: Node, at: Node): string | undefined {
-  if (isCondValue(file, recv)) return typed(file, fn, recv, at);
-  const name = localTypeName(file.typeOf(recv));
-  const embedded = name ? view.struct(name)?.['Cond'] : undefined;
-  const t = embedded && /^\*?sync\.Cond$/.test(embedded) ? typed(file, fn, recv, at) : undefined;
-  return t ? `${t}.Cond` : undefined;
-}
-
-/** The function a node is in, declarations only (a literal counts as its declaration). */
-function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined {
-  let fn = file.functionOf(node);
-  while (fn?.kind === 'literal') fn = file.functionOf(fn.node);
-  return fn;
-}
-
-/** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
-function condLoops(file: FileFacts, view: PackageView): CondLoop[] {
-  const out: CondLoop[] = [];
-  for (const call of descendants(file.root, 'call_expression')) {
-    const parts = callParts(call);
-    if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
-    let loop: Node | null = call.parent;
-    while (loop && loop.type !== 'for_statement' && loop.type !== 'func_literal' && loop.type !== 'function_declaration' && loop.type !== 'method_declaration') loop = loop.parent;
-    const loopCond = loop?.type === 'for_statement' ? whileCondition(loop) : undefined;
-    const fn = outerFunction(file, call);
-    if (!loopCond || !fn) continue;
-    const cond = condTarget(file, view, fn, parts.receiverNode, call);
-    if (!cond) continue;
-    const needs = new Map<string, Need>();
-    collectNeeds(file, fn, loopCond, needs);
-    if (needs.size > 0) out.push({ fn, wait: call, cond, loopCond, needs });
-  }
-  return out;
-}
-
-/** What makes each atom of a wait loop's condition false (the waiter may go on). */
-function collectNeeds(file: FileFacts, fn: FuncInfo, cond: Node, needs: Map<string, Need>): void {
-  const c = unparen(cond);
-  const field = (x: Node | null | undefined) => (x && unparen(x).type === 'selector_expression' ? typed(file, fn, unparen(x), x) : undefined);
-  const lenOf = (x: Node | null | undefined) => {
-    const n = x ? unparen(x) : undefined;
-    return n?.type === 'call_expression' && callParts(n)?.name === 'len' && !callParts(n)?.receiver ? field(callArgs(n)[0]) : undefined;
-  };
-  const zero = (x: Node | null | undefined) => !!x && unparen(x).type === 'int_literal' && unparen(x).text === '0';
-  if (c.type === 'binary_expression') {
-    const op = c.childForFieldName('operator')?.text;
-    const l = c.childForFieldName('left');
-    const r = c.childForFieldName('right');
-    if (op === '&&' || op === '||') {
-      if (l) collectNeeds(file, fn, l, needs);
-      if (r) collectNeeds(file, fn, r, needs);
-      return;
-    }
-    const lf = lenOf(l);
-    if (lf && (op === '==' || op === '<=') && zero(r)) needs.set(lf, 'grow');
-    const f = field(l);
-    if (f && (op === '==' || op === '<=') && zero(r)) needs.set(f, 'up');
-    if (f && op === '>' && zero(r)) needs.set(f, 'down');
-    return;
-  }
-  if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') {
-    const f = field(c.childForFieldName('operand'));
-    if (f) needs.set(f, 'true');
-    return;
-  }
-  const f = field(c);
-  if (f) needs.set(f, 'false');
-}
-
-/** `fn` waits on the same cond itself (a consumer that also changes the state). */
-function waitsOn(file: FileFacts, view: PackageView, fn: FuncInfo, cond: string): boolean {
-  return descendants(fn.body!, 'call_expression').some((call) => {
-    const parts = callParts(call);
-    return parts?.name === 'Wait' && !!parts.receiverNode && condTarget(file, view, fn, parts.receiverNode, call) === cond;
-  });
-}
-
-/** Statements of `fn` (closures included) that make a need of the loop come true. */
-function wakingWrites(file: FileFacts, fn: FuncInfo, w: CondLoop): { node: Node; field: string }[] {
-  const out: { node: Node; field: string }[] = [];
-  for (const s of descendants(fn.body!, new Set(['assignment_statement', 'inc_statement', 'dec_statement']))) {
-    if (s.type === 'assignment_statement') {
-      const left = s.childForFieldName('left')?.namedChildren ?? [];
-      const right = s.childForFieldName('right')?.namedChildren ?? [];
-      const op = s.childForFieldName('operator')?.text;
-      if (left.length !== 1 || right.length !== 1) continue;
-      const f = unparen(left[0]!).type === 'selector_expression' ? typed(file, fn, unparen(left[0]!), s) : undefined;
-      const need = f ? w.needs.get(f) : undefined;
-      if (!need) continue;
-      const v = unparen(right[0]!);
-      const ok =
-        (need === 'true' && op === '=' && v.type === 'true') ||
-        (need === 'false' && op === '=' && v.type === 'false') ||
-        (need === 'grow' && op === '=' && v.type === 'call_expression' && callParts(v)?.name === 'append' && !callParts(v)?.receiver) ||
-        (need === 'up' && op === '+=') ||
-        (need === 'down' && op === '-=');
-      if (ok) out.push({ node: s, field: f! });
-    } else {
-      const target = s.namedChild(0);
-      const f = target && unparen(target).type === 'selector_expression' ? typed(file, fn, unparen(target), s) : undefined;
-      const need = f ? w.needs.get(f) : undefined;
-      if ((need === 'up' && s.type === 'inc_statement') || (need === 'down' && s.type === 'dec_statement')) out.push({ node: s, field: f! });
-    }
-  }
-  return out;
-}
 
 /** `fn` calls Signal or Broadcast on the cond, itself or through a package function it calls. */
 function signals(file: FileFacts, view: PackageView, fn: FuncInfo, cond: string): boolean {

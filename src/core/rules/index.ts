@@ -7,6 +7,7 @@ import { rule as closeBeforeWait } from './close-before-wait';
 import { rule as closeByReceiver } from './close-by-receiver';
 import { rule as closeRacesSend } from './close-races-send';
 import { rule as condSignalMissing } from './cond-signal-missing';
+import { rule as condWrongLock } from './cond-wrong-lock';
 import { rule as condWaitWithoutLoop } from './cond-wait-without-loop';
 import { rule as contextIgnored } from './context-ignored';
 import { rule as contextPlacement } from './context-placement';
@@ -80,6 +81,7 @@ export const RULES: readonly Rule[] = [
   mutexCopied,
   emptyCriticalSection,
   condSignalMissing,
+  condWrongLock,
   condWaitWithoutLoop,
   fatalInGoroutine,
   requireInGoroutine,

@@ -1,0 +1,3 @@
+import { ruleTest } from '../harness';
+
+ruleTest('cond-wrong-lock');
