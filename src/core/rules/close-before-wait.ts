@@ -321,7 +321,8 @@ function report(file: FileFacts, fn: FuncInfo, close: Node, key: string, race: R
       : deferred(wait)
         ? `the \`${waitText}\` deferred at line ${lineOf(wait)} only runs when ${name} returns`
         : `\`${waitText}\` only comes at line ${lineOf(wait)}`;
-  const closing = atReturn ? `\`defer ${quote(close)}\` (line ${lineOf(close)}) closes \`${key}\` when ${name} returns, ` : `\`${quote(close)}\` (line ${lineOf(close)}) can run `;
+  const shortWhen = !wait ? `no \`${waitText}\` comes first` : atReturn ? `the deferred \`${waitText}\` runs after it` : `\`${waitText}\` comes later`;
+  const closing = atReturn ? `\`defer ${quote(close, 32)}\` closes \`${key}\` on return ` : `\`${quote(close, 32)}\` can run `;
   const related: Related[] = [
     { span: span(race.go), message: `this goroutine is counted by \`${race.wg}\` and sends on \`${key}\`` },
     { span: span(race.send), message: 'this send panics if it runs after the close' },
@@ -330,8 +331,7 @@ function report(file: FileFacts, fn: FuncInfo, close: Node, key: string, race: R
   return {
     node: close,
     message:
-      `${closing}while the goroutine started at line ${lineOf(race.go)}${where} is still ` +
-      `sending \`${quote(race.send)}\` (line ${lineOf(race.send)}): ${when}, and a send on a closed channel panics`,
+      `${closing}while a goroutine counted by \`${race.wg}\` may still send \`${quote(race.send, 28)}\`: ${shortWhen}; the send panics`,
     related,
     steps: [
       `${capitalise(name)} starts the goroutine at line ${lineOf(race.go)}${where}; \`${race.wg}\` counts it, but it has not reached \`${quote(race.send)}\` yet.`,

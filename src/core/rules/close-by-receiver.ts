@@ -1,4 +1,4 @@
-import { closedChannelTraces, lift, loopCanEnd, loopHeader, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
+import { closedChannelTraces, lift, loopCanEnd, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
@@ -154,13 +154,14 @@ function concurrentSend(t: Trace, threads: Map<Body, Lifts>, r: Body): { use: Us
 
 function report(close: Use, receiver: string, loop: Node, send: Node, sender: string): Report {
   const c = quote(close.op);
-  const where = ` inside its receive loop \`${loopHeader(loop)}\` (line ${lineOf(loop)})`;
   return {
     node: close.op,
     message:
-      `${receiver} only receives from the channel but closes it with \`${c}\`${where}, while ${sender} still sends ` +
-      `\`${quote(send)}\` (line ${lineOf(send)}): the next send panics; let the sender close it and signal "stop" on a channel of your own`,
-    related: [{ span: span(send), message: 'this send panics if it runs after the close' }],
+      `${receiver} only receives but closes the channel while ${sender} still sends on it: the next send panics`,
+    related: [
+      { span: span(send), message: 'this send panics if it runs after the close' },
+      { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the receive loop that closes the channel' },
+    ],
     steps: [
       `${sender.charAt(0).toUpperCase() + sender.slice(1)} keeps sending with \`${quote(send)}\` (line ${lineOf(send)}).`,
       `${receiver.charAt(0).toUpperCase() + receiver.slice(1)}, a receiver, runs \`${c}\` (line ${lineOf(close.op)}): the sender is not told.`,
@@ -233,14 +234,15 @@ function callerSend(file: FileFacts, pkg: PackageView, key: string, index: numbe
 
 function reportParam(close: Use, fn: FuncInfo, param: string, loop: Node | undefined, sender: CallerSend): Report {
   const c = quote(close.op);
-  const where = loop ? ` inside its receive loop \`${loopHeader(loop)}\` (line ${lineOf(loop)})` : '';
   const at = sender.span ? `line ${sender.line}` : `${baseName(sender.file)}:${sender.line}`;
   return {
     node: close.op,
     message:
-      `\`${fn.name}\` only receives from its parameter \`${param}\` but closes it with \`${c}\`${where}, while its caller ` +
-      `\`${sender.caller}\` still sends on that channel (${at}): a send after this close panics; let the sender close it`,
-    related: sender.span ? [{ span: sender.span, message: 'this send panics if it runs after the close' }] : [],
+      `\`${fn.name}\` only receives from \`${param}\` but closes it while its caller \`${sender.caller}\` still sends (${at}): the send panics`,
+    related: [
+      ...(sender.span ? [{ span: sender.span, message: 'this send panics if it runs after the close' }] : []),
+      ...(loop ? [{ span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the receive loop that closes the channel' }] : []),
+    ],
     steps: [
       `\`${sender.caller}\` passes a channel to \`${fn.name}\` (line ${sender.callLine}) and sends on it (${at}) while \`${fn.name}\` runs or after it returns.`,
       `\`${fn.name}\`, which only receives from \`${param}\`, runs \`${c}\` (line ${lineOf(close.op)}).`,

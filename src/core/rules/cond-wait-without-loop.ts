@@ -72,7 +72,7 @@ export const rule: Rule = {
       const where = guard ? `runs under \`if ${quote(cond!)}\` (line ${lineOf(guard)}), which checks the condition only once` : 'is not inside a `for` loop that rechecks the condition';
       ctx.report({
         node: call,
-        message: `\`${quote(call)}\` at line ${lineOf(call)} ${where}: waking up does not mean the condition holds, since another goroutine may get the lock first or the wakeup may be for another reason`,
+        message: `\`${quote(call, 28)}\` ${where}: after waking up the condition may not hold, so check it again in a loop`,
         related: guard ? [{ span: { start: guard.startIndex, end: cond!.endIndex }, message: 'the condition is checked once, here' }] : [],
         steps: [
           guard

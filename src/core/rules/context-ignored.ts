@@ -68,8 +68,7 @@ export const rule: Rule = {
       ctx.report({
         node: call,
         message:
-          `\`${shown}\` (line ${lineOf(call)}) ignores ${what}, which ${fnName} receives at line ${lineOf(owner.param.node)}: ` +
-          `cancelling the caller's context or reaching its deadline will not stop this work`,
+          `\`${shown}\` ignores ${what} of ${fnName}: cancelling it or its deadline will not stop this work`,
         related: [{ span: { start: owner.param.node.startIndex, end: owner.param.node.endIndex }, message: `the context ${fnName} already has` }],
         steps: [
           `The caller passes ${owner.use.endsWith('.Context()') ? `the request \`${owner.param.name}\`` : `\`${owner.param.name}\``} to ${fnName} (line ${lineOf(owner.param.node)}), with its deadline and cancellation.`,

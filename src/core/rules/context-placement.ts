@@ -78,8 +78,7 @@ function checkParams(file: FileFacts, decl: Node, contextType: string, report: (
   report({
     node: p.node,
     message:
-      `\`${shown}\` is parameter ${i + 1} of \`${name}\` (line ${lineOf(decl)}); Go convention passes the context first, ` +
-      `before \`${excerpt(first.node.parent?.type === 'parameter_declaration' ? first.node.parent.text : first.node.text, 32)}\``,
+      `\`${shown}\` is parameter ${i + 1} of \`${name}\`; Go convention passes the context first, before \`${excerpt(first.node.parent?.type === 'parameter_declaration' ? first.node.parent.text : first.node.text, 24)}\``,
     related: [{ span: { start: list.startIndex, end: list.endIndex }, message: 'the parameter list' }],
     steps: [
       `\`${name}\` (line ${lineOf(decl)}) takes \`${shown}\` as parameter ${i + 1}.`,
@@ -135,8 +134,7 @@ function checkFields(file: FileFacts, struct: Node, contextType: string, report:
       report({
         node: f.decl,
         message:
-          `${owner} stores a \`${contextType}\` in field \`${name.text}\` (line ${lineOf(name)}); ` +
-          'pass the context to each method call instead, so every call gets its own deadline and cancellation',
+          `${owner} stores a \`${contextType}\` in field \`${name.text}\`; pass it to each call instead, for a deadline per call`,
         related: typeName ? [{ span: { start: struct.parent!.startIndex, end: struct.parent!.endIndex }, message: `\`${typeName}\` is declared here` }] : [],
         steps: [
           `Some call creates the ${typeName ? `\`${typeName}\`` : 'struct'} value and fills \`${name.text}\` with its own context.`,

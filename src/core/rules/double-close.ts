@@ -154,7 +154,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
       close: c,
       report: {
         node: c.op,
-        message: `\`${name(c)}\` runs on every iteration of the loop \`${loopHeader(loop)}\` (line ${lineOf(loop)}): the second iteration closes the channel again, and ${PANIC}`,
+        message: `\`${name(c)}\` runs on every iteration of the loop: the second one closes the channel again, and ${PANIC}`,
         related: [{ span: span(loop), message: 'this loop can run more than once' }],
         steps: [
           `The first iteration of \`${loopHeader(loop)}\` (line ${lineOf(loop)}) runs \`${name(c)}\` (line ${lineOf(c.op)}).`,
@@ -187,8 +187,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
       report: {
         node: c.op,
         message:
-          `\`${name(c)}\` runs in every goroutine started at line ${lineOf(g.node)}${loop ? ` by the loop \`${loopHeader(loop)}\`` : ''}: ` +
-          `the second goroutine to get there closes the channel again, and ${PANIC}`,
+          `\`${name(c)}\` runs in every goroutine started ${loop ? 'by the loop' : `at line ${lineOf(g.node)}`}: the second one closes the channel again, and ${PANIC}`,
         related: [{ span: span(g.node), message: 'this go statement runs more than once' }],
         steps: [
           `The loop starts several goroutines at line ${lineOf(g.node)}; each one ends with \`${name(c)}\` (line ${lineOf(c.op)}).`,
@@ -216,8 +215,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
         report: {
           node: second.op,
           message:
-            `\`${name(second)}\`${where(second)} closes the channel that \`${name(first)}\` (line ${lineOf(first.op)})${where(first)} ` +
-            `${order === 'either' ? 'also closes' : 'has already closed'}: both run, and ${PANIC}`,
+            `\`${name(second)}\` closes the channel that \`${name(first)}\` at line ${lineOf(first.op)} ${order === 'either' ? 'also closes' : 'has already closed'}: ${PANIC}`,
           related: [{ span: span(first.op), message: 'the other close of the same channel' }],
           steps: pairSteps(first, second, where),
         },
@@ -239,8 +237,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
         report: {
           node: c.op,
           message:
-            `the loop \`${loopHeader(r.op)}\` (line ${lineOf(r.op)}) only ends once the channel is closed, so ` +
-            `\`${name(c)}\` (line ${lineOf(c.op)}) closes it a second time, and ${PANIC}`,
+            `the loop \`${loopHeader(r.op)}\` only ends once the channel is closed, so \`${name(c)}\` closes it again: ${PANIC}`,
           related: [{ span: span(r.op), message: 'this loop ends only when the channel is closed' }],
           steps: [
             `\`${loopHeader(r.op)}\` (line ${lineOf(r.op)}) receives until the channel is closed and drained; nothing else leaves the loop.`,
@@ -279,8 +276,7 @@ function twinReport(c: Close, go: Node, twin: Node): Report {
   return {
     node: c.op,
     message:
-      `\`${text}\` runs in both goroutines started at lines ${lineOf(a)} and ${lineOf(b)}: ` +
-      `the second one to get there closes the channel again, and ${PANIC}`,
+      `\`${text}\` runs in both goroutines started at lines ${lineOf(a)} and ${lineOf(b)}: the second closes it again, and ${PANIC}`,
     related: [
       { span: span(a), message: 'one goroutine that closes the channel' },
       { span: span(b), message: 'another goroutine that closes the same channel' },

@@ -50,7 +50,7 @@ export const rule: Rule = {
         if (explained(file, lock, unlock) || !lockTarget(file, ctx.package, lp.receiverNode!, lock)) continue;
         ctx.report({
           node: lock,
-          message: `empty critical section: \`${quote(lock)}\` is released at once by \`${quote(unlock)}\` (line ${lineOf(unlock)}), so it protects nothing; if it only waits for the current holder, say so in a comment`,
+          message: `empty critical section: \`${quote(lock, 36)}\` is released at once, so it protects nothing`,
           related: [{ span: { start: unlock.startIndex, end: unlock.endIndex }, message: 'released here' }],
           steps: [
             `Line ${lineOf(lock)}: \`${quote(lock)}\` waits for the mutex and takes it.`,

@@ -128,8 +128,7 @@ function checkGoFuncs(file: FileFacts, group: Group, report: ReportFn): void {
     report({
       node: uses[0],
       message:
-        `${capital(where)} uses the parent \`${p}\`, not \`${gc}\` from \`errgroup.WithContext\` (line ${lineOf(group.decl)}): ` +
-        `when another function of the group fails, \`${gc}\` is cancelled but this one keeps running`,
+        `${capital(where)} uses the parent \`${p}\`, not \`${gc}\`: it keeps running when another function of the group fails`,
       related: [
         { span: { start: group.gctx.startIndex, end: group.gctx.endIndex }, message: `\`${gc}\` is cancelled when the first function fails` },
         ...uses.slice(1).map((u) => ({ span: { start: u.startIndex, end: u.endIndex }, message: `\`${p}\` is used here too` })),

@@ -214,7 +214,7 @@ function neverClosed(
   ];
   return {
     node: r.kind === 'range' ? rangeClause(r.op) : r.op,
-    message: `${subject} ${waitText(r)} forever: ${nothing} \`${key}\` (made at line ${made})${after}`,
+    message: `${subject} ${waitText(r)} forever: ${nothing} \`${key}\`${after}`,
     related,
     steps,
     fixes: optional(deferCloseFix(file, flow, t)),
@@ -249,8 +249,7 @@ function earlyReturn(
   return {
     node: r.kind === 'range' ? rangeClause(r.op) : r.op,
     message:
-      `${subject} ${waitText(r)} forever when ${producer} returns at line ${lineOf(first)} ` +
-      `(\`${quote(first)}\`) before \`${quote(prod)}\` (line ${lineOf(prod)})`,
+      `${subject} ${waitText(r)} forever when ${producer} returns at line ${lineOf(first)} before \`${quote(prod, 28)}\``,
     related,
     steps,
     fixes: optional(deferCloseFix(file, flow, t)),

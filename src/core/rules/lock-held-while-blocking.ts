@@ -127,10 +127,8 @@ func (p *Pool) work(job func() int) {
             ctx.report({
               node: ev.node,
               message:
-                `${where} waits while holding \`${h.text}\` (locked at line ${lineOf(h.node)}), but the ${ROLE[w.what]} ${other.who} locks \`${h.text}\` ` +
-                (other.loop
-                  ? `(${other.lockAt}) between receives from \`${w.text}\` in its loop (${other.opAt}): when the receiver is at that lock, neither can proceed`
-                  : `(${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}): neither can proceed`),
+                `${where} waits while holding \`${h.text}\`, but the ${ROLE[w.what]} ${other.who} ` +
+                (other.loop ? `locks \`${h.text}\` between receives: neither can proceed` : `needs \`${h.text}\` first: neither can proceed`),
               related: [
                 { span: { start: h.node.startIndex, end: h.node.endIndex }, message: `\`${h.text}\` is locked here` },
                 ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${ROLE[w.what]} needs \`${h.text}\` here` }] : []),

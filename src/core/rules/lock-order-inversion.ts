@@ -297,8 +297,7 @@ function report(file: FileFacts, e1: Edge, e2: Edge, emit: RuleContext['report']
   emit({
     node,
     message:
-      `${how} while holding \`${A}\` (locked at line ${e1.hold.line}); ${other} takes them in the opposite order ` +
-      `(\`${B}\` at ${at(file, e2.hold)}, then \`${A}\` at ${at(file, e2.acquire)}): two goroutines running both can deadlock`,
+      `${how} while holding \`${A}\`; ${other} takes them in the opposite order: two goroutines running both deadlock`,
     related,
     steps: [
       `Goroutine 1 runs ${e1.fnName} and locks \`${A}\` (${at(file, e1.hold)}).`,

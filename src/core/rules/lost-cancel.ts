@@ -115,7 +115,7 @@ function deferredInLoop(fn: FuncInfo, call: Node, site: Site, name: string): Rep
     // Only a loop that never ends piles contexts up without bound; a loop that ends holds them
     // until the function returns, which is usually short (a test, a few retries): information.
     severity: endless ? undefined : 'info',
-    message: `\`${quote(d)}\` in the loop at line ${lineOf(loop)} ${when} every pass leaves the context from \`${quote(call)}\` (line ${lineOf(call)}) alive: they pile up`,
+    message: `\`${quote(d, 28)}\` in a loop ${when} every pass leaves a context from \`${quote(call, 36)}\` alive: they pile up`,
     related: [
       { span: { start: call.startIndex, end: call.endIndex }, message: 'a new child context on every pass' },
       { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop' },
@@ -181,7 +181,7 @@ function discarded(file: FileFacts, fn: FuncInfo, call: Node, site: Site): Repor
   const name = callName(call);
   return {
     node: underscore,
-    message: `the cancel function of \`${quote(call)}\` (line ${lineOf(call)}) is discarded with \`_\`, so it can never be called: ${cost(call)}`,
+    message: `the cancel function of \`${quote(call, 36)}\` is discarded with \`_\`: ${cost(call)}`,
     related: [{ span: { start: call.startIndex, end: call.endIndex }, message: `${name} returns the cancel function here` }],
     steps: [
       `Line ${lineOf(call)}: \`${quote(call)}\` derives a child context and returns its cancel function, which \`_\` throws away.`,
@@ -211,7 +211,7 @@ function unusedOnSomePath(file: FileFacts, fn: FuncInfo, call: Node, site: Site,
   if (later.length === 0) {
     return {
       node: site.left[1],
-      message: `\`${name}\` from \`${quote(call)}\` (line ${lineOf(call)}) is never called: ${cost(call)}`,
+      message: `\`${name}\` from \`${quote(call, 36)}\` is never called: ${cost(call)}`,
       related: [{ span: { start: call.startIndex, end: call.endIndex }, message: `${callName(call)} returns \`${name}\` here` }],
       steps: [
         `Line ${lineOf(call)}: \`${quote(call)}\` derives a child context; \`${name}\` is the only way to release it early.`,
@@ -231,7 +231,7 @@ function unusedOnSomePath(file: FileFacts, fn: FuncInfo, call: Node, site: Site,
   const more = exits.length > 1 ? ` (and ${exits.length - 1} more exit${exits.length > 2 ? 's' : ''})` : '';
   return {
     node: site.left[1],
-    message: `\`${name}\` from \`${quote(call)}\` (line ${lineOf(call)}) is not called on every path: ${exitText}${more} leaves without it, so ${cost(call)}`,
+    message: `\`${name}\` is not called on every path: ${exitText}${more} leaves without it, so ${cost(call)}`,
     related,
     steps: [
       `Line ${lineOf(call)}: \`${quote(call)}\` derives a child context; \`${name}\` is the only way to release it early.`,

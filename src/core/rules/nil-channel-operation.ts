@@ -60,8 +60,7 @@ export const rule: Rule = {
           ctx.report({
             node: op.node,
             message:
-              `\`${decl.name}\` is declared at line ${lineOf(decl.node)} by \`${quote(decl.statement)}\` and never made or assigned, ` +
-              `so \`${text}\` ${what.effect}`,
+              `\`${decl.name}\` is never made or assigned, so \`${text}\` ${what.effect}`,
             related: [{ span: { start: decl.statement.startIndex, end: decl.statement.endIndex }, message: `\`${decl.name}\` stays nil: no \`make\` or assignment follows` }],
             steps: [
               `Line ${lineOf(decl.node)}: \`${quote(decl.statement)}\` declares \`${decl.name}\` with its zero value, nil.`,
@@ -145,7 +144,7 @@ function describe(op: NilOp): { effect: string; step: string } {
     case 'receive':
       return { effect: 'blocks forever: a nil channel never delivers a value', step: 'receives from the nil channel and waits forever.' };
     case 'range':
-      return { effect: 'blocks forever: ranging over a nil channel never gets a value or an end', step: 'waits for a first value that never comes.' };
+      return { effect: 'blocks forever: a nil channel never delivers or ends', step: 'waits for a first value that never comes.' };
     case 'close':
       return { effect: 'panics: closing a nil channel is a run-time error', step: 'panics with "close of nil channel".' };
   }

@@ -68,8 +68,7 @@ export const rule: Rule = {
       ctx.report({
         node: dflt.children[0] ?? dflt,
         message:
-          `the \`for\` loop at line ${lineOf(loop)} spins: the \`select\` at line ${lineOf(select)} falls through to this empty ` +
-          `\`default\` whenever ${waiting}, so the loop goes round again at once and keeps a CPU core busy`,
+          `this empty \`default\` makes the \`for\` loop spin whenever ${waiting}, keeping a CPU core busy`,
         related: [
           { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'this loop does no other work and never pauses' },
           { span: { start: select.startIndex, end: select.startIndex + 6 }, message: 'this select never blocks because of its default case' },

@@ -189,7 +189,7 @@ function samePath(c: Op, s: Op): Report {
   const send = quote(s.use.op);
   return {
     node: s.use.op,
-    message: `\`${send}\` (line ${lineOf(s.use.op)}) runs after \`${close}\` (line ${lineOf(c.use.op)}) on the same path: ${PANIC}`,
+    message: `\`${send}\` runs after \`${close}\` on the same path: ${PANIC}`,
     related: [{ span: span(c.use.op), message: 'the channel is closed here' }],
     steps: [
       `Line ${lineOf(c.use.op)}: \`${close}\` closes the channel.`,
@@ -204,7 +204,7 @@ function startedAfter(c: Op, s: Op, go: Node): Report {
   const send = quote(s.use.op);
   return {
     node: s.use.op,
-    message: `the goroutine started at line ${lineOf(go)}, after \`${close}\` (line ${lineOf(c.use.op)}), sends \`${send}\` on the closed channel: ${PANIC}`,
+    message: `a goroutine started after \`${close}\` sends \`${send}\` on the closed channel: ${PANIC}`,
     related: [
       { span: span(c.use.op), message: 'the channel is closed here' },
       { span: span(go), message: 'the goroutine is started after the close' },
@@ -224,8 +224,7 @@ function notWaited(c: Op, s: Op, go: Node): Report {
   return {
     node: c.use.op,
     message:
-      `${closing} while the goroutine started at line ${lineOf(go)} may still be sending \`${send}\` (line ${lineOf(s.use.op)}): ` +
-      `nothing in between waits for it, and ${PANIC}`,
+      `${closing} while a goroutine may still send \`${send}\`, with nothing waiting for it: ${PANIC}`,
     related: [
       { span: span(go), message: 'this goroutine sends on the channel' },
       { span: span(s.use.op), message: 'this send panics if it runs after the close' },

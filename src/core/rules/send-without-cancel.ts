@@ -99,10 +99,8 @@ export const rule: Rule = {
         ctx.report({
           node: send,
           message:
-            `\`${quote(send)}\` (line ${lineOf(send)}) can block forever: ${reader}, which may stop reading, ` +
-            (watcher
-              ? `and the select at line ${lineOf(watcher.select)} watches \`${quote(watcher.wait)}\` only while it waits for a case, not during this send`
-              : `and ${where} ${watching(checks.polls, c)}`),
+            `\`${quote(send, 32)}\` can block forever once the reader stops reading: ` +
+            (watcher ? `\`${quote(watcher.wait, 24)}\` is watched only before the send, not during it` : `${where} ${watching(checks.polls, c)}`),
           related,
           steps: [
             `${spawnerName(g)} starts ${where}; ${reader}.`,

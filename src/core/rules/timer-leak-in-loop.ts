@@ -179,8 +179,7 @@ function checkAfter(file: FileFacts, call: Node, time: string, version: string |
       node: call,
       severity: 'hint',
       message:
-        `\`${quote(call)}\` (line ${lineOf(call)}) allocates a new timer each time the \`for\` loop at line ${lineOf(loop)} runs the \`select\`; ` +
-        `Go 1.23+ collects the dropped ones, but one timer reused with \`Reset\` avoids the churn`,
+        `\`${quote(call, 36)}\` allocates a timer on every pass of the loop; Go 1.23+ collects them, but one reused timer is cheaper`,
       related,
       steps: [
         `Line ${lineOf(call)}: each pass of the loop at line ${lineOf(loop)} evaluates \`${quote(call)}\`, allocating a timer.`,
@@ -191,11 +190,11 @@ function checkAfter(file: FileFacts, call: Node, time: string, version: string |
     };
   }
   const note = oldRuntimeNote(version);
+  const shortNote = note.startsWith('on ') ? note : 'before Go 1.23';
   return {
     node: call,
     message:
-      `\`${quote(call)}\` (line ${lineOf(call)}) creates a new timer each time the \`for\` loop at line ${lineOf(loop)} runs the \`select\`; ` +
-      `when ${winnerText} (line ${lineOf(winner)}) wins, the timer stays in memory until \`${dText}\` elapses ${note}, so a busy loop piles them up`,
+      `\`${quote(call, 36)}\` creates a timer on every pass of the loop, and each stays in memory until it fires ${shortNote}: they pile up`,
     related,
     steps: [
       `Line ${lineOf(call)}: the \`select\` creates a timer for \`${dText}\`.`,

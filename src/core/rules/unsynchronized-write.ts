@@ -321,13 +321,6 @@ function what(w: Write): string {
   return w.kind === 'map' ? `map \`${w.key}\`` : `\`${w.key}\``;
 }
 
-/** ` (declared at line 18, outside the loop at line 19)`, ` (\`c\` is declared at line 82)`... */
-function declaredAt(w: Write, loop?: Node): string {
-  if (!w.decl) return '';
-  const where = w.head.text === w.key ? `declared at line ${lineOf(w.decl)}` : `\`${w.head.text}\` is declared at line ${lineOf(w.decl)}`;
-  return loop ? ` (${where}, outside the loop at line ${lineOf(loop)})` : ` (${where})`;
-}
-
 function startText(g: Goroutine): string {
   return g.start.type === 'go_statement' ? `the goroutine started at line ${lineOf(g.start)}` : `the function passed to \`${quote(g.start.childForFieldName('function')!)}\` at line ${lineOf(g.start)}`;
 }
@@ -337,13 +330,12 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
   if (iterationWaits(file, loop, g.start)) return undefined;
   const effect =
     w.kind === 'map'
-      ? 'concurrent map writes make the runtime stop the program'
-      : 'updates from different goroutines interleave and some are lost (a data race)';
+      ? 'concurrent map writes crash the program'
+      : 'a data race that loses updates';
   return {
     node: w.node,
     message:
-      `\`${quote(w.node)}\` in ${startText(g)} writes ${what(w)}${declaredAt(w, loop)} ` +
-      `with no lock held: the goroutines of different iterations run at the same time, so ${effect}`,
+      `\`${quote(w.node, 32)}\` writes ${what(w)} from every iteration's goroutine with no lock held: ${effect}`,
     related: [
       { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'one goroutine per iteration is started here' },
       ...(w.decl ? [{ span: { start: w.decl.startIndex, end: w.decl.endIndex }, message: `\`${w.head.text}\` is shared by all of them` }] : []),
@@ -413,8 +405,7 @@ function parentFinding(file: FileFacts, g: Goroutine, w: Write): Report | undefi
   return {
     node: w.node,
     message:
-      `\`${quote(w.node)}\` in ${startText(g)} writes ${what(w)}${declaredAt(w)}, while ${parent} ${writes ? 'writes' : 'reads'} it at line ${lineOf(access)} ` +
-      `before waiting for the goroutine: nothing orders the two accesses (a data race)`,
+      `\`${quote(w.node, 32)}\` in a goroutine writes ${what(w)} while ${parent} ${writes ? 'writes' : 'reads'} it at line ${lineOf(access)} before waiting: a data race`,
     related: [
       { span: { start: access.startIndex, end: access.endIndex }, message: `${parent} uses \`${w.head.text}\` here, concurrently` },
       { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'the goroutine is started here' },

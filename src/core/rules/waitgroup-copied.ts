@@ -114,8 +114,7 @@ function receiversAndParams(ctx: RuleContext, held: Held): void {
         ctx.report({
           node: recvDecl,
           message:
-            `value receiver \`${quote(recvDecl)}\` copies ${where} on every call of \`${fn.name}\`: ` +
-            '`Add`, `Done` and `Wait` on the copy do not reach the caller\'s counter',
+            `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call: the copy's counter is not the caller's`,
           steps: [
             `Each call of \`${fn.name}\` (line ${lineOf(fn.node)}) copies the receiver, and ${where} with it.`,
             'The method counts or waits on the copy; the original counter that other goroutines use does not change.',
@@ -134,8 +133,7 @@ function receiversAndParams(ctx: RuleContext, held: Held): void {
       ctx.report({
         node: decl,
         message:
-          `parameter \`${quote(decl)}\` of ${who} receives a copy of ${where}: \`Done\` or \`Add\` on \`${p.name}\` ` +
-          'never reaches the caller\'s `Wait`; pass a pointer',
+          `parameter \`${quote(decl, 24)}\` receives a copy of ${where}: \`Done\` on it never reaches the caller's \`Wait\``,
         related: fnCallSites(file, fn).map((c) => ({ span: span(c), message: 'the WaitGroup is copied here' })),
         steps: [
           `A caller passes its WaitGroup to ${who}; Go copies the value, counter included.`,
@@ -241,7 +239,7 @@ function valueCopies(ctx: RuleContext, held: Held): void {
     }
     ctx.report({
       node: place.expr,
-      message: `\`${quote(place.expr)}\` ${place.verb}, copying ${where}: the copy has its own counter, so \`Add\`, \`Done\` and \`Wait\` on it do not affect the original`,
+      message: `\`${quote(place.expr, 28)}\` ${place.verb}, copying ${where}: the copy counts on its own`,
       steps: [
         `Line ${lineOf(place.expr)}: \`${quote(place.expr)}\` is copied ${place.where}.`,
         'The copy starts with the counter the original had at that moment and then changes on its own.',
@@ -307,8 +305,7 @@ function rangeCopies(ctx: RuleContext, held: Held): void {
     ctx.report({
       node: value,
       message:
-        `\`${value.text}\` receives a copy of each \`${elem}\` of \`${quote(right)}\`, including ${where}; ` +
-        'range over the indexes (or store pointers) so that `Add`, `Done` and `Wait` act on the element itself',
+        `\`${value.text}\` receives a copy of each \`${elem}\` of \`${quote(right, 24)}\`, with ${where}: the copy counts on its own`,
       steps: [
         `Each iteration copies one element of \`${quote(right)}\` into \`${value.text}\` (line ${lineOf(value)}).`,
         `The copy has its own counter (${where}); calls on it do not change the element's.`,

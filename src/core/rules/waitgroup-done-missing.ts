@@ -161,8 +161,7 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
       node: done,
       severity: afterFailure ? 'info' : undefined,
       message:
-        `${exitText}${others} leaves ${who(g)} without reaching \`${quote(done)}\` (line ${lineOf(done)}): ` +
-        `the counter stays up and any \`${key}.Wait()\` blocks forever; use \`defer ${quote(done)}\``,
+        `${exitText}${others} skips \`${quote(done, 28)}\`: the counter stays up and \`${key}.Wait()\` blocks forever`,
       related: [
         ...skipping.map((r) => ({ span: span(r), message: `returns without \`${quote(done)}\`` })),
         { span: span(g.node), message: 'the counted goroutine' },
@@ -232,8 +231,7 @@ function noDone(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
   ctx.report({
     node: g.node.children[0] ?? g.node,
     message:
-      `${who(g)} is counted by \`${quote(add)}\` (line ${lineOf(add)}) but never calls \`${key}.Done()\`: ` +
-      `\`${quote(wait)}\` (line ${lineOf(wait)}) blocks forever`,
+      `${who(g)} is counted by \`${quote(add, 24)}\` but never calls \`${key}.Done()\`: \`${quote(wait, 24)}\` blocks forever`,
     related: [
       { span: span(add), message: 'counts the goroutine' },
       { span: span(wait), message: 'waits for a Done that never comes' },

@@ -163,8 +163,7 @@ function report(thread: Body, wait: Use, wl: Lifted, done: Lifted, doneUse: Use)
   return {
     node: wl.at,
     message:
-      `${subject} runs in ${who}, which \`${quote(wait.ref)}\` counts: its own \`${doneText}\` (line ${lineOf(doneUse.op)}) ` +
-      'only runs after this Wait returns, so Wait waits for itself and never returns',
+      `${subject} runs in a goroutine \`${quote(wait.ref)}\` counts, whose own \`${doneText}\` comes after it: Wait waits for itself forever`,
     related: [
       { span: span(doneUse.op), message: done.deferred ? 'this Done runs only when the goroutine returns' : 'this Done comes after the Wait' },
       ...(thread.via ? [{ span: span(thread.via), message: 'the goroutine counted by the WaitGroup' }] : []),

@@ -166,7 +166,7 @@ func killWithTimeout(pods []*Pod, kill func(*Pod) error) error {
 				errs <- err
 				return
 			}
-			wg.Done() // want "without reaching `wg.Done\\(\\)`"
+			wg.Done() // want "skips `wg.Done\\(\\)`"
 		}(pod)
 	}
 	wg.Wait()

@@ -81,7 +81,7 @@ func (p *puller) serveQueue(handle func(block)) {
 			handle(b)
 		case <-p.quit:
 			return
-		default: // want "keeps a CPU core busy"
+		default: // want "CPU core busy"
 		}
 	}
 }

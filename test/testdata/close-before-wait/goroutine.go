@@ -19,7 +19,7 @@ func fanIn(cs ...<-chan int) <-chan int {
 		}(c)
 	}
 	go func() {
-		close(out) // want "`close\\(out\\)` \\(line 22\\) can run while the goroutine started at line 14 is still sending `out <- v` \\(line 17\\): `wg.Wait\\(\\)` only comes at line 23"
+		close(out) // want "`close\\(out\\)` can run while a goroutine counted by `wg` may still send `out <- v`:"
 		wg.Wait()
 	}()
 	return out
@@ -43,7 +43,7 @@ func (s *scanner) scan(paths []string, match func(string) bool) <-chan string {
 		}(p)
 	}
 	go func() {
-		close(s.hits) // want "`close\\(s.hits\\)` \\(line 46\\) can run while the goroutine started at line 38"
+		close(s.hits) // want "`close\\(s\\.hits\\)` can run while a goroutine counted by `s\\.wg` may still send `s\\.hits <- p`:"
 		s.wg.Wait()
 	}()
 	return s.hits

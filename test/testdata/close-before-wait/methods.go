@@ -25,7 +25,7 @@ func (c *crawler) Start(urls []string) {
 }
 
 func (c *crawler) Stop() {
-	close(c.found) // want "`close\\(c.found\\)` \\(line 28\\) can run while the goroutine started at line 23 \\(in `Start`\\) is still sending `c.found <- url \\+ \"/a\"` \\(line 17\\): `c.wg.Wait\\(\\)` only comes at line 29"
+	close(c.found) // want "`close\\(c\\.found\\)` can run while a goroutine counted by `c\\.wg` may still send `c\\.found <-"
 	c.wg.Wait()
 }
 
@@ -40,7 +40,7 @@ func (b *batch) squares() []int {
 		wg.Add(1)
 		go b.square(it, out, &wg)
 	}
-	close(out) // want "`close\\(out\\)` \\(line 43\\) can run while the goroutine `square`|goroutine started at line 41"
+	close(out) // want "`close\\(out\\)` can run while a goroutine counted by `wg` may still send `out <- n \\* n`:"
 	wg.Wait()
 	res := make([]int, 0, len(b.items))
 	for v := range out {
@@ -66,7 +66,7 @@ func scatter(parts [][]byte) {
 		defer wg.Done()
 		sums <- len(parts[1])
 	}()
-	close(sums) // want "`close\\(sums\\)` \\(line 69\\) can run while the goroutine started at line 61"
+	close(sums) // want "`close\\(sums\\)` can run while a goroutine counted by `wg` may still send `sums <-"
 	wg.Wait()
 }
 

@@ -14,7 +14,7 @@ func firstMatch(words []string, want string) bool {
 	}()
 	for w := range ch {
 		if w == want {
-			close(ch) // want "`firstMatch` only receives from the channel but closes it with `close\\(ch\\)` inside its receive loop `for w := range ch` \\(line 15\\), while the goroutine started at line 10 still sends `ch <- w` \\(line 12\\)"
+			close(ch) // want "`firstMatch` only receives but closes the channel while the goroutine started at line 10"
 			return true
 		}
 	}
@@ -32,7 +32,7 @@ func consumeUntilQuit(jobs chan int, quit <-chan struct{}) {
 		case j := <-jobs:
 			fmt.Println(j)
 		case <-quit:
-			close(jobs) // want "`consumeUntilQuit` only receives from the channel but closes it .* inside its receive loop `for`"
+			close(jobs) // want "`consumeUntilQuit` only receives but closes the channel while the goroutine started at"
 			return
 		}
 	}
@@ -55,7 +55,7 @@ func stopAfterLimit(limit int) {
 		for e := range events {
 			n++
 			if n == limit {
-				close(events) // want "the goroutine started at line 53 only receives from the channel but closes it"
+				close(events) // want "the goroutine started at line 53 only receives but closes the channel while the goroutine"
 			}
 			fmt.Println(e)
 		}
@@ -66,7 +66,7 @@ func stopAfterLimit(limit int) {
 func drain(ch chan int) {
 	for v := range ch {
 		if v < 0 {
-			close(ch) // want "`drain` only receives from its parameter `ch` but closes it with `close\\(ch\\)` inside its receive loop `for v := range ch` \\(line 67\\), while its caller `feed` still sends on that channel \\(line 79\\)"
+			close(ch) // want "`drain` only receives from `ch` but closes it while its caller `feed` still sends \\(line"
 			return
 		}
 	}
@@ -84,7 +84,7 @@ func feed(values []int) {
 
 func takeOne(in chan string) string {
 	s := <-in
-	close(in) // want "`takeOne` only receives from its parameter `in` but closes it with `close\\(in\\)`, while its caller `ask` still sends"
+	close(in) // want "`takeOne` only receives from `in` but closes it while its caller `ask` still sends \\(line"
 	return s
 }
 
@@ -99,7 +99,7 @@ func ask(questions []string) string {
 }
 
 func watch(updates chan int) {
-	defer close(updates) // want "`watch` only receives from its parameter `updates`"
+	defer close(updates) // want "`watch` only receives from `updates` but closes it while its caller `startWatch` still"
 	for i := 0; i < 3; i++ {
 		fmt.Println(<-updates)
 	}
@@ -123,7 +123,7 @@ func pool(tasks []string) {
 					return
 				}
 				if j == "stop" {
-					close(jobs) // want "the goroutine started at line 119 only receives from the channel .* while `pool` still sends `jobs <- t`"
+					close(jobs) // want "the goroutine started at line 119 only receives but closes the channel while `pool` still"
 				}
 			}
 		}()

@@ -31,7 +31,7 @@ func TestWaitUnderIf(t *testing.T) {
 	}()
 	mu.Lock()
 	if !ready {
-		c.Wait() // want "`c.Wait\\(\\)` at line \\d+ runs under `if !ready`"
+		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !ready` \\(line 33\\), which checks the condition only once: after"
 	}
 	mu.Unlock()
 }

@@ -19,7 +19,7 @@ func (q *Queue) Pop() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
-		q.cond.Wait() // want "`q.cond.Wait\\(\\)` at line \\d+ runs under `if len\\(q.items\\) == 0` \\(line 21\\), which checks the condition only once: waking up does not mean the condition holds"
+		q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` runs under `if len\\(q\\.items\\) == 0` \\(line 21\\), which checks the condition"
 	}
 	v := q.items[0]
 	q.items = q.items[1:]
@@ -29,7 +29,7 @@ func (q *Queue) Pop() int {
 func (q *Queue) PopBlind() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.cond.Wait() // want "`q.cond.Wait\\(\\)` at line \\d+ is not inside a `for` loop that rechecks the condition"
+	q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not inside a `for` loop that rechecks the condition: after waking up"
 	v := q.items[0]
 	q.items = q.items[1:]
 	return v
@@ -64,7 +64,7 @@ func waitReady(ready *bool) {
 	c := sync.NewCond(&mu)
 	mu.Lock()
 	if !*ready {
-		c.Wait() // want "`c.Wait\\(\\)` at line \\d+ runs under `if !\\*ready`"
+		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !\\*ready` \\(line 66\\), which checks the condition only once: after"
 	}
 	mu.Unlock()
 }
@@ -78,7 +78,7 @@ type Gate struct {
 func (g *Gate) Pass() {
 	g.mu.Lock()
 	if !g.open {
-		g.cond.Wait() // want "`g.cond.Wait\\(\\)` at line \\d+ runs under `if !g.open`"
+		g.cond.Wait() // want "`g\\.cond\\.Wait\\(\\)` runs under `if !g\\.open` \\(line 80\\), which checks the condition only once:"
 	}
 	g.mu.Unlock()
 }

@@ -17,7 +17,7 @@ func search(shards []shard, q string) []string {
 			for _, r := range s.find(q) {
 				results <- r
 			}
-			close(results) // want "`close\\(results\\)` runs in every goroutine started at line 16 by the loop `for _, s := range shards`: the second goroutine to get there closes the channel again, and closing a closed channel panics"
+			close(results) // want "`close\\(results\\)` runs in every goroutine started by the loop: the second one closes the"
 		}(s)
 	}
 	var out []string
@@ -30,7 +30,7 @@ func search(shards []shard, q string) []string {
 func closeAll(done chan struct{}, workers []string) {
 	for _, w := range workers {
 		fmt.Println("stopping", w)
-		close(done) // want "`close\\(done\\)` runs on every iteration of the loop `for _, w := range workers` \\(line 31\\)"
+		close(done) // want "`close\\(done\\)` runs on every iteration of the loop: the second one closes the channel"
 	}
 }
 
@@ -42,12 +42,12 @@ func process(data []int) error {
 	if len(data) > 10 {
 		close(out)
 	}
-	close(out) // want "`close\\(out\\)` closes the channel that `close\\(out\\)` \\(line 43\\) has already closed"
+	close(out) // want "`close\\(out\\)` closes the channel that `close\\(out\\)` at line 43 has already closed: closing a"
 	return nil
 }
 
 func cleanup(events chan string, err error) error {
-	defer close(events) // want "`close\\(events\\)` closes the channel that `close\\(events\\)` \\(line 52\\) has already closed"
+	defer close(events) // want "`close\\(events\\)` closes the channel that `close\\(events\\)` at line 52 has already closed:"
 	if err != nil {
 		close(events)
 		return err
@@ -79,7 +79,7 @@ func rangeThenClose(in chan int) int {
 	for v := range in {
 		sum += v
 	}
-	close(in) // want "the loop `for v := range in` \\(line 79\\) only ends once the channel is closed, so `close\\(in\\)` \\(line 82\\) closes it a second time"
+	close(in) // want "the loop `for v := range in` only ends once the channel is closed, so `close\\(in\\)` closes"
 	return sum
 }
 
@@ -92,7 +92,7 @@ func ownerAndGoroutine(items []string) {
 		close(done)
 	}()
 	<-done
-	close(done) // want "`close\\(done\\)` closes the channel that `close\\(done\\)` \\(line 92\\) in the goroutine started at line 88 also closes"
+	close(done) // want "`close\\(done\\)` closes the channel that `close\\(done\\)` at line 92 also closes: closing a"
 }
 
 func twoCloserGoroutines(a, b []int) []int {
@@ -104,7 +104,7 @@ func twoCloserGoroutines(a, b []int) []int {
 		}
 	}()
 	go func() {
-		defer close(merged) // want "`close\\(merged\\)` in the goroutine started at line 106 closes the channel that `close\\(merged\\)` \\(line 101\\) in the goroutine started at line 100 also closes"
+		defer close(merged) // want "`close\\(merged\\)` closes the channel that `close\\(merged\\)` at line 101 also closes: closing a"
 		for _, v := range b {
 			merged <- v
 		}
@@ -125,13 +125,13 @@ func (s *stream) finish(err error) {
 	if err != nil {
 		fmt.Println(err)
 	}
-	close(s.data) // want "`close\\(s.data\\)` closes the channel that `close\\(s.data\\)` \\(line 124\\) has already closed"
+	close(s.data) // want "`close\\(s\\.data\\)` closes the channel that `close\\(s\\.data\\)` at line 124 has already closed:"
 }
 
 func closeInCountedLoop(ch chan int, n int) {
 	for i := 0; i < n; i++ {
 		ch <- i
-		close(ch) // want "runs on every iteration of the loop `for i := 0; i < n; i\\+\\+`"
+		close(ch) // want "`close\\(ch\\)` runs on every iteration of the loop: the second one closes the channel again,"
 	}
 }
 

@@ -28,7 +28,7 @@ func TestWriterTimeout(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		close(stop) // want "closes the channel that `close\\(stop\\)` \\(line 18\\)"
+		close(stop) // want "`close\\(stop\\)` closes the channel that `close\\(stop\\)` at line 18 also closes: closing a"
 		t.Fatal("timeout")
 	}
 }
@@ -42,5 +42,5 @@ func TestWriterDone(t *testing.T) {
 		close(stop)
 	}()
 	<-done
-	close(stop) // want "closes the channel that `close\\(stop\\)` \\(line 42\\)"
+	close(stop) // want "`close\\(stop\\)` closes the channel that `close\\(stop\\)` at line 42 also closes: closing a"
 }

@@ -9,7 +9,7 @@ type Queue struct {
 }
 
 func (q *Queue) Len() int {
-	q.mu.Lock() // want "empty critical section: `q.mu.Lock\\(\\)` is released at once by `q.mu.Unlock\\(\\)` \\(line 13\\), so it protects nothing"
+	q.mu.Lock() // want "empty critical section: `q\\.mu\\.Lock\\(\\)` is released at once, so it protects nothing"
 	q.mu.Unlock()
 	return len(q.items)
 }
@@ -22,7 +22,7 @@ func cached() {
 }
 
 func (q *Queue) Peek() int {
-	q.rw.RLock() // want "empty critical section: `q.rw.RLock\\(\\)` is released at once by `q.rw.RUnlock\\(\\)`"
+	q.rw.RLock() // want "empty critical section: `q\\.rw\\.RLock\\(\\)` is released at once, so it protects nothing"
 	q.rw.RUnlock()
 	if len(q.items) == 0 {
 		return -1

@@ -23,7 +23,7 @@ func fetchAll(ctx context.Context, urls []string) error {
 	for _, u := range urls {
 		u := u
 		g.Go(func() error {
-			return fetch(ctx, u) // want "The function passed to `g.Go` at line 25 uses the parent `ctx`, not `gctx` from `errgroup.WithContext` \\(line 22\\)"
+			return fetch(ctx, u) // want "The function passed to `g\\.Go` at line 25 uses the parent `ctx`, not `gctx`: it keeps"
 		})
 	}
 	_ = gctx

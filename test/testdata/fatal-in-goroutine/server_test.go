@@ -21,7 +21,7 @@ func TestFetchAll(t *testing.T) {
 		go func(url string) {
 			defer wg.Done()
 			if _, err := fetch(url); err != nil {
-				t.Fatalf("fetch %s: %v", url, err) // want "`t.Fatalf\\(\"fetch %s: %v\", url, err\\)` runs on the goroutine started at line 21, not on the goroutine of `TestFetchAll`"
+				t.Fatalf("fetch %s: %v", url, err) // want "`t\\.Fatalf\\(\"fetch %s: %v\", url,\\.\\.\\.` runs off the test's goroutine: `FailNow` ends only this"
 			}
 		}(url)
 	}
@@ -39,7 +39,7 @@ func TestServerAccepts(t *testing.T) {
 		conn, err := ln.Accept()
 		if err != nil {
 			t.Error(err)
-			t.FailNow() // want "`t.FailNow\\(\\)` runs on the goroutine started at line 37"
+			t.FailNow() // want "`t\\.FailNow\\(\\)` runs off the test's goroutine: `FailNow` ends only this goroutine, and the"
 		}
 		conn.Close()
 	}()
@@ -56,7 +56,7 @@ func TestWorkerLast(t *testing.T) {
 	go func() {
 		time.Sleep(time.Millisecond)
 		close(done)
-		t.Fatal("worker gave up") // want "`t.Fatal\\(\"worker gave up\"\\)` runs on the goroutine"
+		t.Fatal("worker gave up") // want "`t\\.Fatal\\(\"worker gave up\"\\)` runs off the test's goroutine: `FailNow` ends only this"
 	}()
 	<-done
 }
@@ -67,7 +67,7 @@ func BenchmarkParallelFetch(b *testing.B) {
 		go func() {
 			_, err := fetch("x")
 			if err != nil {
-				b.Fatal(err) // want "`b.Fatal\\(err\\)` runs on the goroutine started at line 67, not on the goroutine of `BenchmarkParallelFetch`"
+				b.Fatal(err) // want "`b\\.Fatal\\(err\\)` runs off the test's goroutine: `FailNow` ends only this goroutine, and the"
 			}
 			errc <- err
 		}()
@@ -80,7 +80,7 @@ func TestSkipFromGoroutine(t *testing.T) {
 	go func() {
 		defer close(done)
 		if _, err := dial("db:5432"); err != nil {
-			t.Skip("no database") // want "`t.Skip\\(\"no database\"\\)` runs on the goroutine started at line 80.*`SkipNow` ends only the goroutine"
+			t.Skip("no database") // want "`t\\.Skip\\(\"no database\"\\)` runs off the test's goroutine: `SkipNow` ends only this goroutine,"
 		}
 	}()
 	<-done
@@ -92,7 +92,7 @@ func TestGroup(t *testing.T) {
 		url := url
 		g.Go(func() error {
 			if _, err := fetch(url); err != nil {
-				t.Fatalf("fetch: %v", err) // want "runs on the goroutine `g.Go` starts at line 93"
+				t.Fatalf("fetch: %v", err) // want "`t\\.Fatalf\\(\"fetch: %v\", err\\)` runs off the test's goroutine: `FailNow` ends only this"
 			}
 			return nil
 		})
@@ -107,7 +107,7 @@ func TestDeferredInGoroutine(t *testing.T) {
 		defer wg.Done()
 		defer func() {
 			if r := recover(); r != nil {
-				t.Fatalf("panic: %v", r) // want "`t.Fatalf\\(\"panic: %v\", r\\)` runs on the goroutine started at line 106"
+				t.Fatalf("panic: %v", r) // want "`t\\.Fatalf\\(\"panic: %v\", r\\)` runs off the test's goroutine: `FailNow` ends only this"
 			}
 		}()
 		_, _ = fetch("x")
@@ -121,7 +121,7 @@ func TestPassedIn(t *testing.T) {
 	go func(tt *testing.T) {
 		defer wg.Done()
 		if _, err := fetch("y"); err != nil {
-			tt.Fatal(err) // want "`tt.Fatal\\(err\\)` runs on the goroutine started at line 121, not on the goroutine of the test"
+			tt.Fatal(err) // want "`tt\\.Fatal\\(err\\)` runs off the test's goroutine: `FailNow` ends only this goroutine, and the"
 		}
 	}(t)
 	wg.Wait()
@@ -131,7 +131,7 @@ func helperTB(tb testing.TB, addr string) {
 	tb.Helper()
 	go func() {
 		if _, err := dial(addr); err != nil {
-			tb.Fatalf("dial %s: %v", addr, err) // want "`tb.Fatalf\\(\"dial %s: %v\", addr, err\\)` runs on the goroutine started at line 132, not on the goroutine of `helperTB`"
+			tb.Fatalf("dial %s: %v", addr, err) // want "`tb\\.Fatalf\\(\"dial %s: %v\", addr\\.\\.\\.` runs off the test's goroutine: `FailNow` ends only this"
 		}
 	}()
 }
@@ -146,7 +146,7 @@ func check(t *testing.T, url string, wg *sync.WaitGroup) {
 func TestNamedHelper(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go check(t, "a", &wg) // want "`go check\\(t, \"a\", &wg\\)` runs `check` on a new goroutine, and `check` calls `t.Fatalf\\(\"fetch %s: %v\", url, err\\)` \\(line 142\\)"
+	go check(t, "a", &wg) // want "`check` runs on a new goroutine and calls `t\\.Fatalf\\(\"fetch %s: %v\", url,\\.\\.\\.`: `FailNow`"
 	check(t, "b", &wg)    // ok: called on the test's goroutine
 	wg.Wait()
 }

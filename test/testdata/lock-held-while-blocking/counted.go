@@ -68,5 +68,5 @@ func (f *flusher) record() {
 func (f *flusher) Flush() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.wg.Wait() // want "`f.wg.Wait\\(\\)` waits while holding `f.mu` .* `flusher.record` locks `f.mu` .* before it calls Done on `f.wg`"
+	f.wg.Wait() // want "`f\\.wg\\.Wait\\(\\)` waits while holding `f\\.mu`, but the goroutine that calls Done"
 }

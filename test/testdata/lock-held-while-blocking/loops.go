@@ -29,7 +29,7 @@ func (h *hub) dispatch() {
 func (h *hub) Notify(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.eventc <- ev // want "`h.eventc <- ev` waits while holding `h.mu` \\(locked at line 30\\), but the receiver `hub.dispatch` locks `h.mu` \\(line 23\\) between receives from `h.eventc` in its loop \\(line 22\\)"
+	h.eventc <- ev // want "`h\\.eventc <- ev` waits while holding `h\\.mu`, but the receiver `hub\\.dispatch` locks `h\\.mu`"
 }
 
 // ok: the lock is released before the send.
@@ -72,7 +72,7 @@ func (r *registry) loop() {
 func (r *registry) Register(f func(string)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.addc <- f // want "the receiver `registry.loop` locks `r.mu` \\(line 62\\) between receives from `r.addc` in its loop \\(line 59\\)"
+	r.addc <- f // want "`r\\.addc <- f` waits while holding `r\\.mu`, but the receiver `registry\\.loop` locks `r\\.mu`"
 }
 
 // ok: workc is buffered; the send only blocks when 64 items are pending.
@@ -107,7 +107,7 @@ func recordHits(n int) {
 	hitsMu.Lock()
 	defer hitsMu.Unlock()
 	hitCount += n
-	tickc <- n // want "the receiver `poller` locks `hitsMu` \\(line 99\\) between receives from `tickc` in its loop \\(line 94\\)"
+	tickc <- n // want "`tickc <- n` waits while holding `hitsMu`, but the receiver `poller` locks `hitsMu`"
 }
 
 type cache struct {

@@ -17,7 +17,7 @@ func (p *Pool) Shutdown() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
-	p.wg.Wait() // want "`p.wg.Wait\\(\\)` waits while holding `p.mu` \\(locked at line 17\\), but the goroutine that calls Done `Pool.work` locks `p.mu` \\(line 26\\) before it calls Done on `p.wg` \\(line 24\\): neither can proceed"
+	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` waits while holding `p\\.mu`, but the goroutine that calls Done `Pool\\.work`"
 }
 
 func (p *Pool) work(job func() int) {
@@ -49,7 +49,7 @@ func (q *Queue) Get() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
-		return <-q.ready // want "`<-q.ready` waits while holding `q.mu` \\(locked at line 49\\), but the sender `Queue.Put` locks `q.mu` \\(line 60\\) before it sends on `q.ready` \\(line 62\\)"
+		return <-q.ready // want "`<-q\\.ready` waits while holding `q\\.mu`, but the sender `Queue\\.Put` needs `q\\.mu` first:"
 	}
 	v := q.items[0]
 	q.items = q.items[1:]
@@ -59,7 +59,7 @@ func (q *Queue) Get() int {
 func (q *Queue) Put(v int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.ready <- v // want "`q.ready <- v` waits while holding `q.mu` \\(locked at line 60\\), but the receiver `Queue.Get` locks `q.mu` \\(line 49\\) before it receives from `q.ready` \\(line 52\\)"
+	q.ready <- v // want "`q\\.ready <- v` waits while holding `q\\.mu`, but the receiver `Queue\\.Get` needs `q\\.mu`"
 }
 
 func (q *Queue) Peek() int {
@@ -84,7 +84,7 @@ func compute(items []int) int {
 		close(done)
 	}()
 	mu.Lock()
-	<-done // want "`<-done` waits while holding `mu` \\(locked at line 86\\), but the sender the goroutine started at line 78 locks `mu` \\(line 79\\) before it closes `done` \\(line 84\\)"
+	<-done // want "`<-done` waits while holding `mu`, but the sender the goroutine started at line 78 needs"
 	t := total
 	mu.Unlock()
 	return t
@@ -107,13 +107,13 @@ func record(v float64) {
 func flushSample(v float64) {
 	statsMu.Lock()
 	defer statsMu.Unlock()
-	samples <- v // want "`samples <- v` waits while holding `statsMu` \\(locked at line 108\\), but the receiver `collect` locks `statsMu`"
+	samples <- v // want "`samples <- v` waits while holding `statsMu`, but the receiver `collect` needs `statsMu`"
 }
 
 func collect() float64 {
 	statsMu.Lock()
 	defer statsMu.Unlock()
-	return <-samples // want "`<-samples` waits while holding `statsMu` \\(locked at line 114\\), but the sender `record` locks `statsMu` \\(line 100\\) before it sends on `samples` \\(line 103\\)"
+	return <-samples // want "`<-samples` waits while holding `statsMu`, but the sender `record` needs `statsMu` first:"
 }
 
 type Hub struct {
@@ -134,7 +134,7 @@ func (h *Hub) Await(v int) {
 	defer h.mu.Unlock()
 	h.condMu.Lock()
 	for h.version < v {
-		h.changed.Wait() // want "`h.changed.Wait\\(\\)` waits while holding `h.mu` \\(locked at line 133\\), but the signaller `Hub.Bump` locks `h.mu`"
+		h.changed.Wait() // want "`h\\.changed\\.Wait\\(\\)` waits while holding `h\\.mu`, but the signaller `Hub\\.Bump` needs `h\\.mu`"
 	}
 	h.condMu.Unlock()
 }

@@ -14,7 +14,7 @@ type Server struct {
 func (s *Server) Close(id int) {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	s.statsMu.Lock() // want "`s.statsMu.Lock\\(\\)` while holding `s.connsMu` \\(locked at line 15\\); `Server.Report` takes them in the opposite order \\(`s.statsMu` at line 24, then `s.connsMu` at line 26\\): two goroutines running both can deadlock"
+	s.statsMu.Lock() // want "`s\\.statsMu\\.Lock\\(\\)` while holding `s\\.connsMu`; `Server\\.Report` takes them in the opposite"
 	delete(s.stats, id)
 	s.statsMu.Unlock()
 	delete(s.conns, id)
@@ -23,7 +23,7 @@ func (s *Server) Close(id int) {
 func (s *Server) Report() {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	s.connsMu.Lock() // want "`s.connsMu.Lock\\(\\)` while holding `s.statsMu` \\(locked at line 24\\); `Server.Close` takes them in the opposite order"
+	s.connsMu.Lock() // want "`s\\.connsMu\\.Lock\\(\\)` while holding `s\\.statsMu`; `Server\\.Close` takes them in the opposite"
 	for id := range s.conns {
 		s.stats[id]++
 	}
@@ -40,7 +40,7 @@ func (s *Server) Accept(c *Conn) {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
 	s.conns[c.id] = c
-	s.countConn(c.id) // want "`s.countConn\\(c.id\\)` locks `s.statsMu` \\(at line 34\\) while holding `s.connsMu` \\(locked at line 40\\); `Server.Report` takes them in the opposite order"
+	s.countConn(c.id) // want "`s\\.countConn\\(c\\.id\\)` locks `s\\.statsMu` \\(at line 34\\) while holding `s\\.connsMu`;"
 }
 
 func (s *Server) Snapshot() (int, int) {
@@ -62,7 +62,7 @@ func register(name string, v int) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	registry[name] = v
-	cacheMu.Lock() // want "`cacheMu.Lock\\(\\)` while holding `registryMu` .*`invalidate` takes them in the opposite order"
+	cacheMu.Lock() // want "`cacheMu\\.Lock\\(\\)` while holding `registryMu`; `invalidate` takes them in the opposite"
 	delete(cache, name)
 	cacheMu.Unlock()
 }

@@ -15,13 +15,13 @@ type Store interface {
 }
 
 func fetchItem(parent context.Context, s Store, id string) (*Item, error) {
-	ctx, _ := context.WithTimeout(parent, 2*time.Second) // want "the cancel function of `context.WithTimeout\\(parent, 2\\*time.Second\\)` \\(line 18\\) is discarded with `_`"
+	ctx, _ := context.WithTimeout(parent, 2*time.Second) // want "the cancel function of `context\\.WithTimeout\\(parent, 2\\*tim\\.\\.\\.` is discarded with `_`: the"
 	return s.Get(ctx, id)
 }
 
 func pingAll(urls []string) error {
 	for _, u := range urls {
-		ctx, _ := context.WithDeadline(context.Background(), time.Now().Add(time.Second)) // want "is discarded with `_`, so it can never be called: its timer stays armed until the deadline passes"
+		ctx, _ := context.WithDeadline(context.Background(), time.Now().Add(time.Second)) // want "the cancel function of `context\\.WithDeadline\\(context\\.Back\\.\\.\\.` is discarded with `_`: its"
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
 		if err != nil {
 			return err
@@ -34,7 +34,7 @@ func pingAll(urls []string) error {
 }
 
 func save(ctx context.Context, s Store, it *Item) error {
-	ctx, _ = context.WithCancel(ctx) // want "the cancel function of `context.WithCancel\\(ctx\\)` \\(line 37\\) is discarded with `_`, so it can never be called: the child context stays attached to `ctx` until `ctx` is cancelled"
+	ctx, _ = context.WithCancel(ctx) // want "the cancel function of `context\\.WithCancel\\(ctx\\)` is discarded with `_`: the child context"
 	return s.Put(ctx, it)
 }
 

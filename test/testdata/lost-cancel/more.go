@@ -89,7 +89,7 @@ func everyCase(parent context.Context, mode int, work func(context.Context) erro
 
 // The goto jumps past the cancel to a return that leaves without it (the graph follows goto).
 func withGoto(parent context.Context, work func(context.Context) error) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` from `context.WithCancel\\(parent\\)` \\(line 92\\) is not called on every path: `return errors.New\\(\"failed\"\\)` \\(line 99\\) leaves without it"
+	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return errors\\.New\\(\"failed\"\\)` \\(line 99\\) leaves"
 	if err := work(ctx); err != nil {
 		goto fail
 	}

@@ -12,7 +12,7 @@ import (
 type Row struct{ Name string }
 
 func queryRow(ctx context.Context, db *sql.DB, id int) (*Row, error) {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second) // want "`cancel` from `context.WithTimeout\\(ctx, 3\\*time.Second\\)` \\(line 15\\) is not called on every path: `return &r, nil` \\(line 22\\) leaves without it"
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second) // want "`cancel` is not called on every path: `return &r, nil` \\(line 22\\) leaves without it, so the"
 	var r Row
 	err := db.QueryRowContext(ctx, "SELECT name FROM t WHERE id = ?", id).Scan(&r.Name)
 	if err != nil {
@@ -82,7 +82,7 @@ func process(ctx context.Context, j int) error {
 func neverCalled(parent context.Context) error {
 	var cancel context.CancelFunc
 	var ctx context.Context
-	ctx, cancel = context.WithTimeout(parent, time.Second) // want "`cancel` from `context.WithTimeout\\(parent, time.Second\\)` \\(line 85\\) is never called"
+	ctx, cancel = context.WithTimeout(parent, time.Second) // want "`cancel` from `context\\.WithTimeout\\(parent, time\\.\\.\\.\\.` is never called: the child context"
 	return process(ctx, 1)
 }
 

@@ -12,7 +12,7 @@ func collectSquares(n int) []int {
 	var results chan int
 	for i := 0; i < n; i++ {
 		go func(i int) {
-			results <- compute(i) // want "`results` is declared at line 12 by `var results chan int` and never made or assigned, so `results <- compute\\(i\\)` blocks forever: a send on a nil channel"
+			results <- compute(i) // want "`results` is never made or assigned, so `results <- compute\\(i\\)` blocks forever: a send on"
 		}(i)
 	}
 	out := make([]int, 0, n)
@@ -27,12 +27,12 @@ func waitForSignal() {
 	go func() {
 		fmt.Println("working")
 	}()
-	<-done // want "`done` is declared at line 26"
+	<-done // want "`done` is never made or assigned, so `<-done` blocks forever: a nil channel never delivers"
 }
 
 func printAll() {
 	var lines <-chan string
-	for l := range lines { // want "so `for l := range lines` blocks forever: ranging over a nil channel"
+	for l := range lines { // want "`lines` is never made or assigned, so `for l := range lines` blocks forever: a nil channel"
 		fmt.Println(l)
 	}
 }
@@ -50,9 +50,9 @@ func dispatch(jobs []job) {
 		errs  chan error
 	)
 	for _, j := range jobs {
-		queue <- j // want "`queue` is declared at line 49"
+		queue <- j // want "`queue` is never made or assigned, so `queue <- j` blocks forever: a send on a nil channel"
 	}
-	errs <- errors.New("done") // want "`errs` is declared at line 50"
+	errs <- errors.New("done") // want "`errs` is never made or assigned, so `errs <- errors\\.New\\(\"done\"\\)` blocks forever: a send"
 }
 
 func timeoutInCase(d time.Duration) {
@@ -71,7 +71,7 @@ func parenthesised() int {
 func nestedClosure() func() {
 	var events chan string
 	return func() {
-		events <- "tick" // want "`events` is declared at line 72"
+		events <- "tick" // want "`events` is never made or assigned, so `events <- \"tick\"` blocks forever: a send on a nil"
 	}
 }
 

@@ -17,7 +17,7 @@ func TestConcurrentLoads(t *testing.T) {
 		go func(key string) {
 			defer wg.Done()
 			v, err := load(key)
-			require.NoError(t, err) // want "`require.NoError\\(t, err\\)` calls `t.FailNow` when it fails, and it runs on the goroutine started at line 17"
+			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
 			assert.Equal(t, key, v)
 		}(key)
 	}
@@ -44,7 +44,7 @@ func TestServeAndDial(t *testing.T) {
 	go func() {
 		defer close(done)
 		_, err := load("conn")
-		require.NoError(t, err, "dial") // want "runs on the goroutine started at line 44"
+		require.NoError(t, err, "dial") // want "`require\\.NoError\\(t, err, \"dial\"\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
 	}()
 	<-done
 }
@@ -72,7 +72,7 @@ func TestEqualInLoop(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			v, _ := load("k")
-			require.Equal(t, "k", v) // want "`require.Equal\\(t, \"k\", v\\)` calls `t.FailNow`"
+			require.Equal(t, "k", v) // want "`require\\.Equal\\(t, \"k\", v\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
 		}(i)
 	}
 	wg.Wait()
@@ -82,7 +82,7 @@ func TestTrue(t *testing.T) {
 	done := make(chan bool)
 	go func() {
 		_, err := load("a")
-		require.True(t, err == nil) // want "calls `t.FailNow` when it fails"
+		require.True(t, err == nil) // want "`require\\.True\\(t, err == nil\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
 		done <- true
 	}()
 	<-done
@@ -93,7 +93,7 @@ func BenchmarkLoad(b *testing.B) {
 	go func() {
 		defer close(done)
 		_, err := load("b")
-		require.NoError(b, err) // want "runs on the goroutine started at line"
+		require.NoError(b, err) // want "`require\\.NoError\\(b, err\\)` \\(which calls `b\\.FailNow`\\) runs off the test's goroutine:"
 	}()
 	<-done
 }
@@ -114,7 +114,7 @@ func TestDeferredInGoroutine(t *testing.T) {
 		defer close(done)
 		defer func() {
 			_, err := load("d")
-			require.NoError(t, err) // want "runs on the goroutine started at line"
+			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
 		}()
 	}()
 	<-done

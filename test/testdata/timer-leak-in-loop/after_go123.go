@@ -12,7 +12,7 @@ func relayNew(msgs <-chan string, idle time.Duration) {
 		select {
 		case m := <-msgs:
 			log.Println(m)
-		case <-time.After(idle): // want "`time.After\\(idle\\)` \\(line 15\\) allocates a new timer each time the `for` loop at line 11 runs the `select`; Go 1.23\\+ collects"
+		case <-time.After(idle): // want "`time\\.After\\(idle\\)` allocates a timer on every pass of the loop; Go 1\\.23\\+ collects them"
 			log.Println("idle")
 		}
 	}

@@ -21,7 +21,7 @@ func countFailures(files []string) int {
 		go func(f string) {
 			defer wg.Done()
 			if err := check(f); err != nil {
-				failed++ // want "`failed\\+\\+` in the goroutine started at line 21 writes `failed` \\(declared at line 18, outside the loop at line 19\\) with no lock held.*some are lost"
+				failed++ // want "`failed\\+\\+` writes `failed` from every iteration's goroutine with no lock held: a data race"
 			}
 		}(f)
 	}
@@ -36,7 +36,7 @@ func dedupe(urls []string) map[string]bool {
 		wg.Add(1)
 		go func(u string) {
 			defer wg.Done()
-			seen[u] = true // want "writes map `seen` \\(declared at line 33, outside the loop at line 35\\).*concurrent map writes make the runtime stop the program"
+			seen[u] = true // want "`seen\\[u\\] = true` writes map `seen` from every iteration's goroutine with no lock held:"
 		}(u)
 	}
 	wg.Wait()
@@ -51,7 +51,7 @@ func collect(names []string) []int {
 		go func(n string) {
 			defer wg.Done()
 			s, _ := size(n)
-			sizes = append(sizes, s) // want "`sizes = append\\(sizes, s\\)` in the goroutine started at line 51 writes `sizes`"
+			sizes = append(sizes, s) // want "`sizes = append\\(sizes, s\\)` writes `sizes` from every iteration's goroutine with no lock"
 		}(n)
 	}
 	wg.Wait()
@@ -66,7 +66,7 @@ func firstError(names []string) error {
 		go func(n string) {
 			defer wg.Done()
 			if e := check(n); e != nil {
-				err = e // want "`err = e` in the goroutine started at line 66 writes `err`"
+				err = e // want "`err = e` writes `err` from every iteration's goroutine with no lock held: a data race"
 			}
 		}(n)
 	}
@@ -85,7 +85,7 @@ func (c *crawler) crawl(pages []string) {
 		wg.Add(1)
 		go func(p string) {
 			defer wg.Done()
-			c.visited++ // want "`c.visited\\+\\+` in the goroutine started at line 86 writes `c.visited` \\(`c` is declared at line 82"
+			c.visited++ // want "`c\\.visited\\+\\+` writes `c\\.visited` from every iteration's goroutine with no lock held: a"
 		}(p)
 	}
 	wg.Wait()
@@ -97,7 +97,7 @@ func (c *crawler) evict(keys []string) {
 		wg.Add(1)
 		go func(k string) {
 			defer wg.Done()
-			delete(c.cache, k) // want "`delete\\(c.cache, k\\)` in the goroutine started at line 98 writes map `c.cache`"
+			delete(c.cache, k) // want "`delete\\(c\\.cache, k\\)` writes map `c\\.cache` from every iteration's goroutine with no lock"
 		}(k)
 	}
 	wg.Wait()
@@ -113,7 +113,7 @@ func totalSize(names []string) (int, error) {
 			if err != nil {
 				return err
 			}
-			total += s // want "`total \\+= s` in the function passed to `g.Go` at line 111 writes `total`"
+			total += s // want "`total \\+= s` writes `total` from every iteration's goroutine with no lock held: a data"
 			return nil
 		})
 	}
@@ -133,7 +133,7 @@ func partlyLocked(names []string) ([]string, int) {
 			mu.Lock()
 			out = append(out, n) // ok: under mu
 			mu.Unlock()
-			processed = processed + 1 // want "`processed = processed \\+ 1` in the goroutine started at line 131 writes `processed`"
+			processed = processed + 1 // want "`processed = processed \\+ 1` writes `processed` from every iteration's goroutine with no"
 		}(n)
 	}
 	wg.Wait()
@@ -145,7 +145,7 @@ var hits int
 func serveAll(reqs []string) {
 	for _, r := range reqs {
 		go func(r string) {
-			hits++ // want "`hits\\+\\+` in the goroutine started at line 147 writes `hits` \\(declared at line 143"
+			hits++ // want "`hits\\+\\+` writes `hits` from every iteration's goroutine with no lock held: a data race"
 			fmt.Println(r)
 		}(r)
 	}

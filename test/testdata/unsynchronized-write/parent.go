@@ -11,7 +11,7 @@ func raceWithParent() {
 	result := 0
 	done := make(chan bool)
 	go func() {
-		result = compute() // want "`result = compute\\(\\)` in the goroutine started at line 13 writes `result` \\(declared at line 11\\), while `raceWithParent` reads it at line 17 before waiting for the goroutine"
+		result = compute() // want "`result = compute\\(\\)` in a goroutine writes `result` while `raceWithParent` reads it at"
 		done <- true
 	}()
 	fmt.Println("partial", result)

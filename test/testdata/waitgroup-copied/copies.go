@@ -7,7 +7,7 @@ import (
 
 func process(int) {}
 
-func worker(id int, wg sync.WaitGroup) { // want "parameter `wg sync.WaitGroup` of `worker` receives a copy of a `sync.WaitGroup`: `Done` or `Add` on `wg` never reaches the caller's `Wait`; pass a pointer"
+func worker(id int, wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
 	defer wg.Done()
 	process(id)
 }
@@ -25,7 +25,7 @@ func runLiteral(ids []int) {
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Add(1)
-		go func(id int, wg sync.WaitGroup) { // want "parameter `wg sync.WaitGroup` of the function literal at line 28"
+		go func(id int, wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
 			defer wg.Done()
 			process(id)
 		}(id, wg)
@@ -38,7 +38,7 @@ type pool struct {
 	tasks chan func()
 }
 
-func (p pool) wait() { // want "value receiver `p pool` copies `pool.wg` \\(a `sync.WaitGroup`\\) on every call of `wait`"
+func (p pool) wait() { // want "value receiver `p pool` copies `pool\\.wg` \\(a `sync\\.WaitGroup`\\) on every call: the copy's"
 	p.wg.Wait()
 }
 
@@ -59,7 +59,7 @@ type server struct {
 	pool pool
 }
 
-func drain(s server) { // want "parameter `s server` of `drain` receives a copy of `server.pool.wg`"
+func drain(s server) { // want "parameter `s server` receives a copy of `server\\.pool\\.wg` \\(a `sync\\.WaitGroup`\\): `Done` on"
 	s.pool.wg.Wait()
 }
 
@@ -79,7 +79,7 @@ func printGroup() {
 }
 
 func waitAll(pools []pool) {
-	for _, p := range pools { // want "`p` receives a copy of each `pool` of `pools`, including `pool.wg`"
+	for _, p := range pools { // want "`p` receives a copy of each `pool` of `pools`, with `pool\\.wg` \\(a `sync\\.WaitGroup`\\): the"
 		p.wg.Wait()
 	}
 }
@@ -97,7 +97,7 @@ func wrap(g *group) []group {
 	return []group{*g} // want "`\\*g` is stored by value in a composite literal"
 }
 
-func waitOn(wg sync.WaitGroup) { // want "parameter `wg sync.WaitGroup` of `waitOn`"
+func waitOn(wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
 	wg.Wait()
 }
 

@@ -21,7 +21,7 @@ func loadAll(paths []string) {
 				return
 			}
 			use(data)
-			wg.Done() // want "the `return` at line 21 leaves the goroutine started at line 17 without reaching `wg.Done\\(\\)` \\(line 24\\): the counter stays up and any `wg.Wait\\(\\)` blocks forever; use `defer wg.Done\\(\\)`"
+			wg.Done() // want "the `return` at line 21 skips `wg\\.Done\\(\\)`: the counter stays up and `wg\\.Wait\\(\\)` blocks"
 		}(p)
 	}
 	wg.Wait()
@@ -45,7 +45,7 @@ func count(items []string, out chan<- result) {
 				return
 			}
 			out <- result{n: len(it)}
-			wg.Done() // want "the `return` at line 42 \\(and 1 more return\\) leaves"
+			wg.Done() // want "the `return` at line 42 \\(and 1 more return\\) skips `wg\\.Done\\(\\)`: the counter stays up and"
 		}(it)
 	}
 	wg.Wait()
@@ -59,7 +59,7 @@ func worker(id int, jobs <-chan int, wg *sync.WaitGroup) {
 		}
 		fmt.Println(id, j)
 	}
-	wg.Done() // want "the `return` at line 58 leaves the goroutine started at line 69"
+	wg.Done() // want "the `return` at line 58 skips `wg\\.Done\\(\\)`: the counter stays up and `wg\\.Wait\\(\\)` blocks"
 }
 
 func startWorkers(jobs <-chan int) {
@@ -88,7 +88,7 @@ func (s *server) serve() {
 				fmt.Println(r)
 			}
 		}
-		s.wg.Done() // want "the `return` at line 86 leaves .* any `s.wg.Wait\\(\\)` blocks forever"
+		s.wg.Done() // want "the `return` at line 86 skips `s\\.wg\\.Done\\(\\)`: the counter stays up and `s\\.wg\\.Wait\\(\\)` blocks"
 	}()
 }
 
@@ -101,7 +101,7 @@ func conditionalDone(items []int) {
 			total += it
 		}
 		if total > 0 {
-			wg.Done() // want "the end of the function leaves the goroutine started at line 98"
+			wg.Done() // want "the end of the function skips `wg\\.Done\\(\\)`: the counter stays up and `wg\\.Wait\\(\\)` blocks"
 		}
 	}()
 	wg.Wait()
@@ -111,7 +111,7 @@ func forgotDone(urls []string) {
 	var wg sync.WaitGroup
 	for _, u := range urls {
 		wg.Add(1)
-		go func(u string) { // want "the goroutine started at line 114 is counted by `wg.Add\\(1\\)` \\(line 113\\) but never calls `wg.Done\\(\\)`: `wg.Wait\\(\\)` \\(line 118\\) blocks forever"
+		go func(u string) { // want "the goroutine started at line 114 is counted by `wg\\.Add\\(1\\)` but never calls `wg\\.Done\\(\\)`:"
 			fmt.Println(u)
 		}(u)
 	}
@@ -138,7 +138,7 @@ func switchReturn(kind string, wg *sync.WaitGroup) {
 		return
 	}
 	fmt.Println(kind)
-	wg.Done() // want "the `return` at line 138 leaves the goroutine started at line 148"
+	wg.Done() // want "the `return` at line 138 skips `wg\\.Done\\(\\)`: the counter stays up and `wg\\.Wait\\(\\)` blocks"
 }
 
 func startSwitch(kinds []string) {

@@ -21,7 +21,7 @@ func crawl(urls []string) {
 					fetch(l)
 				}(l)
 			}
-			wg.Wait() // want "`wg.Wait\\(\\)` runs in the goroutine started at line 15, which `wg` counts: its own `defer wg.Done\\(\\)` \\(line 16\\) only runs after this Wait returns, so Wait waits for itself"
+			wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
 		}(u)
 	}
 	wg.Wait()
@@ -34,7 +34,7 @@ func plainDoneAfterWait(jobs []string) {
 		for _, j := range jobs {
 			fmt.Println(j)
 		}
-		wg.Wait() // want "its own `wg.Done\\(\\)` \\(line 38\\) only runs after this Wait returns"
+		wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `wg\\.Done\\(\\)` comes after it: Wait"
 		wg.Done()
 	}()
 	wg.Wait()
@@ -50,7 +50,7 @@ func (p *pool) worker() {
 	for j := range p.jobs {
 		fmt.Println(j)
 	}
-	p.wg.Wait() // want "`p.wg.Wait\\(\\)` runs in `worker`, which `p.wg` counts"
+	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` runs in a goroutine `p\\.wg` counts, whose own `defer p\\.wg\\.Done\\(\\)` comes after"
 }
 
 func (p *pool) start(n int) {
@@ -71,7 +71,7 @@ func helperWaits(items []string) {
 		go func(it string) {
 			defer wg.Done()
 			fmt.Println(it)
-			waitForAll(&wg) // want "`waitForAll\\(&wg\\)` \\(which calls `wg.Wait\\(\\)` at line 64\\) runs in the goroutine started at line 71"
+			waitForAll(&wg) // want "`waitForAll\\(&wg\\)` \\(which calls `wg\\.Wait\\(\\)` at line 64\\) runs in a goroutine `wg` counts,"
 		}(it)
 	}
 	wg.Wait()
@@ -80,7 +80,7 @@ func helperWaits(items []string) {
 func namedWorker(id int, wg *sync.WaitGroup) {
 	defer wg.Done()
 	fmt.Println(id)
-	wg.Wait() // want "`wg.Wait\\(\\)` runs in `namedWorker`"
+	wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
 }
 
 func deferredWaitAfterDone() {
@@ -88,7 +88,7 @@ func deferredWaitAfterDone() {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer wg.Wait() // want "runs in the goroutine started at line 89"
+		defer wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
 		fmt.Println("work")
 	}()
 	wg.Wait()
@@ -98,7 +98,7 @@ var global sync.WaitGroup
 
 func globalWorker() {
 	defer global.Done()
-	global.Wait() // want "`global.Wait\\(\\)` runs in `globalWorker`, which `global` counts"
+	global.Wait() // want "`global\\.Wait\\(\\)` runs in a goroutine `global` counts, whose own `defer global\\.Done\\(\\)` comes"
 }
 
 func conditionalWait(items []string, wait bool) {
@@ -107,7 +107,7 @@ func conditionalWait(items []string, wait bool) {
 	go func() {
 		defer wg.Done()
 		if wait {
-			wg.Wait() // want "runs in the goroutine started at line 107"
+			wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
 		}
 	}()
 	wg.Wait()

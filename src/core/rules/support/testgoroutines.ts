@@ -63,13 +63,11 @@ function startedBy(r: Runner): string {
  */
 export function offTestGoroutine(call: Node, method: string, t: { param: Param; fn: FuncInfo }, runner: Runner, viaRequire: boolean): Report {
   const tName = t.param.name;
-  const what = viaRequire ? `\`${quote(call)}\` calls \`${tName}.FailNow\` when it fails, and it` : `\`${quote(call)}\``;
+  const what = viaRequire ? `\`${quote(call, 32)}\` (which calls \`${tName}.FailNow\`)` : `\`${quote(call, 32)}\``;
   const stopper = viaRequire ? 'FailNow' : /^Skip/.test(method) ? 'SkipNow' : 'FailNow';
   return {
     node: call,
-    message:
-      `${what} runs on ${startedBy(runner)}, not on the goroutine of ${who(t.fn)}: ` +
-      `\`${stopper}\` ends only the goroutine that calls it, so the test keeps running (and panics if it has already finished)`,
+    message: `${what} runs off the test's goroutine: \`${stopper}\` ends only this goroutine, and the test keeps running`,
     related: [
       { span: { start: runner.start.startIndex, end: runner.start.endIndex }, message: 'the goroutine is started here' },
       { span: { start: t.param.node.startIndex, end: t.param.node.endIndex }, message: `\`${tName}\` belongs to the test's own goroutine` },

@@ -5,7 +5,7 @@ import "fmt"
 func stage(in chan string) {
 	for s := range in {
 		if s == "" {
-			close(in) // want "`stage` only receives from its parameter `in` but closes it .* while its caller `Run` still sends on that channel \\(source.go:9\\)"
+			close(in) // want "`stage` only receives from `in` but closes it while its caller `Run` still sends"
 			return
 		}
 		fmt.Println(s)

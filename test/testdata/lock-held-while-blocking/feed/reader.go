@@ -12,7 +12,7 @@ func (r *Reader) ReadLine() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pending--
-	return <-r.lines // want "`<-r.lines` waits while holding `r.mu` \\(locked at line 12\\), but the sender `Reader.push` locks `r.mu` \\(writer.go:4\\) before it sends on `r.lines` \\(writer.go:7\\)"
+	return <-r.lines // want "`<-r\\.lines` waits while holding `r\\.mu`, but the sender `Reader\\.push` needs `r\\.mu` first:"
 }
 
 // ok: Count waits for nothing.
