@@ -69,10 +69,10 @@ export const rule: Rule = {
       const fixes: Fix[] = loopable
         ? [{ title: `Recheck in a loop: \`for ${quote(cond!)} {\``, edits: [{ start: loopable.startIndex, end: loopable.startIndex + 2, newText: 'for' }], safe: false }]
         : [];
-      const where = guard ? `runs under \`if ${quote(cond!)}\` (line ${lineOf(guard)}), which checks the condition only once` : 'is not inside a `for` loop that rechecks the condition';
+      const where = guard ? `runs under \`if ${quote(cond!, 32)}\`, which checks the condition once` : 'is not in a `for` loop that rechecks the condition';
       ctx.report({
         node: call,
-        message: `\`${quote(call, 28)}\` ${where}: after waking up the condition may not hold, so check it again in a loop`,
+        message: `\`${quote(call, 28)}\` ${where}: after waking up it may not hold, so recheck it in a loop`,
         related: guard ? [{ span: { start: guard.startIndex, end: cond!.endIndex }, message: 'the condition is checked once, here' }] : [],
         steps: [
           guard

@@ -78,7 +78,7 @@ func (c *Cache) Put(k, v string) {
       if (r.via && r.via.fn.file === file.fileName) {
         related.push({ span: { start: r.via.op.start, end: r.via.op.end }, message: `the call locks \`${first.text}\` again here` });
       }
-      ctx.report({ node: r.node, message: message(file, r), related, steps: steps(file, r) });
+      ctx.report({ node: r.node, message: message(r), related, steps: steps(file, r) });
     }
     for (const r of callbackRelocks(file, ctx.package)) {
       if (r.heldMode === 'r' && r.mode === 'r') continue; // recursive-rlock's case
@@ -95,7 +95,7 @@ function callbackReport(file: FileFacts, r: CallbackRelock): Report {
   const where = (op: Op) => opWhere(file, { op, fn: r.holder });
   const held = r.heldMode === 'r' ? 'read-locked' : 'locked';
   const verb = r.mode === 'r' ? 'read-locks' : 'locks';
-  const second = r.via ? `\`${quote(r.node)}\` ${verb} \`${r.text}\` (in ${chainText(r.via)} at ${opWhere(file, r.via)})` : `\`${quote(r.node)}\``;
+  const second = r.via ? `\`${quote(r.node, 32)}\` ${verb} \`${r.text}\` (in ${chainText(r.via)})` : `\`${quote(r.node, 32)}\``;
   const runs = r.how.kind === 'argument' ? `${holder} calls this function` : `${holder} calls it through \`${r.how.field}\``;
   const related: Related[] = [];
   if (r.holder.file === file.fileName) {
@@ -105,7 +105,7 @@ function callbackReport(file: FileFacts, r: CallbackRelock): Report {
   related.push({ span: { start: r.how.node.startIndex, end: r.how.node.endIndex }, message: r.how.kind === 'argument' ? `the literal is handed to ${holder} here` : 'the literal is stored here' });
   return {
     node: r.node,
-    message: `${second} while ${runs} with \`${r.text}\` ${held} (${where(r.heldOp)}): deadlock`,
+    message: `${second} while ${runs} with \`${r.text}\` ${held}: deadlock`,
     related,
     steps: [
       `${holder} ${held === 'locked' ? 'locks' : 'read-locks'} \`${r.text}\` (${where(r.heldOp)}) and, still holding it, runs this function literal (${where(r.call)}).`,
@@ -123,17 +123,16 @@ function what(r: Relock): string {
   return 'read-locked by this goroutine';
 }
 
-function message(file: FileFacts, r: Relock): string {
+function message(r: Relock): string {
   const h = r.held;
-  const why = r.held.mode === 'r' ? 'Lock waits for every reader to leave, this one included: deadlock' : 'deadlock';
+  const why = r.held.mode === 'r' ? 'Lock waits for this reader too: deadlock' : 'deadlock';
   if (!r.via) {
     const second = r.held.mode === 'w' && r.mode === 'w' ? `second \`${quote(r.node)}\`` : `\`${quote(r.node)}\``;
     return `${second} while \`${h.text}\` is ${what(r)} ${heldSince(h)}: ${why}`;
   }
   const verb = r.mode === 'r' ? 'read-locks' : 'locks';
   return (
-    `\`${quote(r.node)}\` ${verb} \`${h.text}\` again (in ${chainText(r.via)} at ${opWhere(file, r.via)}) ` +
-    `while it is ${what(r)} ${heldSince(h)}: ${why}`
+    `\`${quote(r.node, 32)}\` ${verb} \`${h.text}\` again (in ${chainText(r.via)}) while it is ${what(r)} ${heldSince(h)}: ${why}`
   );
 }
 

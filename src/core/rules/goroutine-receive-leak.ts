@@ -197,7 +197,7 @@ function neverClosed(
   const nothing = sendUses.length === 0 ? 'nothing sends on or closes' : 'nothing closes';
   const after =
     r.kind === 'range' && last
-      ? `, so the loop cannot end after the last send (\`${quote(last.op)}\`, line ${lineOf(last.op)})`
+      ? ', so the loop never ends after the last send'
       : '';
   const related = commonRelated(flow, t);
   for (const s of sendUses.slice(0, 3)) related.push({ span: span(s.op), message: `sends on \`${key}\` here; nothing closes it afterwards` });

@@ -184,16 +184,15 @@ function abandonedResults(file: FileFacts, view: PackageView, fn: FuncInfo): Rep
 /** A result handed over through a channel field that only this method reads (see {@link fieldHandoffs}). */
 function reportHandoff(m: FuncInfo, h: FieldHandoff): Report {
   const M = m.name!;
-  const sendText = excerpt(quote(h.send), 48);
+  const sendText = excerpt(quote(h.send), 32);
   const header = shortHeader(h.giveUp);
   const stopLine = lineOf(h.giveUp);
   const span = (n: Node) => ({ start: n.startIndex, end: n.endIndex });
   return {
     node: h.send,
     message:
-      `goroutine started at line ${lineOf(h.go.node)} blocks on \`${sendText}\` once ${M} stops receiving at line ${stopLine} ` +
-      `(\`${header}\`): nothing else receives from \`${h.path}\` (made unbuffered at line ${lineOf(h.make)}), so it waits ` +
-      `forever, or until a later ${M} call takes its stale value instead of its own`,
+      `goroutine started at line ${lineOf(h.go.node)} blocks on \`${sendText}\` once ${M} stops receiving (\`${header}\`): ` +
+      `nothing else receives from \`${h.path}\``,
     related: [
       { span: span(h.go.node), message: 'the goroutine is started here' },
       { span: span(h.giveUp.childForFieldName('communication') ?? h.giveUp), message: `${M} stops waiting here` },
@@ -827,13 +826,13 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
         ? `No value is ready yet, so \`default\` (line ${stopLine}) runs and ${F} stops waiting for \`${name}\`.`
         : `\`${header}\` (line ${stopLine}) is ready first, so ${F} stops waiting for \`${name}\`.`;
   } else if (stop.kind === 'break') {
-    why = `${F} stops receiving at line ${stopLine} (\`${quote(stop.node)}\`) while ${senders}`;
+    why = `${F} stops receiving at line ${stopLine} while ${senders}`;
     event = `${F} leaves its receive loop at line ${stopLine} (\`${quote(stop.node)}\`) while values are still to come.`;
   } else if (received.inLoop) {
     why = `${F} can ${leave} from the receive loop at line ${lineOf(received.inLoop)} while ${senders}`;
     event = `${F} ${leaves} in the middle of its receive loop.`;
   } else if (received.countedLoop && got > 0) {
-    why = `${F} receives only ${values(got)} (line ${lineOf(received.countedLoop)}) but ${senders}`;
+    why = `${F} receives only ${values(got)} but ${senders}`;
     event = `${F} receives ${values(got)} in the loop at line ${lineOf(received.countedLoop)} and moves on.`;
   } else if (got > 0) {
     why = `${F} ${leaves} after receiving ${values(got)} but ${senders}`;
@@ -867,9 +866,9 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
     for (const o of other.sends) related.push({ span: span(o), message: 'a send that can block' });
   }
   const who = closed
-    ? `goroutine started at line ${lineOf(site.go.node)} can send on \`${name}\` after \`${quote(closed)}\` (line ${lineOf(closed)}) and panic`
+    ? `goroutine started at line ${lineOf(site.go.node)} can send on \`${name}\` after \`${quote(closed, 24)}\` and panic`
     : sites.length === 1
-      ? `goroutine started at line ${lineOf(site.go.node)} blocks forever on \`${quote(send)}\``
+      ? `goroutine started at line ${lineOf(site.go.node)} blocks forever on \`${quote(send, 32)}\``
       : `goroutines started at lines ${listLines(sites.map((s) => lineOf(s.go.node)))} can block forever sending on \`${name}\``;
   ctx.report({
     node: send,
@@ -883,7 +882,7 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
 
 /** How the function leaves the channel's block at a stop: the bare verb phrase and the third person. */
 function leaving(ch: Channel, stop: Stop, line: number): [string, string] {
-  const code = `(\`${quote(stop.node)}\`)`;
+  const code = `(\`${quote(stop.node, 24)}\`)`;
   if (stop.kind === 'end') {
     if (ch.scope.id === ch.fn.body?.id) return [`finish at line ${line}`, `finishes at line ${line}`];
     if (ch.scope.parent?.type === 'for_statement') return [`go on to the next iteration at line ${line}`, `goes on to the next iteration at line ${line}`];

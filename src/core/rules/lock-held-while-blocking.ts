@@ -123,7 +123,7 @@ func (p *Pool) work(job func() int) {
             const other = unblocker(file, view, fl.fn, top, rt, w.what, w.key, h) ?? (w.what === 'send' && !w.inner ? loopReceiver(file, view, ev.node, top, rt, w.key, h) : undefined);
             if (!other) continue;
             reported.add(ev.node.id);
-            const where = w.inner ? `\`${quote(ev.node)}\` (which ${verbOf(w.what)} \`${w.text}\` at ${opWhere(file, w.inner)})` : `\`${quote(ev.node)}\``;
+            const where = w.inner ? `\`${quote(ev.node, 32)}\` (which ${verbOf(w.what)} \`${w.text}\`)` : `\`${quote(ev.node, 32)}\``;
             ctx.report({
               node: ev.node,
               message:

@@ -183,10 +183,6 @@ function place(file: string, n: Node): Place {
   return { file, line: lineOf(n), start: n.startIndex, end: n.endIndex };
 }
 
-function opPlace(f: FlatOp): Place {
-  return { file: f.fn.file, line: f.op.line, start: f.op.start, end: f.op.end };
-}
-
 /** Where the flattened function itself does it: the op, or the call leading to it. */
 function sitePlace(g: FuncSummary, f: FlatOp): Place {
   return { file: g.file, line: f.site.line, start: f.site.start, end: f.site.end };
@@ -289,7 +285,7 @@ function report(file: FileFacts, e1: Edge, e2: Edge, emit: RuleContext['report']
   const A = show(e1.a);
   const B = show(e1.b);
   const node = e1.node!;
-  const how = e1.via ? `\`${quote(node)}\` locks \`${B}\` (at ${at(file, opPlace(e1.via))})` : `\`${quote(node)}\``;
+  const how = e1.via ? `\`${quote(node, 32)}\` locks \`${B}\`` : `\`${quote(node, 32)}\``;
   const other = e2.fnName === e1.fnName ? `${e1.fnName} also` : e2.fnName;
   const related: Related[] = [{ span: { start: e1.hold.start, end: e1.hold.end }, message: `\`${A}\` is locked here` }];
   if (e2.acquire.file === file.fileName) related.push({ span: { start: e2.hold.start, end: e2.hold.end }, message: `the other order: \`${B}\` is locked here…` });

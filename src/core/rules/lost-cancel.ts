@@ -168,12 +168,12 @@ function cost(call: Node): string {
   const timed = /Timeout|Deadline/.test(callParts(call)?.name ?? '');
   // A root parent is never cancelled: nothing but the deadline (if any) ever ends the child.
   if (!parent || (parent.type === 'call_expression' && /^(Background|TODO)$/.test(callParts(parent)?.name ?? ''))) {
-    return timed ? 'its timer stays armed until the deadline passes' : 'nothing can ever cancel the child context or the work that watches it';
+    return timed ? 'its timer stays armed until the deadline' : 'nothing can ever cancel the child context';
   }
   const p = `\`${quote(parent, 32)}\``;
   return timed
-    ? `the child context and its timer stay alive until the deadline passes or ${p} is cancelled`
-    : `the child context stays attached to ${p} until ${p} is cancelled`;
+    ? `the child context and its timer live until the deadline or until ${p} ends`
+    : `the child context lives until ${p} is cancelled`;
 }
 
 function discarded(file: FileFacts, fn: FuncInfo, call: Node, site: Site): Report {

@@ -79,16 +79,16 @@ func (ix *Index) Lookup(term string) []int {
       if (r.via && r.via.fn.file === file.fileName) {
         related.push({ span: { start: r.via.op.start, end: r.via.op.end }, message: 'second read lock, inside the call' });
       }
-      ctx.report({ node: r.node, message: message(file, r), related, steps: steps(file, r) });
+      ctx.report({ node: r.node, message: message(r), related, steps: steps(file, r) });
     }
   },
 };
 
-function message(file: FileFacts, r: Relock): string {
+function message(r: Relock): string {
   const h = r.held;
-  const tail = `while \`${h.text}\` is already read-locked ${heldSince(h)}: a writer queued in between blocks it, and the first read lock is never released`;
-  if (!r.via) return `second \`${quote(r.node)}\` ${tail}`;
-  return `\`${quote(r.node)}\` read-locks \`${h.text}\` again (in ${chainText(r.via)} at ${opWhere(file, r.via)}) ${tail}`;
+  const tail = `while \`${h.text}\` is already read-locked ${heldSince(h)}: a writer waiting in between deadlocks both`;
+  if (!r.via) return `second \`${quote(r.node, 32)}\` ${tail}`;
+  return `\`${quote(r.node, 32)}\` read-locks \`${h.text}\` again (in ${chainText(r.via)}) ${tail}`;
 }
 
 function steps(file: FileFacts, r: Relock): string[] {

@@ -220,7 +220,7 @@ function startedAfter(c: Op, s: Op, go: Node): Report {
 function notWaited(c: Op, s: Op, go: Node): Report {
   const close = quote(c.use.op);
   const send = quote(s.use.op);
-  const closing = c.l.deferred ? `\`defer ${close}\` (line ${lineOf(c.use.op)}) closes the channel when the function returns` : `\`${close}\` (line ${lineOf(c.use.op)}) can run`;
+  const closing = c.l.deferred ? `\`defer ${close}\` closes the channel on return` : `\`${close}\` can run`;
   return {
     node: c.use.op,
     message:

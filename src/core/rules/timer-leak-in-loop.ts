@@ -281,14 +281,13 @@ function checkTick(file: FileFacts, view: PackageView, call: Node, time: string,
   const perPass = loop !== undefined && !isRangeOf(loop, call);
   if (!perPass && neverReturns(fn, call)) return undefined;
   const note = oldRuntimeNote(version);
+  const shortNote = note.startsWith('on ') ? note : 'before Go 1.23';
   const exit = descendants(fn.body, 'return_statement', true).find((r) => r.startIndex > call.endIndex);
   const exitText = exit ? `returns at line ${lineOf(exit)}` : `returns (line ${fn.body.endPosition.row + 1})`;
   const fnName = fn.name ? `\`${fn.name}\`` : `the function literal at line ${lineOf(fn.node)}`;
   const message = perPass
-    ? `\`${quote(call)}\` (line ${lineOf(call)}) starts a new ticker on every pass of the loop at line ${lineOf(loop!)}, and none of them can be stopped: ` +
-      `${note} each keeps firing forever and is never garbage collected`
-    : `\`${quote(call)}\` (line ${lineOf(call)}) starts a ticker that can never be stopped: after ${fnName} ${exitText} it keeps firing ` +
-      `and, ${note}, is never garbage collected`;
+    ? `\`${quote(call, 36)}\` starts a ticker on every pass of the loop that can never be stopped: each fires forever ${shortNote}`
+    : `\`${quote(call, 36)}\` starts a ticker that can never be stopped: it keeps firing after ${fnName} returns ${shortNote}`;
   return {
     node: call,
     message,

@@ -73,7 +73,7 @@ export const rule: Rule = {
             const name = fl.fn.name!;
             ctx.report({
               node: h.node,
-              message: `\`${quote(h.node)}\` at line ${lineOf(h.node)} is never unlocked: \`${name}\` returns${exit.node ? ` at line ${lineOf(exit.node)}` : ''} with \`${h.text}\` locked, so the next \`${h.text}.${lockName(h)}()\` blocks forever`,
+              message: `\`${quote(h.node, 32)}\` is never unlocked: \`${name}\` returns with it held, so the next \`${lockName(h)}\` blocks forever`,
               related: exit.node ? [{ span: span(exit.node), message: `returns here with \`${h.text}\` locked` }] : [],
               steps: [
                 `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
@@ -95,7 +95,7 @@ export const rule: Rule = {
           if (exit.node) {
             ctx.report({
               node: exit.node,
-              message: `\`${quote(exit.node)}\` at line ${lineOf(exit.node)} leaves \`${h.text}\` locked (\`${quote(h.node)}\` at line ${lineOf(h.node)}); ${otherText}`,
+              message: `\`${quote(exit.node, 32)}\` leaves \`${h.text}\` locked, which the other paths unlock`,
               related,
               steps: [
                 `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
@@ -108,7 +108,7 @@ export const rule: Rule = {
             reportedLocks.add(h.node.id);
             ctx.report({
               node: h.node,
-              message: `\`${quote(h.node)}\` at line ${lineOf(h.node)} is still locked when ${fnName} reaches the end of its body; ${otherText}`,
+              message: `\`${quote(h.node, 32)}\` is still held at the end of ${fnName}, though the other paths unlock it`,
               related,
               steps: [
                 `Line ${lineOf(h.node)}: \`${quote(h.node)}\` locks \`${h.text}\`.`,
@@ -155,7 +155,7 @@ function reportContinues(ctx: Parameters<Rule['check']>[0], fl: FuncLocks): void
       const otherText = `the other paths of the loop unlock it (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`;
       ctx.report({
         node: stmt,
-        message: `\`${quote(stmt)}\` at line ${lineOf(stmt)} leaves \`${h.text}\` locked (\`${quote(h.node)}\` at line ${lineOf(h.node)}); the next iteration locks it again at line ${lineOf(h.node)} and blocks forever; ${otherText}`,
+        message: `\`${quote(stmt, 24)}\` leaves \`${h.text}\` locked: the next iteration locks it again and blocks forever`,
         related: [
           { span: span(h.node), message: `\`${h.text}\` is locked here, on every iteration` },
           ...unlocks.slice(0, 3).map((u) => ({ span: span(u.ev.node), message: 'unlocked here on other paths' })),

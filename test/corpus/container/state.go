@@ -105,7 +105,7 @@ func (c *Container) WaitStopped() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.state.Running {
-		c.cond.Wait() // want "checks the condition only once"
+		c.cond.Wait() // want "checks the condition once"
 	}
 	return c.state.ExitCode
 }

@@ -30,7 +30,7 @@ func (f *fifo) Pop() (string, bool) {
 	f.lock.Lock()
 	defer f.lock.Unlock()
 	if len(f.items) == 0 && !f.closed {
-		f.cond.Wait() // want "checks the condition only once"
+		f.cond.Wait() // want "checks the condition once"
 	}
 	if f.closed {
 		return "", false

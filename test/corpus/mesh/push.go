@@ -54,7 +54,7 @@ func (p *PushQueue) Dequeue() (*Connection, *PushEvent, bool) {
 	p.cond.L.Lock()
 	defer p.cond.L.Unlock()
 	if len(p.queue) == 0 && !p.shutdown {
-		p.cond.Wait() // want "checks the condition only once"
+		p.cond.Wait() // want "checks the condition once"
 	}
 	if p.shutdown {
 		return nil, nil, true

@@ -35,7 +35,7 @@ func (b *binder) Stop() { b.cancel() }
 
 func (b *binder) bindAsync(pod, node string) {
 	err := b.bind(b.ctx, pod, node)
-	b.results <- bindResult{pod: pod, err: err} // want "waits forever, or until a later Bind call"
+	b.results <- bindResult{pod: pod, err: err} // want "once Bind stops receiving .*: nothing else receives from `b.results`"
 }
 
 // Bind starts the binding in a goroutine of its own and stops waiting after the timeout; the

@@ -31,7 +31,7 @@ func TestWaitUnderIf(t *testing.T) {
 	}()
 	mu.Lock()
 	if !ready {
-		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !ready` \\(line 33\\), which checks the condition only once: after"
+		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !ready`, which checks the condition once: after waking up it may"
 	}
 	mu.Unlock()
 }

@@ -34,7 +34,7 @@ func (r *Registry) Len() int {
 
 func (r *Registry) Purge() {
 	r.Each(func(k string) {
-		r.Remove(k) // want "`r.Remove\\(k\\)` locks `r.mu` \\(in `Remove` at line 23\\) while `Each` calls this function with `r.mu` read-locked \\(line 15\\): deadlock"
+		r.Remove(k) // want "`r\\.Remove\\(k\\)` locks `r\\.mu` \\(in `Remove`\\) while `Each` calls this function with `r\\.mu`"
 	})
 }
 
@@ -49,7 +49,7 @@ func (r *Registry) Bump() {
 func NewRegistry() *Registry {
 	r := &Registry{items: map[string]int{}}
 	r.onEvict = func(k string) {
-		_ = r.Len() // want "`r.Len\\(\\)` read-locks `r.mu` \\(in `Len` at line 30\\) while `Remove` calls it through `onEvict` with `r.mu` locked \\(line 23\\): deadlock"
+		_ = r.Len() // want "`r\\.Len\\(\\)` read-locks `r\\.mu` \\(in `Len`\\) while `Remove` calls it through `onEvict` with"
 	}
 	return r
 }
@@ -63,7 +63,7 @@ func (r *Registry) Set(k string, v int) {
 
 func (r *Registry) Watch() {
 	r.onChange = func(k string) {
-		r.mu.RLock() // want "while `Set` calls it through `onChange` with `r.mu` locked \\(line 58\\)"
+		r.mu.RLock() // want "`r\\.mu\\.RLock\\(\\)` while `Set` calls it through `onChange` with `r\\.mu` locked: deadlock"
 		_ = r.items[k]
 		r.mu.RUnlock()
 	}
@@ -91,13 +91,13 @@ func (s *Store) flush() { s.Put("flushed", "1") }
 
 func reset(s *Store) {
 	withLock(s, func() {
-		s.Put("reset", "1") // want "`s.Put\\(\"reset\", \"1\"\\)` locks `s.mu` \\(in `Put` at line 85\\) while `withLock` calls this function with `s.mu` locked \\(line 79\\)"
+		s.Put("reset", "1") // want "`s\\.Put\\(\"reset\", \"1\"\\)` locks `s\\.mu` \\(in `Put`\\) while `withLock` calls this function with"
 	})
 }
 
 func flushAll(s *Store) {
 	withLock(s, func() {
-		s.flush() // want "locks `s.mu` \\(in `flush` → `Put` at line 85\\) while `withLock` calls this function"
+		s.flush() // want "`s\\.flush\\(\\)` locks `s\\.mu` \\(in `flush` → `Put`\\) while `withLock` calls this function with"
 	})
 }
 
@@ -115,7 +115,7 @@ func (s *Store) Range(f func(k, v string) bool) {
 func (s *Store) DropEmpty() {
 	s.Range(func(k, v string) bool {
 		if v == "" {
-			s.Put(k, "-") // want "while `Range` calls this function with `s.mu` locked \\(line 106\\)"
+			s.Put(k, "-") // want "`s\\.Put\\(k, \"-\"\\)` locks `s\\.mu` \\(in `Put`\\) while `Range` calls this function with `s\\.mu`"
 		}
 		return true
 	})

@@ -17,7 +17,7 @@ func (c *Config) GetOrSet(key, def string) string {
 	c.mu.RLock()
 	v, ok := c.values[key]
 	if !ok {
-		c.mu.Lock() // want "`c.mu.Lock\\(\\)` while `c.mu` is read-locked by this goroutine since line 17: Lock waits for every reader to leave, this one included: deadlock"
+		c.mu.Lock() // want "`c\\.mu\\.Lock\\(\\)` while `c\\.mu` is read-locked by this goroutine since line 17: Lock waits for"
 		c.values[key] = def
 		c.mu.Unlock()
 		v = def
@@ -29,7 +29,7 @@ func (c *Config) GetOrSet(key, def string) string {
 func (c *Config) Set(key, value string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.Get(key) == value { // want "`c.Get\\(key\\)` read-locks `c.mu` again \\(in `Get` at line 11\\) while it is write-locked since line 30: deadlock"
+	if c.Get(key) == value { // want "`c\\.Get\\(key\\)` read-locks `c\\.mu` again \\(in `Get`\\) while it is write-locked since line 30:"
 		return
 	}
 	c.values[key] = value

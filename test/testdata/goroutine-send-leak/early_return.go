@@ -54,7 +54,7 @@ func uploadAll(paths []string) error {
 			return errors.New("empty path")
 		}
 		go func(p string) {
-			errs <- upload(p) // want "uploadAll can return at line 54 \\(`return errors.New\\(\"empty path\"\\)`\\) before receiving from `errs`"
+			errs <- upload(p) // want "goroutine started at line 56 blocks forever on `errs <- upload\\(p\\)`: uploadAll can return"
 		}(p)
 	}
 	for range paths {

@@ -30,7 +30,7 @@ func firstThree(hosts []string) []Result {
 	results := make(chan Result)
 	for _, h := range hosts {
 		go func(h string) {
-			results <- probe(h) // want "firstThree receives only 3 values \\(line 37\\) but one goroutine per element of `hosts` sends"
+			results <- probe(h) // want "goroutine started at line 32 blocks forever on `results <- probe\\(h\\)`: firstThree receives"
 		}(h)
 	}
 	var out []Result

@@ -17,7 +17,7 @@ func samplePages(urls []string) []Page {
 	pages := make(chan Page)
 	for _, u := range urls {
 		go func(u string) {
-			pages <- download(u) // want "samplePages receives only 3 values \\(line 24\\) but one goroutine per element of `urls` sends"
+			pages <- download(u) // want "goroutine started at line 19 blocks forever on `pages <- download\\(u\\)`: samplePages"
 		}(u)
 	}
 	var kept []Page

@@ -14,7 +14,7 @@ func containsWord(r io.Reader, word string) bool {
 	go func() {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
-			lines <- sc.Text() // want "goroutine started at line 14 blocks forever on `lines <- sc.Text\\(\\)`: containsWord stops receiving at line 25 \\(`break`\\) while the goroutine keeps sending"
+			lines <- sc.Text() // want "goroutine started at line 14 blocks forever on `lines <- sc\\.Text\\(\\)`: containsWord stops"
 		}
 		close(lines)
 	}()
@@ -33,7 +33,7 @@ func firstTicks(n int) []time.Time {
 	ticks := make(chan time.Time)
 	go func() {
 		for {
-			ticks <- time.Now() // want "firstTicks receives only 5 values \\(line 41\\) but the goroutine keeps sending"
+			ticks <- time.Now() // want "goroutine started at line 34 blocks forever on `ticks <- time\\.Now\\(\\)`: firstTicks receives"
 			time.Sleep(time.Millisecond)
 		}
 	}()

@@ -141,7 +141,7 @@ type waitResult struct{ code int }
 func waitProcess() *waitResult { return &waitResult{} }
 
 func handleWait(ch chan *waitResult) {
-	ch <- waitProcess() // want "can send on `waitCh` after `close\\(waitCh\\)` \\(line \\d+\\) and panic: execWithDeadline stops receiving"
+	ch <- waitProcess() // want "goroutine started at line 152 can send on `waitCh` after `close\\(waitCh\\)` and panic:"
 }
 
 // The starter closes the channel on its way out (nomad executor): after the timeout the late

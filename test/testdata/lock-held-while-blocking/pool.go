@@ -35,7 +35,7 @@ func (p *Pool) waitIdle() {
 func (p *Pool) Drain() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.waitIdle() // want "`p.waitIdle\\(\\)` \\(which waits on `p.wg` at line 32\\) waits while holding `p.mu`"
+	p.waitIdle() // want "`p\\.waitIdle\\(\\)` \\(which waits on `p\\.wg`\\) waits while holding `p\\.mu`, but the goroutine that"
 	return p.total
 }
 

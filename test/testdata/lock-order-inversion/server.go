@@ -40,7 +40,7 @@ func (s *Server) Accept(c *Conn) {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
 	s.conns[c.id] = c
-	s.countConn(c.id) // want "`s\\.countConn\\(c\\.id\\)` locks `s\\.statsMu` \\(at line 34\\) while holding `s\\.connsMu`;"
+	s.countConn(c.id) // want "`s\\.countConn\\(c\\.id\\)` locks `s\\.statsMu` while holding `s\\.connsMu`; `Server\\.Report` takes"
 }
 
 func (s *Server) Snapshot() (int, int) {

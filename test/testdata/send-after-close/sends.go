@@ -13,7 +13,7 @@ func squares(nums []int) <-chan int {
 			out <- n * n
 		}
 	}()
-	close(out) // want "`close\\(out\\)` \\(line 16\\) can run while a goroutine may still send `out <- n \\* n`, with"
+	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- n \\* n`, with nothing waiting"
 	return out
 }
 
@@ -38,7 +38,7 @@ func lateWorker() {
 
 func notify(listeners []string) {
 	updates := make(chan string, len(listeners))
-	defer close(updates) // want "`defer close\\(updates\\)` \\(line 41\\) closes the channel when the function returns while a"
+	defer close(updates) // want "`defer close\\(updates\\)` closes the channel on return while a goroutine may still send"
 	for _, l := range listeners {
 		go func(l string) {
 			time.Sleep(time.Millisecond)
@@ -57,7 +57,7 @@ func (b *batcher) flush(pending []string) {
 			b.items <- p
 		}
 	}()
-	close(b.items) // want "`close\\(b\\.items\\)` \\(line 60\\) can run while a goroutine may still send `b\\.items <- p`, with"
+	close(b.items) // want "`close\\(b\\.items\\)` can run while a goroutine may still send `b\\.items <- p`, with nothing"
 }
 
 func closeInLoopThenSend(ch chan int, n int) {
@@ -85,7 +85,7 @@ func sleepIsNotWaiting(msgs []string) chan string {
 		}(m)
 	}
 	time.Sleep(10 * time.Millisecond)
-	close(out) // want "`close\\(out\\)` \\(line 88\\) can run while a goroutine may still send `out <- m`, with nothing"
+	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- m`, with nothing waiting for"
 	return out
 }
 

@@ -8,7 +8,7 @@ import (
 type cache struct{ items map[string]time.Time }
 
 func (c *cache) sweep(stop <-chan struct{}) {
-	tick := time.Tick(time.Minute) // want "`time.Tick\\(time.Minute\\)` \\(line 11\\) starts a ticker that can never be stopped: after `sweep` returns at line 15 it keeps firing and, before Go 1.23 \\(the module's Go version is unknown\\), is never garbage collected"
+	tick := time.Tick(time.Minute) // want "`time\\.Tick\\(time\\.Minute\\)` starts a ticker that can never be stopped: it keeps firing after"
 	for {
 		select {
 		case <-stop:
@@ -36,7 +36,7 @@ func report(done <-chan struct{}, every time.Duration) {
 
 func waitUntil(cond func() bool) {
 	for !cond() {
-		<-time.Tick(10 * time.Millisecond) // want "starts a new ticker on every pass of the loop at line 38"
+		<-time.Tick(10 * time.Millisecond) // want "`time\\.Tick\\(10 \\* time\\.Millisecond\\)` starts a ticker on every pass of the loop that can"
 	}
 }
 

@@ -8,7 +8,7 @@ type Counter struct {
 }
 
 func (c *Counter) Inc() {
-	c.mu.Lock() // want "`c.mu.Lock\\(\\)` at line \\d+ is never unlocked: `Inc` returns.* with `c.mu` locked, so the next `c.mu.Lock\\(\\)` blocks forever"
+	c.mu.Lock() // want "`c\\.mu\\.Lock\\(\\)` is never unlocked: `Inc` returns with it held, so the next `Lock` blocks"
 	c.n++
 }
 
@@ -18,7 +18,7 @@ var (
 )
 
 func register(name string) {
-	registryMu.Lock() // want "`registryMu.Lock\\(\\)` at line \\d+ is never unlocked: `register` returns.*"
+	registryMu.Lock() // want "`registryMu\\.Lock\\(\\)` is never unlocked: `register` returns with it held, so the next `Lock`"
 	registry = append(registry, name)
 }
 
@@ -28,7 +28,7 @@ type Gauge struct {
 }
 
 func (g *Gauge) Value() float64 {
-	g.RLock() // want "`g.RLock\\(\\)` at line \\d+ is never unlocked"
+	g.RLock() // want "`g\\.RLock\\(\\)` is never unlocked: `Value` returns with it held, so the next `RLock` blocks"
 	return g.v
 }
 

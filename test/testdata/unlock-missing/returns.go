@@ -19,7 +19,7 @@ func (s *Sessions) Touch(id string) error {
 	s.mu.Lock()
 	sess, ok := s.byID[id]
 	if !ok {
-		return errNotFound // want "`return errNotFound` at line 22 leaves `s.mu` locked \\(`s.mu.Lock\\(\\)` at line 19\\); the other paths unlock it \\(line 25\\)"
+		return errNotFound // want "`return errNotFound` leaves `s\\.mu` locked, which the other paths unlock"
 	}
 	sess.lastSeen = time.Now()
 	s.mu.Unlock()
@@ -30,7 +30,7 @@ func (s *Sessions) Expire(ids []string) error {
 	s.mu.Lock()
 	for _, id := range ids {
 		if _, ok := s.byID[id]; !ok {
-			return errNotFound // want "`return errNotFound` at line 33 leaves `s.mu` locked"
+			return errNotFound // want "`return errNotFound` leaves `s\\.mu` locked, which the other paths unlock"
 		}
 		delete(s.byID, id)
 	}
@@ -47,7 +47,7 @@ func (c *Config) Get(key string) (string, bool) {
 	c.mu.RLock()
 	v, ok := c.values[key]
 	if !ok {
-		return "", false // want "`return \"\", false` at line 50 leaves `c.mu` locked \\(`c.mu.RLock\\(\\)` at line 47\\)"
+		return "", false // want "`return \"\", false` leaves `c\\.mu` locked, which the other paths unlock"
 	}
 	c.mu.RUnlock()
 	return v, true
@@ -73,12 +73,12 @@ func (c *Config) Wait(key string, changed <-chan struct{}, timeout <-chan time.T
 		c.mu.Unlock()
 		return true
 	case <-timeout:
-		return false // want "`return false` at line 76 leaves `c.mu` locked"
+		return false // want "`return false` leaves `c\\.mu` locked, which the other paths unlock"
 	}
 }
 
 func (c *Config) Set(key, value string) {
-	c.mu.Lock() // want "`c.mu.Lock\\(\\)` at line \\d+ is still locked when `Set` reaches the end of its body; the other paths unlock it \\(line 84\\)"
+	c.mu.Lock() // want "`c\\.mu\\.Lock\\(\\)` is still held at the end of `Set`, though the other paths unlock it"
 	if value == "" {
 		delete(c.values, key)
 		c.mu.Unlock()
@@ -92,7 +92,7 @@ func (s *Sessions) Watch(ids <-chan string) {
 		for id := range ids {
 			s.mu.Lock()
 			if id == "" {
-				return // want "`return` at line 95 leaves `s.mu` locked"
+				return // want "`return` leaves `s\\.mu` locked, which the other paths unlock"
 			}
 			delete(s.byID, id)
 			s.mu.Unlock()

@@ -15,7 +15,7 @@ func (p *Pool) TryGet() (int, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.free) == 0 {
-		p.avail.Wait() // want "`p\\.avail\\.Wait\\(\\)` runs under `if len\\(p\\.free\\) == 0` \\(line 17\\), which checks the condition"
+		p.avail.Wait() // want "`p\\.avail\\.Wait\\(\\)` runs under `if len\\(p\\.free\\) == 0`, which checks the condition once: after"
 	}
 	if len(p.free) == 0 {
 		return 0, false

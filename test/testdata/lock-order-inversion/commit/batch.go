@@ -30,7 +30,7 @@ func (t *batchTx) Close() {
 // order of a function that locks b.mu then b.readTx.mu.
 func (t *batchTx) Flush(stop bool) {
 	t.backend.readTx.mu.Lock()
-	t.unsafeCommit(stop) // want "locks `t.backend.mu` \\(at backend.go:14\\) while holding `t.backend.readTx.mu`"
+	t.unsafeCommit(stop) // want "`t\\.unsafeCommit\\(stop\\)` locks `t\\.backend\\.mu` while holding `t\\.backend\\.readTx\\.mu`;"
 	t.backend.readTx.mu.Unlock()
 }
 

@@ -26,7 +26,7 @@ func (n *nodeRunner) Stop() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.ready = false
-	n.cluster.event() // want "`n\\.cluster\\.event\\(\\)` locks `n\\.cluster\\.mu` \\(at line 53\\) while holding `n\\.mu`;"
+	n.cluster.event() // want "`n\\.cluster\\.event\\(\\)` locks `n\\.cluster\\.mu` while holding `n\\.mu`; `Cluster\\.Attach` takes them"
 }
 
 // ok: Leave holds controlMutex around both locks, and so does every caller of Stop: the two

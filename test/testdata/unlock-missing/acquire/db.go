@@ -38,7 +38,7 @@ func (tx *Tx) Commit() {
 func (db *DB) Stats() int {
 	db.mmu.Lock()
 	if db.closed {
-		return 0 // want "`return 0` at line 41 leaves `db.mmu` locked"
+		return 0 // want "`return 0` leaves `db\\.mmu` locked, which the other paths unlock"
 	}
 	n := db.n
 	db.mmu.Unlock()
@@ -61,7 +61,7 @@ func (c *Cache) Get(k string) (int, bool) {
 	c.rwlock.Lock()
 	v, ok := c.items[k]
 	if !ok {
-		return 0, false // want "`return 0, false` at line 64 leaves `c.rwlock` locked"
+		return 0, false // want "`return 0, false` leaves `c\\.rwlock` locked, which the other paths unlock"
 	}
 	c.rwlock.Unlock()
 	return v, true
@@ -100,7 +100,7 @@ func (s *Sched) unlockAll() { s.mu.Unlock() }
 func (s *Sched) Forget(k string) error {
 	s.mu.Lock()
 	if _, ok := s.m[k]; !ok {
-		return errClosed // want "`return errClosed` at line 103 leaves `s.mu` locked"
+		return errClosed // want "`return errClosed` leaves `s\\.mu` locked, which the other paths unlock"
 	}
 	delete(s.m, k)
 	s.mu.Unlock()

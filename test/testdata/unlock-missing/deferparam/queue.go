@@ -43,7 +43,7 @@ func (store *QueueStore[I]) Move(other *QueueStore[I], key Key) error {
 		s.Unlock()
 	}(other)
 	if key.Name == "" {
-		return os.ErrInvalid // want "`return os.ErrInvalid` at line \\d+ leaves `store` locked"
+		return os.ErrInvalid // want "`return os\\.ErrInvalid` leaves `store` locked, which the other paths unlock"
 	}
 	store.Unlock()
 	return nil

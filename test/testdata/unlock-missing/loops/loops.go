@@ -17,7 +17,7 @@ func (c *Cache) Cleanup(keys []string) {
 		c.mu.Lock()
 		e, ok := c.items[k]
 		if !ok || e.bound {
-			continue // want "`continue` at line 20 leaves `c.mu` locked \\(`c.mu.Lock\\(\\)` at line 17\\); the next iteration locks it again at line 17 and blocks forever; the other paths of the loop unlock it \\(line 23\\)"
+			continue // want "`continue` leaves `c\\.mu` locked: the next iteration locks it again and blocks forever"
 		}
 		delete(c.items, k)
 		c.mu.Unlock()
@@ -32,7 +32,7 @@ outer:
 		for _, k := range g {
 			e, ok := c.items[k]
 			if !ok {
-				continue outer // want "`continue outer` at line 35 leaves `c.mu` locked"
+				continue outer // want "`continue outer` leaves `c\\.mu` locked: the next iteration locks it again and blocks"
 			}
 			total += e.n
 		}

@@ -12,7 +12,7 @@ func (d *DB) Get(k string) (string, bool) {
 	d.mu.Lock()
 	v, ok := d.rows[k]
 	if !ok {
-		return "", false // want "leaves `d.mu` locked \\(`d.mu.Lock\\(\\)` at line 12\\)"
+		return "", false // want "`return \"\", false` leaves `d\\.mu` locked, which the other paths unlock"
 	}
 	d.mu.Unlock()
 	return v, true

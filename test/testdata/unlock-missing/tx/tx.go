@@ -19,6 +19,6 @@ func (t *Tx) setup() {
 }
 
 func (d *DB) Put(k, v string) {
-	d.mu.Lock() // want "`d.mu.Lock\\(\\)` at line \\d+ is never unlocked: `Put` returns.* with `d.mu` locked"
+	d.mu.Lock() // want "`d\\.mu\\.Lock\\(\\)` is never unlocked: `Put` returns with it held, so the next `Lock` blocks"
 	d.rows[k] = v
 }

@@ -29,6 +29,6 @@ func (tw *txnWrite) End() {
 }
 
 func (s *store) Bump() {
-	s.mu.Lock() // want "`s.mu.Lock\\(\\)` at line \\d+ is never unlocked: `Bump` returns"
+	s.mu.Lock() // want "`s\\.mu\\.Lock\\(\\)` is never unlocked: `Bump` returns with it held, so the next `Lock` blocks"
 	s.rev++
 }
