@@ -125,7 +125,7 @@ func quoteAll(shops []string) []Price {
 `,
   at: 'ch <- quote(shop)',
   lens: '1 goroutine · ends on: last line · 1 may leak',
-  message: 'goroutine started at line 16 blocks forever on `ch <- quote(shop)`: quoteAll stops receiving at line 26 (`case <-timeout`)',
+  message: '`ch <- quote(shop)` blocks forever: quoteAll stops receiving at line 26 (`case <-timeout`)',
   severity: 'Warning',
   steps: [
     'quoteAll makes `ch` at line 14 with `make(chan Price)`: it has no buffer, so every send waits for a receiver.',

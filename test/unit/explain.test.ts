@@ -116,7 +116,7 @@ func first(work func() int) int {
       const findings = analyze(go, src, { fileName: 'leak.go', rules: [RULES_BY_ID.get('goroutine-send-leak')!] }).findings;
       assert.equal(findings.length, 1);
       const text = explainAt(ff, src.indexOf('go func'), findings) ?? '';
-      assert.match(text, /\*\*Can block forever at line 8\*\*: goroutine started at line 7 blocks forever on `ch <- work\(\)`/);
+      assert.match(text, /\*\*Can block forever at line 8\*\*: `ch <- work\(\)` blocks forever/);
       assert.match(text, /How this goroutine ends, when nothing blocks it/);
       assert.ok(text.indexOf('Can block forever') < text.indexOf('How this goroutine ends'), 'the leak comes first');
       // Without findings the hover is what it was.

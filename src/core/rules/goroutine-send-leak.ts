@@ -829,7 +829,7 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
     why = `${F} stops receiving at line ${stopLine} while ${senders}`;
     event = `${F} leaves its receive loop at line ${stopLine} (\`${quote(stop.node)}\`) while values are still to come.`;
   } else if (received.inLoop) {
-    why = `${F} can ${leave} from the receive loop at line ${lineOf(received.inLoop)} while ${senders}`;
+    why = `${F} can ${leave} from its receive loop while ${senders}`;
     event = `${F} ${leaves} in the middle of its receive loop.`;
   } else if (received.countedLoop && got > 0) {
     why = `${F} receives only ${values(got)} but ${senders}`;
@@ -866,9 +866,9 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
     for (const o of other.sends) related.push({ span: span(o), message: 'a send that can block' });
   }
   const who = closed
-    ? `goroutine started at line ${lineOf(site.go.node)} can send on \`${name}\` after \`${quote(closed, 24)}\` and panic`
+    ? `\`${quote(send, 32)}\` can run after \`${quote(closed, 24)}\` and panic`
     : sites.length === 1
-      ? `goroutine started at line ${lineOf(site.go.node)} blocks forever on \`${quote(send, 32)}\``
+      ? `\`${quote(send, 32)}\` blocks forever`
       : `goroutines started at lines ${listLines(sites.map((s) => lineOf(s.go.node)))} can block forever sending on \`${name}\``;
   ctx.report({
     node: send,
@@ -882,15 +882,14 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
 
 /** How the function leaves the channel's block at a stop: the bare verb phrase and the third person. */
 function leaving(ch: Channel, stop: Stop, line: number): [string, string] {
-  const code = `(\`${quote(stop.node, 24)}\`)`;
   if (stop.kind === 'end') {
     if (ch.scope.id === ch.fn.body?.id) return [`finish at line ${line}`, `finishes at line ${line}`];
     if (ch.scope.parent?.type === 'for_statement') return [`go on to the next iteration at line ${line}`, `goes on to the next iteration at line ${line}`];
     return [`leave the block at line ${line}`, `leaves the block at line ${line}`];
   }
-  if (stop.kind === 'return') return [`return at line ${line} ${code}`, `returns at line ${line} ${code}`];
-  if (stop.node.type === 'continue_statement') return [`skip to the next iteration at line ${line} ${code}`, `skips to the next iteration at line ${line} ${code}`];
-  return [`break out at line ${line} ${code}`, `breaks out at line ${line} ${code}`];
+  if (stop.kind === 'return') return [`return at line ${line}`, `returns at line ${line}`];
+  if (stop.node.type === 'continue_statement') return [`skip to the next iteration at line ${line}`, `skips to the next iteration at line ${line}`];
+  return [`break out at line ${line}`, `breaks out at line ${line}`];
 }
 
 /** The node to point at for the moment receiving stops. */

@@ -172,8 +172,8 @@ function cost(call: Node): string {
   }
   const p = `\`${quote(parent, 32)}\``;
   return timed
-    ? `the child context and its timer live until the deadline or until ${p} ends`
-    : `the child context lives until ${p} is cancelled`;
+    ? `the context lives until its deadline or until ${p} ends`
+    : `the context lives until ${p} is cancelled`;
 }
 
 function discarded(file: FileFacts, fn: FuncInfo, call: Node, site: Site): Report {

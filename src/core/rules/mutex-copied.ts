@@ -102,7 +102,7 @@ function receiversAndParams(ctx: RuleContext): void {
         ];
         ctx.report({
           node: recvDecl,
-          message: `value receiver \`${quote(recvDecl)}\` (line ${lineOf(recvDecl)}) copies ${where} on every call of \`${fn.name}\`: locking the copy excludes no other goroutine`,
+          message: `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call: locking the copy excludes no one`,
           steps: copySteps(`\`${fn.name}\``, where),
           fixes,
         });
@@ -115,7 +115,7 @@ function receiversAndParams(ctx: RuleContext): void {
       const decl = p.node.type === 'identifier' ? p.node.parent ?? p.node : p.node;
       ctx.report({
         node: decl,
-        message: `parameter \`${quote(decl)}\` (line ${lineOf(decl)}) receives a copy of ${where}; pass a pointer so that every caller locks the same mutex`,
+        message: `parameter \`${quote(decl, 24)}\` receives a copy of ${where}: locking the copy excludes no one`,
         steps: copySteps(fn.name ? `\`${fn.name}\`` : 'the function', where),
       });
     }
@@ -166,7 +166,7 @@ function rangeCopies(ctx: RuleContext): void {
     if (!where) continue;
     ctx.report({
       node: value,
-      message: `\`${value.text}\` (line ${lineOf(value)}) receives a copy of each \`${elem}\` of \`${quote(right)}\`, including ${where}; range over the indexes (or store pointers) and lock the element in place`,
+      message: `\`${value.text}\` receives a copy of each \`${elem}\` of \`${quote(right, 24)}\`, with ${where}: locking it excludes no one`,
       steps: [
         `Each iteration copies one element of \`${quote(right)}\` into \`${value.text}\` (line ${lineOf(value)}).`,
         `The copy has its own ${where}: locking it does not lock the element, and a lock held by another goroutine is copied in its locked state.`,

@@ -86,7 +86,7 @@ export const rule: Rule = {
         if (checks.waits.length > 0 && !watcher) continue;
         seen.add(send.id);
         const c = ctxs[0];
-        const where = `the goroutine started at line ${lineOf(g.node)}`;
+        const where = 'the goroutine';
         const related: Related[] = [
           { span: span(g.node), message: 'the goroutine is started here' },
           { span: span(origin.node), message: origin.kind === 'param' ? 'the channel comes from the caller' : 'the channel is made here' },
@@ -177,7 +177,7 @@ function watchingSelect(send: Node, waits: Node[]): { select: Node; wait: Node }
 
 function watching(polls: Node[], c: CtxVar): string {
   if (polls.length === 0) return `never watches \`${c.name}.Done()\``;
-  return `only polls \`${quote(polls[0])}\` (line ${lineOf(polls[0])}), which cannot interrupt a blocked send`;
+  return `only polls \`${quote(polls[0], 24)}\`, which cannot interrupt a blocked send`;
 }
 
 /** True when a call in this file passes a buffered channel (`make(chan T, n)`) as the parameter: its buffer may absorb the sends. */

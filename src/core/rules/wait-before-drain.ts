@@ -137,7 +137,7 @@ function deadlock(file: FileFacts, fn: FuncInfo, decl: VarDecl, uses: ChannelUse
       const recv = uses.receives[0];
       return {
         node: wait,
-        message: `\`${quote(wait)}\` never returns: the goroutines it waits for block on \`${quote(send, 32)}\` (line ${lineOf(send)}), and \`${decl.name}\` is read only after it (line ${lineOf(recv)})`,
+        message: `\`${quote(wait, 24)}\` never returns: its goroutines block on \`${quote(send, 32)}\`, and \`${decl.name}\` is read only after it`,
         related: [
           { span: { start: send.startIndex, end: send.endIndex }, message: `blocks until someone receives from \`${decl.name}\`, before \`Done\`` },
           { span: { start: recv.startIndex, end: recv.endIndex }, message: `the first receive, which runs only after \`${quote(wait)}\`` },
@@ -168,7 +168,7 @@ function deadlock(file: FileFacts, fn: FuncInfo, decl: VarDecl, uses: ChannelUse
       const recv = uses.goReceives![0].node;
       return {
         node: wait,
-        message: `\`${quote(wait)}\` never returns: the goroutines it waits for block on \`${quote(send, 32)}\` (line ${lineOf(send)}), and this goroutine, the only reader of \`${decl.name}\`, reads only after it`,
+        message: `\`${quote(wait, 24)}\` never returns: its goroutines block on \`${quote(send, 32)}\`, which only this goroutine reads, after it`,
         related: [
           { span: { start: send.startIndex, end: send.endIndex }, message: `blocks until someone receives from \`${decl.name}\`, before \`Done\`` },
           { span: { start: recv.startIndex, end: recv.endIndex }, message: `the only receive, which runs only after \`${quote(wait)}\`` },
@@ -221,7 +221,7 @@ function manySenders(byGo: Map<number, { go: GoStmt; sends: Node[] }>): boolean 
 function loopReport(decl: VarDecl, go: GoStmt, send: Node, wait: Node, loop: Node) {
   return {
     node: wait,
-    message: `\`${quote(wait)}\` inside the loop reading \`${decl.name}\` (line ${lineOf(loop)}) waits for goroutines still blocked on \`${quote(send, 32)}\` (line ${lineOf(send)})`,
+    message: `\`${quote(wait, 24)}\` inside the loop reading \`${decl.name}\` waits for goroutines blocked on \`${quote(send, 32)}\``,
     related: [
       { span: { start: send.startIndex, end: send.endIndex }, message: `blocks until the loop receives again, before \`Done\`` },
       { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: `the only loop that reads \`${decl.name}\`` },

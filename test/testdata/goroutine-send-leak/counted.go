@@ -106,7 +106,7 @@ func firstFailure(tasks []func() error) error {
 	go func() {
 		for _, t := range tasks {
 			if err := t(); err != nil {
-				errs <- err // want "firstFailure can return at line 116 \\(`return err`\\) from the receive loop at line 114 while the goroutine keeps sending"
+				errs <- err // want "`errs <- err` blocks forever: firstFailure can return at line 116 from its receive loop"
 			}
 		}
 		close(errs)

@@ -16,7 +16,7 @@ func checksum(path string) string    { return path }
 func loadConfig(path string) (Config, string, error) {
 	sum := make(chan string)
 	go func() {
-		sum <- checksum(path) // want "goroutine started at line 18 blocks forever on `sum <- checksum\\(path\\)`: loadConfig can return at line 23 \\(`return Config{}, \"\", err`\\) before receiving from `sum`"
+		sum <- checksum(path) // want "`sum <- checksum\\(path\\)` blocks forever: loadConfig can return at line 23 before receiving"
 	}()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -33,7 +33,7 @@ func loadConfig(path string) (Config, string, error) {
 func handleUpload(w http.ResponseWriter, r *http.Request) {
 	scanned := make(chan bool)
 	go func() {
-		scanned <- virusScan(r) // want "handleUpload can return at line 40 \\(`return`\\) before receiving from `scanned`"
+		scanned <- virusScan(r) // want "`scanned <- virusScan\\(r\\)` blocks forever: handleUpload can return at line 40 before"
 	}()
 	if r.ContentLength > 1<<20 {
 		http.Error(w, "too large", http.StatusRequestEntityTooLarge)
@@ -54,7 +54,7 @@ func uploadAll(paths []string) error {
 			return errors.New("empty path")
 		}
 		go func(p string) {
-			errs <- upload(p) // want "goroutine started at line 56 blocks forever on `errs <- upload\\(p\\)`: uploadAll can return"
+			errs <- upload(p) // want "`errs <- upload\\(p\\)` blocks forever: uploadAll can return at line 54 before receiving from"
 		}(p)
 	}
 	for range paths {
@@ -200,10 +200,10 @@ func compressBoth(kind int) ([]byte, error) {
 	go func() {
 		b, err := startWriter()
 		if err != nil {
-			errs <- err // want "blocks forever on `errs <- err`: compressBoth can return at line \\d+"
+			errs <- err // want "`errs <- err` blocks forever: compressBoth can return at line 210 before receiving from"
 			return
 		}
-		out <- b // want "blocks forever on `out <- b`: compressBoth can return at line \\d+"
+		out <- b // want "`out <- b` blocks forever: compressBoth can return at line 210 before receiving from `out`"
 	}()
 	h, err := newHasher(kind)
 	if err != nil {

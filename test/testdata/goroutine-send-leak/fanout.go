@@ -19,7 +19,7 @@ func fastestMirror(mirrors []string) Result {
 	c := make(chan Result)
 	for _, m := range mirrors {
 		go func(m string) {
-			c <- probe(m) // want "fastestMirror returns at line 25 \\(`return <-c`\\) after receiving one value but one goroutine per element of `mirrors` sends"
+			c <- probe(m) // want "`c <- probe\\(m\\)` blocks forever: fastestMirror returns at line 25 after receiving one value"
 		}(m)
 	}
 	return <-c
@@ -30,7 +30,7 @@ func firstThree(hosts []string) []Result {
 	results := make(chan Result)
 	for _, h := range hosts {
 		go func(h string) {
-			results <- probe(h) // want "goroutine started at line 32 blocks forever on `results <- probe\\(h\\)`: firstThree receives"
+			results <- probe(h) // want "`results <- probe\\(h\\)` blocks forever: firstThree receives only 3 values but one goroutine"
 		}(h)
 	}
 	var out []Result
@@ -45,7 +45,7 @@ func checkAll(hosts []string) error {
 	errc := make(chan error)
 	for _, h := range hosts {
 		go func(h string) {
-			errc <- probe(h).Err // want "checkAll can return at line 53 \\(`return err`\\) from the receive loop at line 51 while one goroutine per element of `hosts` sends"
+			errc <- probe(h).Err // want "`errc <- probe\\(h\\)\\.Err` blocks forever: checkAll can return at line 53 from its receive"
 		}(h)
 	}
 	for range hosts {
@@ -59,7 +59,7 @@ func checkAll(hosts []string) error {
 // Three goroutines started one by one, one receive.
 func anyReplica(key string) Result {
 	replies := make(chan Result, 1)
-	go func() { replies <- probe("a/" + key) }() // want "goroutines started at lines 62, 63 and 64 can block forever sending on `replies`: anyReplica returns at line 65 \\(`return <-replies`\\) after receiving one value but 3 values are sent"
+	go func() { replies <- probe("a/" + key) }() // want "goroutines started at lines 62, 63 and 64 can block forever sending on `replies`:"
 	go func() { replies <- probe("b/" + key) }()
 	go func() { replies <- probe("c/" + key) }()
 	return <-replies

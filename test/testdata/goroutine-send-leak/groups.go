@@ -19,7 +19,7 @@ func firstWithin(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		ch <- v // want "goroutine started at line 17 blocks forever on `ch <- v`: firstWithin stops receiving at line 28"
+		ch <- v // want "`ch <- v` blocks forever: firstWithin stops receiving at line 28 \\(`case"
 		return nil
 	})
 	select {
@@ -35,7 +35,7 @@ func viaWaitGroupGo(ctx context.Context) int {
 	ch := make(chan int)
 	wg.Go(func() {
 		v, _ := fetchOne(ctx)
-		ch <- v // want "goroutine started at line 36 blocks forever on `ch <- v`: viaWaitGroupGo stops receiving at line 44"
+		ch <- v // want "`ch <- v` blocks forever: viaWaitGroupGo stops receiving at line 44 \\(`case <-ctx\\.Done\\(\\)`\\)"
 	})
 	select {
 	case v := <-ch:

@@ -17,7 +17,7 @@ func runJob(j Job) Outcome { return Outcome{ID: j.ID} }
 
 // A worker declared in this file; the channel reaches it as an argument.
 func worker(ctx context.Context, j Job, out chan<- Outcome) {
-	out <- runJob(j) // want "goroutine started at line 26 blocks forever on `out <- runJob\\(j\\)`: runBatch stops receiving at line 33 \\(`case <-ctx.Done\\(\\)`\\)"
+	out <- runJob(j) // want "`out <- runJob\\(j\\)` blocks forever: runBatch stops receiving at line 33 \\(`case"
 }
 
 func runBatch(ctx context.Context, jobs []Job) ([]Outcome, error) {
@@ -47,7 +47,7 @@ func (c *Crawler) fetch(url string, found chan<- []string) {
 	c.mu.Lock()
 	c.depth++
 	c.mu.Unlock()
-	found <- []string{url + "/a", url + "/b"} // want "goroutine started at line 55 blocks forever on `found <- \\[\\]string\\{url \\+ \"/a\",\\.\\.\\.`: Crawl"
+	found <- []string{url + "/a", url + "/b"} // want "`found <- \\[\\]string\\{url \\+ \"/a\",\\.\\.\\.` blocks forever: Crawl stops receiving at line 59 \\(`case"
 }
 
 func (c *Crawler) Crawl(url string, budget time.Duration) []string {
@@ -65,7 +65,7 @@ func (c *Crawler) Crawl(url string, budget time.Duration) []string {
 func summarize(lines []string) (int, bool) {
 	count := make(chan int)
 	go func(dst chan<- int, n int) {
-		dst <- n * 2 // want "summarize can return at line 71 \\(`return 0, false`\\) before receiving from `count`"
+		dst <- n * 2 // want "`dst <- n \\* 2` blocks forever: summarize can return at line 71 before receiving from"
 	}(count, len(lines))
 	if len(lines) == 0 {
 		return 0, false

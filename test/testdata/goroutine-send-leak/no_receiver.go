@@ -16,7 +16,7 @@ func buildReport(name string) Report { return Report{} }
 func fireAndForget(name string) {
 	done := make(chan Report)
 	go func() {
-		done <- buildReport(name) // want "goroutine started at line 18 blocks forever on `done <- buildReport\\(name\\)`: fireAndForget never receives from `done`"
+		done <- buildReport(name) // want "`done <- buildReport\\(name\\)` blocks forever: fireAndForget never receives from `done`"
 	}()
 	log.Printf("report %s scheduled", name)
 }

@@ -18,10 +18,10 @@ func queryCtx(ctx context.Context, q string) ([]Row, error) {
 	go func() {
 		rows, err := query(q)
 		if err != nil {
-			errc <- err // want "blocks forever on `errc <- err`: queryCtx stops receiving at line 31"
+			errc <- err // want "`errc <- err` blocks forever: queryCtx stops receiving at line 31 \\(`case <-ctx\\.Done\\(\\)`\\)"
 			return
 		}
-		rowsc <- rows // want "blocks forever on `rowsc <- rows`: queryCtx stops receiving at line 31"
+		rowsc <- rows // want "`rowsc <- rows` blocks forever: queryCtx stops receiving at line 31 \\(`case <-ctx\\.Done\\(\\)`\\)"
 	}()
 	select {
 	case rows := <-rowsc:
@@ -58,10 +58,10 @@ func queryTimeout(q string) ([]Row, error) {
 func runQuery(q string, rowsc chan<- []Row, errc chan<- error) {
 	rows, err := query(q)
 	if err != nil {
-		errc <- err // want "goroutine started at line 70 blocks forever on `errc <- err`"
+		errc <- err // want "`errc <- err` blocks forever: queryWorker stops receiving at line 76 \\(`case <-ctx\\.Done\\(\\)`\\)"
 		return
 	}
-	rowsc <- rows // want "goroutine started at line 70 blocks forever on `rowsc <- rows`"
+	rowsc <- rows // want "`rowsc <- rows` blocks forever: queryWorker stops receiving at line 76 \\(`case"
 }
 
 func queryWorker(ctx context.Context, q string) ([]Row, error) {
@@ -85,7 +85,7 @@ func queryHalfBuffered(ctx context.Context, q string) ([]Row, error) {
 	go func() {
 		rows, err := query(q)
 		if err != nil {
-			errc <- err // want "blocks forever on `errc <- err`"
+			errc <- err // want "`errc <- err` blocks forever: queryHalfBuffered stops receiving at line 98 \\(`case"
 			return
 		}
 		rowsc <- rows // ok: the buffer always has room for the one value

@@ -17,7 +17,7 @@ func samplePages(urls []string) []Page {
 	pages := make(chan Page)
 	for _, u := range urls {
 		go func(u string) {
-			pages <- download(u) // want "goroutine started at line 19 blocks forever on `pages <- download\\(u\\)`: samplePages"
+			pages <- download(u) // want "`pages <- download\\(u\\)` blocks forever: samplePages receives only 3 values but one"
 		}(u)
 	}
 	var kept []Page

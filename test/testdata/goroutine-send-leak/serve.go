@@ -16,7 +16,7 @@ func Run(ctx context.Context, hs *http.Server, ln net.Listener) error {
 	errs := make(chan error)
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs <- fmt.Errorf("serving: %w", err) // want "blocks forever on `errs <- fmt.Errorf"
+			errs <- fmt.Errorf("serving: %w", err) // want "`errs <- fmt\\.Errorf\\(\"serving:\\.\\.\\.` blocks forever: Run stops receiving at line 23 \\(`case"
 		}
 	}()
 	select {
@@ -34,7 +34,7 @@ func Run(ctx context.Context, hs *http.Server, ln net.Listener) error {
 func RunUnfiltered(ctx context.Context, hs *http.Server, ln net.Listener) error {
 	errs := make(chan error)
 	go func() {
-		errs <- hs.Serve(ln) // want "blocks forever on `errs <- hs.Serve\\(ln\\)`"
+		errs <- hs.Serve(ln) // want "`errs <- hs\\.Serve\\(ln\\)` blocks forever: RunUnfiltered stops receiving at line 40 \\(`case"
 	}()
 	select {
 	case <-ctx.Done():

@@ -14,7 +14,7 @@ func containsWord(r io.Reader, word string) bool {
 	go func() {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
-			lines <- sc.Text() // want "goroutine started at line 14 blocks forever on `lines <- sc\\.Text\\(\\)`: containsWord stops"
+			lines <- sc.Text() // want "`lines <- sc\\.Text\\(\\)` blocks forever: containsWord stops receiving at line 25 while the"
 		}
 		close(lines)
 	}()
@@ -33,7 +33,7 @@ func firstTicks(n int) []time.Time {
 	ticks := make(chan time.Time)
 	go func() {
 		for {
-			ticks <- time.Now() // want "goroutine started at line 34 blocks forever on `ticks <- time\\.Now\\(\\)`: firstTicks receives"
+			ticks <- time.Now() // want "`ticks <- time\\.Now\\(\\)` blocks forever: firstTicks receives only 5 values but the goroutine"
 			time.Sleep(time.Millisecond)
 		}
 	}()

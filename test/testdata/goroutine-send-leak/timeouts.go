@@ -15,7 +15,7 @@ var errSlow = errors.New("exchange too slow")
 func latestQuote(symbol string) (Quote, error) {
 	ch := make(chan Quote)
 	go func() {
-		ch <- askExchange(symbol) // want "goroutine started at line 17 blocks forever on `ch <- askExchange\\(symbol\\)`: latestQuote stops receiving at line 23 \\(`case <-time.After\\(2 \\* time.Second\\)`\\)"
+		ch <- askExchange(symbol) // want "`ch <- askExchange\\(symbol\\)` blocks forever: latestQuote stops receiving at line 23 \\(`case"
 	}()
 	select {
 	case q := <-ch:
@@ -141,7 +141,7 @@ type waitResult struct{ code int }
 func waitProcess() *waitResult { return &waitResult{} }
 
 func handleWait(ch chan *waitResult) {
-	ch <- waitProcess() // want "goroutine started at line 152 can send on `waitCh` after `close\\(waitCh\\)` and panic:"
+	ch <- waitProcess() // want "`ch <- waitProcess\\(\\)` can run after `close\\(waitCh\\)` and panic: execWithDeadline stops"
 }
 
 // The starter closes the channel on its way out (nomad executor): after the timeout the late

@@ -34,7 +34,7 @@ func pingAll(urls []string) error {
 }
 
 func save(ctx context.Context, s Store, it *Item) error {
-	ctx, _ = context.WithCancel(ctx) // want "the cancel function of `context\\.WithCancel\\(ctx\\)` is discarded with `_`: the child context"
+	ctx, _ = context.WithCancel(ctx) // want "the cancel function of `context\\.WithCancel\\(ctx\\)` is discarded with `_`: the context lives"
 	return s.Put(ctx, it)
 }
 

@@ -82,7 +82,7 @@ func process(ctx context.Context, j int) error {
 func neverCalled(parent context.Context) error {
 	var cancel context.CancelFunc
 	var ctx context.Context
-	ctx, cancel = context.WithTimeout(parent, time.Second) // want "`cancel` from `context\\.WithTimeout\\(parent, time\\.\\.\\.\\.` is never called: the child context"
+	ctx, cancel = context.WithTimeout(parent, time.Second) // want "`cancel` from `context\\.WithTimeout\\(parent, time\\.\\.\\.\\.` is never called: the context lives"
 	return process(ctx, 1)
 }
 

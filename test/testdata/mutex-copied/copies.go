@@ -10,7 +10,7 @@ type Stats struct {
 	counts map[string]int
 }
 
-func (s Stats) Add(key string) { // want "value receiver `s Stats` \\(line \\d+\\) copies `Stats.mu` \\(sync.Mutex\\) on every call of `Add`: locking the copy excludes no other goroutine"
+func (s Stats) Add(key string) { // want "value receiver `s Stats` copies `Stats\\.mu` \\(sync\\.Mutex\\) on every call: locking the copy"
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts[key]++
@@ -21,7 +21,7 @@ type Table struct {
 	rows []string
 }
 
-func (t Table) Len() int { // want "value receiver `t Table` \\(line \\d+\\) copies `Table.RWMutex` \\(sync.RWMutex\\)"
+func (t Table) Len() int { // want "value receiver `t Table` copies `Table\\.RWMutex` \\(sync\\.RWMutex\\) on every call: locking the"
 	t.RLock()
 	defer t.RUnlock()
 	return len(t.rows)
@@ -37,15 +37,15 @@ type Server struct {
 	addr string
 }
 
-func (s Server) Name() string { // want "value receiver `s Server` \\(line \\d+\\) copies `Server.cfg.mu` \\(sync.RWMutex\\)"
+func (s Server) Name() string { // want "value receiver `s Server` copies `Server\\.cfg\\.mu` \\(sync\\.RWMutex\\) on every call: locking the"
 	return s.cfg.name
 }
 
-func report(s Stats) int { // want "parameter `s Stats` \\(line \\d+\\) receives a copy of `Stats.mu` \\(sync.Mutex\\); pass a pointer"
+func report(s Stats) int { // want "parameter `s Stats` receives a copy of `Stats\\.mu` \\(sync\\.Mutex\\): locking the copy excludes"
 	return len(s.counts)
 }
 
-func withLock(mu sync.Mutex, f func()) { // want "parameter `mu sync.Mutex` \\(line \\d+\\) receives a copy of a `sync.Mutex`"
+func withLock(mu sync.Mutex, f func()) { // want "parameter `mu sync\\.Mutex` receives a copy of a `sync\\.Mutex`: locking the copy excludes no"
 	mu.Lock()
 	defer mu.Unlock()
 	f()
@@ -70,7 +70,7 @@ type Ring struct {
 }
 
 func (r *Ring) Has(key string) bool {
-	for _, sh := range r.shards { // want "`sh` \\(line \\d+\\) receives a copy of each `Shard` of `r.shards`, including `Shard.mu` \\(sync.Mutex\\)"
+	for _, sh := range r.shards { // want "`sh` receives a copy of each `Shard` of `r\\.shards`, with `Shard\\.mu` \\(sync\\.Mutex\\): locking"
 		sh.mu.Lock()
 		ok := sh.keys[key]
 		sh.mu.Unlock()
@@ -83,7 +83,7 @@ func (r *Ring) Has(key string) bool {
 
 func (r *Ring) Names() []string {
 	var out []string
-	for name, sh := range r.byName { // want "`sh` \\(line \\d+\\) receives a copy of each `Shard` of `r.byName`"
+	for name, sh := range r.byName { // want "`sh` receives a copy of each `Shard` of `r\\.byName`, with `Shard\\.mu` \\(sync\\.Mutex\\): locking"
 		if len(sh.keys) > 0 {
 			out = append(out, name)
 		}

@@ -13,7 +13,7 @@ func generate(ctx context.Context, nums ...int) <-chan int {
 	go func() {
 		defer close(out)
 		for _, n := range nums {
-			out <- n // want "`out <- n` can block forever once the reader stops reading: the goroutine started at line"
+			out <- n // want "`out <- n` can block forever once the reader stops reading: the goroutine never watches"
 		}
 	}()
 	return out
@@ -24,7 +24,7 @@ func square(ctx context.Context, in <-chan int, out chan<- int) {
 	go func() {
 		defer close(out)
 		for v := range in {
-			out <- v * v // want "`out <- v \\* v` can block forever once the reader stops reading: the goroutine started at"
+			out <- v * v // want "`out <- v \\* v` can block forever once the reader stops reading: the goroutine never"
 		}
 	}()
 }
@@ -100,7 +100,7 @@ func results(ctx context.Context, urls []string) <-chan Result {
 func addOne(ctx context.Context, in <-chan int, out chan<- int) {
 	defer close(out)
 	for v := range in {
-		out <- v + 1 // want "`out <- v \\+ 1` can block forever once the reader stops reading: the goroutine started at"
+		out <- v + 1 // want "`out <- v \\+ 1` can block forever once the reader stops reading: the goroutine never"
 	}
 }
 
@@ -117,7 +117,7 @@ func collectPaths(ctx context.Context, root string, paths chan<- string, names [
 
 func sendAll(ctx context.Context, names []string, paths chan<- string) error {
 	for _, n := range names {
-		paths <- n // want "`paths <- n` can block forever once the reader stops reading: the goroutine started at"
+		paths <- n // want "`paths <- n` can block forever once the reader stops reading: the goroutine never watches"
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func genPolling(ctx context.Context, nums []int) <-chan int {
 			if ctx.Err() != nil {
 				return
 			}
-			out <- n // want "only polls `ctx.Err\\(\\)` \\(line 131\\), which cannot interrupt a blocked send"
+			out <- n // want "`out <- n` can block forever once the reader stops reading: the goroutine only polls"
 		}
 	}()
 	return out

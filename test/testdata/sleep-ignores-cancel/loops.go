@@ -25,7 +25,7 @@ func pollStatus(ctx context.Context, c *Client, id string) (Status, error) {
 		if err != nil || st.Done {
 			return st, err
 		}
-		time.Sleep(5 * time.Second) // want "`time.Sleep\\(5 \\* time.Second\\)` \\(line 28\\) in the loop at line 23 ignores `ctx` \\(line 22\\): a cancelled `ctx` still waits out the whole sleep"
+		time.Sleep(5 * time.Second) // want "`time\\.Sleep\\(5 \\* time\\.Second\\)` in a loop ignores `ctx`: a cancelled `ctx` still waits out"
 	}
 }
 
@@ -124,7 +124,7 @@ func waitReady(parent context.Context, c *Client, id string) error {
 		if st.Done {
 			return nil
 		}
-		time.Sleep(2 * time.Second) // want "ignores `ctx` \\(line 117\\)"
+		time.Sleep(2 * time.Second) // want "`time\\.Sleep\\(2 \\* time\\.Second\\)` in a loop ignores `ctx`: a cancelled `ctx` still waits out"
 	}
 }
 

@@ -18,7 +18,7 @@ func collect(xs []int) []int {
 			results <- work(x)
 		}(x)
 	}
-	wg.Wait() // want "`wg.Wait\\(\\)` never returns: the goroutines it waits for block on `results <- work\\(x\\)` \\(line 18\\), and `results` is read only after it \\(line 24\\)"
+	wg.Wait() // want "`wg\\.Wait\\(\\)` never returns: its goroutines block on `results <- work\\(x\\)`, and `results` is"
 	close(results)
 	var out []int
 	for r := range results {
@@ -38,7 +38,7 @@ func sum(xs []int) int {
 			ch <- work(x)
 		}(x)
 	}
-	wg.Wait() // want "never returns: the goroutines it waits for block on `ch <- work\\(x\\)`"
+	wg.Wait() // want "`wg\\.Wait\\(\\)` never returns: its goroutines block on `ch <- work\\(x\\)`, and `ch` is read only"
 	total := 0
 	for range xs {
 		total += <-ch

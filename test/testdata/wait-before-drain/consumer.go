@@ -16,7 +16,7 @@ func consumerWaits(xs []int) []int {
 	}
 	out := make(chan []int)
 	go func() {
-		wg.Wait() // want "`wg.Wait\\(\\)` never returns: the goroutines it waits for block on `results <- work\\(x\\)` \\(line 14\\), and this goroutine, the only reader of `results`, reads only after it"
+		wg.Wait() // want "`wg\\.Wait\\(\\)` never returns: its goroutines block on `results <- work\\(x\\)`, which only this"
 		var all []int
 		for r := range results {
 			all = append(all, r)
@@ -37,7 +37,7 @@ func consumerSelects(xs []int, quit chan struct{}) {
 		}(x)
 	}
 	go func() {
-		wg.Wait() // want "block on `events <- x` \\(line 36\\), and this goroutine, the only reader of `events`"
+		wg.Wait() // want "`wg\\.Wait\\(\\)` never returns: its goroutines block on `events <- x`, which only this"
 		for {
 			select {
 			case e := <-events:
@@ -62,7 +62,7 @@ func waitOnError(xs []int) []int {
 	var all []int
 	for r := range results {
 		if r < 0 {
-			wg.Wait() // want "`wg.Wait\\(\\)` inside the loop reading `results` \\(line 63\\) waits for goroutines still blocked on `results <- work\\(x\\)` \\(line 59\\)"
+			wg.Wait() // want "`wg\\.Wait\\(\\)` inside the loop reading `results` waits for goroutines blocked on `results <-"
 			break
 		}
 		all = append(all, r)

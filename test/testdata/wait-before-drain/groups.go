@@ -23,7 +23,7 @@ func gatherAll(ctx context.Context, xs []int) ([]int, error) {
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil { // want "`g.Wait\\(\\)` never returns: the goroutines it waits for block on `out <- v` \\(line 22\\), and `out` is read only after it"
+	if err := g.Wait(); err != nil { // want "`g\\.Wait\\(\\)` never returns: its goroutines block on `out <- v`, and `out` is read only after"
 		return nil, err
 	}
 	close(out)
