@@ -308,7 +308,7 @@ ${LOCK}	return len(s.items)
       const [d, ...more] = await waitForRule(doc.uri, 'double-lock');
       assert.deepEqual(more, [], show([d, ...more]));
       assert.ok(d.range.isEqual(rangeOf(doc, 's.size()')), `at s.size(): ${show([d])}`);
-      assert.match(d.message, /size\.go:4/, 'names the Lock in the other file');
+      assert.match(d.message, /locks `s\.mu` again \(in `size`\)/, 'names the method of the other file that locks again');
       assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     }
 

@@ -321,8 +321,7 @@ function report(file: FileFacts, fn: FuncInfo, close: Node, key: string, race: R
       : deferred(wait)
         ? `the \`${waitText}\` deferred at line ${lineOf(wait)} only runs when ${name} returns`
         : `\`${waitText}\` only comes at line ${lineOf(wait)}`;
-  const shortWhen = !wait ? `no \`${waitText}\` comes first` : atReturn ? `the deferred \`${waitText}\` runs after it` : `\`${waitText}\` comes later`;
-  const closing = atReturn ? `\`defer ${quote(close, 32)}\` closes \`${key}\` on return ` : `\`${quote(close, 32)}\` can run `;
+  const order = !wait ? `runs with no \`${waitText}\` before it` : atReturn || deferred(wait) ? `runs before the deferred \`${waitText}\`` : `comes before \`${waitText}\``;
   const related: Related[] = [
     { span: span(race.go), message: `this goroutine is counted by \`${race.wg}\` and sends on \`${key}\`` },
     { span: span(race.send), message: 'this send panics if it runs after the close' },
@@ -331,7 +330,7 @@ function report(file: FileFacts, fn: FuncInfo, close: Node, key: string, race: R
   return {
     node: close,
     message:
-      `${closing}while a goroutine counted by \`${race.wg}\` may still send \`${quote(race.send, 28)}\`: ${shortWhen}; the send panics`,
+      `\`${atReturn ? 'defer ' : ''}${quote(close, 32)}\` ${order}, so a goroutine may still send \`${quote(race.send, 28)}\`: the send panics`,
     related,
     steps: [
       `${capitalise(name)} starts the goroutine at line ${lineOf(race.go)}${where}; \`${race.wg}\` counts it, but it has not reached \`${quote(race.send)}\` yet.`,

@@ -68,7 +68,7 @@ func (q *Queue) Close() {
           const waiter = w.fn.name ? `\`${w.fn.name}\`` : `the function at line ${lineOf(w.fn.node)}`;
           ctx.report({
             node: write.node,
-            message: `\`${quote(write.node, 32)}\` lets ${waiter} stop waiting (\`${quote(w.loopCond, 32)}\`, line ${lineOf(w.wait)}), but \`${fn.name}\` never wakes it with Signal or Broadcast`,
+            message: `\`${quote(write.node, 32)}\` lets ${waiter} stop waiting, but \`${fn.name}\` never wakes it with Signal or Broadcast`,
             related: [
               { span: { start: w.wait.startIndex, end: w.wait.endIndex }, message: `waiters sleep here until someone calls Signal or Broadcast` },
               { span: { start: w.loopCond.startIndex, end: w.loopCond.endIndex }, message: `the condition \`${quote(write.node, 32)}\` changes` },

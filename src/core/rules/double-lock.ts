@@ -96,7 +96,7 @@ function callbackReport(file: FileFacts, r: CallbackRelock): Report {
   const held = r.heldMode === 'r' ? 'read-locked' : 'locked';
   const verb = r.mode === 'r' ? 'read-locks' : 'locks';
   const second = r.via ? `\`${quote(r.node, 32)}\` ${verb} \`${r.text}\` (in ${chainText(r.via)})` : `\`${quote(r.node, 32)}\``;
-  const runs = r.how.kind === 'argument' ? `${holder} calls this function` : `${holder} calls it through \`${r.how.field}\``;
+  const runs = r.how.kind === 'argument' ? `${holder} runs this literal` : `${holder} runs it via \`${r.how.field}\``;
   const related: Related[] = [];
   if (r.holder.file === file.fileName) {
     related.push({ span: { start: r.heldOp.start, end: r.heldOp.end }, message: `${holder} ${held} \`${r.text}\` here` });
@@ -117,23 +117,17 @@ function callbackReport(file: FileFacts, r: CallbackRelock): Report {
   };
 }
 
-function what(r: Relock): string {
-  if (r.held.mode === 'w' && r.mode === 'w') return 'already held';
-  if (r.held.mode === 'w') return 'write-locked';
-  return 'read-locked by this goroutine';
-}
-
 function message(r: Relock): string {
   const h = r.held;
-  const why = r.held.mode === 'r' ? 'Lock waits for this reader too: deadlock' : 'deadlock';
-  if (!r.via) {
-    const second = r.held.mode === 'w' && r.mode === 'w' ? `second \`${quote(r.node)}\`` : `\`${quote(r.node)}\``;
-    return `${second} while \`${h.text}\` is ${what(r)} ${heldSince(h)}: ${why}`;
+  const q = quote(r.node, 32);
+  if (h.mode === 'r') {
+    // A write Lock under this goroutine's own read lock.
+    const own = `this goroutine's own read lock, held ${heldSince(h)}: deadlock`;
+    return r.via ? `\`${q}\` locks \`${h.text}\` (in ${chainText(r.via)}) and waits for ${own}` : `\`${q}\` waits for ${own}`;
   }
-  const verb = r.mode === 'r' ? 'read-locks' : 'locks';
-  return (
-    `\`${quote(r.node, 32)}\` ${verb} \`${h.text}\` again (in ${chainText(r.via)}) while it is ${what(r)} ${heldSince(h)}: ${why}`
-  );
+  const state = r.mode === 'w' ? 'already held' : 'write-locked';
+  if (!r.via) return `${r.mode === 'w' ? 'second ' : ''}\`${q}\` while \`${h.text}\` is ${state} ${heldSince(h)}: deadlock`;
+  return `\`${q}\` ${r.mode === 'r' ? 'read-locks' : 'locks'} \`${h.text}\` again (in ${chainText(r.via)}), ${state} ${heldSince(h)}: deadlock`;
 }
 
 function steps(file: FileFacts, r: Relock): string[] {

@@ -179,8 +179,7 @@ function checkWait(file: FileFacts, call: Node, report: ReportFn): void {
   report({
     node: discarded ? stmt! : call,
     message:
-      `\`${g}.Wait()\` returns the first error of the group's functions (${failing.type === 'call_expression' && isGoCall(failing) ? `\`${quote(failing)}\` at line ${lineOf(failing)} may fail` : `one can fail at line ${lineOf(failing)}`}), ` +
-      (discarded ? 'and `_ =` throws it away: every failure of the group goes unnoticed' : 'and it is dropped here: every failure of the group goes unnoticed'),
+      `\`${g}.Wait()\` returns the group's first error, and ${discarded ? '`_ =` throws it away' : 'it is dropped here'}: every failure of the group goes unnoticed`,
     // Assigning to `_` is a visible decision; it is worth a look, not a warning.
     severity: discarded ? 'info' : undefined,
     related: [{ span: { start: failing.startIndex, end: failing.endIndex }, message: 'this error is lost' }],
@@ -216,10 +215,6 @@ function failingGoFunc(file: FileFacts, wait: Node, recv: Node): Node | undefine
     if (ret) return ret;
   }
   return undefined;
-}
-
-function isGoCall(call: Node): boolean {
-  return GO.has(callParts(call)?.name ?? '') && callArgs(call)[0]?.type !== 'func_literal';
 }
 
 function nonNilReturn(lit: Node): Node | undefined {

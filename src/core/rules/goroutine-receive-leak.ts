@@ -163,6 +163,11 @@ function fnName(fn: FuncInfo): string {
   return fn.name ? `\`${fn.name}\`` : `the function literal at line ${lineOf(fn.node)}`;
 }
 
+/** As {@link waitText}, without the line (messages name one line at most). */
+function shortWait(r: Use): string {
+  return r.kind === 'range' ? `waits in \`${loopHeader(r.op)}\`` : `blocks on \`${quote(r.op, 28)}\``;
+}
+
 function waitText(r: Use): string {
   return r.kind === 'range'
     ? `waits in \`${loopHeader(r.op)}\` (line ${lineOf(r.op)})`
@@ -214,7 +219,7 @@ function neverClosed(
   ];
   return {
     node: r.kind === 'range' ? rangeClause(r.op) : r.op,
-    message: `${subject} ${waitText(r)} forever: ${nothing} \`${key}\`${after}`,
+    message: `${subject} ${shortWait(r)} forever: ${nothing} \`${key}\`${after}`,
     related,
     steps,
     fixes: optional(deferCloseFix(file, flow, t)),
@@ -249,7 +254,7 @@ function earlyReturn(
   return {
     node: r.kind === 'range' ? rangeClause(r.op) : r.op,
     message:
-      `${subject} ${waitText(r)} forever when ${producer} returns at line ${lineOf(first)} before \`${quote(prod, 28)}\``,
+      `${subject} ${shortWait(r)} forever when ${producer} returns at line ${lineOf(first)} before \`${quote(prod, 28)}\``,
     related,
     steps,
     fixes: optional(deferCloseFix(file, flow, t)),

@@ -76,7 +76,9 @@ func (k *KeyLocks) Unlock(key string) {
         const where = opWhere(file, { op: release.unlock, fn: release.fn });
         ctx.report({
           span: { start: op.start, end: op.end },
-          message: `\`${text}\` waits for a per-key lock while holding \`${guardText}\`, which \`${release.fn.name}\` needs to release that key (${where}): deadlock`,
+          message:
+            `\`${text}\` waits for the key while holding \`${guardText}\`, which \`${release.fn.name}\` needs to release it` +
+            `${release.fn.file === file.fileName ? '' : ` (${where})`}: deadlock`,
           related,
           steps: [
             `One goroutine holds the key's mutex and, done, calls \`${release.fn.name}\`, which must lock \`${guardText}\` before it unlocks the key (${where}).`,

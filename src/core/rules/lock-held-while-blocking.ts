@@ -25,6 +25,8 @@ const VERB: Record<string, string> = {
 };
 
 const ROLE: Record<Waits, string> = { send: 'receiver', recv: 'sender', 'WaitGroup.Wait': 'goroutine that calls Done', 'Cond.Wait': 'signaller' };
+/** The same, shorter, for messages. */
+const MSG_ROLE: Record<Waits, string> = { send: 'receiver', recv: 'sender', 'WaitGroup.Wait': '`Done` caller', 'Cond.Wait': 'signaller' };
 
 /** An operation that unblocks the wait, preceded in its goroutine by an unconditional lock of the held mutex. */
 interface Unblocker {
@@ -34,6 +36,8 @@ interface Unblocker {
   what: string;
   lockNode?: Node;
   opNode?: Node;
+  /** For a goroutine literal of the current file: the line of its `go` statement. */
+  started?: number;
   /** The lock is taken between two receives of the receiver's loop (not before the receive). */
   loop?: boolean;
 }
@@ -123,12 +127,11 @@ func (p *Pool) work(job func() int) {
             const other = unblocker(file, view, fl.fn, top, rt, w.what, w.key, h) ?? (w.what === 'send' && !w.inner ? loopReceiver(file, view, ev.node, top, rt, w.key, h) : undefined);
             if (!other) continue;
             reported.add(ev.node.id);
-            const where = w.inner ? `\`${quote(ev.node, 32)}\` (which ${verbOf(w.what)} \`${w.text}\`)` : `\`${quote(ev.node, 32)}\``;
+            const where = w.inner ? `\`${quote(ev.node, 32)}\` ${verbOf(w.what)} \`${w.text}\`` : `\`${quote(ev.node, 32)}\` waits`;
+            const role = `the ${MSG_ROLE[w.what]}${other.started ? `, a goroutine started at line ${other.started},` : ` ${other.who}`}`;
             ctx.report({
               node: ev.node,
-              message:
-                `${where} waits while holding \`${h.text}\`, but the ${ROLE[w.what]} ${other.who} ` +
-                (other.loop ? `locks \`${h.text}\` between receives: neither can proceed` : `needs \`${h.text}\` first: neither can proceed`),
+              message: `${where} while holding \`${h.text}\`, but ${role} ${other.loop ? 'locks it between receives, so the send can deadlock' : 'needs it first: deadlock'}`,
               related: [
                 { span: { start: h.node.startIndex, end: h.node.endIndex }, message: `\`${h.text}\` is locked here` },
                 ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${ROLE[w.what]} needs \`${h.text}\` here` }] : []),
@@ -257,6 +260,7 @@ function literalUnblocker(file: FileFacts, view: PackageView, lit: Node, wanted:
     if (!lock || !what || !target || !wanted.includes(what) || normaliseTarget(file, target, n) !== key) return;
     result = {
       who: `the goroutine started at line ${lineOf(lit)}`,
+      started: lineOf(lit),
       lockAt: `line ${lineOf(lock)}`,
       opAt: `line ${lineOf(n)}`,
       what,

@@ -286,14 +286,14 @@ function report(file: FileFacts, e1: Edge, e2: Edge, emit: RuleContext['report']
   const B = show(e1.b);
   const node = e1.node!;
   const how = e1.via ? `\`${quote(node, 32)}\` locks \`${B}\`` : `\`${quote(node, 32)}\``;
-  const other = e2.fnName === e1.fnName ? `${e1.fnName} also` : e2.fnName;
+  const other = e2.fnName === e1.fnName ? `${e1.fnName} also takes them in reverse order, so two calls` : `${e2.fnName} takes them in reverse order, so they`;
   const related: Related[] = [{ span: { start: e1.hold.start, end: e1.hold.end }, message: `\`${A}\` is locked here` }];
   if (e2.acquire.file === file.fileName) related.push({ span: { start: e2.hold.start, end: e2.hold.end }, message: `the other order: \`${B}\` is locked here…` });
   if (e2.acquire.file === file.fileName) related.push({ span: { start: e2.acquire.start, end: e2.acquire.end }, message: `…then \`${A}\` here` });
   emit({
     node,
     message:
-      `${how} while holding \`${A}\`; ${other} takes them in the opposite order: two goroutines running both deadlock`,
+      `${how} while holding \`${A}\`; ${other} can deadlock`,
     related,
     steps: [
       `Goroutine 1 runs ${e1.fnName} and locks \`${A}\` (${at(file, e1.hold)}).`,

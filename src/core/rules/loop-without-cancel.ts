@@ -174,7 +174,7 @@ function report(file: FileFacts, emit: (r: Report) => void, loop: Node, c: CtxVa
   emit({
     span,
     message:
-      `endless \`for\` loop waits in ${what} but never watches \`${c.name}.Done()\`: it keeps running after \`${c.name}\` is cancelled`,
+      `endless \`for\` loop waits in \`${describeBlock(block)}\` but never watches \`${c.name}.Done()\`: it outlives \`${c.name}\``,
     related: [
       { span: { start: c.node.startIndex, end: c.node.endIndex }, message: `\`${c.name}\` is declared here` },
       ...blocking.map((b) => ({ span: { start: b.startIndex, end: b.endIndex }, message: 'the loop blocks here without watching the context' })),

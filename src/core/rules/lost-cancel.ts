@@ -115,7 +115,7 @@ function deferredInLoop(fn: FuncInfo, call: Node, site: Site, name: string): Rep
     // Only a loop that never ends piles contexts up without bound; a loop that ends holds them
     // until the function returns, which is usually short (a test, a few retries): information.
     severity: endless ? undefined : 'info',
-    message: `\`${quote(d, 28)}\` in a loop ${when} every pass leaves a context from \`${quote(call, 36)}\` alive: they pile up`,
+    message: `\`${quote(d, 28)}\` in a loop ${when} every pass leaves a context alive: they pile up`,
     related: [
       { span: { start: call.startIndex, end: call.endIndex }, message: 'a new child context on every pass' },
       { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop' },
@@ -224,7 +224,7 @@ function unusedOnSomePath(file: FileFacts, fn: FuncInfo, call: Node, site: Site,
   const exits = leakingExits(file, fn, stmt, name);
   if (exits.length === 0) return undefined;
   const first = exits[0];
-  const exitText = first.type === 'block' ? `the end of ${fnLabel(fn)} (line ${first.endPosition.row + 1})` : `\`${quote(first)}\` (line ${lineOf(first)})`;
+  const exitText = first.type === 'block' ? `the end of ${fnLabel(fn)}` : `\`${quote(first, 28)}\``;
   const exitSpan = (e: Node) => (e.type === 'block' ? { start: e.endIndex - 1, end: e.endIndex } : { start: e.startIndex, end: e.endIndex });
   const related: Related[] = exits.map((e) => ({ span: exitSpan(e), message: `leaves without calling \`${name}\`` }));
   related.push({ span: { start: later[0].startIndex, end: later[0].endIndex }, message: `\`${name}\` is used here, but only on some paths` });

@@ -86,9 +86,9 @@ func (ix *Index) Lookup(term string) []int {
 
 function message(r: Relock): string {
   const h = r.held;
-  const tail = `while \`${h.text}\` is already read-locked ${heldSince(h)}: a writer waiting in between deadlocks both`;
-  if (!r.via) return `second \`${quote(r.node, 32)}\` ${tail}`;
-  return `\`${quote(r.node, 32)}\` read-locks \`${h.text}\` again (in ${chainText(r.via)}) ${tail}`;
+  const tail = `${heldSince(h)}: a writer waiting in between deadlocks both`;
+  if (!r.via) return `second \`${quote(r.node, 32)}\` with the first held ${tail}`;
+  return `\`${quote(r.node, 32)}\` read-locks \`${h.text}\` again (in ${chainText(r.via)}), held ${tail}`;
 }
 
 function steps(file: FileFacts, r: Relock): string[] {

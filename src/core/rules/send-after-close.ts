@@ -224,7 +224,7 @@ function notWaited(c: Op, s: Op, go: Node): Report {
   return {
     node: c.use.op,
     message:
-      `${closing} while a goroutine may still send \`${send}\`, with nothing waiting for it: ${PANIC}`,
+      `${closing} while a goroutine may still send \`${send}\` and nothing waits for it: the send panics`,
     related: [
       { span: span(go), message: 'this goroutine sends on the channel' },
       { span: span(s.use.op), message: 'this send panics if it runs after the close' },

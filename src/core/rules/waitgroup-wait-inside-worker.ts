@@ -159,7 +159,7 @@ function report(thread: Body, wait: Use, wl: Lifted, done: Lifted, doneUse: Use)
   const Who = who.charAt(0).toUpperCase() + who.slice(1);
   const doneText = done.deferred ? `defer ${quote(doneUse.op)}` : quote(doneUse.op);
   const direct = wl.at.id === wait.op.id;
-  const subject = direct ? `\`${quote(wait.op)}\`` : `\`${quote(wl.at)}\` (which calls \`${quote(wait.op)}\` at line ${lineOf(wait.op)})`;
+  const subject = direct ? `\`${quote(wait.op)}\`` : `\`${quote(wl.at, 28)}\` (which calls \`${quote(wait.op, 24)}\`)`;
   return {
     node: wl.at,
     message:

@@ -87,7 +87,7 @@ func (g *Gossip) AddInfo(key string, value []byte) {
 	g.mu.RLock()
 	old, ok := g.infos[key]
 	if !ok || old.ts.Before(time.Now()) {
-		g.mu.Lock() // want "read-locked by this goroutine"
+		g.mu.Lock() // want "own read lock"
 		g.infos[key] = info{value: value, ts: time.Now()}
 		g.mu.Unlock()
 	}

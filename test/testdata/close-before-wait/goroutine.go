@@ -19,7 +19,7 @@ func fanIn(cs ...<-chan int) <-chan int {
 		}(c)
 	}
 	go func() {
-		close(out) // want "`close\\(out\\)` can run while a goroutine counted by `wg` may still send `out <- v`:"
+		close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `out <- v`: the send"
 		wg.Wait()
 	}()
 	return out
@@ -43,7 +43,7 @@ func (s *scanner) scan(paths []string, match func(string) bool) <-chan string {
 		}(p)
 	}
 	go func() {
-		close(s.hits) // want "`close\\(s\\.hits\\)` can run while a goroutine counted by `s\\.wg` may still send `s\\.hits <- p`:"
+		close(s.hits) // want "`close\\(s\\.hits\\)` comes before `s\\.wg\\.Wait\\(\\)`, so a goroutine may still send `s\\.hits <- p`:"
 		s.wg.Wait()
 	}()
 	return s.hits

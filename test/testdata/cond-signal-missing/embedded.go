@@ -33,7 +33,7 @@ func (w *window) waitWriterBlocked() {
 
 func (w *window) add(n uint32) {
 	w.L.Lock()
-	w.win += n // want "`w.win \\+= n` lets `reserve` stop waiting \\(`w.win == 0 && !w.closed`"
+	w.win += n // want "`w\\.win \\+= n` lets `reserve` stop waiting, but `add` never wakes it with Signal or"
 	w.L.Unlock()
 }
 
@@ -59,7 +59,7 @@ func (b *Ring) ReadByte() byte {
 	defer b.mu.Unlock()
 	c := b.buf[b.r]
 	b.r = (b.r + 1) % len(b.buf)
-	b.full = false // want "`b.full = false` lets `Flush` stop waiting \\(`b.w != b.r \\|\\| b.full`, line 53\\), but `ReadByte` never wakes it"
+	b.full = false // want "`b\\.full = false` lets `Flush` stop waiting, but `ReadByte` never wakes it with Signal or"
 	return c
 }
 

@@ -33,7 +33,7 @@ func (q *Queue) Pop() (int, bool) {
 
 func (q *Queue) Close() {
 	q.mu.Lock()
-	q.closed = true // want "`q.closed = true` lets `Pop` stop waiting \\(`len\\(q.items\\) == 0 && !q.closed`, line 24\\), but `Close` never wakes it with Signal or Broadcast"
+	q.closed = true // want "`q\\.closed = true` lets `Pop` stop waiting, but `Close` never wakes it with Signal or"
 	q.mu.Unlock()
 }
 
@@ -107,7 +107,7 @@ func (b *Barrier) Wait() {
 
 func (b *Barrier) Done() {
 	b.mu.Lock()
-	b.pending-- // want "`b.pending--` lets `Wait` stop waiting \\(`b.pending > 0`"
+	b.pending-- // want "`b\\.pending--` lets `Wait` stop waiting, but `Done` never wakes it with Signal or Broadcast"
 	b.mu.Unlock()
 }
 
@@ -127,7 +127,7 @@ func (b *Barrier) AwaitReady() {
 
 func (b *Barrier) MarkReady() {
 	b.mu.Lock()
-	b.ready++ // want "lets `AwaitReady` stop waiting \\(`b.ready == 0`"
+	b.ready++ // want "`b\\.ready\\+\\+` lets `AwaitReady` stop waiting, but `MarkReady` never wakes it with Signal or"
 	b.mu.Unlock()
 }
 
@@ -148,7 +148,7 @@ func (b *Barrier) AwaitStop() {
 func (b *Barrier) Stop() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.stopped = true // want "lets `AwaitStop` stop waiting \\(`!b.stopped`"
+	b.stopped = true // want "`b\\.stopped = true` lets `AwaitStop` stop waiting, but `Stop` never wakes it with Signal or"
 }
 
 // ok: a deferred broadcast covers the change.
@@ -176,7 +176,7 @@ func (g *Gate) Pass() {
 
 func (g *Gate) Resume() {
 	g.mu.Lock()
-	g.paused = false // want "lets `Pass` stop waiting \\(`g.paused`"
+	g.paused = false // want "`g\\.paused = false` lets `Pass` stop waiting, but `Resume` never wakes it with Signal or"
 	g.mu.Unlock()
 }
 

@@ -34,13 +34,13 @@ func (r *Registry) Len() int {
 
 func (r *Registry) Purge() {
 	r.Each(func(k string) {
-		r.Remove(k) // want "`r\\.Remove\\(k\\)` locks `r\\.mu` \\(in `Remove`\\) while `Each` calls this function with `r\\.mu`"
+		r.Remove(k) // want "`r\\.Remove\\(k\\)` locks `r\\.mu` \\(in `Remove`\\) while `Each` runs this literal with `r\\.mu`"
 	})
 }
 
 func (r *Registry) Bump() {
 	r.Each(func(k string) {
-		r.mu.Lock() // want "`r.mu.Lock\\(\\)` while `Each` calls this function with `r.mu` read-locked"
+		r.mu.Lock() // want "`r.mu.Lock\\(\\)` while `Each` runs this literal with `r.mu` read-locked"
 		r.items[k]++
 		r.mu.Unlock()
 	})
@@ -49,7 +49,7 @@ func (r *Registry) Bump() {
 func NewRegistry() *Registry {
 	r := &Registry{items: map[string]int{}}
 	r.onEvict = func(k string) {
-		_ = r.Len() // want "`r\\.Len\\(\\)` read-locks `r\\.mu` \\(in `Len`\\) while `Remove` calls it through `onEvict` with"
+		_ = r.Len() // want "`r\\.Len\\(\\)` read-locks `r\\.mu` \\(in `Len`\\) while `Remove` runs it via `onEvict` with"
 	}
 	return r
 }
@@ -63,7 +63,7 @@ func (r *Registry) Set(k string, v int) {
 
 func (r *Registry) Watch() {
 	r.onChange = func(k string) {
-		r.mu.RLock() // want "`r\\.mu\\.RLock\\(\\)` while `Set` calls it through `onChange` with `r\\.mu` locked: deadlock"
+		r.mu.RLock() // want "`r\\.mu\\.RLock\\(\\)` while `Set` runs it via `onChange` with `r\\.mu` locked: deadlock"
 		_ = r.items[k]
 		r.mu.RUnlock()
 	}
@@ -91,13 +91,13 @@ func (s *Store) flush() { s.Put("flushed", "1") }
 
 func reset(s *Store) {
 	withLock(s, func() {
-		s.Put("reset", "1") // want "`s\\.Put\\(\"reset\", \"1\"\\)` locks `s\\.mu` \\(in `Put`\\) while `withLock` calls this function with"
+		s.Put("reset", "1") // want "`s\\.Put\\(\"reset\", \"1\"\\)` locks `s\\.mu` \\(in `Put`\\) while `withLock` runs this literal with"
 	})
 }
 
 func flushAll(s *Store) {
 	withLock(s, func() {
-		s.flush() // want "`s\\.flush\\(\\)` locks `s\\.mu` \\(in `flush` → `Put`\\) while `withLock` calls this function with"
+		s.flush() // want "`s\\.flush\\(\\)` locks `s\\.mu` \\(in `flush` → `Put`\\) while `withLock` runs this literal with"
 	})
 }
 
@@ -115,7 +115,7 @@ func (s *Store) Range(f func(k, v string) bool) {
 func (s *Store) DropEmpty() {
 	s.Range(func(k, v string) bool {
 		if v == "" {
-			s.Put(k, "-") // want "`s\\.Put\\(k, \"-\"\\)` locks `s\\.mu` \\(in `Put`\\) while `Range` calls this function with `s\\.mu`"
+			s.Put(k, "-") // want "`s\\.Put\\(k, \"-\"\\)` locks `s\\.mu` \\(in `Put`\\) while `Range` runs this literal with `s\\.mu`"
 		}
 		return true
 	})

@@ -17,7 +17,7 @@ func (c *Cache) Len() int {
 func (c *Cache) Put(k, v string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.Len() > 100 { // want "`c\\.Len\\(\\)` locks `c\\.mu` again \\(in `Len`\\) while it is already held since line 18: deadlock"
+	if c.Len() > 100 { // want "`c\\.Len\\(\\)` locks `c\\.mu` again \\(in `Len`\\), already held since line 18: deadlock"
 		c.items = map[string]string{}
 	}
 	c.items[k] = v
@@ -40,7 +40,7 @@ func (c *Cache) Shrink(n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for len(c.items) > n {
-		c.evict() // want "`c\\.evict\\(\\)` locks `c\\.mu` again \\(in `evict` → `removeOldest`\\) while it is already held"
+		c.evict() // want "`c\\.evict\\(\\)` locks `c\\.mu` again \\(in `evict` → `removeOldest`\\), already held"
 	}
 }
 

@@ -17,7 +17,7 @@ func (c *Config) GetOrSet(key, def string) string {
 	c.mu.RLock()
 	v, ok := c.values[key]
 	if !ok {
-		c.mu.Lock() // want "`c\\.mu\\.Lock\\(\\)` while `c\\.mu` is read-locked by this goroutine since line 17: Lock waits for"
+		c.mu.Lock() // want "`c\\.mu\\.Lock\\(\\)` waits for this goroutine's own read lock, held since line 17: deadlock"
 		c.values[key] = def
 		c.mu.Unlock()
 		v = def
@@ -29,7 +29,7 @@ func (c *Config) GetOrSet(key, def string) string {
 func (c *Config) Set(key, value string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.Get(key) == value { // want "`c\\.Get\\(key\\)` read-locks `c\\.mu` again \\(in `Get`\\) while it is write-locked since line 30:"
+	if c.Get(key) == value { // want "`c\\.Get\\(key\\)` read-locks `c\\.mu` again \\(in `Get`\\), write-locked since line 30: deadlock"
 		return
 	}
 	c.values[key] = value
@@ -38,7 +38,7 @@ func (c *Config) Set(key, value string) {
 func (c *Config) Replace(values map[string]string) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	c.setAll(values) // want "`c.setAll\\(values\\)` locks `c.mu` again .* read-locked by this goroutine"
+	c.setAll(values) // want "`c\\.setAll\\(values\\)` locks `c\\.mu` \\(in `setAll`\\) and waits for this goroutine's own read lock"
 }
 
 func (c *Config) setAll(values map[string]string) {

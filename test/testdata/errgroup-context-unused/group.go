@@ -89,7 +89,7 @@ func dropWait(ctx context.Context, urls []string) {
 			return fetch(gctx, u)
 		})
 	}
-	g.Wait() // want "`g.Wait\\(\\)` returns the first error of the group's functions \\(one can fail at line 89\\), and it is dropped here"
+	g.Wait() // want "`g\\.Wait\\(\\)` returns the group's first error, and it is dropped here: every failure of the"
 }
 
 func discardWait(urls []string) error {
@@ -103,7 +103,7 @@ func discardWait(urls []string) error {
 			return nil
 		})
 	}
-	_ = g.Wait() // want "`g.Wait\\(\\)` returns the first error.*\\(one can fail at line 101\\), and `_ =` throws it away"
+	_ = g.Wait() // want "`g\\.Wait\\(\\)` returns the group's first error, and `_ =` throws it away: every failure of the"
 	return nil
 }
 
@@ -112,6 +112,6 @@ func namedFuncs(ctx context.Context, jobs []func() error) error {
 	for _, j := range jobs {
 		g.Go(j)
 	}
-	g.Wait() // want "`g.Wait\\(\\)` returns the first error of the group's functions \\(`g.Go\\(j\\)` at line 113 may fail\\)"
+	g.Wait() // want "`g\\.Wait\\(\\)` returns the group's first error, and it is dropped here: every failure of the"
 	return ctx.Err()
 }

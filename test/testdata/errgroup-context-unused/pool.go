@@ -30,6 +30,6 @@ func runPool(ctx context.Context, jobs <-chan job, workers int) error {
 		})
 	}
 	_ = gctx
-	g.Wait() // want "`g.Wait\\(\\)` returns the first error of the group's functions \\(one can fail at line 26\\)"
+	g.Wait() // want "`g\\.Wait\\(\\)` returns the group's first error, and it is dropped here: every failure of the"
 	return nil
 }

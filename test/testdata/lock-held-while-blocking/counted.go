@@ -68,5 +68,5 @@ func (f *flusher) record() {
 func (f *flusher) Flush() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.wg.Wait() // want "`f\\.wg\\.Wait\\(\\)` waits while holding `f\\.mu`, but the goroutine that calls Done"
+	f.wg.Wait() // want "`f\\.wg\\.Wait\\(\\)` waits while holding `f\\.mu`, but the `Done` caller `flusher\\.record` needs it first"
 }

@@ -29,7 +29,7 @@ func (h *hub) dispatch() {
 func (h *hub) Notify(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.eventc <- ev // want "`h\\.eventc <- ev` waits while holding `h\\.mu`, but the receiver `hub\\.dispatch` locks `h\\.mu`"
+	h.eventc <- ev // want "`h\\.eventc <- ev` waits while holding `h\\.mu`, but the receiver `hub\\.dispatch` locks it between receives"
 }
 
 // ok: the lock is released before the send.
@@ -72,7 +72,7 @@ func (r *registry) loop() {
 func (r *registry) Register(f func(string)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.addc <- f // want "`r\\.addc <- f` waits while holding `r\\.mu`, but the receiver `registry\\.loop` locks `r\\.mu`"
+	r.addc <- f // want "`r\\.addc <- f` waits while holding `r\\.mu`, but the receiver `registry\\.loop` locks it between receives"
 }
 
 // ok: workc is buffered; the send only blocks when 64 items are pending.
@@ -107,7 +107,7 @@ func recordHits(n int) {
 	hitsMu.Lock()
 	defer hitsMu.Unlock()
 	hitCount += n
-	tickc <- n // want "`tickc <- n` waits while holding `hitsMu`, but the receiver `poller` locks `hitsMu`"
+	tickc <- n // want "`tickc <- n` waits while holding `hitsMu`, but the receiver `poller` locks it between receives, so the send can deadlock"
 }
 
 type cache struct {

@@ -17,7 +17,7 @@ func (p *Pool) Shutdown() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
-	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` waits while holding `p\\.mu`, but the goroutine that calls Done `Pool\\.work`"
+	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` waits while holding `p\\.mu`, but the `Done` caller `Pool\\.work` needs it first: deadlock"
 }
 
 func (p *Pool) work(job func() int) {
@@ -35,7 +35,7 @@ func (p *Pool) waitIdle() {
 func (p *Pool) Drain() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.waitIdle() // want "`p\\.waitIdle\\(\\)` \\(which waits on `p\\.wg`\\) waits while holding `p\\.mu`, but the goroutine that"
+	p.waitIdle() // want "`p\\.waitIdle\\(\\)` waits on `p\\.wg` while holding `p\\.mu`, but the `Done` caller `Pool\\.work`"
 	return p.total
 }
 
@@ -49,7 +49,7 @@ func (q *Queue) Get() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
-		return <-q.ready // want "`<-q\\.ready` waits while holding `q\\.mu`, but the sender `Queue\\.Put` needs `q\\.mu` first:"
+		return <-q.ready // want "`<-q\\.ready` waits while holding `q\\.mu`, but the sender `Queue\\.Put` needs it first: deadlock"
 	}
 	v := q.items[0]
 	q.items = q.items[1:]
@@ -59,7 +59,7 @@ func (q *Queue) Get() int {
 func (q *Queue) Put(v int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.ready <- v // want "`q\\.ready <- v` waits while holding `q\\.mu`, but the receiver `Queue\\.Get` needs `q\\.mu`"
+	q.ready <- v // want "`q\\.ready <- v` waits while holding `q\\.mu`, but the receiver `Queue\\.Get` needs it first"
 }
 
 func (q *Queue) Peek() int {
@@ -84,7 +84,7 @@ func compute(items []int) int {
 		close(done)
 	}()
 	mu.Lock()
-	<-done // want "`<-done` waits while holding `mu`, but the sender the goroutine started at line 78 needs"
+	<-done // want "`<-done` waits while holding `mu`, but the sender, a goroutine started at line 78, needs it"
 	t := total
 	mu.Unlock()
 	return t
@@ -107,13 +107,13 @@ func record(v float64) {
 func flushSample(v float64) {
 	statsMu.Lock()
 	defer statsMu.Unlock()
-	samples <- v // want "`samples <- v` waits while holding `statsMu`, but the receiver `collect` needs `statsMu`"
+	samples <- v // want "`samples <- v` waits while holding `statsMu`, but the receiver `collect` needs it first"
 }
 
 func collect() float64 {
 	statsMu.Lock()
 	defer statsMu.Unlock()
-	return <-samples // want "`<-samples` waits while holding `statsMu`, but the sender `record` needs `statsMu` first:"
+	return <-samples // want "`<-samples` waits while holding `statsMu`, but the sender `record` needs it first: deadlock"
 }
 
 type Hub struct {
@@ -134,7 +134,7 @@ func (h *Hub) Await(v int) {
 	defer h.mu.Unlock()
 	h.condMu.Lock()
 	for h.version < v {
-		h.changed.Wait() // want "`h\\.changed\\.Wait\\(\\)` waits while holding `h\\.mu`, but the signaller `Hub\\.Bump` needs `h\\.mu`"
+		h.changed.Wait() // want "`h\\.changed\\.Wait\\(\\)` waits while holding `h\\.mu`, but the signaller `Hub\\.Bump` needs it first"
 	}
 	h.condMu.Unlock()
 }

@@ -14,7 +14,7 @@ type Server struct {
 func (s *Server) Close(id int) {
 	s.connsMu.Lock()
 	defer s.connsMu.Unlock()
-	s.statsMu.Lock() // want "`s\\.statsMu\\.Lock\\(\\)` while holding `s\\.connsMu`; `Server\\.Report` takes them in the opposite"
+	s.statsMu.Lock() // want "`s\\.statsMu\\.Lock\\(\\)` while holding `s\\.connsMu`; `Server\\.Report` takes them in reverse order"
 	delete(s.stats, id)
 	s.statsMu.Unlock()
 	delete(s.conns, id)
@@ -23,7 +23,7 @@ func (s *Server) Close(id int) {
 func (s *Server) Report() {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
-	s.connsMu.Lock() // want "`s\\.connsMu\\.Lock\\(\\)` while holding `s\\.statsMu`; `Server\\.Close` takes them in the opposite"
+	s.connsMu.Lock() // want "`s\\.connsMu\\.Lock\\(\\)` while holding `s\\.statsMu`; `Server\\.Close` takes them in reverse order"
 	for id := range s.conns {
 		s.stats[id]++
 	}
@@ -62,7 +62,7 @@ func register(name string, v int) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	registry[name] = v
-	cacheMu.Lock() // want "`cacheMu\\.Lock\\(\\)` while holding `registryMu`; `invalidate` takes them in the opposite"
+	cacheMu.Lock() // want "`cacheMu\\.Lock\\(\\)` while holding `registryMu`; `invalidate` takes them in reverse order"
 	delete(cache, name)
 	cacheMu.Unlock()
 }

@@ -17,7 +17,7 @@ type statusMgr struct {
 func (w *podWorker) Sync() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.status.mu.Lock() // want "`w\\.status\\.mu\\.Lock\\(\\)` while holding `w\\.mu`; `statusMgr\\.Update` takes them in the opposite"
+	w.status.mu.Lock() // want "`w\\.status\\.mu\\.Lock\\(\\)` while holding `w\\.mu`; `statusMgr\\.Update` takes them in reverse order"
 	w.status.m["x"] = w.n
 	w.status.mu.Unlock()
 }
@@ -25,7 +25,7 @@ func (w *podWorker) Sync() {
 func (s *statusMgr) Update() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.workers.mu.Lock() // want "`s\\.workers\\.mu\\.Lock\\(\\)` while holding `s\\.mu`; `podWorker\\.Sync` takes them in the opposite"
+	s.workers.mu.Lock() // want "`s\\.workers\\.mu\\.Lock\\(\\)` while holding `s\\.mu`; `podWorker\\.Sync` takes them in reverse order"
 	s.workers.n++
 	s.workers.mu.Unlock()
 }

@@ -13,7 +13,7 @@ func publish(context.Context, string) {}
 func refresher(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	go func() {
-		for { // want "waits in `<-t.C` \\(line 17\\) but never watches `ctx.Done\\(\\)`"
+		for { // want "endless `for` loop waits in `<-t\\.C` but never watches `ctx\\.Done\\(\\)`: it outlives `ctx`"
 			<-t.C
 			refresh(ctx)
 		}
@@ -22,7 +22,7 @@ func refresher(ctx context.Context, every time.Duration) {
 
 // A subscriber that blocks on a plain receive.
 func subscriber(ctx context.Context, sub <-chan string) {
-	for { // want "waits in `msg := <-sub` \\(line 26\\)"
+	for { // want "endless `for` loop waits in `msg := <-sub` but never watches `ctx\\.Done\\(\\)`: it outlives"
 		msg := <-sub
 		publish(ctx, msg)
 	}

@@ -20,7 +20,7 @@ func (ix *Index) Has(term string) bool {
 func (ix *Index) Lookup(term string) []int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if !ix.Has(term) { // want "`ix\\.Has\\(term\\)` read-locks `ix\\.mu` again \\(in `Has`\\) while `ix\\.mu` is already read-locked"
+	if !ix.Has(term) { // want "`ix\\.Has\\(term\\)` read-locks `ix\\.mu` again \\(in `Has`\\), held since line 21: a writer waiting in between deadlocks both"
 		return nil
 	}
 	return ix.terms[term]
@@ -51,7 +51,7 @@ func (ix *Index) summary() string {
 func (ix *Index) String() string {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.summary() // want "`ix\\.summary\\(\\)` read-locks `ix\\.mu` again \\(in `summary` → `size`\\) while `ix\\.mu` is already"
+	return ix.summary() // want "`ix\\.summary\\(\\)` read-locks `ix\\.mu` again \\(in `summary` → `size`\\), held since line 52"
 }
 
 func (ix *Index) Terms(prefix string) []string {
@@ -61,7 +61,7 @@ func (ix *Index) Terms(prefix string) []string {
 		out = append(out, t)
 	}
 	if prefix != "" {
-		ix.mu.RLock() // want "second `ix.mu.RLock\\(\\)` while `ix.mu` is already read-locked since line 58"
+		ix.mu.RLock() // want "second `ix.mu.RLock\\(\\)` with the first held since line 58"
 		out = out[:0]
 		ix.mu.RUnlock()
 	}

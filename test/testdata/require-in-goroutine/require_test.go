@@ -17,7 +17,7 @@ func TestConcurrentLoads(t *testing.T) {
 		go func(key string) {
 			defer wg.Done()
 			v, err := load(key)
-			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
+			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow` ends"
 			assert.Equal(t, key, v)
 		}(key)
 	}
@@ -44,7 +44,7 @@ func TestServeAndDial(t *testing.T) {
 	go func() {
 		defer close(done)
 		_, err := load("conn")
-		require.NoError(t, err, "dial") // want "`require\\.NoError\\(t, err, \"dial\"\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
+		require.NoError(t, err, "dial") // want "`require\\.NoError\\(t, err, \"dial\"\\)` fails with `t\\.FailNow` off the test's goroutine:"
 	}()
 	<-done
 }
@@ -72,7 +72,7 @@ func TestEqualInLoop(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			v, _ := load("k")
-			require.Equal(t, "k", v) // want "`require\\.Equal\\(t, \"k\", v\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
+			require.Equal(t, "k", v) // want "`require\\.Equal\\(t, \"k\", v\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow` ends"
 		}(i)
 	}
 	wg.Wait()
@@ -82,7 +82,7 @@ func TestTrue(t *testing.T) {
 	done := make(chan bool)
 	go func() {
 		_, err := load("a")
-		require.True(t, err == nil) // want "`require\\.True\\(t, err == nil\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
+		require.True(t, err == nil) // want "`require\\.True\\(t, err == nil\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow`"
 		done <- true
 	}()
 	<-done
@@ -93,7 +93,7 @@ func BenchmarkLoad(b *testing.B) {
 	go func() {
 		defer close(done)
 		_, err := load("b")
-		require.NoError(b, err) // want "`require\\.NoError\\(b, err\\)` \\(which calls `b\\.FailNow`\\) runs off the test's goroutine:"
+		require.NoError(b, err) // want "`require\\.NoError\\(b, err\\)` fails with `b\\.FailNow` off the test's goroutine: `FailNow` ends"
 	}()
 	<-done
 }
@@ -114,7 +114,7 @@ func TestDeferredInGoroutine(t *testing.T) {
 		defer close(done)
 		defer func() {
 			_, err := load("d")
-			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` \\(which calls `t\\.FailNow`\\) runs off the test's goroutine:"
+			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow` ends"
 		}()
 	}()
 	<-done
@@ -124,7 +124,7 @@ func TestLen(t *testing.T) {
 	results := make(chan []string, 1)
 	go func() {
 		v, _ := load("l")
-		require.Len(t, []string{v}, 1) // want "calls `t.FailNow`"
+		require.Len(t, []string{v}, 1) // want "`require\\.Len\\(t, \\[\\]string\\{v\\}, 1\\)` fails with `t\\.FailNow` off the test's goroutine:"
 		results <- []string{v}
 	}()
 	<-results

@@ -13,7 +13,7 @@ func squares(nums []int) <-chan int {
 			out <- n * n
 		}
 	}()
-	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- n \\* n`, with nothing waiting"
+	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- n \\* n` and nothing waits for"
 	return out
 }
 
@@ -57,7 +57,7 @@ func (b *batcher) flush(pending []string) {
 			b.items <- p
 		}
 	}()
-	close(b.items) // want "`close\\(b\\.items\\)` can run while a goroutine may still send `b\\.items <- p`, with nothing"
+	close(b.items) // want "`close\\(b\\.items\\)` can run while a goroutine may still send `b\\.items <- p` and nothing waits"
 }
 
 func closeInLoopThenSend(ch chan int, n int) {
@@ -85,7 +85,7 @@ func sleepIsNotWaiting(msgs []string) chan string {
 		}(m)
 	}
 	time.Sleep(10 * time.Millisecond)
-	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- m`, with nothing waiting for"
+	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- m` and nothing waits for it:"
 	return out
 }
 

@@ -71,7 +71,7 @@ func helperWaits(items []string) {
 		go func(it string) {
 			defer wg.Done()
 			fmt.Println(it)
-			waitForAll(&wg) // want "`waitForAll\\(&wg\\)` \\(which calls `wg\\.Wait\\(\\)` at line 64\\) runs in a goroutine `wg` counts,"
+			waitForAll(&wg) // want "`waitForAll\\(&wg\\)` \\(which calls `wg\\.Wait\\(\\)`\\) runs in a goroutine `wg` counts, whose own"
 		}(it)
 	}
 	wg.Wait()

@@ -14,7 +14,7 @@ func (s *Store) Put(k string, v []byte) {
 	s.data[k] = v
 	s.size += len(v)
 	if s.size > maxSize {
-		s.compact() // want "`s\\.compact\\(\\)` locks `s\\.mu` again \\(in `compact`\\) while it is already held since line 12:"
+		s.compact() // want "`s\\.compact\\(\\)` locks `s\\.mu` again \\(in `compact`\\), already held since line 12:"
 	}
 }
 

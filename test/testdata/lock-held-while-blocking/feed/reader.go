@@ -12,7 +12,7 @@ func (r *Reader) ReadLine() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pending--
-	return <-r.lines // want "`<-r\\.lines` waits while holding `r\\.mu`, but the sender `Reader\\.push` needs `r\\.mu` first:"
+	return <-r.lines // want "`<-r\\.lines` waits while holding `r\\.mu`, but the sender `Reader\\.push` needs it first: deadlock"
 }
 
 // ok: Count waits for nothing.

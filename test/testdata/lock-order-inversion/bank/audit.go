@@ -11,7 +11,7 @@ func (l *Ledger) Flush() []string {
 	defer l.audit.mu.Unlock()
 	out := l.audit.entries
 	for i, e := range out {
-		out[i] = e + ": " + itoa(l.balance(e)) // want "`l\\.balance\\(e\\)` locks `l\\.mu` while holding `l\\.audit\\.mu`; `Ledger\\.Post` takes them in the"
+		out[i] = e + ": " + itoa(l.balance(e)) // want "`l\\.balance\\(e\\)` locks `l\\.mu` while holding `l\\.audit\\.mu`; `Ledger\\.Post` takes them in reverse"
 	}
 	l.audit.entries = nil
 	return out

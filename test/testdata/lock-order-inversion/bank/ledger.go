@@ -17,7 +17,7 @@ func (l *Ledger) Post(acct string, n int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.balances[acct] += n
-	l.record(acct) // want "`l\\.record\\(acct\\)` locks `l\\.audit\\.mu` while holding `l\\.mu`; `Ledger\\.Flush` takes them in the"
+	l.record(acct) // want "`l\\.record\\(acct\\)` locks `l\\.audit\\.mu` while holding `l\\.mu`; `Ledger\\.Flush` takes them in reverse"
 }
 
 func (l *Ledger) balance(acct string) int {

@@ -4,5 +4,5 @@ package gate
 func (c *Cluster) Attach() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.nr.state() // want "`c\\.nr\\.state\\(\\)` locks `c\\.nr\\.mu` while holding `c\\.mu`; `nodeRunner\\.Stop` takes them in the"
+	return c.nr.state() // want "`c\\.nr\\.state\\(\\)` locks `c\\.nr\\.mu` while holding `c\\.mu`; `nodeRunner\\.Stop` takes them in reverse"
 }

@@ -13,7 +13,7 @@ func (e *Engine) Search(q string) []string {
 	defer e.mu.RUnlock()
 	var out []string
 	for id := range e.docs {
-		if e.matches(id, q) { // want "`e\\.matches\\(id, q\\)` read-locks `e\\.mu` again \\(in `matches` → `stem`\\) while `e\\.mu` is already"
+		if e.matches(id, q) { // want "`e\\.matches\\(id, q\\)` read-locks `e\\.mu` again \\(in `matches` → `stem`\\), held since line 12"
 			out = append(out, e.docs[id])
 		}
 	}
