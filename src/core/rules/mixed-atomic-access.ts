@@ -1,10 +1,11 @@
-import type { FileFacts, FuncInfo } from '../model/facts';
+import { isWaitGroupType, type FileFacts, type FuncInfo } from '../model/facts';
 import { funcKey, normaliseTarget, typedTarget, type FuncSummary, type Op, type PackageView } from '../model/package';
-import { baseName } from '../model/locks';
+import { baseName, callersHold, funcLocks, heldAtOp } from '../model/locks';
+import { runsBefore } from '../model/paths';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { replaceNode } from '../findings/edits';
-import { descendants, lineOf, unparen } from '../syntax/nodes';
+import { callParts, descendants, docComment, lineOf, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'mixed-atomic-access',
@@ -75,6 +76,7 @@ type Server struct {
         // A function that builds the value holding the field (`s := &Server{}`, `c.stats = &Stats{}`)
         // initialises it before anyone else can see it.
         if (holders(view, target).some((type) => constructs(fn, type))) continue;
+        if (ordered(file, view, fn, summary, target, accesses.map((a) => a.node), atomics, accesses.every((a) => !a.write))) continue;
         const first = accesses[0];
         const sel = first.node;
         const { op, fn: where } = first.atomic;
@@ -105,21 +107,104 @@ interface Atomic {
   fn: FuncSummary;
 }
 
-/** Targets of the package's atomic accesses, in the names of their types (`Server.hits`, `var:n`). */
-function atomicTargets(view: PackageView): Map<string, Atomic> {
-  const out = new Map<string, Atomic>();
+/** Targets of the package's atomic accesses, in the names of their types (`Server.hits`, `var:n`), each with all its atomic accesses. */
+function atomicTargets(view: PackageView): Map<string, Atomic[]> {
+  const out = new Map<string, Atomic[]>();
   for (const fn of view.functions) {
     for (const op of fn.ops) {
       if (op.kind !== 'atomic') continue;
       const t = typedTarget(fn, op.target);
-      if (t && !out.has(t)) out.set(t, { op, fn });
+      if (!t) continue;
+      const list = out.get(t);
+      if (list) list.push({ op, fn });
+      else out.set(t, [{ op, fn }]);
     }
   }
   return out;
 }
 
+const WRITES = /^(Add|Store|Swap|CompareAndSwap|And|Or)/;
+
+/**
+ * The plain accesses are ordered with every atomic one by something the model sees, so they do
+ * not race: a mutex held at the plain accesses and around every atomic access; a `wg.Wait()` that
+ * comes first in the function (the goroutines doing the atomic updates are done); reads by a
+ * function that itself (or through its calls) makes the atomic writes, the single writer reading
+ * its own value; a function that only tests call, or that says it is for tests only (set-up run
+ * before anything else).
+ */
+function ordered(
+  file: FileFacts,
+  view: PackageView,
+  fn: FuncInfo,
+  summary: FuncSummary | undefined,
+  target: string,
+  nodes: Node[],
+  allAtomics: Map<string, Atomic[]>,
+  reads: boolean,
+): boolean {
+  const atomics = allAtomics.get(target)!;
+  if (nodes.every((n) => waitedBefore(file, fn, n))) return true;
+  if (reads && summary && writesAtomically(view, summary, target, 3)) return true;
+  const key = funcKey(fn);
+  // Documented as test-only (`reset is for testing only`).
+  if (/\b(for )?test(s|ing)? only\b|\bonly (for|in|used (in|by)) tests?\b/i.test(docComment(fn.node))) return true;
+  // Unexported: an exported function may have callers in other packages.
+  if (key && fn.name && !/^\p{Lu}/u.test(fn.name)) {
+    const callers = view.callers(key);
+    if (callers.length > 0 && callers.every((c) => /_test\.go$/.test(c.file)) && !/_test\.go$/.test(file.fileName)) return true;
+  }
+  // The same field reached through a package variable (`global.n`) is another name for it, whose locks are not compared here.
+  const field = target.slice(target.lastIndexOf('.'));
+  if ([...allAtomics.keys()].some((t) => t.startsWith('var:') && t !== target && t.endsWith(field))) return false;
+  const plain = nodes.map((n) => heldAt(file, view, fn, summary, n));
+  let common = plain.reduce<Set<string> | undefined>((acc, h) => (acc ? new Set([...acc].filter((k) => h.has(k))) : h), undefined);
+  for (const a of atomics) {
+    if (!common || common.size === 0) return false;
+    const here = new Set([...heldAtOp(view, a.fn, a.op).keys()].map((k) => typedTarget(a.fn, k) ?? k));
+    for (const k of callersHold(view, a.fn.key, (f, t) => typedTarget(f, t) ?? t)) here.add(k);
+    common = new Set([...common].filter((k) => here.has(k)));
+  }
+  return !!common && common.size > 0;
+}
+
+/** A `Wait()` of a WaitGroup runs before `n` in its function. */
+function waitedBefore(file: FileFacts, fn: FuncInfo, n: Node): boolean {
+  return descendants(fn.body!, 'call_expression', true).some((c) => {
+    const parts = callParts(c);
+    return parts?.name === 'Wait' && !!parts.receiverNode && isWaitGroupType(file.typeOf(parts.receiverNode)) && c.endIndex <= n.startIndex && runsBefore(c, n);
+  });
+}
+
+/** `fn` or a function it calls (a few calls deep) writes `target` with sync/atomic. */
+function writesAtomically(view: PackageView, fn: FuncSummary, target: string, depth: number): boolean {
+  for (const op of fn.ops) {
+    if (op.context !== undefined) continue;
+    if (op.kind === 'atomic' && WRITES.test(op.atomicFn ?? '') && typedTarget(fn, op.target) === target) return true;
+    if (op.kind === 'call' && depth > 0) {
+      const callee = view.func(op.target);
+      if (callee && callee.key !== fn.key && writesAtomically(view, callee, target, depth - 1)) return true;
+    }
+  }
+  return false;
+}
+
+/** The mutexes (typed targets) held at `n`: by the function itself where `n` stands, and by all its callers. */
+function heldAt(file: FileFacts, view: PackageView, fn: FuncInfo, summary: FuncSummary | undefined, n: Node): Set<string> {
+  const out = new Set<string>();
+  const locks = funcLocks(file, view, fn);
+  // The locks held just before the first event at or after `n`: nothing happens between them.
+  // (or at the `return` that holds it, when no event follows).
+  const next = locks?.sites.find((s) => s.ev.node.startIndex >= n.startIndex) ?? locks?.exits.find((e) => e.node && e.node.startIndex <= n.startIndex && n.endIndex <= e.node.endIndex);
+  const typed = (k: string) => (summary ? typedTarget(summary, k) : undefined) ?? typedTarget({ params: fn.params.map((p) => p.type) }, k) ?? k;
+  if (next) for (const k of next.held.keys()) out.add(typed(k));
+  const key = funcKey(fn);
+  if (key) for (const k of callersHold(view, key, (f, t) => typedTarget(f, t) ?? t)) out.add(k);
+  return out;
+}
+
 /** A plain read or write of an atomically accessed target: not inside `&x` (an address handed on), not a selector's operand. */
-function plainAccess(file: FileFacts, fn: FuncInfo, summary: FuncSummary | undefined, n: Node, atomics: Map<string, Atomic>) {
+function plainAccess(file: FileFacts, fn: FuncInfo, summary: FuncSummary | undefined, n: Node, atomics: Map<string, Atomic[]>) {
   // The whole path only: `s.hits`, not `s` inside it; an identifier only for package variables.
   if (n.parent?.type === 'selector_expression' && n.parent.childForFieldName('operand')?.id === n.id) return undefined;
   if (n.type === 'identifier' && (n.parent?.type === 'selector_expression' || !file.lookup(n.text, n)?.decl || file.lookup(n.text, n)?.fn)) return undefined;
@@ -137,7 +222,7 @@ function plainAccess(file: FileFacts, fn: FuncInfo, summary: FuncSummary | undef
   if (up?.type === 'keyed_element' || up?.type === 'short_var_declaration' && up.childForFieldName('left')?.namedChildren.some((x) => x?.id === n.id)) return undefined;
   const raw = normaliseTarget(file, n);
   const target = raw ? typedTarget(summary ?? { params: fn.params.map((p) => p.type) }, raw) : undefined;
-  const atomic = target ? atomics.get(target) : undefined;
+  const atomic = target ? atomics.get(target)?.[0] : undefined;
   if (!target || !atomic) return undefined;
   const write =
     (up?.type === 'assignment_statement' && up.childForFieldName('left')?.namedChildren.some((x) => x?.id === n.id)) ||
