@@ -49,7 +49,7 @@ func processAll(items []string) {
 `,
   at: 'wg.Add(1)',
   lens: '1 goroutine · ends on: last line', // a WaitGroup finding is not a leak
-  message: '`wg.Add(1)` runs inside the goroutine started at line 10, so `wg.Wait()` (line 16) can return before it is counted',
+  message: '`wg.Add(1)` runs inside the goroutine started at line 10, so `wg.Wait()` can return before it is counted',
   severity: 'Warning',
   steps: [
     'processAll starts the goroutine (line 10); the scheduler has not run it yet.',

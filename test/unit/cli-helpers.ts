@@ -35,7 +35,7 @@ func f() {
 }
 `;
 
-export const BUG_MESSAGE = '`wg.Add(1)` runs inside the goroutine started at line 7, so `wg.Wait()` (line 11) can return before it is counted';
+export const BUG_MESSAGE = '`wg.Add(1)` runs inside the goroutine started at line 7, so `wg.Wait()` can return before it is counted';
 
 export const CLEAN = 'package p\n\nfunc g() {}\n';
 

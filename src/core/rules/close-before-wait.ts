@@ -330,7 +330,7 @@ function report(file: FileFacts, fn: FuncInfo, close: Node, key: string, race: R
   return {
     node: close,
     message:
-      `\`${atReturn ? 'defer ' : ''}${quote(close, 32)}\` ${order}, so a goroutine may still send \`${quote(race.send, 28)}\`: the send panics`,
+      `\`${atReturn ? 'defer ' : ''}${quote(close, 32)}\` ${order}: a goroutine can still send \`${quote(race.send, 28)}\` and panic`,
     related,
     steps: [
       `${capitalise(name)} starts the goroutine at line ${lineOf(race.go)}${where}; \`${race.wg}\` counts it, but it has not reached \`${quote(race.send)}\` yet.`,

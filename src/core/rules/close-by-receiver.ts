@@ -103,6 +103,12 @@ function byThread(t: Trace): Map<Body, Lifts> {
   return out;
 }
 
+/** `describe` without the line: the line is in the related information. */
+function brief(b: Body, goroutine: string): string {
+  if (b.how === 'goroutine' && b.via) return goroutine;
+  return b.fn.name ? `\`${b.fn.name}\`` : 'a function literal';
+}
+
 function describe(b: Body): string {
   if (b.how === 'goroutine' && b.via) return `the goroutine started at line ${lineOf(b.via)}`;
   return b.fn.name ? `\`${b.fn.name}\`` : `the function literal at line ${lineOf(b.fn.node)}`;
@@ -122,7 +128,7 @@ function inView(t: Trace): { close: Node; report: Report }[] {
       if (!loop) continue;
       const sender = concurrentSend(t, threads, r);
       if (!sender) continue;
-      out.push({ close: c.use.op, report: report(c.use, describe(r), loop, sender.use.op, describe(sender.thread)) });
+      out.push({ close: c.use.op, report: report(c.use, describe(r), loop, sender.use.op, describe(sender.thread), brief(r, 'this goroutine'), brief(sender.thread, 'another goroutine')) });
     }
   }
   return out;
@@ -152,12 +158,12 @@ function concurrentSend(t: Trace, threads: Map<Body, Lifts>, r: Body): { use: Us
   return undefined;
 }
 
-function report(close: Use, receiver: string, loop: Node, send: Node, sender: string): Report {
+function report(close: Use, receiver: string, loop: Node, send: Node, sender: string, receiverShort: string, senderShort: string): Report {
   const c = quote(close.op);
   return {
     node: close.op,
     message:
-      `${receiver} only receives but closes the channel while ${sender} still sends on it: the next send panics`,
+      `${receiverShort} only receives but closes the channel while ${senderShort} still sends on it: the send panics`,
     related: [
       { span: span(send), message: 'this send panics if it runs after the close' },
       { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the receive loop that closes the channel' },
@@ -238,7 +244,7 @@ function reportParam(close: Use, fn: FuncInfo, param: string, loop: Node | undef
   return {
     node: close.op,
     message:
-      `\`${fn.name}\` only receives from \`${param}\` but closes it while its caller \`${sender.caller}\` still sends (${at}): the send panics`,
+      `\`${fn.name}\` only receives from \`${param}\` but closes it while its caller \`${sender.caller}\` still sends on it${sender.span ? '' : ` (${at})`}: the send panics`,
     related: [
       ...(sender.span ? [{ span: sender.span, message: 'this send panics if it runs after the close' }] : []),
       ...(loop ? [{ span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the receive loop that closes the channel' }] : []),

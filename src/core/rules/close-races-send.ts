@@ -218,7 +218,7 @@ function report(file: FileFacts, fn: FuncSummary, op: Op, send: Node, c: Close, 
     related.push({ span: { start: stop.startIndex, end: stop.endIndex }, message: 'this case does not win over the send: select picks at random among ready cases' });
     return {
       node: send,
-      message: `\`${sendText}\` can still be picked after ${closer} closes \`${channel}\` (${where}), even with \`${excerpt(stop.text, 24)}\` ready: it panics`,
+      message: `\`${excerpt(send.text, 28)}\` can be picked after ${closer} closes \`${excerpt(channel, 24)}\` (${where}) and panic, even with \`${excerpt(stop.text, 20)}\` ready`,
       related,
       steps: [
         `${closer} closes \`${channel}\` (${where}) and the stop channel \`${excerpt(stop.text, 24)}\` waits on.`,
@@ -229,7 +229,7 @@ function report(file: FileFacts, fn: FuncSummary, op: Op, send: Node, c: Close, 
   }
   return {
     node: send,
-    message: `\`${sendText}\` in the goroutine ${op.context === 'goroutine' ? 'started in' : 'running'} \`${fn.name}\` can run after ${closer} closes \`${channel}\` (${where}): it panics`,
+    message: `\`${excerpt(send.text, 28)}\` in ${op.context === 'goroutine' ? `a goroutine started by \`${fn.name}\`` : `the \`${fn.name}\` goroutine`} can run after ${closer} closes \`${excerpt(channel, 24)}\` (${where}) and panic`,
     related,
     steps: [
       `\`${fn.name}\` runs on its own goroutine and sends with \`${sendText}\` (line ${op.line}).`,

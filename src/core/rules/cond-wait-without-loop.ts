@@ -69,10 +69,12 @@ export const rule: Rule = {
       const fixes: Fix[] = loopable
         ? [{ title: `Recheck in a loop: \`for ${quote(cond!)} {\``, edits: [{ start: loopable.startIndex, end: loopable.startIndex + 2, newText: 'for' }], safe: false }]
         : [];
-      const where = guard ? `runs under \`if ${quote(cond!, 32)}\`, which checks the condition once` : 'is not in a `for` loop that rechecks the condition';
+      const where = guard
+        ? `runs under \`if ${quote(cond!, 28)}\`, which checks the condition once, not after waking up`
+        : 'is not in a `for` loop, so nothing rechecks the condition after waking up';
       ctx.report({
         node: call,
-        message: `\`${quote(call, 28)}\` ${where}: after waking up it may not hold, so recheck it in a loop`,
+        message: `\`${quote(call, 28)}\` ${where}`,
         related: guard ? [{ span: { start: guard.startIndex, end: cond!.endIndex }, message: 'the condition is checked once, here' }] : [],
         steps: [
           guard

@@ -64,11 +64,11 @@ export const rule: Rule = {
       if (!owner || deliberate(file, call, owner)) return;
       const shown = `${pkg}.${callParts(call)!.name}()`;
       const fnName = owner.fn.name ? `\`${owner.fn.name}\`` : `the function literal at line ${lineOf(owner.fn.node)}`;
-      const what = owner.use.endsWith('.Context()') ? `the request context \`${owner.use}\`` : `\`${owner.use}\``;
+      const what = owner.use.endsWith('.Context()') ? `the request context \`${owner.use}\`` : `\`${owner.use}\` of ${owner.fn.name ? fnName : 'the function literal'}`;
       ctx.report({
         node: call,
         message:
-          `\`${shown}\` ignores ${what} of ${fnName}: cancelling it or its deadline will not stop this work`,
+          `\`${shown}\` ignores ${what}: its cancellation and deadline do not reach this call`,
         related: [{ span: { start: owner.param.node.startIndex, end: owner.param.node.endIndex }, message: `the context ${fnName} already has` }],
         steps: [
           `The caller passes ${owner.use.endsWith('.Context()') ? `the request \`${owner.param.name}\`` : `\`${owner.param.name}\``} to ${fnName} (line ${lineOf(owner.param.node)}), with its deadline and cancellation.`,

@@ -1,7 +1,7 @@
 import { compact, type FileFacts } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { excerpt, lineOf, walk } from '../syntax/nodes';
+import { lineOf, walk } from '../syntax/nodes';
 
 /** First parameters after which Go convention still accepts the context: test helpers. */
 const TESTING_TYPES = new Set(['*testing.T', '*testing.B', '*testing.F', 'testing.TB']);
@@ -73,12 +73,11 @@ function checkParams(file: FileFacts, decl: Node, contextType: string, report: (
   const p = params[i];
   const name = decl.childForFieldName('name')?.text ?? 'this function';
   const list = decl.childForFieldName('parameters')!;
-  const first = params[0];
   const shown = p.name ? `${p.name} ${contextType}` : contextType;
   report({
     node: p.node,
     message:
-      `\`${shown}\` is parameter ${i + 1} of \`${name}\`; Go convention passes the context first, before \`${excerpt(first.node.parent?.type === 'parameter_declaration' ? first.node.parent.text : first.node.text, 24)}\``,
+      `\`${shown}\` is parameter ${i + 1} of \`${name}\`: Go convention passes the context first`,
     related: [{ span: { start: list.startIndex, end: list.endIndex }, message: 'the parameter list' }],
     steps: [
       `\`${name}\` (line ${lineOf(decl)}) takes \`${shown}\` as parameter ${i + 1}.`,
@@ -134,7 +133,7 @@ function checkFields(file: FileFacts, struct: Node, contextType: string, report:
       report({
         node: f.decl,
         message:
-          `${owner} stores a \`${contextType}\` in field \`${name.text}\`; pass it to each call instead, for a deadline per call`,
+          `${owner} stores a \`${contextType}\` in field \`${name.text}\`: pass it to each call instead, for a deadline per call`,
         related: typeName ? [{ span: { start: struct.parent!.startIndex, end: struct.parent!.endIndex }, message: `\`${typeName}\` is declared here` }] : [],
         steps: [
           `Some call creates the ${typeName ? `\`${typeName}\`` : 'struct'} value and fills \`${name.text}\` with its own context.`,

@@ -20,7 +20,7 @@ import { functionExits, loopCount, spawnCount } from '../model/flow';
 import { onFailingTestPath } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { callArgs, descendants, lineOf, loopExits, pathKey, quote } from '../syntax/nodes';
+import { callArgs, descendants, excerpt, lineOf, loopExits, pathKey, quote } from '../syntax/nodes';
 import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {
@@ -134,7 +134,7 @@ function span(n: Node) {
   return { start: n.startIndex, end: n.endIndex };
 }
 
-const PANIC = 'closing a closed channel panics';
+const PANIC = 'the second close of the channel panics';
 
 function findings(file: FileFacts, t: Trace): Finding[] {
   const out: Finding[] = [];
@@ -144,7 +144,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
       const l = lift(use.body, use.op);
       return { use, op: use.op, l, certain: certainIn(use, l) };
     });
-  const name = (c: Close) => quote(c.op);
+  const name = (c: Close) => quote(c.op, 32);
 
   // A close in a loop body runs once per iteration.
   for (const c of closes) {
@@ -154,7 +154,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
       close: c,
       report: {
         node: c.op,
-        message: `\`${name(c)}\` runs on every iteration of the loop: the second one closes the channel again, and ${PANIC}`,
+        message: `\`${name(c)}\` runs on every iteration of the loop, and ${PANIC}`,
         related: [{ span: span(loop), message: 'this loop can run more than once' }],
         steps: [
           `The first iteration of \`${loopHeader(loop)}\` (line ${lineOf(loop)}) runs \`${name(c)}\` (line ${lineOf(c.op)}).`,
@@ -187,7 +187,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
       report: {
         node: c.op,
         message:
-          `\`${name(c)}\` runs in every goroutine started ${loop ? 'by the loop' : `at line ${lineOf(g.node)}`}: the second one closes the channel again, and ${PANIC}`,
+          `\`${name(c)}\` runs in every goroutine ${loop ? 'the loop starts' : `started at line ${lineOf(g.node)}`}, and ${PANIC}`,
         related: [{ span: span(g.node), message: 'this go statement runs more than once' }],
         steps: [
           `The loop starts several goroutines at line ${lineOf(g.node)}; each one ends with \`${name(c)}\` (line ${lineOf(c.op)}).`,
@@ -215,7 +215,9 @@ function findings(file: FileFacts, t: Trace): Finding[] {
         report: {
           node: second.op,
           message:
-            `\`${name(second)}\` closes the channel that \`${name(first)}\` at line ${lineOf(first.op)} ${order === 'either' ? 'also closes' : 'has already closed'}: ${PANIC}`,
+            order === 'either'
+              ? `\`${name(second)}\` and \`${name(first)}\` at line ${lineOf(first.op)} both close the channel, and the second close panics`
+              : `\`${name(second)}\` closes the channel again after \`${name(first)}\` at line ${lineOf(first.op)}: closing a closed channel panics`,
           related: [{ span: span(first.op), message: 'the other close of the same channel' }],
           steps: pairSteps(first, second, where),
         },
@@ -237,7 +239,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
         report: {
           node: c.op,
           message:
-            `the loop \`${loopHeader(r.op)}\` only ends once the channel is closed, so \`${name(c)}\` closes it again: ${PANIC}`,
+            `\`${name(c)}\` runs after \`${excerpt(loopHeader(r.op), 32)}\`, which ends only once the channel is closed: the second close panics`,
           related: [{ span: span(r.op), message: 'this loop ends only when the channel is closed' }],
           steps: [
             `\`${loopHeader(r.op)}\` (line ${lineOf(r.op)}) receives until the channel is closed and drained; nothing else leaves the loop.`,
@@ -272,11 +274,11 @@ function sameStart(t: Trace, g: GoStmt): Node | undefined {
 
 function twinReport(c: Close, go: Node, twin: Node): Report {
   const [a, b] = go.startIndex < twin.startIndex ? [go, twin] : [twin, go];
-  const text = quote(c.op);
+  const text = quote(c.op, 32);
   return {
     node: c.op,
     message:
-      `\`${text}\` runs in both goroutines started at lines ${lineOf(a)} and ${lineOf(b)}: the second closes it again, and ${PANIC}`,
+      `\`${text}\` runs in two goroutines started with the same channel, and ${PANIC}`,
     related: [
       { span: span(a), message: 'one goroutine that closes the channel' },
       { span: span(b), message: 'another goroutine that closes the same channel' },

@@ -128,8 +128,9 @@ function checkGoFuncs(file: FileFacts, group: Group, report: ReportFn): void {
     report({
       node: uses[0],
       message:
-        `${capital(where)} uses the parent \`${p}\`, not \`${gc}\`: it keeps running when another function of the group fails`,
+        `this \`${quote(call.childForFieldName('function')!, 24)}\` function uses the parent \`${p}\`, not \`${gc}\`: a failure elsewhere in the group does not stop it`,
       related: [
+        { span: { start: call.startIndex, end: call.endIndex }, message: 'the function is passed to the group here' },
         { span: { start: group.gctx.startIndex, end: group.gctx.endIndex }, message: `\`${gc}\` is cancelled when the first function fails` },
         ...uses.slice(1).map((u) => ({ span: { start: u.startIndex, end: u.endIndex }, message: `\`${p}\` is used here too` })),
       ],

@@ -142,7 +142,7 @@ function namedFinding(g: GoStmt, stop: Node, tName: string): Report {
   return {
     node: g.node,
     message:
-      `\`${name}\` runs on a new goroutine and calls \`${quote(stop, 32)}\`: \`${stopper}\` ends only that goroutine, and the test keeps running`,
+      `\`${name}\` runs on a new goroutine and calls \`${quote(stop, 32)}\`: \`${stopper}\` ends that goroutine, not the test`,
     related: [{ span: { start: stop.startIndex, end: stop.endIndex }, message: `\`${name}\` stops the test here, from the wrong goroutine` }],
     steps: [
       `The test starts \`${name}\` on a new goroutine at line ${lineOf(g.node)}, passing \`${tName}\`.`,

@@ -62,7 +62,8 @@ export const rule: Rule = {
         const stop = stoppers[0];
         ctx.report({
           node: ctor,
-          message: `\`${name.text}\` starts \`${loopFn.name}\` (${where}), which runs until \`${stop}\`; this test never calls \`${decl.name}.${stop}()\`, so the goroutine outlives it`,
+          message: `\`${name.text}\` starts \`${loopFn.name}\`, which loops until \`${stop}\`: this test never calls \`${decl.name}.${stop}()\`, so \`${loopFn.name}\` outlives it`,
+          related: loopFn.file === file.fileName ? loop.stops.map((s) => ({ span: { start: s.start, end: s.end }, message: `\`${loopFn.name}\` loops until this case` })) : [],
           steps: [
             `\`${name.text}\` (line ${lineOf(ctor)}) starts \`${loopFn.name}\` in a goroutine; it loops until \`${stop}\` stops it (${where}).`,
             `\`${fn.name}\` returns without calling \`${decl.name}.${stop}()\`.`,

@@ -19,7 +19,7 @@ import { deleteStatement, insertLinesAfter, insertLinesBefore } from '../finding
 import type { FileFacts, FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
-import { blockStatements, callParts, descendants, lineOf, quote } from '../syntax/nodes';
+import { blockStatements, callParts, descendants, excerpt, lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'goroutine-receive-leak',
@@ -163,9 +163,21 @@ function fnName(fn: FuncInfo): string {
   return fn.name ? `\`${fn.name}\`` : `the function literal at line ${lineOf(fn.node)}`;
 }
 
-/** As {@link waitText}, without the line (messages name one line at most). */
-function shortWait(r: Use): string {
-  return r.kind === 'range' ? `waits in \`${loopHeader(r.op)}\`` : `blocks on \`${quote(r.op, 28)}\``;
+/** As {@link who}, without the line: the goroutine is the one at the finding, or `the sending/closing goroutine`. */
+function shortWho(b: Body, role?: string): string {
+  if (b.how === 'goroutine' && b.via) return b.fn.name ? `goroutine \`${b.fn.name}\`` : role ? `the ${role} goroutine` : 'the goroutine';
+  return b.fn.name ? `\`${b.fn.name}\`` : 'a function literal';
+}
+
+/**
+ * For messages: "`<-done` in goroutine `drain` blocks" / "`for x := range ch` waits" (one line at most). The
+ * wait is at the finding, so its function goes unnamed; only a goroutine says so.
+ */
+function shortWait(r: Use, t: Body): string {
+  const where = t.how === 'goroutine' && t.via ? ` in ${shortWho(t)}` : '';
+  return r.kind === 'range'
+    ? `\`${excerpt(loopHeader(r.op), 32)}\`${where} waits`
+    : `\`${quote(r.op, 28)}\`${where} blocks`;
 }
 
 function waitText(r: Use): string {
@@ -202,12 +214,11 @@ function neverClosed(
   const nothing = sendUses.length === 0 ? 'nothing sends on or closes' : 'nothing closes';
   const after =
     r.kind === 'range' && last
-      ? ', so the loop never ends after the last send'
+      ? ' after the last send'
       : '';
   const related = commonRelated(flow, t);
   for (const s of sendUses.slice(0, 3)) related.push({ span: span(s.op), message: `sends on \`${key}\` here; nothing closes it afterwards` });
   const owner = fnName(flow.owner);
-  const subject = who(t);
   const steps = [
     t.how === 'goroutine'
       ? `${capitalise(owner)} makes \`${key}\` (line ${made}) and at line ${lineOf(t.via!)} starts a goroutine${t.fn.name ? ` running \`${t.fn.name}\`` : ''} that ${waitText(r)}.`
@@ -219,7 +230,7 @@ function neverClosed(
   ];
   return {
     node: r.kind === 'range' ? rangeClause(r.op) : r.op,
-    message: `${subject} ${shortWait(r)} forever: ${nothing} \`${key}\`${after}`,
+    message: `${shortWait(r, t)} forever: ${nothing} \`${key}\`${after}`,
     related,
     steps,
     fixes: optional(deferCloseFix(file, flow, t)),
@@ -244,8 +255,10 @@ function earlyReturn(
   const related = commonRelated(flow, t);
   for (const ret of early.slice(0, 3)) related.push({ span: span(ret), message: `returns here without ${closing ? 'closing' : 'sending on or closing'} \`${key}\`` });
   for (const m of marks.slice(0, 2)) related.push({ span: span(m), message: `only this ${closing ? 'closes' : 'signals'} \`${key}\`` });
-  const producer = who(scope);
-  const subject = who(t);
+  if (scope.how === 'goroutine' && scope.via && scope.via.id !== t.via?.id) {
+    related.push({ span: span(scope.via), message: `the goroutine that ${closing ? 'closes' : 'sends on or closes'} \`${key}\` is started here` });
+  }
+  const producer = shortWho(scope, closing ? 'closing' : 'sending');
   const steps = [
     `${capitalise(theWho(t))} ${waitText(r)}.`,
     `${capitalise(theWho(scope))} returns early at line ${lineOf(first)} (\`${quote(first)}\`), before it reaches \`${quote(prod)}\` (line ${lineOf(prod)}).`,
@@ -254,7 +267,7 @@ function earlyReturn(
   return {
     node: r.kind === 'range' ? rangeClause(r.op) : r.op,
     message:
-      `${subject} ${shortWait(r)} forever when ${producer} returns at line ${lineOf(first)} before \`${quote(prod, 28)}\``,
+      `${shortWait(r, t)} forever when ${producer} returns at line ${lineOf(first)} before \`${quote(prod, 24)}\``,
     related,
     steps,
     fixes: optional(deferCloseFix(file, flow, t)),

@@ -167,7 +167,7 @@ function abandonedResults(file: FileFacts, view: PackageView, fn: FuncInfo): Rep
       const fixes: Fix[] = here ? [{ title: `Buffer the channel \`${callee.name}\` returns with capacity 1`, edits: [{ start: pending.make.start, end: pending.make.end, newText: ', 1' }], safe: true }] : [];
       out.push({
         node: recv!.channel,
-        message: `once \`${header}\` wins, the goroutine \`${callee.name}\` started blocks forever on \`${sendText}\` (${where}): nothing else receives its result`,
+        message: `once \`${header}\` wins, the goroutine \`${callee.name}\` started blocks forever on \`${sendText}\` (${where})`,
         related,
         steps: [
           `\`${quote(call)}\` starts a goroutine that will send its result with \`${sendText}\` (${where}) on an unbuffered channel, and returns that channel.`,
@@ -191,8 +191,7 @@ function reportHandoff(m: FuncInfo, h: FieldHandoff): Report {
   return {
     node: h.send,
     message:
-      `goroutine started at line ${lineOf(h.go.node)} blocks on \`${sendText}\` once ${M} stops receiving (\`${header}\`): ` +
-      `nothing else receives from \`${h.path}\``,
+      `\`${sendText}\` blocks once ${M} stops receiving (\`${header}\`): nothing else receives from \`${excerpt(h.path, 24)}\``,
     related: [
       { span: span(h.go.node), message: 'the goroutine is started here' },
       { span: span(h.giveUp.childForFieldName('communication') ?? h.giveUp), message: `${M} stops waiting here` },
@@ -804,6 +803,8 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
   const send = site.sends[0];
   const name = ch.decl.name;
   const F = ch.fn.name ?? `the function literal at line ${lineOf(ch.fn.node)}`;
+  /** For the message, which names one line at most. */
+  const Fm = ch.fn.name ?? 'the function literal';
   const { stop, received } = leak;
   const stopNode = stopAnchor(leak);
   const stopLine = stopNode ? (stop?.kind === 'end' && stopNode === stop.node ? endLine(stop.node) : lineOf(stopNode)) : 0;
@@ -816,29 +817,29 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
   let why: string;
   let event: string;
   if (!stop) {
-    why = `${F} never receives from \`${name}\``;
+    why = `${Fm} never receives from \`${name}\``;
     event = `${F} never receives from \`${name}\`.`;
   } else if (received.giveUp) {
     const header = shortHeader(received.giveUp);
-    why = `${F} stops receiving at line ${stopLine} (\`${header}\`)`;
+    why = `${Fm} stops receiving at line ${stopLine} (\`${header}\`)`;
     event =
       received.giveUp.type === 'default_case'
         ? `No value is ready yet, so \`default\` (line ${stopLine}) runs and ${F} stops waiting for \`${name}\`.`
         : `\`${header}\` (line ${stopLine}) is ready first, so ${F} stops waiting for \`${name}\`.`;
   } else if (stop.kind === 'break') {
-    why = `${F} stops receiving at line ${stopLine} while ${senders}`;
+    why = `${Fm} stops receiving at line ${stopLine} while ${senders}`;
     event = `${F} leaves its receive loop at line ${stopLine} (\`${quote(stop.node)}\`) while values are still to come.`;
   } else if (received.inLoop) {
-    why = `${F} can ${leave} from its receive loop while ${senders}`;
+    why = `${Fm} can ${leave} from its receive loop while ${senders}`;
     event = `${F} ${leaves} in the middle of its receive loop.`;
   } else if (received.countedLoop && got > 0) {
-    why = `${F} receives only ${values(got)} but ${senders}`;
+    why = `${Fm} receives only ${values(got)} but ${senders}`;
     event = `${F} receives ${values(got)} in the loop at line ${lineOf(received.countedLoop)} and moves on.`;
   } else if (got > 0) {
-    why = `${F} ${leaves} after receiving ${values(got)} but ${senders}`;
+    why = `${Fm} ${leaves} after receiving ${values(got)} but ${senders}`;
     event = `${F} receives ${values(got)} and ${leaves}.`;
   } else {
-    why = `${F} can ${leave} ${stop.kind === 'end' ? 'without receiving from' : 'before receiving from'} \`${name}\``;
+    why = `${Fm} can ${leave} ${stop.kind === 'end' ? 'without receiving' : 'before receiving'}`;
     event = `${F} ${leaves} without receiving.`;
   }
 
@@ -866,10 +867,10 @@ function report(ctx: RuleContext, ch: Channel, sites: Site[], leak: Leak, fixes:
     for (const o of other.sends) related.push({ span: span(o), message: 'a send that can block' });
   }
   const who = closed
-    ? `\`${quote(send, 32)}\` can run after \`${quote(closed, 24)}\` and panic`
+    ? `\`${quote(send, 28)}\` can run after \`${quote(closed, 24)}\` and panic`
     : sites.length === 1
-      ? `\`${quote(send, 32)}\` blocks forever`
-      : `goroutines started at lines ${listLines(sites.map((s) => lineOf(s.go.node)))} can block forever sending on \`${name}\``;
+      ? `\`${quote(send, 28)}\` blocks forever`
+      : `goroutines sending on \`${name}\` can block forever`;
   ctx.report({
     node: send,
     message: `${who}: ${why}`,
@@ -906,7 +907,7 @@ function describeSenders(senders: Senders, sites: Site[], site: Site): string {
   if (senders.kind === 'sym' && sites.length === 1 && site.loops.length === 1) {
     const range = site.loops[0].namedChildren.find((c) => c?.type === 'range_clause');
     const over = range?.childForFieldName('right');
-    if (over) return `one goroutine per element of \`${quote(over, 32)}\` sends`;
+    if (over) return `one goroutine per element of \`${quote(over, 24)}\` sends`;
     return `\`${senders.text}\` goroutines send`;
   }
   return 'more goroutines send';

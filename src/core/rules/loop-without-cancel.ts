@@ -160,9 +160,9 @@ function innermostLoop(n: Node): number | undefined {
 
 /** `select { case v := <-jobs: ... }` for messages. */
 function describeBlock(n: Node): string {
-  if (n.type !== 'select_statement') return quote(n);
+  if (n.type !== 'select_statement') return quote(n, 32);
   const first = selectCases(n)[0]?.childForFieldName('communication');
-  return first ? `select { case ${excerpt(first.text, 36)}: ... }` : 'select';
+  return first ? `select { case ${excerpt(first.text, 24)}: ... }` : 'select';
 }
 
 function report(file: FileFacts, emit: (r: Report) => void, loop: Node, c: CtxVar, blocking: Node[]): void {

@@ -109,13 +109,13 @@ function deferredInLoop(fn: FuncInfo, call: Node, site: Site, name: string): Rep
   });
   if (!d || contains(d, site.stmt)) return undefined;
   const endless = isEndlessLoop(loop) && !loopExits(loop).jumps && !loopExits(loop).returns;
-  const when = endless ? `never runs: the loop at line ${lineOf(loop)} does not end, so` : `runs only when ${fnLabel(fn)} returns, so until then`;
+  const when = endless ? `never runs: the loop at line ${lineOf(loop)} never ends, and` : `runs only when ${fnLabel(fn)} returns: until then,`;
   return {
     node: d,
     // Only a loop that never ends piles contexts up without bound; a loop that ends holds them
     // until the function returns, which is usually short (a test, a few retries): information.
     severity: endless ? undefined : 'info',
-    message: `\`${quote(d, 28)}\` in a loop ${when} every pass leaves a context alive: they pile up`,
+    message: `\`${quote(d, 28)}\` in a loop ${when} each pass leaves a context alive`,
     related: [
       { span: { start: call.startIndex, end: call.endIndex }, message: 'a new child context on every pass' },
       { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop' },
@@ -172,7 +172,7 @@ function cost(call: Node): string {
   }
   const p = `\`${quote(parent, 32)}\``;
   return timed
-    ? `the context lives until its deadline or until ${p} ends`
+    ? `the context lives until its deadline or ${p} ends`
     : `the context lives until ${p} is cancelled`;
 }
 
@@ -181,7 +181,7 @@ function discarded(file: FileFacts, fn: FuncInfo, call: Node, site: Site): Repor
   const name = callName(call);
   return {
     node: underscore,
-    message: `the cancel function of \`${quote(call, 36)}\` is discarded with \`_\`: ${cost(call)}`,
+    message: `\`_\` discards the cancel function of \`${name}\`: ${cost(call)}`,
     related: [{ span: { start: call.startIndex, end: call.endIndex }, message: `${name} returns the cancel function here` }],
     steps: [
       `Line ${lineOf(call)}: \`${quote(call)}\` derives a child context and returns its cancel function, which \`_\` throws away.`,
@@ -211,7 +211,7 @@ function unusedOnSomePath(file: FileFacts, fn: FuncInfo, call: Node, site: Site,
   if (later.length === 0) {
     return {
       node: site.left[1],
-      message: `\`${name}\` from \`${quote(call, 36)}\` is never called: ${cost(call)}`,
+      message: `\`${name}\` from \`${callName(call)}\` is never called: ${cost(call)}`,
       related: [{ span: { start: call.startIndex, end: call.endIndex }, message: `${callName(call)} returns \`${name}\` here` }],
       steps: [
         `Line ${lineOf(call)}: \`${quote(call)}\` derives a child context; \`${name}\` is the only way to release it early.`,
@@ -229,9 +229,10 @@ function unusedOnSomePath(file: FileFacts, fn: FuncInfo, call: Node, site: Site,
   const related: Related[] = exits.map((e) => ({ span: exitSpan(e), message: `leaves without calling \`${name}\`` }));
   related.push({ span: { start: later[0].startIndex, end: later[0].endIndex }, message: `\`${name}\` is used here, but only on some paths` });
   const more = exits.length > 1 ? ` (and ${exits.length - 1} more exit${exits.length > 2 ? 's' : ''})` : '';
+  const leaves = first.type === 'block' ? `${fnLabel(fn)}${more} can end` : `${exitText} at line ${lineOf(first)}${more} leaves`;
   return {
     node: site.left[1],
-    message: `\`${name}\` is not called on every path: ${exitText}${more} leaves without it, so ${cost(call)}`,
+    message: `${leaves} without calling \`${name}\`: ${cost(call)}`,
     related,
     steps: [
       `Line ${lineOf(call)}: \`${quote(call)}\` derives a child context; \`${name}\` is the only way to release it early.`,

@@ -152,7 +152,7 @@ function copiedArguments(ctx: RuleContext): void {
       if (!where) return;
       ctx.report({
         node: arg,
-        message: `\`${quote(arg)}\` is passed by value to \`${quote(call.childForFieldName('function')!)}\` at line ${lineOf(call)}, copying ${where}; pass a pointer instead`,
+        message: `\`${quote(arg)}\` is passed by value to \`${quote(call.childForFieldName('function')!)}\`, copying ${where}; pass a pointer instead`,
         steps: copySteps(`\`${quote(call.childForFieldName('function')!)}\` (line ${lineOf(call)})`, where),
       });
     });
@@ -194,7 +194,7 @@ function deferredLocks(ctx: RuleContext, file: FileFacts, view: PackageView): vo
           : [];
       ctx.report({
         node: ev.node,
-        message: `deferred \`${quote(ev.node)}\` locks \`${ev.text}\` again when the function returns, while it is still held since line ${lineOf(held.node)}: \`${unlock}\` was meant`,
+        message: `deferred \`${quote(ev.node)}\` locks \`${ev.text}\` again on return, while it is held since line ${lineOf(held.node)}: \`${unlock}\` was meant`,
         related: [{ span: { start: held.node.startIndex, end: held.node.endIndex }, message: `\`${held.text}\` is locked here` }],
         steps: [
           `Line ${lineOf(held.node)}: \`${quote(held.node)}\` locks \`${held.text}\`.`,

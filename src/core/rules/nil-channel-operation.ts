@@ -3,7 +3,7 @@ import type { FileFacts, FuncInfo, VarDecl } from '../model/facts';
 import { isWriteTarget } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, excerpt, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'nil-channel-operation',
@@ -60,7 +60,7 @@ export const rule: Rule = {
           ctx.report({
             node: op.node,
             message:
-              `\`${decl.name}\` is never made or assigned, so \`${text}\` ${what.effect}`,
+              `\`${excerpt(text, 40)}\` ${what.effect} on the nil channel \`${decl.name}\`: it is never made or assigned`,
             related: [{ span: { start: decl.statement.startIndex, end: decl.statement.endIndex }, message: `\`${decl.name}\` stays nil: no \`make\` or assignment follows` }],
             steps: [
               `Line ${lineOf(decl.node)}: \`${quote(decl.statement)}\` declares \`${decl.name}\` with its zero value, nil.`,
@@ -140,12 +140,12 @@ function inSelectCase(op: Node): boolean {
 function describe(op: NilOp): { effect: string; step: string } {
   switch (op.kind) {
     case 'send':
-      return { effect: 'blocks forever: a send on a nil channel never completes', step: 'sends on the nil channel and waits forever.' };
+      return { effect: 'blocks forever', step: 'sends on the nil channel and waits forever.' };
     case 'receive':
-      return { effect: 'blocks forever: a nil channel never delivers a value', step: 'receives from the nil channel and waits forever.' };
+      return { effect: 'blocks forever', step: 'receives from the nil channel and waits forever.' };
     case 'range':
-      return { effect: 'blocks forever: a nil channel never delivers or ends', step: 'waits for a first value that never comes.' };
+      return { effect: 'blocks forever', step: 'waits for a first value that never comes.' };
     case 'close':
-      return { effect: 'panics: closing a nil channel is a run-time error', step: 'panics with "close of nil channel".' };
+      return { effect: 'panics', step: 'panics with "close of nil channel".' };
   }
 }

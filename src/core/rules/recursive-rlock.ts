@@ -86,7 +86,7 @@ func (ix *Index) Lookup(term string) []int {
 
 function message(r: Relock): string {
   const h = r.held;
-  const tail = `${heldSince(h)}: a writer waiting in between deadlocks both`;
+  const tail = `${heldSince(h)}: a pending writer deadlocks both`;
   if (!r.via) return `second \`${quote(r.node, 32)}\` with the first held ${tail}`;
   return `\`${quote(r.node, 32)}\` read-locks \`${h.text}\` again (in ${chainText(r.via)}), held ${tail}`;
 }

@@ -185,11 +185,11 @@ function waitsBetween(file: FileFacts, pkg: PackageView, t: Trace, from: number,
 }
 
 function samePath(c: Op, s: Op): Report {
-  const close = quote(c.use.op);
-  const send = quote(s.use.op);
+  const close = quote(c.use.op, 32);
+  const send = quote(s.use.op, 32);
   return {
     node: s.use.op,
-    message: `\`${send}\` runs after \`${close}\` on the same path: ${PANIC}`,
+    message: `\`${send}\` runs after \`${close}\` on the same path, and ${PANIC}`,
     related: [{ span: span(c.use.op), message: 'the channel is closed here' }],
     steps: [
       `Line ${lineOf(c.use.op)}: \`${close}\` closes the channel.`,
@@ -200,11 +200,11 @@ function samePath(c: Op, s: Op): Report {
 }
 
 function startedAfter(c: Op, s: Op, go: Node): Report {
-  const close = quote(c.use.op);
-  const send = quote(s.use.op);
+  const close = quote(c.use.op, 32);
+  const send = quote(s.use.op, 32);
   return {
     node: s.use.op,
-    message: `a goroutine started after \`${close}\` sends \`${send}\` on the closed channel: ${PANIC}`,
+    message: `\`${send}\` runs in a goroutine started after \`${close}\`, and ${PANIC}`,
     related: [
       { span: span(c.use.op), message: 'the channel is closed here' },
       { span: span(go), message: 'the goroutine is started after the close' },
@@ -218,13 +218,13 @@ function startedAfter(c: Op, s: Op, go: Node): Report {
 }
 
 function notWaited(c: Op, s: Op, go: Node): Report {
-  const close = quote(c.use.op);
-  const send = quote(s.use.op);
-  const closing = c.l.deferred ? `\`defer ${close}\` closes the channel on return` : `\`${close}\` can run`;
+  const close = quote(c.use.op, 32);
+  const send = quote(s.use.op, 32);
+  const closing = c.l.deferred ? `\`defer ${close}\`` : `\`${close}\``;
   return {
     node: c.use.op,
     message:
-      `${closing} while a goroutine may still send \`${send}\` and nothing waits for it: the send panics`,
+      `${closing} does not wait for the goroutine that sends \`${send}\`: a send after the close panics`,
     related: [
       { span: span(go), message: 'this goroutine sends on the channel' },
       { span: span(s.use.op), message: 'this send panics if it runs after the close' },

@@ -159,7 +159,7 @@ function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: 
     s.fn.file === file.fileName ? [{ span: { start: stop.start, end: stop.end }, message: `${loopName} returns when this case fires; nothing receives from \`${channel}\` after that` }] : [];
   emit({
     span: { start: op.start, end: op.end },
-    message: `\`${excerpt(send, 40)}\` blocks forever once ${loopName} has returned on \`${stop.text}\` (${where(stop.line)}): nothing else receives from \`${channel}\``,
+    message: `\`${excerpt(send, 32)}\` blocks forever once ${loopName} has returned on \`${excerpt(stop.text, 24)}\` (${where(stop.line)}): no other goroutine receives`,
     related,
     steps: [
       `${loopName} (${where(s.loop.line)}) is the only receiver of \`${channel}\`, and returns when \`${stop.text}\` fires (${where(stop.line)}).`,

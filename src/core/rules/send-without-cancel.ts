@@ -99,7 +99,7 @@ export const rule: Rule = {
         ctx.report({
           node: send,
           message:
-            `\`${quote(send, 32)}\` can block forever once the reader stops reading: ` +
+            `\`${quote(send, 28)}\` blocks forever if the reader stops reading: ` +
             (watcher ? `\`${quote(watcher.wait, 24)}\` is watched only before the send, not during it` : `${where} ${watching(checks.polls, c)}`),
           related,
           steps: [

@@ -80,7 +80,7 @@ export const rule: Rule = {
         // A process-wide context (every caller passes minio's GlobalContext) ends only as the process exits.
         severity: shortDelay(file, call, loop) || ctxs.every((x) => processLifetime(ctx.package, x)) || unjoined(file, call) ? 'info' : undefined,
         message:
-          `\`${quote(call, 40)}\` in a loop ignores \`${c.name}\`: a cancelled \`${c.name}\` still waits out the whole sleep`,
+          `\`${quote(call, 32)}\` in a loop ignores \`${c.name}\`: cancelling \`${c.name}\` does not cut the sleep short`,
         related: [
           { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop that sleeps' },
           { span: { start: c.node.startIndex, end: c.node.endIndex }, message: `\`${c.name}\` is declared here` },

@@ -6,7 +6,7 @@ import type { Element } from '../model/cfg';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { blockStatements, callArgs, callParts, descendants, enclosingFunction, lineOf, pathKey, unparen } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, descendants, enclosingFunction, excerpt, lineOf, pathKey, unparen } from '../syntax/nodes';
 import { onFailingTestPath } from '../model/noreturn';
 
 export const rule: Rule = {
@@ -76,7 +76,7 @@ export const rule: Rule = {
       const first = found[0];
       ctx.report({
         node: recv,
-        message: `\`<-${timer}.C\` blocks forever after \`${timer}.C\` was received at line ${lineOf(first)}: \`${timer}.Stop()\` then returns false and nothing is sent again`,
+        message: `\`<-${excerpt(timer, 24)}.C\` blocks forever after \`${excerpt(timer, 24)}.C\` was received at line ${lineOf(first)}: \`Stop()\` returned false and no value follows`,
         related: found.map((r) => ({ span: { start: r.startIndex, end: r.endIndex }, message: `the timer's value is received here, and nothing re-arms \`${timer}\` on the way to the drain` })),
         steps: [
           `The timer fires and \`${first.text}\` (line ${lineOf(first)}) receives its value.`,

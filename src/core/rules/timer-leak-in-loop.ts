@@ -179,7 +179,7 @@ function checkAfter(file: FileFacts, call: Node, time: string, version: string |
       node: call,
       severity: 'hint',
       message:
-        `\`${quote(call, 36)}\` allocates a timer on every pass of the loop; Go 1.23+ collects them, but one reused timer is cheaper`,
+        `\`${quote(call, 32)}\` allocates a timer per loop pass; collected since Go 1.23, but reusing one is cheaper`,
       related,
       steps: [
         `Line ${lineOf(call)}: each pass of the loop at line ${lineOf(loop)} evaluates \`${quote(call)}\`, allocating a timer.`,
@@ -194,7 +194,7 @@ function checkAfter(file: FileFacts, call: Node, time: string, version: string |
   return {
     node: call,
     message:
-      `\`${quote(call, 36)}\` creates a timer on every pass of the loop, and each stays in memory until it fires ${shortNote}: they pile up`,
+      `\`${quote(call, 32)}\` makes a timer per loop pass that, ${shortNote}, stays in memory until it fires`,
     related,
     steps: [
       `Line ${lineOf(call)}: the \`select\` creates a timer for \`${dText}\`.`,
@@ -286,8 +286,8 @@ function checkTick(file: FileFacts, view: PackageView, call: Node, time: string,
   const exitText = exit ? `returns at line ${lineOf(exit)}` : `returns (line ${fn.body.endPosition.row + 1})`;
   const fnName = fn.name ? `\`${fn.name}\`` : `the function literal at line ${lineOf(fn.node)}`;
   const message = perPass
-    ? `\`${quote(call, 36)}\` starts a ticker on every pass of the loop that can never be stopped: each fires forever ${shortNote}`
-    : `\`${quote(call, 36)}\` starts a ticker that can never be stopped: it keeps firing after ${fnName} returns ${shortNote}`;
+    ? `\`${quote(call, 32)}\` starts a new unstoppable ticker on every loop pass; ${shortNote} each fires forever`
+    : `\`${quote(call, 32)}\` starts an unstoppable ticker; ${shortNote} it keeps firing after ${fnName} returns`;
   return {
     node: call,
     message,

@@ -335,7 +335,7 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
   return {
     node: w.node,
     message:
-      `\`${quote(w.node, 32)}\` writes ${what(w)} from every iteration's goroutine with no lock held: ${effect}`,
+      `\`${quote(w.node, 28)}\` runs in every iteration's goroutine with no lock held: ${effect}`,
     related: [
       { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'one goroutine per iteration is started here' },
       ...(w.decl ? [{ span: { start: w.decl.startIndex, end: w.decl.endIndex }, message: `\`${w.head.text}\` is shared by all of them` }] : []),
@@ -405,7 +405,7 @@ function parentFinding(file: FileFacts, g: Goroutine, w: Write): Report | undefi
   return {
     node: w.node,
     message:
-      `\`${quote(w.node, 32)}\` in a goroutine writes ${what(w)} while ${parent} ${writes ? 'writes' : 'reads'} it at line ${lineOf(access)} before waiting: a data race`,
+      `\`${quote(w.node, 28)}\` in a goroutine runs concurrently with the ${writes ? 'write' : 'read'} of ${what(w)} at line ${lineOf(access)}: a data race`,
     related: [
       { span: { start: access.startIndex, end: access.endIndex }, message: `${parent} uses \`${w.head.text}\` here, concurrently` },
       { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'the goroutine is started here' },

@@ -71,8 +71,7 @@ export const rule: Rule = {
         ctx.report({
           node: call,
           message:
-            `\`${quote(call)}\` runs inside the goroutine started at line ${lineOf(g.node)}, ` +
-            `so \`${quote(wait)}\` (line ${lineOf(wait)}) can return before it is counted`,
+            `\`${quote(call)}\` runs inside the goroutine started at line ${lineOf(g.node)}, so \`${quote(wait, 28)}\` can return before it is counted`,
           related: [
             { span: { start: g.node.startIndex, end: g.node.endIndex }, message: 'the goroutine is started here' },
             { span: { start: wait.startIndex, end: wait.endIndex }, message: 'this Wait may not wait for it' },

@@ -114,7 +114,7 @@ function receiversAndParams(ctx: RuleContext, held: Held): void {
         ctx.report({
           node: recvDecl,
           message:
-            `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call: the copy's counter is not the caller's`,
+            `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call: the method counts on the copy`,
           steps: [
             `Each call of \`${fn.name}\` (line ${lineOf(fn.node)}) copies the receiver, and ${where} with it.`,
             'The method counts or waits on the copy; the original counter that other goroutines use does not change.',
@@ -133,7 +133,7 @@ function receiversAndParams(ctx: RuleContext, held: Held): void {
       ctx.report({
         node: decl,
         message:
-          `parameter \`${quote(decl, 24)}\` receives a copy of ${where}: \`Done\` on it never reaches the caller's \`Wait\``,
+          `parameter \`${quote(decl, 24)}\` gets a copy of ${where}: its \`Done\` never reaches the caller's \`Wait\``,
         related: fnCallSites(file, fn).map((c) => ({ span: span(c), message: 'the WaitGroup is copied here' })),
         steps: [
           `A caller passes its WaitGroup to ${who}; Go copies the value, counter included.`,
@@ -289,7 +289,7 @@ function copyPlace(n: Node): CopyPlace | undefined {
   // The key of a keyed element names a field (`wg: &wg`): it is not a value.
   if (p.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.namedChild(0)?.id === p.id) return undefined;
   if (p.type === 'literal_element' || (p.type === 'keyed_element' && p.namedChild(1)?.id === expr.id)) {
-    return { ...base, kind: 'element', verb: 'is stored by value in a composite literal', where: 'into the new value' };
+    return { ...base, kind: 'element', verb: 'is stored by value in a literal', where: 'into the new value' };
   }
   if (p.type === 'send_statement' && p.childForFieldName('value')?.id === expr.id) {
     return { ...base, kind: 'send', verb: 'is sent by value on a channel', where: 'to the receiver' };
@@ -305,7 +305,7 @@ function rangeCopies(ctx: RuleContext, held: Held): void {
     ctx.report({
       node: value,
       message:
-        `\`${value.text}\` receives a copy of each \`${elem}\` of \`${quote(right, 24)}\`, with ${where}: the copy counts on its own`,
+        `\`${value.text}\` gets a copy of each \`${elem}\` in \`${quote(right, 24)}\`, with ${where}: the copy counts on its own`,
       steps: [
         `Each iteration copies one element of \`${quote(right)}\` into \`${value.text}\` (line ${lineOf(value)}).`,
         `The copy has its own counter (${where}); calls on it do not change the element's.`,

@@ -152,8 +152,8 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     if (seen.has(done.id)) continue;
     seen.add(done.id);
     const first = skipping[0];
-    const exitText = first ? `the \`${quote(first)}\` at line ${lineOf(first)}` : 'the end of the function';
-    const others = skipping.length > 1 ? ` (and ${skipping.length - 1} more return${skipping.length > 2 ? 's' : ''})` : '';
+    const exitText = first ? `the \`${quote(first, 24)}\` at line ${lineOf(first)}` : 'the end of the function';
+    const others = skipping.length > 1 ? ` (and ${skipping.length - 1} more)` : '';
     // In a test, returns that come right after `t.Errorf(...)` or after handing an error to the test
     // (`errc <- err`) hang a run that has already failed.
     const afterFailure = file.isTestSupport && !fallsOff && skipping.every((r) => failedBefore(file, r));
@@ -231,7 +231,7 @@ function noDone(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
   ctx.report({
     node: g.node.children[0] ?? g.node,
     message:
-      `${who(g)} is counted by \`${quote(add, 24)}\` but never calls \`${key}.Done()\`: \`${quote(wait, 24)}\` blocks forever`,
+      `this goroutine is counted by \`${quote(add, 24)}\` but never calls \`${key}.Done()\`: \`${quote(wait, 24)}\` blocks forever`,
     related: [
       { span: span(add), message: 'counts the goroutine' },
       { span: span(wait), message: 'waits for a Done that never comes' },

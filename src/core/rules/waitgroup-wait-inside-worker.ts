@@ -159,11 +159,11 @@ function report(thread: Body, wait: Use, wl: Lifted, done: Lifted, doneUse: Use)
   const Who = who.charAt(0).toUpperCase() + who.slice(1);
   const doneText = done.deferred ? `defer ${quote(doneUse.op)}` : quote(doneUse.op);
   const direct = wl.at.id === wait.op.id;
-  const subject = direct ? `\`${quote(wait.op)}\`` : `\`${quote(wl.at, 28)}\` (which calls \`${quote(wait.op, 24)}\`)`;
+  const subject = direct ? `\`${quote(wait.op, 28)}\` runs` : `\`${quote(wl.at, 28)}\` calls \`${quote(wait.op, 24)}\``;
   return {
     node: wl.at,
     message:
-      `${subject} runs in a goroutine \`${quote(wait.ref)}\` counts, whose own \`${doneText}\` comes after it: Wait waits for itself forever`,
+      `${subject} in a goroutine counted by \`${quote(wait.ref, 24)}\`, before its own \`${doneText}\`: it waits for itself forever`,
     related: [
       { span: span(doneUse.op), message: done.deferred ? 'this Done runs only when the goroutine returns' : 'this Done comes after the Wait' },
       ...(thread.via ? [{ span: span(thread.via), message: 'the goroutine counted by the WaitGroup' }] : []),

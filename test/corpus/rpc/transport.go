@@ -69,7 +69,7 @@ func (t *transport) Watch(ctx context.Context) <-chan Update {
 			if err != nil {
 				return
 			}
-			out <- u // want "can block forever"
+			out <- u // want "blocks forever if the reader stops"
 		}
 	}()
 	return out

@@ -11,7 +11,7 @@ func generate(ctx context.Context, n int) <-chan int {
 	go func() {
 		defer close(out)
 		for i := 0; i < n; i++ {
-			out <- i // want "can block forever"
+			out <- i // want "blocks forever if the reader stops"
 		}
 	}()
 	return out

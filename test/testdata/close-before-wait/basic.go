@@ -18,7 +18,7 @@ func lengths(words []string) []int {
 			out <- len(w)
 		}(w)
 	}
-	close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `out <- len\\(w\\)`: the"
+	close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`: a goroutine can still send `out <- len\\(w\\)` and panic"
 	wg.Wait()
 	var res []int
 	for n := range out {
@@ -37,7 +37,7 @@ func fetchAll(urls []string) []int {
 			results <- fetch(u)
 		}(u)
 	}
-	close(results) // want "`close\\(results\\)` runs with no `wg\\.Wait\\(\\)` before it, so a goroutine may still send"
+	close(results) // want "`close\\(results\\)` runs with no `wg\\.Wait\\(\\)` before it: a goroutine can still send"
 
 	var sizes []int
 	for s := range results {
@@ -73,7 +73,7 @@ func runPool(urls []string) int {
 		jobs <- u
 	}
 	close(jobs)
-	close(results) // want "`close\\(results\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `results <-"
+	close(results) // want "`close\\(results\\)` comes before `wg\\.Wait\\(\\)`: a goroutine can still send `results <-"
 	wg.Wait()
 	<-done
 	return total
@@ -95,7 +95,7 @@ func checkAll(ctx context.Context, urls []string) []error {
 			_ = req
 		}(u)
 	}
-	close(errs) // want "`close\\(errs\\)` runs before the deferred `wg\\.Wait\\(\\)`, so a goroutine may still send `errs <-"
+	close(errs) // want "`close\\(errs\\)` runs before the deferred `wg\\.Wait\\(\\)`: a goroutine can still send `errs <-"
 	var out []error
 	for err := range errs {
 		out = append(out, err)
@@ -113,7 +113,7 @@ func unbufferedRange(ids []int) int {
 			ch <- id * 2
 		}(id)
 	}
-	close(ch) // want "`close\\(ch\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `ch <- id \\* 2`: the"
+	close(ch) // want "`close\\(ch\\)` comes before `wg\\.Wait\\(\\)`: a goroutine can still send `ch <- id \\* 2` and panic"
 	wg.Wait()
 	sum := 0
 	for v := range ch {

@@ -5,7 +5,7 @@ import "sync"
 func produceSquares(nums []int) <-chan int {
 	out := make(chan int)
 	go func() {
-		defer close(out) // want "`defer close\\(out\\)` runs with no `wg\\.Wait\\(\\)` before it, so a goroutine may still send `out"
+		defer close(out) // want "`defer close\\(out\\)` runs with no `wg\\.Wait\\(\\)` before it: a goroutine can still send `out"
 		var wg sync.WaitGroup
 		for _, n := range nums {
 			wg.Add(1)
@@ -23,7 +23,7 @@ func mergeAll(inputs []<-chan string) <-chan string {
 	go func() {
 		var wg sync.WaitGroup
 		defer wg.Wait()
-		defer close(merged) // want "`defer close\\(merged\\)` runs before the deferred `wg\\.Wait\\(\\)`, so a goroutine may still send"
+		defer close(merged) // want "`defer close\\(merged\\)` runs before the deferred `wg\\.Wait\\(\\)`: a goroutine can still send"
 		for _, in := range inputs {
 			wg.Add(1)
 			go func(in <-chan string) {

@@ -19,7 +19,7 @@ func fanIn(cs ...<-chan int) <-chan int {
 		}(c)
 	}
 	go func() {
-		close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `out <- v`: the send"
+		close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`: a goroutine can still send `out <- v` and panic"
 		wg.Wait()
 	}()
 	return out
@@ -43,7 +43,7 @@ func (s *scanner) scan(paths []string, match func(string) bool) <-chan string {
 		}(p)
 	}
 	go func() {
-		close(s.hits) // want "`close\\(s\\.hits\\)` comes before `s\\.wg\\.Wait\\(\\)`, so a goroutine may still send `s\\.hits <- p`:"
+		close(s.hits) // want "`close\\(s\\.hits\\)` comes before `s\\.wg\\.Wait\\(\\)`: a goroutine can still send `s\\.hits <- p` and panic"
 		s.wg.Wait()
 	}()
 	return s.hits

@@ -25,7 +25,7 @@ func (c *crawler) Start(urls []string) {
 }
 
 func (c *crawler) Stop() {
-	close(c.found) // want "`close\\(c\\.found\\)` comes before `c\\.wg\\.Wait\\(\\)`, so a goroutine may still send `c\\.found <- url"
+	close(c.found) // want "`close\\(c\\.found\\)` comes before `c\\.wg\\.Wait\\(\\)`: a goroutine can still send `c\\.found <- url"
 	c.wg.Wait()
 }
 
@@ -40,7 +40,7 @@ func (b *batch) squares() []int {
 		wg.Add(1)
 		go b.square(it, out, &wg)
 	}
-	close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `out <- n \\* n`: the"
+	close(out) // want "`close\\(out\\)` comes before `wg\\.Wait\\(\\)`: a goroutine can still send `out <- n \\* n` and panic"
 	wg.Wait()
 	res := make([]int, 0, len(b.items))
 	for v := range out {
@@ -66,7 +66,7 @@ func scatter(parts [][]byte) {
 		defer wg.Done()
 		sums <- len(parts[1])
 	}()
-	close(sums) // want "`close\\(sums\\)` comes before `wg\\.Wait\\(\\)`, so a goroutine may still send `sums <-"
+	close(sums) // want "`close\\(sums\\)` comes before `wg\\.Wait\\(\\)`: a goroutine can still send `sums <-"
 	wg.Wait()
 }
 

@@ -14,7 +14,7 @@ func firstMatch(words []string, want string) bool {
 	}()
 	for w := range ch {
 		if w == want {
-			close(ch) // want "`firstMatch` only receives but closes the channel while the goroutine started at line 10"
+			close(ch) // want "`firstMatch` only receives but closes the channel while another goroutine still sends on it: the send panics"
 			return true
 		}
 	}
@@ -32,7 +32,7 @@ func consumeUntilQuit(jobs chan int, quit <-chan struct{}) {
 		case j := <-jobs:
 			fmt.Println(j)
 		case <-quit:
-			close(jobs) // want "`consumeUntilQuit` only receives but closes the channel while the goroutine started at"
+			close(jobs) // want "`consumeUntilQuit` only receives but closes the channel while another goroutine still sends on it"
 			return
 		}
 	}
@@ -55,7 +55,7 @@ func stopAfterLimit(limit int) {
 		for e := range events {
 			n++
 			if n == limit {
-				close(events) // want "the goroutine started at line 53 only receives but closes the channel while the goroutine"
+				close(events) // want "this goroutine only receives but closes the channel while another goroutine still sends on it"
 			}
 			fmt.Println(e)
 		}
@@ -66,7 +66,7 @@ func stopAfterLimit(limit int) {
 func drain(ch chan int) {
 	for v := range ch {
 		if v < 0 {
-			close(ch) // want "`drain` only receives from `ch` but closes it while its caller `feed` still sends \\(line"
+			close(ch) // want "`drain` only receives from `ch` but closes it while its caller `feed` still sends on it: the send panics"
 			return
 		}
 	}
@@ -84,7 +84,7 @@ func feed(values []int) {
 
 func takeOne(in chan string) string {
 	s := <-in
-	close(in) // want "`takeOne` only receives from `in` but closes it while its caller `ask` still sends \\(line"
+	close(in) // want "`takeOne` only receives from `in` but closes it while its caller `ask` still sends on it: the send panics"
 	return s
 }
 
@@ -123,7 +123,7 @@ func pool(tasks []string) {
 					return
 				}
 				if j == "stop" {
-					close(jobs) // want "the goroutine started at line 119 only receives but closes the channel while `pool` still"
+					close(jobs) // want "this goroutine only receives but closes the channel while `pool` still sends on it: the send panics"
 				}
 			}
 		}()

@@ -20,7 +20,7 @@ func NewPipeline() *Pipeline {
 
 func (p *Pipeline) run() {
 	for v := range p.in {
-		p.out <- strings.ToUpper(v) // want "`p.out <- strings.ToUpper\\(v\\)` in the goroutine running `run` can run after `Close` closes `p.out` \\(line 29\\): it panics"
+		p.out <- strings.ToUpper(v) // want "`p.out <- strings.ToUpper\\(v\\)` in the `run` goroutine can run after `Close` closes `p.out` \\(line 29\\) and panic"
 	}
 }
 
@@ -37,7 +37,7 @@ type Stream struct {
 
 func (s *Stream) Send(b []byte) bool {
 	select {
-	case s.ch <- b: // want "`s.ch <- b` can still be picked after `Close` closes `s.ch` \\(line 49\\), even with `<-s.done` ready: it panics"
+	case s.ch <- b: // want "`s.ch <- b` can be picked after `Close` closes `s.ch` \\(line 49\\) and panic, even with `<-s.done` ready"
 		return true
 	case <-s.done:
 		return false
@@ -58,7 +58,7 @@ type Watcher struct {
 func (w *Watcher) Start() {
 	go func() {
 		for ev := range w.src {
-			w.events <- ev // want "in the goroutine started in `Start` can run after `Stop` closes `w.events`"
+			w.events <- ev // want "in a goroutine started by `Start` can run after `Stop` closes `w.events`"
 		}
 	}()
 }
@@ -85,7 +85,7 @@ func (t *Ticker) loop() {
 	for {
 		select {
 		case now := <-tk.C:
-			t.ticks <- now // want "goroutine running `loop` can run after `Stop` closes `t.ticks`"
+			t.ticks <- now // want "the `loop` goroutine can run after `Stop` closes `t.ticks`"
 		case <-t.stop:
 			return
 		}
@@ -106,7 +106,7 @@ type Feed struct {
 
 func (f *Feed) Publish(n int) {
 	select {
-	case f.items <- n: // want "can still be picked after `Close` closes `f.items`"
+	case f.items <- n: // want "can be picked after `Close` closes `f.items`"
 	case <-f.closing:
 	}
 }
@@ -133,7 +133,7 @@ func (b *Batcher) flushLoop() {
 		case <-b.quit:
 			return
 		case <-time.After(time.Second):
-			b.batches <- buf // want "goroutine running `flushLoop` can run after `Shutdown` closes `b.batches`"
+			b.batches <- buf // want "the `flushLoop` goroutine can run after `Shutdown` closes `b.batches`"
 			buf = nil
 		}
 	}
@@ -152,7 +152,7 @@ type Relay struct {
 
 func (r *Relay) Forward(m string) {
 	select {
-	case r.msgs <- m: // want "can still be picked after `shutdown` closes `r.msgs`"
+	case r.msgs <- m: // want "can be picked after `shutdown` closes `r.msgs`"
 	case <-r.stop:
 	}
 }
@@ -177,7 +177,7 @@ func NewSampler() *Sampler {
 
 func (s *Sampler) sample() {
 	for range time.Tick(time.Second) {
-		s.samples <- 1.0 // want "goroutine running `sample` can run after `Close` closes `s.samples`"
+		s.samples <- 1.0 // want "the `sample` goroutine can run after `Close` closes `s.samples`"
 	}
 }
 

@@ -31,7 +31,7 @@ func TestWaitUnderIf(t *testing.T) {
 	}()
 	mu.Lock()
 	if !ready {
-		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !ready`, which checks the condition once: after waking up it may"
+		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !ready`, which checks the condition once, not after waking up"
 	}
 	mu.Unlock()
 }

@@ -19,7 +19,7 @@ func (q *Queue) Pop() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
-		q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` runs under `if len\\(q\\.items\\) == 0`, which checks the condition once: after"
+		q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` runs under `if len\\(q\\.items\\) == 0`, which checks the condition once, not after waking up"
 	}
 	v := q.items[0]
 	q.items = q.items[1:]
@@ -29,7 +29,7 @@ func (q *Queue) Pop() int {
 func (q *Queue) PopBlind() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not in a `for` loop that rechecks the condition: after waking up it may"
+	q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not in a `for` loop, so nothing rechecks the condition after waking up"
 	v := q.items[0]
 	q.items = q.items[1:]
 	return v
@@ -54,7 +54,7 @@ func (q *Queue) Next(mode string) int {
 	defer q.mu.Unlock()
 	switch mode {
 	case "wait":
-		q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not in a `for` loop that rechecks the condition: after waking up it may"
+		q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not in a `for` loop, so nothing rechecks the condition after waking up"
 	}
 	return len(q.items)
 }
@@ -64,7 +64,7 @@ func waitReady(ready *bool) {
 	c := sync.NewCond(&mu)
 	mu.Lock()
 	if !*ready {
-		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !\\*ready`, which checks the condition once: after waking up it"
+		c.Wait() // want "`c\\.Wait\\(\\)` runs under `if !\\*ready`, which checks the condition once, not after waking up"
 	}
 	mu.Unlock()
 }
@@ -78,7 +78,7 @@ type Gate struct {
 func (g *Gate) Pass() {
 	g.mu.Lock()
 	if !g.open {
-		g.cond.Wait() // want "`g\\.cond\\.Wait\\(\\)` runs under `if !g\\.open`, which checks the condition once: after waking up"
+		g.cond.Wait() // want "`g\\.cond\\.Wait\\(\\)` runs under `if !g\\.open`, which checks the condition once, not after waking up"
 	}
 	g.mu.Unlock()
 }
@@ -97,7 +97,7 @@ func (q *Queue) Drain(out chan<- int) {
 }
 
 func (q *Queue) waitOnce() {
-	q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not in a `for` loop that rechecks the condition: after waking up it may"
+	q.cond.Wait() // want "`q\\.cond\\.Wait\\(\\)` is not in a `for` loop, so nothing rechecks the condition after waking up"
 }
 
 func (q *Queue) First() int {

@@ -13,12 +13,12 @@ type User struct{ Name string }
 
 func loadUser(ctx context.Context, db *sql.DB, id int64) (*User, error) {
 	var u User
-	row := db.QueryRowContext(context.Background(), "SELECT name FROM users WHERE id = ?", id) // want "`context\\.Background\\(\\)` ignores `ctx` of `loadUser`: cancelling it or its deadline will not"
+	row := db.QueryRowContext(context.Background(), "SELECT name FROM users WHERE id = ?", id) // want "`context\\.Background\\(\\)` ignores `ctx` of `loadUser`: its cancellation and deadline do not reach this call"
 	return &u, row.Scan(&u.Name)
 }
 
 func (s *server) handleUser(w http.ResponseWriter, r *http.Request) {
-	u, err := loadUser(context.TODO(), s.db, 1) // want "`context\\.TODO\\(\\)` ignores the request context `r\\.Context\\(\\)` of `handleUser`: cancelling it"
+	u, err := loadUser(context.TODO(), s.db, 1) // want "`context\\.TODO\\(\\)` ignores the request context `r\\.Context\\(\\)`: its cancellation and deadline"
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -39,7 +39,7 @@ func fanOut(ctx context.Context, db *sql.DB, ids []int64) error {
 	for _, id := range ids {
 		id := id
 		g.Go(func() error {
-			_, err := loadUser(context.Background(), db, id) // want "`context\\.Background\\(\\)` ignores `ctx` of `fanOut`: cancelling it or its deadline will not"
+			_, err := loadUser(context.Background(), db, id) // want "`context\\.Background\\(\\)` ignores `ctx` of `fanOut`: its cancellation and deadline do not reach this call"
 			_ = gctx
 			return err
 		})
@@ -169,7 +169,7 @@ func (s *server) order(w http.ResponseWriter, r *http.Request) {
 
 func placeholder(ctx context.Context, db *sql.DB) error {
 	// TODO: pass ctx through once the driver supports it.
-	return db.PingContext(context.TODO()) // want "`context\\.TODO\\(\\)` ignores `ctx` of `placeholder`: cancelling it or its deadline will not"
+	return db.PingContext(context.TODO()) // want "`context\\.TODO\\(\\)` ignores `ctx` of `placeholder`: its cancellation and deadline do not reach this call"
 }
 
 // ok: a rollback must run even when ctx is already cancelled.

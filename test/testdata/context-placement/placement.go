@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-func lookup(id string, ctx context.Context) (string, error) { // want "`ctx context\\.Context` is parameter 2 of `lookup`; Go convention passes the context first,"
+func lookup(id string, ctx context.Context) (string, error) { // want "`ctx context\\.Context` is parameter 2 of `lookup`: Go convention passes the context first"
 	return id, ctx.Err()
 }
 
@@ -34,7 +34,7 @@ func copyAll(dst io.Writer, src io.Reader, _ context.Context) error { // want "`
 }
 
 type job struct {
-	ctx  context.Context // want "struct `job` stores a `context\\.Context` in field `ctx`; pass it to each call instead, for"
+	ctx  context.Context // want "struct `job` stores a `context\\.Context` in field `ctx`: pass it to each call instead, for a deadline per call"
 	name string
 }
 

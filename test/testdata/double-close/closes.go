@@ -17,7 +17,7 @@ func search(shards []shard, q string) []string {
 			for _, r := range s.find(q) {
 				results <- r
 			}
-			close(results) // want "`close\\(results\\)` runs in every goroutine started by the loop: the second one closes the"
+			close(results) // want "`close\\(results\\)` runs in every goroutine the loop starts, and the second close of the channel panics"
 		}(s)
 	}
 	var out []string
@@ -30,7 +30,7 @@ func search(shards []shard, q string) []string {
 func closeAll(done chan struct{}, workers []string) {
 	for _, w := range workers {
 		fmt.Println("stopping", w)
-		close(done) // want "`close\\(done\\)` runs on every iteration of the loop: the second one closes the channel"
+		close(done) // want "`close\\(done\\)` runs on every iteration of the loop, and the second close of the channel panics"
 	}
 }
 
@@ -42,12 +42,12 @@ func process(data []int) error {
 	if len(data) > 10 {
 		close(out)
 	}
-	close(out) // want "`close\\(out\\)` closes the channel that `close\\(out\\)` at line 43 has already closed: closing a"
+	close(out) // want "`close\\(out\\)` closes the channel again after `close\\(out\\)` at line 43: closing a closed channel panics"
 	return nil
 }
 
 func cleanup(events chan string, err error) error {
-	defer close(events) // want "`close\\(events\\)` closes the channel that `close\\(events\\)` at line 52 has already closed:"
+	defer close(events) // want "`close\\(events\\)` closes the channel again after `close\\(events\\)` at line 52: closing a closed channel panics"
 	if err != nil {
 		close(events)
 		return err
@@ -57,7 +57,7 @@ func cleanup(events chan string, err error) error {
 }
 
 func producer(out chan<- int, n int) {
-	defer close(out) // want "`close\\(out\\)` runs in both goroutines started at lines 68 and 69"
+	defer close(out) // want "`close\\(out\\)` runs in two goroutines started with the same channel, and the second close of the channel panics"
 	for i := 0; i < n; i++ {
 		out <- i
 	}
@@ -79,7 +79,7 @@ func rangeThenClose(in chan int) int {
 	for v := range in {
 		sum += v
 	}
-	close(in) // want "the loop `for v := range in` only ends once the channel is closed, so `close\\(in\\)` closes"
+	close(in) // want "`close\\(in\\)` runs after `for v := range in`, which ends only once the channel is closed: the second close panics"
 	return sum
 }
 
@@ -92,7 +92,7 @@ func ownerAndGoroutine(items []string) {
 		close(done)
 	}()
 	<-done
-	close(done) // want "`close\\(done\\)` closes the channel that `close\\(done\\)` at line 92 also closes: closing a"
+	close(done) // want "`close\\(done\\)` and `close\\(done\\)` at line 92 both close the channel, and the second close panics"
 }
 
 func twoCloserGoroutines(a, b []int) []int {
@@ -104,7 +104,7 @@ func twoCloserGoroutines(a, b []int) []int {
 		}
 	}()
 	go func() {
-		defer close(merged) // want "`close\\(merged\\)` closes the channel that `close\\(merged\\)` at line 101 also closes: closing a"
+		defer close(merged) // want "`close\\(merged\\)` and `close\\(merged\\)` at line 101 both close the channel, and the second close panics"
 		for _, v := range b {
 			merged <- v
 		}
@@ -125,13 +125,13 @@ func (s *stream) finish(err error) {
 	if err != nil {
 		fmt.Println(err)
 	}
-	close(s.data) // want "`close\\(s\\.data\\)` closes the channel that `close\\(s\\.data\\)` at line 124 has already closed:"
+	close(s.data) // want "`close\\(s\\.data\\)` closes the channel again after `close\\(s\\.data\\)` at line 124: closing a closed channel panics"
 }
 
 func closeInCountedLoop(ch chan int, n int) {
 	for i := 0; i < n; i++ {
 		ch <- i
-		close(ch) // want "`close\\(ch\\)` runs on every iteration of the loop: the second one closes the channel again,"
+		close(ch) // want "`close\\(ch\\)` runs on every iteration of the loop, and the second close of the channel panics"
 	}
 }
 

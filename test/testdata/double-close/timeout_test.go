@@ -28,7 +28,7 @@ func TestWriterTimeout(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		close(stop) // want "`close\\(stop\\)` closes the channel that `close\\(stop\\)` at line 18 also closes: closing a"
+		close(stop) // want "`close\\(stop\\)` and `close\\(stop\\)` at line 18 both close the channel, and the second close panics"
 		t.Fatal("timeout")
 	}
 }
@@ -42,5 +42,5 @@ func TestWriterDone(t *testing.T) {
 		close(stop)
 	}()
 	<-done
-	close(stop) // want "`close\\(stop\\)` closes the channel that `close\\(stop\\)` at line 42 also closes: closing a"
+	close(stop) // want "`close\\(stop\\)` and `close\\(stop\\)` at line 42 both close the channel, and the second close panics"
 }

@@ -23,7 +23,7 @@ func fetchAll(ctx context.Context, urls []string) error {
 	for _, u := range urls {
 		u := u
 		g.Go(func() error {
-			return fetch(ctx, u) // want "The function passed to `g\\.Go` at line 25 uses the parent `ctx`, not `gctx`: it keeps"
+			return fetch(ctx, u) // want "this `g\\.Go` function uses the parent `ctx`, not `gctx`: a failure elsewhere in the group does not stop it"
 		})
 	}
 	_ = gctx
@@ -61,7 +61,7 @@ func (l *loader) loadKeys(ctx context.Context, keys []string) error {
 	for _, k := range keys {
 		k := k
 		group.Go(func() error {
-			if err := l.load(ctx, k); err != nil { // want "The function passed to `group.Go` at line 63 uses the parent `ctx`, not `groupCtx`"
+			if err := l.load(ctx, k); err != nil { // want "this `group.Go` function uses the parent `ctx`, not `groupCtx`"
 				return fmt.Errorf("load %s: %w", k, err)
 			}
 			return nil

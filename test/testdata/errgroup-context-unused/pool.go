@@ -16,7 +16,7 @@ func runPool(ctx context.Context, jobs <-chan job, workers int) error {
 		g.Go(func() error {
 			for {
 				select {
-				case <-ctx.Done(): // want "The function passed to `g.Go` at line 16 uses the parent `ctx`"
+				case <-ctx.Done(): // want "this `g.Go` function uses the parent `ctx`"
 					return ctx.Err()
 				case j, ok := <-jobs:
 					if !ok {

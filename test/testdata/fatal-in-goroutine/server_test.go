@@ -21,7 +21,7 @@ func TestFetchAll(t *testing.T) {
 		go func(url string) {
 			defer wg.Done()
 			if _, err := fetch(url); err != nil {
-				t.Fatalf("fetch %s: %v", url, err) // want "`t\\.Fatalf\\(\"fetch %s: %v\", url,\\.\\.\\.` runs off the test's goroutine: `FailNow` ends only this"
+				t.Fatalf("fetch %s: %v", url, err) // want "`t\\.Fatalf\\(\"fetch %s: %v\", url,\\.\\.\\.` runs off the test's goroutine: `FailNow` ends this goroutine"
 			}
 		}(url)
 	}
@@ -39,7 +39,7 @@ func TestServerAccepts(t *testing.T) {
 		conn, err := ln.Accept()
 		if err != nil {
 			t.Error(err)
-			t.FailNow() // want "`t\\.FailNow\\(\\)` runs off the test's goroutine: `FailNow` ends only this goroutine, and the"
+			t.FailNow() // want "`t\\.FailNow\\(\\)` runs off the test's goroutine: `FailNow` ends this goroutine, not the test"
 		}
 		conn.Close()
 	}()
@@ -56,7 +56,7 @@ func TestWorkerLast(t *testing.T) {
 	go func() {
 		time.Sleep(time.Millisecond)
 		close(done)
-		t.Fatal("worker gave up") // want "`t\\.Fatal\\(\"worker gave up\"\\)` runs off the test's goroutine: `FailNow` ends only this"
+		t.Fatal("worker gave up") // want "`t\\.Fatal\\(\"worker gave up\"\\)` runs off the test's goroutine: `FailNow` ends this goroutine"
 	}()
 	<-done
 }
@@ -67,7 +67,7 @@ func BenchmarkParallelFetch(b *testing.B) {
 		go func() {
 			_, err := fetch("x")
 			if err != nil {
-				b.Fatal(err) // want "`b\\.Fatal\\(err\\)` runs off the test's goroutine: `FailNow` ends only this goroutine, and the"
+				b.Fatal(err) // want "`b\\.Fatal\\(err\\)` runs off the test's goroutine: `FailNow` ends this goroutine, not the test"
 			}
 			errc <- err
 		}()
@@ -80,7 +80,7 @@ func TestSkipFromGoroutine(t *testing.T) {
 	go func() {
 		defer close(done)
 		if _, err := dial("db:5432"); err != nil {
-			t.Skip("no database") // want "`t\\.Skip\\(\"no database\"\\)` runs off the test's goroutine: `SkipNow` ends only this goroutine,"
+			t.Skip("no database") // want "`t\\.Skip\\(\"no database\"\\)` runs off the test's goroutine: `SkipNow` ends this goroutine,"
 		}
 	}()
 	<-done
@@ -92,7 +92,7 @@ func TestGroup(t *testing.T) {
 		url := url
 		g.Go(func() error {
 			if _, err := fetch(url); err != nil {
-				t.Fatalf("fetch: %v", err) // want "`t\\.Fatalf\\(\"fetch: %v\", err\\)` runs off the test's goroutine: `FailNow` ends only this"
+				t.Fatalf("fetch: %v", err) // want "`t\\.Fatalf\\(\"fetch: %v\", err\\)` runs off the test's goroutine: `FailNow` ends this goroutine"
 			}
 			return nil
 		})
@@ -107,7 +107,7 @@ func TestDeferredInGoroutine(t *testing.T) {
 		defer wg.Done()
 		defer func() {
 			if r := recover(); r != nil {
-				t.Fatalf("panic: %v", r) // want "`t\\.Fatalf\\(\"panic: %v\", r\\)` runs off the test's goroutine: `FailNow` ends only this"
+				t.Fatalf("panic: %v", r) // want "`t\\.Fatalf\\(\"panic: %v\", r\\)` runs off the test's goroutine: `FailNow` ends this goroutine"
 			}
 		}()
 		_, _ = fetch("x")
@@ -121,7 +121,7 @@ func TestPassedIn(t *testing.T) {
 	go func(tt *testing.T) {
 		defer wg.Done()
 		if _, err := fetch("y"); err != nil {
-			tt.Fatal(err) // want "`tt\\.Fatal\\(err\\)` runs off the test's goroutine: `FailNow` ends only this goroutine, and the"
+			tt.Fatal(err) // want "`tt\\.Fatal\\(err\\)` runs off the test's goroutine: `FailNow` ends this goroutine, not the test"
 		}
 	}(t)
 	wg.Wait()
@@ -131,7 +131,7 @@ func helperTB(tb testing.TB, addr string) {
 	tb.Helper()
 	go func() {
 		if _, err := dial(addr); err != nil {
-			tb.Fatalf("dial %s: %v", addr, err) // want "`tb\\.Fatalf\\(\"dial %s: %v\", addr\\.\\.\\.` runs off the test's goroutine: `FailNow` ends only this"
+			tb.Fatalf("dial %s: %v", addr, err) // want "`tb\\.Fatalf\\(\"dial %s: %v\", addr\\.\\.\\.` runs off the test's goroutine: `FailNow` ends this goroutine"
 		}
 	}()
 }

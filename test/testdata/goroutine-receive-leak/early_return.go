@@ -17,7 +17,7 @@ func serveConn(net.Conn) {}
 func indexFiles(paths []string) error {
 	docs := make(chan string)
 	go func() {
-		for d := range docs { // want "goroutine started at line 19 waits in `for d := range docs` forever when `indexFiles`"
+		for d := range docs { // want "`for d := range docs` in the goroutine waits forever when `indexFiles`"
 			index(d)
 		}
 	}()
@@ -45,7 +45,7 @@ func readLines(r io.Reader) []string {
 		close(lines)
 	}()
 	var out []string
-	for l := range lines { // want "`readLines` waits in `for l := range lines` forever when goroutine started at line 37"
+	for l := range lines { // want "`for l := range lines` waits forever when the closing goroutine returns"
 		out = append(out, l)
 	}
 	return out
@@ -54,7 +54,7 @@ func readLines(r io.Reader) []string {
 func watchConn(conn net.Conn) error {
 	quit := make(chan struct{})
 	go func() {
-		<-quit // want "goroutine started at line 56 blocks on `<-quit` forever when `watchConn` returns at line"
+		<-quit // want "`<-quit` in the goroutine blocks forever when `watchConn` returns at line"
 		conn.Close()
 	}()
 	if err := handshake(conn); err != nil {
@@ -72,7 +72,7 @@ type syncer struct {
 }
 
 func (s *syncer) apply(in <-chan item) {
-	for it := range in { // want "goroutine `apply` started at line 93 waits in `for it := range in` forever when `push`"
+	for it := range in { // want "`for it := range in` in goroutine `apply` waits forever when `push`"
 		_ = it
 	}
 }
@@ -100,7 +100,7 @@ type pipeline struct {
 }
 
 func (p *pipeline) collect() {
-	for r := range p.results { // want "goroutine `collect` started at line 110 waits in `for r := range p\\.results` forever when"
+	for r := range p.results { // want "`for r := range p\\.results` in goroutine `collect` waits forever when"
 		p.total += r
 	}
 }

@@ -80,7 +80,7 @@ func loadIgnoringError(path string) Doc {
 		docc <- Doc{Body: b}
 	}()
 	<-errc
-	return <-docc // want "`loadIgnoringError` blocks on `<-docc` forever when goroutine started at line 74 returns"
+	return <-docc // want "`<-docc` blocks forever when the sending goroutine returns"
 }
 
 func loadRechecked(path string) (Doc, error) {

@@ -14,7 +14,7 @@ func handle(job) {}
 func dispatch(batch []job) {
 	jobs := make(chan job)
 	go func() {
-		for j := range jobs { // want "goroutine started at line 16 waits in `for j := range jobs` forever: nothing closes"
+		for j := range jobs { // want "`for j := range jobs` in the goroutine waits forever: nothing closes"
 			handle(j)
 		}
 	}()
@@ -25,7 +25,7 @@ func dispatch(batch []job) {
 
 func worker(id int, in <-chan job, wg *sync.WaitGroup) {
 	defer wg.Done()
-	for j := range in { // want "goroutine `worker` started at line 39 waits in `for j := range in` forever: nothing closes"
+	for j := range in { // want "`for j := range in` in goroutine `worker` waits forever: nothing closes"
 		handle(j)
 	}
 	_ = id
@@ -52,7 +52,7 @@ func squares(n int) []int {
 		}
 	}()
 	var out []int
-	for r := range results { // want "`squares` waits in `for r := range results` forever: nothing closes `results`, so the loop"
+	for r := range results { // want "`for r := range results` waits forever: nothing closes `results` after the last send"
 		out = append(out, r)
 	}
 	return out
@@ -68,7 +68,7 @@ func greetAll(names []string) []string {
 	ch := make(chan string)
 	go produce(ch, names)
 	var greetings []string
-	for g := range ch { // want "`greetAll` waits in `for g := range ch` forever: nothing closes `ch`, so the loop never"
+	for g := range ch { // want "`for g := range ch` waits forever: nothing closes `ch` after the last send"
 		greetings = append(greetings, g)
 	}
 	return greetings
@@ -77,7 +77,7 @@ func greetAll(names []string) []string {
 func onShutdown(cleanup func()) {
 	done := make(chan struct{})
 	go func() {
-		<-done // want "goroutine started at line 79 blocks on `<-done` forever: nothing sends on or closes `done`"
+		<-done // want "`<-done` in the goroutine blocks forever: nothing sends on or closes `done`"
 		cleanup()
 	}()
 }
@@ -88,7 +88,7 @@ type batcher struct {
 }
 
 func (b *batcher) drain() {
-	for s := range b.queue { // want "goroutine `drain` started at line 98 waits in `for s := range b\\.queue` forever: nothing"
+	for s := range b.queue { // want "`for s := range b\\.queue` in goroutine `drain` waits forever: nothing"
 		b.sent += len(s)
 	}
 }

@@ -28,7 +28,7 @@ func statAll(paths []string) []result {
 		}(p)
 	}
 	var out []result
-	for r := range results { // want "`statAll` waits in `for r := range results` forever: nothing closes `results`, so the loop"
+	for r := range results { // want "`for r := range results` waits forever: nothing closes `results` after the last send"
 		out = append(out, r)
 	}
 	wg.Wait()
@@ -38,7 +38,7 @@ func statAll(paths []string) []result {
 func loadConfig(path string, apply func([]byte)) error {
 	cfg := make(chan []byte, 1)
 	go func() {
-		data, ok := <-cfg // want "goroutine started at line 40 blocks on `<-cfg` forever when `loadConfig` returns at line"
+		data, ok := <-cfg // want "`<-cfg` in the goroutine blocks forever when `loadConfig` returns at line"
 		if ok {
 			apply(data)
 		}
@@ -55,7 +55,7 @@ func pollUntilStopped(poll func()) {
 	stop := make(chan struct{})
 	go func() {
 		select {
-		case <-stop: // want "goroutine started at line 56 blocks on `<-stop` forever: nothing sends on or closes `stop`"
+		case <-stop: // want "`<-stop` in the goroutine blocks forever: nothing sends on or closes `stop`"
 		}
 		poll()
 	}()

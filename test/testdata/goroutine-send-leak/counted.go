@@ -187,7 +187,7 @@ func armsUneven(batch bool, work func(int) int) int {
 	ch := make(chan int)
 	if batch {
 		for i := 0; i < 4; i++ {
-			go func(i int) { ch <- work(i) }(i) // want "can block forever sending on `ch`: armsUneven .* but 4 values are sent"
+			go func(i int) { ch <- work(i) }(i) // want "goroutines sending on `ch` can block forever: armsUneven returns at line 195 after"
 		}
 	} else {
 		go func() { ch <- work(0) }()

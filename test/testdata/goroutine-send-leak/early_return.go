@@ -54,7 +54,7 @@ func uploadAll(paths []string) error {
 			return errors.New("empty path")
 		}
 		go func(p string) {
-			errs <- upload(p) // want "`errs <- upload\\(p\\)` blocks forever: uploadAll can return at line 54 before receiving from"
+			errs <- upload(p) // want "`errs <- upload\\(p\\)` blocks forever: uploadAll can return at line 54 before receiving"
 		}(p)
 	}
 	for range paths {
@@ -73,7 +73,7 @@ type Indexer struct{ docs []string }
 func (ix *Indexer) Refresh(force bool) {
 	counts := make(chan int)
 	go func() {
-		counts <- len(ix.docs) // want "Refresh can finish at line 83 without receiving from `counts`"
+		counts <- len(ix.docs) // want "Refresh can finish at line 83 without receiving"
 	}()
 	if !force {
 		println("skipping refresh")
@@ -200,10 +200,10 @@ func compressBoth(kind int) ([]byte, error) {
 	go func() {
 		b, err := startWriter()
 		if err != nil {
-			errs <- err // want "`errs <- err` blocks forever: compressBoth can return at line 210 before receiving from"
+			errs <- err // want "`errs <- err` blocks forever: compressBoth can return at line 210 before receiving"
 			return
 		}
-		out <- b // want "`out <- b` blocks forever: compressBoth can return at line 210 before receiving from `out`"
+		out <- b // want "`out <- b` blocks forever: compressBoth can return at line 210 before receiving"
 	}()
 	h, err := newHasher(kind)
 	if err != nil {

@@ -59,7 +59,7 @@ func checkAll(hosts []string) error {
 // Three goroutines started one by one, one receive.
 func anyReplica(key string) Result {
 	replies := make(chan Result, 1)
-	go func() { replies <- probe("a/" + key) }() // want "goroutines started at lines 62, 63 and 64 can block forever sending on `replies`:"
+	go func() { replies <- probe("a/" + key) }() // want "goroutines sending on `replies` can block forever: anyReplica returns at line 65 after"
 	go func() { replies <- probe("b/" + key) }()
 	go func() { replies <- probe("c/" + key) }()
 	return <-replies

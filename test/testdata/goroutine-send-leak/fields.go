@@ -23,7 +23,7 @@ func newBinder(bind func(string) error) *binder {
 }
 
 func (b *binder) bindAsync(pod string) {
-	b.results <- bindResult{pod: pod, err: b.bind(pod)} // want "goroutine started at line 31 blocks on `b\\.results <- bindResult\\{pod:\\.\\.\\.` once Bind stops"
+	b.results <- bindResult{pod: pod, err: b.bind(pod)} // want "`b\\.results <- bindResult\\{pod:\\.\\.\\.` blocks once Bind stops receiving \\(`case"
 }
 
 // Bind hands the work to a goroutine and gives up after timeout.
@@ -51,7 +51,7 @@ func newCache(fetch func(string) string) *cache {
 // Get sends from a literal goroutine and stops waiting when ctx ends.
 func (c *cache) Get(ctx context.Context, key string) (string, error) {
 	go func() {
-		c.replies <- c.fetch(key) // want "goroutine started at line 53 blocks on `c\\.replies <- c\\.fetch\\(key\\)` once Get stops"
+		c.replies <- c.fetch(key) // want "`c\\.replies <- c\\.fetch\\(key\\)` blocks once Get stops receiving \\(`case <-ctx\\.Done\\(\\)`\\): nothing"
 	}()
 	select {
 	case v := <-c.replies:

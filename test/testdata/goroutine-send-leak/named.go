@@ -47,7 +47,7 @@ func (c *Crawler) fetch(url string, found chan<- []string) {
 	c.mu.Lock()
 	c.depth++
 	c.mu.Unlock()
-	found <- []string{url + "/a", url + "/b"} // want "`found <- \\[\\]string\\{url \\+ \"/a\",\\.\\.\\.` blocks forever: Crawl stops receiving at line 59 \\(`case"
+	found <- []string{url + "/a", url + "/b"} // want "`found <- \\[\\]string\\{url \\+ \"\\.\\.\\.` blocks forever: Crawl stops receiving at line 59 \\(`case"
 }
 
 func (c *Crawler) Crawl(url string, budget time.Duration) []string {
@@ -65,7 +65,7 @@ func (c *Crawler) Crawl(url string, budget time.Duration) []string {
 func summarize(lines []string) (int, bool) {
 	count := make(chan int)
 	go func(dst chan<- int, n int) {
-		dst <- n * 2 // want "`dst <- n \\* 2` blocks forever: summarize can return at line 71 before receiving from"
+		dst <- n * 2 // want "`dst <- n \\* 2` blocks forever: summarize can return at line 71 before receiving"
 	}(count, len(lines))
 	if len(lines) == 0 {
 		return 0, false

@@ -24,7 +24,7 @@ func fireAndForget(name string) {
 // The buffer is smaller than the number of senders and nothing receives.
 func notifyBoth(name string) {
 	acks := make(chan bool, 1)
-	go func() { acks <- true }() // want "goroutines started at lines 27 and 28 can block forever sending on `acks`: notifyBoth never receives from `acks`"
+	go func() { acks <- true }() // want "goroutines sending on `acks` can block forever: notifyBoth never receives from `acks`"
 	go func() { acks <- false }()
 }
 

@@ -20,7 +20,7 @@ func solveAsync() <-chan Answer {
 
 func solveCtx(ctx context.Context) (Answer, error) {
 	select {
-	case a := <-solveAsync(): // want "once `case <-ctx.Done\\(\\)` wins, the goroutine `solveAsync` started blocks forever on `ch <- solve\\(\\)` \\(line 16\\): nothing else receives its result"
+	case a := <-solveAsync(): // want "once `case <-ctx\\.Done\\(\\)` wins, the goroutine `solveAsync` started blocks forever on `ch <-"
 		return a, nil
 	case <-ctx.Done():
 		return Answer{}, ctx.Err()

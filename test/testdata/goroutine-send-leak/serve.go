@@ -16,7 +16,7 @@ func Run(ctx context.Context, hs *http.Server, ln net.Listener) error {
 	errs := make(chan error)
 	go func() {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs <- fmt.Errorf("serving: %w", err) // want "`errs <- fmt\\.Errorf\\(\"serving:\\.\\.\\.` blocks forever: Run stops receiving at line 23 \\(`case"
+			errs <- fmt.Errorf("serving: %w", err) // want "`errs <- fmt\\.Errorf\\(\"servi\\.\\.\\.` blocks forever: Run stops receiving at line 23 \\(`case"
 		}
 	}()
 	select {

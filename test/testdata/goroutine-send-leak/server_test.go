@@ -44,7 +44,7 @@ func dialAndServe(t *testing.T, addr string) net.Conn {
 	accepted := make(chan net.Conn)
 	go func() {
 		c, _ := l.Accept()
-		accepted <- c // want "`accepted <- c` blocks forever: dialAndServe can return at line 51 before receiving from"
+		accepted <- c // want "`accepted <- c` blocks forever: dialAndServe can return at line 51 before receiving"
 	}()
 	c, err := net.Dial("tcp", l.Addr().String())
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 func serveForever(ctx context.Context, work func(context.Context)) {
 	for {
 		c, cancel := context.WithCancel(ctx)
-		defer cancel() // want "`defer cancel\\(\\)` in a loop never runs: the loop at line 9 does not end, so every pass"
+		defer cancel() // want "`defer cancel\\(\\)` in a loop never runs: the loop at line 9 never ends, and each pass leaves a context alive"
 		work(c)
 	}
 }
@@ -16,7 +16,7 @@ func serveForever(ctx context.Context, work func(context.Context)) {
 func fetchAll(ctx context.Context, urls []string, get func(context.Context, string) error) error {
 	for _, u := range urls {
 		c, cancel := context.WithTimeout(ctx, time.Second)
-		defer cancel() // want "`defer cancel\\(\\)` in a loop runs only when `fetchAll` returns, so until then every pass"
+		defer cancel() // want "`defer cancel\\(\\)` in a loop runs only when `fetchAll` returns: until then, each pass"
 		if err := get(c, u); err != nil {
 			return err
 		}

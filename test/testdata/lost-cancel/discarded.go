@@ -15,13 +15,13 @@ type Store interface {
 }
 
 func fetchItem(parent context.Context, s Store, id string) (*Item, error) {
-	ctx, _ := context.WithTimeout(parent, 2*time.Second) // want "the cancel function of `context\\.WithTimeout\\(parent, 2\\*tim\\.\\.\\.` is discarded with `_`: the"
+	ctx, _ := context.WithTimeout(parent, 2*time.Second) // want "`_` discards the cancel function of `context\\.WithTimeout`: the context lives until its deadline or `parent` ends"
 	return s.Get(ctx, id)
 }
 
 func pingAll(urls []string) error {
 	for _, u := range urls {
-		ctx, _ := context.WithDeadline(context.Background(), time.Now().Add(time.Second)) // want "the cancel function of `context\\.WithDeadline\\(context\\.Back\\.\\.\\.` is discarded with `_`: its"
+		ctx, _ := context.WithDeadline(context.Background(), time.Now().Add(time.Second)) // want "`_` discards the cancel function of `context\\.WithDeadline`: its timer stays armed"
 		req, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
 		if err != nil {
 			return err
@@ -34,14 +34,14 @@ func pingAll(urls []string) error {
 }
 
 func save(ctx context.Context, s Store, it *Item) error {
-	ctx, _ = context.WithCancel(ctx) // want "the cancel function of `context\\.WithCancel\\(ctx\\)` is discarded with `_`: the context lives"
+	ctx, _ = context.WithCancel(ctx) // want "`_` discards the cancel function of `context\\.WithCancel`: the context lives until `ctx` is cancelled"
 	return s.Put(ctx, it)
 }
 
 var errStopped = errors.New("stopped")
 
 func withCause(parent context.Context, s Store) error {
-	ctx, _ := context.WithCancelCause(parent) // want "discarded"
+	ctx, _ := context.WithCancelCause(parent) // want "`_` discards the cancel function"
 	_, err := s.Get(ctx, "k")
 	return err
 }
@@ -49,13 +49,13 @@ func withCause(parent context.Context, s Store) error {
 func nameTaken(parent context.Context, s Store) error {
 	cancel := func() {}
 	defer cancel()
-	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "`_` discards the cancel function"
 	_, err := s.Get(ctx, "x")
 	return err
 }
 
 func escapes(parent context.Context) context.Context {
-	ctx, _ := context.WithTimeout(parent, time.Minute) // want "discarded"
+	ctx, _ := context.WithTimeout(parent, time.Minute) // want "`_` discards the cancel function"
 	return ctx
 }
 

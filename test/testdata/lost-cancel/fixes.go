@@ -10,7 +10,7 @@ import (
 // The response body is read by the caller after return: cancelling at return would break it,
 // so no fix is offered.
 func get(url string) (*http.Response, error) {
-	ctx, _ := context.WithTimeout(context.Background(), 5*time.Second) // want "discarded"
+	ctx, _ := context.WithTimeout(context.Background(), 5*time.Second) // want "`_` discards the cancel function"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
@@ -20,14 +20,14 @@ func get(url string) (*http.Response, error) {
 
 // The command keeps running after return; no fix.
 func launch(name string) error {
-	ctx, _ := context.WithTimeout(context.Background(), time.Hour) // want "discarded"
+	ctx, _ := context.WithTimeout(context.Background(), time.Hour) // want "`_` discards the cancel function"
 	cmd := exec.CommandContext(ctx, name)
 	return cmd.Start()
 }
 
 // The done channel is watched by someone else; no fix.
 func watchUntil(d time.Duration, watch func(<-chan struct{})) {
-	ctx, _ := context.WithTimeout(context.Background(), d) // want "discarded"
+	ctx, _ := context.WithTimeout(context.Background(), d) // want "`_` discards the cancel function"
 	watch(ctx.Done())
 }
 
@@ -35,7 +35,7 @@ type poller struct{ ctx context.Context }
 
 // A value derived from the context is stored; no fix.
 func (p *poller) arm(parent context.Context) {
-	ctx, _ := context.WithCancel(parent) // want "discarded"
+	ctx, _ := context.WithCancel(parent) // want "`_` discards the cancel function"
 	p.ctx = context.WithValue(ctx, pollerKey{}, p)
 }
 
@@ -43,7 +43,7 @@ type pollerKey struct{}
 
 // Plain results and only synchronous use: the fix applies.
 func status(parent context.Context, url string) (int, error) {
-	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "`_` discards the cancel function"
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
 	if err != nil {
 		return 0, err
@@ -65,7 +65,7 @@ type store struct {
 
 // A struct result that holds nothing built from the context (the error is only a value): the fix applies.
 func (s *store) Snapshot(parent context.Context) (Snapshot, error) {
-	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "`_` discards the cancel function"
 	if err := s.ping(ctx); err != nil {
 		return Snapshot{}, err
 	}
@@ -74,7 +74,7 @@ func (s *store) Snapshot(parent context.Context) (Snapshot, error) {
 
 // The returned response is built from the context: no fix.
 func (s *store) fetch(parent context.Context, url string) (*http.Response, error) {
-	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "`_` discards the cancel function"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func (s *store) fetch(parent context.Context, url string) (*http.Response, error
 
 // Named results of a type that can hold the context: no fix.
 func (s *store) open(parent context.Context) (snap Snapshot, err error) {
-	ctx, _ := context.WithTimeout(parent, time.Second) // want "discarded"
+	ctx, _ := context.WithTimeout(parent, time.Second) // want "`_` discards the cancel function"
 	err = s.ping(ctx)
 	return
 }

@@ -10,7 +10,7 @@ import (
 
 func fetchEach(parent context.Context, keys []string, get func(context.Context, string) error) error {
 	for _, k := range keys {
-		ctx, cancel := context.WithTimeout(parent, time.Second) // want "`cancel` is not called on every path: `return err` leaves without it, so the context lives"
+		ctx, cancel := context.WithTimeout(parent, time.Second) // want "`return err` at line \\d+ leaves without calling `cancel`: the context lives"
 		if err := get(ctx, k); err != nil {
 			return err
 		}
@@ -20,7 +20,7 @@ func fetchEach(parent context.Context, keys []string, get func(context.Context, 
 }
 
 func waitFor(parent context.Context, ready <-chan struct{}, failed <-chan error) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return err` leaves without it, so the context lives"
+	ctx, cancel := context.WithCancel(parent) // want "`return err` at line \\d+ leaves without calling `cancel`: the context lives"
 	select {
 	case <-ready:
 		cancel()
@@ -89,7 +89,7 @@ func everyCase(parent context.Context, mode int, work func(context.Context) erro
 
 // The goto jumps past the cancel to a return that leaves without it (the graph follows goto).
 func withGoto(parent context.Context, work func(context.Context) error) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return errors\\.New\\(\"failed\"\\)` leaves without it, so"
+	ctx, cancel := context.WithCancel(parent) // want "`return errors\\.New\\(\"failed\"\\)` at line \\d+ leaves without calling `cancel`: the context lives until `parent` is cancelled"
 	if err := work(ctx); err != nil {
 		goto fail
 	}

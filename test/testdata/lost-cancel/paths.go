@@ -12,7 +12,7 @@ import (
 type Row struct{ Name string }
 
 func queryRow(ctx context.Context, db *sql.DB, id int) (*Row, error) {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second) // want "`cancel` is not called on every path: `return &r, nil` leaves without it, so the context"
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second) // want "`return &r, nil` at line \\d+ leaves without calling `cancel`: the context lives"
 	var r Row
 	err := db.QueryRowContext(ctx, "SELECT name FROM t WHERE id = ?", id).Scan(&r.Name)
 	if err != nil {
@@ -23,7 +23,7 @@ func queryRow(ctx context.Context, db *sql.DB, id int) (*Row, error) {
 }
 
 func earlyReturn(parent context.Context, db *sql.DB) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return errors\\.New\\(\"no db\"\\)` leaves without it, so"
+	ctx, cancel := context.WithCancel(parent) // want "`return errors\\.New\\(\"no db\"\\)` at line \\d+ leaves without calling `cancel`: the context lives until `parent` is cancelled"
 	if db == nil {
 		return errors.New("no db")
 	}
@@ -32,7 +32,7 @@ func earlyReturn(parent context.Context, db *sql.DB) error {
 }
 
 func conditionalDefer(parent context.Context, db *sql.DB, limit time.Duration) {
-	ctx, cancel := context.WithTimeout(parent, limit) // want "`cancel` is not called on every path: the end of `conditionalDefer` leaves without it, so"
+	ctx, cancel := context.WithTimeout(parent, limit) // want "`conditionalDefer` can end without calling `cancel`: the context lives until its deadline or `parent` ends"
 	if limit > time.Second {
 		defer cancel()
 	}
@@ -40,7 +40,7 @@ func conditionalDefer(parent context.Context, db *sql.DB, limit time.Duration) {
 }
 
 func switchPaths(parent context.Context, db *sql.DB, mode string) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return nil` leaves without it, so the context lives"
+	ctx, cancel := context.WithCancel(parent) // want "`return nil` at line \\d+ leaves without calling `cancel`: the context lives"
 	switch mode {
 	case "ping":
 		defer cancel()
@@ -58,7 +58,7 @@ type worker struct {
 }
 
 func (w *worker) run(parent context.Context, jobs <-chan int) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return nil` leaves without it, so the context lives"
+	ctx, cancel := context.WithCancel(parent) // want "`return nil` at line \\d+ leaves without calling `cancel`: the context lives"
 	w.mu.Lock()
 	busy := w.busy
 	w.mu.Unlock()
@@ -82,7 +82,7 @@ func process(ctx context.Context, j int) error {
 func neverCalled(parent context.Context) error {
 	var cancel context.CancelFunc
 	var ctx context.Context
-	ctx, cancel = context.WithTimeout(parent, time.Second) // want "`cancel` from `context\\.WithTimeout\\(parent, time\\.\\.\\.\\.` is never called: the context lives"
+	ctx, cancel = context.WithTimeout(parent, time.Second) // want "`cancel` from `context\\.WithTimeout` is never called: the context lives"
 	return process(ctx, 1)
 }
 
@@ -205,7 +205,7 @@ func namedResults(parent context.Context) (ctx context.Context, cancel context.C
 
 // The loop cancels when the input ends, but the error return in the same loop does not.
 func loopCarried(parent context.Context, in <-chan int) error {
-	ctx, cancel := context.WithCancel(parent) // want "`cancel` is not called on every path: `return errors\\.New\\(\"negati\\.\\.\\.` \\(and 1 more exit\\)"
+	ctx, cancel := context.WithCancel(parent) // want "`return errors\\.New\\(\"negati\\.\\.\\.` at line \\d+ \\(and 1 more exit\\) leaves without calling `cancel`"
 	for {
 		select {
 		case v, ok := <-in:

@@ -55,8 +55,8 @@ func save(v interface{}) {}
 
 func dump(s *Stats) {
 	var snapshot Stats
-	fmt.Println(snapshot) // want "`snapshot` is passed by value to `fmt.Println` at line \\d+, copying `Stats.mu` \\(sync.Mutex\\)"
-	save(*s)              // want "`\\*s` is passed by value to `save` at line \\d+"
+	fmt.Println(snapshot) // want "`snapshot` is passed by value to `fmt.Println`, copying `Stats.mu` \\(sync.Mutex\\)"
+	save(*s)              // want "`\\*s` is passed by value to `save`, copying"
 }
 
 type Shard struct {

@@ -10,7 +10,7 @@ type Queue struct {
 
 func (q *Queue) Push(v int) {
 	q.mu.Lock()
-	defer q.mu.Lock() // want "deferred `q.mu.Lock\\(\\)` locks `q.mu` again when the function returns, while it is still held since line 12: `Unlock` was meant"
+	defer q.mu.Lock() // want "deferred `q.mu.Lock\\(\\)` locks `q.mu` again on return, while it is held since line 12: `Unlock` was meant"
 	q.items = append(q.items, v)
 }
 

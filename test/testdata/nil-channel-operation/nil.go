@@ -12,12 +12,12 @@ func collectSquares(n int) []int {
 	var results chan int
 	for i := 0; i < n; i++ {
 		go func(i int) {
-			results <- compute(i) // want "`results` is never made or assigned, so `results <- compute\\(i\\)` blocks forever: a send on"
+			results <- compute(i) // want "`results <- compute\\(i\\)` blocks forever on the nil channel `results`: it is never made or assigned"
 		}(i)
 	}
 	out := make([]int, 0, n)
 	for i := 0; i < n; i++ {
-		out = append(out, <-results) // want "so `<-results` blocks forever: a nil channel never delivers a value"
+		out = append(out, <-results) // want "`<-results` blocks forever on the nil channel `results`"
 	}
 	return out
 }
@@ -27,19 +27,19 @@ func waitForSignal() {
 	go func() {
 		fmt.Println("working")
 	}()
-	<-done // want "`done` is never made or assigned, so `<-done` blocks forever: a nil channel never delivers"
+	<-done // want "`<-done` blocks forever on the nil channel `done`: it is never made or assigned"
 }
 
 func printAll() {
 	var lines <-chan string
-	for l := range lines { // want "`lines` is never made or assigned, so `for l := range lines` blocks forever: a nil channel"
+	for l := range lines { // want "`for l := range lines` blocks forever on the nil channel `lines`"
 		fmt.Println(l)
 	}
 }
 
 func stopWorker() {
 	var quit chan bool
-	close(quit) // want "so `close\\(quit\\)` panics: closing a nil channel"
+	close(quit) // want "`close\\(quit\\)` panics on the nil channel `quit`"
 }
 
 type job struct{ id int }
@@ -50,9 +50,9 @@ func dispatch(jobs []job) {
 		errs  chan error
 	)
 	for _, j := range jobs {
-		queue <- j // want "`queue` is never made or assigned, so `queue <- j` blocks forever: a send on a nil channel"
+		queue <- j // want "`queue <- j` blocks forever on the nil channel `queue`"
 	}
-	errs <- errors.New("done") // want "`errs` is never made or assigned, so `errs <- errors\\.New\\(\"done\"\\)` blocks forever: a send"
+	errs <- errors.New("done") // want "`errs <- errors\\.New\\(\"done\"\\)` blocks forever on the nil channel `errs`"
 }
 
 func timeoutInCase(d time.Duration) {
@@ -65,13 +65,13 @@ func timeoutInCase(d time.Duration) {
 
 func parenthesised() int {
 	var ch chan int
-	return <-(ch) // want "so `<-\\(ch\\)` blocks forever"
+	return <-(ch) // want "`<-\\(ch\\)` blocks forever on the nil channel `ch`"
 }
 
 func nestedClosure() func() {
 	var events chan string
 	return func() {
-		events <- "tick" // want "`events` is never made or assigned, so `events <- \"tick\"` blocks forever: a send on a nil"
+		events <- "tick" // want "`events <- \"tick\"` blocks forever on the nil channel `events`"
 	}
 }
 

@@ -20,7 +20,7 @@ func (ix *Index) Has(term string) bool {
 func (ix *Index) Lookup(term string) []int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	if !ix.Has(term) { // want "`ix\\.Has\\(term\\)` read-locks `ix\\.mu` again \\(in `Has`\\), held since line 21: a writer waiting in between deadlocks both"
+	if !ix.Has(term) { // want "`ix\\.Has\\(term\\)` read-locks `ix\\.mu` again \\(in `Has`\\), held since line 21: a pending writer deadlocks both"
 		return nil
 	}
 	return ix.terms[term]

@@ -17,7 +17,7 @@ func TestConcurrentLoads(t *testing.T) {
 		go func(key string) {
 			defer wg.Done()
 			v, err := load(key)
-			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow` ends"
+			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` runs off the test's goroutine: its `t\\.FailNow` ends this goroutine, not the test"
 			assert.Equal(t, key, v)
 		}(key)
 	}
@@ -44,7 +44,7 @@ func TestServeAndDial(t *testing.T) {
 	go func() {
 		defer close(done)
 		_, err := load("conn")
-		require.NoError(t, err, "dial") // want "`require\\.NoError\\(t, err, \"dial\"\\)` fails with `t\\.FailNow` off the test's goroutine:"
+		require.NoError(t, err, "dial") // want "`require\\.NoError\\(t, err, \"dial\"\\)` runs off the test's goroutine: its `t\\.FailNow` ends this goroutine, not the test"
 	}()
 	<-done
 }
@@ -72,7 +72,7 @@ func TestEqualInLoop(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			v, _ := load("k")
-			require.Equal(t, "k", v) // want "`require\\.Equal\\(t, \"k\", v\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow` ends"
+			require.Equal(t, "k", v) // want "`require\\.Equal\\(t, \"k\", v\\)` runs off the test's goroutine: its `t\\.FailNow` ends this goroutine, not the test"
 		}(i)
 	}
 	wg.Wait()
@@ -82,7 +82,7 @@ func TestTrue(t *testing.T) {
 	done := make(chan bool)
 	go func() {
 		_, err := load("a")
-		require.True(t, err == nil) // want "`require\\.True\\(t, err == nil\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow`"
+		require.True(t, err == nil) // want "`require\\.True\\(t, err == nil\\)` runs off the test's goroutine: its `t\\.FailNow` ends this goroutine, not the test"
 		done <- true
 	}()
 	<-done
@@ -93,7 +93,7 @@ func BenchmarkLoad(b *testing.B) {
 	go func() {
 		defer close(done)
 		_, err := load("b")
-		require.NoError(b, err) // want "`require\\.NoError\\(b, err\\)` fails with `b\\.FailNow` off the test's goroutine: `FailNow` ends"
+		require.NoError(b, err) // want "`require\\.NoError\\(b, err\\)` runs off the test's goroutine: its `b\\.FailNow` ends this goroutine, not the test"
 	}()
 	<-done
 }
@@ -114,7 +114,7 @@ func TestDeferredInGoroutine(t *testing.T) {
 		defer close(done)
 		defer func() {
 			_, err := load("d")
-			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` fails with `t\\.FailNow` off the test's goroutine: `FailNow` ends"
+			require.NoError(t, err) // want "`require\\.NoError\\(t, err\\)` runs off the test's goroutine: its `t\\.FailNow` ends this goroutine, not the test"
 		}()
 	}()
 	<-done
@@ -124,7 +124,7 @@ func TestLen(t *testing.T) {
 	results := make(chan []string, 1)
 	go func() {
 		v, _ := load("l")
-		require.Len(t, []string{v}, 1) // want "`require\\.Len\\(t, \\[\\]string\\{v\\}, 1\\)` fails with `t\\.FailNow` off the test's goroutine:"
+		require.Len(t, []string{v}, 1) // want "`require\\.Len\\(t, \\[\\]string\\{v\\}, 1\\)` runs off the test's goroutine: its `t\\.FailNow` ends this goroutine, not the test"
 		results <- []string{v}
 	}()
 	<-results

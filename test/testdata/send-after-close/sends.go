@@ -13,7 +13,7 @@ func squares(nums []int) <-chan int {
 			out <- n * n
 		}
 	}()
-	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- n \\* n` and nothing waits for"
+	close(out) // want "`close\\(out\\)` does not wait for the goroutine that sends `out <- n \\* n`: a send after the close panics"
 	return out
 }
 
@@ -22,14 +22,14 @@ func finishThenReport(events chan string, err error) {
 	if err != nil {
 		fmt.Println("failed")
 	}
-	events <- "done" // want "`events <- \"done\"` runs after `close\\(events\\)` on the same path: a send on a closed channel"
+	events <- "done" // want "`events <- \"done\"` runs after `close\\(events\\)` on the same path, and a send on a closed channel"
 }
 
 func lateWorker() {
 	results := make(chan int, 1)
 	close(results)
 	go func() {
-		results <- 42 // want "a goroutine started after `close\\(results\\)` sends `results <- 42` on the closed channel: a"
+		results <- 42 // want "`results <- 42` runs in a goroutine started after `close\\(results\\)`, and a send on a closed channel panics"
 	}()
 	for r := range results {
 		fmt.Println(r)
@@ -38,7 +38,7 @@ func lateWorker() {
 
 func notify(listeners []string) {
 	updates := make(chan string, len(listeners))
-	defer close(updates) // want "`defer close\\(updates\\)` closes the channel on return while a goroutine may still send"
+	defer close(updates) // want "`defer close\\(updates\\)` does not wait for the goroutine that sends `updates <- l`: a send after the close panics"
 	for _, l := range listeners {
 		go func(l string) {
 			time.Sleep(time.Millisecond)
@@ -57,7 +57,7 @@ func (b *batcher) flush(pending []string) {
 			b.items <- p
 		}
 	}()
-	close(b.items) // want "`close\\(b\\.items\\)` can run while a goroutine may still send `b\\.items <- p` and nothing waits"
+	close(b.items) // want "`close\\(b\\.items\\)` does not wait for the goroutine that sends `b\\.items <- p`: a send after the close panics"
 }
 
 func closeInLoopThenSend(ch chan int, n int) {
@@ -67,14 +67,14 @@ func closeInLoopThenSend(ch chan int, n int) {
 		}
 	}
 	close(ch)
-	ch <- n // want "`ch <- n` runs after `close\\(ch\\)` on the same path: a send on a closed channel panics"
+	ch <- n // want "`ch <- n` runs after `close\\(ch\\)` on the same path, and a send on a closed channel panics"
 }
 
 func conditionalClose(ch chan int, stop bool) {
 	if stop {
 		close(ch)
 	}
-	ch <- 1 // want "`ch <- 1` runs after `close\\(ch\\)` on the same path: a send on a closed channel panics"
+	ch <- 1 // want "`ch <- 1` runs after `close\\(ch\\)` on the same path, and a send on a closed channel panics"
 }
 
 func sleepIsNotWaiting(msgs []string) chan string {
@@ -85,7 +85,7 @@ func sleepIsNotWaiting(msgs []string) chan string {
 		}(m)
 	}
 	time.Sleep(10 * time.Millisecond)
-	close(out) // want "`close\\(out\\)` can run while a goroutine may still send `out <- m` and nothing waits for it:"
+	close(out) // want "`close\\(out\\)` does not wait for the goroutine that sends `out <- m`: a send after the close panics"
 	return out
 }
 

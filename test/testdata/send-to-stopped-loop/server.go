@@ -41,7 +41,7 @@ func (s *Server) run() {
 func (s *Server) Stop() { close(s.stop) }
 
 func (s *Server) Submit(r request) {
-	s.reqc <- r // want "`s.reqc <- r` blocks forever once `run` has returned on `<-s.stop` \\(line 35\\): nothing else receives from `s.reqc`"
+	s.reqc <- r // want "`s.reqc <- r` blocks forever once `run` has returned on `<-s.stop` \\(line 35\\): no other goroutine receives"
 }
 
 // A request with a reply: the send is where it hangs.

@@ -32,7 +32,7 @@ func relayWatched(ctx context.Context, in <-chan int) <-chan int {
 			case <-ctx.Done():
 				return
 			case v := <-in:
-				out <- v // want "`out <- v` can block forever once the reader stops reading: `<-ctx\\.Done\\(\\)` is watched only"
+				out <- v // want "`out <- v` blocks forever if the reader stops reading: `<-ctx\\.Done\\(\\)` is watched only"
 			}
 		}
 	}()

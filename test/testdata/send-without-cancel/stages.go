@@ -13,7 +13,7 @@ func generate(ctx context.Context, nums ...int) <-chan int {
 	go func() {
 		defer close(out)
 		for _, n := range nums {
-			out <- n // want "`out <- n` can block forever once the reader stops reading: the goroutine never watches"
+			out <- n // want "`out <- n` blocks forever if the reader stops reading: the goroutine never watches"
 		}
 	}()
 	return out
@@ -24,7 +24,7 @@ func square(ctx context.Context, in <-chan int, out chan<- int) {
 	go func() {
 		defer close(out)
 		for v := range in {
-			out <- v * v // want "`out <- v \\* v` can block forever once the reader stops reading: the goroutine never"
+			out <- v * v // want "`out <- v \\* v` blocks forever if the reader stops reading: the goroutine never"
 		}
 	}()
 }
@@ -57,7 +57,7 @@ func readLines(ctx context.Context, name string) (<-chan string, error) {
 		defer close(lines)
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
-			lines <- sc.Text() // want "`lines <- sc\\.Text\\(\\)` can block forever once the reader stops reading: the goroutine"
+			lines <- sc.Text() // want "`lines <- sc\\.Text\\(\\)` blocks forever if the reader stops reading: the goroutine"
 		}
 	}()
 	return lines, nil
@@ -88,7 +88,7 @@ func results(ctx context.Context, urls []string) <-chan Result {
 	go func() {
 		defer close(out)
 		for _, u := range urls {
-			out <- Result{ // want "can block forever"
+			out <- Result{ // want "blocks forever if the reader stops"
 				Body: []byte(u),
 			}
 		}
@@ -100,7 +100,7 @@ func results(ctx context.Context, urls []string) <-chan Result {
 func addOne(ctx context.Context, in <-chan int, out chan<- int) {
 	defer close(out)
 	for v := range in {
-		out <- v + 1 // want "`out <- v \\+ 1` can block forever once the reader stops reading: the goroutine never"
+		out <- v + 1 // want "`out <- v \\+ 1` blocks forever if the reader stops reading: the goroutine never"
 	}
 }
 
@@ -117,7 +117,7 @@ func collectPaths(ctx context.Context, root string, paths chan<- string, names [
 
 func sendAll(ctx context.Context, names []string, paths chan<- string) error {
 	for _, n := range names {
-		paths <- n // want "`paths <- n` can block forever once the reader stops reading: the goroutine never watches"
+		paths <- n // want "`paths <- n` blocks forever if the reader stops reading: the goroutine never watches"
 	}
 	return nil
 }
@@ -131,7 +131,7 @@ func genPolling(ctx context.Context, nums []int) <-chan int {
 			if ctx.Err() != nil {
 				return
 			}
-			out <- n // want "`out <- n` can block forever once the reader stops reading: the goroutine only polls"
+			out <- n // want "`out <- n` blocks forever if the reader stops reading: the goroutine only polls"
 		}
 	}()
 	return out
@@ -176,7 +176,7 @@ func doubled(ctx context.Context, in <-chan int) <-chan int {
 		for {
 			select {
 			case v := <-in:
-				out <- v * 2 // want "`out <- v \\* 2` can block forever once the reader stops reading: `<-ctx\\.Done\\(\\)` is watched"
+				out <- v * 2 // want "`out <- v \\* 2` blocks forever if the reader stops reading: `<-ctx\\.Done\\(\\)` is watched"
 			case <-ctx.Done():
 				return
 			}

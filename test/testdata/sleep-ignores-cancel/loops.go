@@ -25,7 +25,7 @@ func pollStatus(ctx context.Context, c *Client, id string) (Status, error) {
 		if err != nil || st.Done {
 			return st, err
 		}
-		time.Sleep(5 * time.Second) // want "`time\\.Sleep\\(5 \\* time\\.Second\\)` in a loop ignores `ctx`: a cancelled `ctx` still waits out"
+		time.Sleep(5 * time.Second) // want "`time\\.Sleep\\(5 \\* time\\.Second\\)` in a loop ignores `ctx`: cancelling `ctx` does not cut the sleep short"
 	}
 }
 
@@ -57,7 +57,7 @@ func startRefresher(ctx context.Context, refresh func(context.Context)) {
 func heartbeat(ctx context.Context, beat func()) error {
 	for ctx.Err() == nil {
 		beat()
-		time.Sleep(10 * time.Second) // want "a cancelled `ctx` still waits"
+		time.Sleep(10 * time.Second) // want "cancelling `ctx` does not cut the sleep short"
 	}
 	return ctx.Err()
 }
@@ -124,7 +124,7 @@ func waitReady(parent context.Context, c *Client, id string) error {
 		if st.Done {
 			return nil
 		}
-		time.Sleep(2 * time.Second) // want "`time\\.Sleep\\(2 \\* time\\.Second\\)` in a loop ignores `ctx`: a cancelled `ctx` still waits out"
+		time.Sleep(2 * time.Second) // want "`time\\.Sleep\\(2 \\* time\\.Second\\)` in a loop ignores `ctx`: cancelling `ctx` does not cut the sleep short"
 	}
 }
 

@@ -26,7 +26,7 @@ func (b *batcher) run() {
 		case m := <-b.in:
 			b.add(m)
 			if !t.Stop() {
-				<-t.C // want "`<-t.C` blocks forever after `t.C` was received at line 24: `t.Stop\\(\\)` then returns false"
+				<-t.C // want "`<-t.C` blocks forever after `t.C` was received at line 24: `Stop\\(\\)` returned false"
 			}
 			t.Reset(b.every)
 		case <-b.quit:

@@ -16,7 +16,7 @@ func relay(msgs <-chan Msg, out chan<- Msg) {
 		select {
 		case m := <-msgs:
 			out <- m
-		case <-time.After(time.Minute): // want "`time\\.After\\(time\\.Minute\\)` creates a timer on every pass of the loop, and each stays in"
+		case <-time.After(time.Minute): // want "`time\\.After\\(time\\.Minute\\)` makes a timer per loop pass that, on Go 1\\.21, stays in"
 			log.Println("idle for a minute")
 		}
 	}
@@ -38,7 +38,7 @@ func (c *conn) readLoop(handle func([]byte)) error {
 			handle(b)
 		case <-c.close:
 			return nil
-		case <-time.After(c.idle): // want "`time\\.After\\(c\\.idle\\)` creates a timer on every pass of the loop, and each stays in memory"
+		case <-time.After(c.idle): // want "`time\\.After\\(c\\.idle\\)` makes a timer per loop pass that, on Go 1\\.21, stays in memory"
 			return errors.New("idle timeout")
 		}
 	}
@@ -51,7 +51,7 @@ func poll(ctx context.Context, events <-chan string) {
 			return
 		case ev := <-events:
 			log.Println(ev)
-		case <-time.After(30 * time.Second): // want "`time\\.After\\(30 \\* time\\.Second\\)` creates a timer on every pass of the loop, and each stays"
+		case <-time.After(30 * time.Second): // want "`time\\.After\\(30 \\* time\\.Second\\)` makes a timer per loop pass that, on Go 1\\.21, stays"
 			log.Println("no events")
 		}
 	}
@@ -66,7 +66,7 @@ func drain(jobs <-chan int) {
 		}
 		select {
 		case <-jobs:
-		case <-time.After(time.Duration(i) * time.Millisecond): // want "`time\\.After\\(time\\.Duration\\(i\\) \\* tim\\.\\.\\.` creates a timer on every pass of the loop, and each"
+		case <-time.After(time.Duration(i) * time.Millisecond): // want "`time\\.After\\(time\\.Duration\\(i\\) \\*\\.\\.\\.` makes a timer per loop pass that, on Go 1\\.21,"
 		}
 	}
 }
@@ -76,7 +76,7 @@ func nonBlocking(work <-chan func()) {
 		select {
 		case f := <-work:
 			f()
-		case <-time.After(time.Second): // want "`time\\.After\\(time\\.Second\\)` creates a timer on every pass of the loop, and each stays in"
+		case <-time.After(time.Second): // want "`time\\.After\\(time\\.Second\\)` makes a timer per loop pass that, on Go 1\\.21, stays in"
 		default:
 			time.Sleep(time.Millisecond)
 		}

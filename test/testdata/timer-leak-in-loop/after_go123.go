@@ -12,7 +12,7 @@ func relayNew(msgs <-chan string, idle time.Duration) {
 		select {
 		case m := <-msgs:
 			log.Println(m)
-		case <-time.After(idle): // want "`time\\.After\\(idle\\)` allocates a timer on every pass of the loop; Go 1\\.23\\+ collects them"
+		case <-time.After(idle): // want "`time\\.After\\(idle\\)` allocates a timer per loop pass; collected since Go 1\\.23"
 			log.Println("idle")
 		}
 	}

@@ -8,7 +8,7 @@ import (
 type cache struct{ items map[string]time.Time }
 
 func (c *cache) sweep(stop <-chan struct{}) {
-	tick := time.Tick(time.Minute) // want "`time\\.Tick\\(time\\.Minute\\)` starts a ticker that can never be stopped: it keeps firing after"
+	tick := time.Tick(time.Minute) // want "`time\\.Tick\\(time\\.Minute\\)` starts an unstoppable ticker; before Go 1\\.23 it keeps firing after"
 	for {
 		select {
 		case <-stop:
@@ -24,7 +24,7 @@ func (c *cache) sweep(stop <-chan struct{}) {
 }
 
 func report(done <-chan struct{}, every time.Duration) {
-	for range time.Tick(every) { // want "starts a ticker that can never be stopped"
+	for range time.Tick(every) { // want "starts an unstoppable ticker"
 		select {
 		case <-done:
 			return
@@ -36,12 +36,12 @@ func report(done <-chan struct{}, every time.Duration) {
 
 func waitUntil(cond func() bool) {
 	for !cond() {
-		<-time.Tick(10 * time.Millisecond) // want "`time\\.Tick\\(10 \\* time\\.Millisecond\\)` starts a ticker on every pass of the loop that can"
+		<-time.Tick(10 * time.Millisecond) // want "`time\\.Tick\\(10 \\* time\\.Millisecond\\)` starts a new unstoppable ticker on every loop pass"
 	}
 }
 
 func heartbeat(out chan<- struct{}, n int) {
-	t := time.Tick(time.Second) // want "never be stopped"
+	t := time.Tick(time.Second) // want "unstoppable ticker"
 	for i := 0; i < n; i++ {
 		<-t
 		out <- struct{}{}

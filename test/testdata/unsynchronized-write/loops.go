@@ -21,7 +21,7 @@ func countFailures(files []string) int {
 		go func(f string) {
 			defer wg.Done()
 			if err := check(f); err != nil {
-				failed++ // want "`failed\\+\\+` writes `failed` from every iteration's goroutine with no lock held: a data race"
+				failed++ // want "`failed\\+\\+` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 			}
 		}(f)
 	}
@@ -36,7 +36,7 @@ func dedupe(urls []string) map[string]bool {
 		wg.Add(1)
 		go func(u string) {
 			defer wg.Done()
-			seen[u] = true // want "`seen\\[u\\] = true` writes map `seen` from every iteration's goroutine with no lock held:"
+			seen[u] = true // want "`seen\\[u\\] = true` runs in every iteration's goroutine with no lock held: concurrent map writes crash the program"
 		}(u)
 	}
 	wg.Wait()
@@ -51,7 +51,7 @@ func collect(names []string) []int {
 		go func(n string) {
 			defer wg.Done()
 			s, _ := size(n)
-			sizes = append(sizes, s) // want "`sizes = append\\(sizes, s\\)` writes `sizes` from every iteration's goroutine with no lock"
+			sizes = append(sizes, s) // want "`sizes = append\\(sizes, s\\)` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 		}(n)
 	}
 	wg.Wait()
@@ -66,7 +66,7 @@ func firstError(names []string) error {
 		go func(n string) {
 			defer wg.Done()
 			if e := check(n); e != nil {
-				err = e // want "`err = e` writes `err` from every iteration's goroutine with no lock held: a data race"
+				err = e // want "`err = e` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 			}
 		}(n)
 	}
@@ -85,7 +85,7 @@ func (c *crawler) crawl(pages []string) {
 		wg.Add(1)
 		go func(p string) {
 			defer wg.Done()
-			c.visited++ // want "`c\\.visited\\+\\+` writes `c\\.visited` from every iteration's goroutine with no lock held: a"
+			c.visited++ // want "`c\\.visited\\+\\+` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 		}(p)
 	}
 	wg.Wait()
@@ -97,7 +97,7 @@ func (c *crawler) evict(keys []string) {
 		wg.Add(1)
 		go func(k string) {
 			defer wg.Done()
-			delete(c.cache, k) // want "`delete\\(c\\.cache, k\\)` writes map `c\\.cache` from every iteration's goroutine with no lock"
+			delete(c.cache, k) // want "`delete\\(c\\.cache, k\\)` runs in every iteration's goroutine with no lock held: concurrent map writes crash the program"
 		}(k)
 	}
 	wg.Wait()
@@ -113,7 +113,7 @@ func totalSize(names []string) (int, error) {
 			if err != nil {
 				return err
 			}
-			total += s // want "`total \\+= s` writes `total` from every iteration's goroutine with no lock held: a data"
+			total += s // want "`total \\+= s` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 			return nil
 		})
 	}
@@ -133,7 +133,7 @@ func partlyLocked(names []string) ([]string, int) {
 			mu.Lock()
 			out = append(out, n) // ok: under mu
 			mu.Unlock()
-			processed = processed + 1 // want "`processed = processed \\+ 1` writes `processed` from every iteration's goroutine with no"
+			processed = processed + 1 // want "`processed = processed \\+ 1` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 		}(n)
 	}
 	wg.Wait()
@@ -145,7 +145,7 @@ var hits int
 func serveAll(reqs []string) {
 	for _, r := range reqs {
 		go func(r string) {
-			hits++ // want "`hits\\+\\+` writes `hits` from every iteration's goroutine with no lock held: a data race"
+			hits++ // want "`hits\\+\\+` runs in every iteration's goroutine with no lock held: a data race that loses updates"
 			fmt.Println(r)
 		}(r)
 	}
@@ -159,7 +159,7 @@ func workers(jobs <-chan string, n int) map[string]int {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				lengths[j] = len(j) // want "writes map `lengths`"
+				lengths[j] = len(j) // want "`lengths\\[j\\] = len\\(j\\)` runs in every iteration's goroutine with no lock held: concurrent map writes"
 			}
 		}()
 	}

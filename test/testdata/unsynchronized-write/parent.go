@@ -11,7 +11,7 @@ func raceWithParent() {
 	result := 0
 	done := make(chan bool)
 	go func() {
-		result = compute() // want "`result = compute\\(\\)` in a goroutine writes `result` while `raceWithParent` reads it at"
+		result = compute() // want "`result = compute\\(\\)` in a goroutine runs concurrently with the read of `result` at line 17: a data race"
 		done <- true
 	}()
 	fmt.Println("partial", result)
@@ -25,7 +25,7 @@ type stats struct {
 
 func (s *stats) record(page string) {
 	go func() {
-		s.hits[page]++ // want "writes map `s.hits`.*while `record` writes it at line 30"
+		s.hits[page]++ // want "`s\\.hits\\[page\\]\\+\\+` in a goroutine runs concurrently with the write of map `s\\.hits` at line 30: a data race"
 	}()
 	s.hits["total"]++
 }

@@ -8,7 +8,7 @@ func addInsideLoopClosure(items []string) {
 	var wg sync.WaitGroup
 	for _, it := range items {
 		go func(it string) {
-			wg.Add(1) // want "`wg.Add\\(1\\)` runs inside the goroutine started at line 10, so `wg.Wait\\(\\)` \\(line 16\\) can return before it is counted"
+			wg.Add(1) // want "`wg.Add\\(1\\)` runs inside the goroutine started at line 10, so `wg.Wait\\(\\)` can return before it is counted"
 			defer wg.Done()
 			process(it)
 		}(it)

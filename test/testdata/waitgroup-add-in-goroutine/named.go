@@ -3,7 +3,7 @@ package fixtures
 import "sync"
 
 func worker(id int, wg *sync.WaitGroup) {
-	wg.Add(1) // want "`wg.Add\\(1\\)` runs inside the goroutine started at line 13, so `wg.Wait\\(\\)` \\(line 15\\) can return"
+	wg.Add(1) // want "`wg.Add\\(1\\)` runs inside the goroutine started at line 13, so `wg.Wait\\(\\)` can return"
 	defer wg.Done()
 	_ = id
 }
@@ -21,7 +21,7 @@ type pool struct {
 }
 
 func (p *pool) loop() {
-	p.wg.Add(1) // want "`p.wg.Add\\(1\\)` runs inside the goroutine started at line 31, so `s.wg.Wait\\(\\)` \\(line 36\\)"
+	p.wg.Add(1) // want "`p.wg.Add\\(1\\)` runs inside the goroutine started at line 31, so `s.wg.Wait\\(\\)`"
 	defer p.wg.Done()
 	for range p.jobs {
 	}

@@ -7,7 +7,7 @@ import (
 
 func process(int) {}
 
-func worker(id int, wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
+func worker(id int, wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` gets a copy of a `sync\\.WaitGroup`: its `Done` never"
 	defer wg.Done()
 	process(id)
 }
@@ -25,7 +25,7 @@ func runLiteral(ids []int) {
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Add(1)
-		go func(id int, wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
+		go func(id int, wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` gets a copy of a `sync\\.WaitGroup`: its `Done` never"
 			defer wg.Done()
 			process(id)
 		}(id, wg)
@@ -38,7 +38,7 @@ type pool struct {
 	tasks chan func()
 }
 
-func (p pool) wait() { // want "value receiver `p pool` copies `pool\\.wg` \\(a `sync\\.WaitGroup`\\) on every call: the copy's"
+func (p pool) wait() { // want "value receiver `p pool` copies `pool\\.wg` \\(a `sync\\.WaitGroup`\\) on every call: the method counts on the copy"
 	p.wg.Wait()
 }
 
@@ -59,7 +59,7 @@ type server struct {
 	pool pool
 }
 
-func drain(s server) { // want "parameter `s server` receives a copy of `server\\.pool\\.wg` \\(a `sync\\.WaitGroup`\\): `Done` on"
+func drain(s server) { // want "parameter `s server` gets a copy of `server\\.pool\\.wg` \\(a `sync\\.WaitGroup`\\): its `Done` never"
 	s.pool.wg.Wait()
 }
 
@@ -79,7 +79,7 @@ func printGroup() {
 }
 
 func waitAll(pools []pool) {
-	for _, p := range pools { // want "`p` receives a copy of each `pool` of `pools`, with `pool\\.wg` \\(a `sync\\.WaitGroup`\\): the"
+	for _, p := range pools { // want "`p` gets a copy of each `pool` in `pools`, with `pool\\.wg` \\(a `sync\\.WaitGroup`\\): the"
 		p.wg.Wait()
 	}
 }
@@ -94,10 +94,10 @@ func newGroup() group {
 }
 
 func wrap(g *group) []group {
-	return []group{*g} // want "`\\*g` is stored by value in a composite literal"
+	return []group{*g} // want "`\\*g` is stored by value in a literal"
 }
 
-func waitOn(wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
+func waitOn(wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` gets a copy of a `sync\\.WaitGroup`: its `Done` never"
 	wg.Wait()
 }
 

@@ -3,11 +3,11 @@ package fixtures
 import "sync"
 
 // Exported functions may be called from other packages: no fix is offered.
-func Wait(wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
+func Wait(wg sync.WaitGroup) { // want "parameter `wg sync\\.WaitGroup` gets a copy of a `sync\\.WaitGroup`: its `Done` never"
 	wg.Wait()
 }
 
-func helper(wg sync.WaitGroup, other func(sync.WaitGroup)) { // want "parameter `wg sync\\.WaitGroup` receives a copy of a `sync\\.WaitGroup`: `Done` on it never"
+func helper(wg sync.WaitGroup, other func(sync.WaitGroup)) { // want "parameter `wg sync\\.WaitGroup` gets a copy of a `sync\\.WaitGroup`: its `Done` never"
 	other(wg) // want "`wg` is passed by value to `other`"
 }
 

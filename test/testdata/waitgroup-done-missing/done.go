@@ -45,7 +45,7 @@ func count(items []string, out chan<- result) {
 				return
 			}
 			out <- result{n: len(it)}
-			wg.Done() // want "the `return` at line 42 \\(and 1 more return\\) skips `wg\\.Done\\(\\)`: the counter stays up and"
+			wg.Done() // want "the `return` at line 42 \\(and 1 more\\) skips `wg\\.Done\\(\\)`: the counter stays up and"
 		}(it)
 	}
 	wg.Wait()
@@ -111,7 +111,7 @@ func forgotDone(urls []string) {
 	var wg sync.WaitGroup
 	for _, u := range urls {
 		wg.Add(1)
-		go func(u string) { // want "the goroutine started at line 114 is counted by `wg\\.Add\\(1\\)` but never calls `wg\\.Done\\(\\)`:"
+		go func(u string) { // want "this goroutine is counted by `wg\\.Add\\(1\\)` but never calls `wg\\.Done\\(\\)`:"
 			fmt.Println(u)
 		}(u)
 	}

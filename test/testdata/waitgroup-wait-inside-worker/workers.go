@@ -21,7 +21,7 @@ func crawl(urls []string) {
 					fetch(l)
 				}(l)
 			}
-			wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
+			wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine counted by `wg`, before its own `defer wg\\.Done\\(\\)`: it waits for itself forever"
 		}(u)
 	}
 	wg.Wait()
@@ -34,7 +34,7 @@ func plainDoneAfterWait(jobs []string) {
 		for _, j := range jobs {
 			fmt.Println(j)
 		}
-		wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `wg\\.Done\\(\\)` comes after it: Wait"
+		wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine counted by `wg`, before its own `wg\\.Done\\(\\)`: it waits for itself forever"
 		wg.Done()
 	}()
 	wg.Wait()
@@ -50,7 +50,7 @@ func (p *pool) worker() {
 	for j := range p.jobs {
 		fmt.Println(j)
 	}
-	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` runs in a goroutine `p\\.wg` counts, whose own `defer p\\.wg\\.Done\\(\\)` comes after"
+	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` runs in a goroutine counted by `p\\.wg`, before its own `defer p\\.wg\\.Done\\(\\)`"
 }
 
 func (p *pool) start(n int) {
@@ -71,7 +71,7 @@ func helperWaits(items []string) {
 		go func(it string) {
 			defer wg.Done()
 			fmt.Println(it)
-			waitForAll(&wg) // want "`waitForAll\\(&wg\\)` \\(which calls `wg\\.Wait\\(\\)`\\) runs in a goroutine `wg` counts, whose own"
+			waitForAll(&wg) // want "`waitForAll\\(&wg\\)` calls `wg\\.Wait\\(\\)` in a goroutine counted by `wg`, before its own"
 		}(it)
 	}
 	wg.Wait()
@@ -80,7 +80,7 @@ func helperWaits(items []string) {
 func namedWorker(id int, wg *sync.WaitGroup) {
 	defer wg.Done()
 	fmt.Println(id)
-	wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
+	wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine counted by `wg`, before its own `defer wg\\.Done\\(\\)`: it waits for itself forever"
 }
 
 func deferredWaitAfterDone() {
@@ -88,7 +88,7 @@ func deferredWaitAfterDone() {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
+		defer wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine counted by `wg`, before its own `defer wg\\.Done\\(\\)`: it waits for itself forever"
 		fmt.Println("work")
 	}()
 	wg.Wait()
@@ -98,7 +98,7 @@ var global sync.WaitGroup
 
 func globalWorker() {
 	defer global.Done()
-	global.Wait() // want "`global\\.Wait\\(\\)` runs in a goroutine `global` counts, whose own `defer global\\.Done\\(\\)` comes"
+	global.Wait() // want "`global\\.Wait\\(\\)` runs in a goroutine counted by `global`, before its own `defer global\\.Done\\(\\)`"
 }
 
 func conditionalWait(items []string, wait bool) {
@@ -107,7 +107,7 @@ func conditionalWait(items []string, wait bool) {
 	go func() {
 		defer wg.Done()
 		if wait {
-			wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine `wg` counts, whose own `defer wg\\.Done\\(\\)` comes after it:"
+			wg.Wait() // want "`wg\\.Wait\\(\\)` runs in a goroutine counted by `wg`, before its own `defer wg\\.Done\\(\\)`: it waits for itself forever"
 		}
 	}()
 	wg.Wait()

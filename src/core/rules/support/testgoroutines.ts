@@ -63,11 +63,10 @@ function startedBy(r: Runner): string {
  */
 export function offTestGoroutine(call: Node, method: string, t: { param: Param; fn: FuncInfo }, runner: Runner, viaRequire: boolean): Report {
   const tName = t.param.name;
-  const what = viaRequire ? `\`${quote(call, 32)}\` fails with \`${tName}.FailNow\`` : `\`${quote(call, 32)}\` runs`;
-  const stopper = viaRequire ? 'FailNow' : /^Skip/.test(method) ? 'SkipNow' : 'FailNow';
+  const stopper = viaRequire ? `its \`${tName}.FailNow\`` : /^Skip/.test(method) ? '`SkipNow`' : '`FailNow`';
   return {
     node: call,
-    message: `${what} off the test's goroutine: \`${stopper}\` ends only this goroutine, and the test goes on`,
+    message: `\`${quote(call, 32)}\` runs off the test's goroutine: ${stopper} ends this goroutine, not the test`,
     related: [
       { span: { start: runner.start.startIndex, end: runner.start.endIndex }, message: 'the goroutine is started here' },
       { span: { start: t.param.node.startIndex, end: t.param.node.endIndex }, message: `\`${tName}\` belongs to the test's own goroutine` },

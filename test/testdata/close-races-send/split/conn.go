@@ -19,6 +19,6 @@ func (c *Conn) writeLoop() {
 			return
 		default:
 		}
-		c.writes <- nil // want "goroutine running `writeLoop` can run after `Close` closes `c.writes` \\(close.go:6\\): it panics"
+		c.writes <- nil // want "in the `writeLoop` goroutine can run after `Close` closes `c.writes` \\(close.go:6\\) and panic"
 	}
 }

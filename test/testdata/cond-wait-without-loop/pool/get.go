@@ -15,7 +15,7 @@ func (p *Pool) TryGet() (int, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.free) == 0 {
-		p.avail.Wait() // want "`p\\.avail\\.Wait\\(\\)` runs under `if len\\(p\\.free\\) == 0`, which checks the condition once: after"
+		p.avail.Wait() // want "`p\\.avail\\.Wait\\(\\)` runs under `if len\\(p\\.free\\) == 0`, which checks the condition once, not after waking up"
 	}
 	if len(p.free) == 0 {
 		return 0, false

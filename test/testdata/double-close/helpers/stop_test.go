@@ -37,5 +37,5 @@ func TestCompactRaceIf(t *testing.T) {
 		close(stopc)
 		testutil.FatalIf(t, true, "timeout")
 	}
-	close(stopc) // want "`close\\(stopc\\)` closes the channel that `close\\(stopc\\)` at line 37 has already closed:"
+	close(stopc) // want "`close\\(stopc\\)` closes the channel again after `close\\(stopc\\)` at line 37: closing a closed channel panics"
 }

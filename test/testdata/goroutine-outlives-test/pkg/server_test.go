@@ -6,7 +6,7 @@ import (
 )
 
 func TestSubmit(t *testing.T) {
-	s := NewServer() // want "`NewServer` starts `run` \\(server.go:23\\), which runs until `Stop`; this test never calls `s.Stop\\(\\)`, so the goroutine outlives it"
+	s := NewServer() // want "`NewServer` starts `run`, which loops until `Stop`: this test never calls `s.Stop\\(\\)`, so `run` outlives it"
 	s.Submit(1)
 }
 
@@ -30,7 +30,7 @@ func TestWithError(t *testing.T) {
 }
 
 func TestPool(t *testing.T) {
-	p := NewPool() // want "`NewPool` starts `loop` \\(server.go:48\\), which runs until `Close`"
+	p := NewPool() // want "`NewPool` starts `loop`, which loops until `Close`"
 	p.Go(func() {})
 }
 

@@ -27,7 +27,7 @@ func (d *discoverer) run() {
 
 // poll is called in main's retry loop: each call leaves a ticker behind.
 func (d *discoverer) poll() bool {
-	tick := time.Tick(d.every) // want "starts a ticker that can never be stopped"
+	tick := time.Tick(d.every) // want "starts an unstoppable ticker"
 	select {
 	case <-tick:
 		return true

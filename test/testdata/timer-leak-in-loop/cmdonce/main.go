@@ -25,7 +25,7 @@ func (d *discoverer) run() {
 
 // refresh is called on every request: each call leaves a ticker behind.
 func (d *discoverer) refresh() {
-	tick := time.Tick(d.every) // want "starts a ticker that can never be stopped"
+	tick := time.Tick(d.every) // want "starts an unstoppable ticker"
 	select {
 	case <-tick:
 	case <-d.stop:
