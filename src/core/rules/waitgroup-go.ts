@@ -61,8 +61,7 @@ export const rule: Rule = {
       ctx.report({
         node: add,
         message:
-          `\`${quote(add)}\` followed by the goroutine at line ${lineOf(go)} whose first statement is \`${quote(defer)}\` ` +
-          `can be written \`${key}.Go(func() { ... })\` (Go 1.25)`,
+          `this \`${quote(add, 32)}\` and the goroutine that defers \`Done\` can be written \`${key}.Go(func() { ... })\` (Go 1.25)`,
         related: [
           { span: { start: go.startIndex, end: go.startIndex + 2 }, message: 'the goroutine counted by the Add' },
           { span: { start: defer.startIndex, end: defer.endIndex }, message: '`wg.Go` calls Done when the function returns' },

@@ -12,7 +12,7 @@ func fetch(string) error { return nil }
 func fetchAll(urls []string) {
 	var wg sync.WaitGroup
 	for _, u := range urls {
-		wg.Add(1) // want "`wg.Add\\(1\\)` followed by the goroutine at line 16 whose first statement is `defer wg.Done\\(\\)` can be written `wg.Go\\(func\\(\\) \\{ ... \\}\\)` \\(Go 1.25\\)"
+		wg.Add(1) // want "this `wg.Add\\(1\\)` and the goroutine that defers `Done` can be written `wg.Go\\(func\\(\\) \\{ ... \\}\\)` \\(Go 1.25\\)"
 		go func() {
 			defer wg.Done()
 			if err := fetch(u); err != nil {
@@ -39,7 +39,7 @@ func (c *crawler) visit(u string) {
 
 func pointerGroup(wg *sync.WaitGroup, jobs []int) {
 	for _, j := range jobs {
-		wg.Add(1) // want "`wg.Add\\(1\\)` followed by"
+		wg.Add(1) // want "this `wg.Add\\(1\\)` and the goroutine"
 		go func() {
 			defer wg.Done()
 			fmt.Println(j)
@@ -101,12 +101,12 @@ func withRecover() {
 
 func twoInARow() {
 	var wg sync.WaitGroup
-	wg.Add(1) // want "at line 105"
+	wg.Add(1) // want "can be written `wg.Go"
 	go func() {
 		defer wg.Done()
 		fmt.Println("a")
 	}()
-	wg.Add(1) // want "at line 110"
+	wg.Add(1) // want "can be written `wg.Go"
 	go func() {
 		defer wg.Done()
 		fmt.Println("b")
