@@ -1003,7 +1003,7 @@ export function relocks(facts: FileFacts, view: PackageView): Relock[] {
 /** `since line 11`, or `since line 11 (taken by \`s.lockAll()\`)` for a lock a call returned with. */
 export function heldSince(h: Held): string {
   const at = `since line ${lineOf(h.node)}`;
-  return h.via ? `${at} (taken by \`${excerpt(h.node.text)}\`)` : at;
+  return h.via ? `${at} (taken by \`${excerpt(h.node.text, 28)}\`)` : at;
 }
 
 const callersCache = new WeakMap<PackageView, Map<string, ReadonlySet<string>>>();
