@@ -1,5 +1,5 @@
 import type { FileFacts } from '../model/facts';
-import { chainText, heldSince, opWhere, relocks, type Relock } from '../model/locks';
+import { chainText, opWhere, relocks, type Relock } from '../model/locks';
 import type { Related, Rule } from '../findings/rule';
 import { lineOf, quote } from '../syntax/nodes';
 
@@ -86,7 +86,8 @@ func (ix *Index) Lookup(term string) []int {
 
 function message(r: Relock): string {
   const h = r.held;
-  const tail = `${heldSince(h)}: a pending writer deadlocks both`;
+  // The call that took the first read lock is in the related information; the line is enough here.
+  const tail = `since line ${lineOf(h.node)}: a pending writer deadlocks both`;
   if (!r.via) return `second \`${quote(r.node, 32)}\` with the first held ${tail}`;
   return `\`${quote(r.node, 32)}\` read-locks \`${h.text}\` again (in ${chainText(r.via)}), held ${tail}`;
 }
