@@ -143,6 +143,7 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
         if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
         return { bytes: new Uint8Array(await res.arrayBuffer()), label: url };
       } catch (e) {
+        this.log.error(`could not fetch ${url}`, e);
         void vscode.window.showErrorMessage(`Go Concurrency: could not fetch ${url}: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       }

@@ -9,6 +9,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { SUBJECTS, WAITGROUP, type Subject } from '../suite/subjects';
@@ -184,6 +186,54 @@ for (const variant of uiOptions.variants) {
       );
     });
 
+    // The web-worker host reads evidence only through VS Code's APIs and fetch; the Node host's
+    // file path is covered by the extension-host suite (test/suite/evidence.test.ts).
+    if (variant === 'web') {
+      it('Show Goroutine Dump or Profile from a URL puts the runtime count on the blocking line, in the Problems panel', async () => {
+        // A pprof endpoint as a running service would serve it: three goroutines stuck on the send.
+        const line = UI_SUBJECT.source.slice(0, UI_SUBJECT.source.indexOf(UI_SUBJECT.at)).split('\n').length;
+        const file = join(workspace, BUG_FILE);
+        const dump = [1, 2, 3]
+          .map((i) => `goroutine ${20 + i} [chan send, ${i * 5} minutes]:\nmain.quoteAll.func1({0x0, 0x0})\n\t${file}:${line} +0x65\ncreated by main.quoteAll in goroutine 1\n\t${file}:${line - 1} +0x9c\n`)
+          .join('\n');
+        const endpoint = createServer((_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'access-control-allow-origin': '*' });
+          res.end(dump);
+        });
+        await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+        try {
+          const url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/debug/pprof/goroutine?debug=2`;
+          // Leave whatever the previous test left open (a snippet's placeholders, a suggestion).
+          await page.keyboard.press('Escape');
+          await page.keyboard.press('Escape');
+          await focusEditor(page);
+          await openFile(page, BUG_FILE);
+          await page.keyboard.press('F1');
+          const input = page.locator('.quick-input-widget input');
+          await input.waitFor();
+          await input.fill('>Go Concurrency: Show Goroutine Dump');
+          await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Show Goroutine Dump or Profile' }).first().waitFor();
+          await page.keyboard.press('Enter');
+          await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'From a URL' }).first().waitFor();
+          await input.fill('From a URL');
+          await page.keyboard.press('Enter');
+          await page.locator('.quick-input-widget', { hasText: 'URL of a goroutine dump' }).first().waitFor();
+          await input.fill(url);
+          await page.keyboard.press('Enter');
+          await page.keyboard.press('Control+Shift+M');
+          const row = page.locator('.markers-panel .monaco-list-row', { hasText: '3 goroutines blocked here' });
+          await row.first().waitFor();
+          const text = await row.first().innerText();
+          assert.ok(text.includes('for up to 15 minutes'), `the Problems row gives the longest wait: ${text}`);
+          assert.ok(/goconc-runtime/.test(text), `the Problems row names the runtime source: ${text}`);
+          assert.ok(text.includes(`[Ln ${line},`), `the Problems row is on line ${line}: ${text}`);
+        } finally {
+          endpoint.close();
+          await page.keyboard.press('Escape');
+        }
+      });
+    }
+
     it(`typing \`${SNIPPET_PREFIX}\` and accepting the suggestion inserts the worker pool`, async () => {
       const snippet = snippetNamed(SNIPPET_PREFIX);
       await openFile(page, SNIPPET_FILE);
@@ -218,6 +268,7 @@ for (const variant of uiOptions.variants) {
         assert.ok(saved.includes(line), `the inserted pool has "${line}":\n${saved}`);
       }
     });
+
   });
 }
 
