@@ -1,14 +1,15 @@
-// Builds the three bundles and copies the two WASM files next to them.
+// Builds the five bundles (extension and language server for the desktop and the web, the CLI) and copies the two WASM files next to them.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps (what the VSIX ships)
 //   node esbuild.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
 
 const common = {
@@ -28,7 +29,7 @@ const webTreeSitterNodeProbes = {
 };
 
 /**
- * The language server (goconc lsp) speaks over stdio only. The protocol libraries' shared code
+ * The Node language servers (goconc lsp, dist/server.js) speak over stdio or the IPC channel only. The protocol libraries' shared code
  * imports `vscode-jsonrpc` and `vscode-languageserver-protocol`, whose Node entries also load
  * socket and pipe transports (`net`): point them at the libraries' transport-free common APIs,
  * which is all that code uses.
@@ -66,6 +67,26 @@ const builds = [
     external: ['vscode'],
     mainFields: ['browser', 'module', 'main'],
     define: { 'import.meta.url': '"file:///dist/web/extension.js"' },
+    plugins: [webTreeSitterNodeProbes],
+  },
+  {
+    ...common,
+    entryPoints: ['src/server/node.ts'],
+    outfile: 'dist/server.js',
+    platform: 'node',
+    format: 'cjs',
+    plugins: [jsonrpcCommon],
+    ...nodeImportMeta,
+    define: { ...nodeImportMeta.define, GOCONC_VERSION: JSON.stringify(version) },
+  },
+  {
+    ...common,
+    entryPoints: ['src/server/browser.ts'],
+    outfile: 'dist/web/server.js',
+    platform: 'browser',
+    format: 'iife',
+    mainFields: ['browser', 'module', 'main'],
+    define: { 'import.meta.url': '"file:///dist/web/server.js"', GOCONC_VERSION: JSON.stringify(version) },
     plugins: [webTreeSitterNodeProbes],
   },
   {

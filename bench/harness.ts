@@ -12,6 +12,9 @@ import { goFiles, groupByDir } from '../src/cli/files';
 import { GoFile, GoLanguage, loadGo, type WasmFile } from '../src/core/syntax/parser';
 import type { Rule } from '../src/core/findings/rule';
 import { RULES } from '../src/core/rules';
+import { PackageIndex } from '../src/core/model/package';
+import { OpenDocument } from '../src/server/document';
+import { findingDiagnostic } from '../src/server/server';
 
 /** The repository root: the nearest folder above the bundle with node_modules/web-tree-sitter. */
 function findRoot(): string {
@@ -164,26 +167,37 @@ export interface EditTiming {
  * edits) once `budgetMs` has passed.
  */
 export function editorPath(g: GoLanguage, name: string, text: string, edits = 200, budgetMs = Infinity, seed = 1): EditTiming {
-  const file = new GoFile(g, text, name);
-  const opts = { fileName: name, timeBudgetMs: 600_000 };
-  analyzeFile(file, opts); // the document is open and analysed before typing starts
+  // What the language server does on a keystroke (src/server/server.ts): the protocol's change
+  // applied to the open document, an incremental re-parse, the review with the folder's package
+  // index, and the findings turned into protocol diagnostics. Only the debounce is left out.
+  const uri = `file:///bench/${name}`;
+  const doc = new OpenDocument(uri, 'go', 1, text, name);
+  const opts = { fileName: name, timeBudgetMs: 600_000, package: new PackageIndex(g) };
+  doc.keep(1, doc.review(g, opts)); // the document is open and reviewed before typing starts
   const t0 = now();
-  analyze(g, text, opts);
+  analyze(g, text, { fileName: name, timeBudgetMs: 600_000 });
   const fullMs = now() - t0;
   const sites = editSites(text);
   const rand = rng(seed);
   const times: number[] = [];
   let pending: number | undefined;
+  let version = 1;
+  let published = 0;
   const stopAt = now() + budgetMs;
   for (let i = 0; i < edits && now() < stopAt; i++) {
-    const change = pending === undefined ? { rangeOffset: sites[Math.floor(rand() * sites.length)], rangeLength: 0, text: 'x' } : { rangeOffset: pending, rangeLength: 1, text: '' };
-    pending = pending === undefined ? change.rangeOffset : undefined;
+    const at = pending ?? sites[Math.floor(rand() * sites.length)];
+    const start = doc.doc.positionAt(at);
+    const change = pending === undefined ? { range: { start, end: start }, text: 'x' } : { range: { start, end: doc.doc.positionAt(at + 1) }, text: '' };
+    pending = pending === undefined ? at : undefined;
     const t = now();
-    file.update([change]);
-    analyzeFile(file, opts);
+    doc.applyChanges([change], ++version);
+    const result = doc.review(g, opts, version);
+    doc.keep(version, result);
+    published += result.findings.map((f) => findingDiagnostic(uri, f, (id) => id)).length;
     times.push(now() - t);
   }
-  file.dispose();
+  doc.dropTree();
+  void published;
   return { lines: text.split('\n').length, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), fullMs };
 }
 

@@ -10,7 +10,6 @@ import { readEvidence } from '../core/evidence/goroutines';
 import { readEvidenceBytes } from '../core/evidence/pprof';
 import { blockedSites, FrameMapper, raceSites, type Place } from '../core/evidence/sites';
 import { modulePath } from '../core/text/gomod';
-import type { Review } from './review';
 
 export const EVIDENCE_SOURCE = 'goconc-runtime';
 
@@ -37,10 +36,7 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
   private entries: Entry[] = [];
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(
-    private readonly review: Review,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
+  constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions = [
       vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
       vscode.workspace.onDidChangeTextDocument((e) => this.changed(e)),
@@ -192,7 +188,11 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const here = this.entries.filter((e) => e.uri.toString() === doc.uri.toString() && e.line === pos.line);
     if (here.length === 0) return undefined;
-    const statics = this.review.findingsFor(doc).filter((f) => f.range.start.line <= pos.line && pos.line <= f.range.end.line);
+    // The static findings are the language server's diagnostics on the line.
+    const statics = vscode.languages
+      .getDiagnostics(doc.uri)
+      .filter((d) => d.source === 'goconc' && d.range.start.line <= pos.line && pos.line <= d.range.end.line)
+      .map((d) => ({ ruleId: typeof d.code === 'object' ? String(d.code.value) : String(d.code), message: d.message }));
     const md = new vscode.MarkdownString();
     for (const e of here) md.appendMarkdown(`**Runtime evidence:** ${e.message}${e.stale ? ' _(stale: the file changed since)_' : ''}\n\n`);
     if (statics.length > 0) {

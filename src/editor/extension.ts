@@ -1,47 +1,29 @@
 /**
- * Wiring shared by the desktop (Node) and web-worker entry points. The WASM files are read
- * through vscode.workspace.fs from the extension's dist/ folder, which works in both hosts,
- * and only when the first Go document needs them.
+ * Wiring shared by the desktop (Node) and web-worker entry points. The analysis runs in the
+ * language server the entry point starts; the extension host keeps the editor-only parts:
+ * commands, the status bar, the rule documentation view and runtime evidence.
  */
 import * as vscode from 'vscode';
-import { loadGo, type GoLanguage, type WasmFile } from '../core/syntax/parser';
-import { DOCS_SCHEME, fixAllInFile, FixProvider, GoroutineLenses, Hovers, RuleDocsProvider, showRuleDocs } from './features';
-import { GoVersionLookup } from './goVersion';
-import { Review } from './review';
-import { Siblings } from './siblings';
-import { reviewWorkspace, StatusItem } from './workspace';
+import type { BaseLanguageClient } from 'vscode-languageclient';
+import { clientOptions, Published, serveFiles, startClient, type ClientFactory } from './client';
 import { RuntimeEvidence } from './evidence';
+import { DOCS_SCHEME, fixAllInFile, RuleDocsProvider, showRuleDocs } from './features';
+import { reviewWorkspace, StatusItem } from './workspace';
 
 const GO: vscode.DocumentSelector = [{ language: 'go' }];
 
 export interface Api {
-  review: Review;
+  /** Resolves once the language server runs (or failed to start, which the output says). */
+  ready: Promise<void>;
 }
 
-export function activateExtension(context: vscode.ExtensionContext): Api {
+let client: BaseLanguageClient | undefined;
+
+export function activateExtension(context: vscode.ExtensionContext, createClient: ClientFactory): Api {
   const log = vscode.window.createOutputChannel('Go Concurrency Review', { log: true });
-  const readWasm = (file: WasmFile) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', file)));
-  let go: Promise<GoLanguage> | undefined;
-  const lazyGo = () => {
-    if (!go) {
-      const started = Date.now();
-      go = loadGo(readWasm);
-      go.then(
-        () => log.info(`Go parser ready in ${Date.now() - started} ms`),
-        (e: unknown) => {
-          log.error('could not load the Go parser', e);
-          go = undefined;
-        },
-      );
-    }
-    return go;
-  };
-  const diagnostics = vscode.languages.createDiagnosticCollection('goconc');
-  const versions = new GoVersionLookup();
-  const siblings = new Siblings(lazyGo);
-  const review = new Review(lazyGo, diagnostics, versions, siblings, log);
-  const lenses = new GoroutineLenses(review);
-  const evidence = new RuntimeEvidence(review, log);
+  const published = new Published();
+  client = createClient(clientOptions(log, published));
+  const evidence = new RuntimeEvidence(log);
   const guard =
     <A extends unknown[]>(name: string, f: (...args: A) => unknown) =>
     async (...args: A) => {
@@ -51,31 +33,20 @@ export function activateExtension(context: vscode.ExtensionContext): Api {
         log.error(`${name} failed`, e);
       }
     };
+  const running = client;
 
   context.subscriptions.push(
     log,
-    diagnostics,
-    versions,
-    siblings,
-    review,
-    lenses,
-    new StatusItem(review),
-    vscode.workspace.onDidOpenTextDocument((d) => review.opened(d)),
-    vscode.workspace.onDidChangeTextDocument((e) => review.changed(e)),
-    vscode.workspace.onDidSaveTextDocument((d) => review.saved(d)),
-    vscode.workspace.onDidCloseTextDocument((d) => review.closed(d)),
-    vscode.languages.onDidChangeDiagnostics((e) => review.foreignDiagnosticsChanged(e.uris)),
+    published,
+    ...serveFiles(running, context, published),
+    new StatusItem(published),
+    vscode.languages.onDidChangeDiagnostics((e) => published.foreignChanged(e.uris)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('goconc')) review.refreshAll();
+      if (e.affectsConfiguration('goconc.exclude')) published.refilter();
     }),
-    versions.onDidChange(() => review.refreshAll()),
-    siblings.onDidChangeFolder((dir) => review.refreshFolder(dir)),
-    vscode.languages.registerCodeActionsProvider(GO, new FixProvider(review), { providedCodeActionKinds: FixProvider.kinds }),
-    vscode.languages.registerHoverProvider(GO, new Hovers(review)),
-    vscode.languages.registerCodeLensProvider(GO, lenses),
-    vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocsProvider()),
-    vscode.commands.registerCommand('goconc.showRuleDocs', guard('Show Rule Documentation', showRuleDocs)),
-    vscode.commands.registerCommand('goconc.fixAllInFile', guard('Fix All in File', () => fixAllInFile(review))),
+    vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, new RuleDocsProvider(running)),
+    vscode.commands.registerCommand('goconc.showRuleDocs', guard('Show Rule Documentation', (id?: unknown) => showRuleDocs(published.rules, id))),
+    vscode.commands.registerCommand('goconc.fixAllInFile', guard('Fix All in File', fixAllInFile)),
     evidence,
     vscode.languages.registerHoverProvider(GO, evidence),
     vscode.window.registerTreeDataProvider('goconc.evidence', evidence),
@@ -86,8 +57,12 @@ export function activateExtension(context: vscode.ExtensionContext): Api {
       }),
     ),
     vscode.commands.registerCommand('goconc.clearEvidence', () => evidence.clear()),
-    vscode.commands.registerCommand('goconc.reviewWorkspace', () => reviewWorkspace(lazyGo, review, diagnostics, log, versions).catch((e: unknown) => log.error('Review Workspace failed', e))),
+    vscode.commands.registerCommand('goconc.reviewWorkspace', () => reviewWorkspace(running, log).catch((e: unknown) => log.error('Review Workspace failed', e))),
   );
-  for (const doc of vscode.workspace.textDocuments) review.opened(doc);
-  return { review };
+  return { ready: startClient(running, log, published) };
+}
+
+export async function deactivateExtension(): Promise<void> {
+  await client?.stop().catch(() => undefined);
+  client = undefined;
 }

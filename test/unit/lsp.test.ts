@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,9 @@ class Client {
   private readonly notes: Message[] = [];
   private readonly noteWaiters: { method: string; test: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
   readonly exited: Promise<number | null>;
+  /** Answers to the server's requests by method (unknown ones get null). */
+  readonly handlers = new Map<string, (params: unknown) => unknown>();
+  readonly requestsSeen: string[] = [];
 
   constructor(private readonly proc: ChildProcessWithoutNullStreams) {
     proc.stdout.on('data', (d: Buffer) => this.read(d));
@@ -31,7 +34,12 @@ class Client {
       const m = JSON.parse(this.buf.subarray(head + 4, head + 4 + len).toString('utf8')) as Message;
       this.buf = this.buf.subarray(head + 4 + len);
       if (m.id !== undefined && !m.method) this.pending.get(m.id)?.(m);
-      else if (m.method) {
+      else if (m.method && m.id !== undefined) {
+        // A request of the server's (workspace/configuration, client/registerCapability, ...).
+        const answer = this.handlers.get(m.method);
+        this.requestsSeen.push(m.method);
+        this.write({ id: m.id, result: answer ? answer(m.params) : null });
+      } else if (m.method) {
         const w = this.noteWaiters.findIndex((x) => x.method === m.method && x.test(m.params));
         if (w >= 0) this.noteWaiters.splice(w, 1)[0].resolve(m.params);
         else this.notes.push(m);
@@ -197,6 +205,29 @@ describe('goconc lsp: the language server over stdio, driven as an editor does',
     assert.equal(none, null);
   });
 
+  it('puts a CodeLens over the function that starts a goroutine, pointing at where it may block', async () => {
+    const lenses = await client.request<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    const first = lenses.find((l) => l.range.start.line === 7);
+    assert.ok(first, `a lens on func first (line 8); got lines ${lenses.map((l) => l.range.start.line + 1)}`);
+    assert.match(first.command.title, /1 goroutine.*1 may leak/);
+    assert.equal(first.command.command, 'goconc.goToLocations');
+    const [target, , locations, mode] = first.command.arguments as [string, unknown, { range: { start: { line: number } } }[], string];
+    assert.equal(target, uri);
+    assert.deepEqual(locations.map((l) => l.range.start.line + 1), [11]);
+    assert.equal(mode, 'goto');
+  });
+
+  it('reviews files that are not open (Review Workspace) and publishes their findings', async () => {
+    const closedDir = join(dir, 'worker');
+    mkdirSync(closedDir);
+    writeFileSync(join(closedDir, 'pool.go'), LEAK.replace('package p', 'package worker').replace(/probe\("db"\)/, 'make(chan bool)'));
+    const closed = pathToFileURL(join(closedDir, 'pool.go')).href;
+    const published = client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === closed);
+    const result = await client.request<{ files: number; findings: number; cancelled: boolean }>('goconc/reviewWorkspace', { uris: [closed] });
+    assert.deepEqual(result, { files: 1, findings: 1, hints: 0, cancelled: false });
+    assert.deepEqual((await published).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}`), ['goroutine-send-leak:11']);
+  });
+
   it('clears the findings when an edit fixes the code', async () => {
     client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: FIXED }] });
     const pub = await client.notification<Published & { version?: number }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 2);
@@ -212,6 +243,41 @@ describe('goconc lsp: the language server over stdio, driven as an editor does',
 
   it('shuts down and exits cleanly', async () => {
     client.notify('textDocument/didClose', { textDocument: { uri } });
+    assert.equal(await client.request('shutdown'), null);
+    client.notify('exit', null);
+    assert.equal(await client.exited, 0);
+  });
+});
+
+describe('goconc lsp: settings pulled from a client that answers workspace/configuration', function () {
+  this.timeout(30000);
+  let dir: string;
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('asks for the goconc section of each document and applies its severity and enable settings', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goconc-lsp-config-'));
+    const file = join(dir, 'main.go');
+    writeFileSync(file, LEAK);
+    const uri = pathToFileURL(file).href;
+    const client = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' }));
+    let settings: Record<string, unknown> = { severity: { 'goroutine-send-leak': 'error' } };
+    const scopes: string[] = [];
+    client.handlers.set('workspace/configuration', (p) => {
+      const items = (p as { items: { scopeUri?: string; section?: string }[] }).items;
+      scopes.push(...items.map((i) => `${i.section}@${i.scopeUri}`));
+      return items.map(() => settings);
+    });
+    await client.request('initialize', { processId: null, rootUri: pathToFileURL(dir).href, capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } } } });
+    client.notify('initialized', {});
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+    const pub = await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    assert.ok(pub.diagnostics.every((d) => d.severity === 1), 'the pulled severity override makes them errors');
+    assert.ok(scopes.includes(`goconc@${uri}`), `asked for the document's scope; got ${scopes.join(', ')}`);
+    assert.ok(client.requestsSeen.includes('client/registerCapability'), 'registers for configuration changes and watched files');
+    settings = { enable: false };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    const cleared = await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length === 0);
+    assert.deepEqual(cleared.diagnostics, []);
     assert.equal(await client.request('shutdown'), null);
     client.notify('exit', null);
     assert.equal(await client.exited, 0);

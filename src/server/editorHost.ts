@@ -1,0 +1,23 @@
+/**
+ * The host of the server when VS Code's client starts it (desktop and web worker): files, folders
+ * and the parser's WASM are asked of the client, which reads them through the editor's file
+ * system (remote and virtual workspaces, vscode.dev). Rule documentation opens in the editor.
+ */
+import type { Connection } from 'vscode-languageserver/lib/common/api';
+import { loadGo } from '../core/syntax/parser';
+import { fromBase64, READ_DIRECTORY, READ_FILE, READ_WASM, type DirectoryEntry, type ReadDirectoryParams, type ReadFileParams, type ReadWasmParams } from './protocol';
+import { startServer } from './server';
+
+declare const GOCONC_VERSION: string;
+
+export function startEditorServer(connection: Connection): void {
+  startServer(connection, {
+    loadGo: () => loadGo(async (file) => fromBase64(await connection.sendRequest<string>(READ_WASM, { file } satisfies ReadWasmParams))),
+    version: typeof GOCONC_VERSION === 'string' ? GOCONC_VERSION : '0.0.0',
+    ruleHelpUri: (ruleId) => `command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`,
+    fs: {
+      readFile: (uri, maxBytes) => connection.sendRequest<string | null>(READ_FILE, { uri, maxBytes } satisfies ReadFileParams).then((t) => t ?? undefined),
+      readDirectory: (uri) => connection.sendRequest<DirectoryEntry[]>(READ_DIRECTORY, { uri } satisfies ReadDirectoryParams),
+    },
+  });
+}
