@@ -21,6 +21,7 @@ let client: BaseLanguageClient | undefined;
 
 export function activateExtension(context: vscode.ExtensionContext, createClient: ClientFactory): Api {
   const log = vscode.window.createOutputChannel('Go Concurrency Review', { log: true });
+  log.info('activated');
   const published = new Published();
   client = createClient(clientOptions(log, published));
   const evidence = new RuntimeEvidence(log);

@@ -4,20 +4,27 @@
  * system (remote and virtual workspaces, vscode.dev). Rule documentation opens in the editor.
  */
 import type { Connection } from 'vscode-languageserver/lib/common/api';
-import { loadGo } from '../core/syntax/parser';
+import { loadGo, type WasmLoader } from '../core/syntax/parser';
 import { fromBase64, READ_DIRECTORY, READ_FILE, READ_WASM, type DirectoryEntry, type ReadDirectoryParams, type ReadFileParams, type ReadWasmParams } from './protocol';
+import type { FileSystem } from './files';
 import { startServer } from './server';
 
 declare const GOCONC_VERSION: string;
 
-export function startEditorServer(connection: Connection): void {
+/**
+ * `local`: what the server can read itself (the desktop server reads the WASM next to its script
+ * and `file:` URIs from the disk); everything else is asked of the client.
+ */
+export function startEditorServer(connection: Connection, local: { readWasm?: WasmLoader; fs?: (client: FileSystem) => FileSystem } = {}): void {
+  const client: FileSystem = {
+    readFile: (uri, maxBytes) => connection.sendRequest<string | null>(READ_FILE, { uri, maxBytes } satisfies ReadFileParams).then((t) => t ?? undefined),
+    readDirectory: (uri) => connection.sendRequest<DirectoryEntry[]>(READ_DIRECTORY, { uri } satisfies ReadDirectoryParams),
+  };
+  const askClient: WasmLoader = async (file) => fromBase64(await connection.sendRequest<string>(READ_WASM, { file } satisfies ReadWasmParams));
   startServer(connection, {
-    loadGo: () => loadGo(async (file) => fromBase64(await connection.sendRequest<string>(READ_WASM, { file } satisfies ReadWasmParams))),
+    loadGo: () => loadGo(local.readWasm ?? askClient),
     version: typeof GOCONC_VERSION === 'string' ? GOCONC_VERSION : '0.0.0',
     ruleHelpUri: (ruleId) => `command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`,
-    fs: {
-      readFile: (uri, maxBytes) => connection.sendRequest<string | null>(READ_FILE, { uri, maxBytes } satisfies ReadFileParams).then((t) => t ?? undefined),
-      readDirectory: (uri) => connection.sendRequest<DirectoryEntry[]>(READ_DIRECTORY, { uri } satisfies ReadDirectoryParams),
-    },
+    fs: local.fs ? local.fs(client) : client,
   });
 }

@@ -1,5 +1,13 @@
 /** The language server VS Code desktop starts (dist/server.js), over the IPC channel of its process. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startEditorServer } from './editorHost';
-import { ipcConnection } from './nodeConnection';
+import { ipcConnection, nodeFileSystem } from './nodeConnection';
 
-startEditorServer(ipcConnection());
+// The WASM files sit next to this bundle in dist/, and `file:` URIs are on this machine (in a
+// remote window too: the server runs where the extension host does): both are read from disk,
+// faster than through the client. Other schemes are read by the client.
+startEditorServer(ipcConnection(), {
+  readWasm: async (file) => new Uint8Array(await readFile(join(__dirname, file))),
+  fs: (client) => nodeFileSystem(client),
+});

@@ -67,6 +67,8 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 type DocState = OpenDocument & { timer?: ReturnType<typeof setTimeout> };
 
 export function startServer(connection: Connection, host: ServerHost): void {
+  const serverStarted = Date.now();
+  let firstPublished = false;
   const states = new Map<string, DocState>();
   /** Closed files whose findings Review Workspace published: they keep findings of their text on disk. */
   const workspaceFiles = new Set<string>();
@@ -263,6 +265,10 @@ export function startServer(connection: Connection, host: ServerHost): void {
 
   function finish(state: DocState, version: number, result: AnalysisResult): void {
     state.keep(version, result);
+    if (!firstPublished) {
+      firstPublished = true;
+      connection.console.log(`first review of ${pathOf(state.uri)} published ${Date.now() - serverStarted} ms after the server started (its own analysis ${state.lastMs} ms)`);
+    }
     void connection.sendDiagnostics({ uri: state.uri, version, diagnostics: result.findings.map((f) => toDiagnostic(state.uri, f)) });
     const reviewed: ReviewedParams = { uri: state.uri, version, skipped: result.skipped };
     void connection.sendNotification(REVIEWED, reviewed);

@@ -89,6 +89,11 @@ export async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/** A line in the suite's output (a measurement that is reported, not asserted). */
+export function report(text: string): void {
+  console.log(`${process.env.GOCONC_SUITE_MARK ?? ''}      ${text}`);
+}
+
 /** Our diagnostics for a document. */
 export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
