@@ -314,10 +314,10 @@ function fieldMentions(file: FileFacts): Map<string, Node[]> {
     list.push(n);
     out.set(name, list);
   };
-  walk(file.root, (n) => {
+  for (const n of file.root.descendantsOfType(['keyed_element', 'selector_expression'])) {
     if (n.type === 'keyed_element') put(n.namedChild(0)?.text, n);
-    else if (n.type === 'selector_expression') put(n.childForFieldName('field')?.text, n);
-  });
+    else put(n.childForFieldName('field')?.text, n);
+  }
   mentionCache.set(file, out);
   return out;
 }

@@ -1,7 +1,7 @@
 import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax/nodes';
+import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk, eachOfType } from '../syntax/nodes';
 
 /** The calls that start a context tree from nothing. */
 const FRESH = new Set(['Background', 'TODO']);
@@ -58,8 +58,8 @@ export const rule: Rule = {
     const file = ctx.file;
     const pkg = file.importName('context');
     if (!pkg) return;
-    walk(file.root, (call) => {
-      if (call.type !== 'call_expression' || !file.isImportCall(call, 'context', FRESH)) return;
+    eachOfType(file.root, 'call_expression', (call) => {
+      if (!file.isImportCall(call, 'context', FRESH)) return;
       const owner = ownerOf(file, call, pkg);
       if (!owner || deliberate(file, call, owner)) return;
       const shown = `${pkg}.${callParts(call)!.name}()`;

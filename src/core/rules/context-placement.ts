@@ -1,7 +1,7 @@
 import { compact, type FileFacts } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { lineOf, walk } from '../syntax/nodes';
+import { lineOf } from '../syntax/nodes';
 
 /** First parameters after which Go convention still accepts the context: test helpers. */
 const TESTING_TYPES = new Set(['*testing.T', '*testing.B', '*testing.F', 'testing.TB']);
@@ -58,10 +58,10 @@ func lookup(ctx context.Context, id string) (*Row, error) {
     const pkg = file.importName('context');
     if (!pkg) return;
     const contextType = `${pkg}.Context`;
-    walk(file.root, (n) => {
+    for (const n of file.root.descendantsOfType([...SIGNATURES, 'struct_type'])) {
       if (SIGNATURES.has(n.type)) checkParams(file, n, contextType, ctx.report);
-      else if (n.type === 'struct_type') checkFields(file, n, contextType, ctx.report);
-    });
+      else checkFields(file, n, contextType, ctx.report);
+    }
   },
 };
 

@@ -18,6 +18,7 @@ import {
   loopExits,
   quote,
   selectCases,
+  eachOfType,
   unparen,
   walk,
 } from '../syntax/nodes';
@@ -90,8 +91,7 @@ export const rule: Rule = {
     // Test binaries are short-lived: a pending timer or ticker in a test costs nothing that lasts.
     if (!time || file.isTest) return;
     const collected = timersCollected(ctx.goVersion);
-    walk(file.root, (call) => {
-      if (call.type !== 'call_expression') return;
+    eachOfType(file.root, 'call_expression', (call) => {
       if (file.isImportCall(call, 'time', 'After')) {
         const r = checkAfter(file, call, time, ctx.goVersion, collected);
         if (r) ctx.report(r);

@@ -4,7 +4,7 @@ import { localTypeName, structFields } from '../model/locks';
 import type { PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, RuleContext, TextEdit } from '../findings/rule';
-import { callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, descendants, lineOf, quote, unparen, walk, eachOfType } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'waitgroup-copied',
@@ -179,9 +179,9 @@ function pointerParamFix(ctx: RuleContext, fn: FuncInfo, p: Param): Fix[] {
   if (fn.kind === 'function') {
     if (!fn.name || /^[A-Z]/.test(fn.name) || fn.name === 'main' || fn.name === 'init') return [];
     let refs = 0;
-    walk(file.root, (n) => {
-      if (n.type === 'identifier' && n.text === fn.name && n.parent?.type !== 'function_declaration' && !file.lookup(n.text, n)) refs++;
-    });
+    for (const n of file.root.descendantsOfType('identifier')) {
+      if (n.text === fn.name && n.parent?.type !== 'function_declaration' && !file.lookup(n.text, n)) refs++;
+    }
     if (refs !== calls.length) return [];
     for (const f of ctx.package.files) {
       if (f.fileName !== file.fileName && f.functions.some((s) => s.ops.some((op) => op.kind === 'call' && op.target === fn.name))) return [];
@@ -221,8 +221,10 @@ function pointerParamFix(ctx: RuleContext, fn: FuncInfo, p: Param): Fix[] {
  */
 function valueCopies(ctx: RuleContext, held: Held): void {
   const file = ctx.file;
-  walk(file.root, (n) => {
-    if (n.type !== 'identifier' && n.type !== 'selector_expression' && !(n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '*')) return;
+  // Each candidate is looked at on its own: the identifiers inside a reported `x.wg` or `*p` are
+  // not copies themselves (copyPlace finds no copying place for them).
+  eachOfType(file.root, ['identifier', 'selector_expression', 'unary_expression'], (n) => {
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text !== '*') return;
     const place = copyPlace(n);
     if (!place) return;
     const deref = n.type === 'unary_expression' ? n.childForFieldName('operand') : null;

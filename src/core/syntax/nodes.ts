@@ -23,6 +23,16 @@ export function walk(root: Node, visit: (node: Node) => boolean | void): void {
 }
 
 /**
+ * Calls `visit` on each named node of the given types under `root` (itself included), in
+ * document order. Answered from the tree's index by type: far cheaper than a walk over every
+ * node when a rule looks at one kind of node.
+ */
+export function eachOfType(root: Node | null | undefined, types: string | readonly string[], visit: (n: Node) => unknown): void {
+  if (!root) return;
+  for (const n of root.descendantsOfType(types)) visit(n);
+}
+
+/**
  * Descendants of the given types (and `root` itself when it matches), in document order. With
  * `ownBody`, nothing inside a nested function literal is returned.
  */
