@@ -186,9 +186,9 @@ for (const variant of uiOptions.variants) {
       );
     });
 
-    // The web-worker host reads evidence only through VS Code's APIs and fetch; the Node host's
-    // file path is covered by the extension-host suite (test/suite/evidence.test.ts).
-    if (variant === 'web') {
+    // From a URL in both hosts: the web worker fetches in the browser, the Node host with Node's
+    // fetch. Files and the clipboard are covered by the extension-host suite (test/suite/evidence.test.ts).
+    {
       it('Show Goroutine Dump or Profile from a URL puts the runtime count on the blocking line, in the Problems panel', async () => {
         // A pprof endpoint as a running service would serve it: three goroutines stuck on the send.
         const line = UI_SUBJECT.source.slice(0, UI_SUBJECT.source.indexOf(UI_SUBJECT.at)).split('\n').length;
