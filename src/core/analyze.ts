@@ -103,7 +103,7 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   const index = options.package;
   // Most rules never look at the package, so the summary is computed only when one does.
   const view = () => {
-    const summary = summarizeFile(facts);
+    const summary = index ? summarizeFile(facts, index.summaryCache(facts.fileName), index.othersKey(facts.fileName)) : summarizeFile(facts);
     if (!index) return new PackageView([summary]);
     index.put(facts.fileName, file.text, summary);
     return index.view(summary);

@@ -207,13 +207,81 @@ export function typedTarget(fn: { params?: readonly string[] } | undefined, targ
 }
 
 /** Summarises every named function and method of a parsed file. */
-export function summarizeFile(facts: FileFacts): FileSummary {
+/**
+ * Function summaries of one file kept between edits (the editor's per-function cache). A
+ * function's summary depends on its own text, on the file's declarations outside function bodies
+ * (types, variables, imports, signatures: the "skeleton") and on the package's other files; it
+ * is reused while all three are unchanged, moved to where the function now starts.
+ */
+export class SummaryCache {
+  private context = '';
+  private entries = new Map<string, { summary: FuncSummary; line: number; start: number }>();
+  hits = 0;
+  misses = 0;
+
+  /** Starts a round: drops everything when the file's skeleton or the package changed. */
+  begin(context: string): Map<string, { summary: FuncSummary; line: number; start: number }> {
+    const previous = context === this.context ? this.entries : new Map<string, { summary: FuncSummary; line: number; start: number }>();
+    this.context = context;
+    this.entries = new Map();
+    return previous;
+  }
+
+  keep(text: string, summary: FuncSummary, line: number, start: number): void {
+    this.entries.set(text, { summary, line, start });
+  }
+}
+
+/** The file's text outside function bodies: what every function's summary may read besides its own text. */
+function skeletonOf(facts: FileFacts): string {
+  const parts: string[] = [];
+  for (const c of facts.root.children) {
+    const body = c.type === 'function_declaration' || c.type === 'method_declaration' ? c.childForFieldName('body') : null;
+    parts.push(body ? facts.text.slice(c.startIndex, body.startIndex) : c.text);
+  }
+  return parts.join('\n');
+}
+
+/** A copy of a summary whose `line`, `start` and `end` fields are moved by the given amounts (its only positions). */
+function relocate<T>(value: T, lines: number, offset: number): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => relocate(v, lines, offset)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = typeof v === 'number' && k === 'line' ? v + lines : typeof v === 'number' && (k === 'start' || k === 'end') ? v + offset : relocate(v, lines, offset);
+  }
+  return out as T;
+}
+
+/**
+ * The summary of a file: its functions' operations, struct types and package variables. With a
+ * cache (the editor's), functions whose text, skeleton and package did not change since the last
+ * call are not summarised again. `packageKey` names the state of the package's other files.
+ */
+export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey = ''): FileSummary {
   const functions: FuncSummary[] = [];
+  const previous = cache?.begin(`${facts.fileName}\u0000${facts.importPath ?? ''}\u0000${packageKey}\u0000${skeletonOf(facts)}`);
   for (const fn of facts.functions) {
     const key = funcKey(fn);
     if (!key || !fn.body) continue;
+    const line = fn.node.startPosition.row;
+    const start = fn.node.startIndex;
+    let text: string | undefined;
+    if (cache) {
+      text = fn.node.text;
+      const hit = previous!.get(text);
+      if (hit) {
+        previous!.delete(text); // a second function with the same text is summarised itself
+        const moved = relocate(hit.summary, line - hit.line, start - hit.start);
+        cache.keep(text, moved, line, start);
+        cache.hits++;
+        functions.push(moved);
+        continue;
+      }
+      cache.misses++;
+    }
     const seen: Seen = { selects: [], returns: [], timers: false };
-    functions.push({
+    const summary: FuncSummary = {
       key,
       name: fn.name!,
       receiverType: fn.receiver?.typeName,
@@ -227,7 +295,9 @@ export function summarizeFile(facts: FileFacts): FileSummary {
       ...serveLoopsOf(facts, fn, seen.selects),
       ...releasesOf(facts, seen.returns),
       ...pendingResultOf(facts, fn, seen.returns),
-    });
+    };
+    if (cache) cache.keep(text!, summary, line, start);
+    functions.push(summary);
   }
   const structs: Record<string, Record<string, string>> = {};
   for (const [name, fields] of facts.structs) structs[name] = Object.fromEntries(fields);
@@ -723,7 +793,9 @@ export class PackageView {
  * their trees freed at once.
  */
 export class PackageIndex {
-  private readonly entries = new Map<string, { text: string; summary?: FileSummary }>();
+  private readonly entries = new Map<string, { text: string; summary?: FileSummary; generation: number }>();
+  private readonly caches = new Map<string, SummaryCache>();
+  private generation = 0;
 
   constructor(private readonly go: GoLanguage) {}
 
@@ -731,11 +803,27 @@ export class PackageIndex {
   setText(fileName: string, text: string): void {
     const e = this.entries.get(fileName);
     if (e && e.text === text) return;
-    this.entries.set(fileName, { text });
+    this.entries.set(fileName, { text, generation: ++this.generation });
   }
 
   remove(fileName: string): void {
     this.entries.delete(fileName);
+    this.caches.delete(fileName);
+    this.generation++;
+  }
+
+  /** The function summaries of `fileName` kept between its edits. */
+  summaryCache(fileName: string): SummaryCache {
+    let c = this.caches.get(fileName);
+    if (!c) this.caches.set(fileName, (c = new SummaryCache()));
+    return c;
+  }
+
+  /** Names the texts of the package's files other than `fileName`: it changes when one of them does. */
+  othersKey(fileName: string): string {
+    const parts: string[] = [];
+    for (const [name, e] of this.entries) if (name !== fileName) parts.push(`${name}@${e.generation}`);
+    return parts.sort().join(',');
   }
 
   has(fileName: string): boolean {
@@ -744,7 +832,8 @@ export class PackageIndex {
 
   /** Stores a summary computed from an already parsed file (no second parse). */
   put(fileName: string, text: string, summary: FileSummary): void {
-    this.entries.set(fileName, { text, summary });
+    const e = this.entries.get(fileName);
+    this.entries.set(fileName, { text, summary, generation: e && e.text === text ? e.generation : ++this.generation });
   }
 
   /** A struct field's type declared in a file other than `except`. */

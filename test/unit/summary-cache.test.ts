@@ -1,0 +1,92 @@
+/**
+ * The editor's per-function summary cache (SummaryCache) must give exactly what summarising the
+ * file afresh gives, after any edit: inside one function, between functions (lines move), in a
+ * signature or a type (the skeleton changes), and when another file of the package changes.
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileFacts } from '../../src/core/model/facts';
+import { PackageIndex, SummaryCache, summarizeFile } from '../../src/core/model/package';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
+import { loadGoForTests } from '../helpers';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+function fixtures(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const rule of ['double-lock', 'goroutine-send-leak', 'send-to-stopped-loop', 'lock-held-while-blocking', 'cond-signal-missing']) {
+    const dir = join(ROOT, 'test', 'testdata', rule);
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.go')).sort()) out.push({ name: `${rule}/${f}`, text: readFileSync(join(dir, f), 'utf8') });
+  }
+  return out;
+}
+
+/** A small deterministic generator (the test must fail the same way twice). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe('per-function summary cache', function () {
+  this.timeout(60000);
+  let go: GoLanguage;
+  before(async () => {
+    go = await loadGoForTests();
+  });
+
+  const fresh = (file: GoFile) => summarizeFile(new FileFacts(file.root!, file.source, file.name));
+
+  it('equals a fresh summary after edits inside functions, between them and in signatures', () => {
+    const random = rng(7);
+    let hits = 0;
+    let edits = 0;
+    for (const { name, text } of fixtures()) {
+      const file = new GoFile(go, text, name);
+      const cache = new SummaryCache();
+      try {
+        assert.deepEqual(summarizeFile(new FileFacts(file.root!, file.source, name), cache), fresh(file));
+        for (let i = 0; i < 6; i++) {
+          const t = file.text;
+          // A blank line after some newline (moves what follows), a space after some `{` (inside
+          // a body or a type), or a letter after some `(` (a signature or a call).
+          const kind = i % 3;
+          const anchor = kind === 0 ? '\n' : kind === 1 ? '{' : '(';
+          const at: number[] = [];
+          for (let k = t.indexOf(anchor); k >= 0; k = t.indexOf(anchor, k + 1)) at.push(k + 1);
+          if (at.length === 0) continue;
+          const offset = at[Math.floor(random() * at.length)];
+          file.update([{ rangeOffset: offset, rangeLength: 0, text: kind === 0 ? '\n' : kind === 1 ? ' ' : 'x' }]);
+          edits++;
+          const before = cache.hits;
+          assert.deepEqual(summarizeFile(new FileFacts(file.root!, file.source, name), cache), fresh(file), `${name} after inserting at ${offset}`);
+          hits += cache.hits - before;
+        }
+      } finally {
+        file.dispose();
+      }
+    }
+    assert.ok(edits > 50, `${edits} edits`);
+    assert.ok(hits > edits, `functions reused: ${hits} over ${edits} edits`);
+  });
+
+  it('is dropped when another file of the package changes', () => {
+    const index = new PackageIndex(go);
+    const a = 'package p\n\nfunc (s *S) Put() {\n\ts.mu.Lock()\n\ts.mu.Unlock()\n}\n';
+    index.setText('/p/a.go', a);
+    index.setText('/p/b.go', 'package p\n\nimport "sync"\n\ntype S struct{ mu sync.Mutex }\n');
+    const file = new GoFile(go, a, '/p/a.go');
+    try {
+      const cache = index.summaryCache('/p/a.go');
+      const facts = () => new FileFacts(file.root!, file.source, '/p/a.go');
+      summarizeFile(facts(), cache, index.othersKey('/p/a.go'));
+      summarizeFile(facts(), cache, index.othersKey('/p/a.go'));
+      assert.equal(cache.hits, 1, 'the same package: reused');
+      index.setText('/p/b.go', 'package p\n\nimport "sync"\n\ntype S struct{ mu sync.RWMutex }\n');
+      summarizeFile(facts(), cache, index.othersKey('/p/a.go'));
+      assert.equal(cache.hits, 1, 'b.go changed: summarised again');
+    } finally {
+      file.dispose();
+    }
+  });
+});
