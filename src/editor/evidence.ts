@@ -120,7 +120,8 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
         { label: 'From the clipboard', id: 'clipboard' },
         { label: 'From a URL...', id: 'url', detail: 'a pprof endpoint such as http://localhost:6060/debug/pprof/goroutine?debug=2' },
       ],
-      { placeHolder: 'A goroutine dump, a debug=1 goroutine or goroutineleak profile, or a race report' },
+      // Kept open when focus moves (a notification, a forwarded port): it asks for a deliberate choice.
+      { placeHolder: 'A goroutine dump, a debug=1 goroutine or goroutineleak profile, or a race report', ignoreFocusOut: true },
     );
     if (pick?.id === 'clipboard') return { text: await vscode.env.clipboard.readText(), label: 'the clipboard' };
     if (pick?.id === 'file') {
@@ -132,9 +133,11 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
         prompt: 'URL of a goroutine dump or profile (fetched once, now)',
         value: 'http://localhost:6060/debug/pprof/goroutine?debug=2',
         validateInput: (v) => (/^https?:\/\/\S+$/.test(v) ? undefined : 'An http:// or https:// URL'),
+        ignoreFocusOut: true,
       });
       if (!url) return undefined;
       try {
+        this.log.info(`fetching ${url}`);
         const res = await fetch(url);
         if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
         return { bytes: new Uint8Array(await res.arrayBuffer()), label: url };

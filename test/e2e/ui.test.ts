@@ -82,8 +82,12 @@ for (const variant of uiOptions.variants) {
     });
 
     it(`${UI_SUBJECT.ruleId}: a squiggle under \`${UI_SUBJECT.at.split('\n')[0]}\` and an entry in the Problems panel`, async () => {
+      const opening = Date.now();
       await openFile(page, BUG_FILE);
+      const opened = Date.now();
       await squiggle().first().waitFor({ timeout: 60000 });
+      // Reported, not asserted: activation, the language server's start, its first review and the editor's rendering.
+      console.log(`      first squiggle ${Date.now() - opened} ms after the first Go file opened (${opened - opening} ms to open it through Quick Open)`);
       assert.equal(await squiggle().count(), 1, 'one squiggle');
       await page.keyboard.press('Control+Shift+M');
       const row = page.locator('.markers-panel .monaco-list-row', { hasText: UI_SUBJECT.ruleId });
