@@ -60,6 +60,11 @@ class Client {
     });
   }
 
+  /** Cancels the last request sent (`$/cancelRequest`). */
+  cancelLast(): void {
+    this.notify('$/cancelRequest', { id: this.nextId });
+  }
+
   notify(method: string, params: unknown): void {
     this.write({ method, params });
   }
@@ -226,6 +231,31 @@ describe('goconc lsp: the language server over stdio, driven as an editor does',
     const result = await client.request<{ files: number; findings: number; cancelled: boolean }>('goconc/reviewWorkspace', { uris: [closed] });
     assert.deepEqual(result, { files: 1, findings: 1, hints: 0, cancelled: false });
     assert.deepEqual((await published).diagnostics.map((d) => `${d.code}:${d.range.start.line + 1}`), ['goroutine-send-leak:11']);
+  });
+
+  it('reports Review Workspace progress on the client\'s token and stops when the request is cancelled', async () => {
+    const uris: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const d = join(dir, 'many', `pkg${i}`);
+      mkdirSync(d, { recursive: true });
+      writeFileSync(join(d, 'a.go'), `package pkg${i}\n\nfunc f() {}\n`);
+      uris.push(pathToFileURL(join(d, 'a.go')).href);
+    }
+    const begun = client.notification<{ token: string; value: { kind: string } }>('$/progress', (p) => p.token === 'review-1' && p.value.kind === 'begin');
+    const ended = client.notification<{ token: string; value: { kind: string } }>('$/progress', (p) => p.token === 'review-1' && p.value.kind === 'end');
+    const reply = client.request<{ files: number; cancelled: boolean }>('goconc/reviewWorkspace', { uris, workDoneToken: 'review-1' });
+    await begun;
+    client.cancelLast();
+    const outcome = await reply.then(
+      (r) => r,
+      (e: Error) => e,
+    );
+    await ended;
+    if (outcome instanceof Error) assert.match(outcome.message, /cancel/i);
+    else {
+      assert.equal(outcome.cancelled, true);
+      assert.ok(outcome.files < uris.length, `stopped early: ${outcome.files} of ${uris.length}`);
+    }
   });
 
   it('clears the findings when an edit fixes the code', async () => {
