@@ -31,7 +31,8 @@ describe('extension package', function () {
 
   it('declares what a Go linter extension needs', () => {
     assert.equal(pkg.name, 'go-concurrency-review');
-    assert.deepEqual(pkg.activationEvents, ['onLanguage:go']);
+    // A Go document, or a folder that is a Go module (the language server is then running before the first file opens).
+    assert.deepEqual(pkg.activationEvents, ['onLanguage:go', 'workspaceContains:go.mod', 'workspaceContains:*/go.mod', 'workspaceContains:*.go']);
     assert.equal(pkg.main, './dist/extension.js');
     assert.equal(pkg.browser, './dist/web/extension.js');
     assert.equal(pkg.bin.goconc, 'dist/cli.js');
