@@ -250,6 +250,7 @@ function applySuppressions(facts: FileFacts, findings: Finding[], options: Analy
         node: s.comment,
         message: `\`//goconc:ignore ${s.ruleIds.join(',')}\` silences nothing: remove it`,
         fixes: [{ title: 'Remove the unused suppression', edits: [removeComment(facts, s.comment)], safe: true }],
+        unnecessary: true,
       }, facts.source),
     );
   }
@@ -291,6 +292,7 @@ function resolve(ruleId: string, severity: Severity, r: Report, source: SourceTe
     fixes,
     related,
     steps: r.steps ?? [],
+    ...(r.unnecessary ? { unnecessary: true } : {}),
   };
 }
 

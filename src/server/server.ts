@@ -13,6 +13,7 @@
 import {
   CodeActionKind,
   DiagnosticSeverity,
+  DiagnosticTag,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
@@ -463,6 +464,7 @@ export function findingDiagnostic(uri: string, f: Finding, ruleHelpUri: (ruleId:
     source: 'goconc',
     message: f.message,
     relatedInformation: f.related.length > 0 ? f.related.map((r) => ({ location: { uri, range: r.range }, message: r.message })) : undefined,
+    tags: f.unnecessary ? [DiagnosticTag.Unnecessary] : undefined,
   };
 }
 

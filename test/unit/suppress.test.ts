@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { analyze, applyEdits } from '../../src/core/analyze';
 import type { GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
+import { findingDiagnostic } from '../../src/server/server';
 import { loadGoForTests } from '../helpers';
 
 const rules = ['waitgroup-add-in-goroutine', 'ignore-directive'].map((id) => RULES_BY_ID.get(id)!);
@@ -47,6 +48,11 @@ describe('suppression comments', () => {
     const unused = r.findings.find((f) => f.ruleId === 'ignore-directive')!;
     assert.match(unused.message, /silences nothing/);
     assert.equal(applyEdits(text, unused.fixes[0].edits), bug(''));
+    // Editors fade an unused directive out (the language server tags it Unnecessary); real findings are not faded.
+    assert.equal(unused.unnecessary, true);
+    assert.deepEqual(findingDiagnostic('file:///p.go', unused, (id) => id).tags, [1]);
+    const real = r.findings.find((f) => f.ruleId !== 'ignore-directive')!;
+    assert.equal(findingDiagnostic('file:///p.go', real, (id) => id).tags, undefined);
   });
 
   it('an unused directive is not reported when its rule did not run', () => {

@@ -84,6 +84,8 @@ export interface Report {
    * finding that is only a hint on newer Go). A severity the user set for the rule wins.
    */
   severity?: Severity;
+  /** The squiggled code does nothing and can go (an unused suppression): editors fade it out. */
+  unnecessary?: boolean;
 }
 
 export interface RuleContext {
@@ -132,4 +134,6 @@ export interface Finding {
   fixes: ResolvedFix[];
   related: (Related & { range: Range })[];
   steps: string[];
+  /** See {@link Report.unnecessary}. */
+  unnecessary?: boolean;
 }
