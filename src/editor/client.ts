@@ -136,6 +136,8 @@ export function clientOptions(log: vscode.LogOutputChannel, published: Published
   const middleware: Middleware = {
     handleDiagnostics: (uri, diagnostics, next) => published.handle(uri, diagnostics, next),
     provideCodeActions: async (doc, range, codeActionContext, token, next) => {
+      // An excluded file gets no fix either (nor a fix-all on save).
+      if (isExcluded(doc.uri, readExclude(doc.uri))) return [];
       const actions = await next(doc, range, codeActionContext, token);
       return actions?.map((a) => (a instanceof vscode.CodeAction ? withIgnoreSnippet(a) : a));
     },

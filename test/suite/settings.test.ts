@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { closeAll, openGo, openGoReviewed, resetSettingsAfterEach, ruleOf, setSetting, waitForDiagnostics, waitForNone, waitForRule } from './helpers';
+import { closeAll, openGo, openGoReviewed, ours, quickFixes, resetSettingsAfterEach, ruleOf, setSetting, waitForDiagnostics, waitForNone, waitForRule } from './helpers';
 import { SUBJECTS, WAITGROUP } from './subjects';
 
 /** Settings are written to the workspace folder's .vscode/settings.json and take effect without a reload. */
@@ -63,9 +63,16 @@ describe('settings', () => {
     const excluded = await openGo(WAITGROUP.source, 'mocks/a.go');
     await waitForRule(kept.uri, WAITGROUP.ruleId);
     await waitForRule(excluded.uri, WAITGROUP.ruleId);
+    const [finding] = ours(excluded.uri);
     await setSetting('exclude', ['**/mocks/**']);
     await waitForNone(excluded.uri);
     assert.equal(vscode.languages.getDiagnostics(kept.uri).filter((d) => d.source === 'goconc').length, 1);
+    // Nor a fix, a fix-all (on save) or a CodeLens in the excluded file.
+    assert.deepEqual((await quickFixes(excluded.uri, finding.range)).filter((a) => /goconc|Ignore this finding|Move/.test(a.title)).map((a) => a.title), []);
+    const fixAll = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', excluded.uri, finding.range, 'source.fixAll.goconc');
+    assert.deepEqual((fixAll ?? []).map((a) => a.title), []);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', excluded.uri);
+    assert.deepEqual((lenses ?? []).map((l) => l.command?.title), []);
   });
 
   it('goconc.run onSave: saving reviews the document', async () => {
