@@ -17,6 +17,9 @@ import { applySafeFixes } from './fix';
 import { formatGrouped, formatJson, formatLines, type FileReport, type Problem } from './format';
 import { engineHash, VERSION } from './meta';
 import { LocalAnalyzer, WorkerPool, type Analyzer } from './pool';
+
+/** Source text (UTF-16 units) above which even `--jobs 1` analyses in a worker thread with a capped heap. */
+const BIG_RUN_CHARS = 2 * 1024 * 1024;
 import { Progress } from './progress';
 import { formatSarif } from './sarif';
 
@@ -323,7 +326,10 @@ class Scan {
     if (jobs.length === 0) return [];
     if (!this.analyzer) {
       const threads = Math.min(this.args.jobs, jobs.length);
-      this.analyzer = threads > 1 ? new WorkerPool(threads) : new LocalAnalyzer();
+      // A big run goes to a worker even with --jobs 1: its heap is capped, so garbage is
+      // collected early (see WORKER_HEAP_MB) instead of growing the process past a GB.
+      const bytes = jobs.reduce((n, j) => j.files.reduce((m, f) => m + f.text.length, n), 0);
+      this.analyzer = threads > 1 || bytes > BIG_RUN_CHARS ? new WorkerPool(threads) : new LocalAnalyzer();
       this.stats.threads = this.analyzer.threads;
     }
     this.stats.analysed += jobs.reduce((n, j) => n + j.files.length, 0);

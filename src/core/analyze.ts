@@ -129,6 +129,7 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       const file = skipReason(f.text, options) ? undefined : new GoFile(go, f.text, f.name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
       parsed.push(file);
       const root = file?.root;
+      file?.releaseTree(); // the rules read the copy: keep one WASM tree at a time
       facts.push(root ? new FileFacts(root, file!.source, f.name, options.importPath) : undefined);
     }
     // Each file sees the types its siblings declare, before any summary is taken.

@@ -210,6 +210,18 @@ export class GoFile {
     previous?.delete();
   }
 
+  /**
+   * Frees the WASM tree once its JavaScript copy is made, keeping the copy: for one-shot analyses,
+   * where the copy is all the rules read and the file is never updated. A package's files then
+   * hold one WASM tree at a time, not all of them.
+   */
+  releaseTree(): void {
+    if (!this.syntax()) return;
+    this.currentTree?.delete();
+    this.currentTree = undefined;
+    this.previousCopy = undefined;
+  }
+
   /** Frees the tree. The file must not be used afterwards. */
   dispose(): void {
     this.currentTree?.delete();
