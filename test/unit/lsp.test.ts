@@ -52,6 +52,11 @@ class Client {
     this.proc.stdin.write(`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   }
 
+  /** Ends the server if a test left it running (a run filtered by --grep skips the shutdown test). */
+  kill(): void {
+    if (this.proc.exitCode === null) this.proc.kill();
+  }
+
   request<T>(method: string, params?: unknown): Promise<T> {
     const id = ++this.nextId;
     return new Promise((resolveFn, reject) => {
@@ -161,7 +166,10 @@ describe('goconc lsp: the language server over stdio, driven as an editor does',
     uri = pathToFileURL(join(dir, 'main.go')).href;
     client = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp', '--stdio'], { stdio: 'pipe' }));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    client.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('initializes with diagnostics, quick fixes, fix-all and hovers', async () => {
     const init = await client.request<{ capabilities: { hoverProvider: boolean; codeActionProvider: { codeActionKinds: string[] }; textDocumentSync: { change: number } } }>('initialize', {
@@ -282,14 +290,18 @@ describe('goconc lsp: the language server over stdio, driven as an editor does',
 describe('goconc lsp: settings pulled from a client that answers workspace/configuration', function () {
   this.timeout(30000);
   let dir: string;
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  let server: Client | undefined;
+  after(() => {
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('asks for the goconc section of each document and applies its severity and enable settings', async () => {
     dir = mkdtempSync(join(tmpdir(), 'goconc-lsp-config-'));
     const file = join(dir, 'main.go');
     writeFileSync(file, LEAK);
     const uri = pathToFileURL(file).href;
-    const client = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' }));
+    const client = (server = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' })));
     let settings: Record<string, unknown> = { severity: { 'goroutine-send-leak': 'error' } };
     const scopes: string[] = [];
     client.handlers.set('workspace/configuration', (p) => {
