@@ -228,7 +228,7 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
         },
         siblings,
         goVersion: options.goVersion,
-        report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? ((facts.isTestSupport && rule.severityInTests) || rule.severity), r, facts.source)),
+        report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? (rule.severityInTests && inTests(facts, r) ? rule.severityInTests : rule.severity), r, facts.source)),
       });
     } catch (e) {
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
@@ -236,6 +236,11 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
   }
   const kept = facts.text.includes('goconc:ignore') ? applySuppressions(facts, findings, options, ran) : findings;
   return { findings: dedupe(kept), errors, incomplete, syntaxErrors: facts.root.hasError };
+}
+
+/** The finding is in test code: a test or test-support file, or a function that takes a `*testing.T` (see `FileFacts.inTestHelper`). */
+function inTests(facts: FileFacts, r: Report): boolean {
+  return facts.isTestSupport || facts.inTestHelper(r.span?.start ?? r.node?.startIndex ?? 0);
 }
 
 /** Drops findings silenced by `//goconc:ignore` and reports suppressions that silenced nothing. */

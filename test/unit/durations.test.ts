@@ -5,7 +5,9 @@ import { constantDuration, durationBound, loopSleepTotal } from '../../src/core/
 import { RULES_BY_ID } from '../../src/core/rules';
 import { GoFile, type GoLanguage, type Node } from '../../src/core/syntax/parser';
 import { descendants, isPackageCall, ancestor, callArgs } from '../../src/core/syntax/nodes';
-import { loadGoForTests } from '../helpers';
+import { loadGoForTests, TESTDATA } from '../helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const SRC = `package p
 
@@ -195,6 +197,79 @@ func use() {
     } finally {
       f.dispose();
     }
+  });
+
+  it('bounds a counter by an earlier exit that caps it, unless it changes after the exit', () => {
+    const src = `package p
+
+import (
+	"errors"
+	"time"
+)
+
+func accept(next func() error) error {
+	failures := 0
+	const maxFailures = 8
+	for {
+		if err := next(); err == nil {
+			failures = 0
+			continue
+		}
+		failures++
+		if failures > maxFailures {
+			return errors.New("giving up")
+		}
+		time.Sleep(time.Duration(failures) * time.Second)
+	}
+}
+
+func strict(next func() error) {
+	tries := 0
+	for next() != nil {
+		tries++
+		if tries >= 4 || next == nil {
+			break
+		}
+		time.Sleep(time.Duration(tries) * time.Second)
+	}
+}
+
+func bumpedAfter(next func() error) {
+	n := 0
+	for next() != nil {
+		if n > 5 {
+			return
+		}
+		n += 10
+		time.Sleep(time.Duration(n) * time.Second)
+	}
+}
+
+func notLeaving(next func() error) {
+	n := 0
+	for next() != nil {
+		n++
+		if n > 5 {
+			println("many")
+		}
+		time.Sleep(time.Duration(n) * time.Second)
+	}
+}
+`;
+    const f = new GoFile(go, src, 'g.go');
+    try {
+      const ff = new FileFacts(f.root!, f.source, 'g.go');
+      const args = descendants(f.root!, 'call_expression').filter((x) => isPackageCall(x, 'time', 'Sleep')).map((x) => callArgs(x)[0]);
+      assert.deepEqual(args.map((x) => durationBound(x, ff)), [8e9, 3e9, undefined, undefined]);
+    } finally {
+      f.dispose();
+    }
+  });
+
+  it('sleep-ignores-cancel: a capped back-off in a loop that checks ctx on every round is information; uncapped, long or skipping the check, a warning', () => {
+    const text = readFileSync(join(TESTDATA, 'sleep-ignores-cancel', 'backoff.go'), 'utf8');
+    const got = analyze(go, text, { rules: [RULES_BY_ID.get('sleep-ignores-cancel')!], fileName: 'backoff.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(got, ['25 info', '43 warning', '56 warning', '74 warning', '87 info']);
   });
 
   it('sleep-ignores-cancel: a goroutine that nothing waits for (no Done, close or send of its own) is information', () => {

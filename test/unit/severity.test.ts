@@ -47,6 +47,18 @@ describe('severity in tests', () => {
     assert.deepEqual(severities('client/testingx.go'), ['warning']);
   });
 
+  it('a function that takes a *testing.T (or testing.TB) is test code wherever its file is; a literal inside it too', () => {
+    const helper = (param: string) =>
+      LEAK.replace('package p\n', 'package suite\n\nimport "testing"\n').replace('fetch func(string) string)', `fetch func(string) string, ${param})`);
+    const at = (src: string) => analyze(go, src, { rules, fileName: 'suite.go' }).findings.map((f) => f.severity);
+    assert.deepEqual(at(helper('t *testing.T')), ['info']);
+    assert.deepEqual(at(helper('tb testing.TB')), ['info']);
+    assert.deepEqual(at(helper('b *testing.B')), ['info']);
+    // A parameter of another package's T is not a test's.
+    assert.deepEqual(at(helper('t *testing.T').replace('import "testing"', 'import testing "example.com/m/fake"')), ['warning']);
+    assert.deepEqual(at(helper('n int')), ['warning']);
+  });
+
   it('packages whose import path has a folder that serves tests (tests/, e2e/, integration-cli/) count as tests; the path on disk does not', () => {
     const at = (importPath: string | undefined, fileName = '/home/me/tests/proj/x/cluster.go') =>
       analyze(go, LEAK, { rules, fileName, importPath }).findings.map((f) => f.severity);
@@ -202,6 +214,15 @@ func stages(dial func() error) error {
     const text = readFileSync(join(TESTDATA, 'timer-drain-deadlock', 'deadline_test.go'), 'utf8');
     const found = analyze(go, text, { rules: [RULES_BY_ID.get('timer-drain-deadlock')!], fileName: 'deadline_test.go' }).findings;
     assert.deepEqual(found.map((f) => [f.range.start.line + 1, f.severity]), [[16, 'info']]);
+  });
+
+  it('recursive-rlock: a read lock taken again in a test is information; the same code outside tests is a warning', () => {
+    const text = readFileSync(join(TESTDATA, 'recursive-rlock', 'snapshot_test.go'), 'utf8');
+    const at = (fileName: string, src = text) => analyze(go, src, { rules: [RULES_BY_ID.get('recursive-rlock')!], fileName }).findings.map((f) => [f.range.start.line + 1, f.severity]);
+    assert.deepEqual(at('snapshot_test.go'), [[29, 'info']]);
+    // Outside a test file, a function that takes a *testing.T is still test code; one that does not is not.
+    assert.deepEqual(at('snapshot.go'), [[29, 'info']]);
+    assert.deepEqual(at('snapshot.go', text.replace('TestOpenViewAndTotal(t *testing.T)', 'checkTotal(t interface{ Fatal(...any) })')), [[29, 'warning']]);
   });
 
   it('a severity the user set wins in tests too', () => {

@@ -33,7 +33,7 @@ export interface Rule {
   title: string;
   severity: Severity;
   /**
-   * The severity of its findings in tests and test-support code (see `FileFacts.isTestSupport`), when lower: a leak that needs an earlier
+   * The severity of its findings in tests and test-support code (see `FileFacts.isTestSupport`), and in functions that take a `*testing.T` (`FileFacts.inTestHelper`), when lower: a leak that needs an earlier
    * failure in a test hangs a failing run, which a reviewer weighs less than the same leak in a
    * server. A severity the user set for the rule wins.
    */

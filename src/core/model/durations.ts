@@ -8,7 +8,7 @@
  * Values are nanoseconds; undefined means "not proven bounded".
  */
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, descendants, enclosingFunction, unparen } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, descendants, enclosingFunction, FUNCTION_TYPES, unparen } from '../syntax/nodes';
 import { valuesAssigned, type FileFacts } from './facts';
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
@@ -147,7 +147,9 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
         const only = file.onlyValue(e);
         return only ? again(only) : undefined;
       }
-      return counterBound(e, file) ?? localBound(e, file, seen, again) ?? packageVarBound(e, file, again);
+      const found = counterBound(e, file) ?? localBound(e, file, seen, again) ?? packageVarBound(e, file, again);
+      const guarded = guardBound(e, file);
+      return found === undefined ? guarded : guarded === undefined ? found : Math.min(found, guarded);
     }
     default:
       return undefined;
@@ -163,6 +165,73 @@ function counterBound(id: Node, file: FileFacts): number | undefined {
     if (c?.name === id.text) return Math.max(c.first, c.last);
   }
   return undefined;
+}
+
+/**
+ * The bound an exit before the use proves: `if failures > maxFailures { return err }` (or `>=`,
+ * `max < failures`, one operand of `||`) earlier in a block around `id`, whose body always leaves
+ * that block (`return`, `continue`, `break`, `panic`), with no assignment of the name in the
+ * statements from the guard to the use (a failure counter capped by giving up).
+ */
+function guardBound(id: Node, file: FileFacts): number | undefined {
+  const name = id.text;
+  let best: number | undefined;
+  for (let child: Node = id, up = id.parent; up; child = up, up = up.parent) {
+    if (FUNCTION_TYPES.has(up.type)) break;
+    if (up.type !== 'statement_list') continue;
+    const stmts = blockStatements(up);
+    const at = stmts.findIndex((x) => x.id === child.id);
+    for (let i = at - 1; i >= 0; i--) {
+      const bound = stmts[i].type === 'if_statement' ? exitGuard(stmts[i], name, file) : undefined;
+      if (bound !== undefined) {
+        if (!stmts.slice(i + 1, at + 1).some((x) => assigns(x, name))) best = best === undefined ? bound : Math.min(best, bound);
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/** For `if ... name > C ... { leave }` without `else` or initialiser: the largest value `name` can have after it. */
+function exitGuard(stmt: Node, name: string, file: FileFacts): number | undefined {
+  if (stmt.childForFieldName('alternative') || stmt.childForFieldName('initializer')) return undefined;
+  const last = blockStatements(stmt.childForFieldName('consequence')).at(-1);
+  const leaves =
+    last?.type === 'return_statement' ||
+    last?.type === 'continue_statement' ||
+    last?.type === 'break_statement' ||
+    (last?.type === 'expression_statement' && last.namedChild(0)?.type === 'call_expression' && callParts(last.namedChild(0)!)?.name === 'panic' && !callParts(last.namedChild(0)!)?.receiver);
+  if (!leaves) return undefined;
+  // Any operand of a top-level `||` that held would have left.
+  const operands: Node[] = [];
+  const split = (c: Node) => {
+    const e = unparen(c);
+    if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '||') {
+      split(e.childForFieldName('left')!);
+      split(e.childForFieldName('right')!);
+    } else operands.push(e);
+  };
+  split(stmt.childForFieldName('condition')!);
+  for (const c of operands) {
+    if (c.type !== 'binary_expression') continue;
+    const op = c.childForFieldName('operator')?.text;
+    const l = unparen(c.childForFieldName('left')!);
+    const r = unparen(c.childForFieldName('right')!);
+    const [limit, strict] =
+      l.type === 'identifier' && l.text === name && (op === '>' || op === '>=') ? [r, op === '>='] : r.type === 'identifier' && r.text === name && (op === '<' || op === '<=') ? [l, op === '<='] : [undefined, false];
+    const n = limit ? integer(limit, file) : undefined;
+    if (n !== undefined) return strict ? n - 1 : n;
+  }
+  return undefined;
+}
+
+/** The statement assigns `name` (`=`, `:=`, `+=`, `++`, `--`) anywhere in it, nested literals aside. */
+function assigns(stmt: Node, name: string): boolean {
+  const targets = (n: Node) =>
+    n.type === 'assignment_statement' || n.type === 'short_var_declaration' ? n.childForFieldName('left')?.namedChildren ?? [] : n.type === 'inc_statement' || n.type === 'dec_statement' ? n.namedChildren : [];
+  return [stmt, ...descendants(stmt, 'assignment_statement'), ...descendants(stmt, 'short_var_declaration'), ...descendants(stmt, 'inc_statement'), ...descendants(stmt, 'dec_statement')].some((n) =>
+    targets(n).some((t) => t?.type === 'identifier' && t.text === name),
+  );
 }
 
 /**

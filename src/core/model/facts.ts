@@ -161,6 +161,21 @@ export class FileFacts {
   }
 
   /**
+   * True when the code at `offset` belongs to a test helper: a function that takes a `*testing.T`,
+   * `*testing.B`, `*testing.F` or `testing.TB` (or a literal inside one). Only a test can call it,
+   * wherever its file is (a shared test suite kept in a package of its own, outside `_test.go`).
+   */
+  inTestHelper(offset: number): boolean {
+    const testing = [...this.imports].find(([, path]) => path === 'testing')?.[0];
+    if (!testing) return false;
+    const type = new RegExp(`^\\*?${testing}\\.(T|B|F|TB)$`);
+    for (let f = enclosingFunction(this.root.descendantForIndex(offset, offset)); f; f = enclosingFunction(f)) {
+      if (this.funcInfo(f).params.some((p) => type.test(p.type))) return true;
+    }
+    return false;
+  }
+
+  /**
    * The file's imports: local package name -> import path (`http` -> "net/http", or the alias
    * when one is written). Blank and dot imports are left out. The default name is the last path
    * element, which is right for the standard library and most modules.

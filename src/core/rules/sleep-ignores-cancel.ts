@@ -16,7 +16,7 @@ export const rule: Rule = {
   category: 'cancellation',
   docs: {
     summary:
-      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, when every caller in the package passes a package-level context such as `GlobalContext`, which ends only as the process exits, in a goroutine that nothing waits for, and in tests).',
+      '`time.Sleep` inside a loop of a function that has a `ctx`: a cancelled context still waits out every sleep (information, saying how long, when each pause is proven to last three seconds or less, when the pauses of a counted retry add up to ten seconds at most, when a pause of ten seconds at most is followed on every round by a check of the context, when every caller in the package passes a package-level context such as `GlobalContext`, which ends only as the process exits, in a goroutine that nothing waits for, and in tests).',
     why:
       '`time.Sleep` cannot be interrupted. In a retry or polling loop of a function that takes a `context.Context`, a cancellation ' +
       'that arrives during the sleep is noticed only when the sleep ends, and only if the loop checks `ctx` at all. Shutdowns hang ' +
@@ -75,12 +75,13 @@ export const rule: Rule = {
       const c = ctxs[0];
       const runner = describeRunner(file, fn);
       const stmt = call.parent;
+      const delay = boundedDelay(file, call, loop, ctxs);
       ctx.report({
         node: call,
         // A process-wide context (every caller passes minio's GlobalContext) ends only as the process exits.
-        severity: shortDelay(file, call, loop) || ctxs.every((x) => processLifetime(ctx.package, x)) || unjoined(file, call) ? 'info' : undefined,
+        severity: delay || ctxs.every((x) => processLifetime(ctx.package, x)) || unjoined(file, call) ? 'info' : undefined,
         message:
-          `\`${quote(call, 32)}\` in a loop ignores \`${c.name}\`: cancelling \`${c.name}\` does not cut the sleep short`,
+          `\`${quote(call, 32)}\` in a loop ignores \`${c.name}\`: cancelling \`${c.name}\` does not cut the sleep short` + (delay ? ` (${delay})` : ''),
         related: [
           { span: { start: loop.startIndex, end: loop.startIndex + 3 }, message: 'the loop that sleeps' },
           { span: { start: c.node.startIndex, end: c.node.endIndex }, message: `\`${c.name}\` is declared here` },
@@ -108,24 +109,44 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
 }
 
-/** The longest single pause, and the longest sum of a counted retry's pauses, that count as short. */
+/**
+ * The longest single pause, and the longest sum of a counted retry's pauses, that count as short;
+ * and the longest pause that counts as short in a loop that checks the context on every round.
+ */
 const SHORT_PAUSE = 3e9;
 const SHORT_RETRY_TOTAL = 10e9;
+const CHECKED_PAUSE = 10e9;
 
 /**
- * A cancellation that this sleep holds up by little: a pause proven to last three seconds or less
- * (a constant, a loop counter's multiple, a `min(..., time.Second)` cap, random jitter), or a
- * counted retry whose pauses add up to ten seconds at most. Worth knowing, not a warning: in the
+ * A cancellation that this sleep holds up by little, said in words for the message: a pause proven
+ * to last three seconds or less (a constant, a loop counter's multiple, a `min(..., time.Second)`
+ * cap, random jitter, a failure count capped by giving up), a counted retry whose pauses add up to
+ * ten seconds at most, or a pause of ten seconds at most in a loop that checks the context on every
+ * round, so that a cancellation waits for one pause at most. Worth knowing, not a warning: in the
  * review of real code, maintainers dismissed one- to three-second backoffs in startup and retry
- * loops. Long, growing or configured durations (a Retry-After, a user's interval) are warnings.
+ * loops, and a capped accept back-off in a loop that polls its context. Long, growing or
+ * configured durations (a Retry-After, a user's interval) are warnings.
  */
-function shortDelay(file: FileFacts, call: Node, loop: Node): boolean {
+function boundedDelay(file: FileFacts, call: Node, loop: Node, ctxs: CtxVar[]): string | undefined {
   const d = callArgs(call)[0];
-  if (!d) return false;
+  if (!d) return undefined;
   const each = durationBound(d, file);
-  if (each !== undefined && each <= SHORT_PAUSE) return true;
+  if (each !== undefined && each <= SHORT_PAUSE) return `each pause lasts ${span(each)} at most`;
   const total = loopSleepTotal(loop, d, file);
-  return total !== undefined && total <= SHORT_RETRY_TOTAL;
+  if (total !== undefined && total <= SHORT_RETRY_TOTAL) return `the pauses add up to ${span(total)} at most`;
+  if (each !== undefined && each <= CHECKED_PAUSE && everyRoundPasses(call.parent!, contextChecks(file, loop, ctxs))) {
+    return `at most ${span(each)}, then the loop checks \`${ctxs[0].name}\``;
+  }
+  return undefined;
+}
+
+/** Nanoseconds in the unit Go would print: `300ms`, `1s`, `1.5s`, `2m`. */
+function span(ns: number): string {
+  const round = (x: number) => String(Math.round(x * 100) / 100);
+  if (ns >= 60e9 && ns % 60e9 === 0) return `${ns / 60e9}m`;
+  if (ns >= 1e9) return `${round(ns / 1e9)}s`;
+  if (ns >= 1e6) return `${round(ns / 1e6)}ms`;
+  return `${round(ns / 1e3)}µs`;
 }
 
 /**
