@@ -63,8 +63,8 @@ function workerScript(): string {
 export class WorkerPool implements Analyzer {
   private readonly workers: Worker[] = [];
   private readonly ready: Promise<void>[] = [];
-  /** Where packages go that need more than a worker's heap: the main thread. */
-  private larger?: Analyzer;
+  /** The main thread, for packages that need more than a worker's heap. */
+  private local?: LocalAnalyzer;
 
   constructor(
     readonly threads: number,
@@ -109,7 +109,7 @@ export class WorkerPool implements Analyzer {
     const results: FileResult[][] = new Array(jobs.length);
     const size = (j: PackageJob) => j.files.reduce((n, f) => n + f.text.length, 0);
     const order = jobs.map((j, i) => ({ i, size: size(j) })).sort((a, b) => b.size - a.size || a.i - b.i);
-    /** Jobs a worker ran out of memory on: analysed at the end with a larger heap. */
+    /** Jobs a worker ran out of memory on: analysed at the end in the main thread. */
     const overflow: number[] = [];
     let next = 0;
     await new Promise<void>((resolve, reject) => {
@@ -146,7 +146,7 @@ export class WorkerPool implements Analyzer {
           if (failed) return;
           const held = holding.get(w);
           if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' && held !== undefined) {
-            // This worker is gone; its package waits for a larger heap, the others go on.
+            // This worker is gone; its package waits for the main thread, the others go on.
             holding.delete(w);
             this.workers.splice(this.workers.indexOf(w), 1);
             overflow.push(held);
@@ -178,8 +178,7 @@ export class WorkerPool implements Analyzer {
       }
     });
     if (overflow.length > 0) {
-      this.larger ??= new LocalAnalyzer();
-      const local = await this.larger.run(
+      const local = await (this.local ??= new LocalAnalyzer()).run(
         overflow.map((i) => jobs[i]),
         options,
         onDone,
@@ -190,6 +189,6 @@ export class WorkerPool implements Analyzer {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.workers.map((w) => w.terminate()), this.larger?.close()]);
+    await Promise.all([...this.workers.map((w) => w.terminate()), this.local?.close()]);
   }
 }

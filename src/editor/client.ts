@@ -248,6 +248,7 @@ function toGoToLocations(lens: vscode.CodeLens): vscode.CodeLens {
   return lens;
 }
 
-function codeOf(d: vscode.Diagnostic): string | undefined {
+/** The rule id of a diagnostic (its code). */
+export function codeOf(d: vscode.Diagnostic): string | undefined {
   return typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
 }

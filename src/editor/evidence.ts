@@ -10,6 +10,7 @@ import { readEvidence } from '../core/evidence/goroutines';
 import { readEvidenceBytes } from '../core/evidence/pprof';
 import { blockedSites, FrameMapper, raceSites, type Place } from '../core/evidence/sites';
 import { modulePath } from '../core/text/gomod';
+import { codeOf } from './client';
 
 export const EVIDENCE_SOURCE = 'goconc-runtime';
 
@@ -195,7 +196,7 @@ export class RuntimeEvidence implements vscode.Disposable, vscode.HoverProvider,
     const statics = vscode.languages
       .getDiagnostics(doc.uri)
       .filter((d) => d.source === 'goconc' && d.range.start.line <= pos.line && pos.line <= d.range.end.line)
-      .map((d) => ({ ruleId: typeof d.code === 'object' ? String(d.code.value) : String(d.code), message: d.message }));
+      .map((d) => ({ ruleId: codeOf(d), message: d.message }));
     const md = new vscode.MarkdownString();
     for (const e of here) md.appendMarkdown(`**Runtime evidence:** ${e.message}${e.stale ? ' _(stale: the file changed since)_' : ''}\n\n`);
     if (statics.length > 0) {

@@ -138,10 +138,17 @@ export function startServer(connection: Connection, host: ServerHost): void {
     if (canPull && canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'goconc' });
   });
 
-  connection.onDidChangeConfiguration((change) => {
+  // Only documents whose settings changed are reviewed again: VS Code also sends this once right
+  // after the server registers for it, which must not review every open document a second time.
+  connection.onDidChangeConfiguration(async (change) => {
+    const before = new Map([...states.keys()].map((uri) => [uri, settingsFor(uri)]));
     if (!canPull) pushed = parseSettings(change.settings);
     pulled.clear();
-    refreshAll();
+    for (const [uri, old] of before) {
+      const [a, b] = await Promise.all([old, settingsFor(uri)]);
+      const state = states.get(uri);
+      if (state && JSON.stringify(a) !== JSON.stringify(b)) schedule(state, 0);
+    }
   });
 
   connection.onDidChangeWatchedFiles(async (params) => {
