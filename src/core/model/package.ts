@@ -11,6 +11,7 @@ import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
+import { requestUse, type RequestUse } from './requests';
 
 export type OpKind =
   | 'Lock'
@@ -126,8 +127,11 @@ export interface PendingResult {
 export interface ServeLoop {
   /** One-based line of the `for`. */
   line: number;
-  /** Channels its select cases receive from (targets), with the lines of those receives. */
-  receives: { target: string; line: number }[];
+  /**
+   * Channels its select cases receive from (targets), with the lines of those receives, and for a
+   * case that answers the request it receives (`r.reply <- v`), what it does with it.
+   */
+  receives: { target: string; line: number; request?: RequestUse }[];
   /** Cases that return from the function: `<-s.stop`, `<-ctx.Done()`. */
   stops: { text: string; line: number; start: number; end: number; target?: string }[];
 }
@@ -325,7 +329,8 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]):
         stops.push({ text: recv.text, ...where(recv), ...(target ? { target: doneCall ? `${target}.Done()` : target } : {}) });
       } else {
         const target = normaliseTarget(facts, operand, c);
-        if (target) receives.push({ target, line: recv.startPosition.row + 1 });
+        const request = target ? requestUse(facts, fn, select, c) : undefined;
+        if (target) receives.push({ target, line: recv.startPosition.row + 1, ...(request && request.answers.length > 0 ? { request } : {}) });
       }
     }
     if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
