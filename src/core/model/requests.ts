@@ -79,6 +79,7 @@ export function requestUse(facts: FileFacts, fn: FuncInfo, select: Node, c: Node
         if (k) return false;
         if (n.type !== 'identifier') return;
         if (okDecl && el.kind === 'cond' && isMention(facts, n, okDecl)) k = true;
+        else if (el.kind === 'cond' && n.id === flagOf(el.node)?.id && flagSetIn(facts, n, c)) k = true;
         else if (isMention(facts, n, decl)) {
           const use = classify(n);
           if (use.read === undefined || el.kind === 'cond' || el.kind === 'value' || insideClosure(n, el.node)) k = true;
@@ -103,7 +104,7 @@ export function requestUse(facts: FileFacts, fn: FuncInfo, select: Node, c: Node
     let found = false;
     walk(c, (n) => {
       if (n.type === 'func_literal') return false;
-      if (n.type !== 'continue_statement') return;
+      if (n.type !== 'continue_statement' || !continuesLoop(n, select)) return;
       const el = g.elementOf(n);
       if (el && sol.before(el) === true) {
         drops.push({ how: 'continue', ...where(n) });
@@ -142,6 +143,48 @@ function answersOrGivesUpEarly(facts: FileFacts, select: Node, decl: VarDecl): b
 
 function where(n: Node): { line: number; start: number; end: number } {
   return { line: n.startPosition.row + 1, start: n.startIndex, end: n.endIndex };
+}
+
+/** The serving loop is the one a `continue` goes on with (its innermost loop, or the loop its label names). */
+function continuesLoop(cont: Node, select: Node): boolean {
+  let loop: Node | undefined;
+  for (let p = select.parent; p; p = p.parent) if (p.type === 'for_statement') { loop = p; break; }
+  const label = cont.namedChild(0)?.text;
+  if (label) return loop?.parent?.type === 'labeled_statement' && loop.parent.namedChild(0)?.text === label;
+  for (let p = cont.parent; p; p = p.parent) {
+    if (p.type === 'func_literal') return false;
+    if (p.type === 'for_statement') return p.id === loop?.id;
+  }
+  return false;
+}
+
+/** `flag` or `!flag` as a whole condition: the flag's identifier. */
+function flagOf(cond: Node): Node | undefined {
+  let c = cond;
+  while (c.type === 'parenthesized_expression' && c.namedChild(0)) c = c.namedChild(0)!;
+  if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!') return flagOf(c.childForFieldName('operand')!);
+  return c.type === 'identifier' ? c : undefined;
+}
+
+/**
+ * A boolean the case itself sets to a constant (`resync = true` before a `break`): a branch on it
+ * follows the path that set it, which this model does not track, so the branch counts as unknown.
+ */
+function flagSetIn(facts: FileFacts, id: Node, c: Node): boolean {
+  const decl = facts.lookup(id.text, id)?.decl;
+  if (!decl) return false;
+  let set = false;
+  walk(c, (n) => {
+    if (set) return false;
+    if (n.type !== 'assignment_statement' && n.type !== 'short_var_declaration' && n.type !== 'var_spec') return;
+    const left = n.type === 'var_spec' ? n.childrenForFieldName('name') : n.childForFieldName('left')?.namedChildren ?? [];
+    const right = n.type === 'var_spec' ? n.childForFieldName('value')?.namedChildren ?? [] : n.childForFieldName('right')?.namedChildren ?? [];
+    left.forEach((l, i) => {
+      const v = right[i];
+      if (l && v && l.type === 'identifier' && l.text === id.text && (v.type === 'true' || v.type === 'false') && facts.lookup(l.text, l)?.decl === decl) set = true;
+    });
+  });
+  return set;
 }
 
 /** A `break label` of the case that the request reaches unanswered: where it leaves the loop. */
