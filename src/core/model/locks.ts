@@ -253,10 +253,10 @@ function flatKind(view: PackageView, fn: FuncSummary, op: Op): { what: FlatKind;
  * the function come last (they run at its return); those of its callees stay where the callee
  * returns. Targets are in the names of `key` (receiver `Store.mu`, `param0`, `var:x`).
  */
-export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): FlatOp[] {
+export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, callbacks = false): FlatOp[] {
   let cache = flatCache.get(view);
   if (!cache) flatCache.set(view, (cache = new Map()));
-  const memo = `${key}#${depth}`;
+  const memo = `${key}#${depth}${callbacks ? '#cb' : ''}`;
   const hit = cache.get(memo);
   if (hit) return hit;
   cache.set(memo, []); // a call cycle sees nothing rather than looping
@@ -290,10 +290,11 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
     // Calls started in goroutines or callbacks are not followed: they do not run here.
     if (context || depth <= 1) continue;
     const calleeName = op.kind === 'call' ? op.target : `${localTypeName(summaryTargetType(view, fn!, op.target))}.${op.kind}`;
-    const callee = view.func(calleeName);
+    // With `callbacks`, a call of a function stored in a field runs the one function the package stores there.
+    const callee = view.func(calleeName) ?? (callbacks && op.kind === 'call' && op.recv ? view.callback(calleeName) : undefined);
     if (!callee || callee.key === key) continue;
     const call = op.kind === 'call' ? op : { ...op, recv: op.target, args: [] };
-    const calleeOps = flatten(view, callee.key, depth - 1);
+    const calleeOps = flatten(view, callee.key, depth - 1, callbacks);
     // A callee too big to inline with the rest is not followed, as past the depth limit: its
     // operations are left out whole, never cut off between a Lock and its Unlock.
     if (size + calleeOps.length > FLAT_LIMIT) continue;

@@ -146,7 +146,18 @@ export interface FileSummary {
   vars?: Record<string, string>;
   /** Struct fields the file stores a new channel in, by field name (see FileFacts.fieldChannelMakes). */
   channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
+  /** Function values the file stores in struct fields, by field (`Watcher.onEvent`): see {@link CallbackBinding}. */
+  callbacks?: Record<string, CallbackBinding[]>;
 }
+
+/**
+ * What one assignment stores in a field of a package struct that may hold a function:
+ * `w.onEvent = w.handle` (a method of the same value, `method: 'Watcher.handle'`),
+ * `w.onEvent = func(e Event) { w.mu.Lock() ... }` (a literal whose operations on `w` are summarised
+ * as the receiver's, in `fn`), or anything else (another value's method, a parameter, a call),
+ * which leaves the field unresolved.
+ */
+export type CallbackBinding = { method: string } | { fn: FuncSummary } | { unknown: true };
 
 const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
 
@@ -241,7 +252,96 @@ export function summarizeFile(facts: FileFacts): FileSummary {
     if (t) vars[v.name] = t;
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
-  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars, ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}) };
+  const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
+  return {
+    fileName: facts.fileName,
+    packageName: packageName(facts),
+    functions,
+    structs,
+    vars,
+    ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}),
+    ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
+  };
+}
+
+/**
+ * Function values stored in fields of the package's structs (see {@link CallbackBinding}): by
+ * assignment `x.f = v` where `x` is a value of a struct type of the package, and by keyed element
+ * of a composite literal of such a type (always unresolved: the literal has no value to bind).
+ * Only values that may be functions are recorded: literals, method values, identifiers, selectors.
+ */
+function callbacksOf(facts: FileFacts): Record<string, CallbackBinding[]> {
+  const out: Record<string, CallbackBinding[]> = {};
+  const add = (key: string, b: CallbackBinding) => (out[key] ??= []).push(b);
+  const structOf = (x: Node): string | undefined => {
+    const t = facts.typeOf(x)?.replace(/^\*/, '');
+    return t && /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
+  };
+  const mayBeFunc = (v: Node) => ['func_literal', 'selector_expression', 'identifier'].includes(v.type) && v.text !== 'nil';
+  for (const stmt of facts.root.descendantsOfType(['assignment_statement', 'composite_literal'])) {
+    if (!stmt) continue;
+    if (stmt.type === 'composite_literal') {
+      const type = stmt.childForFieldName('type');
+      if (type?.type !== 'type_identifier') continue;
+      for (const el of stmt.childForFieldName('body')?.namedChildren ?? []) {
+        if (el?.type !== 'keyed_element') continue;
+        const [k, v] = el.namedChildren;
+        const key = k?.namedChild(0) ?? k;
+        const value = v?.namedChild(0) ?? v;
+        if (key && value && /identifier$/.test(key.type) && mayBeFunc(unparen(value))) add(`${type.text}.${key.text}`, { unknown: true });
+      }
+      continue;
+    }
+    if (stmt.childForFieldName('operator')?.text !== '=') continue;
+    const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+    const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+    left.forEach((l, i) => {
+      const r = right[i] ? unparen(right[i]!) : undefined;
+      if (!l || !r || l.type !== 'selector_expression' || left.length !== right.length || !mayBeFunc(r)) return;
+      const owner = l.childForFieldName('operand');
+      const field = l.childForFieldName('field')?.text;
+      const type = owner ? structOf(owner) : undefined;
+      if (!owner || !field || !type) return;
+      // A field this file declares with another type than a function's holds no callback.
+      const declared = facts.structs.get(type)?.get(field);
+      if (declared !== undefined && !declared.startsWith('func(')) return;
+      const key = `${type}.${field}`;
+      const base = normaliseTarget(facts, owner, stmt);
+      if (r.type === 'selector_expression') {
+        const of = r.childForFieldName('operand');
+        const name = r.childForFieldName('field')?.text;
+        const same = of && base && structOf(of) === type && normaliseTarget(facts, of, stmt) === base;
+        add(key, same && name ? { method: `${type}.${name}` } : { unknown: true });
+      } else if (r.type === 'func_literal' && base && !base.includes('[')) {
+        const fn = literalSummary(facts, r, type, base, key);
+        add(key, fn ? { fn } : { unknown: true });
+      } else add(key, { unknown: true });
+    });
+  }
+  return out;
+}
+
+/**
+ * A function literal stored in a field of a value (`base`, as normalised where it is stored) of
+ * struct type `type`, summarised as a method of `type` whose receiver is that value: its
+ * operations on `base` become the receiver's, and those on other names of the enclosing
+ * function (its locals and parameters) are left out.
+ */
+function literalSummary(facts: FileFacts, lit: Node, type: string, base: string, key: string): FuncSummary | undefined {
+  const info = facts.funcInfo(lit);
+  if (!info.body) return undefined;
+  const own = (t: string | undefined): string | undefined => {
+    if (t === undefined) return undefined;
+    if (t === base || t.startsWith(base + '.')) return type + t.slice(base.length);
+    return /^(param|local:)/.test(t) ? undefined : t;
+  };
+  const ops: Op[] = [];
+  for (const op of opsOf(facts, info)) {
+    const target = op.kind === 'call' || op.kind === 'callResult' ? op.target : own(op.target);
+    if (target === undefined) continue;
+    ops.push({ ...op, target, ...(op.recv !== undefined ? { recv: own(op.recv) } : {}), ...(op.args ? { args: op.args.map(own) } : {}) });
+  }
+  return { key: `${key}@${lit.startPosition.row + 1}`, name: key.slice(type.length + 1), receiverType: type, pointerReceiver: true, file: facts.fileName, line: lit.startPosition.row + 1, ops, params: info.params.map((p) => p.type) };
 }
 
 /**
@@ -624,9 +724,42 @@ export class PackageView {
     for (const f of files) for (const fn of f.functions) if (!this.byKey.has(fn.key)) this.byKey.set(fn.key, fn);
   }
 
-  /** A function or method of the package by key (`Store.evict`, `helper`). */
+  /** A function or method of the package by key (`Store.evict`, `helper`), or a literal stored as a callback (see {@link callback}). */
   func(key: string): FuncSummary | undefined {
-    return this.byKey.get(key);
+    return this.byKey.get(key) ?? this.callbackFns?.get(key);
+  }
+
+  private callbackIndex?: Map<string, FuncSummary | null>;
+  private callbackFns?: Map<string, FuncSummary>;
+
+  /**
+   * The one function a call of the field `key` (`Watcher.onEvent`) runs, when every value the
+   * package stores in that field is the same method of the same value or one function literal,
+   * and the field is declared with a function type. Undefined when anything else is stored, or
+   * nothing is.
+   */
+  callback(key: string): FuncSummary | undefined {
+    if (!this.callbackIndex) {
+      const all = new Map<string, CallbackBinding[]>();
+      for (const f of this.files) for (const [k, list] of Object.entries(f.callbacks ?? {})) all.set(k, [...(all.get(k) ?? []), ...list]);
+      this.callbackIndex = new Map();
+      this.callbackFns = new Map();
+      for (const [k, list] of all) {
+        const dot = k.lastIndexOf('.');
+        const declared = this.structField(k.slice(0, dot), k.slice(dot + 1));
+        let one: FuncSummary | undefined;
+        let ok = declared !== undefined && declared.startsWith('func(');
+        for (const b of list) {
+          if (!ok) break;
+          const fn = 'method' in b ? this.byKey.get(b.method) : 'fn' in b ? b.fn : undefined;
+          if (!fn || (one && one !== fn)) ok = false;
+          else one = fn;
+        }
+        this.callbackIndex.set(k, ok && one ? one : null);
+        if (ok && one && !this.byKey.has(one.key)) this.callbackFns.set(one.key, one);
+      }
+    }
+    return this.callbackIndex.get(key) ?? undefined;
   }
 
   get functions(): IterableIterator<FuncSummary> {
