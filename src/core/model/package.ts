@@ -85,6 +85,11 @@ export interface Op {
   when?: Record<string, boolean>;
   /** For calls: the arguments that are the constants `true` or `false`, by position. */
   bools?: (boolean | undefined)[];
+  /**
+   * For calls in a method: the function literals passed as arguments, by position, each summarised
+   * as a method of the receiver it captures (its operations on the receiver in the receiver's names).
+   */
+  funcArgs?: Record<number, FuncSummary>;
 }
 
 export interface FuncSummary {
@@ -521,6 +526,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
             ...guard(fn, n),
             ...boolArgs(n),
             ...paramConditions(facts, fn, n),
+            ...funcArgsOf(facts, fn, n, callee),
           });
         }
         return;
@@ -575,6 +581,20 @@ function indexSource(stmt: Node | undefined, name: string): Node | undefined {
   if (right.length !== 1 || left[0]?.text !== name) return undefined;
   const v = unparen(right[0]!);
   return v.type === 'index_expression' ? v : undefined;
+}
+
+/** See {@link Op.funcArgs}. */
+function funcArgsOf(facts: FileFacts, fn: FuncInfo, call: Node, callee: string): Pick<Op, 'funcArgs'> {
+  const type = fn.receiver?.typeName;
+  if (!type || fn.kind !== 'method') return {};
+  const out: Record<number, FuncSummary> = {};
+  callArgs(call).forEach((a, i) => {
+    const lit = unparen(a);
+    if (lit.type !== 'func_literal') return;
+    const summary = literalSummary(facts, lit, type, type, `${callee}#arg${i}:${facts.fileName}`);
+    if (summary) out[i] = summary;
+  });
+  return Object.keys(out).length > 0 ? { funcArgs: out } : {};
 }
 
 /** `{ bools: [true] }` for `commit(true)`; nothing when no argument is a boolean constant. */
@@ -729,6 +749,30 @@ export class PackageView {
     return this.byKey.get(key) ?? this.callbackFns?.get(key);
   }
 
+  /**
+   * The one function every call of `fn` passes as its parameter `i` (a call of that parameter runs
+   * it): a literal of a method of the same type, or a method value, on the receiver that is also
+   * `fn`'s receiver. Undefined when some call passes anything else, or nothing calls `fn`.
+   */
+  passedFunction(fn: FuncSummary, i: number): FuncSummary | undefined {
+    let one: FuncSummary | undefined;
+    let calls = 0;
+    for (const c of this.callers(fn.key)) {
+      for (const op of c.ops) {
+        if (op.kind !== 'call' || op.target !== fn.key) continue;
+        calls++;
+        if (!fn.receiverType || c.receiverType !== fn.receiverType || op.recv !== fn.receiverType) return undefined;
+        const arg = op.args?.[i];
+        const f = op.funcArgs?.[i] ?? (arg?.startsWith(fn.receiverType + '.') ? this.byKey.get(arg) : undefined);
+        if (!f || (one && one.key !== f.key)) return undefined;
+        one = f;
+      }
+    }
+    if (!one || calls === 0) return undefined;
+    if (!this.byKey.has(one.key)) (this.callbackFns ??= new Map()).set(one.key, one);
+    return one;
+  }
+
   private callbackIndex?: Map<string, FuncSummary | null>;
   private callbackFns?: Map<string, FuncSummary>;
 
@@ -743,7 +787,7 @@ export class PackageView {
       const all = new Map<string, CallbackBinding[]>();
       for (const f of this.files) for (const [k, list] of Object.entries(f.callbacks ?? {})) all.set(k, [...(all.get(k) ?? []), ...list]);
       this.callbackIndex = new Map();
-      this.callbackFns = new Map();
+      this.callbackFns ??= new Map();
       for (const [k, list] of all) {
         const dot = k.lastIndexOf('.');
         const declared = this.structField(k.slice(0, dot), k.slice(dot + 1));

@@ -218,8 +218,12 @@ function tokenLike(view: PackageView, fnKey: string, key: string): boolean {
 
 function summaryUnblocker(view: PackageView, g: FuncSummary, wanted: readonly string[], key: string, h: Held): { lock: FlatOp; op: FlatOp } | undefined {
   let lock: FlatOp | undefined;
-  // Calls of a callback field follow the one function the package stores in it (`s.onEvent = s.handle`).
-  for (const f of flatten(view, g.key, undefined, true)) {
+  // Calls of a callback field follow the one function the package stores in it (`s.onEvent = s.handle`),
+  // and calls of a function parameter the one function every caller passes (`go s.run(func() {...})`).
+  const params = [...new Set(g.ops.filter((o) => o.kind === 'callParam' && !o.context).map((o) => Number(o.target.slice(5))))];
+  const bind: (FuncSummary | undefined)[] = [];
+  for (const i of params) bind[i] = view.passedFunction(g, i);
+  for (const f of flatten(view, g.key, undefined, true, bind.some(Boolean) ? bind : undefined)) {
     if (f.context || !f.target) continue;
     // A goroutine that locks before its own `wg.Add` is not counted yet while it waits for the lock.
     if (lock && f.what === 'Add' && f.target === key && !f.deferred) lock = undefined;
@@ -234,12 +238,13 @@ function describe(file: FileFacts, view: PackageView, g: FuncSummary, found: { l
   const cb = found.lock.chain.find((c, i) => i > 0 && callbackField(view, found.lock.chain[i - 1], c));
   const field = cb ? callbackField(view, found.lock.chain[found.lock.chain.indexOf(cb) - 1], cb) : undefined;
   const span = found.lock.fn.file === file.fileName ? { start: found.lock.op.start, end: found.lock.op.end } : undefined;
+  const passed = found.lock.site.kind === 'callParam';
   return {
-    who: field ? `\`${g.key}\` (through the callback \`${field}\`)` : `\`${g.key}\``,
+    who: field ? `\`${g.key}\` (through the callback \`${field}\`)` : passed ? `\`${g.key}\` (through the function passed to it)` : `\`${g.key}\``,
     lockAt: opWhere(file, found.lock),
     opAt: opWhere(file, found.op),
     what: found.op.what,
-    ...(field && span ? { lockSpan: span } : {}),
+    ...((field || passed) && span ? { lockSpan: span } : {}),
   };
 }
 
