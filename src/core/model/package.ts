@@ -293,7 +293,10 @@ function callbacksOf(facts: FileFacts): Record<string, CallbackBinding[]> {
         const [k, v] = el.namedChildren;
         const key = k?.namedChild(0) ?? k;
         const value = v?.namedChild(0) ?? v;
-        if (key && value && /identifier$/.test(key.type) && mayBeFunc(unparen(value))) add(`${type.text}.${key.text}`, { unknown: true });
+        if (!key || !value || !/identifier$/.test(key.type) || !mayBeFunc(unparen(value))) continue;
+        // A field this file declares with another type than a function's holds no callback.
+        const declared = facts.structs.get(type.text)?.get(key.text);
+        if (declared === undefined || declared.startsWith('func(')) add(`${type.text}.${key.text}`, { unknown: true });
       }
       continue;
     }
