@@ -130,14 +130,16 @@ func (p *Pool) work(job func() int) {
             if (!other) continue;
             reported.add(ev.node.id);
             const where = w.inner ? `\`${quote(ev.node, 32)}\` ${verbOf(w.what)} \`${w.text}\`` : `\`${quote(ev.node, 32)}\` waits`;
-            const role = `the ${MSG_ROLE[w.what]}${other.started ? `, a goroutine started at line ${other.started},` : ` ${other.who}`}`;
+            // A receive waits for a sender or a closer: name the one the other goroutine is.
+            const roleName = other.what === 'close' ? 'closer' : ROLE[w.what];
+            const role = `the ${other.what === 'close' ? 'closer' : MSG_ROLE[w.what]}${other.started ? `, a goroutine started at line ${other.started},` : ` ${other.who}`}`;
             ctx.report({
               node: ev.node,
               message: `${where} while holding \`${h.text}\`, but ${role} ${other.loop ? 'locks it between receives, so the send can deadlock' : 'needs it first: deadlock'}`,
               related: [
                 { span: { start: h.node.startIndex, end: h.node.endIndex }, message: `\`${h.text}\` is locked here` },
-                ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${ROLE[w.what]} needs \`${h.text}\` here` }] : []),
-                ...(other.lockSpan ? [{ span: other.lockSpan, message: `the ${ROLE[w.what]} needs \`${h.text}\` here, in the callback` }] : []),
+                ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${roleName} needs \`${h.text}\` here` }] : []),
+                ...(other.lockSpan ? [{ span: other.lockSpan, message: `the ${roleName} needs \`${h.text}\` here, in the callback` }] : []),
               ],
               steps: other.loop ? [
                 `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, sends on unbuffered \`${w.text}\` at line ${lineOf(ev.node)}.`,
@@ -146,8 +148,8 @@ func (p *Pool) work(job func() int) {
                   `neither returns to its other step. The deadlock is intermittent: it needs the receiver to be between receives when the send starts.`,
               ] : [
                 `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, waits at line ${lineOf(ev.node)} for \`${w.text}\`.`,
-                `The ${ROLE[w.what]}, ${other.who}, reaches its lock of \`${h.text}\` (${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}), and blocks there.`,
-                `This goroutine waits for the ${ROLE[w.what]}, which waits for \`${h.text}\`, which only this goroutine can unlock: deadlock.`,
+                `The ${roleName}, ${other.who}, reaches its lock of \`${h.text}\` (${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}), and blocks there.`,
+                `This goroutine waits for the ${roleName}, which waits for \`${h.text}\`, which only this goroutine can unlock: deadlock.`,
               ],
             });
             break;
@@ -240,7 +242,7 @@ function describe(file: FileFacts, view: PackageView, g: FuncSummary, found: { l
   const span = found.lock.fn.file === file.fileName ? { start: found.lock.op.start, end: found.lock.op.end } : undefined;
   const passed = found.lock.site.kind === 'callParam';
   return {
-    who: field ? `\`${g.key}\` (through the callback \`${field}\`)` : passed ? `\`${g.key}\` (through the function passed to it)` : `\`${g.key}\``,
+    who: field ? `\`${g.key}\` (via \`${field}\`)` : passed ? `\`${g.key}\` (via the function passed to it)` : `\`${g.key}\``,
     lockAt: opWhere(file, found.lock),
     opAt: opWhere(file, found.op),
     what: found.op.what,
@@ -365,6 +367,7 @@ function loopReceiver(file: FileFacts, view: PackageView, send: Node, top: FuncI
   const name = funcKey(info);
   if (!name) return undefined;
   let lock: Node | undefined;
+  let via: string | undefined;
   walk(body, (n) => {
     if (lock) return false;
     if (n.type === 'func_literal' || n.type === 'go_statement' || n.type === 'defer_statement') return false;
@@ -373,10 +376,13 @@ function loopReceiver(file: FileFacts, view: PackageView, send: Node, top: FuncI
     if (parts?.receiverNode && (parts.name === 'Lock' || parts.name === 'RLock')) {
       const t = lockTarget(file, view, parts.receiverNode, n);
       if (t?.key === h.key && conflicts(h.mode, parts.name === 'RLock' ? 'r' : 'w')) lock = n;
-    } else if (parts?.receiverNode && callbackLocks(file, view, n, parts.receiverNode, h)) lock = n;
+    } else if (parts?.receiverNode && callbackLocks(file, view, n, parts.receiverNode, h)) {
+      lock = n;
+      via = parts.name;
+    }
   });
   if (!lock) return undefined;
-  return { who: `\`${name}\``, lockAt: `line ${lineOf(lock)}`, opAt: `line ${lineOf(r.node)}`, what: 'recv', lockNode: lock, opNode: r.node, loop: true };
+  return { who: via ? `\`${name}\` (via \`${via}\`)` : `\`${name}\``, lockAt: `line ${lineOf(lock)}`, opAt: `line ${lineOf(r.node)}`, what: 'recv', lockNode: lock, opNode: r.node, loop: true };
 }
 
 /**

@@ -43,7 +43,7 @@ func (b *Bus) Publish(u Update) {
 	if b.last[u.Key] >= u.Rev {
 		return
 	}
-	b.updates <- u // want "`b\\.updates <- u` waits while holding `b\\.mu`, but the receiver `Bus\\.dispatch` locks it between receives"
+	b.updates <- u // want "`b\\.updates <- u` waits while holding `b\\.mu`, but the receiver `Bus\\.dispatch` \\(via `onEvent`\\) locks it between receives"
 }
 
 // ok: the lock is let go before the handoff.
@@ -84,7 +84,7 @@ func (w *Watcher) loop() {
 func (w *Watcher) Touch(k string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.changes <- k // want "`w\\.changes <- k` waits while holding `w\\.mu`, but the receiver `Watcher\\.loop` locks it between receives"
+	w.changes <- k // want "`w\\.changes <- k` waits while holding `w\\.mu`, but the receiver `Watcher\\.loop` \\(via `onChange`\\) locks it between receives"
 }
 
 // Pool's workers report that they went idle through a hook before they are counted out.
@@ -122,7 +122,7 @@ func (p *Pool) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
-	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` waits while holding `p\\.mu`, but the `Done` caller `Pool\\.work` \\(through the callback `onIdle`\\) needs it first"
+	p.wg.Wait() // want "`p\\.wg\\.Wait\\(\\)` waits while holding `p\\.mu`, but the `Done` caller `Pool\\.work` \\(via `onIdle`\\) needs it first"
 }
 
 // ok: Shutdown waits after unlocking.
@@ -167,7 +167,7 @@ func (c *Conn) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	close(c.quit)
-	<-c.done // want "`<-c\\.done` waits while holding `c\\.mu`, but the sender `Conn\\.readLoop` \\(through the callback `onClose`\\) needs it first: deadlock"
+	<-c.done // want "`<-c\\.done` waits while holding `c\\.mu`, but the closer `Conn\\.readLoop` \\(via `onClose`\\) needs it first: deadlock"
 }
 
 // Ticker counts ticks in a closure the server stored for itself in a method.
@@ -198,7 +198,7 @@ func (t *Ticker) count() {
 func (t *Ticker) Tick() {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	t.tickc <- struct{}{} // want "`t\\.tickc <- struct\\{\\}\\{\\}` waits while holding `t\\.mu`, but the receiver `Ticker\\.count` locks it between receives"
+	t.tickc <- struct{}{} // want "`t\\.tickc <- struct\\{\\}\\{\\}` waits while holding `t\\.mu`, but the receiver `Ticker\\.count` \\(via `onTick`\\) locks it between receives"
 }
 
 // Store applies entries through a hook that reaches the lock two calls down.
@@ -236,7 +236,7 @@ func (s *Store) Set(k, v string) {
 	if s.data[k] == v {
 		return
 	}
-	s.applyc <- [2]string{k, v} // want "`s\\.applyc <- \\[2\\]string\\{k, v\\}` waits while holding `s\\.mu`, but the receiver `Store\\.applier` locks it between receives"
+	s.applyc <- [2]string{k, v} // want "`s\\.applyc <- \\[2\\]string\\{k, v\\}` waits while holding `s\\.mu`, but the receiver `Store\\.applier` \\(via `onApply`\\) locks it between receives"
 }
 
 // Result collection: the collector announces itself through a hook before it receives.
@@ -267,7 +267,7 @@ func (c *Collector) Collect() int {
 func (c *Collector) Report(v int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.results <- v // want "`c\\.results <- v` waits while holding `c\\.mu`, but the receiver `Collector\\.Collect` \\(through the callback `onStart`\\) needs it first"
+	c.results <- v // want "`c\\.results <- v` waits while holding `c\\.mu`, but the receiver `Collector\\.Collect` \\(via `onStart`\\) needs it first"
 }
 
 // Reloader's hook is a literal too, but it locks the reloader's own stats, not mu.

@@ -30,7 +30,7 @@ func (a *Agent) Stop() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	close(a.stopc)
-	<-a.stopped // want "`<-a\\.stopped` waits while holding `a\\.mu`, but the sender `Agent\\.syncLoop` \\(through the function passed to it\\) needs it first"
+	<-a.stopped // want "`<-a\\.stopped` waits while holding `a\\.mu`, but the closer `Agent\\.syncLoop` \\(via the function passed to it\\) needs it first"
 }
 
 // ok: StopFixed lets go of the lock before it waits for the loop.
@@ -74,7 +74,7 @@ func (s *Scheduler) Drain() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	close(s.queue)
-	s.wg.Wait() // want "`s\\.wg\\.Wait\\(\\)` waits while holding `s\\.mu`, but the `Done` caller `Scheduler\\.worker` \\(through the function passed to it\\) needs it first"
+	s.wg.Wait() // want "`s\\.wg\\.Wait\\(\\)` waits while holding `s\\.mu`, but the `Done` caller `Scheduler\\.worker` \\(via the function passed to it\\) needs it first"
 }
 
 // Prober's callers pass different hooks: which one runs is not known, and neither locks mu.
