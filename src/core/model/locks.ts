@@ -253,10 +253,10 @@ function flatKind(view: PackageView, fn: FuncSummary, op: Op): { what: FlatKind;
  * the function come last (they run at its return); those of its callees stay where the callee
  * returns. Targets are in the names of `key` (receiver `Store.mu`, `param0`, `var:x`).
  */
-export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): FlatOp[] {
+export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, callbacks = false, bind?: readonly (FuncSummary | undefined)[]): FlatOp[] {
   let cache = flatCache.get(view);
   if (!cache) flatCache.set(view, (cache = new Map()));
-  const memo = `${key}#${depth}`;
+  const memo = `${key}#${depth}${callbacks ? '#cb' : ''}${bind ? '#' + bind.map((b) => b?.key ?? '').join(',') : ''}`;
   const hit = cache.get(memo);
   if (hit) return hit;
   cache.set(memo, []); // a call cycle sees nothing rather than looping
@@ -264,6 +264,30 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
   const now: FlatOp[] = [];
   const later: FlatOp[][] = [];
   let size = 0;
+  /** The operations of `callee` called at `call` (the op `call` stands for), in this function's names. */
+  function inline(callee: FuncSummary, call: Op): FlatOp[] | undefined {
+    const op = call;
+    const calleeOps = flatten(view, callee.key, depth - 1, callbacks);
+    // A callee too big to inline with the rest is not followed, as past the depth limit: its
+    // operations are left out whole, never cut off between a Lock and its Unlock.
+    if (size + calleeOps.length > FLAT_LIMIT) return undefined;
+    const inner: FlatOp[] = [];
+    for (const f of calleeOps) {
+      const when = bindConditions(f.when, call, op.when);
+      if (when === false) continue;
+      inner.push({
+        ...f,
+        when,
+        target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, call),
+        guarded: f.guarded || !!op.guarded,
+        deferred: !!op.deferred,
+        chain: [fn!, ...f.chain],
+        site: op,
+      });
+    }
+    size += inner.length;
+    return inner;
+  }
   for (const op of fn?.ops ?? []) {
     if (op.kind === 'callResult') {
       // `defer l.getMutex()()`: the unlock the callee returned runs here.
@@ -273,6 +297,16 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
         size++;
         if (flat.deferred) later.push([flat]);
         else now.push(flat);
+      }
+      continue;
+    }
+    // With `bind`, a call of a function parameter runs the function every caller passes there.
+    const bound = op.kind === 'callParam' && bind && op.context === undefined && depth > 1 ? bind[Number(op.target.slice(5))] : undefined;
+    if (bound && bound.key !== key) {
+      const inner = inline(bound, { ...op, recv: fn!.receiverType, args: [] });
+      if (inner) {
+        if (op.deferred) later.push(inner);
+        else now.push(...inner);
       }
       continue;
     }
@@ -290,28 +324,11 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH): Fla
     // Calls started in goroutines or callbacks are not followed: they do not run here.
     if (context || depth <= 1) continue;
     const calleeName = op.kind === 'call' ? op.target : `${localTypeName(summaryTargetType(view, fn!, op.target))}.${op.kind}`;
-    const callee = view.func(calleeName);
+    // With `callbacks`, a call of a function stored in a field runs the one function the package stores there.
+    const callee = view.func(calleeName) ?? (callbacks && op.kind === 'call' && op.recv ? view.callback(calleeName) : undefined);
     if (!callee || callee.key === key) continue;
-    const call = op.kind === 'call' ? op : { ...op, recv: op.target, args: [] };
-    const calleeOps = flatten(view, callee.key, depth - 1);
-    // A callee too big to inline with the rest is not followed, as past the depth limit: its
-    // operations are left out whole, never cut off between a Lock and its Unlock.
-    if (size + calleeOps.length > FLAT_LIMIT) continue;
-    const inner: FlatOp[] = [];
-    for (const f of calleeOps) {
-      const when = bindConditions(f.when, call, op.when);
-      if (when === false) continue;
-      inner.push({
-        ...f,
-        when,
-        target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, call),
-        guarded: f.guarded || !!op.guarded,
-        deferred: !!op.deferred,
-        chain: [fn!, ...f.chain],
-        site: op,
-      });
-    }
-    size += inner.length;
+    const inner = inline(callee, op.kind === 'call' ? op : { ...op, recv: op.target, args: [] });
+    if (!inner) continue;
     if (op.deferred) later.push(inner);
     else now.push(...inner);
   }

@@ -11,6 +11,7 @@ import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
+import { requestUse, type RequestUse } from './requests';
 
 export type OpKind =
   | 'Lock'
@@ -84,6 +85,11 @@ export interface Op {
   when?: Record<string, boolean>;
   /** For calls: the arguments that are the constants `true` or `false`, by position. */
   bools?: (boolean | undefined)[];
+  /**
+   * For calls in a method: the function literals passed as arguments, by position, each summarised
+   * as a method of the receiver it captures (its operations on the receiver in the receiver's names).
+   */
+  funcArgs?: Record<number, FuncSummary>;
 }
 
 export interface FuncSummary {
@@ -126,8 +132,11 @@ export interface PendingResult {
 export interface ServeLoop {
   /** One-based line of the `for`. */
   line: number;
-  /** Channels its select cases receive from (targets), with the lines of those receives. */
-  receives: { target: string; line: number }[];
+  /**
+   * Channels its select cases receive from (targets), with the lines of those receives, and for a
+   * case that answers the request it receives (`r.reply <- v`), what it does with it.
+   */
+  receives: { target: string; line: number; request?: RequestUse }[];
   /** Cases that return from the function: `<-s.stop`, `<-ctx.Done()`. */
   stops: { text: string; line: number; start: number; end: number; target?: string }[];
 }
@@ -142,7 +151,18 @@ export interface FileSummary {
   vars?: Record<string, string>;
   /** Struct fields the file stores a new channel in, by field name (see FileFacts.fieldChannelMakes). */
   channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
+  /** Function values the file stores in struct fields, by field (`Watcher.onEvent`): see {@link CallbackBinding}. */
+  callbacks?: Record<string, CallbackBinding[]>;
 }
+
+/**
+ * What one assignment stores in a field of a package struct that may hold a function:
+ * `w.onEvent = w.handle` (a method of the same value, `method: 'Watcher.handle'`),
+ * `w.onEvent = func(e Event) { w.mu.Lock() ... }` (a literal whose operations on `w` are summarised
+ * as the receiver's, in `fn`), or anything else (another value's method, a parameter, a call),
+ * which leaves the field unresolved.
+ */
+export type CallbackBinding = { method: string } | { fn: FuncSummary } | { unknown: true };
 
 const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
 
@@ -242,13 +262,23 @@ function skeletonOf(facts: FileFacts): string {
   return parts.join('\n');
 }
 
-/** A copy of a summary whose `line`, `start` and `end` fields are moved by the given amounts (its only positions). */
+/**
+ * A copy of a summary whose positions are moved by the given amounts: its `line`, `start` and `end`
+ * fields, and the line that ends the `key` of a function literal (`Store.Range#arg0:f.go@117`).
+ */
 function relocate<T>(value: T, lines: number, offset: number): T {
   if (Array.isArray(value)) return value.map((v: unknown) => relocate(v, lines, offset)) as T;
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = typeof v === 'number' && k === 'line' ? v + lines : typeof v === 'number' && (k === 'start' || k === 'end') ? v + offset : relocate(v, lines, offset);
+    out[k] =
+      typeof v === 'number' && k === 'line'
+        ? v + lines
+        : typeof v === 'number' && (k === 'start' || k === 'end')
+          ? v + offset
+          : typeof v === 'string' && k === 'key' && lines !== 0
+            ? v.replace(/@(\d+)$/, (_, n: string) => `@${Number(n) + lines}`)
+            : relocate(v, lines, offset);
   }
   return out as T;
 }
@@ -307,7 +337,99 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     if (t) vars[v.name] = t;
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
-  return { fileName: facts.fileName, packageName: packageName(facts), functions, structs, vars, ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}) };
+  const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
+  return {
+    fileName: facts.fileName,
+    packageName: packageName(facts),
+    functions,
+    structs,
+    vars,
+    ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}),
+    ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
+  };
+}
+
+/**
+ * Function values stored in fields of the package's structs (see {@link CallbackBinding}): by
+ * assignment `x.f = v` where `x` is a value of a struct type of the package, and by keyed element
+ * of a composite literal of such a type (always unresolved: the literal has no value to bind).
+ * Only values that may be functions are recorded: literals, method values, identifiers, selectors.
+ */
+function callbacksOf(facts: FileFacts): Record<string, CallbackBinding[]> {
+  const out: Record<string, CallbackBinding[]> = {};
+  const add = (key: string, b: CallbackBinding) => (out[key] ??= []).push(b);
+  const structOf = (x: Node): string | undefined => {
+    const t = facts.typeOf(x)?.replace(/^\*/, '');
+    return t && /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
+  };
+  const mayBeFunc = (v: Node) => ['func_literal', 'selector_expression', 'identifier'].includes(v.type) && v.text !== 'nil';
+  for (const stmt of facts.root.descendantsOfType(['assignment_statement', 'composite_literal'])) {
+    if (!stmt) continue;
+    if (stmt.type === 'composite_literal') {
+      const type = stmt.childForFieldName('type');
+      if (type?.type !== 'type_identifier') continue;
+      for (const el of stmt.childForFieldName('body')?.namedChildren ?? []) {
+        if (el?.type !== 'keyed_element') continue;
+        const [k, v] = el.namedChildren;
+        const key = k?.namedChild(0) ?? k;
+        const value = v?.namedChild(0) ?? v;
+        if (!key || !value || !/identifier$/.test(key.type) || !mayBeFunc(unparen(value))) continue;
+        // A field this file declares with another type than a function's holds no callback.
+        const declared = facts.structs.get(type.text)?.get(key.text);
+        if (declared === undefined || declared.startsWith('func(')) add(`${type.text}.${key.text}`, { unknown: true });
+      }
+      continue;
+    }
+    if (stmt.childForFieldName('operator')?.text !== '=') continue;
+    const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+    const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+    left.forEach((l, i) => {
+      const r = right[i] ? unparen(right[i]!) : undefined;
+      if (!l || !r || l.type !== 'selector_expression' || left.length !== right.length || !mayBeFunc(r)) return;
+      const owner = l.childForFieldName('operand');
+      const field = l.childForFieldName('field')?.text;
+      const type = owner ? structOf(owner) : undefined;
+      if (!owner || !field || !type) return;
+      // A field this file declares with another type than a function's holds no callback.
+      const declared = facts.structs.get(type)?.get(field);
+      if (declared !== undefined && !declared.startsWith('func(')) return;
+      const key = `${type}.${field}`;
+      const base = normaliseTarget(facts, owner, stmt);
+      if (r.type === 'selector_expression') {
+        const of = r.childForFieldName('operand');
+        const name = r.childForFieldName('field')?.text;
+        const same = of && base && structOf(of) === type && normaliseTarget(facts, of, stmt) === base;
+        add(key, same && name ? { method: `${type}.${name}` } : { unknown: true });
+      } else if (r.type === 'func_literal' && base && !base.includes('[')) {
+        const fn = literalSummary(facts, r, type, base, key);
+        add(key, fn ? { fn } : { unknown: true });
+      } else add(key, { unknown: true });
+    });
+  }
+  return out;
+}
+
+/**
+ * A function literal stored in a field of a value (`base`, as normalised where it is stored) of
+ * struct type `type`, summarised as a method of `type` whose receiver is that value: its
+ * operations on `base` become the receiver's, and those on other names of the enclosing
+ * function (its locals and parameters) are left out.
+ */
+function literalSummary(facts: FileFacts, lit: Node, type: string, base: string, key: string): FuncSummary | undefined {
+  const info = facts.funcInfo(lit);
+  if (!info.body) return undefined;
+  const own = (t: string | undefined): string | undefined => {
+    if (t === undefined) return undefined;
+    if (t === base || t.startsWith(base + '.')) return type + t.slice(base.length);
+    return /^(param|local:)/.test(t) ? undefined : t;
+  };
+  const ops: Op[] = [];
+  for (const op of opsOf(facts, info)) {
+    const target = op.kind === 'call' || op.kind === 'callResult' ? op.target : own(op.target);
+    if (target === undefined) continue;
+    ops.push({ ...op, target, ...(op.recv !== undefined ? { recv: own(op.recv) } : {}), ...(op.args ? { args: op.args.map(own) } : {}) });
+  }
+  return { key: `${key}@${lit.startPosition.row + 1}`, name: key.slice(type.length + 1), receiverType: type, pointerReceiver: true, file: facts.fileName, line: lit.startPosition.row + 1, ops, params: info.params.map((p) => p.type) };
 }
 
 /**
@@ -395,7 +517,8 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]):
         stops.push({ text: recv.text, ...where(recv), ...(target ? { target: doneCall ? `${target}.Done()` : target } : {}) });
       } else {
         const target = normaliseTarget(facts, operand, c);
-        if (target) receives.push({ target, line: recv.startPosition.row + 1 });
+        const request = target ? requestUse(facts, fn, select, c) : undefined;
+        if (target) receives.push({ target, line: recv.startPosition.row + 1, ...(request && request.answers.length > 0 ? { request } : {}) });
       }
     }
     if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
@@ -486,6 +609,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
             ...guard(fn, n),
             ...boolArgs(n),
             ...paramConditions(facts, fn, n),
+            ...funcArgsOf(facts, fn, n, callee),
           });
         }
         return;
@@ -540,6 +664,20 @@ function indexSource(stmt: Node | undefined, name: string): Node | undefined {
   if (right.length !== 1 || left[0]?.text !== name) return undefined;
   const v = unparen(right[0]!);
   return v.type === 'index_expression' ? v : undefined;
+}
+
+/** See {@link Op.funcArgs}. */
+function funcArgsOf(facts: FileFacts, fn: FuncInfo, call: Node, callee: string): Pick<Op, 'funcArgs'> {
+  const type = fn.receiver?.typeName;
+  if (!type || fn.kind !== 'method') return {};
+  const out: Record<number, FuncSummary> = {};
+  callArgs(call).forEach((a, i) => {
+    const lit = unparen(a);
+    if (lit.type !== 'func_literal') return;
+    const summary = literalSummary(facts, lit, type, type, `${callee}#arg${i}:${facts.fileName}`);
+    if (summary) out[i] = summary;
+  });
+  return Object.keys(out).length > 0 ? { funcArgs: out } : {};
 }
 
 /** `{ bools: [true] }` for `commit(true)`; nothing when no argument is a boolean constant. */
@@ -689,9 +827,66 @@ export class PackageView {
     for (const f of files) for (const fn of f.functions) if (!this.byKey.has(fn.key)) this.byKey.set(fn.key, fn);
   }
 
-  /** A function or method of the package by key (`Store.evict`, `helper`). */
+  /** A function or method of the package by key (`Store.evict`, `helper`), or a literal stored as a callback (see {@link callback}). */
   func(key: string): FuncSummary | undefined {
-    return this.byKey.get(key);
+    return this.byKey.get(key) ?? this.callbackFns?.get(key);
+  }
+
+  /**
+   * The one function every call of `fn` passes as its parameter `i` (a call of that parameter runs
+   * it): a literal of a method of the same type, or a method value, on the receiver that is also
+   * `fn`'s receiver. Undefined when some call passes anything else, or nothing calls `fn`.
+   */
+  passedFunction(fn: FuncSummary, i: number): FuncSummary | undefined {
+    let one: FuncSummary | undefined;
+    let calls = 0;
+    for (const c of this.callers(fn.key)) {
+      for (const op of c.ops) {
+        if (op.kind !== 'call' || op.target !== fn.key) continue;
+        calls++;
+        if (!fn.receiverType || c.receiverType !== fn.receiverType || op.recv !== fn.receiverType) return undefined;
+        const arg = op.args?.[i];
+        const f = op.funcArgs?.[i] ?? (arg?.startsWith(fn.receiverType + '.') ? this.byKey.get(arg) : undefined);
+        if (!f || (one && one.key !== f.key)) return undefined;
+        one = f;
+      }
+    }
+    if (!one || calls === 0) return undefined;
+    if (!this.byKey.has(one.key)) (this.callbackFns ??= new Map()).set(one.key, one);
+    return one;
+  }
+
+  private callbackIndex?: Map<string, FuncSummary | null>;
+  private callbackFns?: Map<string, FuncSummary>;
+
+  /**
+   * The one function a call of the field `key` (`Watcher.onEvent`) runs, when every value the
+   * package stores in that field is the same method of the same value or one function literal,
+   * and the field is declared with a function type. Undefined when anything else is stored, or
+   * nothing is.
+   */
+  callback(key: string): FuncSummary | undefined {
+    if (!this.callbackIndex) {
+      const all = new Map<string, CallbackBinding[]>();
+      for (const f of this.files) for (const [k, list] of Object.entries(f.callbacks ?? {})) all.set(k, [...(all.get(k) ?? []), ...list]);
+      this.callbackIndex = new Map();
+      this.callbackFns ??= new Map();
+      for (const [k, list] of all) {
+        const dot = k.lastIndexOf('.');
+        const declared = this.structField(k.slice(0, dot), k.slice(dot + 1));
+        let one: FuncSummary | undefined;
+        let ok = declared !== undefined && declared.startsWith('func(');
+        for (const b of list) {
+          if (!ok) break;
+          const fn = 'method' in b ? this.byKey.get(b.method) : 'fn' in b ? b.fn : undefined;
+          if (!fn || (one && one !== fn)) ok = false;
+          else one = fn;
+        }
+        this.callbackIndex.set(k, ok && one ? one : null);
+        if (ok && one && !this.byKey.has(one.key)) this.callbackFns.set(one.key, one);
+      }
+    }
+    return this.callbackIndex.get(key) ?? undefined;
   }
 
   get functions(): IterableIterator<FuncSummary> {

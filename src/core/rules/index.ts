@@ -38,6 +38,7 @@ import { rule as sendWithoutCancel } from './send-without-cancel';
 import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
 import { rule as timerDrainDeadlock } from './timer-drain-deadlock';
 import { rule as timerLeakInLoop } from './timer-leak-in-loop';
+import { rule as unansweredRequest } from './unanswered-request';
 import { rule as unlockMissing } from './unlock-missing';
 import { rule as unsynchronizedWrite } from './unsynchronized-write';
 import { rule as waitgroupAddInGoroutine } from './waitgroup-add-in-goroutine';
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   goroutineSendLeak,
   goroutineReceiveLeak,
   sendToStoppedLoop,
+  unansweredRequest,
   loopWithoutCancel,
   sendWithoutCancel,
   sleepIgnoresCancel,

@@ -1,6 +1,6 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { displayKey, fileLocks, flatten, lockTarget, opWhere, type FlatOp, type Held, type Mode } from '../model/locks';
-import { funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../model/package';
+import { displayKey, fileLocks, flatten, lockEffect, lockTarget, mapTarget, opWhere, type FlatOp, type Held, type Mode } from '../model/locks';
+import { calleeKey, funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
 import { callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax/nodes';
@@ -35,6 +35,8 @@ interface Unblocker {
   opAt: string;
   what: string;
   lockNode?: Node;
+  /** The lock inside a callback, when this file holds it (lockNode is for syntax this rule walked itself). */
+  lockSpan?: { start: number; end: number };
   opNode?: Node;
   /** For a goroutine literal of the current file: the line of its `go` statement. */
   started?: number;
@@ -49,7 +51,7 @@ export const rule: Rule = {
   category: 'mutex',
   docs: {
     summary:
-      'A channel send or receive, `wg.Wait()` or `cond.Wait()` runs while a mutex is held, and the goroutine that would unblock it (the receiver, sender, closer, `Done` caller or signaller, visible in the package) locks the same mutex first.',
+      'A channel send or receive, `wg.Wait()` or `cond.Wait()` runs while a mutex is held, and the goroutine that would unblock it (the receiver, sender, closer, `Done` caller or signaller, visible in the package) locks the same mutex first, itself, in a call, or in the one callback the package stores in a field it calls.',
     why:
       'Waiting while holding a lock is only safe if the goroutine being waited for never needs that lock. When it does, the two wait ' +
       'for each other: this goroutine will not unlock until the other acts, and the other cannot act until it gets the lock. Unlike a ' +
@@ -128,13 +130,16 @@ func (p *Pool) work(job func() int) {
             if (!other) continue;
             reported.add(ev.node.id);
             const where = w.inner ? `\`${quote(ev.node, 32)}\` ${verbOf(w.what)} \`${w.text}\`` : `\`${quote(ev.node, 32)}\` waits`;
-            const role = `the ${MSG_ROLE[w.what]}${other.started ? `, a goroutine started at line ${other.started},` : ` ${other.who}`}`;
+            // A receive waits for a sender or a closer: name the one the other goroutine is.
+            const roleName = other.what === 'close' ? 'closer' : ROLE[w.what];
+            const role = `the ${other.what === 'close' ? 'closer' : MSG_ROLE[w.what]}${other.started ? `, a goroutine started at line ${other.started},` : ` ${other.who}`}`;
             ctx.report({
               node: ev.node,
               message: `${where} while holding \`${h.text}\`, but ${role} ${other.loop ? 'locks it between receives, so the send can deadlock' : 'needs it first: deadlock'}`,
               related: [
                 { span: { start: h.node.startIndex, end: h.node.endIndex }, message: `\`${h.text}\` is locked here` },
-                ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${ROLE[w.what]} needs \`${h.text}\` here` }] : []),
+                ...(other.lockNode ? [{ span: { start: other.lockNode.startIndex, end: other.lockNode.endIndex }, message: `the ${roleName} needs \`${h.text}\` here` }] : []),
+                ...(other.lockSpan ? [{ span: other.lockSpan, message: `the ${roleName} needs \`${h.text}\` here, in the callback` }] : []),
               ],
               steps: other.loop ? [
                 `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, sends on unbuffered \`${w.text}\` at line ${lineOf(ev.node)}.`,
@@ -143,8 +148,8 @@ func (p *Pool) work(job func() int) {
                   `neither returns to its other step. The deadlock is intermittent: it needs the receiver to be between receives when the send starts.`,
               ] : [
                 `This goroutine locks \`${h.text}\` at line ${lineOf(h.node)} and, still holding it, waits at line ${lineOf(ev.node)} for \`${w.text}\`.`,
-                `The ${ROLE[w.what]}, ${other.who}, reaches its lock of \`${h.text}\` (${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}), and blocks there.`,
-                `This goroutine waits for the ${ROLE[w.what]}, which waits for \`${h.text}\`, which only this goroutine can unlock: deadlock.`,
+                `The ${roleName}, ${other.who}, reaches its lock of \`${h.text}\` (${other.lockAt}) before it ${VERB[other.what]} \`${w.text}\` (${other.opAt}), and blocks there.`,
+                `This goroutine waits for the ${roleName}, which waits for \`${h.text}\`, which only this goroutine can unlock: deadlock.`,
               ],
             });
             break;
@@ -191,7 +196,7 @@ function unblocker(file: FileFacts, view: PackageView, fn: FuncInfo, top: FuncIn
     for (const g of view.functions) {
       if (g.key === self || (!key.startsWith('var:') && g.receiverType !== rt) || tokenLike(view, g.key, key)) continue;
       const found = summaryUnblocker(view, g, wanted, key, h);
-      if (found) return describe(file, g, found);
+      if (found) return describe(file, view, g, found);
     }
   }
   for (const g of descendants(top.node, 'go_statement')) {
@@ -215,7 +220,12 @@ function tokenLike(view: PackageView, fnKey: string, key: string): boolean {
 
 function summaryUnblocker(view: PackageView, g: FuncSummary, wanted: readonly string[], key: string, h: Held): { lock: FlatOp; op: FlatOp } | undefined {
   let lock: FlatOp | undefined;
-  for (const f of flatten(view, g.key)) {
+  // Calls of a callback field follow the one function the package stores in it (`s.onEvent = s.handle`),
+  // and calls of a function parameter the one function every caller passes (`go s.run(func() {...})`).
+  const params = [...new Set(g.ops.filter((o) => o.kind === 'callParam' && !o.context).map((o) => Number(o.target.slice(5))))];
+  const bind: (FuncSummary | undefined)[] = [];
+  for (const i of params) bind[i] = view.passedFunction(g, i);
+  for (const f of flatten(view, g.key, undefined, true, bind.some(Boolean) ? bind : undefined)) {
     if (f.context || !f.target) continue;
     // A goroutine that locks before its own `wg.Add` is not counted yet while it waits for the lock.
     if (lock && f.what === 'Add' && f.target === key && !f.deferred) lock = undefined;
@@ -225,8 +235,25 @@ function summaryUnblocker(view: PackageView, g: FuncSummary, wanted: readonly st
   return undefined;
 }
 
-function describe(file: FileFacts, g: FuncSummary, found: { lock: FlatOp; op: FlatOp }): Unblocker {
-  return { who: `\`${g.key}\``, lockAt: opWhere(file, found.lock), opAt: opWhere(file, found.op), what: found.op.what };
+function describe(file: FileFacts, view: PackageView, g: FuncSummary, found: { lock: FlatOp; op: FlatOp }): Unblocker {
+  // Reached through a callback field: name the field, and point at the lock when this file shows it.
+  const cb = found.lock.chain.find((c, i) => i > 0 && callbackField(view, found.lock.chain[i - 1], c));
+  const field = cb ? callbackField(view, found.lock.chain[found.lock.chain.indexOf(cb) - 1], cb) : undefined;
+  const span = found.lock.fn.file === file.fileName ? { start: found.lock.op.start, end: found.lock.op.end } : undefined;
+  const passed = found.lock.site.kind === 'callParam';
+  return {
+    who: field ? `\`${g.key}\` (via \`${field}\`)` : passed ? `\`${g.key}\` (via the function passed to it)` : `\`${g.key}\``,
+    lockAt: opWhere(file, found.lock),
+    opAt: opWhere(file, found.op),
+    what: found.op.what,
+    ...((field || passed) && span ? { lockSpan: span } : {}),
+  };
+}
+
+/** The callback field (`onEvent`) through which `caller` runs `callee`, when that is how. */
+function callbackField(view: PackageView, caller: FuncSummary, callee: FuncSummary): string | undefined {
+  const op = caller.ops.find((o) => o.kind === 'call' && view.func(o.target) === undefined && view.callback(o.target) === callee);
+  return op ? op.target.slice(op.target.lastIndexOf('.') + 1) : undefined;
 }
 
 /** The same, for a goroutine literal of the current file, read from its syntax in order. */
@@ -340,17 +367,38 @@ function loopReceiver(file: FileFacts, view: PackageView, send: Node, top: FuncI
   const name = funcKey(info);
   if (!name) return undefined;
   let lock: Node | undefined;
+  let via: string | undefined;
   walk(body, (n) => {
     if (lock) return false;
     if (n.type === 'func_literal' || n.type === 'go_statement' || n.type === 'defer_statement') return false;
     if (n.type !== 'call_expression') return;
     const parts = callParts(n);
-    if (!parts?.receiverNode || (parts.name !== 'Lock' && parts.name !== 'RLock')) return;
-    const t = lockTarget(file, view, parts.receiverNode, n);
-    if (t?.key === h.key && conflicts(h.mode, parts.name === 'RLock' ? 'r' : 'w')) lock = n;
+    if (parts?.receiverNode && (parts.name === 'Lock' || parts.name === 'RLock')) {
+      const t = lockTarget(file, view, parts.receiverNode, n);
+      if (t?.key === h.key && conflicts(h.mode, parts.name === 'RLock' ? 'r' : 'w')) lock = n;
+    } else if (parts?.receiverNode && callbackLocks(file, view, n, parts.receiverNode, h)) {
+      lock = n;
+      via = parts.name;
+    }
   });
   if (!lock) return undefined;
-  return { who: `\`${name}\``, lockAt: `line ${lineOf(lock)}`, opAt: `line ${lineOf(r.node)}`, what: 'recv', lockNode: lock, opNode: r.node, loop: true };
+  return { who: via ? `\`${name}\` (via \`${via}\`)` : `\`${name}\``, lockAt: `line ${lineOf(lock)}`, opAt: `line ${lineOf(r.node)}`, what: 'recv', lockNode: lock, opNode: r.node, loop: true };
+}
+
+/**
+ * A call of a callback field (`s.onEvent(ev)`) whose one stored function locks the held mutex of
+ * the same value before anything else it does to that mutex.
+ */
+function callbackLocks(file: FileFacts, view: PackageView, call: Node, recvNode: Node, h: Held): boolean {
+  const key = calleeKey(file, call);
+  const cb = key && !view.func(key) ? view.callback(key) : undefined;
+  const recv = normaliseTarget(file, recvNode, call);
+  if (!cb || !recv) return false;
+  const entry = lockEffect(
+    flatten(view, cb.key, undefined, true).map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, cb, { recv, args: [] }) })),
+    h.key,
+  ).entry;
+  return entry !== undefined && conflicts(h.mode, entry.what === 'RLock' ? 'r' : 'w');
 }
 
 /** The loop whose body holds `n` directly (through blocks, ifs, selects and cases, not through function literals). */

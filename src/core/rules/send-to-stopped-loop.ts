@@ -1,5 +1,6 @@
 import type { FileFacts } from '../model/facts';
-import { typedTarget, type FuncSummary, type Op, type PackageView, type ServeLoop } from '../model/package';
+import type { FuncSummary, Op, PackageView, ServeLoop } from '../model/package';
+import { canonical, onlyReceivers, senderIsOutside, servingLoops, type Serving } from '../model/serving';
 import { baseName } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
@@ -85,48 +86,6 @@ func (s *Server) Submit(r request) {
     }
   },
 };
-
-interface Serving {
-  fn: FuncSummary;
-  loop: ServeLoop;
-}
-
-/** Serving loops of the package by the unexported channel field they receive from (`Server.reqc`). */
-function servingLoops(view: PackageView): Map<string, Serving[]> {
-  const out = new Map<string, Serving[]>();
-  for (const fn of view.functions) {
-    for (const loop of fn.serves ?? []) {
-      for (const r of loop.receives) {
-        if (!/^[A-Za-z_]\w*\.[a-z_]\w*$/.test(r.target)) continue;
-        const list = out.get(r.target) ?? [];
-        if (!list.some((s) => s.loop === loop)) list.push({ fn, loop });
-        out.set(r.target, list);
-      }
-    }
-  }
-  return out;
-}
-
-/** A target in its type's names (see typedTarget), or as it is. */
-function canonical(fn: FuncSummary, target: string): string {
-  return typedTarget(fn, target) ?? target;
-}
-
-/** Every receive of `target` in the package is a case of one of the serving loops. */
-function onlyReceivers(view: PackageView, target: string, serving: readonly Serving[]): boolean {
-  for (const fn of view.functions) {
-    for (const op of fn.ops) {
-      if ((op.kind !== 'recv' && op.kind !== 'range') || canonical(fn, op.target) !== target) continue;
-      if (!serving.some((s) => s.fn === fn && s.loop.receives.some((r) => r.target === target && r.line === op.line))) return false;
-    }
-  }
-  return true;
-}
-
-/** The sender is not the loop's function, nor a function that starts or calls it. */
-function senderIsOutside(fn: FuncSummary, serving: readonly Serving[]): boolean {
-  return !serving.some((s) => s.fn.key === fn.key || fn.ops.some((o) => o.kind === 'call' && o.target === s.fn.key));
-}
 
 /** Some file makes the field's channel without a buffer, and none with one. */
 function unbuffered(view: PackageView, target: string): boolean {

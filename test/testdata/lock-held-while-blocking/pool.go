@@ -84,7 +84,7 @@ func compute(items []int) int {
 		close(done)
 	}()
 	mu.Lock()
-	<-done // want "`<-done` waits while holding `mu`, but the sender, a goroutine started at line 78, needs it"
+	<-done // want "`<-done` waits while holding `mu`, but the closer, a goroutine started at line 78, needs it"
 	t := total
 	mu.Unlock()
 	return t

@@ -54,7 +54,7 @@ func (c *ServiceClient) waitExit() {
 func (c *ServiceClient) Deregister() {
 	c.agentLock.Lock()
 	defer c.agentLock.Unlock()
-	c.waitExit() // want "`c\\.waitExit\\(\\)` receives from `c\\.exitCh` while holding `c\\.agentLock`, but the sender `ServiceClient\\.Exit` needs it"
+	c.waitExit() // want "`c\\.waitExit\\(\\)` receives from `c\\.exitCh` while holding `c\\.agentLock`, but the closer `ServiceClient\\.Exit` needs it"
 }
 
 func (c *ServiceClient) Exit() {
