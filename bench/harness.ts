@@ -158,6 +158,11 @@ export interface EditTiming {
   max: number;
   /** Full parse + analysis of the file, for comparison. */
   fullMs: number;
+  /** Reviews that carried findings over from the previous one (looked only at the edited declarations). */
+  carrying?: number;
+  /** Medians of the reviews that carried findings and of those that ran every rule whole. */
+  p50Carrying?: number;
+  p50Whole?: number;
 }
 
 /**
@@ -180,6 +185,8 @@ export function editorPath(g: GoLanguage, name: string, text: string, edits = 20
   const sites = editSites(text);
   const rand = rng(seed);
   const times: number[] = [];
+  const carried: number[] = [];
+  const whole: number[] = [];
   let pending: number | undefined;
   let version = 1;
   let published = 0;
@@ -190,15 +197,18 @@ export function editorPath(g: GoLanguage, name: string, text: string, edits = 20
     const change = pending === undefined ? { range: { start, end: start }, text: 'x' } : { range: { start, end: doc.doc.positionAt(at + 1) }, text: '' };
     pending = pending === undefined ? at : undefined;
     const t = now();
+    const before = doc.memory.stats.carrying;
     doc.applyChanges([change], ++version);
     const result = doc.review(g, opts, version);
     doc.keep(version, result);
     published += result.findings.map((f) => findingDiagnostic(uri, f, (id) => id)).length;
     times.push(now() - t);
+    (doc.memory.stats.carrying > before ? carried : whole).push(times[times.length - 1]);
   }
+  const carrying = doc.memory.stats.carrying;
   doc.dropTree();
   void published;
-  return { lines: text.split('\n').length, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), fullMs };
+  return { lines: text.split('\n').length, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), fullMs, carrying, p50Carrying: percentile(carried, 50), p50Whole: percentile(whole, 50) };
 }
 
 export interface MemoryTiming {

@@ -3,11 +3,13 @@
  * One rule throwing never stops the others; its error is returned for the host to log.
  */
 import { FileFacts, type PackageTypes } from './model/facts';
-import { PackageView, packageName, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
+import { PackageView, meaningOf, packageName, skeletonOf, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
+import type { Carry, ReviewMemory } from './findings/reuse';
 import { GoFile, type GoLanguage } from './syntax/parser';
 import { deleteStatement } from './findings/edits';
 import type { Node } from './syntax/parser';
 import type { Finding, Related, Report, ResolvedFix, Rule, Severity, TextEdit } from './findings/rule';
+import { EVERYWHERE } from './syntax/nodes';
 import { suppressing, suppressions } from './findings/suppress';
 import { RULES, RULES_BY_ID } from './rules';
 import type { SourceText, Span } from './text/source';
@@ -42,6 +44,11 @@ export interface AnalyzeOptions {
   isCancelled?: () => boolean;
   /** The other files of the package (the editor keeps one index per folder). */
   package?: PackageIndex;
+  /**
+   * The last review of this document (the editor keeps one per open document): findings in
+   * declarations an edit did not touch are carried over instead of computed again.
+   */
+  memory?: ReviewMemory;
 }
 
 export interface RuleError {
@@ -101,19 +108,41 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   if (!root) return { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
   const facts = new FileFacts(root, file.source, options.fileName ?? file.name, options.importPath);
   const index = options.package;
-  // Most rules never look at the package, so the summary is computed only when one does.
+  if (index && !index.has(facts.fileName)) index.setText(facts.fileName, file.text);
+  const others = index?.othersKey(facts.fileName) ?? '';
+  // Most rules never look at the package, so the summary is computed only when one does
+  // (or when the last review's findings may be carried, which depends on it).
+  let summary: FileSummary | undefined;
   const view = () => {
-    const summary = index ? summarizeFile(facts, index.summaryCache(facts.fileName), index.othersKey(facts.fileName)) : summarizeFile(facts);
+    summary ??= index ? summarizeFile(facts, index.summaryCache(facts.fileName), others) : summarizeFile(facts);
     if (!index) return new PackageView([summary]);
     index.put(facts.fileName, file.text, summary);
     return index.view(summary);
   };
-  if (index && !index.has(facts.fileName)) index.setText(facts.fileName, file.text);
   facts.pkg = {
     structField: (type, field) => index?.structField(type, field, facts.fileName),
     funcResults: (name) => index?.funcResults(name, facts.fileName),
   };
-  return runRules(facts, view, options, !!index);
+  const memory = options.memory;
+  if (!memory) return runRules(facts, view, options, !!index);
+  const made = view();
+  const context = [
+    facts.fileName,
+    options.importPath ?? '',
+    options.goVersion ?? '',
+    JSON.stringify(options.severity ?? {}),
+    (options.rules ?? RULES).map((r) => r.id).join(','),
+    String(!!index),
+    others,
+    skeletonOf(facts),
+    meaningOf(summary!),
+  ].join('\u0000');
+  const carry = memory.plan(root, file.source, context);
+  const byRule = new Map<string, Finding[]>();
+  const result = runRules(facts, () => made, options, !!index, carry, byRule);
+  if (result.incomplete) memory.clear();
+  else memory.remember(root, file.text, context, byRule);
+  return result;
 }
 
 /**
@@ -200,7 +229,12 @@ function siblingTypes(facts: readonly (FileFacts | undefined)[], own: FileFacts)
   };
 }
 
-function runRules(facts: FileFacts, makeView: () => PackageView, options: AnalyzeOptions, siblings: boolean): AnalysisResult {
+/**
+ * Runs the rules on one file. With `carry`, rules of declaration scope look only at the
+ * declarations in focus and the rest of their findings come from the last review; `byRule`
+ * receives each such rule's findings, for the next review.
+ */
+function runRules(facts: FileFacts, makeView: () => PackageView, options: AnalyzeOptions, siblings: boolean, carry?: Carry, byRule?: Map<string, Finding[]>): AnalysisResult {
   let view: PackageView | undefined;
   const packageView = () => (view ??= makeView());
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
@@ -220,6 +254,9 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
       break;
     }
     ran.add(rule.id);
+    const scoped = rule.scope !== 'file';
+    const carried = scoped ? carry?.carried(rule.id) : undefined;
+    const own: Finding[] = [];
     try {
       rule.check({
         file: facts,
@@ -228,9 +265,17 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
         },
         siblings,
         goVersion: options.goVersion,
-        report: (r) => findings.push(resolve(rule.id, setting ?? r.severity ?? (rule.severityInTests && inTests(facts, r) ? rule.severityInTests : rule.severity), r, facts.source)),
+        inFocus: carried ? carry!.inFocus : EVERYWHERE,
+        report: (r) => {
+          const f = resolve(rule.id, setting ?? r.severity ?? (rule.severityInTests && inTests(facts, r) ? rule.severityInTests : rule.severity), r, facts.source);
+          if (!carried || carry!.keeps(f)) own.push(f);
+        },
       });
+      const all = carried ? [...carried, ...own] : own;
+      findings.push(...all);
+      if (scoped) byRule?.set(rule.id, all);
     } catch (e) {
+      findings.push(...own);
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
     }
   }

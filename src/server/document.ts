@@ -7,6 +7,7 @@
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { analyzeFile, skipReason, type AnalysisResult, type AnalyzeOptions } from '../core/analyze';
 import type { Finding } from '../core/findings/rule';
+import { ReviewMemory } from '../core/findings/reuse';
 import { FileFacts } from '../core/model/facts';
 import { GoFile, type GoLanguage, type TextChange } from '../core/syntax/parser';
 
@@ -23,6 +24,8 @@ export class OpenDocument {
   lastUsed = 0;
   /** How long the last review took. */
   lastMs = 0;
+  /** The last review, whose findings in declarations an edit did not touch the next one carries over. */
+  readonly memory = new ReviewMemory();
 
   constructor(
     readonly uri: string,
@@ -78,7 +81,7 @@ export class OpenDocument {
     }
     const started = Date.now();
     this.sync(go, clock);
-    const result = analyzeFile(this.file!, options);
+    const result = analyzeFile(this.file!, { ...options, memory: this.memory });
     this.lastMs = Date.now() - started;
     return result;
   }
@@ -100,6 +103,7 @@ export class OpenDocument {
 
   /** Frees the parsed tree (the next review parses afresh). */
   dropTree(): void {
+    this.memory.clear();
     this.file?.dispose();
     this.file = undefined;
     this.pending = [];

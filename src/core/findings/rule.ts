@@ -46,6 +46,14 @@ export interface Rule {
    * only its squiggle and keeps ours for the hover.
    */
   overlaps?: readonly string[];
+  /**
+   * 'file' when the rule's findings in one declaration can change while another declaration's
+   * body changes and its summary does not (the rule reads other bodies, not only their
+   * summaries): it then runs whole on every review. Other rules look only at the declarations an
+   * edit touched, and their findings elsewhere are carried from the last review
+   * (findings/reuse.ts); test/incremental.test.ts checks that this gives a fresh review's findings.
+   */
+  scope?: 'file';
   check(ctx: RuleContext): void;
 }
 
@@ -99,6 +107,11 @@ export interface RuleContext {
   readonly siblings: boolean;
   /** Go version from go.mod or settings, like "1.22"; undefined when unknown. */
   readonly goVersion: string | undefined;
+  /**
+   * False for nodes in declarations whose findings this review carries over from the last one:
+   * the rule may skip them, and what it reports there is dropped. Always true on a whole review.
+   */
+  inFocus(node: Node): boolean;
   report(report: Report): void;
 }
 

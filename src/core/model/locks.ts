@@ -29,6 +29,7 @@ import {
   callArgs,
   callParts,
   enclosingFunction,
+  EVERYWHERE,
   excerpt,
   lineOf,
   unparen,
@@ -515,20 +516,50 @@ export function funcLocks(facts: FileFacts, view: PackageView, fn: FuncInfo): Fu
 
 const fileCache = new WeakMap<FileFacts, FuncLocks[]>();
 
-/** Every analysed function of the current file that locks something, in document order. */
-export function fileLocks(facts: FileFacts, view: PackageView): FuncLocks[] {
-  const hit = fileCache.get(facts);
+/**
+ * Every analysed function of the current file that locks something, in document order; with
+ * `inFocus` (a rule's, see RuleContext.inFocus), only the functions in focus.
+ */
+export function fileLocks(facts: FileFacts, view: PackageView, inFocus: (node: Node) => boolean = EVERYWHERE): FuncLocks[] {
+  const whole = inFocus === EVERYWHERE;
+  const hit = whole ? fileCache.get(facts) : undefined;
   if (hit) return hit;
   const out: FuncLocks[] = [];
   const summary = view.files.find((f) => f.fileName === facts.fileName);
   const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
   for (const fn of facts.functions) {
-    if (!fn.body || !mayLock(facts, view, fn, byKey)) continue;
+    if (!fn.body || !inFocus(fn.node) || !mayLock(facts, view, fn, byKey)) continue;
     const r = funcLocks(facts, view, fn);
     if (r) out.push(r);
   }
-  fileCache.set(facts, out);
+  if (whole) fileCache.set(facts, out);
   return out;
+}
+
+/**
+ * The analysed functions of the current file that may take one mutex while holding another: the
+ * only ones where lock order can go wrong (see mayNest). Shares the per-function analyses with
+ * {@link fileLocks}.
+ */
+export function nestingLocks(facts: FileFacts, view: PackageView): FuncLocks[] {
+  const out: FuncLocks[] = [];
+  const summary = view.files.find((f) => f.fileName === facts.fileName);
+  const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
+  for (const fn of facts.functions) {
+    if (!fn.body || !mayNest(facts, view, fn, byKey)) continue;
+    const r = funcLocks(facts, view, fn);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** The summary of the declaration holding `fn` (literals belong to theirs). */
+function topSummary(facts: FileFacts, fn: FuncInfo, byKey: Map<string, FuncSummary>): FuncSummary | undefined {
+  let top: Node = fn.node;
+  for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
+  const info = facts.funcInfo(top);
+  const key = info.name ? (info.receiver ? `${info.receiver.typeName}.${info.name}` : info.name) : undefined;
+  return key ? byKey.get(key) : undefined;
 }
 
 /**
@@ -536,15 +567,28 @@ export function fileLocks(facts: FileFacts, view: PackageView): FuncLocks[] {
  * locks or unlocks something, or calls a package function that does.
  */
 function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>): boolean {
-  let top: Node = fn.node;
-  for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
-  const info = facts.funcInfo(top);
-  const key = info.name ? (info.receiver ? `${info.receiver.typeName}.${info.name}` : info.name) : undefined;
-  const summary = key ? byKey.get(key) : undefined;
+  const summary = topSummary(facts, fn, byKey);
   if (!summary) return /Lock\(/.test(fn.body!.text);
   return summary.ops.some(
     (op) => LOCK_METHODS.has(op.kind) || (op.kind === 'call' && flatten(view, op.target).some((f) => f.mutex !== undefined)),
   );
+}
+
+/**
+ * Cheap pre-filter from the summaries: the declaration holding `fn` locks two differently named
+ * mutexes, itself or in the package functions it calls (two names may be one mutex; one name is
+ * never two here, since lock order compares names).
+ */
+function mayNest(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>): boolean {
+  const summary = topSummary(facts, fn, byKey);
+  if (!summary) return /Lock\(/.test(fn.body!.text);
+  const names = new Set<string>();
+  for (const op of summary.ops) {
+    if (op.kind === 'Lock' || op.kind === 'RLock') names.add(op.target);
+    else if (op.kind === 'call') for (const f of flatten(view, op.target)) if (f.what === 'Lock' || f.what === 'RLock') names.add(f.target ?? `?${names.size}`);
+    if (names.size >= 2) return true;
+  }
+  return false;
 }
 
 class Analysis {
@@ -995,11 +1039,12 @@ export interface Relock {
 const relockCache = new WeakMap<FileFacts, Relock[]>();
 
 /** Every relock of the current file (shared by double-lock and recursive-rlock). */
-export function relocks(facts: FileFacts, view: PackageView): Relock[] {
-  const hit = relockCache.get(facts);
+export function relocks(facts: FileFacts, view: PackageView, inFocus: (node: Node) => boolean = EVERYWHERE): Relock[] {
+  const whole = inFocus === EVERYWHERE;
+  const hit = whole ? relockCache.get(facts) : undefined;
   if (hit) return hit;
   const out: Relock[] = [];
-  for (const fl of fileLocks(facts, view)) {
+  for (const fl of fileLocks(facts, view, inFocus)) {
     for (const site of fl.sites) {
       const ev = site.ev;
       if (ev.k === 'lock') {
@@ -1013,7 +1058,7 @@ export function relocks(facts: FileFacts, view: PackageView): Relock[] {
       }
     }
   }
-  relockCache.set(facts, out);
+  if (whole) relockCache.set(facts, out);
   return out;
 }
 

@@ -252,14 +252,23 @@ export class SummaryCache {
   }
 }
 
-/** The file's text outside function bodies: what every function's summary may read besides its own text. */
-function skeletonOf(facts: FileFacts): string {
+/**
+ * The file's text outside function bodies and comments: what every function's summary may read
+ * besides its own text (typing in a doc comment keeps every summary).
+ */
+export function skeletonOf(facts: FileFacts): string {
   const parts: string[] = [];
   for (const c of facts.root.children) {
+    if (c.type === 'comment') continue;
     const body = c.type === 'function_declaration' || c.type === 'method_declaration' ? c.childForFieldName('body') : null;
     parts.push(body ? facts.text.slice(c.startIndex, body.startIndex) : c.text);
   }
   return parts.join('\n');
+}
+
+/** A file summary without its positions, as a string: two summaries that say the same of the code are equal. */
+export function meaningOf(summary: FileSummary): string {
+  return JSON.stringify(summary, (k, v: unknown) => (k === 'line' || k === 'start' || k === 'end' ? undefined : k === 'key' && typeof v === 'string' ? v.replace(/@\d+$/, '') : v));
 }
 
 /**

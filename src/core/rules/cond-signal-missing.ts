@@ -12,6 +12,8 @@ export const rule: Rule = {
   title: 'State a sync.Cond waiter waits for changes without Signal or Broadcast',
   severity: 'warning',
   severityInTests: 'info',
+  // The waits a change must wake come from the bodies of the file's other functions.
+  scope: 'file',
   category: 'mutex',
   docs: {
     summary:

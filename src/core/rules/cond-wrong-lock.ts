@@ -11,6 +11,8 @@ export const rule: Rule = {
   title: 'State a sync.Cond waiter waits for changes under another lock',
   severity: 'warning',
   severityInTests: 'info',
+  // The waits a change must wake come from the bodies of the file's other functions.
+  scope: 'file',
   category: 'mutex',
   docs: {
     summary:

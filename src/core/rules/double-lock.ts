@@ -69,7 +69,7 @@ func (c *Cache) Put(k, v string) {
   check(ctx) {
     const file = ctx.file;
     const seen = new Set<number>();
-    for (const r of relocks(file, ctx.package)) {
+    for (const r of relocks(file, ctx.package, ctx.inFocus)) {
       if (r.held.mode === 'r' && r.mode === 'r') continue; // recursive-rlock's case
       if (seen.has(r.node.id)) continue;
       seen.add(r.node.id);

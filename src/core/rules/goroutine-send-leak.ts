@@ -109,7 +109,7 @@ export const rule: Rule = {
     const reported = new Set<number>();
     for (const fn of file.functions) {
       // A function that starts no goroutine itself may still hand a channel it makes to a helper that does.
-      if (!fn.body || (!spawners.has(fn.node.id) && !/\bmake\(\s*chan\b/.test(fn.body.text)) || isProgramMain(fn)) continue;
+      if (!fn.body || !ctx.inFocus(fn.node) || (!spawners.has(fn.node.id) && !/\bmake\(\s*chan\b/.test(fn.body.text)) || isProgramMain(fn)) continue;
       // goto makes the statement order say nothing about the paths.
       if (descendants(fn.body, 'goto_statement', true).length > 0) continue;
       for (const decl of file.locals(fn)) {

@@ -96,7 +96,7 @@ func (p *Pool) work(job func() int) {
     const file = ctx.file;
     const view = ctx.package;
     const reported = new Set<number>();
-    for (const fl of fileLocks(file, view)) {
+    for (const fl of fileLocks(file, view, ctx.inFocus)) {
       const rt = receiverOf(file, fl.fn);
       const top = topFunction(file, fl.fn);
       for (const site of fl.sites) {

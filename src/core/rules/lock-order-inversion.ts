@@ -1,5 +1,5 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { baseName, callersHold, displayKey, fileLocks, flatten, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
+import { baseName, callersHold, displayKey, flatten, nestingLocks, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Related, Rule, RuleContext } from '../findings/rule';
@@ -42,6 +42,9 @@ export const rule: Rule = {
   title: 'Two mutexes locked in opposite orders',
   severity: 'warning',
   category: 'mutex',
+  // An edge of one function pairs with the held locks of any other function of the file, which
+  // come from its body's paths, not from its summary.
+  scope: 'file',
   docs: {
     summary:
       'Two functions of the package take the same two mutexes in opposite orders (one locks A then B while holding A, the other B then A), directly or through calls: two goroutines running them at the same time can deadlock.',
@@ -194,7 +197,7 @@ const UNLOCK = new Set(['Unlock', 'RUnlock']);
 /** Edges of the current file's functions, from the path-sensitive analysis. */
 function currentEdges(file: FileFacts, view: PackageView): Edge[] {
   const out: Edge[] = [];
-  for (const fl of fileLocks(file, view)) {
+  for (const fl of nestingLocks(file, view)) {
     const rt = receiverTypeOf(file, fl.fn);
     const fnName = fnLabel(fl.fn);
     const k = funcKey(fl.fn);

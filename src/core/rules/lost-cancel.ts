@@ -67,7 +67,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!file.importName('context')) return;
     for (const call of descendants(file.root, 'call_expression')) {
-      if (!file.isImportCall(call, 'context', WITH_CANCEL)) continue;
+      if (!ctx.inFocus(call) || !file.isImportCall(call, 'context', WITH_CANCEL)) continue;
       const site = assignmentOf(call);
       const fn = file.functionOf(call);
       if (!site || !fn?.body || site.left.length !== 2) continue;

@@ -60,6 +60,7 @@ type Server struct {
     const atomics = atomicTargets(view);
     if (atomics.size === 0) return;
     for (const fn of file.functions) {
+      if (!ctx.inFocus(fn.node)) continue;
       // init functions, and methods named init that set a value up in place, run before it is shared.
       if (!fn.body || fn.kind === 'literal' || /^(init|Init|initialize)$/.test(fn.name ?? '')) continue;
       const summary = view.func(funcKey(fn) ?? '');

@@ -90,6 +90,7 @@ function heldMutex(facts: FileFacts, view: PackageView, type: string | undefined
 function receiversAndParams(ctx: RuleContext): void {
   const { file, package: view } = ctx;
   for (const fn of file.functions) {
+    if (!ctx.inFocus(fn.node)) continue;
     const recvList = fn.node.childForFieldName('receiver');
     const recvDecl = recvList?.namedChildren.find((c) => c?.type === 'parameter_declaration');
     if (fn.receiver && !fn.receiver.pointer && recvDecl) {
@@ -136,6 +137,7 @@ const NON_COPYING = new Set(['len', 'cap', 'new', 'make', 'delete', 'panic', 'pr
 function copiedArguments(ctx: RuleContext): void {
   const { file, package: view } = ctx;
   eachOfType(file.root, 'call_expression', (call) => {
+    if (!ctx.inFocus(call)) return;
     const parts = callParts(call);
     if (!parts || (!parts.receiver && NON_COPYING.has(parts.name) && !file.lookup(parts.name, call))) return;
     if (parts.receiverNode?.type === 'identifier' && parts.receiverNode.text === 'unsafe' && file.isPackageName('unsafe')) return;
@@ -161,6 +163,7 @@ function copiedArguments(ctx: RuleContext): void {
 function rangeCopies(ctx: RuleContext): void {
   const { file, package: view } = ctx;
   for (const { value, range: right, elem } of rangeValueCopies(file)) {
+    if (!ctx.inFocus(value)) continue;
     const where = heldMutex(file, view, elem);
     if (!where) continue;
     ctx.report({
@@ -177,7 +180,7 @@ function rangeCopies(ctx: RuleContext): void {
 
 /** `defer mu.Lock()` while mu is held: the deferred call locks again at return. */
 function deferredLocks(ctx: RuleContext, file: FileFacts, view: PackageView): void {
-  for (const fl of fileLocks(file, view)) {
+  for (const fl of fileLocks(file, view, ctx.inFocus)) {
     for (const site of fl.sites) {
       const ev = site.ev;
       if (ev.k !== 'deferLock') continue;

@@ -75,7 +75,7 @@ func (ix *Index) Lookup(term string) []int {
   check(ctx) {
     const file = ctx.file;
     const seen = new Set<number>();
-    for (const r of relocks(file, ctx.package)) {
+    for (const r of relocks(file, ctx.package, ctx.inFocus)) {
       if (r.held.mode !== 'r' || r.mode !== 'r' || seen.has(r.node.id)) continue;
       seen.add(r.node.id);
       const related: Related[] = [{ span: { start: r.held.node.startIndex, end: r.held.node.endIndex }, message: `first read lock of \`${r.held.text}\`` }];

@@ -56,7 +56,7 @@ export const rule: Rule = {
   check(ctx) {
     const file = ctx.file;
     const view = ctx.package;
-    for (const fl of fileLocks(file, view)) {
+    for (const fl of fileLocks(file, view, ctx.inFocus)) {
       const fixed = new Set<string>();
       const reportedLocks = new Set<number>();
       for (const exit of fl.exits) {

@@ -106,6 +106,7 @@ function span(n: Node) {
 function receiversAndParams(ctx: RuleContext, held: Held): void {
   const file = ctx.file;
   for (const fn of file.functions) {
+    if (!ctx.inFocus(fn.node)) continue;
     const recvDecl = fn.node.childForFieldName('receiver')?.namedChildren.find((c) => c?.type === 'parameter_declaration');
     if (fn.receiver && !fn.receiver.pointer && recvDecl) {
       const where = held(fn.receiver.type);
@@ -224,6 +225,7 @@ function valueCopies(ctx: RuleContext, held: Held): void {
   // Each candidate is looked at on its own: the identifiers inside a reported `x.wg` or `*p` are
   // not copies themselves (copyPlace finds no copying place for them).
   eachOfType(file.root, ['identifier', 'selector_expression', 'unary_expression'], (n) => {
+    if (!ctx.inFocus(n)) return;
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text !== '*') return;
     const place = copyPlace(n);
     if (!place) return;
@@ -302,6 +304,7 @@ function copyPlace(n: Node): CopyPlace | undefined {
 function rangeCopies(ctx: RuleContext, held: Held): void {
   const file = ctx.file;
   for (const { value, range: right, elem } of rangeValueCopies(file)) {
+    if (!ctx.inFocus(value)) continue;
     const where = held(elem);
     if (!where) continue;
     ctx.report({

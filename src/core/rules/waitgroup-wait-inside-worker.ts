@@ -68,7 +68,7 @@ export const rule: Rule = {
     const reported = new Set<number>();
     const globals = file.packageVars.filter((v) => isWaitGroupType(file.typeOf(v.node)));
     for (const fn of file.functions) {
-      if (!fn.body) continue;
+      if (!fn.body || !ctx.inFocus(fn.node)) continue;
       for (const c of waitGroupKeys(file, ctx.package, fn, globals)) {
         const t = trace(file, fn, c.key, c.identity, c.skip);
         const byThread = new Map<Body, { use: Use; l: Lifted }[]>();

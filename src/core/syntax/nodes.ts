@@ -329,3 +329,6 @@ export function caseReceive(commCase: Node): { channel: Node; left: Node[] } | u
   }
   return undefined;
 }
+
+/** A review's focus when it looks at the whole file (see RuleContext.inFocus): every node. */
+export const EVERYWHERE = (_node: Node): boolean => true;

@@ -1,0 +1,215 @@
+/**
+ * Findings carried from one review of an open document to the next. After a keystroke most
+ * declarations of a file are untouched: the parser moves their syntax nodes into the new tree
+ * (see copyTree), and when the package the rules see did not change in meaning either, a rule's
+ * findings in those declarations are the ones it reported last time, moved by the length of the
+ * edit. Such a rule then only needs to look at the declarations in focus: those the edit touched.
+ *
+ * What "did not change in meaning" covers is the review's context: the options, the file's
+ * skeleton (everything outside function bodies and comments), the other files of the package, and
+ * the file's summary with its positions left out (what every cross-function question is answered
+ * from). A rule whose findings in one declaration can depend on another declaration's body beyond
+ * its summary declares `scope: 'file'` and is re-run whole (see Rule.scope).
+ *
+ * Carrying is exact or not done: an edit that adds or removes a line break, a finding with a
+ * position on the edited line or inside the edit, or one outside every declaration sends its
+ * declaration (or its rule) back to the rules. The tests compare carried findings with a fresh
+ * review after hundreds of random edits (test/incremental.test.ts).
+ */
+import type { Node } from '../syntax/parser';
+import type { SourceText, Span } from '../text/source';
+import { utf8Length } from '../text/source';
+import type { Finding } from './rule';
+
+interface Last {
+  text: string;
+  context: string;
+  /** The root's children at that review, as objects: a child found again in the new tree is unchanged. */
+  top: ReadonlySet<Node>;
+  /** Findings of rules with declaration scope, each with the top-level nodes its positions lie in. */
+  byRule: Map<string, { finding: Finding; owners: (Node | undefined)[] }[]>;
+}
+
+/** What one review may take over from the last one. */
+export interface Carry {
+  /** True when `node` lies in a declaration the rules must look at again. */
+  inFocus(node: Node): boolean;
+  /** True when a finding of this review belongs to it: one of its positions lies in focus (or outside every declaration). */
+  keeps(finding: Finding): boolean;
+  /** The top-level nodes in focus. */
+  readonly focus: ReadonlySet<Node>;
+  /** The last review's findings of a rule outside the focus, moved to the new text; undefined when the rule must run whole. */
+  carried(ruleId: string): Finding[] | undefined;
+}
+
+export class ReviewMemory {
+  private last: Last | undefined;
+  /** Reviews that carried findings, and how many findings they carried (for the bench and tests). */
+  readonly stats = { reviews: 0, carrying: 0, carried: 0 };
+
+  /** Forgets the last review (a review that did not finish, a skipped file). */
+  clear(): void {
+    this.last = undefined;
+  }
+
+  /**
+   * What the review of `text` can carry over, or undefined when it must run every rule whole.
+   * `root` is the new tree; `context` names everything else the findings depend on.
+   *
+   * The focus starts with the declarations the edit replaced. A finding links the declarations
+   * its positions lie in (a leak reported at a worker's send, found from the function that makes
+   * the channel and returns early): when one of them is in focus, all are, so the rule looks at
+   * the function that found it again.
+   */
+  plan(root: Node, source: SourceText, context: string): Carry | undefined {
+    this.stats.reviews++;
+    const last = this.last;
+    if (!last || last.context !== context) return undefined;
+    const moved = shiftOf(last.text, source);
+    if (!moved) return undefined;
+    const top = root.children;
+    const present = new Set(top);
+    const focus = new Set<Node>();
+    for (let i = 0; i < top.length; i++) {
+      const n = top[i];
+      if (last.top.has(n)) continue;
+      focus.add(n);
+      // A doc comment belongs to what it documents (a rule may read it).
+      if (n.type === 'comment') {
+        for (let j = i + 1; j < top.length; j++) {
+          if (top[j].type === 'comment') continue;
+          focus.add(top[j]);
+          break;
+        }
+      }
+    }
+    const whole = new Set<string>();
+    const candidates: { ruleId: string; finding: Finding; owners: Node[] }[] = [];
+    for (const [ruleId, list] of last.byRule) {
+      for (const { finding, owners } of list) {
+        if (owners.some((o) => o === undefined)) {
+          whole.add(ruleId);
+          break;
+        }
+        const mine = owners as Node[];
+        const movedFinding = mine.every((o) => present.has(o)) ? moveFinding(finding, moved) : undefined;
+        if (movedFinding) candidates.push({ ruleId, finding: movedFinding, owners: mine });
+        else for (const o of mine) if (present.has(o)) focus.add(o);
+      }
+    }
+    // Linked declarations join the focus, until nothing changes.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const c of candidates) {
+        if (!c.owners.some((o) => focus.has(o))) continue;
+        for (const o of c.owners) if (!focus.has(o)) {
+          focus.add(o);
+          grew = true;
+        }
+      }
+    }
+    const carried = new Map<string, Finding[]>();
+    for (const ruleId of last.byRule.keys()) if (!whole.has(ruleId)) carried.set(ruleId, []);
+    for (const c of candidates) if (!whole.has(c.ruleId) && !c.owners.some((o) => focus.has(o))) carried.get(c.ruleId)!.push(c.finding);
+    this.stats.carrying++;
+    // Rules ask for every node they visit: compare offsets with the few declarations in focus.
+    const ranges = [...focus].map((n) => [n.startIndex, n.endIndex]);
+    return {
+      focus,
+      inFocus: (node) => {
+        const at = node.startIndex;
+        for (const [start, end] of ranges) if (at >= start && at < end) return true;
+        return false;
+      },
+      keeps: (finding) => ownersOf(top, finding).some((o) => !o || focus.has(o)),
+      carried: (ruleId) => {
+        const list = carried.get(ruleId);
+        if (list) this.stats.carried += list.length;
+        return list;
+      },
+    };
+  }
+
+  /** Remembers a finished review: its text, context and the findings of rules with declaration scope. */
+  remember(root: Node, text: string, context: string, byRule: ReadonlyMap<string, readonly Finding[]>): void {
+    const top = root.children;
+    const owned = new Map<string, { finding: Finding; owners: (Node | undefined)[] }[]>();
+    for (const [ruleId, findings] of byRule) owned.set(ruleId, findings.map((finding) => ({ finding, owners: ownersOf(top, finding) })));
+    this.last = { text, context, top: new Set(top), byRule: owned };
+  }
+}
+
+/** The top-level nodes the finding's positions lie in (its squiggle, related places and fix edits), each once. */
+function ownersOf(top: readonly Node[], f: Finding): (Node | undefined)[] {
+  const out = new Set<Node | undefined>([ownerAt(top, f.span.start)]);
+  for (const r of f.related) out.add(ownerAt(top, r.span.start));
+  for (const x of f.fixes) for (const e of x.edits) out.add(ownerAt(top, e.start));
+  return [...out];
+}
+
+/** The top-level node whose range holds `offset`, by binary search; undefined between them. */
+function ownerAt(top: readonly Node[], offset: number): Node | undefined {
+  let lo = 0;
+  let hi = top.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const n = top[mid];
+    if (offset < n.startIndex) hi = mid - 1;
+    else if (offset >= n.endIndex) lo = mid + 1;
+    else return n;
+  }
+  return undefined;
+}
+
+interface Shift {
+  /** Old offsets in [from, to] cannot be moved: the edit and the rest of its line. */
+  from: number;
+  to: number;
+  /** Old offsets past `to` move by these. */
+  delta: number;
+  byteDelta: number;
+}
+
+/**
+ * How the old text became the new one, as a single replacement that adds or removes no line
+ * break; undefined otherwise.
+ */
+function shiftOf(old: string, source: SourceText): Shift | undefined {
+  const text = source.text;
+  const max = Math.min(old.length, text.length);
+  let p = 0;
+  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const oldMid = old.slice(p, old.length - s);
+  const newMid = text.slice(p, text.length - s);
+  if (/[\r\n]/.test(oldMid) || /[\r\n]/.test(newMid)) return undefined;
+  let lineEnd = old.length - s;
+  while (lineEnd < old.length && old.charCodeAt(lineEnd) !== 10 && old.charCodeAt(lineEnd) !== 13) lineEnd++;
+  return { from: p, to: lineEnd, delta: newMid.length - oldMid.length, byteDelta: utf8Length(newMid) - utf8Length(oldMid) };
+}
+
+/** A finding at its place in the new text, or undefined when one of its positions cannot be moved. */
+function moveFinding(f: Finding, m: Shift): Finding | undefined {
+  if (m.delta === 0 && m.byteDelta === 0 && !touches(f, m)) return f;
+  if (touches(f, m)) return undefined;
+  const at = (o: number) => (o > m.to ? o + m.delta : o);
+  const span = (s: Span): Span => ({ start: at(s.start), end: at(s.end) });
+  const bytes = (s: Span, old: Span): Span => ({ start: old.start > m.to ? s.start + m.byteDelta : s.start, end: old.end > m.to ? s.end + m.byteDelta : s.end });
+  return {
+    ...f,
+    span: span(f.span),
+    bytes: bytes(f.bytes, f.span),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, start: at(e.start), end: at(e.end) })) })),
+    related: f.related.map((r) => ({ ...r, span: span(r.span) })),
+  };
+}
+
+/** True when a position of the finding lies in the edit or after it on its line. */
+function touches(f: Finding, m: Shift): boolean {
+  const bad = (o: number) => o >= m.from && o <= m.to;
+  if (bad(f.span.start) || bad(f.span.end)) return true;
+  for (const r of f.related) if (bad(r.span.start) || bad(r.span.end)) return true;
+  for (const x of f.fixes) for (const e of x.edits) if (bad(e.start) || bad(e.end)) return true;
+  return false;
+}

@@ -1,0 +1,116 @@
+/**
+ * Reviews that carry findings over from the last one (findings/reuse.ts) must give exactly what a
+ * fresh review of the same text gives: after typing or deleting a letter inside a function, in a
+ * comment, in a signature, after inserting a line, and with the package's other files present.
+ * Every rule's fixtures are edited; a rule whose findings depend on other declarations' bodies
+ * fails here until it declares `scope: 'file'`.
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, analyzeFile } from '../../src/core/analyze';
+import type { Finding } from '../../src/core/findings/rule';
+import { ReviewMemory } from '../../src/core/findings/reuse';
+import { PackageIndex } from '../../src/core/model/package';
+import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
+import { loadGoForTests } from '../helpers';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const TESTDATA = join(ROOT, 'test', 'testdata');
+
+/** The fixture folders (a rule's, or a package inside one) and their Go files. */
+function folders(): { dir: string; files: { name: string; text: string }[] }[] {
+  const out: { dir: string; files: { name: string; text: string }[] }[] = [];
+  const visit = (dir: string) => {
+    const names = readdirSync(dir).sort();
+    const files = names.filter((n) => n.endsWith('.go')).map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
+    if (files.length > 0) out.push({ dir, files });
+    for (const n of names) if (statSync(join(dir, n)).isDirectory()) visit(join(dir, n));
+  };
+  visit(TESTDATA);
+  return out;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Findings as comparable text, in a fixed order. */
+function canonical(findings: readonly Finding[]): string[] {
+  return findings.map((f) => JSON.stringify(f)).sort();
+}
+
+/** Offsets where typing a letter keeps the file's shape: right after an identifier, before a space. */
+function letterSites(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i - 1);
+    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && text.charCodeAt(i) === 32) out.push(i);
+  }
+  return out;
+}
+
+describe('findings carried over between reviews', function () {
+  this.timeout(300000);
+  let go: GoLanguage;
+  before(async () => {
+    go = await loadGoForTests();
+  });
+
+  it('equal a fresh review after random edits to every fixture, alone and with the package', () => {
+    const random = rng(11);
+    let edits = 0;
+    let carried = 0;
+    let carrying = 0;
+    for (const { dir, files } of folders()) {
+      for (const [k, { name, text }] of files.entries()) {
+        const withPackage = files.length > 1 && k === 0;
+        const siblings = files.filter((f) => f.name !== name);
+        const indexOf = () => {
+          if (!withPackage) return undefined;
+          const index = new PackageIndex(go);
+          for (const f of siblings) index.setText(f.name, f.text);
+          return index;
+        };
+        const file = new GoFile(go, text, name);
+        const memory = new ReviewMemory();
+        const index = indexOf();
+        let pending: number | undefined;
+        try {
+          for (let i = 0; i < 8; i++) {
+            const t = file.text;
+            let change: { rangeOffset: number; rangeLength: number; text: string };
+            if (pending !== undefined) {
+              change = { rangeOffset: pending, rangeLength: 1, text: '' }; // delete the letter typed last time
+              pending = undefined;
+            } else if (i === 5) {
+              const lines = [...t.matchAll(/\n/g)].map((m) => m.index! + 1);
+              change = { rangeOffset: lines[Math.floor(random() * lines.length)], rangeLength: 0, text: '\n' };
+            } else {
+              const sites = letterSites(t);
+              if (sites.length === 0) break;
+              const at = sites[Math.floor(random() * sites.length)];
+              change = { rangeOffset: at, rangeLength: 0, text: 'q' };
+              pending = at;
+            }
+            if (i > 0) file.update([change]);
+            edits++;
+            const options = { fileName: name, timeBudgetMs: 600_000 };
+            const got = analyzeFile(file, { ...options, package: index, memory });
+            const want = analyze(go, file.text, { ...options, package: indexOf() });
+            assert.deepEqual(canonical(got.findings), canonical(want.findings), `${join(dir, name).slice(TESTDATA.length + 1)} after edit ${i} (${JSON.stringify(change)})`);
+          }
+        } finally {
+          file.dispose();
+        }
+        carried += memory.stats.carried;
+        carrying += memory.stats.carrying;
+      }
+    }
+    // The test means something only if reviews did carry findings.
+    assert.ok(edits > 500, `${edits} edits`);
+    assert.ok(carrying > edits / 3, `${carrying} of ${edits} reviews carried findings`);
+    assert.ok(carried > 300, `${carried} findings carried`);
+  });
+});
