@@ -6,7 +6,7 @@
  * fails here until it declares `scope: 'file'`.
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzeFile } from '../../src/core/analyze';
 import type { Finding } from '../../src/core/findings/rule';
@@ -112,5 +112,61 @@ describe('findings carried over between reviews', function () {
     assert.ok(edits > 500, `${edits} edits`);
     assert.ok(carrying > edits / 3, `${carrying} of ${edits} reviews carried findings`);
     assert.ok(carried > 300, `${carried} findings carried`);
+  });
+
+  // Real servers' files: the bundled corpus, and concurrency-heavy files of Go's standard library
+  // when Debian's golang-go is installed (CI installs it).
+  const realFiles = (): string[] => {
+    const out: string[] = [];
+    const visit = (dir: string) => {
+      for (const n of readdirSync(dir).sort()) {
+        const p = join(dir, n);
+        if (statSync(p).isDirectory()) visit(p);
+        else if (n.endsWith('.go')) out.push(p);
+      }
+    };
+    visit(join(ROOT, 'test', 'corpus'));
+    for (const f of ['net/http/server.go', 'net/http/transport.go', 'net/http/h2_bundle.go', 'database/sql/sql.go', 'sync/pool.go', 'context/context.go']) {
+      const p = join('/usr/lib/go/src', f);
+      if (existsSync(p)) out.push(p);
+    }
+    return out;
+  };
+
+  it('equal a fresh review after typing in real files', () => {
+    const random = rng(5);
+    let edits = 0;
+    let carrying = 0;
+    for (const path of realFiles()) {
+      const name = path.split('/').pop()!;
+      const file = new GoFile(go, readFileSync(path, 'utf8'), name);
+      const memory = new ReviewMemory();
+      const budget = file.text.length > 100_000 ? 24 : 10;
+      let pending: number | undefined;
+      try {
+        for (let i = 0; i < budget; i++) {
+          let change: { rangeOffset: number; rangeLength: number; text: string };
+          if (pending !== undefined) {
+            change = { rangeOffset: pending, rangeLength: 1, text: '' };
+            pending = undefined;
+          } else {
+            const sites = letterSites(file.text);
+            const at = sites[Math.floor(random() * sites.length)];
+            change = { rangeOffset: at, rangeLength: 0, text: 'q' };
+            pending = at;
+          }
+          if (i > 0) file.update([change]);
+          edits++;
+          const options = { fileName: name, timeBudgetMs: 600_000 };
+          const got = analyzeFile(file, { ...options, memory });
+          const want = analyze(go, file.text, options);
+          assert.deepEqual(canonical(got.findings), canonical(want.findings), `${path} after edit ${i} (${JSON.stringify(change)})`);
+        }
+      } finally {
+        file.dispose();
+      }
+      carrying += memory.stats.carrying;
+    }
+    assert.ok(carrying > edits / 3, `${carrying} of ${edits} reviews carried findings`);
   });
 });
