@@ -13,7 +13,7 @@
 import { parseChanMake, type FileFacts, type FuncInfo } from './facts';
 import type { PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { FUNCTION_TYPES, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
+import { EVERYWHERE, FUNCTION_TYPES, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
 import { runsBefore, surelyReached } from './paths';
 
 export { runsBefore };
@@ -233,10 +233,15 @@ export function trace(file: FileFacts, fn: FuncInfo, key: string, identity: unkn
   return t;
 }
 
-/** Every channel the file makes inside a function (`ch := make(chan T)`, `p.out = make(chan T)`), traced. Cached per file. */
-export function channelFlows(file: FileFacts): ChannelFlow[] {
+/**
+ * Every channel the file makes inside a function (`ch := make(chan T)`, `p.out = make(chan T)`),
+ * traced. Cached per file. With `inFocus` (a rule's, see RuleContext.inFocus), the local channels
+ * of functions in focus and every field channel (whose trace reads the whole file).
+ */
+export function channelFlows(file: FileFacts, inFocus: (node: Node) => boolean = EVERYWHERE): ChannelFlow[] {
+  const whole = inFocus === EVERYWHERE;
   let flows = flowCache.get(file);
-  if (flows) return flows;
+  if (flows) return whole ? flows : flows.filter((f) => f.field || inFocus(f.owner.node));
   flows = [];
   // Most files make no channel: skip the walks.
   if (!/\bmake\(\s*chan\b/.test(file.text)) {
@@ -244,7 +249,7 @@ export function channelFlows(file: FileFacts): ChannelFlow[] {
     return flows;
   }
   for (const fn of file.functions) {
-    for (const d of file.locals(fn)) {
+    for (const d of whole || inFocus(fn.node) ? file.locals(fn) : []) {
       const made = d.init ? parseChanMake(d.init) : undefined;
       if (!made) continue;
       const t = trace(file, fn, d.name, d, d.node);
@@ -268,7 +273,7 @@ export function channelFlows(file: FileFacts): ChannelFlow[] {
       flows.push({ key, make: made.make, capacity: made.capacity, owner: fn, statement: a, trace: t, field: { typeName, name } });
     }
   }
-  flowCache.set(file, flows);
+  if (whole) flowCache.set(file, flows);
   return flows;
 }
 

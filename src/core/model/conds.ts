@@ -47,8 +47,16 @@ export function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined
 }
 
 /** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
+/** Text of a declaration that may wait on a Cond or make one (`sync.NewCond`, `c.L = ...`). */
+export const WAITS_OR_MAKES = /\.Wait\(\)|NewCond\(|\.L\s*=/;
+
+const loopCache = new WeakMap<FileFacts, { view: PackageView; loops: CondLoop[] }>();
+
 export function condLoops(file: FileFacts, view: PackageView): CondLoop[] {
+  const hit = loopCache.get(file);
+  if (hit?.view === view) return hit.loops;
   const out: CondLoop[] = [];
+  loopCache.set(file, { view, loops: out });
   for (const call of descendants(file.root, 'call_expression')) {
     const parts = callParts(call);
     if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;

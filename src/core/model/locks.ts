@@ -541,12 +541,14 @@ export function fileLocks(facts: FileFacts, view: PackageView, inFocus: (node: N
  * only ones where lock order can go wrong (see mayNest). Shares the per-function analyses with
  * {@link fileLocks}.
  */
-export function nestingLocks(facts: FileFacts, view: PackageView): FuncLocks[] {
+export function nestingLocks(facts: FileFacts, view: PackageView, keep?: (fn: FuncInfo, names: ReadonlySet<string> | undefined) => boolean): FuncLocks[] {
   const out: FuncLocks[] = [];
   const summary = view.files.find((f) => f.fileName === facts.fileName);
   const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
   for (const fn of facts.functions) {
-    if (!fn.body || !mayNest(facts, view, fn, byKey)) continue;
+    if (!fn.body) continue;
+    const names = lockNames(facts, view, fn, byKey, keep ? Infinity : 2);
+    if ((names && names.size < 2) || (!names && !/Lock\(/.test(fn.body.text)) || (keep && !keep(fn, names))) continue;
     const r = funcLocks(facts, view, fn);
     if (r) out.push(r);
   }
@@ -575,20 +577,21 @@ function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<s
 }
 
 /**
- * Cheap pre-filter from the summaries: the declaration holding `fn` locks two differently named
- * mutexes, itself or in the package functions it calls (two names may be one mutex; one name is
- * never two here, since lock order compares names).
+ * Cheap pre-filter from the summaries: the names of the mutexes the declaration holding `fn`
+ * locks, itself or in the package functions it calls (undefined without a summary). Lock order
+ * needs two: two names may be one mutex, but one name is never two, since lock order compares
+ * names.
  */
-function mayNest(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>): boolean {
+function lockNames(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>, enough: number): Set<string> | undefined {
   const summary = topSummary(facts, fn, byKey);
-  if (!summary) return /Lock\(/.test(fn.body!.text);
+  if (!summary) return undefined;
   const names = new Set<string>();
   for (const op of summary.ops) {
     if (op.kind === 'Lock' || op.kind === 'RLock') names.add(op.target);
     else if (op.kind === 'call') for (const f of flatten(view, op.target)) if (f.what === 'Lock' || f.what === 'RLock') names.add(f.target ?? `?${names.size}`);
-    if (names.size >= 2) return true;
+    if (names.size >= enough) break;
   }
-  return false;
+  return names;
 }
 
 class Analysis {

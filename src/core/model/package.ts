@@ -258,12 +258,22 @@ export class SummaryCache {
  */
 export function skeletonOf(facts: FileFacts): string {
   const parts: string[] = [];
+  const comments = facts.root.descendantsOfType('comment');
+  let k = 0;
   for (const c of facts.root.children) {
     if (c.type === 'comment') continue;
     const body = c.type === 'function_declaration' || c.type === 'method_declaration' ? c.childForFieldName('body') : null;
-    parts.push(body ? facts.text.slice(c.startIndex, body.startIndex) : c.text);
+    const end = body ? body.startIndex : c.endIndex;
+    // The part's text without the comments inside it (a struct field's, a var block's).
+    let at = c.startIndex;
+    while (k < comments.length && comments[k].startIndex < c.startIndex) k++;
+    for (; k < comments.length && comments[k].startIndex < end; k++) {
+      parts.push(facts.text.slice(at, comments[k].startIndex));
+      at = comments[k].endIndex;
+    }
+    parts.push(facts.text.slice(at, end), '\n');
   }
-  return parts.join('\n');
+  return parts.join('');
 }
 
 /** A file summary without its positions, as a string: two summaries that say the same of the code are equal. */

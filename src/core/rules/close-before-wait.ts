@@ -75,7 +75,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!/\bclose\(/.test(file.text) || !/\.Done\(\)/.test(file.text)) return;
     for (const fn of file.functions) {
-      if (!fn.body) continue;
+      if (!fn.body || !ctx.inFocus(fn.node)) continue;
       for (const call of descendants(fn.body, 'call_expression', true)) {
         const parts = callParts(call);
         const arg = callArgs(call)[0];

@@ -1,19 +1,17 @@
-import { condLoops, condTarget, waitsOn, wakingWrites } from '../model/conds';
+import { condLoops, condTarget, waitsOn, wakingWrites, WAITS_OR_MAKES } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { flatten, mapTarget } from '../model/locks';
 import { calleeKey, funcKey, normaliseTarget, typedTarget, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, standsAlone } from '../findings/edits';
-import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
+import { EVERYWHERE, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-signal-missing',
   title: 'State a sync.Cond waiter waits for changes without Signal or Broadcast',
   severity: 'warning',
   severityInTests: 'info',
-  // The waits a change must wake come from the bodies of the file's other functions.
-  scope: 'file',
   category: 'mutex',
   docs: {
     summary:
@@ -59,8 +57,12 @@ func (q *Queue) Close() {
     const waits = condLoops(file, ctx.package);
     if (waits.length === 0) return;
     const reported = new Set<number>();
+    // The waits (and, for the lock, the NewCond) come from the bodies of other functions: when the
+    // review looks at some declarations only and none of them waits or makes a Cond, the waits are
+    // the last review's, and only the functions in focus can hold new findings.
+    const everywhere = ctx.inFocus === EVERYWHERE || file.root.children.some((c) => ctx.inFocus(c) && WAITS_OR_MAKES.test(c.text));
     for (const fn of file.functions) {
-      if (fn.kind === 'literal' || !fn.body) continue;
+      if (fn.kind === 'literal' || !fn.body || (!everywhere && !ctx.inFocus(fn.node))) continue;
       for (const w of waits) {
         if (w.fn.node.id === fn.node.id || waitsOn(file, ctx.package, fn, w.cond)) continue;
         const writes = wakingWrites(file, fn, w).filter((x) => !reported.has(x.node.id));

@@ -1,18 +1,16 @@
-import { condLockers, condLoops, waitsOn, wakingWrites, type CondLoop } from '../model/conds';
+import { condLockers, condLoops, waitsOn, wakingWrites, WAITS_OR_MAKES, type CondLoop } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { callersHold, funcLocks, type FuncLocks } from '../model/locks';
 import { funcKey, typedTarget, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { lineOf, quote } from '../syntax/nodes';
+import { EVERYWHERE, lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-wrong-lock',
   title: 'State a sync.Cond waiter waits for changes under another lock',
   severity: 'warning',
   severityInTests: 'info',
-  // The waits a change must wake come from the bodies of the file's other functions.
-  scope: 'file',
   category: 'mutex',
   docs: {
     summary:
@@ -67,8 +65,12 @@ func (q *Queue) Start() {
     const waits = condLoops(file, ctx.package).filter((w) => lockers.has(w.cond) && waiterHolds(file, ctx.package, w, lockers.get(w.cond)!));
     if (waits.length === 0) return;
     const reported = new Set<number>();
+    // The waits (and, for the lock, the NewCond) come from the bodies of other functions: when the
+    // review looks at some declarations only and none of them waits or makes a Cond, the waits are
+    // the last review's, and only the functions in focus can hold new findings.
+    const everywhere = ctx.inFocus === EVERYWHERE || file.root.children.some((c) => ctx.inFocus(c) && WAITS_OR_MAKES.test(c.text));
     for (const fn of file.functions) {
-      if (fn.kind === 'literal' || !fn.body) continue;
+      if (fn.kind === 'literal' || !fn.body || (!everywhere && !ctx.inFocus(fn.node))) continue;
       for (const w of waits) {
         if (w.fn.node.id === fn.node.id || waitsOn(file, ctx.package, fn, w.cond)) continue;
         const locker = lockers.get(w.cond)!;

@@ -2,6 +2,7 @@ import { compact, type FileFacts } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
 import { lineOf } from '../syntax/nodes';
+import { focusedOfType } from './support/focus';
 
 /** First parameters after which Go convention still accepts the context: test helpers. */
 const TESTING_TYPES = new Set(['*testing.T', '*testing.B', '*testing.F', 'testing.TB']);
@@ -58,7 +59,7 @@ func lookup(ctx context.Context, id string) (*Row, error) {
     const pkg = file.importName('context');
     if (!pkg) return;
     const contextType = `${pkg}.Context`;
-    for (const n of file.root.descendantsOfType([...SIGNATURES, 'struct_type'])) {
+    for (const n of focusedOfType(ctx, [...SIGNATURES, 'struct_type'])) {
       if (SIGNATURES.has(n.type)) checkParams(file, n, contextType, ctx.report);
       else checkFields(file, n, contextType, ctx.report);
     }

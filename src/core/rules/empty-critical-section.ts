@@ -2,7 +2,8 @@ import type { FileFacts } from '../model/facts';
 import { lockTarget } from '../model/locks';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { blockStatements, callArgs, callParts, descendants, docComment, enclosingFunction, lineOf, quote } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, docComment, enclosingFunction, lineOf, quote } from '../syntax/nodes';
+import { focusedOfType } from './support/focus';
 
 /** Words a doc comment uses when the function waits for the current holder on purpose. */
 const WAITS = /\b(wait|waits|waiting|barrier|drain|drains|flush|flushes|in[- ]flight|in progress|holder|until|finish|finished|settle|quiesce)/i;
@@ -37,7 +38,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const file = ctx.file;
-    for (const block of descendants(file.root, 'block')) {
+    for (const block of focusedOfType(ctx, 'block')) {
       const stmts = blockStatements(block);
       for (let i = 0; i + 1 < stmts.length; i++) {
         const lock = lockCall(stmts[i]);

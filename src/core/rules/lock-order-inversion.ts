@@ -1,9 +1,9 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { baseName, callersHold, displayKey, flatten, nestingLocks, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
+import { baseName, callersHold, displayKey, flatten, nestingLocks, type FuncLocks, localTypeName, ownerKey, summaryTargetType, type FlatOp, type Mode } from '../model/locks';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Related, Rule, RuleContext } from '../findings/rule';
-import { lineOf, quote } from '../syntax/nodes';
+import { EVERYWHERE, lineOf, quote } from '../syntax/nodes';
 
 /** A place in the package: a line of some file, with its offsets. */
 interface Place {
@@ -42,9 +42,6 @@ export const rule: Rule = {
   title: 'Two mutexes locked in opposite orders',
   severity: 'warning',
   category: 'mutex',
-  // An edge of one function pairs with the held locks of any other function of the file, which
-  // come from its body's paths, not from its summary.
-  scope: 'file',
   docs: {
     summary:
       'Two functions of the package take the same two mutexes in opposite orders (one locks A then B while holding A, the other B then A), directly or through calls: two goroutines running them at the same time can deadlock.',
@@ -98,7 +95,8 @@ func (s *Server) Report() {
   check(ctx) {
     const file = ctx.file;
     const view = ctx.package;
-    const mine = currentEdges(file, view);
+    const mine = currentEdges(file, view, nestingLocks(file, view, ctx.inFocus === EVERYWHERE ? undefined : (fn) => ctx.inFocus(fn.node)));
+    if (ctx.inFocus !== EVERYWHERE && mine.length > 0) mine.push(...currentEdges(file, view, partners(file, view, ctx.inFocus, mine)));
     if (mine.length === 0) return;
     const all = [...mine, ...otherEdges(file, view)];
     const reported = new Set<string>();
@@ -194,10 +192,35 @@ function sitePlace(g: FuncSummary, f: FlatOp): Place {
 const LOCK = new Set(['Lock', 'RLock']);
 const UNLOCK = new Set(['Unlock', 'RUnlock']);
 
-/** Edges of the current file's functions, from the path-sensitive analysis. */
-function currentEdges(file: FileFacts, view: PackageView): Edge[] {
+/**
+ * When the review looks only at some declarations: the functions of the file outside them that
+ * may take two of the mutexes an edge in focus takes, in the other order. An edge pairs with the
+ * held locks of another function's paths, which its summary does not show, so a finding there
+ * that an edit in focus creates is looked for here (one that it removes names the declaration in
+ * focus in its related places, so it is looked at again anyway). Names compare by their last
+ * field; a mutex named without one (an embedded mutex, a receiver) makes every function a partner.
+ */
+function partners(file: FileFacts, view: PackageView, inFocus: (n: Node) => boolean, edges: readonly Edge[]): FuncLocks[] {
+  const last = (k: string) => (k.startsWith('var:') ? k.slice(4) : k.includes('.') ? k.slice(k.lastIndexOf('.') + 1) : undefined);
+  const pairs = edges.map((e) => [last(e.a), last(e.b)]);
+  const anyName = pairs.some(([a, b]) => !a || !b);
+  return nestingLocks(file, view, (fn, names) => {
+    if (inFocus(fn.node)) return false;
+    if (anyName || !names) return true;
+    const mine = new Set<string | undefined>();
+    for (const n of names) {
+      const l = last(n);
+      if (!l) return true;
+      mine.add(l);
+    }
+    return pairs.some(([a, b]) => mine.has(a) && mine.has(b));
+  });
+}
+
+/** Edges of the given functions of the current file, from the path-sensitive analysis. */
+function currentEdges(file: FileFacts, view: PackageView, functions: readonly FuncLocks[]): Edge[] {
   const out: Edge[] = [];
-  for (const fl of nestingLocks(file, view)) {
+  for (const fl of functions) {
     const rt = receiverTypeOf(file, fl.fn);
     const fnName = fnLabel(fl.fn);
     const k = funcKey(fl.fn);

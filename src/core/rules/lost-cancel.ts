@@ -7,6 +7,7 @@ import { neverCancelled, outermostFunction } from '../model/context';
 import type { Element } from '../model/cfg';
 import { solve } from '../model/dataflow';
 import { cfgOf } from '../model/paths';
+import { focusedOfType } from './support/focus';
 
 /** The `context` functions that hand back a cancel function the caller must call. */
 const WITH_CANCEL = new Set(['WithCancel', 'WithTimeout', 'WithDeadline', 'WithCancelCause', 'WithTimeoutCause', 'WithDeadlineCause']);
@@ -66,8 +67,8 @@ export const rule: Rule = {
   check(ctx) {
     const file = ctx.file;
     if (!file.importName('context')) return;
-    for (const call of descendants(file.root, 'call_expression')) {
-      if (!ctx.inFocus(call) || !file.isImportCall(call, 'context', WITH_CANCEL)) continue;
+    for (const call of focusedOfType(ctx, 'call_expression')) {
+      if (!file.isImportCall(call, 'context', WITH_CANCEL)) continue;
       const site = assignmentOf(call);
       const fn = file.functionOf(call);
       if (!site || !fn?.body || site.left.length !== 2) continue;

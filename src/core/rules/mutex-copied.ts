@@ -3,7 +3,8 @@ import { rangeValueCopies, type FileFacts } from '../model/facts';
 import { fileLocks, localTypeName, mutexKindOf, structFields } from '../model/locks';
 import type { PackageView } from '../model/package';
 import type { Fix, RuleContext, Rule } from '../findings/rule';
-import { callArgs, callParts, lineOf, quote, unparen, eachOfType } from '../syntax/nodes';
+import { callArgs, callParts, lineOf, quote, unparen } from '../syntax/nodes';
+import { eachInFocus } from './support/focus';
 
 export const rule: Rule = {
   id: 'mutex-copied',
@@ -136,8 +137,7 @@ const NON_COPYING = new Set(['len', 'cap', 'new', 'make', 'delete', 'panic', 'pr
 
 function copiedArguments(ctx: RuleContext): void {
   const { file, package: view } = ctx;
-  eachOfType(file.root, 'call_expression', (call) => {
-    if (!ctx.inFocus(call)) return;
+  eachInFocus(ctx, 'call_expression', (call) => {
     const parts = callParts(call);
     if (!parts || (!parts.receiver && NON_COPYING.has(parts.name) && !file.lookup(parts.name, call))) return;
     if (parts.receiverNode?.type === 'identifier' && parts.receiverNode.text === 'unsafe' && file.isPackageName('unsafe')) return;

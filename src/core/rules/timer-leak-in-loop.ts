@@ -18,11 +18,11 @@ import {
   loopExits,
   quote,
   selectCases,
-  eachOfType,
   unparen,
   walk,
 } from '../syntax/nodes';
 import { oldRuntimeNote, timersCollected } from '../model/timers';
+import { eachInFocus } from './support/focus';
 
 export const rule: Rule = {
   id: 'timer-leak-in-loop',
@@ -91,7 +91,7 @@ export const rule: Rule = {
     // Test binaries are short-lived: a pending timer or ticker in a test costs nothing that lasts.
     if (!time || file.isTest) return;
     const collected = timersCollected(ctx.goVersion);
-    eachOfType(file.root, 'call_expression', (call) => {
+    eachInFocus(ctx, 'call_expression', (call) => {
       if (file.isImportCall(call, 'time', 'After')) {
         const r = checkAfter(file, call, time, ctx.goVersion, collected);
         if (r) ctx.report(r);

@@ -4,7 +4,8 @@ import { localTypeName, structFields } from '../model/locks';
 import type { PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, RuleContext, TextEdit } from '../findings/rule';
-import { callArgs, callParts, descendants, lineOf, quote, unparen, walk, eachOfType } from '../syntax/nodes';
+import { callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { eachInFocus } from './support/focus';
 
 export const rule: Rule = {
   id: 'waitgroup-copied',
@@ -224,8 +225,7 @@ function valueCopies(ctx: RuleContext, held: Held): void {
   const file = ctx.file;
   // Each candidate is looked at on its own: the identifiers inside a reported `x.wg` or `*p` are
   // not copies themselves (copyPlace finds no copying place for them).
-  eachOfType(file.root, ['identifier', 'selector_expression', 'unary_expression'], (n) => {
-    if (!ctx.inFocus(n)) return;
+  eachInFocus(ctx, ['identifier', 'selector_expression', 'unary_expression'], (n) => {
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text !== '*') return;
     const place = copyPlace(n);
     if (!place) return;
