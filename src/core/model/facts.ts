@@ -494,6 +494,12 @@ export class FileFacts {
       const made = found.decl.multi ?? (found.decl.init ? { call: found.decl.init, index: 0 } : undefined);
       const result = made && this.resultType(made.call, made.index);
       if (result) return result;
+      // `for _, v := range s.m`, `st, ok := s.m[id]`: an element of a map or slice of known type.
+      const element = elementDecl(found.decl);
+      if (element) {
+        const t = this.typeOf(element, depth + 1);
+        return t ? elementType(t) : undefined;
+      }
       // `nr := c.nr`: the type of the field or variable it copies.
       const init = found.decl.init;
       if (!init || (init.type !== 'selector_expression' && init.type !== 'identifier')) return undefined;
@@ -753,6 +759,37 @@ function declType(d: VarDecl): string | undefined {
     if (parts?.receiver === 'errgroup' && parts.name === 'WithContext') {
       return d.multi.index === 0 ? '*errgroup.Group' : 'context.Context';
     }
+  }
+  return undefined;
+}
+
+/**
+ * The container a local takes an element of: `s.m` for the value of `for _, v := range s.m`, for
+ * `st := s.m[id]` and for `st, ok := s.m[id]`. Undefined for anything else.
+ */
+function elementDecl(decl: VarDecl): Node | undefined {
+  const stmt = decl.statement;
+  if (stmt.type === 'for_statement') {
+    const clause = stmt.namedChildren.find((c) => c?.type === 'range_clause');
+    const left = clause?.childForFieldName('left')?.namedChildren ?? [];
+    return left.length === 2 && left[1]?.id === decl.node.id ? (clause?.childForFieldName('right') ?? undefined) : undefined;
+  }
+  if (stmt.type !== 'short_var_declaration') return undefined;
+  const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+  const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+  const v = right.length === 1 && left[0]?.id === decl.node.id ? unparen(right[0]!) : undefined;
+  return v?.type === 'index_expression' ? (v.childForFieldName('operand') ?? undefined) : undefined;
+}
+
+/** The element type of a map or slice type: `map[string]*T` -> `*T`, `[]T` -> `T`. */
+function elementType(type: string): string | undefined {
+  const t = type.replace(/\s+/g, '');
+  if (t.startsWith('[]')) return t.slice(2);
+  if (!t.startsWith('map[')) return undefined;
+  let depth = 0;
+  for (let i = 3; i < t.length; i++) {
+    if (t[i] === '[') depth++;
+    else if (t[i] === ']' && --depth === 0) return t.slice(i + 1) || undefined;
   }
   return undefined;
 }

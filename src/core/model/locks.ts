@@ -1123,9 +1123,10 @@ export function callersHold(view: PackageView, key: string, name: (fn: FuncSumma
 /**
  * The mutexes `fn` holds, by its summary, when it performs `at`: locked before it (not in a
  * branch) and not unlocked or released by a call since, in the order the code is written.
- * Operations in goroutines, callbacks or defers do not count. Keys are in `fn`'s names.
+ * Operations in goroutines, callbacks or defers do not count. Keys are in `fn`'s names. With
+ * `afterExits`, a lock that only an earlier exit of the function can skip counts as held too.
  */
-export function heldAtOp(view: PackageView, fn: FuncSummary, at: Op): Map<string, { mode: Mode; kind: MutexKind; op: Op }> {
+export function heldAtOp(view: PackageView, fn: FuncSummary, at: Op, afterExits = false): Map<string, { mode: Mode; kind: MutexKind; op: Op }> {
   const held = new Map<string, { mode: Mode; kind: MutexKind; op: Op }>();
   for (const op of fn.ops) {
     if (op === at) break;
@@ -1134,7 +1135,7 @@ export function heldAtOp(view: PackageView, fn: FuncSummary, at: Op): Map<string
       const lock = summaryLock(view, fn, op);
       if (!lock) continue;
       if (!LOCKS.has(op.kind)) held.delete(lock.key);
-      else if (!op.guarded) held.set(lock.key, { mode: op.kind === 'RLock' ? 'r' : 'w', kind: lock.kind, op });
+      else if (!op.guarded || (afterExits && op.afterExit)) held.set(lock.key, { mode: op.kind === 'RLock' ? 'r' : 'w', kind: lock.kind, op });
     } else if (op.kind === 'call') {
       const callee = view.func(op.target);
       if (!callee || callee.key === fn.key) continue;

@@ -12,6 +12,7 @@ import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosi
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 import { requestUse, type RequestUse } from './requests';
+import { lastReference, ownedLocal, returnedDecrement, type LastReference } from './ownership';
 
 export type OpKind =
   | 'Lock'
@@ -69,6 +70,12 @@ export interface Op {
    * `&&`/`||`: the operation does not run on every path through the function.
    */
   guarded?: boolean;
+  /**
+   * Guarded only because an earlier exit (a `return` under `if r == nil`, a panic) can end the
+   * function first: in the syntax it stands on the function's main line, so every path that goes
+   * on past it has run it.
+   */
+  afterExit?: boolean;
   /** A send or receive that is the case of a `select` with a `default`: it never waits. */
   nonBlocking?: boolean;
   /**
@@ -90,6 +97,15 @@ export interface Op {
    * as a method of the receiver it captures (its operations on the receiver in the receiver's names).
    */
   funcArgs?: Record<number, FuncSummary>;
+  /**
+   * For calls: the call runs with the last reference of a reference-counted value (see
+   * model/ownership.lastReference), e.g. `if m.d.decr() == 0 { m.d.notify() }`.
+   */
+  lastRef?: LastReference;
+  /** For method calls on a path from a local (`v.Failed.toMetric()`): that path in the names of its type (`SRStatus.Failed`). */
+  recvType?: string;
+  /** For method calls on a local the function owns (see model/ownership.ownedLocal): `new`, `type:T` or `call:K`. */
+  owned?: string;
 }
 
 export interface FuncSummary {
@@ -116,6 +132,8 @@ export interface FuncSummary {
    * that nothing else uses: a caller that stops waiting before it receives strands that goroutine.
    */
   returnsPending?: PendingResult;
+  /** It returns an atomic decrement of a reference count held by this value (`return atomic.AddInt32(&d.refs, -1)`): the holder, normalised. */
+  decrements?: string;
 }
 
 /** See {@link FuncSummary.returnsPending}: where the channel is made and where the goroutine sends. */
@@ -153,6 +171,8 @@ export interface FileSummary {
   channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
   /** Function values the file stores in struct fields, by field (`Watcher.onEvent`): see {@link CallbackBinding}. */
   callbacks?: Record<string, CallbackBinding[]>;
+  /** Named function types the file declares (`type HandlerFunc func(Event)`). */
+  funcTypes?: string[];
 }
 
 /**
@@ -344,6 +364,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       ...serveLoopsOf(facts, fn, seen.selects),
       ...releasesOf(facts, seen.returns),
       ...pendingResultOf(facts, fn, seen.returns),
+      ...decrementsOf(facts, fn, seen.returns),
     };
     if (cache) cache.keep(text!, summary, line, start);
     functions.push(summary);
@@ -357,6 +378,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
   const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
+  const funcTypes = /\btype\b[^\n]*\bfunc\(|^\s+\w+\s+func\(/m.test(facts.text) ? funcTypesOf(facts) : [];
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -365,7 +387,26 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     vars,
     ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}),
     ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
+    ...(funcTypes.length > 0 ? { funcTypes } : {}),
   };
+}
+
+/** See {@link FileSummary.funcTypes}. */
+function funcTypesOf(facts: FileFacts): string[] {
+  const out: string[] = [];
+  for (const n of facts.root.descendantsOfType('type_spec')) {
+    const name = n?.childForFieldName('name')?.text;
+    if (name && n?.childForFieldName('type')?.type === 'function_type') out.push(name);
+  }
+  return out;
+}
+
+/**
+ * A field declared with this type may hold a function: a function type, or a named type that is
+ * not a struct of this file (a named function type here or in a sibling, which the view checks).
+ */
+function mayHoldFunc(facts: FileFacts, declared: string): boolean {
+  return declared.startsWith('func(') || (/^[A-Za-z_]\w*$/.test(declared) && !facts.structs.has(declared));
 }
 
 /**
@@ -395,7 +436,7 @@ function callbacksOf(facts: FileFacts): Record<string, CallbackBinding[]> {
         if (!key || !value || !/identifier$/.test(key.type) || !mayBeFunc(unparen(value))) continue;
         // A field this file declares with another type than a function's holds no callback.
         const declared = facts.structs.get(type.text)?.get(key.text);
-        if (declared === undefined || declared.startsWith('func(')) add(`${type.text}.${key.text}`, { unknown: true });
+        if (declared === undefined || mayHoldFunc(facts, declared)) add(`${type.text}.${key.text}`, { unknown: true });
       }
       continue;
     }
@@ -411,7 +452,7 @@ function callbacksOf(facts: FileFacts): Record<string, CallbackBinding[]> {
       if (!owner || !field || !type) return;
       // A field this file declares with another type than a function's holds no callback.
       const declared = facts.structs.get(type)?.get(field);
-      if (declared !== undefined && !declared.startsWith('func(')) return;
+      if (declared !== undefined && !mayHoldFunc(facts, declared)) return;
       const key = `${type}.${field}`;
       const base = normaliseTarget(facts, owner, stmt);
       if (r.type === 'selector_expression') {
@@ -629,6 +670,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
             ...boolArgs(n),
             ...paramConditions(facts, fn, n),
             ...funcArgsOf(facts, fn, n, callee),
+            ...ownershipOf(facts, fn, n, parts.receiverNode, recv),
           });
         }
         return;
@@ -654,6 +696,44 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
 }
 
 const LOCK_KINDS = new Set<OpKind>(['Lock', 'Unlock', 'RLock', 'RUnlock']);
+
+/** See {@link FuncSummary.decrements}. */
+function decrementsOf(facts: FileFacts, fn: FuncInfo, returns: readonly Node[]): Pick<FuncSummary, 'decrements'> {
+  if (returns.length === 0 || !fn.results.length || !/\bAdd(Int|Uint)(32|64)\b/.test(fn.body!.text)) return {};
+  const holder = returnedDecrement(facts, fn, returns);
+  const target = holder ? normaliseTarget(facts, holder) : undefined;
+  return target ? { decrements: target } : {};
+}
+
+/** What a method call knows of the value it is made on: {@link Op.lastRef}, {@link Op.recvType}, {@link Op.owned}. */
+function ownershipOf(facts: FileFacts, fn: FuncInfo, call: Node, recvNode: Node | undefined, recv: string | undefined): Pick<Op, 'lastRef' | 'recvType' | 'owned'> {
+  if (!recvNode || !recv) return {};
+  const out: Pick<Op, 'lastRef' | 'recvType' | 'owned'> = {};
+  const callee = (c: Node) => calleeKey(facts, c);
+  if (zeroTests(fn)) {
+    const ref = lastReference(facts, fn, call, (e, at) => normaliseTarget(facts, e, at), callee);
+    if (ref) out.lastRef = ref;
+  }
+  if (recv.startsWith('local:')) {
+    const owned = ownedLocal(facts, fn, recvNode, callee);
+    if (owned) out.owned = owned;
+    const dot = recv.indexOf('.');
+    let head: Node = unparen(recvNode);
+    while (head.type === 'selector_expression') head = unparen(head.childForFieldName('operand')!);
+    const type = dot > 0 && head.type === 'identifier' ? facts.typeOf(head)?.replace(/^\*/, '') : undefined;
+    if (type && /^[A-Za-z_]\w*$/.test(type)) out.recvType = type + recv.slice(dot);
+  }
+  return out;
+}
+
+const zeroTestCache = new WeakMap<FuncInfo, boolean>();
+
+/** The function compares something with 0 (or 1): the only functions where a call may hold a last reference. */
+function zeroTests(fn: FuncInfo): boolean {
+  let v = zeroTestCache.get(fn);
+  if (v === undefined) zeroTestCache.set(fn, (v = /(==|!=|<=|>)\s*0\b|<\s*1\b/.test(fn.body!.text)));
+  return v;
+}
 
 /**
  * `T.locks[]` for an element of a map or slice field: `k.locks[key]`, or a local that only ever
@@ -770,7 +850,7 @@ function firstEarlyExit(body: Node): number {
 }
 
 /** `{ guarded: true }` when `n` does not run on every path through `fn` (see {@link Op.guarded}). */
-function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
+function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded' | 'afterExit'> {
   if (isGuarded(n, fn.node)) return { guarded: true };
   // The syntax puts it on every path; the function's graph also knows early returns, jumps, panics
   // and calls that never return. An operation in a closure, a go or a defer statement is placed
@@ -780,7 +860,7 @@ function guard(fn: FuncInfo, n: Node): Pick<Op, 'guarded'> {
     if (p.type === 'func_literal' || p.type === 'go_statement' || p.type === 'defer_statement') anchor = p;
   }
   if (!fn.body || anchor.startIndex - fn.body.startIndex <= firstEarlyExit(fn.body)) return {};
-  return !surelyReached(anchor, fn.body) ? { guarded: true } : {};
+  return !surelyReached(anchor, fn.body) ? { guarded: true, ...(anchor === n ? { afterExit: true } : {}) } : {};
 }
 
 /** True when a send or receive is the communication of a select case, and the select has a `default`. */
@@ -894,7 +974,7 @@ export class PackageView {
         const dot = k.lastIndexOf('.');
         const declared = this.structField(k.slice(0, dot), k.slice(dot + 1));
         let one: FuncSummary | undefined;
-        let ok = declared !== undefined && declared.startsWith('func(');
+        let ok = declared !== undefined && (declared.startsWith('func(') || this.isFuncType(declared));
         for (const b of list) {
           if (!ok) break;
           const fn = 'method' in b ? this.byKey.get(b.method) : 'fn' in b ? b.fn : undefined;
@@ -906,6 +986,14 @@ export class PackageView {
       }
     }
     return this.callbackIndex.get(key) ?? undefined;
+  }
+
+  private funcTypeNames?: Set<string>;
+
+  /** The package declares `name` as a function type (`type HandlerFunc func(Event)`). */
+  isFuncType(name: string): boolean {
+    this.funcTypeNames ??= new Set(this.files.flatMap((f) => f.funcTypes ?? []));
+    return this.funcTypeNames.has(name);
   }
 
   get functions(): IterableIterator<FuncSummary> {
