@@ -16,6 +16,16 @@ export interface Point {
 
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
+  /**
+   * The top-level node this one lies in (a child of the root; itself for one), null for the root.
+   * A top-level node keeps the index of its subtree and the tree it belongs to, so moving it into
+   * the next copy of the tree touches it alone, not every node below it.
+   */
+  top: SyntaxNode | null = null;
+  /** On the root and on top-level nodes: the tree this copy belongs to. */
+  tree: SyntaxTree | undefined;
+  /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
+  index: Map<string, SyntaxNode[]> | undefined;
   readonly children: SyntaxNode[] = [];
   /** The field name of each child (parallel to `children`), or null. */
   readonly childFields: (string | null)[] = [];
@@ -28,7 +38,6 @@ export class SyntaxNode {
   private named?: SyntaxNode[];
 
   constructor(
-    private owner: SyntaxTree,
     public id: number,
     readonly type: string,
     readonly isNamed: boolean,
@@ -40,26 +49,31 @@ export class SyntaxNode {
   }
 
   /**
-   * Moves this subtree into a new copy of the tree (see copyTree): new owner, offsets shifted,
-   * ids renumbered from `nextId` in document order and indexed. Returns the next free id.
-   * The previous copy it came from is not valid afterwards.
+   * Moves this top-level subtree into a new copy of the tree (see copyTree): new tree, offsets
+   * shifted and ids renumbered from `nextId` (in document order; the subtree keeps its shape, so
+   * its index stays sorted). A subtree that neither moves nor changes ids is not walked at all.
+   * Returns the next free id. The previous copy it came from is not valid afterwards.
    */
-  adopt(owner: SyntaxTree, shift: number, nextId: number): number {
-    const stack: SyntaxNode[] = [this];
-    while (stack.length > 0) {
-      const n = stack.pop()!;
-      n.owner = owner;
-      const size = n.lastId - n.id; // the subtree keeps its shape, so its id range keeps its size
-      n.id = nextId++;
-      n.lastId = n.id + size;
-      n.startIndex += shift;
-      n.endIndex += shift;
-      const same = owner.byType.get(n.type);
-      if (same) same.push(n);
-      else owner.byType.set(n.type, [n]);
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  adopt(tree: SyntaxTree, shift: number, nextId: number): number {
+    this.tree = tree;
+    const idShift = nextId - this.id;
+    const size = this.lastId - this.id;
+    if (shift !== 0 || idShift !== 0) {
+      const stack: SyntaxNode[] = [this];
+      while (stack.length > 0) {
+        const n = stack.pop()!;
+        n.id += idShift;
+        n.lastId += idShift;
+        n.startIndex += shift;
+        n.endIndex += shift;
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+      }
     }
-    return nextId;
+    return nextId + size + 1;
+  }
+
+  private get owner(): SyntaxTree {
+    return (this.top ?? this).tree!;
   }
 
   get text(): string {
@@ -143,9 +157,9 @@ export class SyntaxNode {
    * search, so asking the root for every call of a file costs the number of calls, not of nodes.
    */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
-    const index = this.owner.byType;
-    if (typeof types === 'string') return this.inRange(index.get(types));
-    const lists = [...new Set(types)].map((t) => this.inRange(index.get(t))).filter((l) => l.length > 0);
+    const of = (t: string) => (this.top ? this.inRange(this.top.index!.get(t)) : this.owner.ofType(t, this));
+    if (typeof types === 'string') return of(types);
+    const lists = [...new Set(types)].map(of).filter((l) => l.length > 0);
     if (lists.length <= 1) return lists[0] ?? [];
     return lists.flat().sort((a, b) => a.id - b.id);
   }
@@ -193,9 +207,23 @@ export class SyntaxNode {
 }
 
 export class SyntaxTree {
-  /** Every node of the tree by type, in document (id) order; filled as the tree is copied. */
-  readonly byType = new Map<string, SyntaxNode[]>();
+  /** Every node of the tree by type, in document (id) order: the top-level nodes' indexes, joined on first use. */
+  private readonly byType = new Map<string, SyntaxNode[]>();
   constructor(readonly source: SourceText) {}
+
+  /** The nodes of one type in the whole tree (a copy of the list). */
+  ofType(type: string, root: SyntaxNode): SyntaxNode[] {
+    let list = this.byType.get(type);
+    if (!list) {
+      list = root.type === type ? [root] : [];
+      for (const c of root.children) {
+        const own = c.index?.get(type);
+        if (own) for (const n of own) list.push(n);
+      }
+      this.byType.set(type, list);
+    }
+    return list.slice();
+  }
 }
 
 /** The first position of an id-ordered list whose id is at least `id`. */
@@ -235,9 +263,11 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   const cursor = tree.walk();
   let nextId = 0;
   const index = (node: SyntaxNode) => {
-    const same = owner.byType.get(node.type);
+    const top = node.top;
+    if (!top) return; // the root, found by type through its tree
+    const same = top.index!.get(node.type);
     if (same) same.push(node);
-    else owner.byType.set(node.type, [node]);
+    else top.index!.set(node.type, [node]);
   };
   const attach = (node: SyntaxNode, parent: SyntaxNode | null, field: string | null) => {
     if (!parent) return;
@@ -252,7 +282,13 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     const type = cursor.nodeType;
     // Only zero-width nodes can be MISSING; asking costs a WASM call, so ask only those.
     const missing = start === end && cursor.nodeIsMissing;
-    const node = new SyntaxNode(owner, nextId++, type, cursor.nodeIsNamed, missing, start, end);
+    const node = new SyntaxNode(nextId++, type, cursor.nodeIsNamed, missing, start, end);
+    if (!parent) node.tree = owner;
+    else if (!parent.top) {
+      node.top = node;
+      node.tree = owner;
+      node.index = new Map();
+    } else node.top = parent.top;
     index(node);
     attach(node, parent, cursor.currentFieldName);
     if (missing || type === 'ERROR') for (let n: SyntaxNode | null = node; n && !n.hasError; n = n.parent) n.hasError = true;
