@@ -298,8 +298,19 @@ export function skeletonOf(facts: FileFacts): string {
 
 /** A file summary without its positions, as a string: two summaries that say the same of the code are equal. */
 export function meaningOf(summary: FileSummary): string {
-  return JSON.stringify(summary, (k, v: unknown) => (k === 'line' || k === 'start' || k === 'end' ? undefined : k === 'key' && typeof v === 'string' ? v.replace(/@\d+$/, '') : v));
+  const parts = [JSON.stringify({ ...summary, functions: undefined }, withoutPositions)];
+  for (const fn of summary.functions) {
+    let m = meanings.get(fn);
+    if (m === undefined) meanings.set(fn, (m = JSON.stringify(fn, withoutPositions)));
+    parts.push(m);
+  }
+  return parts.join('\n');
 }
+
+/** Each function summary's meaning, once: a moved copy shares it (see summarizeFile). */
+const meanings = new WeakMap<FuncSummary, string>();
+
+const withoutPositions = (k: string, v: unknown) => (k === 'line' || k === 'start' || k === 'end' ? undefined : k === 'key' && typeof v === 'string' ? v.replace(/@\d+$/, '') : v);
 
 /**
  * A copy of a summary whose positions are moved by the given amounts: its `line`, `start` and `end`
@@ -341,7 +352,10 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       const hit = previous!.get(text);
       if (hit) {
         previous!.delete(text); // a second function with the same text is summarised itself
-        const moved = relocate(hit.summary, line - hit.line, start - hit.start);
+        // Unmoved (before the edit), the summary is shared: summaries are never changed once made.
+        const moved = line === hit.line && start === hit.start ? hit.summary : relocate(hit.summary, line - hit.line, start - hit.start);
+        const meaning = meanings.get(hit.summary);
+        if (meaning !== undefined) meanings.set(moved, meaning);
         cache.keep(text, moved, line, start);
         cache.hits++;
         functions.push(moved);
