@@ -206,6 +206,7 @@ export function editorPath(g: GoLanguage, name: string, text: string, edits = 20
     (doc.memory.stats.carrying > before ? carried : whole).push(times[times.length - 1]);
   }
   const carrying = doc.memory.stats.carrying;
+  if (process.env.GOCONC_BENCH_DEBUG) console.error(JSON.stringify(doc.memory.stats));
   doc.dropTree();
   void published;
   return { lines: text.split('\n').length, edits: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), fullMs, carrying, p50Carrying: percentile(carried, 50), p50Whole: percentile(whole, 50) };

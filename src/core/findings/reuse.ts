@@ -45,7 +45,7 @@ export interface Carry {
 export class ReviewMemory {
   private last: Last | undefined;
   /** Reviews that carried findings, and how many findings they carried (for the bench and tests). */
-  readonly stats = { reviews: 0, carrying: 0, carried: 0 };
+  readonly stats = { reviews: 0, carrying: 0, carried: 0, focused: 0 };
 
   /** Forgets the last review (a review that did not finish, a skipped file). */
   clear(): void {
@@ -112,6 +112,7 @@ export class ReviewMemory {
     for (const ruleId of last.byRule.keys()) if (!whole.has(ruleId)) carried.set(ruleId, []);
     for (const c of candidates) if (!whole.has(c.ruleId) && !c.owners.some((o) => focus.has(o))) carried.get(c.ruleId)!.push(c.finding);
     this.stats.carrying++;
+    this.stats.focused += focus.size;
     // Rules ask for every node they visit: compare offsets with the few declarations in focus.
     const ranges = [...focus].map((n) => [n.startIndex, n.endIndex]);
     return {

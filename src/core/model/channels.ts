@@ -242,6 +242,8 @@ export function channelFlows(file: FileFacts, inFocus: (node: Node) => boolean =
   const whole = inFocus === EVERYWHERE;
   let flows = flowCache.get(file);
   if (flows) return whole ? flows : flows.filter((f) => f.field || inFocus(f.owner.node));
+  const partial = partialFlows.get(file);
+  if (partial?.inFocus === inFocus) return partial.flows;
   flows = [];
   // Most files make no channel: skip the walks.
   if (!/\bmake\(\s*chan\b/.test(file.text)) {
@@ -274,10 +276,13 @@ export function channelFlows(file: FileFacts, inFocus: (node: Node) => boolean =
     }
   }
   if (whole) flowCache.set(file, flows);
+  else partialFlows.set(file, { inFocus, flows });
   return flows;
 }
 
 const flowCache = new WeakMap<FileFacts, ChannelFlow[]>();
+/** The flows of one review's focus (its rules share one inFocus function). */
+const partialFlows = new WeakMap<FileFacts, { inFocus: (node: Node) => boolean; flows: ChannelFlow[] }>();
 
 /**
  * A struct field can be reached from anywhere its struct goes. Every mention of the field
@@ -493,15 +498,38 @@ export function loopHeader(loop: Node): string {
 
 // Closes: shared by double-close, send-after-close and close-by-receiver.
 
-/** The traces of every channel the file closes: channels it makes, and parameters, receivers and locals that reach a `close`.  */
-export function closedChannelTraces(file: FileFacts): Trace[] {
+/**
+ * The focus a channel rule can keep (see RuleContext.inFocus): the traces of field channels count
+ * every mention of the field in the file, so when a declaration in focus mentions one, every
+ * function must be looked at again.
+ */
+export function channelFocus(file: FileFacts, inFocus: (node: Node) => boolean): (node: Node) => boolean {
+  if (inFocus === EVERYWHERE) return inFocus;
+  const fields = channelFlows(file, inFocus).filter((f) => f.field);
+  if (fields.length === 0) return inFocus;
+  const focus = file.root.children.filter((c) => inFocus(c));
+  return fields.some((f) => focus.some((c) => c.text.includes(`.${f.field!.name}`))) ? EVERYWHERE : inFocus;
+}
+
+const closedCache = new WeakMap<FileFacts, Trace[]>();
+const partialClosed = new WeakMap<FileFacts, { inFocus: (node: Node) => boolean; traces: Trace[] }>();
+
+/**
+ * The traces of every channel the file closes: channels it makes, and parameters, receivers and
+ * locals that reach a `close`. With `inFocus` (see channelFocus), those of the functions in focus.
+ */
+export function closedChannelTraces(file: FileFacts, inFocus: (node: Node) => boolean = EVERYWHERE): Trace[] {
+  const whole = inFocus === EVERYWHERE;
+  const hit = whole ? closedCache.get(file) : partialClosed.get(file)?.inFocus === inFocus ? partialClosed.get(file)!.traces : undefined;
+  if (hit) return hit;
   const out: Trace[] = [];
   const seen = new Set<string>();
-  for (const f of channelFlows(file)) {
+  for (const f of channelFlows(file, inFocus)) {
     seen.add(`${f.owner.node.id}:${f.key}`);
     out.push(f.trace);
   }
-  for (const call of descendants(file.root, 'call_expression')) {
+  const calls = whole ? descendants(file.root, 'call_expression') : file.root.children.filter((c) => inFocus(c)).flatMap((c) => descendants(c, 'call_expression'));
+  for (const call of calls) {
     const arg = closeArg(file, call);
     const key = arg ? pathKey(arg) : undefined;
     const head = arg ? headIdent(arg) : undefined;
@@ -513,6 +541,8 @@ export function closedChannelTraces(file: FileFacts): Trace[] {
     seen.add(id);
     out.push(trace(file, found.fn, key, identityOf(file, head), found.decl?.node));
   }
+  if (whole) closedCache.set(file, out);
+  else partialClosed.set(file, { inFocus, traces: out });
   return out;
 }
 

@@ -47,8 +47,8 @@ export function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined
 }
 
 /** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
-/** Text of a declaration that may wait on a Cond or make one (`sync.NewCond`, `c.L = ...`). */
-export const WAITS_OR_MAKES = /\.Wait\(\)|NewCond\(|\.L\s*=/;
+/** Text of a declaration that may make a Cond or set its lock (`sync.NewCond`, `c.L = ...`). */
+export const MAKES_COND = /NewCond\(|\.L\s*=/;
 
 const loopCache = new WeakMap<FileFacts, { view: PackageView; loops: CondLoop[] }>();
 

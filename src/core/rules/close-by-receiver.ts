@@ -1,4 +1,4 @@
-import { closedChannelTraces, lift, loopCanEnd, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
+import { channelFocus, closedChannelTraces, lift, loopCanEnd, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
@@ -70,7 +70,7 @@ export const rule: Rule = {
       reported.add(close.id);
       ctx.report(r);
     };
-    for (const t of closedChannelTraces(file)) {
+    for (const t of closedChannelTraces(file, channelFocus(file, ctx.inFocus))) {
       if (reassigned(file, t)) continue;
       for (const f of inView(t)) emit(f.close, f.report);
     }

@@ -1,4 +1,4 @@
-import { condLoops, condTarget, waitsOn, wakingWrites, WAITS_OR_MAKES } from '../model/conds';
+import { condLoops, condTarget, waitsOn, wakingWrites, MAKES_COND } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { flatten, mapTarget } from '../model/locks';
 import { calleeKey, funcKey, normaliseTarget, typedTarget, type PackageView } from '../model/package';
@@ -58,9 +58,10 @@ func (q *Queue) Close() {
     if (waits.length === 0) return;
     const reported = new Set<number>();
     // The waits (and, for the lock, the NewCond) come from the bodies of other functions: when the
-    // review looks at some declarations only and none of them waits or makes a Cond, the waits are
-    // the last review's, and only the functions in focus can hold new findings.
-    const everywhere = ctx.inFocus === EVERYWHERE || file.root.children.some((c) => ctx.inFocus(c) && WAITS_OR_MAKES.test(c.text));
+    // review looks at some declarations only and none of them holds a wait loop or makes a Cond,
+    // the waits are the last review's, and only the functions in focus can hold new findings.
+    const everywhere =
+      ctx.inFocus === EVERYWHERE || waits.some((w) => ctx.inFocus(w.fn.node)) || file.root.children.some((c) => ctx.inFocus(c) && MAKES_COND.test(c.text));
     for (const fn of file.functions) {
       if (fn.kind === 'literal' || !fn.body || (!everywhere && !ctx.inFocus(fn.node))) continue;
       for (const w of waits) {

@@ -3,6 +3,7 @@ import { calleeKey, funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { ancestor, blockStatements, contains, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
+import { focusedOfType } from './support/focus';
 
 export const rule: Rule = {
   id: 'cond-wait-without-loop',
@@ -50,7 +51,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     const file = ctx.file;
-    for (const call of descendants(file.root, 'call_expression')) {
+    for (const call of focusedOfType(ctx, 'call_expression')) {
       const parts = callParts(call);
       if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
       if (!isCondValue(file, parts.receiverNode)) continue;

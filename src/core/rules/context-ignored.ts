@@ -1,7 +1,8 @@
 import { escapingUses, type FileFacts, type FuncInfo, type Param } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk, eachOfType } from '../syntax/nodes';
+import { ancestor, callParts, descendants, enclosingFunction, lineOf, quote, walk } from '../syntax/nodes';
+import { eachInFocus } from './support/focus';
 
 /** The calls that start a context tree from nothing. */
 const FRESH = new Set(['Background', 'TODO']);
@@ -58,7 +59,7 @@ export const rule: Rule = {
     const file = ctx.file;
     const pkg = file.importName('context');
     if (!pkg) return;
-    eachOfType(file.root, 'call_expression', (call) => {
+    eachInFocus(ctx, 'call_expression', (call) => {
       if (!file.isImportCall(call, 'context', FRESH)) return;
       const owner = ownerOf(file, call, pkg);
       if (!owner || deliberate(file, call, owner)) return;

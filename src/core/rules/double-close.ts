@@ -1,5 +1,6 @@
 import {
   certainUpTo,
+  channelFocus,
   closedChannelTraces,
   deferStatement,
   lift,
@@ -85,7 +86,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!/\bclose\(/.test(file.text)) return;
     const reported = new Set<number>();
-    for (const t of closedChannelTraces(file)) {
+    for (const t of closedChannelTraces(file, channelFocus(file, ctx.inFocus))) {
       if (reassigned(file, t) || recovers(t)) continue;
       for (const r of findings(file, t)) {
         if (reported.has(r.close.op.id)) continue;

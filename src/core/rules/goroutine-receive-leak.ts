@@ -1,6 +1,7 @@
 import { handoffExcludes } from '../model/handoff';
 import {
   channelFlows,
+  channelFocus,
   fieldUsedElsewhere,
   neverFinishes,
   isBlockingReceive,
@@ -19,7 +20,7 @@ import { deleteStatement, insertLinesAfter, insertLinesBefore } from '../finding
 import type { FileFacts, FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
-import { EVERYWHERE, blockStatements, callParts, descendants, excerpt, lineOf, quote } from '../syntax/nodes';
+import { blockStatements, callParts, descendants, excerpt, lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'goroutine-receive-leak',
@@ -83,12 +84,7 @@ export const rule: Rule = {
   check(ctx) {
     const file = ctx.file;
     const reported = new Set<number>();
-    // A field channel's trace counts every mention of the field in the file: when a declaration in
-    // focus mentions one, look at every function again.
-    let flows = channelFlows(file, ctx.inFocus);
-    const focus = ctx.inFocus === EVERYWHERE ? [] : file.root.children.filter((c) => ctx.inFocus(c));
-    if (flows.some((f) => f.field && focus.some((c) => c.text.includes(`.${f.field!.name}`)))) flows = channelFlows(file);
-    for (const flow of flows) {
+    for (const flow of channelFlows(file, channelFocus(file, ctx.inFocus))) {
       if (flow.trace.escapes.length > 0) continue;
       if (flow.field && fieldUsedElsewhere(ctx.package, file.fileName, flow.field.typeName, flow.field.name)) continue;
       for (const r of flow.trace.uses) {

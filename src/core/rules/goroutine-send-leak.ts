@@ -124,7 +124,7 @@ export const rule: Rule = {
         }
       }
     }
-    for (const fn of file.functions) if (fn.body) for (const r of abandonedResults(file, ctx.package, fn)) ctx.report(r);
+    for (const fn of file.functions) if (fn.body && ctx.inFocus(fn.node)) for (const r of abandonedResults(file, ctx.package, fn)) ctx.report(r);
   },
 };
 

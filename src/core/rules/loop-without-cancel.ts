@@ -7,7 +7,6 @@ import {
   capitalise,
   caseReceive,
   defaultCase,
-  descendants,
   excerpt,
   FUNCTION_TYPES,
   isEndlessLoop,
@@ -18,6 +17,7 @@ import {
   selectCases,
   walk,
 } from '../syntax/nodes';
+import { focusedOfType } from './support/focus';
 
 export const rule: Rule = {
   id: 'loop-without-cancel',
@@ -71,7 +71,7 @@ export const rule: Rule = {
   check(ctx) {
     const file = ctx.file;
     if (!mayHaveContexts(file)) return;
-    for (const loop of descendants(file.root, 'for_statement')) {
+    for (const loop of focusedOfType(ctx, 'for_statement')) {
       if (!isEndlessLoop(loop)) continue;
       const ctxs = contextsInScope(file, loop);
       if (ctxs.length === 0) continue;

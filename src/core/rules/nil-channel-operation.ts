@@ -51,6 +51,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!/\bchan\b/.test(file.text) || !/\bvar\b/.test(file.text)) return;
     for (const fn of file.functions) {
+      if (!ctx.inFocus(fn.node)) continue;
       for (const decl of file.locals(fn)) {
         if (!isNilChannelDecl(decl)) continue;
         const ops = nilOperations(file, fn, decl);

@@ -1,4 +1,4 @@
-import { certainUpTo, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../model/channels';
+import { certainUpTo, channelFocus, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../model/channels';
 import type { FileFacts } from '../model/facts';
 import { calleeKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
@@ -50,7 +50,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!/\bclose\(/.test(file.text) || !/<-/.test(file.text)) return;
     const reported = new Set<number>();
-    for (const t of closedChannelTraces(file)) {
+    for (const t of closedChannelTraces(file, channelFocus(file, ctx.inFocus))) {
       if (reassigned(file, t) || recovers(t)) continue;
       for (const r of findings(file, ctx.package, t)) {
         if (reported.has(r.key)) continue;

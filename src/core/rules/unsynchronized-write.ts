@@ -101,6 +101,7 @@ export const rule: Rule = {
     if (!file.text.includes('go ') && !file.text.includes('.Go(')) return;
     const reported = new Set<string>();
     for (const g of goroutines(file)) {
+      if (!ctx.inFocus(g.lit)) continue;
       const loop = loopAround(g);
       const writes = ownWrites(file, g, loop);
       if (writes.length === 0) continue;

@@ -74,7 +74,7 @@ export const rule: Rule = {
     const file = ctx.file;
     if (!file.text.includes('.Wait()') || !(file.text.includes('.Done()') || file.text.includes('.Go('))) return;
     for (const fn of file.functions) {
-      if (!fn.body) continue;
+      if (!fn.body || !ctx.inFocus(fn.node)) continue;
       for (const decl of file.locals(fn)) {
         const made = decl.init ? parseChanMake(decl.init) : undefined;
         if (!made || (made.capacity && made.capacity.text !== '0')) continue;

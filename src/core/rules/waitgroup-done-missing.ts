@@ -67,7 +67,7 @@ export const rule: Rule = {
     if (!/\.Add\(/.test(file.text)) return;
     const seen = new Set<number>();
     for (const g of file.goStatements) {
-      if (!g.target?.body || !g.spawner) continue;
+      if (!g.target?.body || !g.spawner || !(ctx.inFocus(g.node) || ctx.inFocus(g.target.node))) continue;
       earlyReturns(ctx, g, seen);
       noDone(ctx, g, seen);
     }
