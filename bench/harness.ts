@@ -204,6 +204,7 @@ export function editorPath(g: GoLanguage, name: string, text: string, edits = 20
     published += result.findings.map((f) => findingDiagnostic(uri, f, (id) => id)).length;
     times.push(now() - t);
     (doc.memory.stats.carrying > before ? carried : whole).push(times[times.length - 1]);
+    if (process.env.GOCONC_BENCH_DEBUG && doc.memory.stats.carrying === before) console.error('whole review after an edit at', JSON.stringify(doc.text.slice(at - 30, at + 10)));
   }
   const carrying = doc.memory.stats.carrying;
   if (process.env.GOCONC_BENCH_DEBUG) console.error(JSON.stringify(doc.memory.stats));
