@@ -51,6 +51,28 @@ function letterSites(text: string): number[] {
   return out;
 }
 
+/** Types a letter after a random identifier, then deletes it; or inserts a line break when asked. */
+class Typist {
+  pending: number | undefined;
+  constructor(private readonly random: () => number) {}
+
+  next(text: string, lineBreak = false): { rangeOffset: number; rangeLength: number; text: string } | undefined {
+    if (this.pending !== undefined) {
+      const at = this.pending;
+      this.pending = undefined;
+      return { rangeOffset: at, rangeLength: 1, text: '' }; // delete the letter typed last time
+    }
+    if (lineBreak) {
+      const lines = [...text.matchAll(/\n/g)].map((m) => m.index! + 1);
+      return { rangeOffset: lines[Math.floor(this.random() * lines.length)], rangeLength: 0, text: '\n' };
+    }
+    const sites = letterSites(text);
+    if (sites.length === 0) return undefined;
+    this.pending = sites[Math.floor(this.random() * sites.length)];
+    return { rangeOffset: this.pending, rangeLength: 0, text: 'q' };
+  }
+}
+
 describe('findings carried over between reviews', function () {
   this.timeout(300000);
   let go: GoLanguage;
@@ -76,24 +98,12 @@ describe('findings carried over between reviews', function () {
         const file = new GoFile(go, text, name);
         const memory = new ReviewMemory();
         const index = indexOf();
-        let pending: number | undefined;
+        const typist = new Typist(random);
         try {
           for (let i = 0; i < 8; i++) {
             const t = file.text;
-            let change: { rangeOffset: number; rangeLength: number; text: string };
-            if (pending !== undefined) {
-              change = { rangeOffset: pending, rangeLength: 1, text: '' }; // delete the letter typed last time
-              pending = undefined;
-            } else if (i === 5) {
-              const lines = [...t.matchAll(/\n/g)].map((m) => m.index! + 1);
-              change = { rangeOffset: lines[Math.floor(random() * lines.length)], rangeLength: 0, text: '\n' };
-            } else {
-              const sites = letterSites(t);
-              if (sites.length === 0) break;
-              const at = sites[Math.floor(random() * sites.length)];
-              change = { rangeOffset: at, rangeLength: 0, text: 'q' };
-              pending = at;
-            }
+            const change = typist.next(t, i === 5 && !typist.pending);
+            if (!change) break;
             if (i > 0) file.update([change]);
             edits++;
             const options = { fileName: name, timeBudgetMs: 600_000 };
@@ -142,19 +152,11 @@ describe('findings carried over between reviews', function () {
       const file = new GoFile(go, readFileSync(path, 'utf8'), name);
       const memory = new ReviewMemory();
       const budget = file.text.length > 100_000 ? 24 : 10;
-      let pending: number | undefined;
+      const typist = new Typist(random);
       try {
         for (let i = 0; i < budget; i++) {
-          let change: { rangeOffset: number; rangeLength: number; text: string };
-          if (pending !== undefined) {
-            change = { rangeOffset: pending, rangeLength: 1, text: '' };
-            pending = undefined;
-          } else {
-            const sites = letterSites(file.text);
-            const at = sites[Math.floor(random() * sites.length)];
-            change = { rangeOffset: at, rangeLength: 0, text: 'q' };
-            pending = at;
-          }
+          const change = typist.next(file.text);
+          if (!change) break;
           if (i > 0) file.update([change]);
           edits++;
           const options = { fileName: name, timeBudgetMs: 600_000 };
