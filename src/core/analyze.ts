@@ -44,6 +44,8 @@ export interface AnalyzeOptions {
   isCancelled?: () => boolean;
   /** The other files of the package (the editor keeps one index per folder). */
   package?: PackageIndex;
+  /** Above this many characters of source, analyzePackage holds one file's syntax at a time (default LARGE_PACKAGE_CHARS). */
+  largePackageChars?: number;
   /**
    * The last review of this document (the editor keeps one per open document): findings in
    * declarations an edit did not touch are carried over instead of computed again.
@@ -148,9 +150,12 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
 /**
  * Analyses the files of one package (one directory) together, so rules see calls and types
  * across files. Each file is parsed once; all trees are freed before returning. Results are in
- * the order of `files`.
+ * the order of `files`. A package of more than `options.largePackageChars` characters is
+ * analysed file by file instead (see analyzeLargePackage).
  */
 export function analyzePackage(go: GoLanguage, files: readonly { name: string; text: string }[], options: AnalyzeOptions = {}): AnalysisResult[] {
+  const chars = files.reduce((n, f) => n + f.text.length, 0);
+  if (files.length > 1 && chars > (options.largePackageChars ?? LARGE_PACKAGE_CHARS)) return analyzeLargePackage(go, files, options);
   const parsed: (GoFile | undefined)[] = [];
   try {
     const facts: (FileFacts | undefined)[] = [];
@@ -162,67 +167,128 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       facts.push(root ? new FileFacts(root, file!.source, f.name, options.importPath) : undefined);
     }
     // Each file sees the types its siblings declare, before any summary is taken.
-    facts.forEach((own) => {
-      if (own) own.pkg = siblingTypes(facts, own);
+    const types = facts.map((ff) => (ff ? typesOf(ff) : undefined));
+    facts.forEach((own, i) => {
+      if (own) own.pkg = siblingTypes(types, i);
     });
     // Summaries are computed once per file, and only when a rule asks for the package.
     const summaries = new Map<number, FileSummary>();
-    const sharedViews = new Map<string, { view: PackageView; duplicated: Set<number> }>();
     const summary = (i: number) => {
       let s = summaries.get(i);
       if (!s) summaries.set(i, (s = summarizeFile(facts[i]!)));
       return s;
     };
+    const viewOf = packageViews(files.length, (i) => (facts[i] ? summary(i) : undefined));
     return files.map((f, i) => {
       const skipped = skipReason(f.text, options) ?? (facts[i] ? undefined : 'parse-timeout');
       if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
-      const view = () => {
-        const own = summary(i);
-        const members = facts.flatMap((ff, j) => (ff ? [j] : [])).filter((j) => summary(j).packageName === own.packageName);
-        // One view for the whole package, so what rules derive from it (call graphs, flattened
-        // calls, lock edges) is computed once, not once per file. A file that declares a function
-        // another file declares too (build-tagged variants) gets a view where its own one wins.
-        let shared = sharedViews.get(own.packageName);
-        if (!shared) {
-          const seen = new Map<string, number>();
-          const duplicated = new Set<number>();
-          for (const j of members) {
-            for (const fn of summary(j).functions) {
-              const first = seen.get(fn.key);
-              if (first === undefined) seen.set(fn.key, j);
-              else if (first !== j) duplicated.add(first).add(j);
-            }
-          }
-          shared = { view: new PackageView(members.map(summary)), duplicated };
-          sharedViews.set(own.packageName, shared);
-        }
-        if (!shared.duplicated.has(i)) return shared.view;
-        return new PackageView([own, ...members.filter((j) => j !== i).map(summary)]);
-      };
-      return runRules(facts[i]!, view, { ...options, fileName: f.name }, files.length > 1);
+      return runRules(facts[i]!, () => viewOf(i), { ...options, fileName: f.name }, files.length > 1);
     });
   } finally {
     for (const p of parsed) p?.dispose();
   }
 }
 
+/** Characters of source above which a package is analysed file by file (see analyzeLargePackage). */
+export const LARGE_PACKAGE_CHARS = 6 * 1024 * 1024;
+
+/**
+ * A package too big to hold every file's syntax at once (generated API clients, a server's one
+ * huge package): each file is parsed three times, one file at a time: for the types it declares,
+ * for its summary (which reads its siblings' types), and for its own rules against the package's
+ * summaries. Only the types and the summaries stay in memory; the findings are those of
+ * analyzePackage.
+ */
+function analyzeLargePackage(go: GoLanguage, files: readonly { name: string; text: string }[], options: AnalyzeOptions): AnalysisResult[] {
+  const skipped = files.map((f) => skipReason(f.text, options));
+  const withFacts = <T>(i: number, use: (facts: FileFacts) => T): T | undefined => {
+    if (skipped[i]) return undefined;
+    const file = new GoFile(go, files[i].text, files[i].name, options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
+    try {
+      const root = file.root;
+      file.releaseTree();
+      return root ? use(new FileFacts(root, file.source, files[i].name, options.importPath)) : undefined;
+    } finally {
+      file.dispose();
+    }
+  };
+  const types = files.map((_, i) => withFacts(i, typesOf));
+  const summaries = files.map((_, i) =>
+    withFacts(i, (facts) => {
+      facts.pkg = siblingTypes(types, i);
+      return summarizeFile(facts);
+    }),
+  );
+  const viewOf = packageViews(files.length, (i) => summaries[i]);
+  return files.map((f, i) => {
+    const skip = skipped[i] ?? (summaries[i] ? undefined : 'parse-timeout');
+    if (skip) return { findings: [], errors: [], skipped: skip, syntaxErrors: false };
+    const result = withFacts(i, (facts) => {
+      facts.pkg = siblingTypes(types, i);
+      return runRules(facts, () => viewOf(i), { ...options, fileName: f.name }, true);
+    });
+    return result ?? { findings: [], errors: [], skipped: 'parse-timeout', syntaxErrors: false };
+  });
+}
+
+/**
+ * The package view of each file. One view for the whole package, so what rules derive from it
+ * (call graphs, flattened calls, lock edges) is computed once, not once per file. A file that
+ * declares a function another file declares too (build-tagged variants) gets a view where its
+ * own one wins.
+ */
+function packageViews(count: number, summary: (i: number) => FileSummary | undefined): (i: number) => PackageView {
+  const shared = new Map<string, { view: PackageView; duplicated: Set<number> }>();
+  return (i) => {
+    const own = summary(i)!;
+    const members: number[] = [];
+    for (let j = 0; j < count; j++) if (summary(j)?.packageName === own.packageName) members.push(j);
+    let pkg = shared.get(own.packageName);
+    if (!pkg) {
+      const seen = new Map<string, number>();
+      const duplicated = new Set<number>();
+      for (const j of members) {
+        for (const fn of summary(j)!.functions) {
+          const first = seen.get(fn.key);
+          if (first === undefined) seen.set(fn.key, j);
+          else if (first !== j) duplicated.add(first).add(j);
+        }
+      }
+      pkg = { view: new PackageView(members.map((j) => summary(j)!)), duplicated };
+      shared.set(own.packageName, pkg);
+    }
+    if (!pkg.duplicated.has(i)) return pkg.view;
+    return new PackageView([own, ...members.filter((j) => j !== i).map((j) => summary(j)!)]);
+  };
+}
+
+/** What a file declares that its siblings' analyses may read: its package, struct fields and function results. */
+interface DeclaredTypes {
+  packageName: string;
+  structs: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  results: ReadonlyMap<string, string[]>;
+}
+
+function typesOf(facts: FileFacts): DeclaredTypes {
+  return { packageName: packageName(facts), structs: facts.structs, results: new Map([...facts.packageFunctions].map(([name, fn]) => [name, fn.results])) };
+}
+
 /** Struct fields and function results declared in the other files of the package (without summarising them). */
-function siblingTypes(facts: readonly (FileFacts | undefined)[], own: FileFacts): PackageTypes {
-  const name = packageName(own);
-  let siblings: FileFacts[] | undefined;
-  const others = () => (siblings ??= facts.filter((ff): ff is FileFacts => ff !== undefined && ff !== own && packageName(ff) === name));
+function siblingTypes(types: readonly (DeclaredTypes | undefined)[], own: number): PackageTypes {
+  const name = types[own]?.packageName;
+  const others = types.filter((t, j): t is DeclaredTypes => t !== undefined && j !== own && t.packageName === name);
   return {
     structField: (type, field) => {
-      for (const ff of others()) {
-        const t = ff.structs.get(type)?.get(field);
-        if (t) return t;
+      for (const t of others) {
+        const f = t.structs.get(type)?.get(field);
+        if (f) return f;
       }
       return undefined;
     },
-    funcResults: (name) => {
-      for (const ff of others()) {
-        const fn = ff.packageFunctions.get(name);
-        if (fn) return fn.results;
+    funcResults: (fn) => {
+      for (const t of others) {
+        const r = t.results.get(fn);
+        if (r) return r;
       }
       return undefined;
     },
