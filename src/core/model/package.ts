@@ -6,7 +6,7 @@
  * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
  * sibling files without keeping their trees.
  */
-import { FileFacts, parseChanMake, type FuncInfo, type VarDecl } from './facts';
+import { FileFacts, literalValue, parseChanMake, type FuncInfo, type VarDecl } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
@@ -153,6 +153,8 @@ export interface FileSummary {
   channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
   /** Function values the file stores in struct fields, by field (`Watcher.onEvent`): see {@link CallbackBinding}. */
   callbacks?: Record<string, CallbackBinding[]>;
+  /** Unexported field names the file reads or aliases, by name whatever the struct: see {@link fieldReadsOf}. */
+  fieldReads?: string[];
 }
 
 /**
@@ -338,6 +340,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
   const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
+  const reads = fieldReadsOf(facts);
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -346,7 +349,49 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     vars,
     ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}),
     ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
+    ...(reads.length > 0 ? { fieldReads: reads } : {}),
   };
+}
+
+/**
+ * The unexported field names (`doneCh`) whose value the file reads: every selector `x.f` except
+ * the argument of `close(x.f)`, the left side of `x.f = make(chan T)` and the function of a call
+ * (a method); and the keys of keyed elements `f: v` whose value is not a `make(chan T)` (the field
+ * then aliases a value someone else may hold). Names only, whatever the struct: a name another type
+ * also uses counts as read, which errs on the side of "someone reads it". Positional struct
+ * literals are not seen. Only unexported names: code outside the package cannot touch them, so the
+ * package's files show every reader.
+ */
+function fieldReadsOf(facts: FileFacts): string[] {
+  const out = new Set<string>();
+  const unexported = (name: string | undefined): name is string => !!name && /^[a-z_]/.test(name);
+  for (const n of facts.root.descendantsOfType(['selector_expression', 'keyed_element'])) {
+    if (!n) continue;
+    if (n.type === 'keyed_element') {
+      const key = n.namedChild(0);
+      const name = (key?.namedChild(0) ?? key)?.text;
+      const value = n.namedChild(1);
+      if (unexported(name) && !out.has(name) && !(value && parseChanMake(literalValue(value)))) out.add(name);
+      continue;
+    }
+    const name = n.childForFieldName('field')?.text;
+    if (!unexported(name) || out.has(name)) continue;
+    let e: Node = n;
+    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
+    const p = e.parent;
+    if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === e.id) continue;
+    if (p?.type === 'argument_list' && p.parent?.type === 'call_expression' && p.namedChildCount === 1) {
+      const parts = callParts(p.parent);
+      if (parts?.name === 'close' && !parts.receiver) continue;
+    }
+    if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id) {
+      const i = p.namedChildren.findIndex((c) => c?.id === e.id);
+      const value = p.parent.childForFieldName('right')?.namedChildren[i];
+      if (p.parent.childForFieldName('operator')?.text === '=' && value && parseChanMake(value)) continue;
+    }
+    out.add(name);
+  }
+  return [...out].sort();
 }
 
 /**
@@ -916,6 +961,15 @@ export class PackageView {
       if (s) return s;
     }
     return undefined;
+  }
+
+  /**
+   * True when a file of the program (not a `_test.go` file: the build leaves those out) reads the
+   * unexported field `name` of some struct, or aliases it (see {@link FileSummary.fieldReads}).
+   * `close(x.doneCh)` on a field nothing reads signals no one: only a test waits for it.
+   */
+  fieldReadInProgram(name: string): boolean {
+    return this.files.some((f) => !/_test\.go$/.test(f.fileName) && f.fieldReads?.includes(name));
   }
 
   /** The type of a package-level variable, from any file of the package. */
