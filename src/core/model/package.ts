@@ -12,6 +12,7 @@ import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosi
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 import { requestUse, type RequestUse } from './requests';
+import { nilResultsOf } from './results';
 
 export type OpKind =
   | 'Lock'
@@ -116,6 +117,8 @@ export interface FuncSummary {
    * that nothing else uses: a caller that stops waiting before it receives strands that goroutine.
    */
   returnsPending?: PendingResult;
+  /** Positions of the `error` results every `return` gives as `nil` (see results.ts): it never fails. */
+  nilResults?: number[];
 }
 
 /** See {@link FuncSummary.returnsPending}: where the channel is made and where the goroutine sends. */
@@ -328,6 +331,8 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       ...releasesOf(facts, seen.returns),
       ...pendingResultOf(facts, fn, seen.returns),
     };
+    const nil = nilResultsOf(fn, seen.returns);
+    if (nil.length > 0) summary.nilResults = nil;
     if (cache) cache.keep(text!, summary, line, start);
     functions.push(summary);
   }

@@ -8,6 +8,7 @@ import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
 import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
 import type { PackageView } from '../model/package';
+import { neverRuns } from '../model/results';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',
@@ -71,6 +72,8 @@ export const rule: Rule = {
       const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)));
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
+      // A pause after a call that never fails (`if err := p.load(); err == nil { return }`) never runs.
+      if (neverRuns(file, ctx.package, call)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
       if (callsCancel(loop)) continue;
       const c = ctxs[0];
