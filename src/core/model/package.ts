@@ -879,7 +879,37 @@ export class PackageView {
 
   /** A function or method of the package by key (`Store.evict`, `helper`), or a literal stored as a callback (see {@link callback}). */
   func(key: string): FuncSummary | undefined {
-    return this.byKey.get(key) ?? this.callbackFns?.get(key);
+    return this.byKey.get(key) ?? this.callbackFns?.get(key) ?? this.promoted(key);
+  }
+
+  private promotedCache?: Map<string, FuncSummary | null>;
+
+  /**
+   * A method promoted from a struct of the package embedded in `T` (`T.lock` where `T` embeds
+   * `batchTx`, which declares `lock`), as a method of `T`: the operations on the embedded value's
+   * receiver are named through the embedded field (`batchTx.Mutex` -> `T.batchTx.Mutex`). Undefined
+   * when `T` has its own field of that name, or when more than one embedded struct provides it.
+   */
+  private promoted(key: string, depth = 0): FuncSummary | undefined {
+    const dot = key.indexOf('.');
+    const type = key.slice(0, dot);
+    const name = key.slice(dot + 1);
+    if (dot <= 0 || !/^\w+$/.test(name) || depth > 2) return undefined;
+    const cached = (this.promotedCache ??= new Map()).get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    this.promotedCache.set(key, null);
+    const fields = this.struct(type);
+    if (!fields || fields[name] !== undefined) return undefined;
+    let found: FuncSummary | undefined;
+    for (const [field, ftype] of Object.entries(fields)) {
+      if (ftype.replace(/^\*/, '') !== field) continue;
+      const m = this.byKey.get(`${field}.${name}`) ?? this.promoted(`${field}.${name}`, depth + 1);
+      if (!m) continue;
+      if (found) return undefined;
+      found = rebase(m, type, field);
+    }
+    if (found) this.promotedCache.set(key, found);
+    return found;
   }
 
   /**
@@ -1039,6 +1069,21 @@ export class PackageView {
     }
     return out;
   }
+}
+
+/** The method `m` of an embedded struct as a method of the embedding type `type`, through its field `field`. */
+function rebase(m: FuncSummary, type: string, field: string): FuncSummary {
+  const rt = m.receiverType!;
+  const map = (t: string | undefined): string | undefined => (t !== undefined && (t === rt || t.startsWith(rt + '.')) ? `${type}.${field}${t.slice(rt.length)}` : t);
+  const ops = m.ops.map((op): Op => {
+    const out: Op = { ...op, target: op.kind === 'call' || op.kind === 'callResult' ? op.target : map(op.target)! };
+    if (op.recv !== undefined) out.recv = map(op.recv);
+    if (op.args) out.args = op.args.map(map);
+    delete out.funcArgs;
+    return out;
+  });
+  const { serves: _s, returnsPending: _p, releases, ...rest } = m;
+  return { ...rest, key: `${type}.${m.name}`, receiverType: type, ops, ...(releases ? { releases: releases.map((r) => ({ ...r, target: map(r.target)! })) } : {}) };
 }
 
 /**
