@@ -1061,7 +1061,9 @@ export function callersHold(view: PackageView, key: string, name: (fn: FuncSumma
         // A helper that returns with a mutex locked (`t.lock()`), or that unlocks one.
         const callee = view.func(op.target);
         if (!callee || callee.key === caller.key) continue;
-        const ops = flatten(view, callee.key).map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, op) }));
+        const flat = flatten(view, callee.key);
+        if (!flat.some((f) => f.mutex && !f.context)) continue;
+        const ops = flat.map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, op) }));
         for (const [n, raw] of [...held]) if (lockEffect(ops, raw).releases) held.delete(n);
         if (op.guarded) continue;
         for (const k of new Set(ops.filter((f) => f.what === 'Lock' && f.mutex && f.target !== undefined).map((f) => f.target!))) {

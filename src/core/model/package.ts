@@ -6,7 +6,7 @@
  * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
  * sibling files without keeping their trees.
  */
-import { FileFacts, literalValue, parseChanMake, type FuncInfo, type VarDecl } from './facts';
+import { FileFacts, parseChanMake, type FuncInfo, type VarDecl } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
@@ -345,7 +345,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   }
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
   const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
-  const reads = fieldReadsOf(facts);
+  const reads = fieldReadsOf(facts.text);
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -359,43 +359,26 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
 }
 
 /**
- * The unexported field names (`doneCh`) whose value the file reads: every selector `x.f` except
- * the argument of `close(x.f)`, the left side of `x.f = make(chan T)` and the function of a call
- * (a method); and the keys of keyed elements `f: v` whose value is not a `make(chan T)` (the field
- * then aliases a value someone else may hold). Names only, whatever the struct: a name another type
- * also uses counts as read, which errs on the side of "someone reads it". Positional struct
- * literals are not seen. Only unexported names: code outside the package cannot touch them, so the
- * package's files show every reader.
+ * The unexported field names (`doneCh`) whose value the file may read, found in the text: every
+ * `.f` except a method call `.f(`, the argument of `close(x.f)` and the left side of
+ * `x.f = make(chan T)`; and every `f:` (a keyed element, which may alias a channel someone else
+ * holds) except `f: make(chan T)`. Names only, whatever the struct, and comments and strings count
+ * too: all of it errs on the side of "someone reads it". Positional struct literals are not seen.
+ * Only unexported names: code outside the package cannot touch them, so the package's files show
+ * every reader. The text is read rather than the tree because this runs for every file.
  */
-function fieldReadsOf(facts: FileFacts): string[] {
+function fieldReadsOf(text: string): string[] {
   const out = new Set<string>();
-  const unexported = (name: string | undefined): name is string => !!name && /^[a-z_]/.test(name);
-  for (const n of facts.root.descendantsOfType(['selector_expression', 'keyed_element'])) {
-    if (!n) continue;
-    if (n.type === 'keyed_element') {
-      const key = n.namedChild(0);
-      const name = (key?.namedChild(0) ?? key)?.text;
-      const value = n.namedChild(1);
-      if (unexported(name) && !out.has(name) && !(value && parseChanMake(literalValue(value)))) out.add(name);
-      continue;
-    }
-    const name = n.childForFieldName('field')?.text;
-    if (!unexported(name) || out.has(name)) continue;
-    let e: Node = n;
-    while (e.parent?.type === 'parenthesized_expression') e = e.parent;
-    const p = e.parent;
-    if (p?.type === 'call_expression' && p.childForFieldName('function')?.id === e.id) continue;
-    if (p?.type === 'argument_list' && p.parent?.type === 'call_expression' && p.namedChildCount === 1) {
-      const parts = callParts(p.parent);
-      if (parts?.name === 'close' && !parts.receiver) continue;
-    }
-    if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id) {
-      const i = p.namedChildren.findIndex((c) => c?.id === e.id);
-      const value = p.parent.childForFieldName('right')?.namedChildren[i];
-      if (p.parent.childForFieldName('operator')?.text === '=' && value && parseChanMake(value)) continue;
-    }
+  for (const m of text.matchAll(/\.([a-z_]\w*)/g)) {
+    const name = m[1];
+    if (out.has(name)) continue;
+    const at = m.index!;
+    const after = text.slice(at + m[0].length, at + m[0].length + 40);
+    if (/^\s*\(/.test(after) || /^\s*=\s*make\(\s*chan\b/.test(after)) continue;
+    if (/^\s*\)/.test(after) && /\bclose\(\s*[\w.]*$/.test(text.slice(Math.max(0, at - 80), at))) continue;
     out.add(name);
   }
+  for (const m of text.matchAll(/\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g)) out.add(m[1]);
   return [...out].sort();
 }
 
