@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { analyze } from '../../src/core/analyze';
+import { analyze, analyzePackage } from '../../src/core/analyze';
 import { FileFacts } from '../../src/core/model/facts';
 import { constantDuration, durationBound, loopSleepTotal } from '../../src/core/model/durations';
 import { RULES_BY_ID } from '../../src/core/rules';
@@ -314,5 +314,16 @@ func reports(ctx context.Context, every time.Duration, poll func(context.Context
     const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
     const got = analyze(go, src, { rules, fileName: 'p.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
     assert.deepEqual(got, ['12 info', '22 warning', '34 warning']);
+  });
+
+  it('sleep-ignores-cancel: a goroutine whose only signal closes an unexported field that no file of the program reads (only a test) is information', () => {
+    const dir = join(TESTDATA, 'sleep-ignores-cancel', 'streamer');
+    const files = ['streamer.go', 'streamer_test.go'].map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+    const rules = [RULES_BY_ID.get('sleep-ignores-cancel')!];
+    const got = analyzePackage(go, files, { rules })[0].findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(got, ['31 info', '47 warning']);
+    // Alone, the file cannot tell whether a sibling reads the field: a warning.
+    const alone = analyze(go, files[0].text, { rules, fileName: 'streamer.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(alone, ['31 warning', '47 warning']);
   });
 });

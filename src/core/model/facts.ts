@@ -627,7 +627,8 @@ export class FileFacts {
   private readonly writesCache: (readonly { name: string; value: Node }[] | undefined)[] = [];
 }
 
-function literalValue(n: Node): Node {
+/** The expression of a composite literal's element: `v` of `f: v` (tree-sitter wraps it in a literal_element). */
+export function literalValue(n: Node): Node {
   return n.type === 'literal_element' && n.namedChild(0) ? n.namedChild(0)! : n;
 }
 

@@ -1090,7 +1090,8 @@ export function callersHold(view: PackageView, key: string, name: (fn: FuncSumma
   let common: Set<string> | undefined;
   for (const caller of view.callers(key)) {
     if (caller.key === key) continue;
-    const held = new Set<string>();
+    // Raw key of each held mutex by its name, for calls that release it.
+    const held = new Map<string, string>();
     for (const op of caller.ops) {
       if (op.deferred) continue;
       if (op.kind === 'call' && op.target === key) {
@@ -1098,23 +1099,56 @@ export function callersHold(view: PackageView, key: string, name: (fn: FuncSumma
           common = new Set();
           break;
         }
-        const here = new Set(held);
+        const here = new Set(held.keys());
         if (depth > 1) for (const g of callersHold(view, caller.key, name, depth - 1)) here.add(g);
         common = common ? new Set([...common].filter((g) => here.has(g))) : here;
         continue;
       }
-      if (op.context !== undefined || (op.kind !== 'Lock' && op.kind !== 'Unlock' && op.kind !== 'RUnlock')) continue;
+      if (op.context !== undefined) continue;
+      if (op.kind === 'call') {
+        // A helper that returns with a mutex locked (`t.lock()`), or that unlocks one.
+        const callee = view.func(op.target);
+        if (!callee || callee.key === caller.key) continue;
+        const flat = flatten(view, callee.key);
+        if (!flat.some((f) => f.mutex && !f.context)) continue;
+        const ops = flat.map((f) => ({ ...f, target: f.target === undefined ? undefined : mapTarget(view, f.target, callee, op) }));
+        for (const [n, raw] of [...held]) if (lockEffect(ops, raw).releases) held.delete(n);
+        if (op.guarded) continue;
+        for (const k of new Set(ops.filter((f) => f.what === 'Lock' && f.mutex && f.target !== undefined).map((f) => f.target!))) {
+          if (lockEffect(ops, k).acquires?.what === 'Lock') held.set(name(caller, k), k);
+        }
+        continue;
+      }
+      if (op.kind !== 'Lock' && op.kind !== 'Unlock' && op.kind !== 'RUnlock') continue;
       const lock = summaryLock(view, caller, op);
       if (!lock) continue;
       const n = name(caller, lock.key);
-      if (op.kind === 'Lock' && !op.guarded) held.add(n);
+      if (op.kind === 'Lock' && !op.guarded) held.set(n, lock.key);
       else held.delete(n);
     }
     if (common?.size === 0) break;
   }
-  const out: ReadonlySet<string> = common ?? new Set();
+  const out = new Set(common ?? []);
+  for (const g of unlockedFirst(view, key, name)) out.add(g);
   cache.set(memo, out);
   return out;
+}
+
+/**
+ * The mutexes a call of `key` unlocks (`Unlock`, unguarded) before it locks them, if ever: its
+ * caller must hold them, since unlocking an unlocked mutex is a fatal error. A method such as
+ * `func (t *batchTx) Unlock() { t.commit(); t.Mutex.Unlock() }` runs all of its body under the
+ * lock of whoever calls it, including callers in other packages.
+ */
+function unlockedFirst(view: PackageView, key: string, name: (fn: FuncSummary, target: string) => string): string[] {
+  const fn = view.func(key);
+  if (!fn) return [];
+  const first = new Map<string, FlatOp>();
+  for (const f of flatten(view, key)) {
+    if (f.context || !f.mutex || f.target === undefined || first.has(f.target)) continue;
+    first.set(f.target, f);
+  }
+  return [...first].filter(([, f]) => f.what === 'Unlock' && !f.guarded).map(([k]) => name(fn, k));
 }
 
 // ---------------------------------------------------------------------------------------------

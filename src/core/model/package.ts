@@ -13,6 +13,7 @@ import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 import { requestUse, type RequestUse } from './requests';
 import { lastReference, ownedLocal, returnedDecrement, type LastReference } from './ownership';
+import { nilResultsOf } from './results';
 
 export type OpKind =
   | 'Lock'
@@ -134,6 +135,8 @@ export interface FuncSummary {
   returnsPending?: PendingResult;
   /** It returns an atomic decrement of a reference count held by this value (`return atomic.AddInt32(&d.refs, -1)`): the holder, normalised. */
   decrements?: string;
+  /** Positions of the `error` results every `return` gives as `nil` (see results.ts): it never fails. */
+  nilResults?: number[];
 }
 
 /** See {@link FuncSummary.returnsPending}: where the channel is made and where the goroutine sends. */
@@ -173,6 +176,8 @@ export interface FileSummary {
   callbacks?: Record<string, CallbackBinding[]>;
   /** Named function types the file declares (`type HandlerFunc func(Event)`). */
   funcTypes?: string[];
+  /** Unexported field names the file reads or aliases, by name whatever the struct: see {@link fieldReadsOf}. */
+  fieldReads?: string[];
 }
 
 /**
@@ -380,6 +385,8 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       ...pendingResultOf(facts, fn, seen.returns),
       ...decrementsOf(facts, fn, seen.returns),
     };
+    const nil = nilResultsOf(fn, seen.returns);
+    if (nil.length > 0) summary.nilResults = nil;
     if (cache) cache.keep(text!, summary, line, start);
     functions.push(summary);
   }
@@ -393,6 +400,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
   const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
   const funcTypes = /\btype\b[^\n]*\bfunc\(|^\s+\w+\s+func\(/m.test(facts.text) ? funcTypesOf(facts) : [];
+  const reads = fieldReadsOf(facts.text);
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -402,6 +410,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     ...(Object.keys(makes).length > 0 ? { channelMakes: makes } : {}),
     ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
     ...(funcTypes.length > 0 ? { funcTypes } : {}),
+    ...(reads.length > 0 ? { fieldReads: reads } : {}),
   };
 }
 
@@ -421,6 +430,30 @@ function funcTypesOf(facts: FileFacts): string[] {
  */
 function mayHoldFunc(facts: FileFacts, declared: string): boolean {
   return declared.startsWith('func(') || (/^[A-Za-z_]\w*$/.test(declared) && !facts.structs.has(declared));
+}
+
+/**
+ * The unexported field names (`doneCh`) whose value the file may read, found in the text: every
+ * `.f` except a method call `.f(`, the argument of `close(x.f)` and the left side of
+ * `x.f = make(chan T)`; and every `f:` (a keyed element, which may alias a channel someone else
+ * holds) except `f: make(chan T)`. Names only, whatever the struct, and comments and strings count
+ * too: all of it errs on the side of "someone reads it". Positional struct literals are not seen.
+ * Only unexported names: code outside the package cannot touch them, so the package's files show
+ * every reader. The text is read rather than the tree because this runs for every file.
+ */
+function fieldReadsOf(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\.([a-z_]\w*)/g)) {
+    const name = m[1];
+    if (out.has(name)) continue;
+    const at = m.index!;
+    const after = text.slice(at + m[0].length, at + m[0].length + 40);
+    if (/^\s*\(/.test(after) || /^\s*=\s*make\(\s*chan\b/.test(after)) continue;
+    if (/^\s*\)/.test(after) && /\bclose\(\s*[\w.]*$/.test(text.slice(Math.max(0, at - 80), at))) continue;
+    out.add(name);
+  }
+  for (const m of text.matchAll(/\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g)) out.add(m[1]);
+  return [...out].sort();
 }
 
 /**
@@ -942,7 +975,37 @@ export class PackageView {
 
   /** A function or method of the package by key (`Store.evict`, `helper`), or a literal stored as a callback (see {@link callback}). */
   func(key: string): FuncSummary | undefined {
-    return this.byKey.get(key) ?? this.callbackFns?.get(key);
+    return this.byKey.get(key) ?? this.callbackFns?.get(key) ?? this.promoted(key);
+  }
+
+  private promotedCache?: Map<string, FuncSummary | null>;
+
+  /**
+   * A method promoted from a struct of the package embedded in `T` (`T.lock` where `T` embeds
+   * `batchTx`, which declares `lock`), as a method of `T`: the operations on the embedded value's
+   * receiver are named through the embedded field (`batchTx.Mutex` -> `T.batchTx.Mutex`). Undefined
+   * when `T` has its own field of that name, or when more than one embedded struct provides it.
+   */
+  private promoted(key: string, depth = 0): FuncSummary | undefined {
+    const dot = key.indexOf('.');
+    const type = key.slice(0, dot);
+    const name = key.slice(dot + 1);
+    if (dot <= 0 || !/^\w+$/.test(name) || depth > 2) return undefined;
+    const cached = (this.promotedCache ??= new Map()).get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    this.promotedCache.set(key, null);
+    const fields = this.struct(type);
+    if (!fields || fields[name] !== undefined) return undefined;
+    let found: FuncSummary | undefined;
+    for (const [field, ftype] of Object.entries(fields)) {
+      if (ftype.replace(/^\*/, '') !== field) continue;
+      const m = this.byKey.get(`${field}.${name}`) ?? this.promoted(`${field}.${name}`, depth + 1);
+      if (!m) continue;
+      if (found) return undefined;
+      found = rebase(m, type, field);
+    }
+    if (found) this.promotedCache.set(key, found);
+    return found;
   }
 
   /**
@@ -1039,6 +1102,15 @@ export class PackageView {
     return undefined;
   }
 
+  /**
+   * True when a file of the program (not a `_test.go` file: the build leaves those out) reads the
+   * unexported field `name` of some struct, or aliases it (see {@link FileSummary.fieldReads}).
+   * `close(x.doneCh)` on a field nothing reads signals no one: only a test waits for it.
+   */
+  fieldReadInProgram(name: string): boolean {
+    return this.files.some((f) => !/_test\.go$/.test(f.fileName) && f.fieldReads?.includes(name));
+  }
+
   /** The type of a package-level variable, from any file of the package. */
   varType(name: string): string | undefined {
     for (const f of this.files) {
@@ -1101,6 +1173,21 @@ export class PackageView {
     }
     return out;
   }
+}
+
+/** The method `m` of an embedded struct as a method of the embedding type `type`, through its field `field`. */
+function rebase(m: FuncSummary, type: string, field: string): FuncSummary {
+  const rt = m.receiverType!;
+  const map = (t: string | undefined): string | undefined => (t !== undefined && (t === rt || t.startsWith(rt + '.')) ? `${type}.${field}${t.slice(rt.length)}` : t);
+  const ops = m.ops.map((op): Op => {
+    const out: Op = { ...op, target: op.kind === 'call' || op.kind === 'callResult' ? op.target : map(op.target)! };
+    if (op.recv !== undefined) out.recv = map(op.recv);
+    if (op.args) out.args = op.args.map(map);
+    delete out.funcArgs;
+    return out;
+  });
+  const { serves: _s, returnsPending: _p, releases, ...rest } = m;
+  return { ...rest, key: `${type}.${m.name}`, receiverType: type, ops, ...(releases ? { releases: releases.map((r) => ({ ...r, target: map(r.target)! })) } : {}) };
 }
 
 /**

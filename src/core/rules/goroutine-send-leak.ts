@@ -501,8 +501,11 @@ function findLeak(ch: Channel, site: Site, stops: Stop[]): Leak | undefined {
     if (received.count.kind === 'const' && received.count.n > 0 && unsure) continue;
     if (!received.giveUp) {
       // Leaving a receive loop is a leak only when it is decided by a received value (an error, a match);
-      // a counter (`if active == 0 { return }`) may well have counted every sender.
-      if (received.inLoop && !decidedByReceivedValue(ch, stop, received.inLoop)) continue;
+      // a counter (`if active == 0 { return }`) may well have counted every sender. Not so for a range
+      // over the channel that a producer loop closes: only the close ends it, nothing counts, and any
+      // early exit (a failed `os.ReadFile` of a received path) leaves the producer with more to send.
+      const untilClose = !!received.inLoop && senders.kind === 'stream' && rangesOverChannel(ch, received.inLoop) && ch.uses.closes.some((c) => c.go);
+      if (received.inLoop && !untilClose && !decidedByReceivedValue(ch, stop, received.inLoop)) continue;
       // Leaving on a received error that the sender sends only as its last message (`ch <- result{err: err};
       // return`) strands nobody: the sender is done (telegraf's cgroup walker).
       if (received.inLoop && leftOnFinalError(ch, stop, received.inLoop, active)) continue;

@@ -6,7 +6,9 @@ import { everyRoundPasses } from '../model/paths';
 import { constantDuration, durationBound, loopSleepTotal } from '../model/durations';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
-import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote, walk } from '../syntax/nodes';
+import { ancestor, callArgs, callParts, capitalise, descendants, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import type { PackageView } from '../model/package';
+import { neverRuns } from '../model/results';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',
@@ -70,6 +72,8 @@ export const rule: Rule = {
       const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)));
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
+      // A pause after a call that never fails (`if err := p.load(); err == nil { return }`) never runs.
+      if (neverRuns(file, ctx.package, call)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
       if (callsCancel(loop)) continue;
       const c = ctxs[0];
@@ -79,7 +83,7 @@ export const rule: Rule = {
       ctx.report({
         node: call,
         // A process-wide context (every caller passes minio's GlobalContext) ends only as the process exits.
-        severity: delay || ctxs.every((x) => processLifetime(ctx.package, x)) || unjoined(file, call) ? 'info' : undefined,
+        severity: delay || ctxs.every((x) => processLifetime(ctx.package, x)) || unjoined(file, call, ctx.siblings ? ctx.package : undefined) ? 'info' : undefined,
         message:
           `\`${quote(call, 32)}\` in a loop ignores \`${c.name}\`: cancelling \`${c.name}\` does not cut the sleep short` + (delay ? ` (${delay})` : ''),
         related: [
@@ -152,9 +156,11 @@ function span(ns: number): string {
 /**
  * The sleep runs in a goroutine literal that nothing waits for: its own body (nested literals
  * aside) signals no one, with no `Done()` of a WaitGroup, no `close`, no send. A late exit of
- * such a background loop goes unnoticed (minio's peer trace loops, nomad's docker logger).
+ * such a background loop goes unnoticed (minio's peer trace loops). With the package's other
+ * files at hand (`view`), closing an unexported field that no file of the program reads signals
+ * no one either: only a test waits for it (nomad's docker logger, `defer close(d.doneCh)`).
  */
-function unjoined(file: FileFacts, call: Node): boolean {
+function unjoined(file: FileFacts, call: Node, view: PackageView | undefined): boolean {
   const fn = file.functionOf(call);
   if (!fn?.body || fn.kind !== 'literal' || closureRun(file, fn.node).how !== 'go') return false;
   let signals = false;
@@ -163,11 +169,19 @@ function unjoined(file: FileFacts, call: Node): boolean {
     if (n.type === 'send_statement') signals = true;
     else if (n.type === 'call_expression') {
       const parts = callParts(n);
-      if (parts?.name === 'close' && !parts.receiver) signals = true;
+      if (parts?.name === 'close' && !parts.receiver) signals = !closesUnread(n, view);
       else if (parts?.name === 'Done' && parts.receiverNode && isWaitGroupType(file.typeOf(parts.receiverNode))) signals = true;
     }
   });
   return !signals;
+}
+
+/** `close(x.f)` of an unexported field that nothing in the program reads (see PackageView.fieldReadInProgram). */
+function closesUnread(close: Node, view: PackageView | undefined): boolean {
+  const arg = callArgs(close)[0];
+  const sel = arg ? unparen(arg) : undefined;
+  const field = sel?.type === 'selector_expression' ? sel.childForFieldName('field')?.text : undefined;
+  return !!view && !!field && /^[a-z_]/.test(field) && !view.fieldReadInProgram(field);
 }
 
 /** Names of functions that release or restore something and must finish even for a cancelled caller. */

@@ -216,3 +216,37 @@ func compressBoth(kind int) ([]byte, error) {
 		return h(b), nil
 	}
 }
+
+func globFiles(patterns []string, glob func(string) ([]string, error), list chan<- pathInfo) {
+	defer close(list)
+	for _, p := range patterns {
+		items, err := glob(p)
+		if err != nil {
+			list <- pathInfo{err: err} // want "`list <- pathInfo\\{err: err\\}` blocks forever: readAll can return at line 247 from its receive loop while the goroutine keeps sending"
+			return
+		}
+		for _, item := range items {
+			list <- pathInfo{path: item}
+		}
+	}
+}
+
+// Leaving the range on a failure of the function's own (reading a received path) strands the
+// walker with the paths it has not sent yet: only the close ends this loop, so nothing counted the
+// senders (telegraf's cgroup walker when os.ReadFile fails).
+func readAll(patterns []string, glob func(string) ([]string, error), read func(string) ([]byte, error)) ([][]byte, error) {
+	list := make(chan pathInfo)
+	go globFiles(patterns, glob, list)
+	var out [][]byte
+	for file := range list {
+		if file.err != nil {
+			return nil, file.err
+		}
+		raw, err := read(file.path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, raw)
+	}
+	return out, nil
+}

@@ -14,7 +14,8 @@ type Status struct {
 
 type Client struct{}
 
-func (c *Client) Status(context.Context, string) (Status, error) { return Status{}, nil }
+// Status fails once ctx is done (a stub that never failed would make every retry pause dead code).
+func (c *Client) Status(ctx context.Context, _ string) (Status, error) { return Status{}, ctx.Err() }
 
 func (c *Client) Send(context.Context, []byte) error { return nil }
 
