@@ -23,6 +23,7 @@ export function startEditorServer(connection: Connection, local: { readWasm?: Wa
   const askClient: WasmLoader = async (file) => fromBase64(await connection.sendRequest<string>(READ_WASM, { file } satisfies ReadWasmParams));
   startServer(connection, {
     loadGo: () => loadGo(local.readWasm ?? askClient),
+    parserIsLocal: local.readWasm !== undefined,
     version: typeof GOCONC_VERSION === 'string' ? GOCONC_VERSION : '0.0.0',
     ruleHelpUri: (ruleId) => `command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`,
     fs: local.fs ? local.fs(client) : client,

@@ -40,8 +40,10 @@ import { GO_TO_LOCATIONS, REVIEW_WORKSPACE, REVIEWED, RULE_DOCS, RULES as RULES_
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings';
 
 export interface ServerHost {
-  /** The Go grammar (asked for once, after `initialized`). */
+  /** The Go grammar (asked for once: after `initialized`, or at once when `parserIsLocal`). */
   loadGo(): Promise<GoLanguage>;
+  /** The grammar is read without the client (from disk): loading it can start before `initialize`. */
+  parserIsLocal?: boolean;
   fs: FileSystem;
   /** Where a rule's documentation lives (a link in hovers and diagnostics). */
   ruleHelpUri(ruleId: string): string;
@@ -90,6 +92,8 @@ export function startServer(connection: Connection, host: ServerHost): void {
     return go;
   };
   const packages = new Packages(host.fs, language);
+  // While the client and the server shake hands, the parser's WASM is already being compiled.
+  if (host.parserIsLocal) void language();
   let clock = 0;
 
   // Settings: pulled per document from clients that can answer workspace/configuration (VS Code

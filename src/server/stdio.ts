@@ -11,6 +11,7 @@ export function serveStdio(): Promise<number> {
   const connection = stdioConnection();
   startServer(connection, {
     loadGo: () => loadGo(loadWasm),
+    parserIsLocal: true,
     version: VERSION,
     ruleHelpUri,
     fs: nodeFileSystem(),
