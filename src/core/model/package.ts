@@ -168,6 +168,8 @@ export interface ServeLoop {
   stops: { text: string; line: number; start: number; end: number; target?: string }[];
   /** A `for r := range s.reqc` loop, not a `for { select { ... } }`. */
   range?: true;
+  /** Channels its select cases send on (`case s.out <- v:`), with the lines of those sends. */
+  sends?: { target: string; line: number }[];
 }
 
 export interface FileSummary {
@@ -576,7 +578,12 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[], 
     if (!loop || defaultCase(select)) continue;
     const receives: ServeLoop['receives'] = [];
     const stops: ServeLoop['stops'] = [];
+    const sends: NonNullable<ServeLoop['sends']> = [];
     for (const c of selectCases(select)) {
+      const comm = c.childForFieldName('communication');
+      const sent = comm?.type === 'send_statement' ? comm.childForFieldName('channel') : undefined;
+      const sentTarget = sent ? normaliseTarget(facts, sent, c) : undefined;
+      if (comm && sentTarget) sends.push({ target: sentTarget, line: comm.startPosition.row + 1 });
       const operand = caseReceive(c)?.channel;
       const recv = operand?.parent;
       if (!operand || !recv) continue;
@@ -593,7 +600,7 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[], 
         if (target) receives.push({ target, line: recv.startPosition.row + 1, ...(answersSomehow(request) ? { request } : {}) });
       }
     }
-    if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
+    if ((receives.length > 0 || sends.length > 0) && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops, ...(sends.length > 0 ? { sends } : {}) });
   }
   for (const range of ranges) {
     const served = rangeServeLoop(facts, fn, range);

@@ -75,6 +75,43 @@ export function handledUse(view: PackageView, use: RequestUse): { answers: strin
   return { answers: [...answers], reads: [...reads], drops };
 }
 
+/** Loops of the package that send on an unexported channel field in a select case and stop (`Server.out`). */
+export function sendingLoops(view: PackageView): Map<string, Serving[]> {
+  const out = new Map<string, Serving[]>();
+  for (const fn of view.functions) {
+    for (const loop of fn.serves ?? []) {
+      for (const s of loop.sends ?? []) {
+        if (!/^[A-Za-z_]\w*\.[a-z_]\w*$/.test(s.target)) continue;
+        const list = out.get(s.target) ?? [];
+        if (!list.some((x) => x.loop === loop)) list.push({ fn, loop });
+        out.set(s.target, list);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `target` in a function may be the field `field` (`Reader.decoded`): it is, or it is that field
+ * of a local or parameter whose type the summary does not give (`local:r.decoded`).
+ */
+export function maybeField(fn: FuncSummary, target: string, field: string): boolean {
+  const typed = typedTarget(fn, target);
+  if (typed !== undefined) return typed === field;
+  return target.slice(target.lastIndexOf('.') + 1) === field.slice(field.lastIndexOf('.') + 1) && target.includes('.');
+}
+
+/** Every send on `target` in the package is a case of one of the loops (a send that may be on it counts against). */
+export function onlySenders(view: PackageView, target: string, loops: readonly Serving[]): boolean {
+  for (const fn of view.functions) {
+    for (const op of fn.ops) {
+      if (op.kind !== 'send' || !maybeField(fn, op.target, target)) continue;
+      if (!loops.some((s) => s.fn === fn && (s.loop.sends ?? []).some((x) => x.target === target && x.line === op.line))) return false;
+    }
+  }
+  return true;
+}
+
 /**
  * The loop's stop as an expression a method of the same type can wait on, spelled through `base`
  * (the caller's name for the value, `s` in `s.reqc`): `s.stop` for a stop channel field the
