@@ -601,7 +601,8 @@ export class FileFacts {
 
   /**
    * Fields the file stores a new channel in (`T{reqc: make(chan req)}`, `s.reqc = make(chan req, 8)`),
-   * by field name: buffered when any such make has a capacity other than a literal 0.
+   * by `Type.field` when the file shows the struct type stored into, else by field name: buffered
+   * when any such make has a capacity other than a literal 0.
    */
   fieldChannelMakes(): Map<string, 'buffered' | 'unbuffered'> {
     const out = new Map<string, 'buffered' | 'unbuffered'>();
@@ -609,7 +610,9 @@ export class FileFacts {
       const m = parseChanMake(w.value);
       if (!m) continue;
       const kind = m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered';
-      if (out.get(w.name) !== 'buffered') out.set(w.name, kind);
+      const owner = w.store ? this.storeOwner(w.store) : undefined;
+      const key = owner ? `${owner}.${w.name}` : w.name;
+      if (out.get(key) !== 'buffered') out.set(key, kind);
     }
     return out;
   }

@@ -180,7 +180,7 @@ export interface FileSummary {
   structs: Record<string, Record<string, string>>;
   /** Package-level variables whose type the file shows: name -> type text. */
   vars?: Record<string, string>;
-  /** Struct fields the file stores a new channel in, by field name (see FileFacts.fieldChannelMakes). */
+  /** Struct fields the file stores a new channel in, by `Type.field`, or by field name when the type is not shown (see FileFacts.fieldChannelMakes). */
   channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
   /** Function values the file stores in struct fields, by field (`Watcher.onEvent`): see {@link CallbackBinding}. */
   callbacks?: Record<string, CallbackBinding[]>;

@@ -90,10 +90,13 @@ func (s *Server) Submit(r request) {
   },
 };
 
-/** Some file makes the field's channel without a buffer, and none with one. */
+/**
+ * Some file makes the field's channel without a buffer, and none with one (stores into the same
+ * field name of another struct type do not count; stores whose type is not shown do).
+ */
 function unbuffered(view: PackageView, target: string): boolean {
   const field = target.slice(target.lastIndexOf('.') + 1);
-  const kinds = view.files.map((f) => f.channelMakes?.[field]).filter((k) => k !== undefined);
+  const kinds = view.files.flatMap((f) => [f.channelMakes?.[target], f.channelMakes?.[field]]).filter((k) => k !== undefined);
   return kinds.length > 0 && kinds.every((k) => k === 'unbuffered');
 }
 
