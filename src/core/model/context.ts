@@ -224,6 +224,11 @@ export function processLifetime(view: PackageView, c: CtxVar): boolean {
   return index >= 0 && key !== undefined && passedProcessContext(view, key, index, 0);
 }
 
+/** Parameter `index` of the function `key` is a context that lives as long as the process (see {@link processLifetime}). */
+export function processLifetimeParam(view: PackageView, key: string, index: number): boolean {
+  return passedProcessContext(view, key, index, 0);
+}
+
 function passedProcessContext(view: PackageView, key: string, index: number, depth: number): boolean {
   const name = key.slice(key.lastIndexOf('.') + 1);
   // An exported function can be called from other packages with any context.

@@ -563,7 +563,9 @@ export class FileFacts {
       const m = v ? parseChanMake(v) : undefined;
       return !!m?.capacity && m.capacity.text !== '0';
     };
-    if (this.assignedValues(name, true).some(buffered)) return true;
+    // A field's stores into another struct type's field of the same name do not count.
+    const owner = n.type === 'selector_expression' ? this.ownerType(n.childForFieldName('operand')!) : undefined;
+    if (this.assignedValues(name, true, owner).some(buffered)) return true;
     return n.type === 'identifier' && buffered(this.lookup(n.text, n)?.decl?.init);
   }
 
@@ -573,13 +575,34 @@ export class FileFacts {
    */
   private fieldInit(sel: Node): Node | undefined {
     const field = sel.childForFieldName('field')?.text;
-    const candidates = field ? this.assignedValues(field, false) : [];
+    const operand = sel.childForFieldName('operand');
+    const candidates = field ? this.assignedValues(field, false, operand ? this.ownerType(operand) : undefined) : [];
     return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  /** The struct type a value is of, without pointer (`*Hub` -> `Hub`), when it is a plain name. */
+  private ownerType(x: Node): string | undefined {
+    const t = this.typeOf(x)?.replace(/^\*/, '');
+    return t && /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
+  }
+
+  /**
+   * The struct type a store writes a field of: the type of the composite literal a keyed element
+   * belongs to (`&Hub{events: ...}`), or of `x` in `x.f = v`; undefined when unknown.
+   */
+  private storeOwner(store: Node): string | undefined {
+    if (store.type === 'keyed_element') {
+      const lit = store.parent?.type === 'literal_value' ? store.parent.parent : undefined;
+      const type = lit?.type === 'composite_literal' ? lit.childForFieldName('type') : undefined;
+      return type?.type === 'type_identifier' ? type.text : undefined;
+    }
+    return store.type === 'selector_expression' ? this.ownerType(store.childForFieldName('operand')!) : undefined;
   }
 
   /**
    * Fields the file stores a new channel in (`T{reqc: make(chan req)}`, `s.reqc = make(chan req, 8)`),
-   * by field name: buffered when any such make has a capacity other than a literal 0.
+   * by `Type.field` when the file shows the struct type stored into, else by field name: buffered
+   * when any such make has a capacity other than a literal 0.
    */
   fieldChannelMakes(): Map<string, 'buffered' | 'unbuffered'> {
     const out = new Map<string, 'buffered' | 'unbuffered'>();
@@ -587,7 +610,9 @@ export class FileFacts {
       const m = parseChanMake(w.value);
       if (!m) continue;
       const kind = m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered';
-      if (out.get(w.name) !== 'buffered') out.set(w.name, kind);
+      const owner = w.store ? this.storeOwner(w.store) : undefined;
+      const key = owner ? `${owner}.${w.name}` : w.name;
+      if (out.get(key) !== 'buffered') out.set(key, kind);
     }
     return out;
   }
@@ -596,35 +621,42 @@ export class FileFacts {
    * Every value the file stores under `name`: keyed elements `name: v` of composite literals and
    * assignments `x.name = v` (and `name = v` with `plainToo`).
    */
-  private assignedValues(name: string, plainToo: boolean): Node[] {
+  private assignedValues(name: string, plainToo: boolean, owner?: string): Node[] {
     return this.writes(plainToo)
-      .filter((w) => w.name === name)
+      .filter((w) => w.name === name && (owner === undefined || w.store === undefined || (this.storeOwner(w.store) ?? owner) === owner))
       .map((w) => w.value);
   }
 
   /** The file's stores, found once per kind: keyed elements, field assignments (and plain ones with `plainToo`). */
-  private writes(plainToo: boolean): readonly { name: string; value: Node }[] {
+  private writes(plainToo: boolean): readonly FieldStore[] {
     const cached = this.writesCache[plainToo ? 1 : 0];
     if (cached) return cached;
-    const out: { name: string; value: Node }[] = [];
+    const out: FieldStore[] = [];
     for (const n of descendants(this.root, FIELD_WRITES)) {
       if (n.type === 'keyed_element') {
         const key = n.namedChild(0);
         const value = n.namedChild(1);
-        if (key && value) out.push({ name: key.text, value: literalValue(value) });
+        if (key && value) out.push({ name: key.text, value: literalValue(value), store: n });
         continue;
       }
       const left = n.childForFieldName('left')?.namedChildren ?? [];
       const right = n.childForFieldName('right')?.namedChildren ?? [];
       left.forEach((l, i) => {
         const name = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : plainToo && l.type === 'identifier' ? l.text : undefined;
-        if (name && right[i]) out.push({ name, value: right[i] });
+        if (name && right[i]) out.push({ name, value: right[i], ...(l.type === 'selector_expression' ? { store: l } : {}) });
       });
     }
     return (this.writesCache[plainToo ? 1 : 0] = out);
   }
 
-  private readonly writesCache: (readonly { name: string; value: Node }[] | undefined)[] = [];
+  private readonly writesCache: (readonly FieldStore[] | undefined)[] = [];
+}
+
+/** A value the file stores under a name: `store` is the keyed element or the `x.f` it is stored through. */
+interface FieldStore {
+  name: string;
+  value: Node;
+  store?: Node;
 }
 
 /** The expression of a composite literal's element: `v` of `f: v` (tree-sitter wraps it in a literal_element). */

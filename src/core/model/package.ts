@@ -11,7 +11,7 @@ import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
-import { requestUse, type RequestUse } from './requests';
+import { innermostBreakable, paramRequestUse, rangeRequestUse, requestUse, type RequestUse } from './requests';
 import { lastReference, ownedLocal, returnedDecrement, type LastReference } from './ownership';
 import { nilResultsOf } from './results';
 
@@ -129,6 +129,11 @@ export interface FuncSummary {
   /** Its serving loops: `for { select { case r := <-s.reqc: ...; case <-s.stop: return } }`. */
   serves?: ServeLoop[];
   /**
+   * What it does with the requests it is handed, by parameter index, for parameters it answers on
+   * some path (`func (s *Server) handle(r request) { ...; r.reply <- v }`): see model/requests.
+   */
+  handles?: Record<string, RequestUse>;
+  /**
    * It returns an unbuffered channel it made, on which a goroutine it starts sends one value and
    * that nothing else uses: a caller that stops waiting before it receives strands that goroutine.
    */
@@ -158,8 +163,16 @@ export interface ServeLoop {
    * case that answers the request it receives (`r.reply <- v`), what it does with it.
    */
   receives: { target: string; line: number; request?: RequestUse }[];
-  /** Cases that return from the function: `<-s.stop`, `<-ctx.Done()`. */
+  /**
+   * Cases that return from the function: `<-s.stop`, `<-ctx.Done()`. For a range loop, the
+   * `return` and `break` statements that leave it (with the stop channel when one is a select
+   * case's), and none when it only ends with the channel.
+   */
   stops: { text: string; line: number; start: number; end: number; target?: string }[];
+  /** A `for r := range s.reqc` loop, not a `for { select { ... } }`. */
+  range?: true;
+  /** Channels its select cases send on (`case s.out <- v:`), with the lines of those sends. */
+  sends?: { target: string; line: number }[];
 }
 
 export interface FileSummary {
@@ -170,7 +183,7 @@ export interface FileSummary {
   structs: Record<string, Record<string, string>>;
   /** Package-level variables whose type the file shows: name -> type text. */
   vars?: Record<string, string>;
-  /** Struct fields the file stores a new channel in, by field name (see FileFacts.fieldChannelMakes). */
+  /** Struct fields the file stores a new channel in, by `Type.field`, or by field name when the type is not shown (see FileFacts.fieldChannelMakes). */
   channelMakes?: Record<string, 'buffered' | 'unbuffered'>;
   /** Function values the file stores in struct fields, by field (`Watcher.onEvent`): see {@link CallbackBinding}. */
   callbacks?: Record<string, CallbackBinding[]>;
@@ -368,7 +381,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       }
       cache.misses++;
     }
-    const seen: Seen = { selects: [], returns: [], timers: false };
+    const seen: Seen = { selects: [], returns: [], ranges: [], timers: false };
     const summary: FuncSummary = {
       key,
       name: fn.name!,
@@ -380,7 +393,8 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       params: fn.params.map((p) => p.type),
       ...(fn.results.length > 0 ? { results: fn.results } : {}),
       ...(seen.timers ? { touchesTimers: true } : {}),
-      ...serveLoopsOf(facts, fn, seen.selects),
+      ...serveLoopsOf(facts, fn, seen.selects, seen.ranges),
+      ...handlesOf(facts, fn),
       ...releasesOf(facts, seen.returns),
       ...pendingResultOf(facts, fn, seen.returns),
       ...decrementsOf(facts, fn, seen.returns),
@@ -598,7 +612,7 @@ function releasesOf(facts: FileFacts, returns: readonly Node[]): Pick<FuncSummar
   return releases.length > 0 ? { releases } : {};
 }
 
-function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]): Pick<FuncSummary, 'serves'> {
+function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[], ranges: readonly Node[]): Pick<FuncSummary, 'serves'> {
   const serves: ServeLoop[] = [];
   for (const select of selects) {
     let loop: Node | undefined;
@@ -611,7 +625,12 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]):
     if (!loop || defaultCase(select)) continue;
     const receives: ServeLoop['receives'] = [];
     const stops: ServeLoop['stops'] = [];
+    const sends: NonNullable<ServeLoop['sends']> = [];
     for (const c of selectCases(select)) {
+      const comm = c.childForFieldName('communication');
+      const sent = comm?.type === 'send_statement' ? comm.childForFieldName('channel') : undefined;
+      const sentTarget = sent ? normaliseTarget(facts, sent, c) : undefined;
+      if (comm && sentTarget) sends.push({ target: sentTarget, line: comm.startPosition.row + 1 });
       const operand = caseReceive(c)?.channel;
       const recv = operand?.parent;
       if (!operand || !recv) continue;
@@ -624,13 +643,75 @@ function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[]):
         stops.push({ text: recv.text, ...where(recv), ...(target ? { target: doneCall ? `${target}.Done()` : target } : {}) });
       } else {
         const target = normaliseTarget(facts, operand, c);
-        const request = target ? requestUse(facts, fn, select, c) : undefined;
-        if (target) receives.push({ target, line: recv.startPosition.row + 1, ...(request && request.answers.length > 0 ? { request } : {}) });
+        const request = target ? requestUse(facts, fn, select, c, (call) => calleeKey(facts, call)) : undefined;
+        if (target) receives.push({ target, line: recv.startPosition.row + 1, ...(answersSomehow(request) ? { request } : {}) });
       }
     }
-    if (receives.length > 0 && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops });
+    if ((receives.length > 0 || sends.length > 0) && stops.length > 0) serves.push({ line: loop.startPosition.row + 1, receives, stops, ...(sends.length > 0 ? { sends } : {}) });
+  }
+  for (const range of ranges) {
+    const served = rangeServeLoop(facts, fn, range);
+    if (served) serves.push(served);
   }
   return serves.length > 0 ? { serves } : {};
+}
+
+/** A request some path answers, itself or through a helper it is passed to. */
+function answersSomehow(request: RequestUse | undefined): request is RequestUse {
+  return !!request && (request.answers.length > 0 || (request.delegates?.length ?? 0) > 0);
+}
+
+/**
+ * See {@link FuncSummary.handles}: parameters of a struct or channel type that the function sends
+ * on (a field of) or closes.
+ */
+function handlesOf(facts: FileFacts, fn: FuncInfo): Pick<FuncSummary, 'handles'> {
+  if (!fn.body || !/<-|\bclose\(/.test(fn.body.text)) return {};
+  const handles: Record<string, RequestUse> = {};
+  fn.params.forEach((p, i) => {
+    if (!/^(\*?[A-Za-z_]\w*|(<-)?chan.*)$/.test(p.type) || /^\*?(string|bool|int|error|any)$/.test(p.type)) return;
+    const use = paramRequestUse(facts, fn, i);
+    if (use) handles[i] = use;
+  });
+  return Object.keys(handles).length > 0 ? { handles } : {};
+}
+
+/**
+ * `for r := range s.reqc { ... }` over a channel field: a serving loop whose stops are the
+ * `return`s and `break`s that leave it before the channel is closed (none: it only ends with the
+ * channel, and is recorded for what it does with each request).
+ */
+function rangeServeLoop(facts: FileFacts, fn: FuncInfo, range: Node): ServeLoop | undefined {
+  const loop = range.parent;
+  const right = range.childForFieldName('right');
+  const body = loop?.childForFieldName('body');
+  if (!loop || loop.type !== 'for_statement' || !right || !body) return undefined;
+  const operand = unparen(right);
+  if (operand.type !== 'selector_expression' || !/^(<-)?chan/.test(facts.typeOf(operand) ?? '')) return undefined;
+  const target = normaliseTarget(facts, operand, range);
+  if (!target) return undefined;
+  // A loop inside another loop of the function may be entered again after a `break`.
+  let nested = false;
+  for (let p = loop.parent; p && p.id !== fn.node.id; p = p.parent) if (p.type === 'for_statement') nested = true;
+  const stops: ServeLoop['stops'] = [];
+  walk(body, (n) => {
+    if (FUNCTION_TYPES.has(n.type)) return false;
+    const label = n.type === 'break_statement' ? n.namedChild(0)?.text : undefined;
+    const breaksLoop = label ? loop.parent?.type === 'labeled_statement' && loop.parent.namedChild(0)?.text === label : innermostBreakable(n)?.id === loop.id;
+    const leaves = n.type === 'return_statement' || (n.type === 'break_statement' && !nested && breaksLoop);
+    if (!leaves) return;
+    // Inside `case <-s.stop:` (or `<-ctx.Done()`) of a select: that channel is the stop signal.
+    let c: Node | null = n.parent;
+    while (c && c.id !== loop.id && c.type !== 'communication_case') c = c.parent;
+    const recv = c?.type === 'communication_case' ? caseReceive(c)?.channel : undefined;
+    const done = recv ? unparen(recv) : undefined;
+    const doneCall = done?.type === 'call_expression' && callParts(done)?.name === 'Done' ? callParts(done) : undefined;
+    const stopTarget = !recv ? undefined : doneCall?.receiverNode ? normaliseTarget(facts, doneCall.receiverNode, n) : normaliseTarget(facts, recv, n);
+    stops.push({ text: n.text, ...where(n), ...(stopTarget ? { target: doneCall ? `${stopTarget}.Done()` : stopTarget } : {}) });
+  });
+  const request = rangeRequestUse(facts, fn, loop, range, (call) => calleeKey(facts, call));
+  const receives: ServeLoop['receives'] = [{ target, line: range.startPosition.row + 1, ...(answersSomehow(request) ? { request } : {}) }];
+  return { line: loop.startPosition.row + 1, range: true, receives, stops };
 }
 
 /** What the walk over a function's body notices on the way, for the summary's other facts. */
@@ -639,6 +720,8 @@ interface Seen {
   selects: Node[];
   /** Its own `return` statements. */
   returns: Node[];
+  /** Range clauses of its own loops. */
+  ranges: Node[];
   /** A call that may re-arm, stop or make a timer. */
   timers: boolean;
 }
@@ -658,6 +741,8 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
     if (seen) {
       if (n.type === 'select_statement' || n.type === 'return_statement') {
         if (enclosingFunction(n)?.id === fn.node.id) (n.type === 'select_statement' ? seen.selects : seen.returns).push(n);
+      } else if (n.type === 'range_clause') {
+        if (enclosingFunction(n)?.id === fn.node.id) seen.ranges.push(n);
       } else if (!seen.timers && isTimerCall(n)) seen.timers = true;
     }
     let kind: OpKind | undefined;

@@ -34,6 +34,7 @@ import { rule as selectBusyLoop } from './select-busy-loop';
 import { rule as requireInGoroutine } from './require-in-goroutine';
 import { rule as sendAfterClose } from './send-after-close';
 import { rule as sendToStoppedLoop } from './send-to-stopped-loop';
+import { rule as receiveFromStoppedLoop } from './receive-from-stopped-loop';
 import { rule as sendWithoutCancel } from './send-without-cancel';
 import { rule as sleepIgnoresCancel } from './sleep-ignores-cancel';
 import { rule as timerDrainDeadlock } from './timer-drain-deadlock';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   goroutineSendLeak,
   goroutineReceiveLeak,
   sendToStoppedLoop,
+  receiveFromStoppedLoop,
   unansweredRequest,
   loopWithoutCancel,
   sendWithoutCancel,

@@ -1,6 +1,6 @@
 import type { FileFacts } from '../model/facts';
 import type { FuncSummary, Op, PackageView, ServeLoop } from '../model/package';
-import { canonical, onlyReceivers, senderIsOutside, servingLoops, type Serving } from '../model/serving';
+import { canonical, onlyReceivers, senderIsOutside, servingLoops, stopExpression, type Serving } from '../model/serving';
 import { baseName } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
@@ -16,7 +16,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A method sends on a channel field whose only receiver is a `for { select { ... } }` loop that returns when a stop case fires; after the loop has returned, the send waits forever.',
+      'A method sends on a channel field whose only receiver is a `for { select { ... } }` loop that returns when a stop case fires, or a `for r := range s.reqc` loop that can `return` or `break` out; after the loop has returned, the send waits forever.',
     why:
       'Servers often funnel work through one goroutine: `run` loops over a `select` that takes requests from `s.reqc` and returns on `<-s.stop` ' +
       'or `<-ctx.Done()`, and methods such as `Submit` hand it work with `s.reqc <- r`. Once the loop has returned, nothing receives from ' +
@@ -75,22 +75,28 @@ func (s *Server) Submit(r request) {
         const serving = loops.get(canonical(fn, op.target));
         const target = canonical(fn, op.target);
         if (!serving || !onlyReceivers(view, target, serving) || !senderIsOutside(fn, serving) || !unbuffered(view, target)) continue;
-        const stops = serving.flatMap((s) => s.loop.stops);
+        // A range loop that only ends with its channel never stops while senders wait.
+        const stopping = serving.filter((s) => s.loop.stops.length > 0);
+        if (stopping.length === 0) continue;
+        const stops = stopping.flatMap((s) => s.loop.stops);
         // A sender that looks at the stop signal itself, or a stop that waits for the senders first, is ordered by the author.
         if (stops.some((s) => s.target !== undefined && fn.ops.some((o) => o.target === s.target || o.target + '.Done()' === s.target))) continue;
         if (stopWaitsFirst(view, stops)) continue;
         // A channel that is also closed panics the late sender instead (send-after-close's case).
         if ([...view.functions].some((f) => f.ops.some((o) => o.kind === 'close' && canonical(f, o.target) === target))) continue;
-        report(file, view, fn, op, serving[0], ctx.report);
+        report(file, view, fn, op, stopping[0], ctx.report);
       }
     }
   },
 };
 
-/** Some file makes the field's channel without a buffer, and none with one. */
+/**
+ * Some file makes the field's channel without a buffer, and none with one (stores into the same
+ * field name of another struct type do not count; stores whose type is not shown do).
+ */
 function unbuffered(view: PackageView, target: string): boolean {
   const field = target.slice(target.lastIndexOf('.') + 1);
-  const kinds = view.files.map((f) => f.channelMakes?.[field]).filter((k) => k !== undefined);
+  const kinds = view.files.flatMap((f) => [f.channelMakes?.[target], f.channelMakes?.[field]]).filter((k) => k !== undefined);
   return kinds.length > 0 && kinds.every((k) => k === 'unbuffered');
 }
 
@@ -114,14 +120,20 @@ function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: 
   const stop = s.loop.stops[0];
   const where = (line: number) => (s.fn.file === file.fileName ? `line ${line}` : `${baseName(s.fn.file)}:${line}`);
   const loopName = `\`${s.fn.name}\``;
+  // A range loop leaves at a statement (`return err`, `break`), a select loop when a case fires.
+  const leaves = s.loop.range ? `leaves its loop at \`${excerpt(stop.text, 24)}\`` : `returns when \`${excerpt(stop.text, 24)}\` fires`;
   const related: Related[] =
-    s.fn.file === file.fileName ? [{ span: { start: stop.start, end: stop.end }, message: `${loopName} returns when this case fires; nothing receives from \`${channel}\` after that` }] : [];
+    s.fn.file === file.fileName
+      ? [{ span: { start: stop.start, end: stop.end }, message: `${loopName} ${s.loop.range ? 'leaves its loop here' : 'returns when this case fires'}; nothing receives from \`${channel}\` after that` }]
+      : [];
   emit({
     span: { start: op.start, end: op.end },
-    message: `\`${excerpt(send, 32)}\` blocks forever once ${loopName} has returned on \`${excerpt(stop.text, 24)}\` (${where(stop.line)}): no other goroutine receives`,
+    message: s.loop.range
+      ? `\`${excerpt(send, 32)}\` blocks forever once ${loopName} has left its loop over \`${channel}\` at \`${excerpt(stop.text, 24)}\` (${where(stop.line)}): no other goroutine receives`
+      : `\`${excerpt(send, 32)}\` blocks forever once ${loopName} has returned on \`${excerpt(stop.text, 24)}\` (${where(stop.line)}): no other goroutine receives`,
     related,
     steps: [
-      `${loopName} (${where(s.loop.line)}) is the only receiver of \`${channel}\`, and returns when \`${stop.text}\` fires (${where(stop.line)}).`,
+      `${loopName} (${where(s.loop.line)}) is the only receiver of \`${channel}\`, and ${leaves} (${where(stop.line)}).`,
       `After that, \`${fn.name}\` sends \`${excerpt(send, 40)}\` (line ${op.line}): no goroutine will receive it.`,
       `The goroutine running \`${fn.name}\` blocks forever, with whatever it holds.`,
     ],
@@ -134,19 +146,9 @@ function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: 
  * (or its context's Done), spelled through the sender's own receiver.
  */
 function giveUpFix(file: FileFacts, view: PackageView, stmt: Node, channel: string, s: Serving): Fix[] {
-  // Only a stop that is a broadcast (a channel the package closes and never sends on, or a
-  // context's Done) can be waited on by a second goroutine: receiving from a request channel such
-  // as `quit <- errc` would steal the request meant for the loop.
-  const broadcast = (target: string) => {
-    if (target.endsWith('.Done()')) return true;
-    const ops = [...view.functions].flatMap((f) => f.ops.filter((o) => canonical(f, o.target) === target));
-    return ops.some((o) => o.kind === 'close') && !ops.some((o) => o.kind === 'send');
-  };
-  const stop = s.loop.stops.find((x) => x.target?.startsWith(`${s.fn.receiverType}.`) && broadcast(x.target));
   const dot = channel.lastIndexOf('.');
-  if (!stop?.target || dot < 0 || !s.fn.receiverType) return [];
-  const base = channel.slice(0, dot);
-  const stopExpr = `${base}.${stop.target.slice(s.fn.receiverType.length + 1)}`;
+  const stopExpr = dot > 0 ? stopExpression(view, s, channel.slice(0, dot)) : undefined;
+  if (!stopExpr) return [];
   if (stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt)) return [];
   const nl = eol(file.source);
   const indent = indentAt(file.source, stmt.startIndex);

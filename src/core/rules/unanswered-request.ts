@@ -1,10 +1,10 @@
 import type { FileFacts } from '../model/facts';
 import type { PackageView } from '../model/package';
-import type { Drop, RequestUse } from '../model/requests';
-import { canonical, onlyReceivers, senderIsOutside, servingLoops, type Serving } from '../model/serving';
+import { canonical, handledUse, onlyReceivers, senderIsOutside, servingLoops, stopExpression, type HandledDrop, type Serving } from '../model/serving';
 import { runsBefore } from '../model/paths';
 import { baseName } from '../model/locks';
-import type { Related, Rule } from '../findings/rule';
+import type { Fix, Related, Rule } from '../findings/rule';
+import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { enclosingFunction, excerpt, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 
@@ -17,7 +17,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A method hands a request to a `for { select { ... } }` loop and waits for the reply with a plain receive, while a path of the loop takes the request and returns or moves on without replying.',
+      'A method hands a request to a serving loop (`for { select { ... } }` or `for r := range s.reqc`) and waits for the reply with a plain receive, while a path of the loop takes the request and returns or moves on without replying.',
     why:
       'Servers often funnel work through one goroutine: `run` takes requests from `s.reqc`, does the work and answers on a channel the ' +
       'caller put into the request (`r.reply <- v`); the caller sends the request, usually in a `select` that gives up on `<-s.stop`, and ' +
@@ -55,6 +55,10 @@ func (s *Server) Get(key string) (string, error) {
 	}
 	return <-r.reply, nil // blocks forever if run returned with r
 }`,
+    fixes:
+      '**Give up waiting when the loop stops** wraps a reply wait that is a statement of its own, an assignment or a declaration in a `select` ' +
+      'with the loop\'s stop channel (a field the package closes, or a context field\'s `Done()`). It is not applied by fix-all: when the loop ' +
+      'has stopped, the caller goes on without the reply (a declared value keeps its zero value), which it may need to report.',
     good: `func (s *Server) Get(key string) (string, error) {
 	r := request{key: key, reply: make(chan string, 1)}
 	select {
@@ -85,7 +89,8 @@ func (s *Server) Get(key string) (string, error) {
         const target = canonical(fn, op.target);
         const serving = loops.get(target);
         if (!serving || serving.length !== 1 || !onlyReceivers(view, target, serving) || !senderIsOutside(fn, serving)) continue;
-        const request = serving[0].loop.receives.find((r) => r.target === target)?.request;
+        const taken = serving[0].loop.receives.find((r) => r.target === target)?.request;
+        const request = taken ? handledUse(view, taken) : undefined;
         if (!request || request.drops.length === 0) continue;
         const send = sendAt(file, op.start, op.end);
         if (!send) continue;
@@ -93,7 +98,7 @@ func (s *Server) Get(key string) (string, error) {
           if (done.has(w.recv.id) || !request.answers.includes(w.field)) continue;
           if (!plainRequest(view, target, w.field, request)) continue;
           done.add(w.recv.id);
-          report(ctx, file, send, w.recv, serving[0], request.drops[0]);
+          report(ctx, file, send, w.recv, serving[0], request.drops[0], giveUpFix(file, view, send, w.recv, serving[0]));
         }
       }
     }
@@ -195,7 +200,7 @@ const DATA = /^(\[\])*\*?(string|bool|byte|rune|u?int(8|16|32|64)?|uintptr|float
  * The served channel carries requests of a struct type of the package whose reply field is a
  * channel, and the fields the dropping paths read are plain data (or it carries the reply channel itself).
  */
-function plainRequest(view: PackageView, target: string, field: string, request: RequestUse): boolean {
+function plainRequest(view: PackageView, target: string, field: string, request: { reads: readonly string[] }): boolean {
   const dot = target.lastIndexOf('.');
   const chanType = view.structField(target.slice(0, dot), target.slice(dot + 1));
   const m = chanType ? /^(?:<-)?chan(?:<-)?(.*)$/.exec(chanType) : undefined;
@@ -229,22 +234,69 @@ function plainData(view: PackageView, type: string | undefined, depth: number): 
   return depth < 2 && Object.values(fields).every((t) => plainData(view, t, depth + 1));
 }
 
-function report(ctx: Parameters<Rule['check']>[0], file: FileFacts, send: Node, recv: Node, s: Serving, drop: Drop): void {
-  const here = s.fn.file === file.fileName;
-  const at = here ? `line ${drop.line}` : `${baseName(s.fn.file)}:${drop.line}`;
+function report(ctx: Parameters<Rule['check']>[0], file: FileFacts, send: Node, recv: Node, s: Serving, drop: HandledDrop, fixes: Fix[]): void {
+  // The drop is in the loop, or in the helper the loop passed the request to.
+  const dropFile = drop.helper?.file ?? s.fn.file;
+  const here = dropFile === file.fileName;
+  const at = here ? `line ${drop.line}` : `${baseName(dropFile)}:${drop.line}`;
   const loop = `\`${s.fn.name}\``;
   const wait = `\`${excerpt(recv.text, 24)}\``;
-  const how = drop.how === 'return' ? 'returns' : drop.how === 'continue' ? 'moves on' : 'ends the case';
+  const how = drop.how === 'return' ? 'returns' : drop.how === 'continue' ? 'moves on' : s.loop.range ? 'goes round to the next one' : 'ends the case';
+  const what = drop.helper ? `takes this request and \`${drop.helper.name}\`, which it hands the request to, returns without replying` : `takes this request and ${how} without replying`;
   const related: Related[] = [];
-  if (here) related.push({ span: { start: drop.start, end: drop.end }, message: `${loop} ${how} here with the request taken and not answered` });
+  if (here) related.push({ span: { start: drop.start, end: drop.end }, message: drop.helper ? `\`${drop.helper.name}\` returns here with the request not answered` : `${loop} ${how} here with the request taken and not answered` });
   ctx.report({
     node: recv,
-    message: `${wait} blocks forever if ${loop} takes this request and ${how} without replying (${at})`,
+    message: `${wait} blocks forever if ${loop} ${what} (${at})`,
     related,
     steps: [
       `${send.startPosition.row + 1 === recv.startPosition.row + 1 ? 'This line' : `Line ${send.startPosition.row + 1}`} hands the request to ${loop}, the only receiver of \`${excerpt(send.childForFieldName('channel')?.text ?? '', 24)}\`.`,
-      `${loop} takes it and ${how} at ${at} without sending a reply.`,
+      drop.helper
+        ? `${loop} takes it and passes it to \`${drop.helper.name}\`, which returns at ${at} without sending a reply.`
+        : `${loop} takes it and ${how} at ${at} without sending a reply.`,
       `${wait} (line ${recv.startPosition.row + 1}) waits for a reply that never comes: the caller blocks forever.`,
     ],
+    fixes,
   });
+}
+
+/**
+ * Wait for the reply in a `select` that also gives up when the loop stops, when the stop is a
+ * broadcast field the caller can name (see stopExpression): for a wait that is a statement of
+ * its own (`<-r.done`), an assignment (`v = <-r.reply`) or a declaration whose type the reply
+ * channel's type gives (`v := <-r.reply` becomes `var v T` and the select). Not safe: on stop the
+ * caller goes on without the reply (with the zero value), which it may need to report.
+ */
+function giveUpFix(file: FileFacts, view: PackageView, send: Node, recv: Node, s: Serving): Fix[] {
+  const channel = send.childForFieldName('channel');
+  const c = channel ? unparen(channel) : undefined;
+  const base = c?.type === 'selector_expression' ? c.childForFieldName('operand')?.text : undefined;
+  const stopExpr = base && /^[A-Za-z_][\w.]*$/.test(base) ? stopExpression(view, s, base) : undefined;
+  if (!stopExpr) return [];
+  let stmt: Node | undefined;
+  let comm: string | undefined;
+  let decl: string | undefined;
+  const p = recv.parent;
+  if (p?.type === 'expression_statement') [stmt, comm] = [p, recv.text];
+  else if (p?.type === 'expression_list' && p.namedChildCount === 1 && (p.parent?.type === 'assignment_statement' || p.parent?.type === 'short_var_declaration')) {
+    const st = p.parent;
+    const left = st.childForFieldName('left')?.namedChildren ?? [];
+    const op = st.type === 'assignment_statement' ? st.childForFieldName('operator')?.text : ':=';
+    if (left.length === 1 && (op === '=' || op === ':=')) {
+      stmt = st;
+      comm = `${left[0].text} = ${recv.text}`;
+      if (op === ':=') {
+        // `v := <-r.reply`: the element type of the reply channel, when it is a plain type name.
+        const operand = recv.childForFieldName('operand');
+        const elem = operand ? file.typeOf(operand)?.replace(/^(<-)?chan(<-)?/, '') : undefined;
+        if (!elem || !/^(\*|\[\])*[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(elem) || left[0].type !== 'identifier') return [];
+        decl = `var ${left[0].text} ${elem}`;
+      }
+    }
+  }
+  if (!stmt || !comm || stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt)) return [];
+  const nl = eol(file.source);
+  const indent = indentAt(file.source, stmt.startIndex);
+  const text = [...(decl ? [decl] : []), 'select {', `case ${comm}:`, `case <-${stopExpr}:`, '}'].join(nl + indent);
+  return [{ title: `Give up waiting when \`${s.fn.name}\` stops (\`case <-${stopExpr}:\`)`, edits: [replaceNode(stmt, text)], safe: false }];
 }

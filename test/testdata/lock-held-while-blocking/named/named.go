@@ -46,23 +46,24 @@ func (h *Hub) Publish(e Event) {
 // Filter is a named type that is not a function: a field of it holds no callback.
 type Filter struct{ keys map[string]bool }
 
-// Relay stores a handler of a named func type that takes no lock of the relay.
+// Relay stores a handler of a named func type that takes no lock of the relay. Its channel field
+// has the same name as the hub's: the hub's channel is still the hub's own unbuffered make.
 type Relay struct {
 	mu      sync.Mutex
-	queue   chan Event
+	events  chan Event
 	handler HandlerFunc
 	filter  Filter
 }
 
 func NewRelay(out chan<- Event) *Relay {
-	r := &Relay{queue: make(chan Event)}
+	r := &Relay{events: make(chan Event)}
 	r.handler = func(e Event) { out <- e }
 	go r.dispatch()
 	return r
 }
 
 func (r *Relay) dispatch() {
-	for e := range r.queue {
+	for e := range r.events {
 		r.handler(e)
 	}
 }
@@ -71,5 +72,34 @@ func (r *Relay) dispatch() {
 func (r *Relay) Publish(e Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.queue <- e // ok
+	r.events <- e // ok
+}
+
+// Mirror's field of the same name is buffered: a send under its lock may not wait, and that
+// says nothing of the hub's channel.
+type Mirror struct {
+	mu     sync.Mutex
+	events chan Event
+	seen   int
+}
+
+func NewMirror() *Mirror {
+	m := &Mirror{events: make(chan Event, 64)}
+	go m.drain()
+	return m
+}
+
+func (m *Mirror) drain() {
+	for range m.events {
+		m.mu.Lock()
+		m.seen++
+		m.mu.Unlock()
+	}
+}
+
+// ok: buffered, the receiver catches up
+func (m *Mirror) Publish(e Event) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events <- e // ok
 }

@@ -1,0 +1,3 @@
+import { ruleTest } from '../harness';
+
+ruleTest('receive-from-stopped-loop');
