@@ -36,8 +36,6 @@ export interface Carry {
   inFocus(node: Node): boolean;
   /** True when a finding of this review belongs to it: one of its positions lies in focus (or outside every declaration). */
   keeps(finding: Finding): boolean;
-  /** The top-level nodes in focus. */
-  readonly focus: ReadonlySet<Node>;
   /** The last review's findings of a rule outside the focus, moved to the new text; undefined when the rule must run whole. */
   carried(ruleId: string): Finding[] | undefined;
 }
@@ -116,7 +114,6 @@ export class ReviewMemory {
     // Rules ask for every node they visit: compare offsets with the few declarations in focus.
     const ranges = [...focus].map((n) => [n.startIndex, n.endIndex]);
     return {
-      focus,
       inFocus: (node) => {
         const at = node.startIndex;
         for (const [start, end] of ranges) if (at >= start && at < end) return true;
@@ -192,8 +189,8 @@ function shiftOf(old: string, source: SourceText): Shift | undefined {
 
 /** A finding at its place in the new text, or undefined when one of its positions cannot be moved. */
 function moveFinding(f: Finding, m: Shift): Finding | undefined {
-  if (m.delta === 0 && m.byteDelta === 0 && !touches(f, m)) return f;
   if (touches(f, m)) return undefined;
+  if (m.delta === 0 && m.byteDelta === 0) return f;
   const at = (o: number) => (o > m.to ? o + m.delta : o);
   const span = (s: Span): Span => ({ start: at(s.start), end: at(s.end) });
   const bytes = (s: Span, old: Span): Span => ({ start: old.start > m.to ? s.start + m.byteDelta : s.start, end: old.end > m.to ? s.end + m.byteDelta : s.end });

@@ -13,7 +13,7 @@
 import { parseChanMake, type FileFacts, type FuncInfo } from './facts';
 import type { PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { EVERYWHERE, FUNCTION_TYPES, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
+import { EVERYWHERE, FUNCTION_TYPES, focusRoots, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
 import { runsBefore, surelyReached } from './paths';
 
 export { runsBefore };
@@ -507,7 +507,7 @@ export function channelFocus(file: FileFacts, inFocus: (node: Node) => boolean):
   if (inFocus === EVERYWHERE) return inFocus;
   const fields = channelFlows(file, inFocus).filter((f) => f.field);
   if (fields.length === 0) return inFocus;
-  const focus = file.root.children.filter((c) => inFocus(c));
+  const focus = focusRoots(file.root, inFocus);
   return fields.some((f) => focus.some((c) => c.text.includes(`.${f.field!.name}`))) ? EVERYWHERE : inFocus;
 }
 
@@ -528,7 +528,7 @@ export function closedChannelTraces(file: FileFacts, inFocus: (node: Node) => bo
     seen.add(`${f.owner.node.id}:${f.key}`);
     out.push(f.trace);
   }
-  const calls = whole ? descendants(file.root, 'call_expression') : file.root.children.filter((c) => inFocus(c)).flatMap((c) => descendants(c, 'call_expression'));
+  const calls = focusRoots(file.root, inFocus).flatMap((c) => descendants(c, 'call_expression'));
   for (const call of calls) {
     const arg = closeArg(file, call);
     const key = arg ? pathKey(arg) : undefined;

@@ -295,6 +295,15 @@ export class SummaryCache {
  * besides its own text (typing in a doc comment keeps every summary).
  */
 export function skeletonOf(facts: FileFacts): string {
+  let skeleton = skeletons.get(facts);
+  if (skeleton === undefined) skeletons.set(facts, (skeleton = readSkeleton(facts)));
+  return skeleton;
+}
+
+/** Each file's skeleton, once: the summary cache and the editor's review context both ask for it. */
+const skeletons = new WeakMap<FileFacts, string>();
+
+function readSkeleton(facts: FileFacts): string {
   const parts: string[] = [];
   const comments = facts.root.descendantsOfType('comment');
   let k = 0;

@@ -332,3 +332,8 @@ export function caseReceive(commCase: Node): { channel: Node; left: Node[] } | u
 
 /** A review's focus when it looks at the whole file (see RuleContext.inFocus): every node. */
 export const EVERYWHERE = (_node: Node): boolean => true;
+
+/** The parts of a file a focus covers: the root itself for EVERYWHERE, else the top-level declarations in focus. */
+export function focusRoots(root: Node, inFocus: (node: Node) => boolean): Node[] {
+  return inFocus === EVERYWHERE ? [root] : root.children.filter((c) => inFocus(c));
+}

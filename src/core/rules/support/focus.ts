@@ -5,12 +5,11 @@
  * than asking the file and dropping most of them.
  */
 import type { RuleContext } from '../../findings/rule';
-import { EVERYWHERE } from '../../syntax/nodes';
+import { focusRoots as rootsOf } from '../../syntax/nodes';
 import type { Node } from '../../syntax/parser';
 
 export function focusRoots(ctx: Pick<RuleContext, 'file' | 'inFocus'>): Node[] {
-  const root = ctx.file.root;
-  return ctx.inFocus === EVERYWHERE ? [root] : root.children.filter((c) => ctx.inFocus(c));
+  return rootsOf(ctx.file.root, ctx.inFocus);
 }
 
 /** The nodes of the given types in the parts of the file in focus, in document order. */
