@@ -7,7 +7,7 @@ import { isCondValue, type FileFacts, type FuncInfo } from './facts';
 import { localTypeName } from './locks';
 import { normaliseTarget, typedTarget, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, descendants, unparen, whileCondition } from '../syntax/nodes';
+import { EVERYWHERE, callArgs, callParts, descendants, unparen, whileCondition } from '../syntax/nodes';
 
 export interface CondLoop {
   fn: FuncInfo;
@@ -48,7 +48,18 @@ export function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined
 
 /** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
 /** Text of a declaration that may make a Cond or set its lock (`sync.NewCond`, `c.L = ...`). */
-export const MAKES_COND = /NewCond\(|\.L\s*=/;
+const MAKES_COND = /NewCond\(|\.L\s*=/;
+
+/**
+ * The focus a cond rule can keep (see RuleContext.inFocus). The waits, and the NewCond that
+ * names a cond's lock, come from the bodies of other functions: when the declarations in focus
+ * hold none of the waits and make no Cond, the waits are the last review's, and only the
+ * functions in focus can hold new findings; else every function is looked at.
+ */
+export function condFocus(file: FileFacts, inFocus: (node: Node) => boolean, waits: readonly CondLoop[]): (node: Node) => boolean {
+  if (inFocus === EVERYWHERE || waits.some((w) => inFocus(w.fn.node)) || file.root.children.some((c) => inFocus(c) && MAKES_COND.test(c.text))) return EVERYWHERE;
+  return inFocus;
+}
 
 const loopCache = new WeakMap<FileFacts, { view: PackageView; loops: CondLoop[] }>();
 

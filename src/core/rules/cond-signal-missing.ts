@@ -1,11 +1,11 @@
-import { condLoops, condTarget, waitsOn, wakingWrites, MAKES_COND } from '../model/conds';
+import { condLoops, condTarget, waitsOn, wakingWrites, condFocus } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { flatten, mapTarget } from '../model/locks';
 import { calleeKey, funcKey, normaliseTarget, typedTarget, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, standsAlone } from '../findings/edits';
-import { EVERYWHERE, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
+import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-signal-missing',
@@ -57,13 +57,9 @@ func (q *Queue) Close() {
     const waits = condLoops(file, ctx.package);
     if (waits.length === 0) return;
     const reported = new Set<number>();
-    // The waits (and, for the lock, the NewCond) come from the bodies of other functions: when the
-    // review looks at some declarations only and none of them holds a wait loop or makes a Cond,
-    // the waits are the last review's, and only the functions in focus can hold new findings.
-    const everywhere =
-      ctx.inFocus === EVERYWHERE || waits.some((w) => ctx.inFocus(w.fn.node)) || file.root.children.some((c) => ctx.inFocus(c) && MAKES_COND.test(c.text));
+    const inFocus = condFocus(file, ctx.inFocus, waits);
     for (const fn of file.functions) {
-      if (fn.kind === 'literal' || !fn.body || (!everywhere && !ctx.inFocus(fn.node))) continue;
+      if (fn.kind === 'literal' || !fn.body || !inFocus(fn.node)) continue;
       for (const w of waits) {
         if (w.fn.node.id === fn.node.id || waitsOn(file, ctx.package, fn, w.cond)) continue;
         const writes = wakingWrites(file, fn, w).filter((x) => !reported.has(x.node.id));

@@ -1,10 +1,10 @@
-import { condLockers, condLoops, waitsOn, wakingWrites, MAKES_COND, type CondLoop } from '../model/conds';
+import { condLockers, condLoops, waitsOn, wakingWrites, condFocus, type CondLoop } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { callersHold, funcLocks, type FuncLocks } from '../model/locks';
 import { funcKey, typedTarget, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { EVERYWHERE, lineOf, quote } from '../syntax/nodes';
+import { lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-wrong-lock',
@@ -65,13 +65,9 @@ func (q *Queue) Start() {
     const waits = condLoops(file, ctx.package).filter((w) => lockers.has(w.cond) && waiterHolds(file, ctx.package, w, lockers.get(w.cond)!));
     if (waits.length === 0) return;
     const reported = new Set<number>();
-    // The waits (and, for the lock, the NewCond) come from the bodies of other functions: when the
-    // review looks at some declarations only and none of them holds a wait loop or makes a Cond,
-    // the waits are the last review's, and only the functions in focus can hold new findings.
-    const everywhere =
-      ctx.inFocus === EVERYWHERE || waits.some((w) => ctx.inFocus(w.fn.node)) || file.root.children.some((c) => ctx.inFocus(c) && MAKES_COND.test(c.text));
+    const inFocus = condFocus(file, ctx.inFocus, waits);
     for (const fn of file.functions) {
-      if (fn.kind === 'literal' || !fn.body || (!everywhere && !ctx.inFocus(fn.node))) continue;
+      if (fn.kind === 'literal' || !fn.body || !inFocus(fn.node)) continue;
       for (const w of waits) {
         if (w.fn.node.id === fn.node.id || waitsOn(file, ctx.package, fn, w.cond)) continue;
         const locker = lockers.get(w.cond)!;
