@@ -386,19 +386,24 @@ function parentFinding(file: FileFacts, g: Goroutine, w: Write): Report | undefi
   if (stmt?.parent?.type !== 'statement_list') return undefined;
   let access: Node | undefined;
   let stopped = false;
-  for (let s = stmt.nextNamedSibling; s && !stopped && !access; s = s.nextNamedSibling) {
-    walk(s, (n) => {
-      if (stopped || access) return false;
-      if (FUNCTION_TYPES.has(n.type) || n.type === 'go_statement' || n.type === 'defer_statement') return false;
-      if (waitsHere(file, n)) {
-        stopped = true;
-        return false;
-      }
-      // `&x` only takes the address: not an access yet.
-      const addressOnly = n.parent?.type === 'unary_expression' && n.parent.childForFieldName('operator')?.text === '&';
-      if (n.type === 'identifier' && n.text === w.head.text && !addressOnly && sameVar(file, n, w)) access = accessOf(n, w);
-    });
-  }
+  const visit = (n: Node): boolean | void => {
+    if (stopped || access) return false;
+    if (FUNCTION_TYPES.has(n.type) || n.type === 'go_statement' || n.type === 'defer_statement') return false;
+    if (waitsHere(file, n)) {
+      stopped = true;
+      return false;
+    }
+    // An assignment evaluates its right side before it writes the left: in `err = <-done` the
+    // parent waits first, so the write to `err` comes after whatever the goroutine sent.
+    if (n.type === 'assignment_statement' || n.type === 'short_var_declaration') {
+      for (const side of [n.childForFieldName('right'), n.childForFieldName('left')]) if (side) walk(side, visit);
+      return false;
+    }
+    // `&x` only takes the address: not an access yet.
+    const addressOnly = n.parent?.type === 'unary_expression' && n.parent.childForFieldName('operator')?.text === '&';
+    if (n.type === 'identifier' && n.text === w.head.text && !addressOnly && sameVar(file, n, w)) access = accessOf(n, w);
+  };
+  for (let s = stmt.nextNamedSibling; s && !stopped && !access; s = s.nextNamedSibling) walk(s, visit);
   if (!access) return undefined;
   const parentName = file.funcInfo(g.spawner).name;
   const parent = parentName ? `\`${parentName}\`` : 'the parent';

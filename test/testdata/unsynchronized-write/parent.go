@@ -107,3 +107,48 @@ func addressOnly() {
 	register(&x)
 	<-done
 }
+
+type service struct{ fromsvc chan error }
+
+func (h *service) Execute() { h.fromsvc <- nil }
+
+func runService(name string, h *service) error { h.Execute(); return nil }
+
+// ok: `err = <-h.fromsvc` receives before it writes `err`; the handshake with the handler that
+// runService calls orders the goroutine's later write (moby's and containerd's Windows service).
+func launch(name string) error {
+	h := &service{fromsvc: make(chan error)}
+	var err error
+	go func() {
+		err = runService(name, h)
+		h.fromsvc <- err
+	}()
+	err = <-h.fromsvc
+	return err
+}
+
+// ok: a short variable declaration also receives before it writes.
+func launchShort(name string) (err error) {
+	h := &service{fromsvc: make(chan error)}
+	go func() {
+		err = runService(name, h)
+		h.fromsvc <- err
+	}()
+	got, err := <-h.fromsvc, error(nil)
+	_ = got
+	return err
+}
+
+// The right side reads `total` before the receive: that read is not ordered.
+func sumLate(parts []int) int {
+	total := 0
+	done := make(chan int)
+	go func() {
+		for _, p := range parts {
+			total += p // want "`total \\+= p` in a goroutine runs concurrently with the read of `total` at line \\d+: a data race"
+		}
+		done <- 1
+	}()
+	n := total + <-done
+	return n
+}
