@@ -151,12 +151,14 @@ function report() {
   }
   const sum = (k) => [...rules.values()].reduce((n, r) => n + r[k], 0);
   const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(0)}%` : '–');
+  // Noise is held to "under 10%": one decimal, so 10.5% does not print as 10%.
+  const pct1 = (a, b) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
   const out = [];
   out.push(`Corpus: ${Object.keys(meta).length} repositories, ${lines.toLocaleString('en')} lines of Go (tests included, vendor and testdata excluded).`, '');
   out.push('| repository | commit | lines | findings | seconds |', '| --- | --- | ---: | ---: | ---: |');
   for (const [repo, m] of Object.entries(meta)) out.push(`| ${repo} | \`${m.commit.slice(0, 12)}\` | ${m.lines.toLocaleString('en')} | ${all.filter((f) => f.repo === repo).length} | ${m.seconds} |`);
   out.push('', `Warnings and errors: **${sum('we')}**, that is **${((1000 * sum('we')) / lines).toFixed(3)} per 1000 lines**. Judged: ${sum('TP') + sum('FP') + sum('noise')}: ${sum('TP')} true, ${sum('FP')} false, ${sum('noise')} noise.`);
-  out.push(`Precision (TP / (TP + FP)): **${pct(sum('TP'), sum('TP') + sum('FP'))}**; noise: **${pct(sum('noise'), sum('TP') + sum('FP') + sum('noise'))}**; harmful fixes offered: **${sum('badFix')}**.`, '');
+  out.push(`Precision (TP / (TP + FP)): **${pct(sum('TP'), sum('TP') + sum('FP'))}**; noise: **${pct1(sum('noise'), sum('TP') + sum('FP') + sum('noise'))}**; harmful fixes offered: **${sum('badFix')}**.`, '');
   out.push('| rule | findings | warnings+errors | per 1000 lines | TP | FP | noise | precision |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [id, r] of [...rules].sort((a, b) => b[1].findings - a[1].findings)) {
     out.push(`| ${id} | ${r.findings} | ${r.we} | ${((1000 * r.we) / lines).toFixed(3)} | ${r.TP} | ${r.FP} | ${r.noise} | ${pct(r.TP, r.TP + r.FP)} |`);
