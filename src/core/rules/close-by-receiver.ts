@@ -1,4 +1,4 @@
-import { channelFocus, closedChannelTraces, lift, loopCanEnd, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
+import { channelFocus, closeArg, closedChannelTraces, headIdent, lift, loopCanEnd, reassigned, runsBefore, startOf, trace, type Body, type Lifted, type Trace, type Use } from '../model/channels';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
@@ -72,7 +72,7 @@ export const rule: Rule = {
     };
     for (const t of closedChannelTraces(file, channelFocus(file, ctx.inFocus))) {
       if (reassigned(file, t)) continue;
-      for (const f of inView(t)) emit(f.close, f.report);
+      for (const f of inView(file, t)) emit(f.close, f.report);
     }
     for (const fn of file.functions) {
       for (const f of paramReceivers(file, ctx.package, fn)) emit(f.close, f.report);
@@ -118,14 +118,14 @@ function describe(b: Body): string {
  * A goroutine (or the traced function) that only receives from the channel closes it from inside
  * its receive loop, while another goroutine of the trace sends on it.
  */
-function inView(t: Trace): { close: Node; report: Report }[] {
+function inView(file: FileFacts, t: Trace): { close: Node; report: Report }[] {
   const out: { close: Node; report: Report }[] = [];
   const threads = byThread(t);
   for (const [r, ops] of threads) {
     if (ops.send.length > 0 || ops.recv.length === 0) continue;
     for (const c of ops.close) {
       const loop = receiveLoop(c.l, ops.recv);
-      if (!loop) continue;
+      if (!loop || declaredIn(file, c.use.op, loop)) continue;
       const sender = concurrentSend(t, threads, r);
       if (!sender) continue;
       out.push({ close: c.use.op, report: report(c.use, describe(r), loop, sender.use.op, describe(sender.thread), brief(r, 'this goroutine'), brief(sender.thread, 'another goroutine')) });
@@ -142,6 +142,18 @@ function receiveLoop(close: Lifted, recvs: { use: Use; l: Lifted }[]): Node | un
     if (recvs.some((x) => (x.use.kind === 'range' && x.l.at.id === loop.id) || (x.l.at.id !== loop.id && contains(loop, x.l.at)))) return loop;
   }
   return undefined;
+}
+
+/**
+ * The loop declares the closed channel: every pass makes a new one (bbolt's benchmarks: make,
+ * start the senders, `wg.Wait()`, `close`, then drain), so the pass's receives do not make the
+ * close one from inside a receive loop.
+ */
+function declaredIn(file: FileFacts, close: Node, loop: Node): boolean {
+  const arg = closeArg(file, close);
+  const head = arg ? headIdent(arg) : undefined;
+  const decl = head ? file.lookup(head.text, head)?.decl?.node : undefined;
+  return decl !== undefined && contains(loop, decl);
 }
 
 /** A send of another thread that can still run when the receiver closes. */

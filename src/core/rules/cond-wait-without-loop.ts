@@ -130,6 +130,15 @@ function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo): bool
       callers++;
     }
   }
-  if (callers === 0) return false;
+  // A method whose whole body is the Wait (pebble's `flusherCond.Wait`, a Cond with a custom
+  // Locker) passes the duty to loop on to callers the package does not resolve for us (reached
+  // through a field of an anonymous struct, or from other packages): stay silent.
+  if (callers === 0) return passesThrough(fn);
   return descendants(file.root, 'call_expression').every((c) => calleeKey(file, c) !== key || ancestor(c, 'for_statement') !== undefined);
+}
+
+/** A method or function whose body holds nothing but one `x.Wait()` statement (comments aside). */
+function passesThrough(fn: FuncInfo): boolean {
+  const body = blockStatements(fn.body);
+  return body.length === 1 && body[0].type === 'expression_statement' && callParts(body[0].namedChild(0)!)?.name === 'Wait';
 }

@@ -229,3 +229,40 @@ func forward(ch chan int, sink func(chan int)) {
 		}
 	}
 }
+
+// ok: every pass of the loop makes its own channel, waits for its senders and only then closes
+// and drains it (bbolt's batch benchmarks).
+func batches(rounds int, work func() error) error {
+	for i := 0; i < rounds; i++ {
+		var wg sync.WaitGroup
+		errCh := make(chan error, 10)
+		for w := 0; w < 10; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errCh <- work()
+			}()
+		}
+		wg.Wait()
+		close(errCh)
+		for err := range errCh {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ok: the same with a declared channel and the receive before the close in each pass.
+func rounds(n int, work func() int) int {
+	total := 0
+	for i := 0; i < n; i++ {
+		var results chan int
+		results = make(chan int, 1)
+		go func() { results <- work() }()
+		total += <-results
+		close(results)
+	}
+	return total
+}
