@@ -126,7 +126,12 @@ export function stopExpression(view: PackageView, s: Serving, base: string): str
     return ops.some((o) => o.kind === 'close') && !ops.some((o) => o.kind === 'send');
   };
   const type = s.fn.receiverType;
-  const stop = type ? s.loop.stops.find((x) => x.target?.startsWith(`${type}.`) && broadcast(x.target)) : undefined;
-  if (!stop?.target || !type) return undefined;
-  return `${base}.${stop.target.slice(type.length + 1)}`;
+  const expressible = (x: ServeLoop['stops'][number]) => !!type && !!x.target?.startsWith(`${type}.`) && broadcast(x.target);
+  // Giving up on one stop while the loop can also leave on another (a context parameter of its
+  // own, as in VictoriaMetrics' rule groups) would leave the sender blocked there: every stop
+  // must be one the sender can wait on.
+  if (!type || s.loop.stops.length === 0 || !s.loop.stops.every(expressible)) return undefined;
+  if (new Set(s.loop.stops.map((x) => x.target)).size > 1) return undefined;
+  const stop = s.loop.stops[0];
+  return `${base}.${stop.target!.slice(type.length + 1)}`;
 }

@@ -224,3 +224,35 @@ func submitAll(s *Server, rs []request) {
 		s.reqc <- r // want "`s.reqc <- r` blocks forever once `run` has returned on `<-s.stop`"
 	}
 }
+
+// Group's loop also stops on a context of its own: giving up on `g.done` alone would leave the
+// sender blocked after a cancel, so no fix is offered (VictoriaMetrics' rule groups).
+type Group struct {
+	updates chan int
+	done    chan struct{}
+}
+
+func NewGroup(ctx context.Context) *Group {
+	g := &Group{updates: make(chan int), done: make(chan struct{})}
+	go g.start(ctx)
+	return g
+}
+
+func (g *Group) start(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-g.done:
+			return
+		case n := <-g.updates:
+			_ = n
+		}
+	}
+}
+
+func (g *Group) Close() { close(g.done) }
+
+func (g *Group) Update(n int) {
+	g.updates <- n // want "`g.updates <- n` blocks forever once `start` has returned on `<-ctx.Done\\(\\)`"
+}
