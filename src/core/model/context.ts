@@ -5,10 +5,10 @@
  * `context.Context` (a parameter) or gets from `context.With*` / `errgroup.WithContext`.
  * `context.Background()` and `context.TODO()` are never cancelled, so they do not count.
  */
-import type { FileFacts, FuncInfo, GoStmt, VarDecl } from './facts';
+import { valuesAssigned, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, caseReceive, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, receivedChannel, selectCases, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, caseReceive, contains, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, receivedChannel, selectCases, unparen, walk } from '../syntax/nodes';
 
 export interface CtxVar {
   name: string;
@@ -89,7 +89,52 @@ export function neverCancelled(file: FileFacts, expr: Node, depth = 0): boolean 
   }
   // A local: only when no other assignment can make it cancellable.
   const value = n.type === 'identifier' ? file.onlyValue(n) : undefined;
-  return value !== undefined && neverCancelled(file, value, depth + 1);
+  if (value !== undefined) return neverCancelled(file, value, depth + 1);
+  // `ctx, span := tracer.Start(parent, ...)`: an OpenTelemetry span only adds a value.
+  const span = n.type === 'identifier' ? spanDerived(file, n) : undefined;
+  return span !== undefined && neverCancelled(file, span, depth + 1);
+}
+
+/**
+ * For `ctx` declared by `ctx, span := tracer.Start(parent, ...)` on an OpenTelemetry
+ * `trace.Tracer` and never assigned again: `parent`. A span start stores the span in the context
+ * and cancels nothing.
+ */
+function spanDerived(file: FileFacts, id: Node): Node | undefined {
+  const found = file.lookup(id.text, id);
+  const m = found?.decl?.multi;
+  if (!m || m.index !== 0 || !found?.fn || valuesAssigned(found.fn.node, id.text)?.length !== 0) return undefined;
+  const parts = callParts(m.call);
+  if (parts?.name !== 'Start' || !parts.receiverNode || !/(^|\.)Tracer$/.test(file.typeOf(parts.receiverNode) ?? '')) return undefined;
+  const parent = callArgs(m.call)[0];
+  if (parent?.type !== 'identifier' || parent.text !== id.text) return parent;
+  // `ctx, span := tracer.Start(ctx, ...)` redeclares ctx: its parent is the ctx declared before.
+  const stmt = found.decl!.statement;
+  const before = file
+    .locals(found.fn)
+    .filter((d) => d.name === id.text && d.node.startIndex < stmt.startIndex && d.statement.parent !== null && contains(d.statement.parent, stmt))
+    .pop();
+  return before?.node;
+}
+
+/**
+ * A context parameter that can never be cancelled: the function is unexported, this file holds
+ * every mention of it, each a call, and each call passes a context that {@link neverCancelled}
+ * (jaeger's trace generator: `context.Background()` with a span, handed to one helper).
+ */
+export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVar): boolean {
+  const index = c.fn.params.findIndex((p) => p.node.id === c.node.id);
+  const key = c.fn.kind === 'literal' ? undefined : funcKey(c.fn);
+  const name = c.fn.name;
+  if (index < 0 || !key || !name || !/^[a-z_]/.test(name)) return false;
+  if (view.callers(key).some((f) => f.file !== file.fileName)) return false;
+  const mentions = descendants(file.root, new Set(['identifier', 'field_identifier'])).filter((x) => x.text === name && x.id !== c.fn.node.childForFieldName('name')?.id);
+  const calls = mentions.map((x) => (x.parent?.type === 'selector_expression' ? x.parent.parent : x.parent)).filter((p): p is Node => p?.type === 'call_expression');
+  if (calls.length === 0 || calls.length !== mentions.length) return false;
+  return calls.every((call) => {
+    const arg = callArgs(call)[index];
+    return arg !== undefined && neverCancelled(file, arg);
+  });
 }
 
 /** True when `n` is or contains `X.Done()` of one of the named contexts (`<-ctx.Done()`, `case <-gctx.Done():`). */

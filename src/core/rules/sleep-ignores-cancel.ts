@@ -1,4 +1,4 @@
-import { callsCancel, cancelledOnlyAtReturn, contextsInScope, describeRunner, mayHaveContexts, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
+import { callsCancel, cancelledOnlyAtReturn, contextsInScope, describeRunner, mayHaveContexts, neverCancelledParam, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
 import { closureRun, isWaitGroupType, type FileFacts } from '../model/facts';
@@ -69,7 +69,7 @@ export const rule: Rule = {
       if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
       // A context the sleeping function itself cancels only on its way out cannot end during the sleep.
       const fn = file.functionOf(call)!;
-      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)));
+      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c));
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
       // A pause after a call that never fails (`if err := p.load(); err == nil { return }`) never runs.
