@@ -31,6 +31,15 @@ export interface ReadWasmParams {
   file: 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
 }
 
+/**
+ * In the VS Code client's initializationOptions: the `goconc` settings of the Go documents open
+ * when the server starts, by URI, read exactly as the client answers workspace/configuration.
+ * The server's first review of such a document does not wait for that request's round trip (up
+ * to a third of a second while VS Code is busy starting); a configuration change drops them.
+ */
+export const OPEN_DOCUMENT_SETTINGS = 'goconcOpenDocumentSettings';
+export type OpenDocumentSettings = Record<string, unknown>;
+
 /** Server -> client notification after every review of an open document (the status bar listens). */
 export const REVIEWED = 'goconc/reviewed';
 export interface ReviewedParams {
