@@ -45,7 +45,7 @@ export interface ServerHost {
   /** The Go grammar (asked for once: after `initialized`, or at once when `parserIsLocal`). */
   loadGo(): Promise<GoLanguage>;
   /**
-   * The grammar is read without the client (from disk): loading
+   * The grammar is read without the client (from disk, or sent ahead to a web worker): loading
    * it can start before `initialize`. A promise when that is known only later.
    */
   parserIsLocal?: boolean | Promise<boolean>;

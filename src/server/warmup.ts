@@ -1,6 +1,7 @@
 /**
  * A warm-up review for the time a server waits before its first document can be analysed: for
- * its client, and for the files of the document's folder (read through the client in a web
+ * its client (VS Code starts the server while the extension loads, see src/editor/serverProcess.ts
+ * and web.ts) and for the files of the document's folder (read through the client in a web
  * worker). The first review of a process is mostly cold JavaScript (V8 compiles each function of
  * the rules when it first runs, then optimises it): 90 to 300 ms on the project's machine for a
  * small file a warm server reviews in 5 to 20. Reviewing a small sample meanwhile moves that cost

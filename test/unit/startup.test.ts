@@ -1,6 +1,7 @@
 /**
  * The server's start (issue 13): the warm-up review a server runs while it waits, the timeline it
- * logs with its first findings, and the desktop server's process started while the extension loads.
+ * logs with its first findings, the WASM a web worker is sent ahead of the protocol, and the
+ * desktop server's process started while the extension loads.
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { analyze } from '../../src/core/analyze';
 import { RULES } from '../../src/core/rules';
 import type { GoLanguage } from '../../src/core/syntax/parser';
 import { debugging, startEarly, takeServer } from '../../src/editor/serverProcess';
+import { isPushWasm } from '../../src/server/protocol';
 import { StartupTimeline } from '../../src/server/startup';
 import { warmUp, WARM_UP_SOURCE } from '../../src/server/warmup';
 import { loadGoForTests, TESTDATA } from '../helpers';
@@ -52,6 +54,13 @@ describe('server start: timeline', () => {
     const line = t.report('/w/a.go', 12);
     assert.match(line ?? '', /^first review of \/w\/a\.go published \d+ ms after the server's process started \(its own analysis 12 ms\): opened \d+, initialize \d+, published \d+$/);
     assert.equal(t.report('/w/a.go', 3), undefined);
+  });
+});
+
+describe('server start: the WASM a web worker is sent', () => {
+  it('is told from the protocol messages', () => {
+    assert.equal(isPushWasm({ goconcWasm: { 'tree-sitter-go.wasm': new Uint8Array(1) } }), true);
+    for (const m of [{ jsonrpc: '2.0', id: 1, method: 'initialize' }, { goconcWasm: null }, null, 'goconcWasm', 1]) assert.equal(isPushWasm(m), false, JSON.stringify(m));
   });
 });
 
