@@ -105,17 +105,20 @@ export function startServer(connection: Connection, host: ServerHost): void {
     return go;
   };
   const packages = new Packages(host.fs, language);
-  // While the client and the server shake hands, the parser's WASM is already being compiled;
-  // then the rules are warmed up until the first analysis of a document is ready to run (which
-  // waits at most for one step of the warm-up, work it would otherwise do cold itself).
+  // While the client and the server shake hands, the parser's WASM is already being compiled.
+  // A server up before its client (VS Code starts it while the extension loads) then warms the
+  // rules up until the client's handshake begins: a message that arrives waits for at most one
+  // step of it, and under heavy load a step is long enough to slow the handshake down.
+  let handshakeStarted = false;
   let analysing = false;
   const analysisStarts = (): void => {
     analysing = true;
   };
+  const waited = (): boolean => handshakeStarted || analysing || states.size > 0;
   const preload = async (): Promise<void> => {
     const goLanguage = await language();
-    if (analysing) return;
-    const warm = await warmUp(goLanguage, () => analysing);
+    if (waited()) return;
+    const warm = await warmUp(goLanguage, waited);
     startup.mark('warmed up');
     void initialized.then(() => connection.console.log(`warmed up ${warm.rules} of ${RULES.length} rules in ${warm.ms} ms`));
   };
@@ -146,6 +149,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
 
   connection.onInitialize((params): InitializeResult => {
     startup.mark('initialize');
+    handshakeStarted = true;
     pushed = parseSettings(params.initializationOptions);
     const caps = params.capabilities;
     canPull = !!caps.workspace?.configuration;
