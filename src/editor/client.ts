@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageclient';
 import {
   GO_TO_LOCATIONS,
+  OPEN_DOCUMENT_SETTINGS,
   READ_DIRECTORY,
   READ_FILE,
   READ_WASM,
@@ -24,6 +25,7 @@ import {
   RULES,
   toBase64,
   type DirectoryEntry,
+  type OpenDocumentSettings,
   type ReadDirectoryParams,
   type ReadFileParams,
   type ReadWasmParams,
@@ -33,6 +35,7 @@ import {
 import { isExcluded, readExclude } from './settings';
 
 export const SOURCE = 'goconc';
+const SECTION = 'goconc';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up on a crashing server. */
 const MAX_RESTARTS = 4;
@@ -149,6 +152,7 @@ export function clientOptions(log: vscode.LogOutputChannel, published: Published
   };
   return {
     documentSelector: [{ language: 'go' }],
+    initializationOptions: () => ({ [OPEN_DOCUMENT_SETTINGS]: openDocumentSettings() }),
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     markdown: { isTrusted: { enabledCommands: ['goconc.showRuleDocs'] } },
@@ -170,6 +174,20 @@ export function clientOptions(log: vscode.LogOutputChannel, published: Published
       },
     },
   };
+}
+
+/**
+ * The `goconc` settings of the open Go documents, read as vscode-languageclient answers the
+ * server's workspace/configuration request for a document (the whole section, scoped by its URI).
+ */
+export function openDocumentSettings(): OpenDocumentSettings {
+  const settings: OpenDocumentSettings = {};
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.languageId !== 'go') continue;
+    const value: unknown = vscode.workspace.getConfiguration(undefined, doc.uri).get(SECTION);
+    settings[doc.uri.toString()] = value === undefined ? null : JSON.parse(JSON.stringify(value));
+  }
+  return settings;
 }
 
 /** Answers the server's reads (files, folders, the parser's WASM) through the editor's file system. */

@@ -19,9 +19,10 @@ export interface Api {
 
 let client: BaseLanguageClient | undefined;
 
-export function activateExtension(context: vscode.ExtensionContext, createClient: ClientFactory): Api {
+/** `loadedAt`: when the bundle began loading; VS Code builds the extension's context between that and `activate`. */
+export function activateExtension(context: vscode.ExtensionContext, createClient: ClientFactory, loadedAt?: number): Api {
   const log = vscode.window.createOutputChannel('Go Concurrency Review', { log: true });
-  log.info('activated');
+  log.info(loadedAt === undefined ? 'activated' : `activated ${Date.now() - loadedAt} ms after VS Code began loading the extension`);
   const published = new Published();
   client = createClient(clientOptions(log, published));
   const evidence = new RuntimeEvidence(log);

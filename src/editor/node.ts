@@ -1,25 +1,46 @@
 /** Desktop extension host entry (dist/extension.js): the language server runs as a Node process (dist/server.js) over IPC. */
+import { LOADED_AT } from './loaded';
+import './earlyServer';
+import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { IPCMessageReader, IPCMessageWriter, LanguageClient, TransportKind, type MessageTransports, type ServerOptions } from 'vscode-languageclient/node';
 import { activateExtension, deactivateExtension, type Api } from './extension';
+import { debugging, takeServer } from './serverProcess';
+
+/** The server process the client talks to now. */
+let current: ChildProcess | undefined;
 
 export function activate(context: vscode.ExtensionContext): Api {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
-  return activateExtension(
-    context,
-    (options) =>
-      new LanguageClient(
-        'goconc',
-        'Go Concurrency Review',
-        {
+  return activateExtension(context, (options) => {
+    const outputChannel = options.outputChannel;
+    // Debugging: the client forks the server itself, with an inspector port.
+    const serverOptions: ServerOptions = debugging()
+      ? {
           run: { module, transport: TransportKind.ipc },
           debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
-        },
-        options,
-      ),
-  );
+        }
+      : async (): Promise<MessageTransports> => {
+          stop(current); // a restart: the old process must not linger
+          const { process: child } = takeServer(module);
+          current = child;
+          // Its own output (a crash's stack, say) goes to the output channel, as the client's own fork does.
+          const append = (data: Buffer | string) => outputChannel?.append(data.toString());
+          child.stdout?.on('data', append);
+          child.stderr?.on('data', append);
+          return { reader: new IPCMessageReader(child), writer: new IPCMessageWriter(child) };
+        };
+    return new LanguageClient('goconc', 'Go Concurrency Review', serverOptions, options);
+  }, LOADED_AT);
 }
 
-export function deactivate(): Promise<void> {
-  return deactivateExtension();
+export async function deactivate(): Promise<void> {
+  await deactivateExtension();
+  stop(current);
+  current = undefined;
+}
+
+/** Ends a server process that is still running (the client's shutdown lets it exit by itself first). */
+function stop(child: ChildProcess | undefined): void {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill();
 }

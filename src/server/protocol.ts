@@ -31,6 +31,28 @@ export interface ReadWasmParams {
   file: 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
 }
 
+/**
+ * In the VS Code client's initializationOptions: the `goconc` settings of the Go documents open
+ * when the server starts, by URI, read exactly as the client answers workspace/configuration.
+ * The server's first review of such a document does not wait for that request's round trip (up
+ * to a third of a second while VS Code is busy starting); a configuration change drops them.
+ */
+export const OPEN_DOCUMENT_SETTINGS = 'goconcOpenDocumentSettings';
+export type OpenDocumentSettings = Record<string, unknown>;
+
+/**
+ * Client -> server worker (web only), a plain worker message posted before the protocol's first:
+ * the parser's WASM files, so the worker loads the parser while the extension activates instead
+ * of asking for the files (READ_WASM) after the handshake. A file missing here is asked for.
+ */
+export interface PushWasm {
+  goconcWasm: Partial<Record<ReadWasmParams['file'], Uint8Array>>;
+}
+
+export function isPushWasm(data: unknown): data is PushWasm {
+  return typeof data === 'object' && data !== null && 'goconcWasm' in data && typeof (data as PushWasm).goconcWasm === 'object' && (data as PushWasm).goconcWasm !== null;
+}
+
 /** Server -> client notification after every review of an open document (the status bar listens). */
 export const REVIEWED = 'goconc/reviewed';
 export interface ReviewedParams {

@@ -36,14 +36,19 @@ import { RULES, RULES_BY_ID } from '../core/rules';
 import type { GoLanguage } from '../core/syntax/parser';
 import { OpenDocument } from './document';
 import { dirOf, Modules, Packages, pathOf, type FileSystem } from './files';
-import { GO_TO_LOCATIONS, REVIEW_WORKSPACE, REVIEWED, RULE_DOCS, RULES as RULES_REQUEST, type RuleDocsParams, type RuleInfo, type ReviewedParams, type ReviewWorkspaceParams, type ReviewWorkspaceResult } from './protocol';
+import { GO_TO_LOCATIONS, OPEN_DOCUMENT_SETTINGS, REVIEW_WORKSPACE, REVIEWED, RULE_DOCS, RULES as RULES_REQUEST, type OpenDocumentSettings, type RuleDocsParams, type RuleInfo, type ReviewedParams, type ReviewWorkspaceParams, type ReviewWorkspaceResult } from './protocol';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings';
+import { StartupTimeline } from './startup';
+import { warmUp } from './warmup';
 
 export interface ServerHost {
   /** The Go grammar (asked for once: after `initialized`, or at once when `parserIsLocal`). */
   loadGo(): Promise<GoLanguage>;
-  /** The grammar is read without the client (from disk): loading it can start before `initialize`. */
-  parserIsLocal?: boolean;
+  /**
+   * The grammar is read without the client (from disk, or sent ahead to a web worker): loading
+   * it can start before `initialize`. A promise when that is known only later.
+   */
+  parserIsLocal?: boolean | Promise<boolean>;
   fs: FileSystem;
   /** Where a rule's documentation lives (a link in hovers and diagnostics). */
   ruleHelpUri(ruleId: string): string;
@@ -70,8 +75,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 type DocState = OpenDocument & { timer?: ReturnType<typeof setTimeout> };
 
 export function startServer(connection: Connection, host: ServerHost): void {
-  const serverStarted = Date.now();
-  let firstPublished = false;
+  const startup = new StartupTimeline();
+  startup.mark('bundle loaded');
+  // The server may start before its client connects (VS Code desktop starts it while the extension
+  // loads): nothing is sent to the client before the handshake.
+  let handshake = (): void => undefined;
+  const initialized = new Promise<void>((resolve) => (handshake = resolve));
   const states = new Map<string, DocState>();
   /** Closed files whose findings Review Workspace published: they keep findings of their text on disk. */
   const workspaceFiles = new Set<string>();
@@ -82,9 +91,13 @@ export function startServer(connection: Connection, host: ServerHost): void {
       const started = Date.now();
       go = host.loadGo();
       go.then(
-        () => connection.console.log(`Go parser ready in ${Date.now() - started} ms`),
+        () => {
+          startup.mark('parser ready');
+          const ms = Date.now() - started;
+          void initialized.then(() => connection.console.log(`Go parser ready in ${ms} ms`));
+        },
         (e: unknown) => {
-          connection.console.error(`could not load the Go parser: ${errorText(e)}`);
+          void initialized.then(() => connection.console.error(`could not load the Go parser: ${errorText(e)}`));
           go = undefined;
         },
       );
@@ -93,7 +106,25 @@ export function startServer(connection: Connection, host: ServerHost): void {
   };
   const packages = new Packages(host.fs, language);
   // While the client and the server shake hands, the parser's WASM is already being compiled.
-  if (host.parserIsLocal) void language();
+  // A server up before its client (VS Code starts it while the extension loads) then warms the
+  // rules up until the client's handshake begins: a message that arrives waits for at most one
+  // step of it, and under heavy load a step is long enough to slow the handshake down.
+  let handshakeStarted = false;
+  let analysing = false;
+  const analysisStarts = (): void => {
+    analysing = true;
+  };
+  const waited = (): boolean => handshakeStarted || analysing || states.size > 0;
+  const preload = async (): Promise<void> => {
+    const goLanguage = await language();
+    if (waited()) return;
+    const warm = await warmUp(goLanguage, waited);
+    startup.mark('warmed up');
+    void initialized.then(() => connection.console.log(`warmed up ${warm.rules} of ${RULES.length} rules in ${warm.ms} ms`));
+  };
+  void Promise.resolve(host.parserIsLocal).then((local) => {
+    if (local) preload().catch(() => undefined); // a failed load is logged above; the first review tries again
+  });
   let clock = 0;
 
   // Settings: pulled per document from clients that can answer workspace/configuration (VS Code
@@ -117,9 +148,15 @@ export function startServer(connection: Connection, host: ServerHost): void {
   const openTexts = (): Map<string, string> => new Map([...states.values()].map((s) => [s.uri, s.doc.getText()]));
 
   connection.onInitialize((params): InitializeResult => {
+    startup.mark('initialize');
+    handshakeStarted = true;
     pushed = parseSettings(params.initializationOptions);
     const caps = params.capabilities;
     canPull = !!caps.workspace?.configuration;
+    const open = (params.initializationOptions as Record<string, unknown> | undefined)?.[OPEN_DOCUMENT_SETTINGS];
+    if (canPull && open && typeof open === 'object') {
+      for (const [uri, value] of Object.entries(open as OpenDocumentSettings)) pulled.set(uri, Promise.resolve(parseSettings(value)));
+    }
     canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
     canWatch = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canRegisterConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
@@ -135,6 +172,8 @@ export function startServer(connection: Connection, host: ServerHost): void {
   });
 
   connection.onInitialized(() => {
+    startup.mark('initialized');
+    handshake();
     void language();
     if (canWatch) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }] });
@@ -176,6 +215,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
   // parser's offsets against the text each one applies to, which is what GoFile.update expects.
   connection.onDidOpenTextDocument(({ textDocument: t }) => {
     if (t.languageId !== 'go' && !t.uri.endsWith('.go')) return;
+    startup.mark('opened');
     const previous = states.get(t.uri);
     previous?.dropTree();
     if (previous?.timer) clearTimeout(previous.timer);
@@ -253,20 +293,23 @@ export function startServer(connection: Connection, host: ServerHost): void {
   /** Reviews an open document's current text and publishes its diagnostics. */
   async function review(state: DocState): Promise<void> {
     const version = state.doc.version;
+    // The folder's files are read (and the parser loaded) while the client answers for the settings.
+    const parser = language();
+    const pkgLoaded = packages.indexFor(state.uri, openTexts()).catch(() => undefined);
     const settings = await settingsFor(state.uri);
+    startup.mark('settings');
     if (!live(state, version)) return; // stale: a newer run follows
     if (!settings.enable) {
       finish(state, version, { findings: [], errors: [], syntaxErrors: false });
       return;
     }
-    const [goLanguage, options, pkg] = await Promise.all([
-      language(),
-      optionsFor(state.uri, settings),
-      packages.indexFor(state.uri, openTexts()).catch(() => undefined),
-    ]);
+    const [goLanguage, options, pkg] = await Promise.all([parser, optionsFor(state.uri, settings), pkgLoaded]);
+    startup.mark('package');
     if (!live(state, version)) return;
+    analysisStarts();
     const run = { ...options, package: pkg, isCancelled: () => !live(state, version) };
     const result = state.review(goLanguage, run, ++clock);
+    startup.mark('reviewed');
     evictTrees();
     if (result.incomplete === 'cancelled') return;
     for (const e of result.errors) connection.console.error(`rule ${e.ruleId} failed on ${run.fileName}: ${e.message}`);
@@ -277,10 +320,8 @@ export function startServer(connection: Connection, host: ServerHost): void {
 
   function finish(state: DocState, version: number, result: AnalysisResult): void {
     state.keep(version, result);
-    if (!firstPublished) {
-      firstPublished = true;
-      connection.console.log(`first review of ${pathOf(state.uri)} published ${Date.now() - serverStarted} ms after the server started (its own analysis ${state.lastMs} ms)`);
-    }
+    const first = startup.report(pathOf(state.uri), state.lastMs);
+    if (first) connection.console.log(first);
     void connection.sendDiagnostics({ uri: state.uri, version, diagnostics: result.findings.map((f) => toDiagnostic(state.uri, f)) });
     const reviewed: ReviewedParams = { uri: state.uri, version, skipped: result.skipped };
     void connection.sendNotification(REVIEWED, reviewed);
@@ -308,6 +349,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
       packages.indexFor(uri, openTexts()).catch(() => undefined),
     ]);
     if (states.has(uri)) return; // opened again meanwhile: the live review owns it
+    analysisStarts();
     const findings = text === undefined ? [] : analyzePackage(goLanguage, [{ name: options.fileName!, text }], { ...options, package: pkg })[0].findings;
     await connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(uri, f)) });
   }
@@ -373,6 +415,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
   async function factsOf(state: DocState): Promise<FileFacts | undefined> {
     if (state.skipped) return undefined;
     const goLanguage = await language();
+    analysisStarts();
     return states.get(state.uri) === state ? state.facts(goLanguage, ++clock) : undefined;
   }
 
@@ -413,6 +456,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
     const byDir = new Map<string, string[]>();
     for (const u of params.uris) byDir.set(dirOf(u), [...(byDir.get(dirOf(u)) ?? []), u]);
     const goLanguage = await language();
+    analysisStarts();
     let done = 0;
     let findings = 0;
     let hints = 0;

@@ -325,3 +325,76 @@ describe('goconc lsp: settings pulled from a client that answers workspace/confi
     assert.equal(await client.exited, 0);
   });
 });
+
+describe('goconc lsp: the start, before the first findings (issue 13)', function () {
+  this.timeout(30000);
+  let dir: string;
+  let uri: string;
+  const servers: Client[] = [];
+  const start = () => {
+    const c = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' }));
+    servers.push(c);
+    return c;
+  };
+  const caps = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } };
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'goconc-lsp-start-'));
+    writeFileSync(join(dir, 'probe.go'), SIBLING);
+    writeFileSync(join(dir, 'main.go'), LEAK);
+    uri = pathToFileURL(join(dir, 'main.go')).href;
+  });
+  after(() => {
+    for (const s of servers) s.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reviews a document open at the start with the settings the client sent in initializationOptions, and asks for them after a change', async () => {
+    const client = start();
+    const asked: string[] = [];
+    client.handlers.set('workspace/configuration', (p) => {
+      const items = (p as { items: { scopeUri?: string }[] }).items;
+      asked.push(...items.map((i) => i.scopeUri ?? ''));
+      return items.map(() => ({ severity: { 'goroutine-send-leak': 'error' } }));
+    });
+    await client.request('initialize', {
+      processId: null,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: caps,
+      initializationOptions: { goconcOpenDocumentSettings: { [uri]: { severity: { 'goroutine-send-leak': 'hint' } } } },
+    });
+    client.notify('initialized', {});
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+    const first = await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    assert.deepEqual(
+      first.diagnostics.map((d) => d.severity),
+      [4, 4],
+      'hints, as initializationOptions said',
+    );
+    assert.equal(asked.join(', '), '', 'the first review did not ask');
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    const changed = await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    assert.deepEqual(
+      changed.diagnostics.map((d) => d.severity),
+      [1, 1],
+      'errors, as the client answers now',
+    );
+    assert.ok(asked.includes(uri), `asked for the document's settings after the change; asked ${asked.join(', ')}`);
+  });
+
+  it('warms the rules up while its client is late, then publishes the same findings as a server that did not wait', async () => {
+    const open = async (client: Client): Promise<Diagnostic[]> => {
+      await client.request('initialize', { processId: null, rootUri: pathToFileURL(dir).href, capabilities: {} });
+      client.notify('initialized', {});
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+      return (await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0)).diagnostics;
+    };
+    const late = start();
+    await new Promise((r) => setTimeout(r, 2500)); // the client connects late, as VS Code does while it activates the extension
+    const warmed = await open(late);
+    const log = await late.notification<{ message: string }>('window/logMessage', (p) => /^warmed up \d+ of \d+ rules/.test(p.message));
+    const [rules, of] = /^warmed up (\d+) of (\d+) rules/.exec(log.message)!.slice(1).map(Number);
+    assert.ok(rules > 0 && rules <= of, log.message);
+    const cold = await open(start());
+    assert.deepEqual(warmed, cold);
+  });
+});

@@ -1,0 +1,93 @@
+// The language server's part of "first findings after the first Go file opens" (issue 13),
+// without VS Code: forks dist/server.js over IPC as vscode-languageclient does, answers its
+// requests at once, and times initialize -> initialized -> didOpen -> the first diagnostics.
+// Reported, not asserted (docs/benchmark.md). Build first (node esbuild.mjs).
+//
+//   node scripts/first-findings.mjs                 5 runs, initialize sent 1 s after the fork
+//   node scripts/first-findings.mjs --runs 3 --delay 0
+//   node scripts/first-findings.mjs --server /path/to/other/dist/server.js   (an older build)
+//
+// --delay is how long after the fork the client sends initialize: in VS Code the server now
+// starts while the extension loads, and the client comes when VS Code calls activate (0.2 to
+// 2.8 s later in code-server under load). Prints, per run, the time from the fork and from
+// initialize to the first published findings, and the server's own timeline line.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const runs = Number(option('runs', 5));
+const delay = Number(option('delay', 1000));
+const server = resolve(option('server', join(root, 'dist', 'server.js')));
+
+// The suite's first document (test/suite/subjects.ts, WAITGROUP): one finding.
+const SOURCE = `package main
+
+import "sync"
+
+func process(string) {}
+
+func processAll(items []string) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		go func(it string) {
+			wg.Add(1)
+			defer wg.Done()
+			process(it)
+		}(it)
+	}
+	wg.Wait()
+}
+`;
+
+function once() {
+  const dir = mkdtempSync(join(tmpdir(), 'goconc-first-'));
+  writeFileSync(join(dir, 'bug.go'), SOURCE);
+  const uri = pathToFileURL(join(dir, 'bug.go')).href;
+  return new Promise((resolveRun, reject) => {
+    const t0 = performance.now();
+    let initializeSent = 0;
+    let timeline = '';
+    const child = fork(server, ['--node-ipc', `--clientProcessId=${process.pid}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+    const send = (m) => child.send({ jsonrpc: '2.0', ...m });
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('no findings within 30 s'));
+    }, 30000);
+    setTimeout(() => {
+      initializeSent = performance.now();
+      const capabilities = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } } };
+      send({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities } });
+    }, delay);
+    child.on('message', (m) => {
+      if (m.id === 1 && 'result' in m) {
+        send({ method: 'initialized', params: {} });
+        send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'go', version: 1, text: SOURCE } } });
+      } else if (m.method === 'workspace/configuration') send({ id: m.id, result: m.params.items.map(() => ({})) });
+      else if (m.method && m.id !== undefined) send({ id: m.id, result: null });
+      else if (m.method === 'window/logMessage' && m.params.message.startsWith('first review')) timeline = m.params.message.replace(/^.*?: /, '');
+      else if (m.method === 'textDocument/publishDiagnostics' && m.params.diagnostics.length > 0) {
+        const now = performance.now();
+        clearTimeout(timer);
+        child.kill();
+        rmSync(dir, { recursive: true, force: true });
+        // the timeline line comes just before the diagnostics
+        resolveRun({ fromFork: now - t0, fromInitialize: now - initializeSent, timeline });
+      }
+    });
+  });
+}
+
+console.log(`${server}, initialize ${delay} ms after the fork, ${runs} runs, load average ${loadavg()[0].toFixed(2)}`);
+for (let i = 0; i < runs; i++) {
+  const r = await once();
+  console.log(`  ${r.fromFork.toFixed(0).padStart(5)} ms from the fork, ${r.fromInitialize.toFixed(0).padStart(4)} ms from initialize | ${r.timeline}`);
+}
+console.log(`load average ${loadavg()[0].toFixed(2)}`);

@@ -1,0 +1,67 @@
+/**
+ * The desktop language server's process, started as soon as the extension's bundle loads.
+ *
+ * VS Code loads an extension's module and builds its ExtensionContext (storage, secrets, which
+ * ask the window) before it calls `activate`; under load that took 1.9 s in code-server, during
+ * which the server would otherwise not even exist. Forked here, while the bundle loads, it loads
+ * its own bundle and the parser meanwhile, and the client that `activate` starts takes it over.
+ * Later starts (a restart after a crash) fork a fresh process, as the client always did.
+ *
+ * The fork is the one vscode-languageclient makes for `TransportKind.ipc`: the same arguments,
+ * environment and silent stdio, whose output goes to the extension's output channel.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** A process nobody takes over (activation failed) goes away after this long. */
+const UNCLAIMED_MS = 60_000;
+
+/** dist/server.js, next to this bundle (dist/extension.js). */
+export const SERVER_MODULE = join(__dirname, 'server.js');
+
+/** True when the extension host is being debugged: the client then starts the server itself, with --inspect. */
+export function debugging(execArgv: readonly string[] = process.execArgv): boolean {
+  return execArgv.some((a) => /^--(debug|debug-brk|inspect|inspect-brk)(=|$)/.test(a));
+}
+
+/** Forks the server as vscode-languageclient does for an IPC transport. */
+export function forkServer(module = SERVER_MODULE): ChildProcess {
+  return fork(module, ['--node-ipc', `--clientProcessId=${process.pid}`], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' },
+    execArgv: [],
+    silent: true,
+  });
+}
+
+let early: { process: ChildProcess; timer: ReturnType<typeof setTimeout> } | undefined;
+
+/** Starts the server ahead of `activate` (not when debugging, nor when the fork fails: the client forks it then). */
+export function startEarly(module = SERVER_MODULE): ChildProcess | undefined {
+  if (early || debugging()) return early?.process;
+  try {
+    const child = forkServer(module);
+    child.on('error', () => undefined); // a failed spawn: the client forks again and reports it
+    const timer = setTimeout(() => {
+      if (early?.process === child) early = undefined;
+      child.kill();
+    }, UNCLAIMED_MS);
+    timer.unref?.();
+    early = { process: child, timer };
+    return child;
+  } catch {
+    early = undefined;
+    return undefined;
+  }
+}
+
+/** The early process if it is still alive (once: a later call forks a fresh one), else a new fork. */
+export function takeServer(module = SERVER_MODULE): { process: ChildProcess; early: boolean } {
+  const e = early;
+  early = undefined;
+  if (e) {
+    clearTimeout(e.timer);
+    if (e.process.exitCode === null && e.process.signalCode === null && e.process.connected) return { process: e.process, early: true };
+    e.process.kill();
+  }
+  return { process: forkServer(module), early: false };
+}
