@@ -419,15 +419,21 @@ function readSkeleton(facts: FileFacts): string {
   return parts.join('');
 }
 
-/** A file summary without its positions, as a string: two summaries that say the same of the code are equal. */
-export function meaningOf(summary: FileSummary): string {
-  const parts = [JSON.stringify({ ...summary, functions: undefined }, withoutPositions)];
+/**
+ * A file summary without its positions, in parts: the file's own part (its structs, variables,
+ * channel makes, callbacks and function types), then one per function. Two summaries that say the
+ * same of the code have equal parts. The unexported field names the file reads (fieldReads) are
+ * left out: the editor compares them by name (see ReviewMemory.plan). A function's part is the
+ * same string object while its summary is only moved, so comparing parts is cheap.
+ */
+export function meaningParts(summary: FileSummary): string[] {
+  const parts = [JSON.stringify({ ...summary, functions: undefined, fieldReads: undefined }, withoutPositions)];
   for (const fn of summary.functions) {
     let m = meanings.get(fn);
     if (m === undefined) meanings.set(fn, (m = JSON.stringify(fn, withoutPositions)));
     parts.push(m);
   }
-  return parts.join('\n');
+  return parts;
 }
 
 /** Each function summary's meaning, once: a moved copy shares it (see summarizeFile). */
