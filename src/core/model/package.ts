@@ -283,8 +283,12 @@ export class SummaryCache {
   hits = 0;
   misses = 0;
 
-  /** Starts a round: drops everything when the file's skeleton or the package changed. */
-  begin(context: string): void {
+  /** The tree of this round: declarations already in it are found by identity, never by text. */
+  private tree: unknown;
+
+  /** Starts a round for the tree of `root`: drops everything when the file's skeleton or the package changed. */
+  begin(context: string, root: Node): void {
+    this.tree = root.tree;
     const same = context === this.context;
     this.previous = same ? this.entries : new Map();
     this.previousParts = same ? this.parts : new Map();
@@ -300,7 +304,7 @@ export class SummaryCache {
    * last time (see copyTree); another one with the same text also matches.
    */
   summary(node: Node, line: number, start: number): FuncSummary | undefined {
-    const hit = take(this.previous, node, () => (this.byText ??= textIndex(this.previous)));
+    const hit = take(this.previous, node, () => (this.byText ??= textIndex(this.previous, this.tree)));
     if (!hit) return undefined;
     // Unmoved (before the edit), the summary is shared: summaries are never changed once made.
     const moved = line === hit.line && start === hit.start ? hit.value : relocate(hit.value, line - hit.line, start - hit.start);
@@ -315,7 +319,7 @@ export class SummaryCache {
 
   /** The parts of a top-level declaration from the last round (moved to `line` and `start`), computed by `make` otherwise. */
   declParts(node: Node, line: number, start: number, make: () => DeclParts): DeclParts {
-    const hit = take(this.previousParts, node, () => (this.partsByText ??= textIndex(this.previousParts)));
+    const hit = take(this.previousParts, node, () => (this.partsByText ??= textIndex(this.previousParts, this.tree)));
     let parts: DeclParts;
     if (hit) parts = line === hit.line && start === hit.start ? hit.value : { ...hit.value, callbacks: relocate(hit.value.callbacks, line - hit.line, start - hit.start) };
     else parts = make();
@@ -346,13 +350,14 @@ function take<T>(previous: Map<Node, Entry<T>>, node: Node, byText: () => Map<st
 }
 
 /**
- * The entries of the last round by their text, for declarations copied afresh. An entry's node
- * that is not in the new tree still reads its old text; one that is was found by identity, and
- * its text is read here only for entries not taken yet.
+ * The entries of the last round by their text, for declarations copied afresh. An entry whose node
+ * was moved into the new tree (`tree`) is found by identity and left out; the others' nodes still
+ * read their old text.
  */
-function textIndex<T>(previous: Map<Node, Entry<T>>): Map<string, Entry<T>> {
+function textIndex<T>(previous: Map<Node, Entry<T>>, tree: unknown): Map<string, Entry<T>> {
   const out = new Map<string, Entry<T>>();
   for (const e of previous.values()) {
+    if ((e.node.top ?? e.node).tree === tree) continue;
     e.text ??= e.node.text;
     if (!out.has(e.text)) out.set(e.text, e);
   }
@@ -469,7 +474,7 @@ function relocate<T>(value: T, lines: number, offset: number): T {
  */
 export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey = ''): FileSummary {
   const functions: FuncSummary[] = [];
-  cache?.begin(`${facts.fileName}\u0000${facts.importPath ?? ''}\u0000${packageKey}\u0000${skeletonOf(facts)}`);
+  cache?.begin(`${facts.fileName}\u0000${facts.importPath ?? ''}\u0000${packageKey}\u0000${skeletonOf(facts)}`, facts.root);
   for (const fn of facts.functions) {
     const key = funcKey(fn);
     if (!key || !fn.body) continue;
