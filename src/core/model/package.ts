@@ -454,15 +454,23 @@ function relocate<T>(value: T, lines: number, offset: number): T {
   if (Array.isArray(value)) return value.map((v: unknown) => relocate(v, lines, offset)) as T;
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  const from = value as Record<string, unknown>;
+  for (const k in from) {
+    const v = from[k];
     out[k] =
-      typeof v === 'number' && k === 'line'
-        ? v + lines
-        : typeof v === 'number' && (k === 'start' || k === 'end')
-          ? v + offset
-          : typeof v === 'string' && k === 'key' && lines !== 0
+      typeof v === 'number'
+        ? k === 'line'
+          ? v + lines
+          : k === 'start' || k === 'end'
+            ? v + offset
+            : v
+        : typeof v === 'string'
+          ? k === 'key' && lines !== 0
             ? v.replace(/@(\d+)$/, (_, n: string) => `@${Number(n) + lines}`)
-            : relocate(v, lines, offset);
+            : v
+          : v && typeof v === 'object'
+            ? relocate(v, lines, offset)
+            : v;
   }
   return out as T;
 }
@@ -478,7 +486,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   for (const fn of facts.functions) {
     const key = funcKey(fn);
     if (!key || !fn.body) continue;
-    const line = fn.node.startPosition.row;
+    const line = facts.source.lineAt(fn.node.startIndex);
     const start = fn.node.startIndex;
     if (cache) {
       const hit = cache.summary(fn.node, line, start);
@@ -521,7 +529,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     if (t) vars[v.name] = t;
   }
   // The rest is gathered declaration by declaration: with a cache, only the edited one is read again.
-  const parts = facts.root.children.map((n) => (cache ? cache.declParts(n, n.startPosition.row, n.startIndex, () => declPartsOf(facts, n)) : declPartsOf(facts, n)));
+  const parts = facts.root.children.map((n) => (cache ? cache.declParts(n, facts.source.lineAt(n.startIndex), n.startIndex, () => declPartsOf(facts, n)) : declPartsOf(facts, n)));
   const makes = parts.some((p) => p.hasMakes) ? Object.fromEntries(mergeChannelMakes(parts.flatMap((p) => p.makes))) : {};
   const callbacks: Record<string, CallbackBinding[]> = {};
   if (parts.some((p) => p.hasCallbacks)) for (const p of parts) for (const [key, b] of p.callbacks) (callbacks[key] ??= []).push(b);
