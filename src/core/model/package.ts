@@ -321,7 +321,7 @@ export class SummaryCache {
   declParts(node: Node, line: number, start: number, make: () => DeclParts): DeclParts {
     const hit = take(this.previousParts, node, () => (this.partsByText ??= textIndex(this.previousParts, this.tree)));
     let parts: DeclParts;
-    if (hit) parts = line === hit.line && start === hit.start ? hit.value : { ...hit.value, callbacks: relocate(hit.value.callbacks, line - hit.line, start - hit.start) };
+    if (hit) parts = (line === hit.line && start === hit.start) || !hit.value.callbacks ? hit.value : { ...hit.value, callbacks: relocate(hit.value.callbacks, line - hit.line, start - hit.start) };
     else parts = make();
     this.parts.set(node, { node, text: undefined, value: parts, line, start });
     return parts;
@@ -371,19 +371,18 @@ function textIndex<T>(previous: Map<Node, Entry<T>>, tree: unknown): Map<string,
  * that decide whether the file is searched for makes, callbacks and function types at all.
  */
 interface DeclParts {
-  makes: [string, 'buffered' | 'unbuffered'][];
-  callbacks: [string, CallbackBinding][];
+  /** Read when some declaration of the file passes the quick test (and then kept with the rest). */
+  makes?: [string, 'buffered' | 'unbuffered'][];
+  callbacks?: [string, CallbackBinding][];
   reads: string[];
   hasMakes: boolean;
   hasCallbacks: boolean;
   hasFuncTypes: boolean;
 }
 
-function declPartsOf(facts: FileFacts, node: Node): DeclParts {
+function declPartsOf(node: Node): DeclParts {
   const text = node.text;
   return {
-    makes: facts.channelMakesIn(node),
-    callbacks: callbacksOf(facts, node),
     reads: fieldReadsOf(text),
     hasMakes: /\bmake\(\s*chan\b/.test(text),
     hasCallbacks: /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(text),
@@ -529,10 +528,20 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     if (t) vars[v.name] = t;
   }
   // The rest is gathered declaration by declaration: with a cache, only the edited one is read again.
-  const parts = facts.root.children.map((n) => (cache ? cache.declParts(n, facts.source.lineAt(n.startIndex), n.startIndex, () => declPartsOf(facts, n)) : declPartsOf(facts, n)));
-  const makes = parts.some((p) => p.hasMakes) ? Object.fromEntries(mergeChannelMakes(parts.flatMap((p) => p.makes))) : {};
+  const top = facts.root.children;
+  const parts = top.map((n) => (cache ? cache.declParts(n, facts.source.lineAt(n.startIndex), n.startIndex, () => declPartsOf(n)) : declPartsOf(n)));
+  // Makes and callbacks in document order: a declaration's own, kept with it between keystrokes,
+  // or (without a cache) the whole file's at once, which lists the same.
+  let makes = {};
+  if (parts.some((p) => p.hasMakes)) {
+    const list = cache ? parts.flatMap((p, i) => (p.makes ??= facts.channelMakesIn(top[i]))) : facts.channelMakesIn(facts.root);
+    makes = Object.fromEntries(mergeChannelMakes(list));
+  }
   const callbacks: Record<string, CallbackBinding[]> = {};
-  if (parts.some((p) => p.hasCallbacks)) for (const p of parts) for (const [key, b] of p.callbacks) (callbacks[key] ??= []).push(b);
+  if (parts.some((p) => p.hasCallbacks)) {
+    const list = cache ? parts.flatMap((p, i) => (p.callbacks ??= callbacksOf(facts, top[i]))) : callbacksOf(facts, facts.root);
+    for (const [key, b] of list) (callbacks[key] ??= []).push(b);
+  }
   const funcTypes = parts.some((p) => p.hasFuncTypes) ? funcTypesOf(facts) : [];
   const reads = [...new Set(parts.flatMap((p) => p.reads))].sort();
   return {
