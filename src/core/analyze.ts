@@ -3,7 +3,7 @@
  * One rule throwing never stops the others; its error is returned for the host to log.
  */
 import { FileFacts, type PackageTypes } from './model/facts';
-import { PackageView, meaningOf, packageName, skeletonOf, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
+import { PackageView, meaningParts, packageName, skeletonOf, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
 import type { Carry, ReviewMemory } from './findings/reuse';
 import { GoFile, type GoLanguage } from './syntax/parser';
 import { deleteStatement } from './findings/edits';
@@ -137,13 +137,13 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
     String(!!index),
     others,
     skeletonOf(facts),
-    meaningOf(summary!),
-  ].join('\u0000');
-  const carry = memory.plan(root, file.source, context);
+    ...meaningParts(summary!),
+  ];
+  const carry = memory.plan(root, file.source, context, summary!.fieldReads ?? []);
   const byRule = new Map<string, Finding[]>();
   const result = runRules(facts, () => made, options, !!index, carry, byRule);
   if (result.incomplete) memory.clear();
-  else memory.remember(root, file.text, context, byRule);
+  else memory.remember(root, file.text, context, summary!.fieldReads ?? [], byRule);
   return result;
 }
 

@@ -73,6 +73,36 @@ class Typist {
   }
 }
 
+/**
+ * Edits that change what the file says to other declarations, each typed and then deleted: a
+ * letter after a field name (`s.donex`: a field the file reads), after a keyword (`ifx`: broken
+ * syntax), after a called name (`helperx(`: another callee), or a statement put in front of one on
+ * the same line (`mu.Lock(); `, `ch <- v; `, `go f(); `).
+ */
+class Meddler {
+  private pending: { at: number; length: number } | undefined;
+  kinds = new Map<string, number>();
+  constructor(private readonly random: () => number) {}
+
+  next(text: string): { rangeOffset: number; rangeLength: number; text: string; kind: string } | undefined {
+    if (this.pending) {
+      const { at, length } = this.pending;
+      this.pending = undefined;
+      return { rangeOffset: at, rangeLength: length, text: '', kind: 'delete' };
+    }
+    const kinds = ['field', 'keyword', 'call', 'statement'] as const;
+    const kind = kinds[Math.floor(this.random() * kinds.length)];
+    const pattern = { field: /\.[a-z_]\w*(?=[^\w(])/g, keyword: /\b(if|return|var|go|defer|for|func|select|case|switch)\b(?= )/g, call: /\b[A-Za-z_]\w*(?=\()/g, statement: /\n\t+(?=[a-z])/g }[kind];
+    const sites = [...text.matchAll(pattern)].map((m) => m.index! + m[0].length);
+    if (sites.length === 0) return undefined;
+    const at = sites[Math.floor(this.random() * sites.length)];
+    const inserted = kind === 'statement' ? ['mu.Lock(); ', 'ch <- v; ', 'go f(); ', 's.mu.Unlock(); '][Math.floor(this.random() * 4)] : 'x';
+    this.pending = { at, length: inserted.length };
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    return { rangeOffset: at, rangeLength: 0, text: inserted, kind };
+  }
+}
+
 describe('findings carried over between reviews', function () {
   this.timeout(300000);
   let go: GoLanguage;
@@ -142,6 +172,63 @@ describe('findings carried over between reviews', function () {
     }
     return out;
   };
+
+  it('equal a fresh review after edits that change field reads, calls, statements and keywords', () => {
+    const random = rng(23);
+    let edits = 0;
+    let carrying = 0;
+    const byKind = new Map<string, { edits: number; carrying: number }>();
+    const count = (kind: string, carried: boolean) => {
+      const k = byKind.get(kind) ?? { edits: 0, carrying: 0 };
+      k.edits++;
+      if (carried) k.carrying++;
+      byKind.set(kind, k);
+    };
+    const run = (label: string, name: string, text: string, budget: number, indexOf: () => PackageIndex | undefined) => {
+      const file = new GoFile(go, text, name);
+      const memory = new ReviewMemory();
+      const index = indexOf();
+      const meddler = new Meddler(random);
+      const options = { fileName: name, timeBudgetMs: 600_000 };
+      try {
+        analyzeFile(file, { ...options, package: index, memory });
+        let kind = '';
+        for (let i = 0; i < budget; i++) {
+          const change = meddler.next(file.text);
+          if (!change) break;
+          if (change.kind !== 'delete') kind = change.kind;
+          file.update([change]);
+          edits++;
+          const before = memory.stats.carrying;
+          const got = analyzeFile(file, { ...options, package: index, memory });
+          const want = analyze(go, file.text, { ...options, package: indexOf() });
+          count(`${kind}${change.kind === 'delete' ? ' (deleted)' : ''}`, memory.stats.carrying > before);
+          assert.deepEqual(canonical(got.findings), canonical(want.findings), `${label} after edit ${i} (${JSON.stringify(change)})`);
+        }
+      } finally {
+        file.dispose();
+      }
+      carrying += memory.stats.carrying;
+    };
+    for (const { dir, files } of folders()) {
+      const { name, text } = files[0];
+      const siblings = files.slice(1);
+      const indexOf = () => {
+        if (siblings.length === 0) return undefined;
+        const index = new PackageIndex(go);
+        for (const f of siblings) index.setText(f.name, f.text);
+        return index;
+      };
+      run(join(dir, name).slice(TESTDATA.length + 1), name, text, 4, indexOf);
+    }
+    for (const path of realFiles()) run(path, path.split('/').pop()!, readFileSync(path, 'utf8'), 8, () => undefined);
+    const kinds = [...byKind].sort().map(([k, v]) => `${k} ${v.carrying}/${v.edits}`).join(', ');
+    console.log(`      ${edits} edits, ${carrying} reviews carried findings over: ${kinds}`);
+    assert.ok(edits > 300, `${edits} edits`);
+    // Typing after a field name that is only read (not locked, sent on, called) changes only the
+    // field names the file reads: those reviews carry.
+    assert.ok(byKind.get('field')!.carrying > byKind.get('field')!.edits / 4, kinds);
+  });
 
   it('equal a fresh review after typing in real files', () => {
     const random = rng(5);

@@ -24,6 +24,23 @@ describe('SourceText positions', () => {
     assert.equal(s.byteOffsetAt(5), 8);
     assert.equal(s.byteColumnAt(5), 1);
   });
+
+  it('an edited text has the line table of the same text read afresh, across LF, CRLF and lone CR', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const pieces = ['a', 'bc', '\n', '\r', '\r\n', '\n\n', 'x\ry', ''];
+    const pick = () => pieces[Math.floor(random() * pieces.length)];
+    let s = new SourceText('a\nbc\r\nd\re\r');
+    for (let i = 0; i < 3000; i++) {
+      const start = Math.floor(random() * (s.text.length + 1));
+      const end = Math.min(s.text.length, start + Math.floor(random() * 3));
+      s = s.edited(start, end, pick() + pick());
+      const fresh = new SourceText(s.text);
+      assert.equal(s.lineCount, fresh.lineCount, JSON.stringify(s.text));
+      for (let line = 0; line < fresh.lineCount; line++) assert.equal(s.lineStart(line), fresh.lineStart(line), JSON.stringify(s.text));
+      if (s.text.length > 200) s = new SourceText(s.text.slice(0, 50));
+    }
+  });
 });
 
 describe('finding positions in awkward text', () => {

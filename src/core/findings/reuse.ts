@@ -8,7 +8,8 @@
  * What "did not change in meaning" covers is the review's context: the options, the file's
  * skeleton (everything outside function bodies and comments), the other files of the package, and
  * the file's summary with its positions left out (what every cross-function question is answered
- * from). A rule whose findings in one declaration can depend on another declaration's body beyond
+ * from), compared part by part. The one part compared otherwise is the list of unexported field
+ * names the file reads: a name that comes or goes puts the declarations that mention it in focus. A rule whose findings in one declaration can depend on another declaration's body beyond
  * its summary declares `scope: 'file'` and is re-run whole (see Rule.scope).
  *
  * Carrying is exact or not done: an edit that adds or removes a line break, a finding with a
@@ -23,7 +24,9 @@ import type { Finding } from './rule';
 
 interface Last {
   text: string;
-  context: string;
+  context: readonly string[];
+  /** The unexported field names the file's summary says it reads (FileSummary.fieldReads). */
+  reads: readonly string[];
   /** The root's children at that review, as objects: a child found again in the new tree is unchanged. */
   top: ReadonlySet<Node>;
   /** Findings of rules with declaration scope, each with the top-level nodes its positions lie in. */
@@ -59,15 +62,23 @@ export class ReviewMemory {
    * the channel and returns early): when one of them is in focus, all are, so the rule looks at
    * the function that found it again.
    */
-  plan(root: Node, source: SourceText, context: string): Carry | undefined {
+  plan(root: Node, source: SourceText, context: readonly string[], reads: readonly string[]): Carry | undefined {
     this.stats.reviews++;
     const last = this.last;
-    if (!last || last.context !== context) return undefined;
+    if (!last || !sameParts(last.context, context)) return undefined;
     const moved = shiftOf(last.text, source);
     if (!moved) return undefined;
     const top = root.children;
     const present = new Set(top);
     const focus = new Set<Node>();
+    // A field name the file starts or stops reading (typing `s.donex`) changes what
+    // PackageView.fieldReadInProgram answers for that name alone, and a rule asks it only about a
+    // field its declaration names: those declarations join the focus.
+    const changed = changedNames(last.reads, reads);
+    if (changed.length > 0) {
+      const word = new RegExp(`\\b(${changed.join('|')})\\b`);
+      for (const n of top) if (word.test(n.text)) focus.add(n);
+    }
     for (let i = 0; i < top.length; i++) {
       const n = top[i];
       if (last.top.has(n)) continue;
@@ -129,12 +140,35 @@ export class ReviewMemory {
   }
 
   /** Remembers a finished review: its text, context and the findings of rules with declaration scope. */
-  remember(root: Node, text: string, context: string, byRule: ReadonlyMap<string, readonly Finding[]>): void {
+  remember(root: Node, text: string, context: readonly string[], reads: readonly string[], byRule: ReadonlyMap<string, readonly Finding[]>): void {
     const top = root.children;
     const owned = new Map<string, { finding: Finding; owners: (Node | undefined)[] }[]>();
     for (const [ruleId, findings] of byRule) owned.set(ruleId, findings.map((finding) => ({ finding, owners: ownersOf(top, finding) })));
-    this.last = { text, context, top: new Set(top), byRule: owned };
+    this.last = { text, context, reads, top: new Set(top), byRule: owned };
   }
+}
+
+/** Equal lists of strings (parts that did not change are mostly the same string objects). */
+function sameParts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The names in one sorted list and not the other. */
+function changedNames(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+    else {
+      i++;
+      j++;
+    }
+  }
+  return out;
 }
 
 /** The top-level nodes the finding's positions lie in (its squiggle, related places and fix edits), each once. */

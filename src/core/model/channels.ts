@@ -298,7 +298,7 @@ function fieldEscapes(file: FileFacts, lhs: Node, t: Trace): void {
   const operand = lhs.childForFieldName('operand');
   const ownerType = operand ? file.typeOf(operand) : undefined;
   const seen = new Set<number>([lhs.id, ...t.uses.map((u) => u.ref.id), ...t.escapes.map((e) => e.id)]);
-  for (const n of fieldMentions(file).get(field) ?? []) {
+  for (const n of fieldMentionsOf(file, field)) {
     if (n.type === 'keyed_element') {
       t.escapes.push(n);
       continue;
@@ -313,22 +313,40 @@ function fieldEscapes(file: FileFacts, lhs: Node, t: Trace): void {
 
 const mentionCache = new WeakMap<FileFacts, Map<string, Node[]>>();
 
-/** Selector expressions and composite-literal keys of the file, by field name (one walk per file). */
-function fieldMentions(file: FileFacts): Map<string, Node[]> {
-  let m = mentionCache.get(file);
-  if (m) return m;
-  const out = new Map<string, Node[]>();
+/**
+ * Selector expressions and composite-literal keys of the file naming a field, in document order.
+ * Gathered per top-level declaration, whose node objects (and so this list) outlive a keystroke
+ * that does not touch it (see copyTree).
+ */
+function fieldMentionsOf(file: FileFacts, field: string): Node[] {
+  let byName = mentionCache.get(file);
+  if (!byName) mentionCache.set(file, (byName = new Map()));
+  let list = byName.get(field);
+  if (!list) {
+    list = [];
+    for (const c of file.root.children) for (const n of declMentions(c).get(field) ?? []) list.push(n);
+    byName.set(field, list);
+  }
+  return list;
+}
+
+const mentionsByDecl = new WeakMap<Node, Map<string, Node[]>>();
+
+function declMentions(decl: Node): Map<string, Node[]> {
+  let out = mentionsByDecl.get(decl);
+  if (out) return out;
+  out = new Map<string, Node[]>();
   const put = (name: string | undefined, n: Node) => {
     if (!name) return;
-    const list = out.get(name) ?? [];
-    list.push(n);
-    out.set(name, list);
+    const list = out!.get(name);
+    if (list) list.push(n);
+    else out!.set(name, [n]);
   };
-  for (const n of file.root.descendantsOfType(['keyed_element', 'selector_expression'])) {
+  for (const n of decl.descendantsOfType(['keyed_element', 'selector_expression'])) {
     if (n.type === 'keyed_element') put(n.namedChild(0)?.text, n);
     else put(n.childForFieldName('field')?.text, n);
   }
-  mentionCache.set(file, out);
+  mentionsByDecl.set(decl, out);
   return out;
 }
 
@@ -353,7 +371,7 @@ export interface FieldChannelMentions {
  */
 export function fieldChannelMentions(file: FileFacts, typeName: string, field: string): FieldChannelMentions {
   const out: FieldChannelMentions = { makes: [], sends: [], recvs: [], closes: [], others: [] };
-  for (const n of fieldMentions(file).get(field) ?? []) {
+  for (const n of fieldMentionsOf(file, field)) {
     if (n.type === 'keyed_element') {
       const lit = n.parent?.parent;
       const litType = lit?.type === 'composite_literal' ? lit.childForFieldName('type')?.text : undefined;

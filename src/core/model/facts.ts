@@ -92,6 +92,12 @@ const TEST_SUPPORT_DIR = /(^|\/)(tests?|e2e|testutils?|testing|testhelpers?|inte
 /** The facts of each parsed file by the root of its tree, so that a node alone leads to its file. */
 const filesByRoot = new WeakMap<Node, FileFacts>();
 
+/**
+ * Each function node's FuncInfo, read from its subtree alone. A declaration an edit did not touch
+ * keeps its node objects in the next copy of the tree (see copyTree), and with them its FuncInfo.
+ */
+const funcInfos = new WeakMap<Node, FuncInfo>();
+
 /** The facts of the file a node belongs to, when that file's facts have been made. */
 export function factsOf(node: Node): FileFacts | undefined {
   let n = node;
@@ -103,7 +109,6 @@ const DECLS = new Set(['short_var_declaration', 'range_clause', 'receive_stateme
 
 export class FileFacts {
   private functionsCache?: FuncInfo[];
-  private infoByNode = new Map<number, FuncInfo>();
   private declsCache?: Map<string, FuncInfo>;
   private methodsCache?: Map<string, FuncInfo[]>;
   private structsCache?: Map<string, Map<string, string>>;
@@ -246,11 +251,8 @@ export class FileFacts {
   private packageFunctionsCache?: Map<string, FuncInfo>;
 
   funcInfo(node: Node): FuncInfo {
-    let info = this.infoByNode.get(node.id);
-    if (!info) {
-      info = buildFuncInfo(node);
-      this.infoByNode.set(node.id, info);
-    }
+    let info = funcInfos.get(node);
+    if (!info) funcInfos.set(node, (info = buildFuncInfo(node)));
     return info;
   }
 
@@ -605,14 +607,17 @@ export class FileFacts {
    * when any such make has a capacity other than a literal 0.
    */
   fieldChannelMakes(): Map<string, 'buffered' | 'unbuffered'> {
-    const out = new Map<string, 'buffered' | 'unbuffered'>();
-    for (const w of this.writes(false)) {
+    return mergeChannelMakes(this.channelMakesIn(this.root));
+  }
+
+  /** The channel makes stored into fields within `under` (a top-level declaration), in order, before merging (see fieldChannelMakes). */
+  channelMakesIn(under: Node): [string, 'buffered' | 'unbuffered'][] {
+    const out: [string, 'buffered' | 'unbuffered'][] = [];
+    for (const w of under === this.root ? this.writes(false) : storesIn(under, false)) {
       const m = parseChanMake(w.value);
       if (!m) continue;
-      const kind = m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered';
       const owner = w.store ? this.storeOwner(w.store) : undefined;
-      const key = owner ? `${owner}.${w.name}` : w.name;
-      if (out.get(key) !== 'buffered') out.set(key, kind);
+      out.push([owner ? `${owner}.${w.name}` : w.name, m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered']);
     }
     return out;
   }
@@ -631,22 +636,7 @@ export class FileFacts {
   private writes(plainToo: boolean): readonly FieldStore[] {
     const cached = this.writesCache[plainToo ? 1 : 0];
     if (cached) return cached;
-    const out: FieldStore[] = [];
-    for (const n of descendants(this.root, FIELD_WRITES)) {
-      if (n.type === 'keyed_element') {
-        const key = n.namedChild(0);
-        const value = n.namedChild(1);
-        if (key && value) out.push({ name: key.text, value: literalValue(value), store: n });
-        continue;
-      }
-      const left = n.childForFieldName('left')?.namedChildren ?? [];
-      const right = n.childForFieldName('right')?.namedChildren ?? [];
-      left.forEach((l, i) => {
-        const name = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : plainToo && l.type === 'identifier' ? l.text : undefined;
-        if (name && right[i]) out.push({ name, value: right[i], ...(l.type === 'selector_expression' ? { store: l } : {}) });
-      });
-    }
-    return (this.writesCache[plainToo ? 1 : 0] = out);
+    return (this.writesCache[plainToo ? 1 : 0] = storesIn(this.root, plainToo));
   }
 
   private readonly writesCache: (readonly FieldStore[] | undefined)[] = [];
@@ -657,6 +647,33 @@ interface FieldStore {
   name: string;
   value: Node;
   store?: Node;
+}
+
+/** The stores within `root`: keyed elements, field assignments (and plain ones with `plainToo`), in document order. */
+function storesIn(root: Node, plainToo: boolean): FieldStore[] {
+  const out: FieldStore[] = [];
+  for (const n of descendants(root, FIELD_WRITES)) {
+    if (n.type === 'keyed_element') {
+      const key = n.namedChild(0);
+      const value = n.namedChild(1);
+      if (key && value) out.push({ name: key.text, value: literalValue(value), store: n });
+      continue;
+    }
+    const left = n.childForFieldName('left')?.namedChildren ?? [];
+    const right = n.childForFieldName('right')?.namedChildren ?? [];
+    left.forEach((l, i) => {
+      const name = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : plainToo && l.type === 'identifier' ? l.text : undefined;
+      if (name && right[i]) out.push({ name, value: right[i], ...(l.type === 'selector_expression' ? { store: l } : {}) });
+    });
+  }
+  return out;
+}
+
+/** Channel makes by field, in order of first store: buffered when any store is (see FileFacts.fieldChannelMakes). */
+export function mergeChannelMakes(list: readonly (readonly [string, 'buffered' | 'unbuffered'])[]): Map<string, 'buffered' | 'unbuffered'> {
+  const out = new Map<string, 'buffered' | 'unbuffered'>();
+  for (const [key, kind] of list) if (out.get(key) !== 'buffered') out.set(key, kind);
+  return out;
 }
 
 /** The expression of a composite literal's element: `v` of `f: v` (tree-sitter wraps it in a literal_element). */

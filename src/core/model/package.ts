@@ -6,7 +6,7 @@
  * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
  * sibling files without keeping their trees.
  */
-import { FileFacts, parseChanMake, type FuncInfo, type VarDecl } from './facts';
+import { FileFacts, mergeChannelMakes, parseChanMake, type FuncInfo, type VarDecl } from './facts';
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
@@ -273,21 +273,121 @@ export function typedTarget(fn: { params?: readonly string[] } | undefined, targ
  */
 export class SummaryCache {
   private context = '';
-  private entries = new Map<string, { summary: FuncSummary; line: number; start: number }>();
+  private entries = new Map<Node, Entry<FuncSummary>>();
+  /** What each top-level declaration adds to the file's summary besides its functions (see declParts). */
+  private parts = new Map<Node, Entry<DeclParts>>();
+  private previous = new Map<Node, Entry<FuncSummary>>();
+  private previousParts = new Map<Node, Entry<DeclParts>>();
+  private byText?: Map<string, Entry<FuncSummary>>;
+  private partsByText?: Map<string, Entry<DeclParts>>;
   hits = 0;
   misses = 0;
 
-  /** Starts a round: drops everything when the file's skeleton or the package changed. */
-  begin(context: string): Map<string, { summary: FuncSummary; line: number; start: number }> {
-    const previous = context === this.context ? this.entries : new Map<string, { summary: FuncSummary; line: number; start: number }>();
+  /** The tree of this round: declarations already in it are found by identity, never by text. */
+  private tree: unknown;
+
+  /** Starts a round for the tree of `root`: drops everything when the file's skeleton or the package changed. */
+  begin(context: string, root: Node): void {
+    this.tree = root.tree;
+    const same = context === this.context;
+    this.previous = same ? this.entries : new Map();
+    this.previousParts = same ? this.parts : new Map();
+    this.byText = this.partsByText = undefined;
     this.context = context;
     this.entries = new Map();
-    return previous;
+    this.parts = new Map();
   }
 
-  keep(text: string, summary: FuncSummary, line: number, start: number): void {
-    this.entries.set(text, { summary, line, start });
+  /**
+   * The summary of the function declared by `node` (at `line` and `start`) from the last round,
+   * moved there, or undefined. A declaration the edit did not touch is the same node object as
+   * last time (see copyTree); another one with the same text also matches.
+   */
+  summary(node: Node, line: number, start: number): FuncSummary | undefined {
+    const hit = take(this.previous, node, () => (this.byText ??= textIndex(this.previous, this.tree)));
+    if (!hit) return undefined;
+    // Unmoved (before the edit), the summary is shared: summaries are never changed once made.
+    const moved = line === hit.line && start === hit.start ? hit.value : relocate(hit.value, line - hit.line, start - hit.start);
+    const meaning = meanings.get(hit.value);
+    if (meaning !== undefined) meanings.set(moved, meaning);
+    return moved;
   }
+
+  keep(node: Node, summary: FuncSummary, line: number, start: number): void {
+    this.entries.set(node, { node, text: undefined, value: summary, line, start });
+  }
+
+  /** The parts of a top-level declaration from the last round (moved to `line` and `start`), computed by `make` otherwise. */
+  declParts(node: Node, line: number, start: number, make: () => DeclParts): DeclParts {
+    const hit = take(this.previousParts, node, () => (this.partsByText ??= textIndex(this.previousParts, this.tree)));
+    let parts: DeclParts;
+    if (hit) parts = (line === hit.line && start === hit.start) || !hit.value.callbacks ? hit.value : { ...hit.value, callbacks: relocate(hit.value.callbacks, line - hit.line, start - hit.start) };
+    else parts = make();
+    this.parts.set(node, { node, text: undefined, value: parts, line, start });
+    return parts;
+  }
+}
+
+interface Entry<T> {
+  node: Node;
+  /** The node's text when it was kept (read on first need: the node may have moved since). */
+  text: string | undefined;
+  value: T;
+  line: number;
+  start: number;
+}
+
+/** The entry of `node` taken out of `previous`: by identity, else by equal text (each entry matches once). */
+function take<T>(previous: Map<Node, Entry<T>>, node: Node, byText: () => Map<string, Entry<T>>): Entry<T> | undefined {
+  let hit = previous.get(node);
+  if (!hit && previous.size > 0) {
+    const same = byText().get(node.text);
+    // Each entry serves once: a second declaration with the same text is made afresh.
+    if (same && previous.get(same.node) === same) hit = same;
+  }
+  if (hit) previous.delete(hit.node);
+  return hit;
+}
+
+/**
+ * The entries of the last round by their text, for declarations copied afresh. An entry whose node
+ * was moved into the new tree (`tree`) is found by identity and left out; the others' nodes still
+ * read their old text.
+ */
+function textIndex<T>(previous: Map<Node, Entry<T>>, tree: unknown): Map<string, Entry<T>> {
+  const out = new Map<string, Entry<T>>();
+  for (const e of previous.values()) {
+    if ((e.node.top ?? e.node).tree === tree) continue;
+    e.text ??= e.node.text;
+    if (!out.has(e.text)) out.set(e.text, e);
+  }
+  return out;
+}
+
+/**
+ * What one top-level declaration (or comment) adds to its file's summary besides its functions:
+ * its channel makes stored in fields and its callbacks (in document order, merged over the file),
+ * the unexported field names its text reads, and whether its text passes each of the quick tests
+ * that decide whether the file is searched for makes, callbacks and function types at all.
+ */
+interface DeclParts {
+  /** Read when some declaration of the file passes the quick test (and then kept with the rest). */
+  makes?: [string, 'buffered' | 'unbuffered'][];
+  callbacks?: [string, CallbackBinding][];
+  reads: string[];
+  hasMakes: boolean;
+  hasCallbacks: boolean;
+  hasFuncTypes: boolean;
+}
+
+function declPartsOf(node: Node): DeclParts {
+  const text = node.text;
+  return {
+    reads: fieldReadsOf(text),
+    hasMakes: /\bmake\(\s*chan\b/.test(text),
+    hasCallbacks: /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(text),
+    hasFuncTypes: /\btype\b[^\n]*\bfunc\(|^\s+\w+\s+func\(/m.test(text),
+  };
 }
 
 /**
@@ -323,15 +423,21 @@ function readSkeleton(facts: FileFacts): string {
   return parts.join('');
 }
 
-/** A file summary without its positions, as a string: two summaries that say the same of the code are equal. */
-export function meaningOf(summary: FileSummary): string {
-  const parts = [JSON.stringify({ ...summary, functions: undefined }, withoutPositions)];
+/**
+ * A file summary without its positions, in parts: the file's own part (its structs, variables,
+ * channel makes, callbacks and function types), then one per function. Two summaries that say the
+ * same of the code have equal parts. The unexported field names the file reads (fieldReads) are
+ * left out: the editor compares them by name (see ReviewMemory.plan). A function's part is the
+ * same string object while its summary is only moved, so comparing parts is cheap.
+ */
+export function meaningParts(summary: FileSummary): string[] {
+  const parts = [JSON.stringify({ ...summary, functions: undefined, fieldReads: undefined }, withoutPositions)];
   for (const fn of summary.functions) {
     let m = meanings.get(fn);
     if (m === undefined) meanings.set(fn, (m = JSON.stringify(fn, withoutPositions)));
     parts.push(m);
   }
-  return parts.join('\n');
+  return parts;
 }
 
 /** Each function summary's meaning, once: a moved copy shares it (see summarizeFile). */
@@ -347,15 +453,23 @@ function relocate<T>(value: T, lines: number, offset: number): T {
   if (Array.isArray(value)) return value.map((v: unknown) => relocate(v, lines, offset)) as T;
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  const from = value as Record<string, unknown>;
+  for (const k in from) {
+    const v = from[k];
     out[k] =
-      typeof v === 'number' && k === 'line'
-        ? v + lines
-        : typeof v === 'number' && (k === 'start' || k === 'end')
-          ? v + offset
-          : typeof v === 'string' && k === 'key' && lines !== 0
+      typeof v === 'number'
+        ? k === 'line'
+          ? v + lines
+          : k === 'start' || k === 'end'
+            ? v + offset
+            : v
+        : typeof v === 'string'
+          ? k === 'key' && lines !== 0
             ? v.replace(/@(\d+)$/, (_, n: string) => `@${Number(n) + lines}`)
-            : relocate(v, lines, offset);
+            : v
+          : v && typeof v === 'object'
+            ? relocate(v, lines, offset)
+            : v;
   }
   return out as T;
 }
@@ -367,25 +481,18 @@ function relocate<T>(value: T, lines: number, offset: number): T {
  */
 export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey = ''): FileSummary {
   const functions: FuncSummary[] = [];
-  const previous = cache?.begin(`${facts.fileName}\u0000${facts.importPath ?? ''}\u0000${packageKey}\u0000${skeletonOf(facts)}`);
+  cache?.begin(`${facts.fileName}\u0000${facts.importPath ?? ''}\u0000${packageKey}\u0000${skeletonOf(facts)}`, facts.root);
   for (const fn of facts.functions) {
     const key = funcKey(fn);
     if (!key || !fn.body) continue;
-    const line = fn.node.startPosition.row;
+    const line = facts.source.lineAt(fn.node.startIndex);
     const start = fn.node.startIndex;
-    let text: string | undefined;
     if (cache) {
-      text = fn.node.text;
-      const hit = previous!.get(text);
+      const hit = cache.summary(fn.node, line, start);
       if (hit) {
-        previous!.delete(text); // a second function with the same text is summarised itself
-        // Unmoved (before the edit), the summary is shared: summaries are never changed once made.
-        const moved = line === hit.line && start === hit.start ? hit.summary : relocate(hit.summary, line - hit.line, start - hit.start);
-        const meaning = meanings.get(hit.summary);
-        if (meaning !== undefined) meanings.set(moved, meaning);
-        cache.keep(text, moved, line, start);
+        cache.keep(fn.node, hit, line, start);
         cache.hits++;
-        functions.push(moved);
+        functions.push(hit);
         continue;
       }
       cache.misses++;
@@ -410,7 +517,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     };
     const nil = nilResultsOf(fn, seen.returns);
     if (nil.length > 0) summary.nilResults = nil;
-    if (cache) cache.keep(text!, summary, line, start);
+    if (cache) cache.keep(fn.node, summary, line, start);
     functions.push(summary);
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -420,10 +527,23 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     const t = facts.typeOf(v.node);
     if (t) vars[v.name] = t;
   }
-  const makes = /\bmake\(\s*chan\b/.test(facts.text) ? Object.fromEntries(facts.fieldChannelMakes()) : {};
-  const callbacks = /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(facts.text) ? callbacksOf(facts) : {};
-  const funcTypes = /\btype\b[^\n]*\bfunc\(|^\s+\w+\s+func\(/m.test(facts.text) ? funcTypesOf(facts) : [];
-  const reads = fieldReadsOf(facts.text);
+  // The rest is gathered declaration by declaration: with a cache, only the edited one is read again.
+  const top = facts.root.children;
+  const parts = top.map((n) => (cache ? cache.declParts(n, facts.source.lineAt(n.startIndex), n.startIndex, () => declPartsOf(n)) : declPartsOf(n)));
+  // Makes and callbacks in document order: a declaration's own, kept with it between keystrokes,
+  // or (without a cache) the whole file's at once, which lists the same.
+  let makes = {};
+  if (parts.some((p) => p.hasMakes)) {
+    const list = cache ? parts.flatMap((p, i) => (p.makes ??= facts.channelMakesIn(top[i]))) : facts.channelMakesIn(facts.root);
+    makes = Object.fromEntries(mergeChannelMakes(list));
+  }
+  const callbacks: Record<string, CallbackBinding[]> = {};
+  if (parts.some((p) => p.hasCallbacks)) {
+    const list = cache ? parts.flatMap((p, i) => (p.callbacks ??= callbacksOf(facts, top[i]))) : callbacksOf(facts, facts.root);
+    for (const [key, b] of list) (callbacks[key] ??= []).push(b);
+  }
+  const funcTypes = parts.some((p) => p.hasFuncTypes) ? funcTypesOf(facts) : [];
+  const reads = [...new Set(parts.flatMap((p) => p.reads))].sort();
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -462,7 +582,9 @@ function mayHoldFunc(facts: FileFacts, declared: string): boolean {
  * holds) except `f: make(chan T)`. Names only, whatever the struct, and comments and strings count
  * too: all of it errs on the side of "someone reads it". Positional struct literals are not seen.
  * Only unexported names: code outside the package cannot touch them, so the package's files show
- * every reader. The text is read rather than the tree because this runs for every file.
+ * every reader. The text is read rather than the tree because this runs for every file; it is
+ * read one top-level declaration at a time (see declPartsOf), so a look around a name stops at
+ * the end of its declaration.
  */
 function fieldReadsOf(text: string): string[] {
   const out = new Set<string>();
@@ -485,15 +607,15 @@ function fieldReadsOf(text: string): string[] {
  * of a composite literal of such a type (always unresolved: the literal has no value to bind).
  * Only values that may be functions are recorded: literals, method values, identifiers, selectors.
  */
-function callbacksOf(facts: FileFacts): Record<string, CallbackBinding[]> {
-  const out: Record<string, CallbackBinding[]> = {};
-  const add = (key: string, b: CallbackBinding) => (out[key] ??= []).push(b);
+function callbacksOf(facts: FileFacts, under: Node): [string, CallbackBinding][] {
+  const out: [string, CallbackBinding][] = [];
+  const add = (key: string, b: CallbackBinding) => out.push([key, b]);
   const structOf = (x: Node): string | undefined => {
     const t = facts.typeOf(x)?.replace(/^\*/, '');
     return t && /^[A-Za-z_]\w*$/.test(t) ? t : undefined;
   };
   const mayBeFunc = (v: Node) => ['func_literal', 'selector_expression', 'identifier'].includes(v.type) && v.text !== 'nil';
-  for (const stmt of facts.root.descendantsOfType(['assignment_statement', 'composite_literal'])) {
+  for (const stmt of under.descendantsOfType(['assignment_statement', 'composite_literal'])) {
     if (!stmt) continue;
     if (stmt.type === 'composite_literal') {
       const type = stmt.childForFieldName('type');

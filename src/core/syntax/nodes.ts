@@ -99,8 +99,27 @@ export function pathKey(node: Node | null | undefined): string | undefined {
 }
 
 /** For a call `a.b.Method(args)`: the receiver key `a.b` and `Method`; for `f(args)`: key undefined, name `f`. */
-export function callParts(call: Node): { receiver?: string; receiverNode?: Node; name: string } | undefined {
+export function callParts(call: Node): CallParts | undefined {
   if (call.type !== 'call_expression') return undefined;
+  let parts = callPartsOf.get(call);
+  if (parts === undefined) callPartsOf.set(call, (parts = readCallParts(call) ?? null));
+  return parts ?? undefined;
+}
+
+export interface CallParts {
+  readonly receiver?: string;
+  readonly receiverNode?: Node;
+  readonly name: string;
+}
+
+/**
+ * Each call's parts, read once: rules ask for them thousands of times per review, and a
+ * declaration an edit did not touch keeps its node objects in the next copy of the tree (see
+ * copyTree), so its calls are not read again on the next keystroke either.
+ */
+const callPartsOf = new WeakMap<Node, CallParts | null>();
+
+function readCallParts(call: Node): CallParts | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
   const f = unparen(fn);

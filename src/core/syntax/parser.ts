@@ -165,7 +165,8 @@ export class GoFile {
    * tree to match and re-parses incrementally. The old tree is deleted.
    */
   update(changes: readonly TextChange[], timeoutMs?: number): void {
-    let text = this.currentSource.text;
+    let source = this.currentSource;
+    let text = source.text;
     const old = this.currentTree;
     // One change (a keystroke, a paste) against a copy made since the last one: its untouched
     // declarations are cloned, not copied through WASM again. Anything else copies afresh.
@@ -190,23 +191,24 @@ export class GoFile {
           }),
         );
       }
-      text = text.slice(0, start) + c.text + text.slice(oldEnd);
+      source = source.edited(start, oldEnd, c.text);
+      text = source.text;
     }
-    this.replace(text, old, timeoutMs);
+    this.replace(source, old, timeoutMs);
     this.previousCopy = previous;
   }
 
   /** Replaces the whole text (no incremental reuse). */
   setText(text: string, timeoutMs?: number): void {
-    this.replace(text, undefined, timeoutMs);
+    this.replace(new SourceText(text), undefined, timeoutMs);
   }
 
-  private replace(text: string, reuse: Tree | undefined, timeoutMs?: number): void {
+  private replace(source: SourceText, reuse: Tree | undefined, timeoutMs?: number): void {
     const previous = this.currentTree;
     this.currentRoot = undefined;
     this.previousCopy = undefined;
-    this.currentSource = new SourceText(text);
-    this.currentTree = this.go.parse(text, reuse, timeoutMs);
+    this.currentSource = source;
+    this.currentTree = this.go.parse(source.text, reuse, timeoutMs);
     previous?.delete();
   }
 

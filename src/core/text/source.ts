@@ -25,18 +25,35 @@ export class SourceText {
   /** UTF-16 offset at which each line starts. */
   private readonly lineStarts: number[];
 
-  constructor(text: string) {
+  constructor(text: string, lineStarts?: number[]) {
     this.text = text;
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) {
-        starts.push(i + 1);
-      } else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) {
-        starts.push(i + 1); // a lone CR ends a line too, as in VS Code
-      }
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      return;
     }
+    const starts = [0];
+    scanLineStarts(text, 0, text.length - 1, starts);
     this.lineStarts = starts;
+  }
+
+  /**
+   * The text after replacing [start, oldEnd) of this one with `inserted`, its line table made from
+   * this one's: only the lines the edit touched are read again (a keystroke in a large file).
+   */
+  edited(start: number, oldEnd: number, inserted: string): SourceText {
+    const text = this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
+    const old = this.lineStarts;
+    const newEnd = start + inserted.length;
+    const delta = newEnd - oldEnd;
+    // A line start depends on the two characters around it: those before the edit stand, those
+    // the edit's characters decide are found again, and those past it move.
+    const starts = [0];
+    let i = 1;
+    while (i < old.length && old[i] < start) starts.push(old[i++]);
+    scanLineStarts(text, Math.max(0, start - 1), Math.min(newEnd, text.length - 1), starts);
+    while (i < old.length && old[i] <= oldEnd + 1) i++;
+    while (i < old.length) starts.push(old[i++] + delta);
+    return new SourceText(text, starts);
   }
 
   get lineCount(): number {
@@ -111,6 +128,15 @@ export class SourceText {
       this.lineBytes = bytes;
     }
     return this.lineBytes[line];
+  }
+}
+
+/** Appends the line starts that the characters text[from..to] end (a line feed, or a lone carriage return as in VS Code). */
+function scanLineStarts(text: string, from: number, to: number, out: number[]): void {
+  for (let i = from; i <= to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) out.push(i + 1);
+    else if (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10) out.push(i + 1);
   }
 }
 
