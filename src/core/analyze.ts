@@ -3,6 +3,7 @@
  * One rule throwing never stops the others; its error is returned for the host to log.
  */
 import { FileFacts, type PackageTypes } from './model/facts';
+import { neverReturning } from './model/noreturn';
 import { PackageView, meaningParts, packageName, skeletonOf, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
 import type { Carry, ReviewMemory } from './findings/reuse';
 import { GoFile, type GoLanguage } from './syntax/parser';
@@ -137,6 +138,8 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
     String(!!index),
     others,
     skeletonOf(facts),
+    // Paths through calls of helpers that never return (os.Exit, t.Fatal) are read from their bodies, not from summaries.
+    neverReturning(facts).join(','),
     ...meaningParts(summary!),
   ];
   const carry = memory.plan(root, file.source, context, summary!.fieldReads ?? []);

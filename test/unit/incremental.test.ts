@@ -230,6 +230,53 @@ describe('findings carried over between reviews', function () {
     assert.ok(byKind.get('field')!.carrying > byKind.get('field')!.edits / 4, kinds);
   });
 
+  it('equal a fresh review when a helper starts or stops returning (typing `os.Exitx` in `die`)', () => {
+    const text = [
+      'package p',
+      '',
+      'import (',
+      '\t"os"',
+      '\t"sync"',
+      ')',
+      '',
+      'type S struct {',
+      '\tmu sync.Mutex',
+      '\tn  int',
+      '}',
+      '',
+      'func die() { os.Exit(1) }',
+      '',
+      'func (s *S) get(ok bool) int {',
+      '\ts.mu.Lock()',
+      '\tif !ok {',
+      '\t\tdie()',
+      '\t} else {',
+      '\t\ts.mu.Unlock()',
+      '\t\treturn 0',
+      '\t}',
+      '\treturn s.n',
+      '}',
+      '',
+    ].join('\n');
+    const file = new GoFile(go, text, 'die.go');
+    const memory = new ReviewMemory();
+    const options = { fileName: 'die.go', timeBudgetMs: 600_000 };
+    try {
+      analyzeFile(file, { ...options, memory });
+      const at = text.indexOf('Exit(1)') + 'Exit'.length;
+      for (const change of [{ rangeOffset: at, rangeLength: 0, text: 'x' }, { rangeOffset: at, rangeLength: 1, text: '' }]) {
+        file.update([change]);
+        const got = analyzeFile(file, { ...options, memory });
+        const want = analyze(go, file.text, options);
+        assert.deepEqual(canonical(got.findings), canonical(want.findings), JSON.stringify(change));
+      }
+      // The edit mattered: with os.Exitx, die returns and get leaves s.mu locked.
+      assert.ok(analyze(go, text.replace('Exit(1)', 'Exitx(1)'), options).findings.some((f) => f.ruleId === 'unlock-missing'));
+    } finally {
+      file.dispose();
+    }
+  });
+
   it('equal a fresh review after typing in real files', () => {
     const random = rng(5);
     let edits = 0;

@@ -115,3 +115,32 @@ function helperStops(fn: FuncInfo, pred: NoReturn, helpers: Map<number, boolean 
   helpers.set(fn.node.id, result);
   return result;
 }
+
+/** Text a function must hold to be able to stop the goroutine by itself: a call that never returns. */
+const MAY_STOP = /\b(panic|Exit\w*|Fatal\w*|Panic\w*|Goexit|FailNow|Skip\w*)\s*\(/;
+
+/**
+ * The declared functions and methods of the file that never return normally (`func die() {
+ * os.Exit(1) }`, and helpers that end in one). Rules read this through paths of other functions,
+ * so a review that carries findings compares it: typing `os.Exitx(1)` in `die` changes what its
+ * callers' paths are. Only functions whose text mentions a stopping call, or calls such a
+ * function by name, are asked (most of a file cannot stop by itself).
+ */
+export function neverReturning(file: FileFacts): string[] {
+  const declared = file.functions.filter((f) => f.kind !== 'literal' && f.name && f.body);
+  const candidates = new Set(declared.filter((f) => MAY_STOP.test(f.body!.text)));
+  for (let grew = candidates.size > 0; grew; ) {
+    grew = false;
+    const names = [...candidates].map((f) => f.name!);
+    const calls = new RegExp(`\\b(${names.map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*\\(`);
+    for (const f of declared) {
+      if (candidates.has(f) || !calls.test(f.body!.text)) continue;
+      candidates.add(f);
+      grew = true;
+    }
+  }
+  if (candidates.size === 0) return [];
+  const pred = noReturn(file);
+  const helpers = memo.get(file)!.helpers;
+  return [...candidates].filter((f) => helperStops(f, pred, helpers)).map((f) => `${f.receiver?.typeName ?? ''}.${f.name}`).sort();
+}
