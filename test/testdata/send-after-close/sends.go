@@ -212,3 +212,42 @@ func drainThenStop(in []int) {
 	}
 	close(ch)
 }
+
+func eventually(cond func() bool, wait time.Duration) bool {
+	for end := time.Now().Add(wait); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return false
+}
+
+// ok: the function handed to eventually receives the goroutine's only value before the close
+// (opentelemetry-go's exporter test, with assert.Eventually).
+func pollThenClose(export func() error) error {
+	out := make(chan error, 1)
+	go func() {
+		out <- export()
+	}()
+	var err error
+	eventually(func() bool {
+		select {
+		case err = <-out:
+			return true
+		default:
+			return false
+		}
+	}, time.Second)
+	close(out)
+	return err
+}
+
+// A function handed to a call that does not receive waits for nothing.
+func logThenClose(export func() error) {
+	out := make(chan error, 1)
+	go func() {
+		out <- export()
+	}()
+	eventually(func() bool { return true }, time.Second)
+	close(out) // want "does not wait for the goroutine that sends"
+}
