@@ -1,5 +1,5 @@
 import { certainUpTo, channelFocus, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../model/channels';
-import type { FileFacts } from '../model/facts';
+import { closureRun, type FileFacts } from '../model/facts';
 import { calleeKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
@@ -155,9 +155,14 @@ const SYNC_METHODS = new Set(['Wait', 'Lock', 'RLock']);
 function waitsBetween(file: FileFacts, pkg: PackageView, t: Trace, from: number, to: number): boolean {
   const inWindow = (n: Node) => n.startIndex >= from && n.endIndex <= to;
   const types = new Set(['unary_expression', 'send_statement', 'select_statement', 'call_expression', 'range_clause']);
-  // A function handed to a call may run in it (`assert.Eventually(t, func() bool { select { case
-  // err = <-out: ... } })` in opentelemetry-go): its receives and selects may wait too.
-  const handed = descendants(t.root.fn.body!, 'func_literal').filter((n) => inWindow(n) && n.parent?.type === 'argument_list');
+  // A function called in place, or handed to a call that may run it there (`assert.Eventually(t,
+  // func() bool { select { case err = <-out: ... } })` in opentelemetry-go, not `go` or `g.Go`):
+  // its receives and selects may wait too.
+  const handed = descendants(t.root.fn.body!, 'func_literal').filter((n) => {
+    if (!inWindow(n)) return false;
+    const how = closureRun(file, n).how;
+    return how === 'call' || (how === 'other' && n.parent?.type === 'argument_list');
+  });
   if (handed.some((n) => descendants(n, new Set(['unary_expression', 'select_statement'])).some((x) => x.type === 'select_statement' || x.childForFieldName('operator')?.text === '<-'))) return true;
   for (const n of descendants(t.root.fn.body!, types, true)) {
     if (!inWindow(n)) continue;

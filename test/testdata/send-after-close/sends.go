@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 func squares(nums []int) <-chan int {
@@ -250,4 +252,18 @@ func logThenClose(export func() error) {
 	}()
 	eventually(func() bool { return true }, time.Second)
 	close(out) // want "does not wait for the goroutine that sends"
+}
+
+// A receive in a function an errgroup starts on another goroutine does not hold the close back.
+func groupThenClose(export func() error) error {
+	out := make(chan error, 1)
+	go func() {
+		out <- export()
+	}()
+	var g errgroup.Group
+	g.Go(func() error {
+		return <-out
+	})
+	close(out) // want "does not wait for the goroutine that sends"
+	return g.Wait()
 }
