@@ -225,6 +225,15 @@ func stages(dial func() error) error {
     assert.deepEqual(at('snapshot.go', text.replace('TestOpenViewAndTotal(t *testing.T)', 'checkTotal(t interface{ Fatal(...any) })')), [[29, 'warning']]);
   });
 
+  it('unsynchronized-write: goroutines of a test that store a built error only when a check fails race on a failing run: information', () => {
+    const text = readFileSync(join(TESTDATA, 'unsynchronized-write', 'stress_test.go'), 'utf8');
+    const at = (fileName: string) =>
+      analyze(go, text, { rules: [RULES_BY_ID.get('unsynchronized-write')!], fileName }).findings.map((f) => [f.range.start.line + 1, f.severity]);
+    assert.deepEqual(at('stress_test.go'), [[25, 'info'], [52, 'warning'], [72, 'info']]);
+    // The same writes outside a test file are not test failures.
+    assert.deepEqual(at('stress.go'), [[25, 'warning'], [52, 'warning'], [72, 'warning']]);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -7,7 +7,7 @@
  */
 import type { FileFacts, FuncInfo } from './facts';
 import type { Node } from '../syntax/parser';
-import { ancestor, blockStatements, callArgs, callParts, contains, statementOf, unparen } from '../syntax/nodes';
+import { FUNCTION_TYPES, ancestor, blockStatements, callArgs, callParts, contains, statementOf, unparen } from '../syntax/nodes';
 import { buildCfg, type NoReturn } from './cfg';
 
 const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;
@@ -42,6 +42,27 @@ const TEST_FAILURES = new Set(['Error', 'Errorf', 'Fail']);
 export function recordsTestFailure(file: FileFacts, call: Node): boolean {
   const parts = call.type === 'call_expression' ? callParts(call) : undefined;
   return !!parts?.receiverNode && TEST_FAILURES.has(parts.name) && isTestingValue(file, parts.receiverNode);
+}
+
+const ERROR_BUILDERS: [string, ReadonlySet<string>][] = [
+  ['fmt', new Set(['Errorf'])],
+  ['errors', new Set(['New'])],
+];
+
+/**
+ * True in a test when `stmt` stores a freshly built error (`err = fmt.Errorf("want %d, got %d",
+ * ...)`, `errors.New(...)`) under an `if` of its own function: the way a test's goroutine reports
+ * a failed check to the test, so the statement runs only on a run that is already failing.
+ */
+export function recordsFailedCheck(file: FileFacts, stmt: Node): boolean {
+  if (!file.isTest || stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.text !== '=') return false;
+  const right = stmt.childForFieldName('right')?.namedChildren ?? [];
+  const value = right.length === 1 ? unparen(right[0]) : undefined;
+  if (value?.type !== 'call_expression' || !ERROR_BUILDERS.some(([path, names]) => file.isImportCall(value, path, names))) return false;
+  for (let x: Node = stmt, p = stmt.parent; p && !FUNCTION_TYPES.has(p.type); x = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('condition')?.id !== x.id && p.childForFieldName('initializer')?.id !== x.id) return true;
+  }
+  return false;
 }
 
 /** `t.Fatal(...)`, `t.FailNow()`, `t.Skip(...)` and the like on a testing value: the test's goroutine ends there. */

@@ -6,6 +6,7 @@ import { flatten, funcLocks, lockTarget } from '../model/locks';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen, walk } from '../syntax/nodes';
 import { parseGoVersion } from '../model/timers';
+import { recordsFailedCheck } from '../model/noreturn';
 
 /** A goroutine started from a function literal: `go func(){...}()` or `g.Go(func() error {...})`. */
 interface Goroutine {
@@ -47,7 +48,8 @@ export const rule: Rule = {
   category: 'race',
   docs: {
     summary:
-      'Goroutines started in a loop write a variable or map declared outside the loop (or a goroutine writes one that its parent uses meanwhile) with no mutex held, no atomic and no channel hand-off.',
+      'Goroutines started in a loop write a variable or map declared outside the loop (or a goroutine writes one that its parent uses meanwhile) with no mutex held, no atomic and no channel hand-off ' +
+      '(information in a test whose goroutines write only to record a failed check, `err = fmt.Errorf(...)` under an `if`: they race only on a run that fails anyway).',
     why:
       'A goroutine started in a loop runs at the same time as the goroutines of the other iterations. When they all write one variable ' +
       'declared outside the loop (`n++`, `total += x`, `err = e`, `out = append(out, v)`) the updates interleave: `n++` is a read, an add and ' +
@@ -111,7 +113,7 @@ export const rule: Rule = {
         const w = list[0];
         const id = `${w.node.id}`;
         if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
-        const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, g, w);
+        const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, g, w, list);
         if (!r) continue;
         reported.add(id);
         ctx.report(r);
@@ -332,9 +334,12 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
   const effect =
     w.kind === 'map'
       ? 'concurrent map writes crash the program'
-      : 'a data race that loses updates';
+      : failingRunOnly(file, all)
+        ? 'a data race, though only on a run whose checks already fail'
+        : 'a data race that loses updates';
   return {
     node: w.node,
+    severity: w.kind === 'var' && failingRunOnly(file, all) ? 'info' : undefined,
     message:
       `\`${quote(w.node, 28)}\` runs in every iteration's goroutine with no lock held: ${effect}`,
     related: [
@@ -351,6 +356,15 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
     ],
     fixes: atomicFix(file, g, loop, w, goVersion),
   };
+}
+
+/**
+ * In a test, every write stores a freshly built error under a check (`if got != want { err =
+ * fmt.Errorf(...) }`): the goroutines race only when checks fail, and then the test fails anyway.
+ * In the review of real code this was dismissed (ristretto's stress test); information.
+ */
+function failingRunOnly(file: FileFacts, all: readonly Write[]): boolean {
+  return all.every((x) => recordsFailedCheck(file, x.node));
 }
 
 /**
@@ -381,7 +395,7 @@ function iterationWaits(file: FileFacts, loop: Node, start: Node): boolean {
  * could wait for it (a channel operation, `Wait()`, a lock, a select), reads or writes the same
  * variable in the statements that follow the start in its block.
  */
-function parentFinding(file: FileFacts, g: Goroutine, w: Write): Report | undefined {
+function parentFinding(file: FileFacts, g: Goroutine, w: Write, all: readonly Write[]): Report | undefined {
   const stmt = g.start.type === 'go_statement' ? g.start : g.start.parent;
   if (stmt?.parent?.type !== 'statement_list') return undefined;
   let access: Node | undefined;
@@ -408,10 +422,13 @@ function parentFinding(file: FileFacts, g: Goroutine, w: Write): Report | undefi
   const parentName = file.funcInfo(g.spawner).name;
   const parent = parentName ? `\`${parentName}\`` : 'the parent';
   const writes = isWrite(file, access);
+  const onFailure = w.kind === 'var' && failingRunOnly(file, all);
   return {
     node: w.node,
     message:
-      `\`${quote(w.node, 28)}\` in a goroutine runs concurrently with the ${writes ? 'write' : 'read'} of ${what(w)} at line ${lineOf(access)}: a data race`,
+      `\`${quote(w.node, 28)}\` in a goroutine runs concurrently with the ${writes ? 'write' : 'read'} of ${what(w)} at line ${lineOf(access)}: a data race` +
+      (onFailure ? ', though only on a run whose checks already fail' : ''),
+    severity: onFailure ? 'info' : undefined,
     related: [
       { span: { start: access.startIndex, end: access.endIndex }, message: `${parent} uses \`${w.head.text}\` here, concurrently` },
       { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'the goroutine is started here' },
