@@ -120,6 +120,23 @@ describe('parser and incremental documents', () => {
     assert.equal(file.tree, undefined);
   });
 
+  it('a keyword typed into (`funcx (w *response) finishRequest() {`) is a syntax error, though the missing terminator is on no cursor path', () => {
+    const text = 'package p\n\nfunc (w *response) finishRequest() {\n\tw.handlerDone.setTrue()\n}\n';
+    const file = new GoFile(go, text, 't.go');
+    try {
+      assert.equal(file.syntax(Date.now() + 60_000)!.hasError, false);
+      const at = text.indexOf('func (w') + 'func'.length;
+      file.update([{ rangeOffset: at, rangeLength: 0, text: 'x' }]);
+      assert.equal(file.syntax(Date.now() + 60_000)!.hasError, true);
+      assert.equal(analyzeFile(file, { fileName: 't.go' }).syntaxErrors, true);
+      const fresh = new GoFile(go, file.text, 't.go');
+      assert.equal(fresh.syntax(Date.now() + 60_000)!.hasError, true);
+      fresh.dispose();
+    } finally {
+      file.dispose();
+    }
+  });
+
   it('walks a 50,000-deep expression without recursion', () => {
     const depth = 50000;
     const text = `package p\n\nvar x = ${'('.repeat(depth)}1${')'.repeat(depth)}\n`;

@@ -319,6 +319,9 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   };
   try {
     const root = make(null);
+    // A MISSING token that tree-sitter inserts between top-level statements (`funcx (w *T) f() {`
+    // leaves a missing terminator) is not on the cursor's path: ask the tree itself, once.
+    if (tree.rootNode.hasError) root.hasError = true;
     let node = root;
     for (;;) {
       if ((nextId & 0xfff) === 0 && Date.now() > deadline) return undefined;
