@@ -5,7 +5,7 @@
 import { FileFacts, type PackageTypes } from './model/facts';
 import { neverReturning } from './model/noreturn';
 import { PackageView, meaningParts, packageName, skeletonOf, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
-import type { Carry, ReviewMemory } from './findings/reuse';
+import type { Carry, ReviewContext, ReviewMemory } from './findings/reuse';
 import { GoFile, type GoLanguage } from './syntax/parser';
 import { deleteStatement } from './findings/edits';
 import type { Node } from './syntax/parser';
@@ -129,19 +129,23 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   const memory = options.memory;
   if (!memory) return runRules(facts, view, options, !!index);
   const made = view();
-  const context = [
-    facts.fileName,
-    options.importPath ?? '',
-    options.goVersion ?? '',
-    JSON.stringify(options.severity ?? {}),
-    (options.rules ?? RULES).map((r) => r.id).join(','),
-    String(!!index),
-    others,
-    skeletonOf(facts),
-    // Paths through calls of helpers that never return (os.Exit, t.Fatal) are read from their bodies, not from summaries.
-    neverReturning(facts).join(','),
-    ...meaningParts(summary!),
-  ];
+  const context: ReviewContext = {
+    fixed: [
+      facts.fileName,
+      options.importPath ?? '',
+      options.goVersion ?? '',
+      JSON.stringify(options.severity ?? {}),
+      (options.rules ?? RULES).map((r) => r.id).join(','),
+      String(!!index),
+      others,
+    ],
+    code: [
+      skeletonOf(facts),
+      // Paths through calls of helpers that never return (os.Exit, t.Fatal) are read from their bodies, not from summaries.
+      neverReturning(facts).join(','),
+      ...meaningParts(summary!),
+    ],
+  };
   const carry = memory.plan(root, file.source, context, summary!.fieldReads ?? []);
   const byRule = new Map<string, Finding[]>();
   const result = runRules(facts, () => made, options, !!index, carry, byRule);

@@ -16,21 +16,42 @@
  * position on the edited line or inside the edit, or one outside every declaration sends its
  * declaration (or its rule) back to the rules. The tests compare carried findings with a fresh
  * review after hundreds of random edits (test/incremental.test.ts).
+ *
+ * One exception is made on purpose, while the file does not parse. A half-typed keyword
+ * (`returnx`, `ifx`) breaks one function, and with it its summary: every cross-function answer
+ * about it changes for a moment, and a fresh review would drop or add findings all over the file
+ * for the length of a keystroke. Such a review is *held*: the declarations being typed in are
+ * reviewed as they now are, and the others keep the findings of the context they were computed in
+ * (the last one that was compared equal), which the memory keeps. The declarations reviewed in a
+ * held context stay in focus until a review that is not held looks at them again, so once the file
+ * parses, the review is exact again.
  */
 import type { Node } from '../syntax/parser';
 import type { SourceText, Span } from '../text/source';
 import { utf8Length } from '../text/source';
 import type { Finding } from './rule';
 
+/**
+ * What a review's findings depend on beyond the declarations' own text: `fixed` (the options, the
+ * package's other files) must be equal to carry anything; `code` (what this file says to its other
+ * declarations: skeleton and summaries) may differ only in a held review.
+ */
+export interface ReviewContext {
+  fixed: readonly string[];
+  code: readonly string[];
+}
+
 interface Last {
   text: string;
-  context: readonly string[];
+  context: ReviewContext;
   /** The unexported field names the file's summary says it reads (FileSummary.fieldReads). */
   reads: readonly string[];
   /** The root's children at that review, as objects: a child found again in the new tree is unchanged. */
   top: ReadonlySet<Node>;
   /** Findings of rules with declaration scope, each with the top-level nodes its positions lie in. */
   byRule: Map<string, { finding: Finding; owners: (Node | undefined)[] }[]>;
+  /** Declarations last reviewed in a held review's context, not in `context`: in focus until reviewed in it. */
+  held: ReadonlySet<Node>;
 }
 
 /** What one review may take over from the last one. */
@@ -45,12 +66,18 @@ export interface Carry {
 
 export class ReviewMemory {
   private last: Last | undefined;
-  /** Reviews that carried findings, and how many findings they carried (for the bench and tests). */
-  readonly stats = { reviews: 0, carrying: 0, carried: 0, focused: 0 };
+  /** The focus of a held review planned last, for `remember`. */
+  private holding: Set<Node> | undefined;
+  /**
+   * Reviews that carried findings, and how many findings they carried; of those, the reviews held
+   * while the file did not parse (for the bench and tests).
+   */
+  readonly stats = { reviews: 0, carrying: 0, carried: 0, focused: 0, held: 0 };
 
   /** Forgets the last review (a review that did not finish, a skipped file). */
   clear(): void {
     this.last = undefined;
+    this.holding = undefined;
   }
 
   /**
@@ -62,15 +89,20 @@ export class ReviewMemory {
    * the channel and returns early): when one of them is in focus, all are, so the rule looks at
    * the function that found it again.
    */
-  plan(root: Node, source: SourceText, context: readonly string[], reads: readonly string[]): Carry | undefined {
+  plan(root: Node, source: SourceText, context: ReviewContext, reads: readonly string[]): Carry | undefined {
     this.stats.reviews++;
+    this.holding = undefined;
     const last = this.last;
-    if (!last || !sameParts(last.context, context)) return undefined;
+    if (!last || !sameParts(last.context.fixed, context.fixed)) { (globalThis as any).__dbg?.(last ? 'fixed' : 'nolast'); return undefined; }
+    // A file whose code changed in meaning while it does not parse is held (see the top of this file).
+    const held = !sameParts(last.context.code, context.code);
+    if (held && !root.hasError) { (globalThis as any).__dbg?.('held-clean'); return undefined; }
     const moved = shiftOf(last.text, source);
-    if (!moved) return undefined;
+    if (!moved) { (globalThis as any).__dbg?.('noshift'); return undefined; }
     const top = root.children;
     const present = new Set(top);
     const focus = new Set<Node>();
+    for (const n of last.held) if (present.has(n)) focus.add(n);
     // A field name the file starts or stops reading (typing `s.donex`) changes what
     // PackageView.fieldReadInProgram answers for that name alone, and a rule asks it only about a
     // field its declaration names: those declarations join the focus.
@@ -122,12 +154,29 @@ export class ReviewMemory {
     for (const c of candidates) if (!whole.has(c.ruleId) && !c.owners.some((o) => focus.has(o))) carried.get(c.ruleId)!.push(c.finding);
     this.stats.carrying++;
     this.stats.focused += focus.size;
-    // Rules ask for every node they visit: compare offsets with the few declarations in focus.
-    const ranges = [...focus].map((n) => [n.startIndex, n.endIndex]);
+    if (held) {
+      this.stats.held++;
+      this.holding = focus;
+    }
+    // Rules ask for every node they visit: a binary search over the declarations in focus (a
+    // held review of a file whose parse broke far may have thousands).
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const n of [...focus].sort((a, b) => a.startIndex - b.startIndex)) {
+      starts.push(n.startIndex);
+      ends.push(n.endIndex);
+    }
     return {
       inFocus: (node) => {
         const at = node.startIndex;
-        for (const [start, end] of ranges) if (at >= start && at < end) return true;
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (at < starts[mid]) hi = mid - 1;
+          else if (at >= ends[mid]) lo = mid + 1;
+          else return true;
+        }
         return false;
       },
       keeps: (finding) => ownersOf(top, finding).some((o) => !o || focus.has(o)),
@@ -139,12 +188,21 @@ export class ReviewMemory {
     };
   }
 
-  /** Remembers a finished review: its text, context and the findings of rules with declaration scope. */
-  remember(root: Node, text: string, context: readonly string[], reads: readonly string[], byRule: ReadonlyMap<string, readonly Finding[]>): void {
+  /**
+   * Remembers a finished review: its text, context and the findings of rules with declaration
+   * scope. After a held review the context stays the one its carried findings were computed in.
+   */
+  remember(root: Node, text: string, context: ReviewContext, reads: readonly string[], byRule: ReadonlyMap<string, readonly Finding[]>): void {
     const top = root.children;
     const owned = new Map<string, { finding: Finding; owners: (Node | undefined)[] }[]>();
     for (const [ruleId, findings] of byRule) owned.set(ruleId, findings.map((finding) => ({ finding, owners: ownersOf(top, finding) })));
-    this.last = { text, context, reads, top: new Set(top), byRule: owned };
+    const held = this.holding;
+    this.holding = undefined;
+    const last = this.last;
+    this.last =
+      held && last
+        ? { text, context: last.context, reads: last.reads, top: new Set(top), byRule: owned, held }
+        : { text, context, reads, top: new Set(top), byRule: owned, held: new Set() };
   }
 }
 
