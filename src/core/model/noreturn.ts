@@ -7,7 +7,8 @@
  */
 import type { FileFacts, FuncInfo } from './facts';
 import type { Node } from '../syntax/parser';
-import { FUNCTION_TYPES, ancestor, blockStatements, callArgs, callParts, contains, statementOf, unparen } from '../syntax/nodes';
+import { FUNCTION_TYPES, ancestor, blockStatements, callArgs, callParts, contains, statementOf, unparen, walk } from '../syntax/nodes';
+import { skeletonOf } from './skeleton';
 import { buildCfg, type NoReturn } from './cfg';
 
 const TESTING_TYPES = /^\*?testing\.(T|B|F|TB)$/;
@@ -123,18 +124,112 @@ function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number,
   }
   // A function or method of this file that never returns normally.
   const target = file.resolveCall(call)?.target;
-  return !!target && helperStops(target, pred, helpers);
+  return !!target && helperStops(file, target, pred, helpers);
 }
 
-/** True when every path through the helper ends in a call that never returns. */
-function helperStops(fn: FuncInfo, pred: NoReturn, helpers: Map<number, boolean | 'pending'>): boolean {
+/**
+ * What earlier reviews learnt, by declaration node: an untouched declaration is the same node in
+ * the next tree (see copyTree). The functions its statements call (by key) hold while the file's
+ * skeleton (imports, types, names that shadow `panic` or `log`) does; its verdict holds while,
+ * besides, the verdicts of those functions are the same.
+ */
+interface Learnt {
+  skeleton: object;
+  /** Keys (`T.m`, `.f`) of the file's functions the statements call, in order; undefined when one is not a declared function. */
+  callees: string[] | undefined;
+  /** The body names a call that may stop by itself (`panic(`, `os.Exit(`, `t.Fatal(`). */
+  mayStop: boolean;
+  /** The verdict, and the callees' verdicts it was reached with. */
+  verdict?: { callees: string; stops: boolean };
+}
+const learnt = new WeakMap<Node, Learnt>();
+
+/**
+ * A token per distinct skeleton of a file: the same object for two reviews whose skeletons are
+ * equal, so what was learnt compares it by identity (a skeleton is compared as text once per review).
+ */
+function skeletonToken(file: FileFacts): object {
+  let token = tokens.get(file);
+  if (!token) {
+    const skeleton = skeletonOf(file);
+    const last = lastSkeleton.get(file.fileName);
+    token = last?.skeleton === skeleton ? last.token : {};
+    lastSkeleton.set(file.fileName, { skeleton, token });
+    tokens.set(file, token);
+  }
+  return token;
+}
+const tokens = new WeakMap<FileFacts, object>();
+const lastSkeleton = new Map<string, { skeleton: string; token: object }>();
+
+const keyOfFunc = (f: FuncInfo) => `${f.receiver?.typeName ?? ''}.${f.name}`;
+
+/** The file's declared functions by key; a key declared twice (`init`) is left out. */
+function declaredByKey(file: FileFacts): Map<string, FuncInfo> {
+  let map = byKeyMemo.get(file);
+  if (!map) {
+    map = new Map();
+    const twice = new Set<string>();
+    for (const f of file.functions) {
+      if (f.kind === 'literal' || !f.name) continue;
+      const k = keyOfFunc(f);
+      if (map.has(k)) twice.add(k);
+      map.set(k, f);
+    }
+    for (const k of twice) map.delete(k);
+    byKeyMemo.set(file, map);
+  }
+  return map;
+}
+const byKeyMemo = new WeakMap<FileFacts, Map<string, FuncInfo>>();
+
+/**
+ * True when every path through the helper ends in a call that never returns. The helpers its
+ * statements call are decided first, in the same order on every review, so that a verdict kept
+ * from an earlier review is the one this review would reach (recursion included).
+ */
+function helperStops(file: FileFacts, fn: FuncInfo, pred: NoReturn, helpers: Map<number, boolean | 'pending'>): boolean {
   const known = helpers.get(fn.node.id);
   if (known !== undefined) return known === true;
   helpers.set(fn.node.id, 'pending'); // recursion: assume it returns
-  const cfg = buildCfg(fn.node, pred);
-  const result = !!cfg && !cfg.returns && cfg.reachable(cfg.abort);
+  const skeleton = skeletonToken(file);
+  const byKey = declaredByKey(file);
+  let seen = learnt.get(fn.node);
+  let targets = seen?.skeleton === skeleton && seen.callees ? seen.callees.map((k) => byKey.get(k)) : undefined;
+  if (!seen || !targets || targets.some((t) => !t)) {
+    const found = statementCallees(file, fn);
+    const keys = found.every((t) => t.kind !== 'literal' && byKey.get(keyOfFunc(t)) === t) ? found.map(keyOfFunc) : undefined;
+    seen = { skeleton, callees: keys, mayStop: seen?.mayStop ?? MAY_STOP.test(fn.body?.text ?? ''), verdict: seen?.skeleton === skeleton ? seen.verdict : undefined };
+    learnt.set(fn.node, seen);
+    targets = found;
+  }
+  let callees = '';
+  for (const target of targets) callees += helperStops(file, target!, pred, helpers) ? '1' : '0';
+  let result: boolean;
+  if (!seen.mayStop && !callees.includes('1')) result = false; // nothing on any of its paths can stop it
+  else if (seen.verdict?.callees === callees) result = seen.verdict.stops;
+  else {
+    const cfg = buildCfg(fn.node, pred);
+    result = !!cfg && !cfg.returns && cfg.reachable(cfg.abort);
+    seen.verdict = { callees, stops: result };
+  }
   helpers.set(fn.node.id, result);
   return result;
+}
+
+/** The functions of the file that the helper's own statements call (`die()`, `s.fail(err)`), in order. */
+function statementCallees(file: FileFacts, fn: FuncInfo): FuncInfo[] {
+  const out: FuncInfo[] = [];
+  if (!fn.body) return out;
+  walk(fn.body, (n) => {
+    if (n.type === 'func_literal') return false;
+    if (n.type !== 'expression_statement') return;
+    const e = n.namedChildren[0] ? unparen(n.namedChildren[0]) : undefined;
+    const target = e?.type === 'call_expression' ? file.resolveCall(e)?.target : undefined;
+    if (target && target.node.id !== fn.node.id) out.push(target);
+    return false;
+  });
+  return out;
 }
 
 /** Text a function must hold to be able to stop the goroutine by itself: a call that never returns. */
@@ -144,24 +239,14 @@ const MAY_STOP = /\b(panic|Exit\w*|Fatal\w*|Panic\w*|Goexit|FailNow|Skip\w*)\s*\
  * The declared functions and methods of the file that never return normally (`func die() {
  * os.Exit(1) }`, and helpers that end in one). Rules read this through paths of other functions,
  * so a review that carries findings compares it: typing `os.Exitx(1)` in `die` changes what its
- * callers' paths are. Only functions whose text mentions a stopping call, or calls such a
- * function by name, are asked (most of a file cannot stop by itself).
+ * callers' paths are. A function whose text names no stopping call and that calls none of the
+ * file's functions that stop cannot stop by itself, and is decided without a graph; an untouched
+ * declaration keeps what an earlier review learnt (see `learnt`).
  */
 export function neverReturning(file: FileFacts): string[] {
-  const declared = file.functions.filter((f) => f.kind !== 'literal' && f.name && f.body);
-  const candidates = new Set(declared.filter((f) => MAY_STOP.test(f.body!.text)));
-  for (let grew = candidates.size > 0; grew; ) {
-    grew = false;
-    const names = [...candidates].map((f) => f.name!);
-    const calls = new RegExp(`\\b(${names.map((n) => n.replace(/[$]/g, '\\$&')).join('|')})\\s*\\(`);
-    for (const f of declared) {
-      if (candidates.has(f) || !calls.test(f.body!.text)) continue;
-      candidates.add(f);
-      grew = true;
-    }
-  }
-  if (candidates.size === 0) return [];
   const pred = noReturn(file);
   const helpers = memo.get(file)!.helpers;
-  return [...candidates].filter((f) => helperStops(f, pred, helpers)).map((f) => `${f.receiver?.typeName ?? ''}.${f.name}`).sort();
+  const out: string[] = [];
+  for (const f of file.functions) if (f.kind !== 'literal' && f.name && f.body && helperStops(file, f, pred, helpers)) out.push(keyOfFunc(f));
+  return out.sort();
 }
