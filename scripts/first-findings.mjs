@@ -12,7 +12,7 @@
 // 2.8 s later in code-server under load). Prints, per run, the time from the fork and from
 // initialize to the first published findings, and the server's own timeline line.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,24 +28,9 @@ const delay = Number(option('delay', 1000));
 const server = resolve(option('server', join(root, 'dist', 'server.js')));
 
 // The suite's first document (test/suite/subjects.ts, WAITGROUP): one finding.
-const SOURCE = `package main
-
-import "sync"
-
-func process(string) {}
-
-func processAll(items []string) {
-	var wg sync.WaitGroup
-	for _, it := range items {
-		go func(it string) {
-			wg.Add(1)
-			defer wg.Done()
-			process(it)
-		}(it)
-	}
-	wg.Wait()
-}
-`;
+const subjects = readFileSync(join(root, 'test', 'suite', 'subjects.ts'), 'utf8');
+const SOURCE = /export const WAITGROUP: Subject = \{[\s\S]*?source: `([^`]*)`/.exec(subjects)?.[1];
+if (!SOURCE) throw new Error('test/suite/subjects.ts: no WAITGROUP source found');
 
 function once() {
   const dir = mkdtempSync(join(tmpdir(), 'goconc-first-'));
