@@ -276,29 +276,19 @@ export function typedTarget(fn: { params?: readonly string[] } | undefined, targ
  */
 export class SummaryCache {
   private context = '';
-  private entries = new Map<Node, Entry<FuncSummary>>();
+  /** Function summaries, by declaration node. */
+  private readonly summaries = new Round<FuncSummary>();
   /** What each top-level declaration adds to the file's summary besides its functions (see declParts). */
-  private parts = new Map<Node, Entry<DeclParts>>();
-  private previous = new Map<Node, Entry<FuncSummary>>();
-  private previousParts = new Map<Node, Entry<DeclParts>>();
-  private byText?: Map<string, Entry<FuncSummary>>;
-  private partsByText?: Map<string, Entry<DeclParts>>;
+  private readonly parts = new Round<DeclParts>();
   hits = 0;
   misses = 0;
 
-  /** The tree of this round: declarations already in it are found by identity, never by text. */
-  private tree: unknown;
-
   /** Starts a round for the tree of `root`: drops everything when the file's skeleton or the package changed. */
   begin(context: string, root: Node): void {
-    this.tree = root.tree;
     const same = context === this.context;
-    this.previous = same ? this.entries : new Map();
-    this.previousParts = same ? this.parts : new Map();
-    this.byText = this.partsByText = undefined;
     this.context = context;
-    this.entries = new Map();
-    this.parts = new Map();
+    this.summaries.begin(root.tree, same);
+    this.parts.begin(root.tree, same);
   }
 
   /**
@@ -307,7 +297,7 @@ export class SummaryCache {
    * last time (see copyTree); another one with the same text also matches.
    */
   summary(node: Node, line: number, start: number): FuncSummary | undefined {
-    const hit = take(this.previous, node, () => (this.byText ??= textIndex(this.previous, this.tree)));
+    const hit = this.summaries.take(node);
     if (!hit) return undefined;
     // Unmoved (before the edit), the summary is shared: summaries are never changed once made.
     const moved = line === hit.line && start === hit.start ? hit.value : relocate(hit.value, line - hit.line, start - hit.start);
@@ -317,17 +307,49 @@ export class SummaryCache {
   }
 
   keep(node: Node, summary: FuncSummary, line: number, start: number): void {
-    this.entries.set(node, { node, text: undefined, value: summary, line, start });
+    this.summaries.keep(node, summary, line, start);
   }
 
   /** The parts of a top-level declaration from the last round (moved to `line` and `start`), computed by `make` otherwise. */
   declParts(node: Node, line: number, start: number, make: () => DeclParts): DeclParts {
-    const hit = take(this.previousParts, node, () => (this.partsByText ??= textIndex(this.previousParts, this.tree)));
+    const hit = this.parts.take(node);
     let parts: DeclParts;
     if (hit) parts = (line === hit.line && start === hit.start) || !hit.value.callbacks ? hit.value : { ...hit.value, callbacks: relocate(hit.value.callbacks, line - hit.line, start - hit.start) };
     else parts = make();
-    this.parts.set(node, { node, text: undefined, value: parts, line, start });
+    this.parts.keep(node, parts, line, start);
     return parts;
+  }
+}
+
+/** One kind of value kept by declaration from one round (one review of a file) to the next. */
+class Round<T> {
+  private entries = new Map<Node, Entry<T>>();
+  private previous = new Map<Node, Entry<T>>();
+  private byText?: Map<string, Entry<T>>;
+  /** The tree of this round: declarations already in it are found by identity, never by text. */
+  private tree: unknown;
+
+  begin(tree: unknown, keepLast: boolean): void {
+    this.tree = tree;
+    this.previous = keepLast ? this.entries : new Map();
+    this.byText = undefined;
+    this.entries = new Map();
+  }
+
+  keep(node: Node, value: T, line: number, start: number): void {
+    this.entries.set(node, { node, text: undefined, value, line, start });
+  }
+
+  /** The entry of `node` taken out of the last round: by identity, else by equal text (each entry matches once). */
+  take(node: Node): Entry<T> | undefined {
+    let hit = this.previous.get(node);
+    if (!hit && this.previous.size > 0) {
+      const same = (this.byText ??= textIndex(this.previous, this.tree)).get(node.text);
+      // Each entry serves once: a second declaration with the same text is made afresh.
+      if (same && this.previous.get(same.node) === same) hit = same;
+    }
+    if (hit) this.previous.delete(hit.node);
+    return hit;
   }
 }
 
@@ -338,18 +360,6 @@ interface Entry<T> {
   value: T;
   line: number;
   start: number;
-}
-
-/** The entry of `node` taken out of `previous`: by identity, else by equal text (each entry matches once). */
-function take<T>(previous: Map<Node, Entry<T>>, node: Node, byText: () => Map<string, Entry<T>>): Entry<T> | undefined {
-  let hit = previous.get(node);
-  if (!hit && previous.size > 0) {
-    const same = byText().get(node.text);
-    // Each entry serves once: a second declaration with the same text is made afresh.
-    if (same && previous.get(same.node) === same) hit = same;
-  }
-  if (hit) previous.delete(hit.node);
-  return hit;
 }
 
 /**
