@@ -93,12 +93,12 @@ export class ReviewMemory {
     this.stats.reviews++;
     this.holding = undefined;
     const last = this.last;
-    if (!last || !sameParts(last.context.fixed, context.fixed)) { (globalThis as any).__dbg?.(last ? 'fixed' : 'nolast'); return undefined; }
+    if (!last || !sameParts(last.context.fixed, context.fixed)) return undefined;
     // A file whose code changed in meaning while it does not parse is held (see the top of this file).
     const held = !sameParts(last.context.code, context.code);
-    if (held && !root.hasError) { (globalThis as any).__dbg?.('held-clean'); return undefined; }
+    if (held && !root.hasError) return undefined;
     const moved = shiftOf(last.text, source);
-    if (!moved) { (globalThis as any).__dbg?.('noshift'); return undefined; }
+    if (!moved) return undefined;
     const top = root.children;
     const present = new Set(top);
     const focus = new Set<Node>();
