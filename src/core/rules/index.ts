@@ -6,6 +6,7 @@ import type { Rule } from '../findings/rule';
 import { rule as closeBeforeWait } from './close-before-wait';
 import { rule as closeByReceiver } from './close-by-receiver';
 import { rule as closeRacesSend } from './close-races-send';
+import { rule as condBroadcastWithoutLock } from './cond-broadcast-without-lock';
 import { rule as condSignalMissing } from './cond-signal-missing';
 import { rule as condWrongLock } from './cond-wrong-lock';
 import { rule as condWaitWithoutLoop } from './cond-wait-without-loop';
@@ -86,6 +87,7 @@ export const RULES: readonly Rule[] = [
   emptyCriticalSection,
   condSignalMissing,
   condWrongLock,
+  condBroadcastWithoutLock,
   condWaitWithoutLoop,
   fatalInGoroutine,
   requireInGoroutine,

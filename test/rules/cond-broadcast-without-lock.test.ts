@@ -1,0 +1,3 @@
+import { ruleTest } from '../harness';
+
+ruleTest('cond-broadcast-without-lock');
