@@ -43,24 +43,13 @@ export const rule: Rule = {
 	q.items = q.items[1:]
 	return it, nil
 }`,
-    good: `func (q *Queue) Take(ctx context.Context) (Item, error) {
-	go func() {
-		<-ctx.Done()
-		q.mu.Lock()
-		q.cond.Broadcast()
-		q.mu.Unlock()
-	}()
+    good: `// Take starts it with go q.wakeOnCancel(ctx). Under q.mu, the waiter is
+// either asleep in Wait or has not checked ctx yet: it cannot miss the wakeup.
+func (q *Queue) wakeOnCancel(ctx context.Context) {
+	<-ctx.Done()
 	q.mu.Lock()
-	defer q.mu.Unlock()
-	for len(q.items) == 0 {
-		if err := ctx.Err(); err != nil {
-			return Item{}, err
-		}
-		q.cond.Wait()
-	}
-	it := q.items[0]
-	q.items = q.items[1:]
-	return it, nil
+	q.cond.Broadcast()
+	q.mu.Unlock()
 }`,
     fixes:
       '**Broadcast under the cond\'s lock** puts `c.L.Lock()` and `c.L.Unlock()` around the call. It is offered when the file shows the cond ' +
