@@ -27,6 +27,16 @@ export function servingLoops(view: PackageView): Map<string, Serving[]> {
   return out;
 }
 
+/**
+ * Some file makes the field's channel without a buffer, and none with one (stores into the same
+ * field name of another struct type do not count; stores whose type is not shown do).
+ */
+export function unbuffered(view: PackageView, target: string): boolean {
+  const field = target.slice(target.lastIndexOf('.') + 1);
+  const kinds = view.files.flatMap((f) => [f.channelMakes?.[target], f.channelMakes?.[field]]).filter((k) => k !== undefined);
+  return kinds.length > 0 && kinds.every((k) => k === 'unbuffered');
+}
+
 /** A target in its type's names (see typedTarget), or as it is. */
 export function canonical(fn: FuncSummary, target: string): string {
   return typedTarget(fn, target) ?? target;

@@ -30,6 +30,7 @@ import { rule as lostCancel } from './lost-cancel';
 import { rule as mixedAtomicAccess } from './mixed-atomic-access';
 import { rule as mutexCopied } from './mutex-copied';
 import { rule as nilChannelOperation } from './nil-channel-operation';
+import { rule as polledChannelSend } from './polled-channel-send';
 import { rule as recursiveRlock } from './recursive-rlock';
 import { rule as selectBusyLoop } from './select-busy-loop';
 import { rule as requireInGoroutine } from './require-in-goroutine';
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   goroutineSendLeak,
   goroutineReceiveLeak,
   sendToStoppedLoop,
+  polledChannelSend,
   receiveFromStoppedLoop,
   unansweredRequest,
   loopWithoutCancel,

@@ -1,6 +1,6 @@
 import type { FileFacts } from '../model/facts';
 import type { FuncSummary, Op, PackageView, ServeLoop } from '../model/package';
-import { canonical, onlyReceivers, senderIsOutside, servingLoops, stopExpression, type Serving } from '../model/serving';
+import { canonical, onlyReceivers, senderIsOutside, servingLoops, stopExpression, unbuffered, type Serving } from '../model/serving';
 import { baseName } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
@@ -89,16 +89,6 @@ func (s *Server) Submit(r request) {
     }
   },
 };
-
-/**
- * Some file makes the field's channel without a buffer, and none with one (stores into the same
- * field name of another struct type do not count; stores whose type is not shown do).
- */
-function unbuffered(view: PackageView, target: string): boolean {
-  const field = target.slice(target.lastIndexOf('.') + 1);
-  const kinds = view.files.flatMap((f) => [f.channelMakes?.[target], f.channelMakes?.[field]]).filter((k) => k !== undefined);
-  return kinds.length > 0 && kinds.every((k) => k === 'unbuffered');
-}
 
 /** A function that closes or signals a stop channel after waiting on a WaitGroup (the senders finish first). */
 function stopWaitsFirst(view: PackageView, stops: ServeLoop['stops']): boolean {

@@ -1,0 +1,3 @@
+import { ruleTest } from '../harness';
+
+ruleTest('polled-channel-send');
