@@ -4,7 +4,7 @@
  * mutex a cond was made with. Shared by the rules about lost and missing wakeups.
  */
 import { isCondValue, type FileFacts, type FuncInfo } from './facts';
-import { localTypeName } from './locks';
+import { localTypeName, variableField } from './locks';
 import { normaliseTarget, typedTarget, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import { EVERYWHERE, callArgs, callParts, descendants, unparen, whileCondition } from '../syntax/nodes';
@@ -61,26 +61,49 @@ export function condFocus(file: FileFacts, inFocus: (node: Node) => boolean, wai
   return inFocus;
 }
 
-const loopCache = new WeakMap<FileFacts, { view: PackageView; loops: CondLoop[] }>();
+/** A `c.Wait()` of the file inside a `for` loop of its function, and the cond as a typed target. */
+export interface CondWaitInLoop {
+  fn: FuncInfo;
+  wait: Node;
+  cond: string;
+  loop: Node;
+}
 
-export function condLoops(file: FileFacts, view: PackageView): CondLoop[] {
-  const hit = loopCache.get(file);
-  if (hit?.view === view) return hit.loops;
-  const out: CondLoop[] = [];
-  loopCache.set(file, { view, loops: out });
+const waitCache = new WeakMap<FileFacts, { view: PackageView; waits: CondWaitInLoop[] }>();
+
+/** Every `X.Wait()` on a cond that sits in a `for` loop of its own function (literals count as their own). */
+export function condWaitLoops(file: FileFacts, view: PackageView): CondWaitInLoop[] {
+  const hit = waitCache.get(file);
+  if (hit?.view === view) return hit.waits;
+  const out: CondWaitInLoop[] = [];
+  waitCache.set(file, { view, waits: out });
   for (const call of descendants(file.root, 'call_expression')) {
     const parts = callParts(call);
     if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
     let loop: Node | null = call.parent;
     while (loop && loop.type !== 'for_statement' && loop.type !== 'func_literal' && loop.type !== 'function_declaration' && loop.type !== 'method_declaration') loop = loop.parent;
-    const loopCond = loop?.type === 'for_statement' ? whileCondition(loop) : undefined;
     const fn = outerFunction(file, call);
-    if (!loopCond || !fn) continue;
+    if (loop?.type !== 'for_statement' || !fn) continue;
     const cond = condTarget(file, view, fn, parts.receiverNode, call);
-    if (!cond) continue;
+    if (cond) out.push({ fn, wait: call, cond, loop });
+  }
+  return out;
+}
+
+const loopCache = new WeakMap<FileFacts, { view: PackageView; loops: CondLoop[] }>();
+
+/** The wait loops whose condition tests fields of a struct (`for !q.ready { q.cond.Wait() }`), with what lets each go on. */
+export function condLoops(file: FileFacts, view: PackageView): CondLoop[] {
+  const hit = loopCache.get(file);
+  if (hit?.view === view) return hit.loops;
+  const out: CondLoop[] = [];
+  loopCache.set(file, { view, loops: out });
+  for (const { fn, wait, cond, loop } of condWaitLoops(file, view)) {
+    const loopCond = whileCondition(loop);
+    if (!loopCond) continue;
     const needs = new Map<string, Need>();
     collectNeeds(file, fn, loopCond, needs);
-    if (needs.size > 0) out.push({ fn, wait: call, cond, loopCond, needs });
+    if (needs.size > 0) out.push({ fn, wait, cond, loopCond, needs });
   }
   return out;
 }
@@ -164,13 +187,7 @@ export function wakingWrites(file: FileFacts, fn: FuncInfo, w: CondLoop): { node
  */
 function fieldTarget(file: FileFacts, fn: FuncInfo | undefined, expr: Node): string | undefined {
   const e = unparen(expr);
-  if (e.type === 'selector_expression') {
-    const operand = e.childForFieldName('operand');
-    const field = e.childForFieldName('field')?.text;
-    const owner = operand && field ? localTypeName(file.typeOf(operand)) : undefined;
-    if (owner && operand!.type === 'identifier') return `${owner}.${field}`;
-  }
-  return fn ? typed(file, fn, e, e) : undefined;
+  return variableField(file, e) ?? (fn ? typed(file, fn, e, e) : undefined);
 }
 
 /**

@@ -1,9 +1,10 @@
-import { condLockers, condTarget, outerFunction } from '../model/conds';
+import { condLockers, condTarget, condWaitLoops, outerFunction, type CondWaitInLoop } from '../model/conds';
+import { isDoneCall } from '../model/context';
 import { closureRun, isCondValue, type FileFacts, type FuncInfo } from '../model/facts';
 import type { PackageView } from '../model/package';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { EVERYWHERE, FUNCTION_TYPES, blockStatements, callArgs, callParts, descendants, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { EVERYWHERE, FUNCTION_TYPES, blockStatements, callArgs, callParts, caseReceive, descendants, lineOf, quote, receivedChannel, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 
 export const rule: Rule = {
@@ -77,7 +78,8 @@ func (q *Queue) wakeOnCancel(ctx context.Context) {
       const cond = fn ? condTarget(file, view, fn, parts.receiverNode, call) : undefined;
       const trigger = cancellationBefore(lit, call);
       // The waiter must check the very context whose cancellation the goroutine waits for.
-      const waiter = cond && trigger && fn ? checking.find((w) => w.cond === cond && sameContext(file, fn, doneReceiver(trigger)!, w)) : undefined;
+      const ctxVar = trigger ? doneReceiver(trigger) : undefined;
+      const waiter = cond && ctxVar && fn ? checking.find((w) => w.cond === cond && sameContext(file, fn, ctxVar, w)) : undefined;
       if (!waiter || !trigger || locksBefore(lit, call)) continue;
       const recv = parts.receiverNode.text;
       const who = waiter.fn.name ? `\`${waiter.fn.name}\`` : `the waiter at line ${lineOf(waiter.wait)}`;
@@ -100,11 +102,8 @@ func (q *Queue) wakeOnCancel(ctx context.Context) {
   },
 };
 
-interface CondWait {
-  fn: FuncInfo;
-  wait: Node;
-  cond: string;
-  /** True when the loop around the wait checks a context (`ctx.Err()`, `<-ctx.Done()`) before it sleeps. */
+interface CondWait extends CondWaitInLoop {
+  /** True when the loop around the wait checks a context (`ctx.Err()`, `<-ctx.Done()`). */
   checksContext: boolean;
   /** The check, when there is one; the wait otherwise. */
   check: Node;
@@ -112,20 +111,10 @@ interface CondWait {
 
 /** Every `c.Wait()` of the file inside a `for` loop, with whether the loop checks a context. */
 function condWaits(file: FileFacts, view: PackageView): CondWait[] {
-  const out: CondWait[] = [];
-  for (const wait of descendants(file.root, 'call_expression')) {
-    const parts = callParts(wait);
-    if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(wait).length > 0) continue;
-    let loop: Node | null = wait.parent;
-    while (loop && loop.type !== 'for_statement' && !FUNCTION_TYPES.has(loop.type)) loop = loop.parent;
-    const fn = outerFunction(file, wait);
-    if (loop?.type !== 'for_statement' || !fn) continue;
-    const cond = condTarget(file, view, fn, parts.receiverNode, wait);
-    if (!cond) continue;
-    const check = contextCheck(loop);
-    out.push({ fn, wait, cond, checksContext: check !== undefined, check: check ?? wait });
-  }
-  return out;
+  return condWaitLoops(file, view).map((w) => {
+    const check = contextCheck(w.loop);
+    return { ...w, checksContext: check !== undefined, check: check ?? w.wait };
+  });
 }
 
 /**
@@ -139,48 +128,36 @@ function contextCheck(loop: Node): Node | undefined {
     if (found) return false;
     if (FUNCTION_TYPES.has(n.type)) return false;
     if (n.type !== 'call_expression') return;
-    const parts = callParts(n);
-    if ((parts?.name === 'Err' || parts?.name === 'Done') && parts.receiver !== undefined && callArgs(n).length === 0) found = n;
+    if (isDoneCall(n) || (callParts(n)?.name === 'Err' && callParts(n)?.receiver !== undefined && callArgs(n).length === 0)) found = n;
   });
   return found;
 }
 
 /**
  * What the goroutine waited for before the wakeup, when it is a cancellation: `<-ctx.Done()` as a
- * statement before it in the literal's body, or the `case <-ctx.Done():` whose body holds it.
+ * statement before it in the function's body, or the `case <-ctx.Done():` whose body holds it.
+ * The receive expression.
  */
 function cancellationBefore(lit: FuncInfo, call: Node): Node | undefined {
   for (let p: Node | null = call.parent; p && p.id !== lit.node.id; p = p.parent) {
     if (p.type === 'communication_case') {
-      const comm = p.childForFieldName('communication');
-      return comm && isDoneReceive(comm) ? comm : undefined;
+      const channel = caseReceive(p)?.channel;
+      return channel && isDoneCall(channel) ? channel.parent ?? undefined : undefined;
     }
   }
-  const body = lit.body;
-  if (!body) return undefined;
-  for (const s of blockStatements(body)) {
+  for (const s of blockStatements(lit.body)) {
     if (s.startIndex >= call.startIndex) break;
-    const e = s.type === 'expression_statement' ? s.namedChild(0) : null;
-    if (e && isDoneReceive(e)) return e;
+    const channel = s.type === 'expression_statement' ? receivedChannel(s.namedChild(0)) : undefined;
+    if (channel && isDoneCall(channel)) return channel.parent ?? undefined;
   }
   return undefined;
 }
 
-/** `<-x.Done()` (as a statement, a select case's receive, or an expression). */
-function isDoneReceive(n: Node): boolean {
-  return doneReceiver(n) !== undefined;
-}
-
-/** The `x` of `<-x.Done()`, when it is a plain identifier. */
-function doneReceiver(n: Node): Node | undefined {
-  const inner = n.type === 'expression_statement' ? n.namedChild(0) : n.type === 'receive_statement' ? n.childForFieldName('right') : n;
-  const e = inner ? unparen(inner) : undefined;
-  if (e?.type !== 'unary_expression' || e.childForFieldName('operator')?.text !== '<-') return undefined;
-  const operand = e.childForFieldName('operand');
-  const call = operand ? unparen(operand) : undefined;
-  const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
-  const recv = parts?.receiverNode ? unparen(parts.receiverNode) : undefined;
-  return parts?.name === 'Done' && recv?.type === 'identifier' && callArgs(call!).length === 0 ? recv : undefined;
+/** The `ctx` of `<-ctx.Done()`, when it is a plain identifier. */
+function doneReceiver(receive: Node): Node | undefined {
+  const channel = receivedChannel(receive);
+  const recv = channel ? callParts(unparen(channel))?.receiverNode : undefined;
+  return recv && unparen(recv).type === 'identifier' ? unparen(recv) : undefined;
 }
 
 /**

@@ -425,3 +425,23 @@ func (s *Semaphore) takeInner(ctx context.Context, size int) error {
 	s.available -= size
 	return nil
 }
+
+// A context kept in a field: the model does not follow it, so it stays silent. ok
+type Session struct {
+	ctx  context.Context
+	mu   sync.Mutex
+	cond *sync.Cond
+	n    int
+}
+
+func (s *Session) Watch() {
+	go func() {
+		<-s.ctx.Done()
+		s.cond.Broadcast() // ok
+	}()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.n == 0 && s.ctx.Err() == nil {
+		s.cond.Wait()
+	}
+}
