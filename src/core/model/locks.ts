@@ -61,6 +61,16 @@ export function localTypeName(type: string | undefined): string | undefined {
   return baseTypeName(t);
 }
 
+/** `x.f` where `x` is an identifier of a struct type the package declares, as `T.f` (`rbs.errCh` of a `*readByteStream`). */
+export function variableField(file: FileFacts, expr: Node): string | undefined {
+  const e = unparen(expr);
+  if (e.type !== 'selector_expression') return undefined;
+  const operand = e.childForFieldName('operand');
+  const field = e.childForFieldName('field')?.text;
+  const owner = operand?.type === 'identifier' && field ? localTypeName(file.typeOf(operand)) : undefined;
+  return owner ? `${owner}.${field}` : undefined;
+}
+
 /** The fields of a struct type declared in the package (the current file first). */
 export function structFields(facts: FileFacts | undefined, view: PackageView, type: string | undefined): Record<string, string> | undefined {
   const name = localTypeName(type);

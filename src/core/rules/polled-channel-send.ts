@@ -1,10 +1,9 @@
 import type { FuncSummary, Op, PackageView } from '../model/package';
 import { canonical, unbuffered } from '../model/serving';
-import { baseName, localTypeName } from '../model/locks';
-import type { FileFacts } from '../model/facts';
+import { baseName, variableField } from '../model/locks';
 import type { Node } from '../syntax/parser';
 import type { Related, Rule } from '../findings/rule';
-import { enclosingFunction, excerpt, unparen } from '../syntax/nodes';
+import { enclosingFunction, excerpt } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'polled-channel-send',
@@ -83,7 +82,7 @@ func (r *reader) Read(p []byte) (int, error) {
         const channelNode = stmt?.childForFieldName('channel');
         const channel = channelNode?.text;
         if (!stmt || !channelNode || !channel) continue;
-        const target = op.target.startsWith('local:') ? localField(file, channelNode) : canonical(fn, op.target);
+        const target = op.target.startsWith('local:') ? variableField(file, channelNode) : canonical(fn, op.target);
         const found = target ? polls.get(target) : undefined;
         if (!target || !found || !unbuffered(view, target)) continue;
         const key = `${target}@${enclosingFunction(stmt)?.id}`;
@@ -141,11 +140,3 @@ function pollsByTarget(view: PackageView): Map<string, Poll[]> {
   return polls;
 }
 
-/** `rbs.errCh` of a local `rbs := &readByteStream{...}` as `readByteStream.errCh`. */
-function localField(file: FileFacts, channel: Node): string | undefined {
-  const c = unparen(channel);
-  const operand = c.type === 'selector_expression' ? c.childForFieldName('operand') : null;
-  const field = c.childForFieldName('field')?.text;
-  const type = operand?.type === 'identifier' ? localTypeName(file.typeOf(operand)) : undefined;
-  return type && field ? `${type}.${field}` : undefined;
-}
