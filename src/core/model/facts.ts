@@ -48,6 +48,12 @@ export interface FuncInfo {
   body?: Node;
 }
 
+/** Function key for a declaration: `Type.method` or `name`. */
+export function funcKey(fn: FuncInfo): string | undefined {
+  if (!fn.name) return undefined;
+  return fn.receiver ? `${fn.receiver.typeName}.${fn.name}` : fn.name;
+}
+
 export interface VarDecl {
   name: string;
   /** The identifier node in the declaration. */

@@ -5,7 +5,7 @@
  * named like them and handed the test (`testutil.FatalStack(t, msg)`), and functions of the package
  * that end in one of those on every path (test helpers such as `func fail(t *testing.T, ...)`).
  */
-import type { FileFacts, FuncInfo } from './facts';
+import { funcKey, type FileFacts, type FuncInfo } from './facts';
 import type { Node } from '../syntax/parser';
 import { FUNCTION_TYPES, ancestor, blockStatements, callArgs, callParts, contains, statementOf, unparen, walk } from '../syntax/nodes';
 import { skeletonOf } from './skeleton';
@@ -135,7 +135,7 @@ function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number,
  */
 interface Learnt {
   skeleton: object;
-  /** Keys (`T.m`, `.f`) of the file's functions the statements call, in order; undefined when one is not a declared function. */
+  /** Keys (`T.m`, `f`) of the file's functions the statements call, in order; undefined when one is not a declared function. */
   callees: string[] | undefined;
   /** The body names a call that may stop by itself (`panic(`, `os.Exit(`, `t.Fatal(`). */
   mayStop: boolean;
@@ -154,15 +154,18 @@ function skeletonToken(file: FileFacts): object {
     const skeleton = skeletonOf(file);
     const last = lastSkeleton.get(file.fileName);
     token = last?.skeleton === skeleton ? last.token : {};
+    // The files seen last, most recent at the end: the editor's open files fit, and a CLI run
+    // over thousands of files does not keep every skeleton alive.
+    lastSkeleton.delete(file.fileName);
     lastSkeleton.set(file.fileName, { skeleton, token });
+    if (lastSkeleton.size > SKELETONS_KEPT) lastSkeleton.delete(lastSkeleton.keys().next().value!);
     tokens.set(file, token);
   }
   return token;
 }
 const tokens = new WeakMap<FileFacts, object>();
 const lastSkeleton = new Map<string, { skeleton: string; token: object }>();
-
-const keyOfFunc = (f: FuncInfo) => `${f.receiver?.typeName ?? ''}.${f.name}`;
+const SKELETONS_KEPT = 64;
 
 /** The file's declared functions by key; a key declared twice (`init`) is left out. */
 function declaredByKey(file: FileFacts): Map<string, FuncInfo> {
@@ -172,7 +175,7 @@ function declaredByKey(file: FileFacts): Map<string, FuncInfo> {
     const twice = new Set<string>();
     for (const f of file.functions) {
       if (f.kind === 'literal' || !f.name) continue;
-      const k = keyOfFunc(f);
+      const k = funcKey(f)!;
       if (map.has(k)) twice.add(k);
       map.set(k, f);
     }
@@ -198,7 +201,7 @@ function helperStops(file: FileFacts, fn: FuncInfo, pred: NoReturn, helpers: Map
   let targets = seen?.skeleton === skeleton && seen.callees ? seen.callees.map((k) => byKey.get(k)) : undefined;
   if (!seen || !targets || targets.some((t) => !t)) {
     const found = statementCallees(file, fn);
-    const keys = found.every((t) => t.kind !== 'literal' && byKey.get(keyOfFunc(t)) === t) ? found.map(keyOfFunc) : undefined;
+    const keys = found.every((t) => t.kind !== 'literal' && byKey.get(funcKey(t) ?? '') === t) ? found.map((t) => funcKey(t)!) : undefined;
     seen = { skeleton, callees: keys, mayStop: seen?.mayStop ?? MAY_STOP.test(fn.body?.text ?? ''), verdict: seen?.skeleton === skeleton ? seen.verdict : undefined };
     learnt.set(fn.node, seen);
     targets = found;
@@ -247,6 +250,6 @@ export function neverReturning(file: FileFacts): string[] {
   const pred = noReturn(file);
   const helpers = memo.get(file)!.helpers;
   const out: string[] = [];
-  for (const f of file.functions) if (f.kind !== 'literal' && f.name && f.body && helperStops(file, f, pred, helpers)) out.push(keyOfFunc(f));
+  for (const f of file.functions) if (f.kind !== 'literal' && f.name && f.body && helperStops(file, f, pred, helpers)) out.push(funcKey(f)!);
   return out.sort();
 }

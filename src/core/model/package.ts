@@ -6,7 +6,9 @@
  * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
  * sibling files without keeping their trees.
  */
-import { FileFacts, mergeChannelMakes, parseChanMake, type FuncInfo, type VarDecl } from './facts';
+import { FileFacts, funcKey, mergeChannelMakes, parseChanMake, type FuncInfo, type VarDecl } from './facts';
+
+export { funcKey };
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
@@ -213,11 +215,6 @@ export function packageName(facts: FileFacts): string {
   return clause?.namedChild(0)?.text ?? '';
 }
 
-/** Function key for a declaration: `Type.method` or `name`. */
-export function funcKey(fn: FuncInfo): string | undefined {
-  if (!fn.name) return undefined;
-  return fn.receiver ? `${fn.receiver.typeName}.${fn.name}` : fn.name;
-}
 
 /**
  * Normalises an expression path as seen from `at` (see {@link Op.target}). Undefined for
