@@ -331,15 +331,16 @@ function startText(g: Goroutine): string {
 /** Goroutines started in a loop: every iteration's goroutine writes the same variable. */
 function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: Write[], goVersion: string | undefined): Report | undefined {
   if (iterationWaits(file, loop, g.start)) return undefined;
+  const onFailure = w.kind === 'var' && failingRunOnly(file, all);
   const effect =
     w.kind === 'map'
       ? 'concurrent map writes crash the program'
-      : failingRunOnly(file, all)
+      : onFailure
         ? 'a data race, though only on a run whose checks already fail'
         : 'a data race that loses updates';
   return {
     node: w.node,
-    severity: w.kind === 'var' && failingRunOnly(file, all) ? 'info' : undefined,
+    severity: onFailure ? 'info' : undefined,
     message:
       `\`${quote(w.node, 28)}\` runs in every iteration's goroutine with no lock held: ${effect}`,
     related: [
