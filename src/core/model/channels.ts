@@ -598,7 +598,7 @@ export function deferStatement(l: Lifted): Node {
 }
 
 /** The calls from a use up to its thread are all reached on every path (the last step, in the thread itself, is checked by the caller). */
-export function certainUpTo(c: { use: Use; l: Lifted }): boolean {
+export function certainUpTo(c: { use: Pick<Use, 'body' | 'op'>; l: Lifted }): boolean {
   let b: Body = c.use.body;
   let node: Node = c.use.op;
   while (b !== c.l.thread) {

@@ -397,6 +397,9 @@ function anchor(t: Trace, c: Close): Node | undefined {
   }
   const s = startOf(c.l.thread);
   if (!c.certain || c.l.thread.repeated || !s || s.thread !== t.root || s.looped || s.deferred) return undefined;
+  // The go statement must run whenever the call of the traced function that leads to it does:
+  // a helper that starts the closing goroutine only on its error path decides nothing here.
+  if (!certainUpTo({ use: { body: c.l.thread.parent!, op: c.l.thread.via! }, l: s })) return undefined;
   return s.at;
 }
 
