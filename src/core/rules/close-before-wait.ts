@@ -2,10 +2,13 @@ import { headIdent, identityOf, lift, loopCanEnd, startOf, trace, type Body, typ
 import { deleteStatement, eol, indentAt, insertLinesAfter } from '../findings/edits';
 import { closureRun, compact, isWaitGroupType, type FileFacts, type FuncInfo } from '../model/facts';
 import { addCounts, constCount, multiplyCounts, spawnCount, type Count } from '../model/flow';
-import { calleeKey, type PackageView } from '../model/package';
+import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
 import { callArgs, callParts, contains, descendants, enclosingFunction, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
+
+/** A helper that receives or waits may be where the close's goroutines are waited for. */
+const RECEIVES_OR_WAITS: ReadonlySet<OpKind> = new Set<OpKind>(['recv', 'Wait']);
 
 export const rule: Rule = {
   id: 'close-before-wait',
@@ -275,7 +278,7 @@ function synchronisesBetween(file: FileFacts, pkg: PackageView, fn: FuncInfo, ch
       });
       if (handed) return true;
       const callee = calleeKey(file, n);
-      if (callee && pkg.reachableOps(callee).some(({ op }) => op.kind === 'Wait' || op.kind === 'recv')) return true;
+      if (callee && pkg.mayWait(callee, RECEIVES_OR_WAITS, true)) return true;
     }
     if (n.type === 'range_clause') {
       const right = n.childForFieldName('right');

@@ -1,5 +1,5 @@
 import type { FileFacts } from '../model/facts';
-import { normaliseTarget, typedTarget, type FuncSummary, type Op, type PackageView } from '../model/package';
+import { WAIT_KINDS, normaliseTarget, typedTarget, type FuncSummary, type Op, type PackageView } from '../model/package';
 import { baseName } from '../model/locks';
 import type { Related, Report, Rule } from '../findings/rule';
 import { ancestor, callParts, caseReceive, descendants, excerpt, FUNCTION_TYPES, selectCases } from '../syntax/nodes';
@@ -158,8 +158,6 @@ function closedStopCase(file: FileFacts, fn: FuncSummary, send: Node, closers: r
   return undefined;
 }
 
-const WAITS = new Set(['Wait', 'recv', 'range']);
-
 /**
  * The closer may wait for the senders before it closes: a `Wait`, a receive or a range before the
  * close (anywhere in the function, for a deferred close), directly or in a package function it
@@ -169,8 +167,8 @@ function waitsBeforeClose(view: PackageView, c: Close): boolean {
   return c.fn.ops.some((o) => {
     if (o === c.op || o.deferred || o.context !== c.op.context) return false;
     if (!c.op.deferred && o.start >= c.op.start) return false;
-    if (WAITS.has(o.kind) && !o.nonBlocking) return true;
-    return o.kind === 'call' && view.reachableOps(o.target).some(({ op }) => WAITS.has(op.kind) && !op.nonBlocking);
+    if (WAIT_KINDS.has(o.kind) && !o.nonBlocking) return true;
+    return o.kind === 'call' && view.mayWait(o.target);
   });
 }
 

@@ -1,10 +1,13 @@
 import { certainUpTo, channelFocus, closedChannelTraces, deferStatement, lift, reassigned, recovers, resetBetween, runsBefore, startOf, type Body, type Lifted, type Trace, type Use } from '../model/channels';
 import { closureRun, type FileFacts } from '../model/facts';
-import { calleeKey, type PackageView } from '../model/package';
+import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
 import { FUNCTION_TYPES, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
+
+/** A helper doing one of these may hand the channel's value over (or wait for it): the close can be ordered by it. */
+const HANDOFFS: ReadonlySet<OpKind> = new Set<OpKind>(['recv', 'send', 'Wait']);
 
 export const rule: Rule = {
   id: 'send-after-close',
@@ -185,7 +188,7 @@ function waitsBetween(file: FileFacts, pkg: PackageView, t: Trace, from: number,
         if (parts && SYNC_METHODS.has(parts.name) && parts.receiver !== undefined) return true;
         if (callArgs(n).some((a) => pathKey(a) === t.root.key)) return true;
         const callee = calleeKey(file, n);
-        if (callee && pkg.reachableOps(callee).some(({ op }) => op.kind === 'recv' || op.kind === 'send' || op.kind === 'Wait')) return true;
+        if (callee && pkg.mayWait(callee, HANDOFFS, true)) return true;
         break;
       }
     }

@@ -1,6 +1,6 @@
 import { eol, indentAt, replaceNode } from '../findings/edits';
 import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
-import { calleeKey, type PackageView } from '../model/package';
+import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import { flatten, funcLocks, lockTarget } from '../model/locks';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
@@ -113,7 +113,7 @@ export const rule: Rule = {
         const w = list[0];
         const id = `${w.node.id}`;
         if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
-        const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, g, w, list);
+        const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, ctx.package, g, w, list);
         if (!r) continue;
         reported.add(id);
         ctx.report(r);
@@ -396,7 +396,7 @@ function iterationWaits(file: FileFacts, loop: Node, start: Node): boolean {
  * could wait for it (a channel operation, `Wait()`, a lock, a select), reads or writes the same
  * variable in the statements that follow the start in its block.
  */
-function parentFinding(file: FileFacts, g: Goroutine, w: Write, all: readonly Write[]): Report | undefined {
+function parentFinding(file: FileFacts, view: PackageView, g: Goroutine, w: Write, all: readonly Write[]): Report | undefined {
   const stmt = g.start.type === 'go_statement' ? g.start : g.start.parent;
   if (stmt?.parent?.type !== 'statement_list') return undefined;
   let access: Node | undefined;
@@ -404,7 +404,7 @@ function parentFinding(file: FileFacts, g: Goroutine, w: Write, all: readonly Wr
   const visit = (n: Node): boolean | void => {
     if (stopped || access) return false;
     if (FUNCTION_TYPES.has(n.type) || n.type === 'go_statement' || n.type === 'defer_statement') return false;
-    if (waitsHere(file, n)) {
+    if (waitsHere(file, view, n)) {
       stopped = true;
       return false;
     }
@@ -458,12 +458,16 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** What a package function the parent calls may wait on: see {@link waitsHere}. */
+const HELPER_WAITS: ReadonlySet<OpKind> = new Set<OpKind>(['recv', 'range', 'send', 'Wait', 'Lock', 'RLock']);
+
 /**
  * Parent code that may wait for the goroutine: a channel operation, a select, ranging over a
- * channel (or over something whose type is not in view), `Wait()` or a lock, or a call handed a
- * channel or a WaitGroup (a helper that waits).
+ * channel (or over something whose type is not in view), `Wait()` or a lock, a call handed a
+ * channel or a WaitGroup, or a call of a package function that does one of those (go-redis's
+ * `runner.FireCommandsUntilStop(ctx)`, which returns when the goroutine calls `runner.Stop()`).
  */
-function waitsHere(file: FileFacts, n: Node): boolean {
+function waitsHere(file: FileFacts, view: PackageView, n: Node): boolean {
   if (n.type === 'send_statement' || n.type === 'select_statement') return true;
   if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return true;
   if (n.type === 'range_clause') {
@@ -474,6 +478,8 @@ function waitsHere(file: FileFacts, n: Node): boolean {
   if (n.type === 'call_expression') {
     const parts = callParts(n);
     if (parts?.receiver !== undefined && (parts.name === 'Wait' || LOCK_CALLS.has(parts.name) || UNLOCK_CALLS.has(parts.name))) return true;
+    const callee = calleeKey(file, n);
+    if (callee && view.mayWait(callee, HELPER_WAITS, true)) return true;
     return callArgs(n).some((a) => {
       const t = file.typeOf(a);
       return (t !== undefined && /^(<-)?chan\b|^\*?sync\.WaitGroup$/.test(t)) || file.channelMake(a) !== undefined;
