@@ -20,9 +20,9 @@
  */
 import { channelUses, type ChannelUses } from './flow';
 import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
-import { conditionsAt, runsBefore } from './paths';
+import { conditionsAt, mayFollow, runsBefore } from './paths';
 import type { Node } from '../syntax/parser';
-import { ancestor, descendants, unparen } from '../syntax/nodes';
+import { ancestor, descendants, enclosingFunction, loopExits, unparen } from '../syntax/nodes';
 
 /** What a condition says about one variable: that it is set (non-nil, or true) or not. */
 interface ValueFact {
@@ -85,6 +85,41 @@ export function sendsAfter(file: FileFacts, fn: FuncInfo, go: GoStmt, send: Node
     out.push({ decl, make: made.make, send: later });
   }
   return out;
+}
+
+/**
+ * True when `fn` gets to `at` only after a signal the goroutine `go` gives once it is past every
+ * node of `marks` (nodes of the goroutine's own body): on every path to `at`, `fn` receives from
+ * a channel of its own whose every send and close, all made by that goroutine in its own body,
+ * come after the last mark; or it ranges over such a channel until it is closed (nats' publish
+ * test: the goroutine counts each message with `wg.Add(1)`, then closes `acks` and sends on
+ * `done`; the test waits for `done`, ranges over `acks`, and only then calls `wg.Wait()`).
+ */
+export function signalledBefore(file: FileFacts, fn: FuncInfo, go: GoStmt, marks: readonly Node[], at: Node): boolean {
+  const body = go.target?.body;
+  if (!body || marks.length === 0) return false;
+  const own = (n: Node) => enclosingFunction(n)?.id === go.target!.node.id;
+  // A signal no mark can follow: the goroutine has passed them all when it gives it.
+  const late = (n: Node) => own(n) && !marks.some((m) => mayFollow(n, m));
+  for (const uses of ownerChannels(file, fn).values()) {
+    if (uses.escape || uses.ownSends.length > 0) continue;
+    if (uses.sends.some((x) => x.go.node.id !== go.node.id) || uses.closes.some((x) => x.go?.node.id !== go.node.id)) continue;
+    const signals = [...uses.sends.map((x) => x.node), ...uses.closes.map((x) => x.node)];
+    // A receive completes at a send or at the close; a range ends only at the close.
+    const signalled = signals.length > 0 && signals.every(late);
+    const closed = uses.closes.length > 0 && uses.closes.every((x) => late(x.node));
+    for (const r of uses.receives) {
+      if (r.endIndex > at.startIndex) continue;
+      if (r.type === 'range_clause') {
+        // Unless a break leaves it first.
+        const loop = r.parent;
+        if (closed && loop && !loopExits(loop).jumps && at.startIndex >= loop.endIndex && runsBefore(r, at)) return true;
+      } else if (signalled && runsBefore(r, at)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** The local channels `fn` makes, with their uses; computed once per function and file. */

@@ -96,6 +96,18 @@ export function surelyFollows(a: Node, b: Node): boolean {
 }
 
 /**
+ * True when some run of their function evaluates `b` after `a`, in the same round or a later
+ * round of a loop around both. False when they are in different functions or `a` never runs.
+ */
+export function mayFollow(a: Node, b: Node): boolean {
+  const at = locate(a, b, false);
+  if (!at) return false;
+  const { g, ea, eb } = at;
+  if (!g.live(ea)) return false;
+  return (ea.block === eb.block && ea.index < eb.index) || g.blockReachesAfter(ea.block, eb.block);
+}
+
+/**
  * True when entering `top` (a function body, block or statement list around `node`) always goes
  * on to evaluate `node`: no branch, loop body, case, jump, `panic` or never-returning call lies
  * between them, and `node` is not in a closure, a `go`/`defer` statement or a short-circuit operand.

@@ -4,6 +4,7 @@ import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 import { lockTarget } from '../model/locks';
+import { signalledBefore } from '../model/handoff';
 import type { PackageView } from '../model/package';
 
 const CALLS = new Set(['call_expression']);
@@ -66,6 +67,8 @@ export const rule: Rule = {
         if (countedBeforeGo(file, g, outerKey)) continue;
         const wait = findWait(file, g, outerKey);
         if (!wait || addOrderedByMutex(file, ctx.package, g.target, call, wait) || countsNestedJoined(g, call, key)) continue;
+        // The waiter first waits for a signal the goroutine gives after its last Add.
+        if (g.spawner && signalledBefore(file, g.spawner, g, adds(g.target.body, key), wait)) continue;
         reported.add(call.id);
         const spawnerName = g.spawner.name ?? 'the enclosing function';
         ctx.report({
@@ -87,6 +90,11 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The goroutine's own `key.Add(...)` calls. */
+function adds(body: Node, key: string): Node[] {
+  return descendants(body, CALLS, true).filter((c) => isMethodCall(c, 'Add', key));
+}
 
 /** True when `key`'s first name is declared inside the goroutine itself (its own WaitGroup). */
 function ownLocal(file: FileFacts, fn: FuncInfo, key: string): boolean {
