@@ -31,6 +31,7 @@ import {
   enclosingFunction,
   EVERYWHERE,
   excerpt,
+  lengthGuarded,
   lineOf,
   unparen,
   walk,
@@ -790,7 +791,8 @@ class Analysis {
     if (n.type === 'func_literal') return this.releaseBy(n);
     if (n.type === 'unary_expression') {
       const operand = n.childForFieldName('operand');
-      return operand ? this.block(n, 'recv', operand) : undefined;
+      // A receive made only while the buffer holds a value does not wait.
+      return operand && !lengthGuarded(n) ? this.block(n, 'recv', operand) : undefined;
     }
     if (n.type === 'selector_expression') {
       // A method value `mu.Unlock` (not called here) may unlock the mutex at any later time.

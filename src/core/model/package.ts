@@ -10,7 +10,7 @@ import { FileFacts, funcKey, mergeChannelMakes, parseChanMake, type FuncInfo, ty
 
 export { funcKey };
 import { GoFile, type GoLanguage } from '../syntax/parser';
-import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, lengthGuarded, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 import { skeletonOf } from './skeleton';
@@ -932,7 +932,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
     const target = normaliseTarget(facts, targetNode, n);
     if (!target) return;
     const cases = kind === 'send' || kind === 'recv' ? selectCasesAround(n) : undefined;
-    const nonBlocking = cases?.default ? { nonBlocking: true } : cases && cases.comms > 1 ? { alternatives: true } : {};
+    const nonBlocking = cases?.default || (kind === 'recv' && lengthGuarded(n)) ? { nonBlocking: true } : cases && cases.comms > 1 ? { alternatives: true } : {};
     ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
   });
   return ops;

@@ -356,3 +356,43 @@ export const EVERYWHERE = (_node: Node): boolean => true;
 export function focusRoots(root: Node, inFocus: (node: Node) => boolean): Node[] {
   return inFocus === EVERYWHERE ? [root] : root.children.filter((c) => inFocus(c));
 }
+
+/**
+ * True when the receive `<-x` runs only while `len(x) > 0` holds: it stands in the body of the
+ * nearest `if` or `for` around it, whose condition is `len(x) > 0` (or `!= 0`, `>= 1`, `0 <`),
+ * with no other loop, `select` or function between (sarama's mock: `for len(pc.suppressed) > 0 {
+ * msg := <-pc.suppressed; ... }`). The buffer holds a value, so the receive takes it without
+ * waiting unless another receiver races for it.
+ */
+export function lengthGuarded(recv: Node): boolean {
+  const operand = recv.type === 'unary_expression' ? recv.childForFieldName('operand') : null;
+  const key = pathKey(operand);
+  if (!key) return false;
+  for (let n: Node = recv, p = recv.parent; p; n = p, p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type) || p.type === 'select_statement') return false;
+    if (p.type !== 'if_statement' && p.type !== 'for_statement') continue;
+    const body = p.childForFieldName(p.type === 'if_statement' ? 'consequence' : 'body');
+    if (body?.id !== n.id) return false;
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : p.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
+    return !!cond && nonEmptyTest(cond, key);
+  }
+  return false;
+}
+
+/** `len(x) > 0`, `len(x) != 0`, `len(x) >= 1`, `0 < len(x)`, `0 != len(x)` for the path `key`. */
+function nonEmptyTest(cond: Node, key: string): boolean {
+  const c = unparen(cond);
+  if (c.type !== 'binary_expression') return false;
+  const op = c.childForFieldName('operator')?.text;
+  const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
+  if (!l || !r) return false;
+  const isLen = (x: Node) => {
+    const u = unparen(x);
+    const args = u.type === 'call_expression' ? callArgs(u) : [];
+    return u.type === 'call_expression' && u.childForFieldName('function')?.text === 'len' && args.length === 1 && pathKey(args[0]) === key;
+  };
+  const lit = (x: Node, v: string) => unparen(x).type === 'int_literal' && unparen(x).text === v;
+  if (isLen(l)) return (op === '>' && lit(r, '0')) || (op === '!=' && lit(r, '0')) || (op === '>=' && lit(r, '1'));
+  if (isLen(r)) return (op === '<' && lit(l, '0')) || (op === '!=' && lit(l, '0')) || (op === '<=' && lit(l, '1'));
+  return false;
+}
