@@ -107,6 +107,11 @@ export function mayFollow(a: Node, b: Node): boolean {
   return (ea.block === eb.block && ea.index < eb.index) || g.blockReachesAfter(ea.block, eb.block);
 }
 
+/** True when control can come back to `node` after it runs: a loop around it, also one made with `goto`. */
+export function repeats(node: Node): boolean {
+  return mayFollow(node, node);
+}
+
 /**
  * True when entering `top` (a function body, block or statement list around `node`) always goes
  * on to evaluate `node`: no branch, loop body, case, jump, `panic` or never-returning call lies

@@ -4,6 +4,7 @@ import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { ancestor, blockStatements, contains, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
 import { focusedOfType } from './support/focus';
+import { repeats } from '../model/paths';
 
 export const rule: Rule = {
   id: 'cond-wait-without-loop',
@@ -55,7 +56,8 @@ export const rule: Rule = {
       const parts = callParts(call);
       if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
       if (!isCondValue(file, parts.receiverNode)) continue;
-      if (ancestor(call, 'for_statement')) continue;
+      // A `for` around it, or a `goto` back to a label before it (ants' `goto retry`).
+      if (ancestor(call, 'for_statement') || repeats(call)) continue;
       const fn = file.functionOf(call);
       if (fn && loopedByCallers(file, ctx.package, fn)) continue;
       const inIf = ancestor(call, 'if_statement');
