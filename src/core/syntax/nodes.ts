@@ -359,10 +359,11 @@ export function focusRoots(root: Node, inFocus: (node: Node) => boolean): Node[]
 
 /**
  * True when the receive `<-x` runs only while `len(x) > 0` holds: it stands in the body of the
- * nearest `if` or `for` around it, whose condition is `len(x) > 0` (or `!= 0`, `>= 1`, `0 <`),
- * with no other loop, `select` or function between (sarama's mock: `for len(pc.suppressed) > 0 {
- * msg := <-pc.suppressed; ... }`). The buffer holds a value, so the receive takes it without
- * waiting unless another receiver races for it.
+ * nearest `if` or `for` around it, whose condition is `len(x) > 0` (or `!= 0`, `>= 1`, `0 <`), or
+ * after an `if len(x) == 0 { ... }` in its block that returns or panics (VictoriaMetrics'
+ * `mustReadInMemoryBlockLocked`), with no other loop, `select` or function between (sarama's
+ * mock: `for len(pc.suppressed) > 0 { msg := <-pc.suppressed; ... }`). The buffer holds a value,
+ * so the receive takes it without waiting unless another receiver races for it.
  */
 export function lengthGuarded(recv: Node): boolean {
   const operand = recv.type === 'unary_expression' ? recv.childForFieldName('operand') : null;
@@ -370,29 +371,57 @@ export function lengthGuarded(recv: Node): boolean {
   if (!key) return false;
   for (let n: Node = recv, p = recv.parent; p; n = p, p = p.parent) {
     if (FUNCTION_TYPES.has(p.type) || p.type === 'select_statement') return false;
+    if (p.type === 'statement_list' && exitsWhenEmptyBefore(n, key)) return true;
     if (p.type !== 'if_statement' && p.type !== 'for_statement') continue;
     const body = p.childForFieldName(p.type === 'if_statement' ? 'consequence' : 'body');
     if (body?.id !== n.id) return false;
     const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : p.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
-    return !!cond && nonEmptyTest(cond, key);
+    return !!cond && lengthTest(cond, key) === 'non-empty';
   }
   return false;
 }
 
-/** `len(x) > 0`, `len(x) != 0`, `len(x) >= 1`, `0 < len(x)`, `0 != len(x)` for the path `key`. */
-function nonEmptyTest(cond: Node, key: string): boolean {
+/** An `if len(x) == 0 { ...; return }` (or ending in a panic) among the statements before `stmt` in its list. */
+function exitsWhenEmptyBefore(stmt: Node, key: string): boolean {
+  for (let s = stmt.previousNamedSibling; s; s = s.previousNamedSibling) {
+    if (s.type !== 'if_statement' || s.childForFieldName('alternative') || s.childForFieldName('initializer')) continue;
+    const cond = s.childForFieldName('condition');
+    if (!cond || lengthTest(cond, key) !== 'empty') continue;
+    const last = blockStatements(s.childForFieldName('consequence')).at(-1);
+    if (last?.type === 'return_statement') return true;
+    const call = last?.type === 'expression_statement' ? unparen(last.namedChild(0)!) : undefined;
+    const name = call?.type === 'call_expression' ? callParts(call)?.name : undefined;
+    if (name && /^(panic|Panic\w*|Fatal\w*)$/.test(name)) return true;
+  }
+  return false;
+}
+
+/**
+ * What a condition says about the length of the path `key`: `non-empty` for `len(x) > 0`,
+ * `len(x) != 0`, `len(x) >= 1`, `0 < len(x)`; `empty` for `len(x) == 0`, `len(x) < 1`,
+ * `len(x) <= 0`, `0 == len(x)`.
+ */
+function lengthTest(cond: Node, key: string): 'empty' | 'non-empty' | undefined {
   const c = unparen(cond);
-  if (c.type !== 'binary_expression') return false;
-  const op = c.childForFieldName('operator')?.text;
-  const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
-  if (!l || !r) return false;
+  if (c.type !== 'binary_expression') return undefined;
+  let op = c.childForFieldName('operator')?.text;
+  let [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
+  if (!l || !r || !op) return undefined;
   const isLen = (x: Node) => {
     const u = unparen(x);
     const args = u.type === 'call_expression' ? callArgs(u) : [];
     return u.type === 'call_expression' && u.childForFieldName('function')?.text === 'len' && args.length === 1 && pathKey(args[0]) === key;
   };
-  const lit = (x: Node, v: string) => unparen(x).type === 'int_literal' && unparen(x).text === v;
-  if (isLen(l)) return (op === '>' && lit(r, '0')) || (op === '!=' && lit(r, '0')) || (op === '>=' && lit(r, '1'));
-  if (isLen(r)) return (op === '<' && lit(l, '0')) || (op === '!=' && lit(l, '0')) || (op === '<=' && lit(l, '1'));
-  return false;
+  // `0 < len(x)` as `len(x) > 0`.
+  if (isLen(r) && !isLen(l)) {
+    [l, r] = [r, l];
+    op = ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op;
+  }
+  if (!isLen(l)) return undefined;
+  const v = unparen(r).type === 'int_literal' ? unparen(r).text : undefined;
+  if ((op === '>' || op === '!=') && v === '0') return 'non-empty';
+  if (op === '>=' && v === '1') return 'non-empty';
+  if ((op === '==' || op === '<=') && v === '0') return 'empty';
+  if (op === '<' && v === '1') return 'empty';
+  return undefined;
 }
