@@ -332,12 +332,16 @@ function startText(g: Goroutine): string {
 function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: Write[], goVersion: string | undefined): Report | undefined {
   if (iterationWaits(file, loop, g.start)) return undefined;
   const onFailure = w.kind === 'var' && failingRunOnly(file, all);
+  // `_, err = f(); check(err)`: what goes wrong is the read of another goroutine's value.
+  const readBack = !onFailure && readsBack(file, g, w);
   const effect =
     w.kind === 'map'
       ? 'concurrent map writes crash the program'
       : onFailure
         ? 'a data race, though only on a run whose checks already fail'
-        : 'a data race that loses updates';
+        : readBack
+          ? `a data race, and a goroutine can read back another's \`${w.head.text}\``
+          : 'a data race that loses updates';
   return {
     node: w.node,
     severity: onFailure ? 'info' : undefined,
@@ -353,10 +357,31 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
       `Two of them reach \`${quote(w.node)}\` (line ${lineOf(w.node)}) together, with nothing ordering their accesses to ${what(w)}.`,
       w.kind === 'map'
         ? 'The runtime detects the concurrent map write and aborts the program ("concurrent map writes").'
-        : 'Each reads the old value and writes its own result: one update is lost, and the race detector reports the pair.',
+        : readBack
+          ? `One writes its result, another overwrites it before the first reads \`${w.head.text}\` back (line ${lineOf(readBack)}): it acts on the other's value, and the race detector reports the pair.`
+          : 'Each reads the old value and writes its own result: one update is lost, and the race detector reports the pair.',
     ],
     fixes: atomicFix(file, g, loop, w, goVersion),
   };
+}
+
+/**
+ * The first read of the written variable after a plain `=` write (not `+=`, not `x = x + 1`, not
+ * `s = append(s, v)`), in the goroutine's own code: thanos' `_, _, err = f.Fetch(...)` followed
+ * by `testutil.Ok(t, err)`.
+ */
+function readsBack(file: FileFacts, g: Goroutine, w: Write): Node | undefined {
+  const stmt = w.node;
+  if (w.kind !== 'var' || w.target.type !== 'identifier' || stmt.type !== 'assignment_statement') return undefined;
+  if (stmt.childForFieldName('operator')?.text !== '=') return undefined;
+  const right = stmt.childForFieldName('right');
+  if (right && descendants(right, 'identifier').some((id) => id.text === w.head.text && sameVar(file, id, w))) return undefined;
+  let found: Node | undefined;
+  walkOwn(file, g, (n) => {
+    if (found) return false;
+    if (n.type === 'identifier' && n.startIndex >= stmt.endIndex && n.text === w.head.text && sameVar(file, n, w) && !isWrite(file, n)) found = n;
+  });
+  return found;
 }
 
 /**
