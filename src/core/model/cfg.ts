@@ -16,7 +16,7 @@
  * deferred call runs, at the function's exit, is for the question asked to say.
  */
 import type { Node } from '../syntax/parser';
-import { blockStatements, FUNCTION_TYPES, unparen } from '../syntax/nodes';
+import { blockStatements, FUNCTION_TYPES, unparen, whileCondition } from '../syntax/nodes';
 
 export type ElementKind =
   /** A simple statement: expression, send, assignment, declaration, inc/dec, go, defer, return, jump. */
@@ -519,7 +519,7 @@ class Builder {
   private loop(s: Node, cur: number, label?: string): number {
     const g = this.g;
     const clause = s.namedChildren.find((c) => c.type === 'for_clause' || c.type === 'range_clause');
-    const bare = s.namedChildren.find((c) => c.type !== 'for_clause' && c.type !== 'range_clause' && c.type !== 'block' && c.type !== 'comment');
+    const bare = whileCondition(s);
     const init = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : undefined;
     const cond = clause?.type === 'for_clause' ? clause.childForFieldName('condition') : clause ? undefined : bare;
     const update = clause?.type === 'for_clause' ? clause.childForFieldName('update') : undefined;

@@ -1346,15 +1346,6 @@ export class PackageView {
    * goroutines or callbacks), breadth-first up to `depth` calls deep, each function once.
    * Each op comes with the chain of calls that leads to it.
    */
-  /**
-   * True when a call of `key` may wait for another goroutine: one of `kinds` (by default a
-   * receive, a range over a channel or a `Wait`) is reachable through package calls. A `select`
-   * case next to a `default` never waits and counts only with `countNonBlocking`.
-   */
-  mayWait(key: string, kinds: ReadonlySet<OpKind> = WAIT_KINDS, countNonBlocking = false): boolean {
-    return this.reachableOps(key).some(({ op }) => kinds.has(op.kind) && (countNonBlocking || !op.nonBlocking));
-  }
-
   reachableOps(key: string, depth = 4): { op: Op; via: FuncSummary[] }[] {
     const out: { op: Op; via: FuncSummary[] }[] = [];
     const seen = new Set<string>([key]);
@@ -1377,6 +1368,15 @@ export class PackageView {
       frontier = next;
     }
     return out;
+  }
+
+  /**
+   * True when a call of `key` may wait for another goroutine: one of `kinds` (by default a
+   * receive, a range over a channel or a `Wait`) is reachable through package calls. A `select`
+   * case next to a `default` never waits and counts only with `countNonBlocking`.
+   */
+  mayWait(key: string, kinds: ReadonlySet<OpKind> = WAIT_KINDS, countNonBlocking = false): boolean {
+    return this.reachableOps(key).some(({ op }) => kinds.has(op.kind) && (countNonBlocking || !op.nonBlocking));
   }
 }
 

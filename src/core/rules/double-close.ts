@@ -21,7 +21,7 @@ import { functionExits, loopCount, spawnCount } from '../model/flow';
 import { onFailingTestPath } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { callArgs, descendants, excerpt, lineOf, loopExits, pathKey, quote } from '../syntax/nodes';
+import { callArgs, descendants, excerpt, lineOf, loopExits, pathKey, quote, whileCondition } from '../syntax/nodes';
 import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {
@@ -329,7 +329,7 @@ function declaredInLoopAround(t: Trace, n: Node): boolean {
 
 /** `for cond { }`: whether it runs twice depends on data we cannot see. */
 function isConditionOnly(loop: Node): boolean {
-  return loop.namedChildren.some((c) => c !== null && c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
+  return whileCondition(loop) !== undefined;
 }
 
 /** The innermost `for` around `n`, below `top`. */

@@ -375,7 +375,7 @@ export function lengthGuarded(recv: Node): boolean {
     if (p.type !== 'if_statement' && p.type !== 'for_statement') continue;
     const body = p.childForFieldName(p.type === 'if_statement' ? 'consequence' : 'body');
     if (body?.id !== n.id) return false;
-    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : p.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause' && c.type !== 'range_clause');
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : whileCondition(p);
     return !!cond && lengthTest(cond, key) === 'non-empty';
   }
   return false;
