@@ -96,7 +96,8 @@ class Typist {
  * Edits that change what the file says to other declarations, each typed and then deleted: a
  * letter after a field name (`s.donex`: a field the file reads), after a keyword (`ifx`: broken
  * syntax), after a called name (`helperx(`: another callee), or a statement put in front of one on
- * the same line (`mu.Lock(); `, `ch <- v; `, `go f(); `).
+ * the same line (`mu.Lock(); `, `ch <- v; `, `go f(); `), or a letter after a parameter's name in a
+ * signature (`func poll(ctxx context.Context)`: its uses in the body now name something else).
  */
 class Meddler {
   private pending: { at: number; length: number } | undefined;
@@ -109,9 +110,9 @@ class Meddler {
       this.pending = undefined;
       return { rangeOffset: at, rangeLength: length, text: '', kind: 'delete' };
     }
-    const kinds = ['field', 'keyword', 'call', 'statement'] as const;
+    const kinds = ['field', 'keyword', 'call', 'statement', 'parameter'] as const;
     const kind = kinds[Math.floor(this.random() * kinds.length)];
-    const pattern = { field: /\.[a-z_]\w*(?=[^\w(])/g, keyword: /\b(if|return|var|go|defer|for|func|select|case|switch)\b(?= )/g, call: /\b[A-Za-z_]\w*(?=\()/g, statement: /\n\t+(?=[a-z])/g }[kind];
+    const pattern = { parameter: /(?<=^func [^\n{]*[(,] ?)[a-z_]\w*(?= )/gm, field: /\.[a-z_]\w*(?=[^\w(])/g, keyword: /\b(if|return|var|go|defer|for|func|select|case|switch)\b(?= )/g, call: /\b[A-Za-z_]\w*(?=\()/g, statement: /\n\t+(?=[a-z])/g }[kind];
     const sites = [...text.matchAll(pattern)].map((m) => m.index! + m[0].length);
     if (sites.length === 0) return undefined;
     const at = sites[Math.floor(this.random() * sites.length)];

@@ -37,36 +37,51 @@ describe('per-function summary cache', function () {
 
   const fresh = (file: GoFile) => summarizeFile(new FileFacts(file.root!, file.source, file.name));
 
-  it('equals a fresh summary after edits inside functions, between them and in signatures', () => {
+  it('equals a fresh summary after edits inside functions, between them, in signatures and in parameter names', () => {
     const random = rng(7);
     let hits = 0;
     let edits = 0;
+    let renames = 0;
     for (const { name, text } of fixtures()) {
       const file = new GoFile(go, text, name);
       const cache = new SummaryCache();
       try {
         assert.deepEqual(summarizeFile(new FileFacts(file.root!, file.source, name), cache), fresh(file));
-        for (let i = 0; i < 6; i++) {
+        for (let i = 0; i < 8; i++) {
           const t = file.text;
           // A blank line after some newline (moves what follows), a space after some `{` (inside
-          // a body or a type), or a letter after some `(` (a signature or a call).
-          const kind = i % 3;
-          const anchor = kind === 0 ? '\n' : kind === 1 ? '{' : '(';
+          // a body or a type), a letter after some `(` (a signature or a call), or a letter after
+          // a parameter's name in a signature (`func f(chx chan int)`).
+          const kind = i % 4;
           const at: number[] = [];
-          for (let k = t.indexOf(anchor); k >= 0; k = t.indexOf(anchor, k + 1)) at.push(k + 1);
+          if (kind === 3) for (const m of t.matchAll(/(?<=^func [^\n{]*[(,] ?)[a-z_]\w*(?= )/gm)) at.push(m.index! + m[0].length);
+          else {
+            const anchor = kind === 0 ? '\n' : kind === 1 ? '{' : '(';
+            for (let k = t.indexOf(anchor); k >= 0; k = t.indexOf(anchor, k + 1)) at.push(k + 1);
+          }
           if (at.length === 0) continue;
           const offset = at[Math.floor(random() * at.length)];
           file.update([{ rangeOffset: offset, rangeLength: 0, text: kind === 0 ? '\n' : kind === 1 ? ' ' : 'x' }]);
           edits++;
           const before = cache.hits;
-          assert.deepEqual(summarizeFile(new FileFacts(file.root!, file.source, name), cache), fresh(file), `${name} after inserting at ${offset}`);
+          const misses = cache.misses;
+          const facts = new FileFacts(file.root!, file.source, name);
+          assert.deepEqual(summarizeFile(facts, cache), fresh(file), `${name} after inserting at ${offset}`);
           hits += cache.hits - before;
+          if (kind === 3) {
+            // A parameter's name is seen only by its function's body: the other functions' summaries are kept.
+            const decl = file.root!.children.find((c) => c.startIndex <= offset && offset < c.endIndex)!;
+            const own = facts.functions.filter((f) => f.node.startIndex >= decl.startIndex && f.node.endIndex <= decl.endIndex).length;
+            assert.ok(cache.misses - misses <= own, `${name}: ${cache.misses - misses} summaries made again after renaming a parameter at ${offset}, ${own} in its declaration`);
+            renames++;
+          }
         }
       } finally {
         file.dispose();
       }
     }
     assert.ok(edits > 50, `${edits} edits`);
+    assert.ok(renames > 15, `${renames} parameters renamed`);
     assert.ok(hits > edits, `functions reused: ${hits} over ${edits} edits`);
   });
 
