@@ -113,7 +113,7 @@ export class OpenDocument {
   private sync(go: GoLanguage, clock: number): void {
     this.lastUsed = clock;
     const text = this.doc.getText();
-    if (this.file && this.pending.length > 0) this.file.update(this.pending);
+    if (this.file && this.pending.length > 0) this.file.update(this.pending, undefined, text);
     this.pending = [];
     // Cannot happen unless a change was misread; the text is what counts.
     if (this.file && this.file.text !== text) this.file.setText(text);

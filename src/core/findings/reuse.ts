@@ -266,11 +266,18 @@ interface Shift {
  */
 function shiftOf(old: string, source: SourceText): Shift | undefined {
   const text = source.text;
-  const max = Math.min(old.length, text.length);
   let p = 0;
-  while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
   let s = 0;
-  while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  const edit = source.edit;
+  if (edit && edit.previous === old) {
+    // The text says how it was made from the last one: no need to compare them.
+    p = edit.start;
+    s = old.length - edit.oldEnd;
+  } else {
+    const max = Math.min(old.length, text.length);
+    while (p < max && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+    while (s < max - p && old.charCodeAt(old.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
+  }
   const oldMid = old.slice(p, old.length - s);
   const newMid = text.slice(p, text.length - s);
   if (/[\r\n]/.test(oldMid) || /[\r\n]/.test(newMid)) return undefined;

@@ -154,13 +154,20 @@ export function trace(file: FileFacts, fn: FuncInfo, key: string, identity: unkn
       if (!h || identityOf(file, h) !== body.identity) return undefined;
       return k === body.key ? 'whole' : 'prefix';
     };
+    // `pathKey(n) === body.key`, cheaply refused first: an identifier's text is its key, and a
+    // selector's text is never shorter than its key and ends with the key's last name.
+    const last = body.key.slice(body.key.lastIndexOf('.') + 1);
+    const named = (n: Node) =>
+      n.type === 'identifier'
+        ? n.endIndex - n.startIndex === body.key.length && n.text === body.key
+        : n.type === 'selector_expression' && n.endIndex - n.startIndex >= body.key.length && n.childForFieldName('field')?.text === last && pathKey(n) === body.key;
     walk(body.fn.body!, (n) => {
       if (n.type === 'func_literal') {
         literal(body, n, isRef);
         return false;
       }
       if (n.type === 'call_expression') call(body, n, isRef);
-      if ((n.type === 'identifier' || n.type === 'selector_expression') && pathKey(n) === body.key && isRef(n) === 'whole') {
+      if (named(n) && isRef(n) === 'whole') {
         const o = outer(n);
         if (!handled.has(o.id) && !handled.has(n.id)) classify(body, o);
         return false;
@@ -258,10 +265,9 @@ export function channelFlows(file: FileFacts, inFocus: (node: Node) => boolean =
       flows.push({ key: d.name, make: made.make, capacity: made.capacity, owner: fn, statement: d.statement, trace: t });
     }
     if (!fn.body) continue;
-    for (const a of descendants(fn.body, 'assignment_statement', true)) {
-      const left = a.childForFieldName('left')?.namedChildren ?? [];
-      const right = a.childForFieldName('right')?.namedChildren ?? [];
-      if (left.length !== 1 || right.length !== 1 || left[0]?.type !== 'selector_expression') continue;
+    for (const a of fieldMakes(fn.body)) {
+      const left = a.childForFieldName('left')!.namedChildren;
+      const right = a.childForFieldName('right')!.namedChildren;
       const made = parseChanMake(right[0]!);
       const key = pathKey(left[0]);
       const head = headIdent(left[0]);
@@ -279,6 +285,24 @@ export function channelFlows(file: FileFacts, inFocus: (node: Node) => boolean =
   else partialFlows.set(file, { inFocus, flows });
   return flows;
 }
+
+/**
+ * The assignments of a body that store a new channel in a field (`p.out = make(chan T)`), read
+ * from the syntax alone and kept with the body's node, which outlives a keystroke elsewhere.
+ */
+function fieldMakes(body: Node): Node[] {
+  let out = fieldMakesOf.get(body);
+  if (out) return out;
+  out = descendants(body, 'assignment_statement', true).filter((a) => {
+    const left = a.childForFieldName('left')?.namedChildren ?? [];
+    const right = a.childForFieldName('right')?.namedChildren ?? [];
+    return left.length === 1 && right.length === 1 && left[0]?.type === 'selector_expression' && parseChanMake(right[0]!) !== undefined;
+  });
+  fieldMakesOf.set(body, out);
+  return out;
+}
+
+const fieldMakesOf = new WeakMap<Node, Node[]>();
 
 const flowCache = new WeakMap<FileFacts, ChannelFlow[]>();
 /** The flows of one review's focus (its rules share one inFocus function). */

@@ -550,14 +550,20 @@ export function fileLocks(facts: FileFacts, view: PackageView, inFocus: (node: N
 /**
  * The analysed functions of the current file that may take one mutex while holding another: the
  * only ones where lock order can go wrong (see mayNest). Shares the per-function analyses with
- * {@link fileLocks}.
+ * {@link fileLocks}. `only` picks the functions to look at before their lock names are gathered
+ * (the rules' focus); `keep` then decides from those names.
  */
-export function nestingLocks(facts: FileFacts, view: PackageView, keep?: (fn: FuncInfo, names: ReadonlySet<string> | undefined) => boolean): FuncLocks[] {
+export function nestingLocks(
+  facts: FileFacts,
+  view: PackageView,
+  keep?: (fn: FuncInfo, names: ReadonlySet<string> | undefined) => boolean,
+  only: (fn: FuncInfo) => boolean = () => true,
+): FuncLocks[] {
   const out: FuncLocks[] = [];
   const summary = view.files.find((f) => f.fileName === facts.fileName);
   const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
   for (const fn of facts.functions) {
-    if (!fn.body) continue;
+    if (!fn.body || !only(fn)) continue;
     const names = lockNames(facts, view, fn, byKey, keep ? Infinity : 2);
     if ((names && names.size < 2) || (!names && !/Lock\(/.test(fn.body.text)) || (keep && !keep(fn, names))) continue;
     const r = funcLocks(facts, view, fn);

@@ -21,41 +21,39 @@ const skeletons = new WeakMap<FileFacts, string>();
 
 function readSkeleton(facts: FileFacts): string {
   const parts: string[] = [];
-  const comments = facts.root.descendantsOfType('comment');
-  const names = parameterNames(facts);
-  let k = 0;
-  let p = 0;
-  for (const c of facts.root.children) {
-    if (c.type === 'comment') continue;
-    const body = c.type === 'function_declaration' || c.type === 'method_declaration' ? c.childForFieldName('body') : null;
-    const end = body ? body.startIndex : c.endIndex;
-    // The part's text without the comments inside it (a struct field's, a var block's) and
-    // without parameter names.
-    let at = c.startIndex;
-    while (k < comments.length && comments[k].startIndex < c.startIndex) k++;
-    while (p < names.length && names[p].startIndex < c.startIndex) p++;
-    for (;;) {
-      const comment = k < comments.length && comments[k].startIndex < end ? comments[k] : undefined;
-      const name = p < names.length && names[p].startIndex < end ? names[p] : undefined;
-      const cut = comment && (!name || comment.startIndex < name.startIndex) ? comment : name;
-      if (!cut) break;
-      if (cut === comment) k++;
-      else p++;
-      parts.push(facts.text.slice(at, cut.startIndex));
-      at = cut.endIndex;
-    }
-    parts.push(facts.text.slice(at, end), '\n');
-  }
+  for (const c of facts.root.children) if (c.type !== 'comment') parts.push(partOf(c));
   return parts.join('');
 }
 
-/** The name identifiers of every parameter and named result in the file, in order. */
-function parameterNames(facts: FileFacts): Node[] {
-  const out: Node[] = [];
-  for (const type of ['parameter_declaration', 'variadic_parameter_declaration']) {
-    for (const d of facts.root.descendantsOfType(type)) {
-      for (const c of d.childrenForFieldName('name')) out.push(c);
-    }
+/**
+ * One top-level declaration's part of the skeleton, kept with its node: a declaration the edit
+ * did not touch is the same node in the next tree (see copyTree), with the same text.
+ */
+function partOf(c: Node): string {
+  let part = parts.get(c);
+  if (part !== undefined) return part;
+  const body = c.type === 'function_declaration' || c.type === 'method_declaration' ? c.childForFieldName('body') : null;
+  const end = body ? body.startIndex : c.endIndex;
+  // The text without the comments inside it (a struct field's, a var block's) and without parameter names.
+  const cuts = [...c.descendantsOfType('comment'), ...parameterNames(c)].filter((n) => n.startIndex < end).sort((a, b) => a.startIndex - b.startIndex);
+  const text = c.text;
+  const out: string[] = [];
+  let at = 0;
+  for (const cut of cuts) {
+    out.push(text.slice(at, cut.startIndex - c.startIndex));
+    at = cut.endIndex - c.startIndex;
   }
-  return out.sort((a, b) => a.startIndex - b.startIndex);
+  out.push(text.slice(at, end - c.startIndex), '\n');
+  part = out.join('');
+  parts.set(c, part);
+  return part;
+}
+
+const parts = new WeakMap<Node, string>();
+
+/** The name identifiers of the parameters and named results in a declaration. */
+function parameterNames(decl: Node): Node[] {
+  const out: Node[] = [];
+  for (const d of decl.descendantsOfType(['parameter_declaration', 'variadic_parameter_declaration'])) out.push(...d.childrenForFieldName('name'));
+  return out;
 }

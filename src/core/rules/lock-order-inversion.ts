@@ -95,7 +95,7 @@ func (s *Server) Report() {
   check(ctx) {
     const file = ctx.file;
     const view = ctx.package;
-    const mine = currentEdges(file, view, nestingLocks(file, view, ctx.inFocus === EVERYWHERE ? undefined : (fn) => ctx.inFocus(fn.node)));
+    const mine = currentEdges(file, view, nestingLocks(file, view, undefined, ctx.inFocus === EVERYWHERE ? undefined : (fn) => ctx.inFocus(fn.node)));
     if (ctx.inFocus !== EVERYWHERE && mine.length > 0) mine.push(...currentEdges(file, view, partners(file, view, ctx.inFocus, mine)));
     if (mine.length === 0) return;
     const all = [...mine, ...otherEdges(file, view)];
@@ -204,17 +204,21 @@ function partners(file: FileFacts, view: PackageView, inFocus: (n: Node) => bool
   const last = (k: string) => (k.startsWith('var:') ? k.slice(4) : k.includes('.') ? k.slice(k.lastIndexOf('.') + 1) : undefined);
   const pairs = edges.map((e) => [last(e.a), last(e.b)]);
   const anyName = pairs.some(([a, b]) => !a || !b);
-  return nestingLocks(file, view, (fn, names) => {
-    if (inFocus(fn.node)) return false;
-    if (anyName || !names) return true;
-    const mine = new Set<string | undefined>();
-    for (const n of names) {
-      const l = last(n);
-      if (!l) return true;
-      mine.add(l);
-    }
-    return pairs.some(([a, b]) => mine.has(a) && mine.has(b));
-  });
+  return nestingLocks(
+    file,
+    view,
+    (_, names) => {
+      if (anyName || !names) return true;
+      const mine = new Set<string | undefined>();
+      for (const n of names) {
+        const l = last(n);
+        if (!l) return true;
+        mine.add(l);
+      }
+      return pairs.some(([a, b]) => mine.has(a) && mine.has(b));
+    },
+    (fn) => !inFocus(fn.node),
+  );
 }
 
 /** Edges of the given functions of the current file, from the path-sensitive analysis. */

@@ -162,9 +162,11 @@ export class GoFile {
 
   /**
    * Applies changes in order (each against the text left by the previous one), edits the old
-   * tree to match and re-parses incrementally. The old tree is deleted.
+   * tree to match and re-parses incrementally. The old tree is deleted. `result` is the text the
+   * changes lead to when the caller holds it (the editor's document): the file then shares that
+   * string instead of building its own. A `result` of another length is ignored.
    */
-  update(changes: readonly TextChange[], timeoutMs?: number): void {
+  update(changes: readonly TextChange[], timeoutMs?: number, result?: string): void {
     let source = this.currentSource;
     let text = source.text;
     const old = this.currentTree;
@@ -173,7 +175,7 @@ export class GoFile {
     const copied = this.currentRoot;
     const c0 = changes[0];
     const previous = changes.length === 1 && copied && old ? { root: copied, start: c0.rangeOffset, oldEnd: c0.rangeOffset + c0.rangeLength, delta: c0.text.length - c0.rangeLength } : undefined;
-    for (const c of changes) {
+    for (const [i, c] of changes.entries()) {
       const start = c.rangeOffset;
       const oldEnd = c.rangeOffset + c.rangeLength;
       const newEnd = start + c.text.length;
@@ -191,7 +193,8 @@ export class GoFile {
           }),
         );
       }
-      source = source.edited(start, oldEnd, c.text);
+      const last = i === changes.length - 1 && result !== undefined && result.length === text.length - c.rangeLength + c.text.length;
+      source = source.edited(start, oldEnd, c.text, last ? result : undefined);
       text = source.text;
     }
     this.replace(source, old, timeoutMs);

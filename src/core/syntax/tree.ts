@@ -58,7 +58,17 @@ export class SyntaxNode {
     this.tree = tree;
     const idShift = nextId - this.id;
     const size = this.lastId - this.id;
-    if (shift !== 0 || idShift !== 0) {
+    if ((shift !== 0 || idShift !== 0) && this.index) {
+      // The index holds every node of the subtree once: plain loops over arrays, no stack.
+      for (const list of this.index.values()) {
+        for (const n of list) {
+          n.id += idShift;
+          n.lastId += idShift;
+          n.startIndex += shift;
+          n.endIndex += shift;
+        }
+      }
+    } else if (shift !== 0 || idShift !== 0) {
       const stack: SyntaxNode[] = [this];
       while (stack.length > 0) {
         const n = stack.pop()!;
@@ -161,7 +171,7 @@ export class SyntaxNode {
     if (typeof types === 'string') return of(types);
     const lists = [...new Set(types)].map(of).filter((l) => l.length > 0);
     if (lists.length <= 1) return lists[0] ?? [];
-    return lists.flat().sort((a, b) => a.id - b.id);
+    return lists.reduce(mergeById);
   }
 
   /** The nodes of an id-ordered list that lie in this subtree. */
@@ -227,6 +237,18 @@ export class SyntaxTree {
 }
 
 /** The first position of an id-ordered list whose id is at least `id`. */
+/** Two id-ordered lists of distinct nodes as one id-ordered list (each node of a tree has one type, so no node is in both). */
+function mergeById(a: SyntaxNode[], b: SyntaxNode[]): SyntaxNode[] {
+  const out: SyntaxNode[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i].id < b[j].id ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
 function lowerBound(list: readonly SyntaxNode[], id: number): number {
   let lo = 0;
   let hi = list.length;

@@ -20,13 +20,24 @@ export interface Span {
 
 const BOM = 0xfeff;
 
+/** How a text was made from the one before it: [start, oldEnd) of `previous` replaced by `inserted`. */
+export interface TextEdit {
+  previous: string;
+  start: number;
+  oldEnd: number;
+  inserted: string;
+}
+
 export class SourceText {
   readonly text: string;
   /** UTF-16 offset at which each line starts. */
   private readonly lineStarts: number[];
+  /** The edit this text came from (see {@link edited}), so comparing it with `previous` needs no scan. */
+  readonly edit?: TextEdit;
 
-  constructor(text: string, lineStarts?: number[]) {
+  constructor(text: string, lineStarts?: number[], edit?: TextEdit) {
     this.text = text;
+    this.edit = edit;
     if (lineStarts) {
       this.lineStarts = lineStarts;
       return;
@@ -39,9 +50,12 @@ export class SourceText {
   /**
    * The text after replacing [start, oldEnd) of this one with `inserted`, its line table made from
    * this one's: only the lines the edit touched are read again (a keystroke in a large file).
+   * `result`, when the caller already holds the resulting text (the editor's document), is used
+   * as is: building and flattening a second copy of a large text costs more than the rest of the
+   * edit.
    */
-  edited(start: number, oldEnd: number, inserted: string): SourceText {
-    const text = this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
+  edited(start: number, oldEnd: number, inserted: string, result?: string): SourceText {
+    const text = result ?? this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
     const old = this.lineStarts;
     const newEnd = start + inserted.length;
     const delta = newEnd - oldEnd;
@@ -53,7 +67,7 @@ export class SourceText {
     scanLineStarts(text, Math.max(0, start - 1), Math.min(newEnd, text.length - 1), starts);
     while (i < old.length && old[i] <= oldEnd + 1) i++;
     while (i < old.length) starts.push(old[i++] + delta);
-    return new SourceText(text, starts);
+    return new SourceText(text, starts, { previous: this.text, start, oldEnd, inserted });
   }
 
   get lineCount(): number {
