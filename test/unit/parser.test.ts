@@ -88,6 +88,34 @@ describe('parser and incremental documents', () => {
     file.dispose();
   });
 
+  it('a moved declaration whose size in nodes differs from the last copy is not reused: the copy is made afresh', () => {
+    const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8');
+    const file = new GoFile(go, text);
+    const flat = (r: NonNullable<typeof file.root>) => {
+      const out: string[] = [];
+      walk(r, (n) => {
+        out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.parent?.childFields[n.indexInParent] ?? ''].join('|'));
+      });
+      return out;
+    };
+    for (const which of ['middle', 'last'] as const) {
+      const root = file.root!;
+      // Pretend the last copy read one declaration with a node fewer than tree-sitter has: the
+      // size is checked only once the cursor has passed the declaration (the next one, or the end).
+      const decls = root.children.filter((c) => c.type === 'function_declaration');
+      const tampered = which === 'last' ? decls[decls.length - 1] : decls[1];
+      tampered.lastId--;
+      const at = text.indexOf('{') + 1; // inside the first declaration with a body: the others move
+      file.update([{ rangeOffset: at, rangeLength: 0, text: ' ' }]);
+      const fresh = new GoFile(go, file.text);
+      assert.deepEqual(flat(file.root!), flat(fresh.root!), which);
+      assert.ok(!file.root!.children.includes(tampered), `${which}: the tampered declaration was not moved over`);
+      fresh.dispose();
+      file.update([{ rangeOffset: at, rangeLength: 1, text: '' }]);
+    }
+    file.dispose();
+  });
+
   it('incremental updates give the same tree as a fresh parse', () => {
     const text = readFileSync(join(TESTDATA, 'waitgroup-add-in-goroutine', 'closures.go'), 'utf8');
     const file = new GoFile(go, text);

@@ -426,17 +426,27 @@ const meanings = new WeakMap<FuncSummary, string>();
 const withoutPositions = (k: string, v: unknown) => (k === 'line' || k === 'start' || k === 'end' ? undefined : k === 'key' && typeof v === 'string' ? v.replace(/@\d+$/, '') : v);
 
 /**
- * A copy of a summary whose positions are moved by the given amounts: its `line`, `start` and `end`
- * fields, and the line that ends the `key` of a function literal (`Store.Range#arg0:f.go@117`).
+ * A summary whose positions are moved by the given amounts: its `line`, `start` and `end` fields,
+ * and the line that ends the `key` of a function literal (`Store.Range#arg0:f.go@117`). Only the
+ * objects and arrays that hold a moved position are copied; the rest is shared (summaries are
+ * never changed once made).
  */
 function relocate<T>(value: T, lines: number, offset: number): T {
-  if (Array.isArray(value)) return value.map((v: unknown) => relocate(v, lines, offset)) as T;
   if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const moved = relocate(v, lines, offset);
+      if (moved !== v) (out ??= value.slice())[i] = moved;
+    }
+    return (out ?? value) as T;
+  }
+  let out: Record<string, unknown> | undefined;
   const from = value as Record<string, unknown>;
   for (const k in from) {
     const v = from[k];
-    out[k] =
+    const moved =
       typeof v === 'number'
         ? k === 'line'
           ? v + lines
@@ -450,8 +460,9 @@ function relocate<T>(value: T, lines: number, offset: number): T {
           : v && typeof v === 'object'
             ? relocate(v, lines, offset)
             : v;
+    if (moved !== v) (out ??= { ...from })[k] = moved;
   }
-  return out as T;
+  return (out ?? value) as T;
 }
 
 /**

@@ -336,14 +336,24 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     const old = oldTop.get(start - shift);
     if (!old || old.endIndex + shift !== end || old.type !== cursor.nodeType) return undefined;
     // Same place and type; the same number of nodes below says tree-sitter read it the same way.
-    if (old.lastId - old.id + 1 !== cursor.currentNode.descendantCount) return undefined;
+    // That number is checked once the cursor has passed the node (see `passed`): asking the
+    // cursor for its node here would make a WASM node object for every declaration.
+    unchecked = { at: cursor.currentDescendantIndex - nextId, size: old.lastId - old.id + 1 };
     return { old, shift };
   };
+  /** The last reused node's place in tree-sitter's count of nodes (`at`, relative to ours) and its size in ours. */
+  let unchecked: { at: number; size: number } | undefined;
+  /** Verifies the last reused node's size once the next node's count (`index`) is known. */
+  const passed = (index: number) => {
+    if (unchecked && index - nextId !== unchecked.at) throw SIZE_CHANGED;
+    unchecked = undefined;
+  };
+  const rootNode = tree.rootNode;
   try {
     const root = make(null);
     // A MISSING token that tree-sitter inserts between top-level statements (`funcx (w *T) f() {`
     // leaves a missing terminator) is not on the cursor's path: ask the tree itself, once.
-    if (tree.rootNode.hasError) root.hasError = true;
+    if (rootNode.hasError) root.hasError = true;
     let node = root;
     for (;;) {
       if ((nextId & 0xfff) === 0 && Date.now() > deadline) return undefined;
@@ -357,9 +367,13 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
       }
       for (;;) {
         node.lastId = nextId - 1; // its subtree is complete
-        if (node === root) return root;
+        if (node === root) {
+          if (unchecked) passed(rootNode.descendantCount);
+          return root;
+        }
         if (cursor.gotoNextSibling()) {
           const parent = node.parent!;
+          if (parent === root && unchecked) passed(cursor.currentDescendantIndex);
           const found = parent === root ? reusable() : undefined;
           if (found) {
             node = reuse(found.old, parent, cursor.currentFieldName, found.shift);
@@ -372,7 +386,14 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
         node = node.parent!;
       }
     }
+  } catch (e) {
+    if (e !== SIZE_CHANGED) throw e;
+    // A moved declaration that tree-sitter read with another number of nodes: copy afresh.
+    return copyTree(tree, source, deadline);
   } finally {
     cursor.delete();
   }
 }
+
+/** Thrown inside copyTree when a moved declaration turns out to differ (see `passed`). */
+const SIZE_CHANGED = new Error('a moved declaration changed size');
