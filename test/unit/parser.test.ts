@@ -16,6 +16,24 @@ describe('parser and incremental documents', () => {
     assert.equal(await loadGoForTests(), go);
   });
 
+  it("copies every node as tree-sitter has it (type, named, missing, range, field), in broken code too", () => {
+    const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8') + '\nfunc broken( {\n\tgo func() { ch <- \n}\nfuncx (w *T) f() {\n\tx := \n}\n';
+    const file = new GoFile(go, text);
+    type W = NonNullable<ReturnType<NonNullable<typeof file.tree>['rootNode']['child']>>;
+    let compared = 0;
+    let errors = 0;
+    const same = (w: W, c: NonNullable<typeof file.root>, field: string | null) => {
+      assert.deepEqual([c.type, c.isNamed, c.isMissing, c.startIndex, c.endIndex, c.parent ? c.parent.fieldNameForChild(c.indexInParent) : null], [w.type, w.isNamed, w.isMissing, w.startIndex, w.endIndex, field], `node ${compared}`);
+      if (c.type === 'ERROR' || c.isMissing) errors++;
+      compared++;
+      assert.equal(c.children.length, w.childCount);
+      for (let i = 0; i < w.childCount; i++) same(w.child(i)!, c.children[i], w.fieldNameForChild(i));
+    };
+    same(file.tree!.rootNode as W, file.root!, null);
+    assert.ok(compared > 900 && errors > 0, `${compared} nodes, ${errors} errors`);
+    file.dispose();
+  });
+
   it("answers descendantsOfType from its index exactly as tree-sitter's own walk does, on every node", () => {
     const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8') + '\nfunc broken( {\n\tgo func() { ch <- \n}\n';
     const file = new GoFile(go, text);
@@ -49,7 +67,7 @@ describe('parser and incremental documents', () => {
       const flat = (r: typeof a) => {
         const out: string[] = [];
         walk(r, (n) => {
-          out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.hasError, n.isMissing, n.isNamed, n.parent?.childFields[n.indexInParent] ?? '', n.text].join('|'));
+          out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.hasError, n.isMissing, n.isNamed, n.parent?.fieldNameForChild(n.indexInParent) ?? '', n.text].join('|'));
         });
         return out;
       };
@@ -94,7 +112,7 @@ describe('parser and incremental documents', () => {
     const flat = (r: NonNullable<typeof file.root>) => {
       const out: string[] = [];
       walk(r, (n) => {
-        out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.parent?.childFields[n.indexInParent] ?? ''].join('|'));
+        out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.parent?.fieldNameForChild(n.indexInParent) ?? ''].join('|'));
       });
       return out;
     };

@@ -14,6 +14,9 @@ export interface Point {
   column: number;
 }
 
+/** The children of every leaf: one shared, frozen empty list (most nodes are leaves). */
+const NO_NODES = Object.freeze([]) as unknown as SyntaxNode[];
+
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
   /**
@@ -26,9 +29,10 @@ export class SyntaxNode {
   tree: SyntaxTree | undefined;
   /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
   index: Map<string, SyntaxNode[]> | undefined;
-  readonly children: SyntaxNode[] = [];
-  /** The field name of each child (parallel to `children`), or null. */
-  readonly childFields: (string | null)[] = [];
+  /** The children, in order (never changed once the copy is made; leaves share one empty list). */
+  children: SyntaxNode[] = NO_NODES;
+  /** The field name of each child (parallel to `children`), made on the first child with one. */
+  private fields: (string | null)[] | undefined;
   /** Position of this node among its parent's children. */
   indexInParent = 0;
   /** True when this node or a descendant is an ERROR or MISSING node. */
@@ -113,7 +117,7 @@ export class SyntaxNode {
   }
 
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+    return (this.named ??= this.children === NO_NODES ? NO_NODES : this.children.filter((c) => c.isNamed));
   }
 
   get namedChildCount(): number {
@@ -133,12 +137,30 @@ export class SyntaxNode {
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    const i = this.childFields.indexOf(name);
+    const i = this.fields ? this.fields.indexOf(name) : -1;
     return i >= 0 ? this.children[i] : null;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
-    return this.children.filter((_, i) => this.childFields[i] === name);
+    const fields = this.fields;
+    return fields ? this.children.filter((_, i) => fields[i] === name) : [];
+  }
+
+  /** The field name of the i-th child, or null. */
+  fieldNameForChild(i: number): string | null {
+    return this.fields?.[i] ?? null;
+  }
+
+  /** Appends a child while the copy is made. */
+  addChild(node: SyntaxNode, field: string | null): void {
+    node.parent = this;
+    node.indexInParent = this.children.length;
+    if (this.children === NO_NODES) this.children = [node];
+    else this.children.push(node);
+    if (field !== null) {
+      this.fields ??= new Array<string | null>(node.indexInParent).fill(null);
+      this.fields[node.indexInParent] = field;
+    } else if (this.fields) this.fields.push(null);
   }
 
   get nextSibling(): SyntaxNode | null {
@@ -206,7 +228,7 @@ export class SyntaxNode {
         parts.push(item);
         continue;
       }
-      const field = item.parent ? item.parent.childFields[item.indexInParent] : null;
+      const field = item.parent ? item.parent.fieldNameForChild(item.indexInParent) : null;
       parts.push(`${parts.length > 0 && !parts[parts.length - 1].endsWith('(') ? ' ' : ''}${field ? field + ': ' : ''}(${item.isMissing ? 'MISSING ' : ''}${item.type}`);
       stack.push(')');
       const named = item.namedChildren;
@@ -292,11 +314,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     else top.index!.set(node.type, [node]);
   };
   const attach = (node: SyntaxNode, parent: SyntaxNode | null, field: string | null) => {
-    if (!parent) return;
-    node.parent = parent;
-    node.indexInParent = parent.children.length;
-    parent.children.push(node);
-    parent.childFields.push(field);
+    if (parent) parent.addChild(node, field);
   };
   const make = (parent: SyntaxNode | null): SyntaxNode => {
     const start = cursor.startIndex;
