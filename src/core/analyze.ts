@@ -4,6 +4,7 @@
  */
 import { FileFacts, type PackageTypes } from './model/facts';
 import { neverReturning } from './model/noreturn';
+import { usesUndefinedName } from './model/undefined';
 import { PackageView, meaningParts, packageName, skeletonOf, summarizeFile, type FileSummary, type PackageIndex } from './model/package';
 import type { Carry, ReviewContext, ReviewMemory } from './findings/reuse';
 import { GoFile, type GoLanguage } from './syntax/parser';
@@ -146,7 +147,13 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
       ...meaningParts(summary!),
     ],
   };
-  const carry = memory.plan(root, file.source, context, summary!.fieldReads ?? []);
+  // A declaration being typed into that names something nothing declares does not compile:
+  // its review is held, as one that does not parse (see findings/reuse.ts).
+  const halfTyped = (edited: readonly Node[]) => {
+    const names = new Set(made.files.flatMap((f) => f.names ?? []));
+    return edited.some((d) => usesUndefinedName(facts, d, names));
+  };
+  const carry = memory.plan(root, file.source, context, summary!.fieldReads ?? [], halfTyped);
   const byRule = new Map<string, Finding[]>();
   const result = runRules(facts, () => made, options, !!index, carry, byRule);
   if (result.incomplete) memory.clear();

@@ -28,6 +28,34 @@ function rng(seed: number): () => number {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
+/**
+ * A method that breaks (`funcx (t *T) m()`) while a function after it calls it: while the file
+ * does not parse, `g` is summarised against a file without `T.m`; once it parses, that summary
+ * must not be taken for `g` again, though its text is the same.
+ */
+const brokenOnPurpose = [
+  {
+    name: 'broken.go',
+    text: [
+      'package p',
+      '',
+      'import "sync"',
+      '',
+      'type T struct{ mu sync.Mutex }',
+      '',
+      'func (t *T) m() {',
+      '\tt.mu.Lock()',
+      '}',
+      '',
+      'func g(t *T) {',
+      '\tt.m()',
+      '\tt.mu.Unlock()',
+      '}',
+      '',
+    ].join('\n'),
+  },
+];
+
 describe('per-function summary cache', function () {
   this.timeout(60000);
   let go: GoLanguage;
@@ -61,6 +89,8 @@ describe('per-function summary cache', function () {
           }
           if (at.length === 0) continue;
           const offset = at[Math.floor(random() * at.length)];
+          // Summaries made while the file did not parse are not kept (see SummaryCache.begin).
+          const parsedBefore = !file.root!.hasError;
           file.update([{ rangeOffset: offset, rangeLength: 0, text: kind === 0 ? '\n' : kind === 1 ? ' ' : 'x' }]);
           edits++;
           const before = cache.hits;
@@ -68,7 +98,7 @@ describe('per-function summary cache', function () {
           const facts = new FileFacts(file.root!, file.source, name);
           assert.deepEqual(summarizeFile(facts, cache), fresh(file), `${name} after inserting at ${offset}`);
           hits += cache.hits - before;
-          if (kind === 3) {
+          if (kind === 3 && parsedBefore) {
             // A parameter's name is seen only by its function's body: the other functions' summaries are kept.
             const decl = file.root!.children.find((c) => c.startIndex <= offset && offset < c.endIndex)!;
             const own = facts.functions.filter((f) => f.node.startIndex >= decl.startIndex && f.node.endIndex <= decl.endIndex).length;
@@ -83,6 +113,38 @@ describe('per-function summary cache', function () {
     assert.ok(edits > 50, `${edits} edits`);
     assert.ok(renames > 15, `${renames} parameters renamed`);
     assert.ok(hits > edits, `functions reused: ${hits} over ${edits} edits`);
+  });
+
+  it('keeps the last round while the file does not parse, and uses nothing made meanwhile once it does', () => {
+    let broken = 0;
+    let kept = 0;
+    for (const { name, text } of [...fixtures(), ...brokenOnPurpose]) {
+      const sites = [...text.matchAll(/\n\t*(?:select|for|if|return|go|defer|func)\b/g)].map((m) => m.index! + m[0].length);
+      const file = new GoFile(go, text, name);
+      const cache = new SummaryCache();
+      try {
+        summarizeFile(new FileFacts(file.root!, file.source, name), cache);
+        for (const at of sites.slice(0, 8)) {
+          // A keyword typed into (`selectx`, `funcx`): tree-sitter often spills the rest of the
+          // body to the top level, which changes the skeleton; untouched functions keep their summaries.
+          file.update([{ rangeOffset: at, rangeLength: 0, text: 'x' }]);
+          if (file.root!.hasError) {
+            broken++;
+            const hits = cache.hits;
+            summarizeFile(new FileFacts(file.root!, file.source, name), cache);
+            if (cache.hits > hits) kept++;
+            // A second letter, then both deleted: the file parses again and its summary is exact.
+            file.update([{ rangeOffset: at + 1, rangeLength: 0, text: 'y' }]);
+            summarizeFile(new FileFacts(file.root!, file.source, name), cache);
+            file.update([{ rangeOffset: at, rangeLength: 2, text: '' }]);
+          } else file.update([{ rangeOffset: at, rangeLength: 1, text: '' }]);
+          assert.deepEqual(summarizeFile(new FileFacts(file.root!, file.source, name), cache), fresh(file), `${name}: parses again after ${at}`);
+        }
+      } finally {
+        file.dispose();
+      }
+    }
+    assert.ok(broken > 100 && kept > broken / 2, `${kept} of ${broken} broken rounds kept summaries`);
   });
 
   it('is dropped when another file of the package changes', () => {

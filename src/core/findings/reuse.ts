@@ -89,14 +89,15 @@ export class ReviewMemory {
    * the channel and returns early): when one of them is in focus, all are, so the rule looks at
    * the function that found it again.
    */
-  plan(root: Node, source: SourceText, context: ReviewContext, reads: readonly string[]): Carry | undefined {
+  plan(root: Node, source: SourceText, context: ReviewContext, reads: readonly string[], halfTyped?: (edited: readonly Node[]) => boolean): Carry | undefined {
     this.stats.reviews++;
     this.holding = undefined;
     const last = this.last;
     if (!last || !sameParts(last.context.fixed, context.fixed)) return undefined;
-    // A file whose code changed in meaning while it does not parse is held (see the top of this file).
+    // A file whose code changed in meaning while it does not parse, or while a function being
+    // typed into names something nothing declares, is held (see the top of this file).
     const held = !sameParts(last.context.code, context.code);
-    if (held && !root.hasError) return undefined;
+    if (held && !root.hasError && !(halfTyped && halfTypedEdit(root, last.top, halfTyped))) return undefined;
     const moved = shiftOf(last.text, source);
     if (!moved) return undefined;
     const top = root.children;
@@ -204,6 +205,16 @@ export class ReviewMemory {
         ? { text, context: last.context, reads: last.reads, top: new Set(top), byRule: owned, held }
         : { text, context, reads, top: new Set(top), byRule: owned, held: new Set() };
   }
+}
+
+/**
+ * True when the declarations the edit replaced are all functions (besides comments) and one of
+ * them is half-typed by `halfTyped`'s measure: a change to a type, a variable or the imports is
+ * never held while the file parses.
+ */
+function halfTypedEdit(root: Node, lastTop: ReadonlySet<Node>, halfTyped: (edited: readonly Node[]) => boolean): boolean {
+  const edited = root.children.filter((n) => !lastTop.has(n) && n.type !== 'comment');
+  return edited.length > 0 && edited.every((n) => n.type === 'function_declaration' || n.type === 'method_declaration') && halfTyped(edited);
 }
 
 /** Equal lists of strings (parts that did not change are mostly the same string objects). */

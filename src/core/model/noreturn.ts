@@ -142,7 +142,18 @@ interface Learnt {
   /** The verdict, and the callees' verdicts it was reached with. */
   verdict?: { callees: string; stops: boolean };
 }
-const learnt = new WeakMap<Node, Learnt>();
+/** What was learnt about a declaration, for each of the file's last two skeletons (see skeletonToken). */
+const learnt = new WeakMap<Node, Learnt[]>();
+
+function learntFor(node: Node, skeleton: object): Learnt | undefined {
+  return learnt.get(node)?.find((l) => l.skeleton === skeleton);
+}
+
+function remember(node: Node, l: Learnt): void {
+  const list = (learnt.get(node) ?? []).filter((x) => x.skeleton !== l.skeleton);
+  list.push(l);
+  learnt.set(node, list.slice(-SKELETONS_PER_FILE));
+}
 
 /**
  * A token per distinct skeleton of a file: the same object for two reviews whose skeletons are
@@ -152,20 +163,24 @@ function skeletonToken(file: FileFacts): object {
   let token = tokens.get(file);
   if (!token) {
     const skeleton = skeletonOf(file);
-    const last = lastSkeleton.get(file.fileName);
-    token = last?.skeleton === skeleton ? last.token : {};
+    // A file's last two skeletons: typing a letter into a signature and deleting it goes back to
+    // the one before.
+    const last = (lastSkeleton.get(file.fileName) ?? []).filter((s) => s.skeleton !== skeleton);
+    token = lastSkeleton.get(file.fileName)?.find((s) => s.skeleton === skeleton)?.token ?? {};
+    last.push({ skeleton, token });
     // The files seen last, most recent at the end: the editor's open files fit, and a CLI run
     // over thousands of files does not keep every skeleton alive.
     lastSkeleton.delete(file.fileName);
-    lastSkeleton.set(file.fileName, { skeleton, token });
-    if (lastSkeleton.size > SKELETONS_KEPT) lastSkeleton.delete(lastSkeleton.keys().next().value!);
+    lastSkeleton.set(file.fileName, last.slice(-SKELETONS_PER_FILE));
+    if (lastSkeleton.size > FILES_KEPT) lastSkeleton.delete(lastSkeleton.keys().next().value!);
     tokens.set(file, token);
   }
   return token;
 }
 const tokens = new WeakMap<FileFacts, object>();
-const lastSkeleton = new Map<string, { skeleton: string; token: object }>();
-const SKELETONS_KEPT = 64;
+const lastSkeleton = new Map<string, { skeleton: string; token: object }[]>();
+const FILES_KEPT = 64;
+const SKELETONS_PER_FILE = 2;
 
 /** The file's declared functions by key; a key declared twice (`init`) is left out. */
 function declaredByKey(file: FileFacts): Map<string, FuncInfo> {
@@ -197,13 +212,14 @@ function helperStops(file: FileFacts, fn: FuncInfo, pred: NoReturn, helpers: Map
   helpers.set(fn.node.id, 'pending'); // recursion: assume it returns
   const skeleton = skeletonToken(file);
   const byKey = declaredByKey(file);
-  let seen = learnt.get(fn.node);
-  let targets = seen?.skeleton === skeleton && seen.callees ? seen.callees.map((k) => byKey.get(k)) : undefined;
+  let seen = learntFor(fn.node, skeleton);
+  let targets = seen?.callees ? seen.callees.map((k) => byKey.get(k)) : undefined;
   if (!seen || !targets || targets.some((t) => !t)) {
     const found = statementCallees(file, fn);
     const keys = found.every((t) => t.kind !== 'literal' && byKey.get(funcKey(t) ?? '') === t) ? found.map((t) => funcKey(t)!) : undefined;
-    seen = { skeleton, callees: keys, mayStop: seen?.mayStop ?? MAY_STOP.test(fn.body?.text ?? ''), verdict: seen?.skeleton === skeleton ? seen.verdict : undefined };
-    learnt.set(fn.node, seen);
+    const mayStop = seen?.mayStop ?? learnt.get(fn.node)?.[0]?.mayStop ?? MAY_STOP.test(fn.body?.text ?? '');
+    seen = { skeleton, callees: keys, mayStop, verdict: seen?.verdict };
+    remember(fn.node, seen);
     targets = found;
   }
   let callees = '';

@@ -14,6 +14,7 @@ import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosi
 import type { Node } from '../syntax/parser';
 import { surelyReached } from './paths';
 import { skeletonOf } from './skeleton';
+import { declaredNames } from './undefined';
 
 export { skeletonOf };
 import { innermostBreakable, paramRequestUse, rangeRequestUse, requestUse, type RequestUse } from './requests';
@@ -199,6 +200,8 @@ export interface FileSummary {
   funcTypes?: string[];
   /** Unexported field names the file reads or aliases, by name whatever the struct: see {@link fieldReadsOf}. */
   fieldReads?: string[];
+  /** The names the file declares at package level (functions, types, variables, constants), sorted. */
+  names?: string[];
 }
 
 /**
@@ -280,15 +283,38 @@ export class SummaryCache {
   private readonly summaries = new Round<FuncSummary>();
   /** What each top-level declaration adds to the file's summary besides its functions (see declParts). */
   private readonly parts = new Round<DeclParts>();
+  /**
+   * The last round of the context before the current one: typing a letter into a signature
+   * (`errorx`) changes the skeleton, and deleting it brings the old one back, with the summaries
+   * that were made for it.
+   */
+  private aside: { context: string; summaries: Map<Node, Entry<FuncSummary>>; parts: Map<Node, Entry<DeclParts>> } | undefined;
+  /** True during a round for a file that does not parse, kept on from a round that did. */
+  private broken = false;
   hits = 0;
   misses = 0;
 
-  /** Starts a round for the tree of `root`: drops everything when the file's skeleton or the package changed. */
+  /**
+   * Starts a round for the tree of `root`. When the file's skeleton or the package changed, the
+   * last round is set aside, and the one set aside before is taken back if it was made for this
+   * context; otherwise the round starts empty.
+   */
   begin(context: string, root: Node): void {
-    const same = context === this.context;
+    this.broken = root.hasError && this.context !== '';
+    if (this.broken || context === this.context) {
+      // A file that does not parse keeps the last round whatever its skeleton now says: a
+      // keyword typed into a body (`casex`) spills statements to the top level and changes the
+      // skeleton for a keystroke, and its reviews are held anyway (see findings/reuse.ts). What
+      // such a round makes is not kept: the round after holds only what a parsing file made.
+      this.summaries.begin(root.tree, this.summaries.current);
+      this.parts.begin(root.tree, this.parts.current);
+      return;
+    }
+    const back = this.aside?.context === context ? this.aside : undefined;
+    this.aside = { context: this.context, summaries: this.summaries.current, parts: this.parts.current };
     this.context = context;
-    this.summaries.begin(root.tree, same);
-    this.parts.begin(root.tree, same);
+    this.summaries.begin(root.tree, back?.summaries);
+    this.parts.begin(root.tree, back?.parts);
   }
 
   /**
@@ -306,7 +332,9 @@ export class SummaryCache {
     return moved;
   }
 
-  keep(node: Node, summary: FuncSummary, line: number, start: number): void {
+  /** Keeps a summary for the next round; `made` when this round made it (rather than took it from the last). */
+  keep(node: Node, summary: FuncSummary, line: number, start: number, made = false): void {
+    if (made && this.broken) return;
     this.summaries.keep(node, summary, line, start);
   }
 
@@ -316,7 +344,7 @@ export class SummaryCache {
     let parts: DeclParts;
     if (hit) parts = (line === hit.line && start === hit.start) || !hit.value.callbacks ? hit.value : { ...hit.value, callbacks: relocate(hit.value.callbacks, line - hit.line, start - hit.start) };
     else parts = make();
-    this.parts.keep(node, parts, line, start);
+    if (hit || !this.broken) this.parts.keep(node, parts, line, start);
     return parts;
   }
 }
@@ -329,9 +357,15 @@ class Round<T> {
   /** The tree of this round: declarations already in it are found by identity, never by text. */
   private tree: unknown;
 
-  begin(tree: unknown, keepLast: boolean): void {
+  /** The entries kept in this round so far. */
+  get current(): Map<Node, Entry<T>> {
+    return this.entries;
+  }
+
+  /** Starts a round for `tree` that takes its entries from `previous` (a finished round's), or from nothing. */
+  begin(tree: unknown, previous: Map<Node, Entry<T>> | undefined): void {
     this.tree = tree;
-    this.previous = keepLast ? this.entries : new Map();
+    this.previous = previous ?? new Map();
     this.byText = undefined;
     this.entries = new Map();
   }
@@ -508,7 +542,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     };
     const nil = nilResultsOf(fn, seen.returns);
     if (nil.length > 0) summary.nilResults = nil;
-    if (cache) cache.keep(fn.node, summary, line, start);
+    if (cache) cache.keep(fn.node, summary, line, start, true);
     functions.push(summary);
   }
   const structs: Record<string, Record<string, string>> = {};
@@ -535,6 +569,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   }
   const funcTypes = parts.some((p) => p.hasFuncTypes) ? funcTypesOf(facts) : [];
   const reads = [...new Set(parts.flatMap((p) => p.reads))].sort();
+  const names = [...new Set(top.flatMap((n) => declaredNames(n)))].sort();
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -545,6 +580,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     ...(Object.keys(callbacks).length > 0 ? { callbacks } : {}),
     ...(funcTypes.length > 0 ? { funcTypes } : {}),
     ...(reads.length > 0 ? { fieldReads: reads } : {}),
+    ...(names.length > 0 ? { names } : {}),
   };
 }
 
