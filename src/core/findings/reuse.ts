@@ -17,10 +17,12 @@
  * declaration (or its rule) back to the rules. The tests compare carried findings with a fresh
  * review after hundreds of random edits (test/incremental.test.ts).
  *
- * One exception is made on purpose, while the file does not parse. A half-typed keyword
- * (`returnx`, `ifx`) breaks one function, and with it its summary: every cross-function answer
- * about it changes for a moment, and a fresh review would drop or add findings all over the file
- * for the length of a keystroke. Such a review is *held*: the declarations being typed in are
+ * One exception is made on purpose, while the code does not compile: the file does not parse,
+ * or a function being typed into names something nothing declares (see model/undefined.ts). A
+ * half-typed keyword (`returnx`, `ifx`) or name (`itx`, a parameter renamed before its uses)
+ * breaks one function, and with it its summary: every cross-function answer about it changes for
+ * a moment, and a fresh review would drop or add findings all over the file for the length of a
+ * keystroke. Such a review is *held*: the declarations being typed in are
  * reviewed as they now are, and the others keep the findings of the context they were computed in
  * (the last one that was compared equal), which the memory keeps. The declarations reviewed in a
  * held context stay in focus until a review that is not held looks at them again, so once the file
