@@ -77,18 +77,38 @@ export function condWaitLoops(file: FileFacts, view: PackageView): CondWaitInLoo
   if (hit?.view === view) return hit.waits;
   const out: CondWaitInLoop[] = [];
   waitCache.set(file, { view, waits: out });
-  for (const call of descendants(file.root, 'call_expression')) {
+  for (const decl of file.root.children) {
+    for (const { call, loop } of waitsInLoops(decl)) {
+      const fn = outerFunction(file, call);
+      if (!fn) continue;
+      const cond = condTarget(file, view, fn, callParts(call)!.receiverNode!, call);
+      if (cond) out.push({ fn, wait: call, cond, loop });
+    }
+  }
+  return out;
+}
+
+/**
+ * The argument-less `x.Wait()` calls of a top-level declaration that sit in a `for` loop of their
+ * own function, read from the syntax alone and kept with the declaration's node, which outlives
+ * a keystroke elsewhere.
+ */
+function waitsInLoops(decl: Node): { call: Node; loop: Node }[] {
+  let out = waitsByDecl.get(decl);
+  if (out) return out;
+  out = [];
+  for (const call of descendants(decl, 'call_expression')) {
     const parts = callParts(call);
     if (parts?.name !== 'Wait' || !parts.receiverNode || callArgs(call).length > 0) continue;
     let loop: Node | null = call.parent;
     while (loop && loop.type !== 'for_statement' && loop.type !== 'func_literal' && loop.type !== 'function_declaration' && loop.type !== 'method_declaration') loop = loop.parent;
-    const fn = outerFunction(file, call);
-    if (loop?.type !== 'for_statement' || !fn) continue;
-    const cond = condTarget(file, view, fn, parts.receiverNode, call);
-    if (cond) out.push({ fn, wait: call, cond, loop });
+    if (loop?.type === 'for_statement') out.push({ call, loop });
   }
+  waitsByDecl.set(decl, out);
   return out;
 }
+
+const waitsByDecl = new WeakMap<Node, { call: Node; loop: Node }[]>();
 
 const loopCache = new WeakMap<FileFacts, { view: PackageView; loops: CondLoop[] }>();
 

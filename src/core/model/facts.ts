@@ -13,6 +13,8 @@ import {
   contains,
   descendants,
   enclosingFunction,
+  EVERYWHERE,
+  focusRoots,
   isPackageCall,
   pathKey,
   unparen,
@@ -1016,11 +1018,12 @@ export function isErrgroupCall(file: FileFacts, call: Node, name: string | Reado
 
 /**
  * `for _, v := range xs` loops whose value variable receives a copy of each element, with the
- * element type when the file shows the type of `xs` (a slice, array or map).
+ * element type when the file shows the type of `xs` (a slice, array or map). With `inFocus` (a
+ * rule's, see RuleContext.inFocus), those in the declarations in focus.
  */
-export function rangeValueCopies(file: FileFacts): { value: Node; range: Node; elem: string }[] {
+export function rangeValueCopies(file: FileFacts, inFocus: (node: Node) => boolean = EVERYWHERE): { value: Node; range: Node; elem: string }[] {
   const out: { value: Node; range: Node; elem: string }[] = [];
-  for (const clause of descendants(file.root, 'range_clause')) {
+  for (const clause of focusRoots(file.root, inFocus).flatMap((r) => descendants(r, 'range_clause'))) {
     const value = clause.childForFieldName('left')?.namedChildren[1];
     const range = clause.childForFieldName('right');
     if (!value || value.type !== 'identifier' || value.text === '_' || !range) continue;

@@ -66,7 +66,8 @@ export const rule: Rule = {
     const seen = new Set<number>();
     for (const g of file.goStatements) {
       const fn = g.target;
-      if (!fn?.body || !g.spawner) continue;
+      // A finding's places lie in the goroutine's function and in the one that starts it.
+      if (!fn?.body || !g.spawner || !(ctx.inFocus(g.node) || ctx.inFocus(fn.node))) continue;
       for (const send of descendants(fn.body, 'send_statement', true)) {
         // A send that is a select case is not a statement; the select decides whether it may block.
         if (seen.has(send.id) || send.parent?.type !== 'statement_list') continue;

@@ -180,7 +180,8 @@ export class GoFile {
       const oldEnd = c.rangeOffset + c.rangeLength;
       const newEnd = start + c.text.length;
       if (old) {
-        const startPosition = pointAt(text, start);
+        // Tree-sitter counts rows by line feeds alone; the line table agrees when there is no carriage return.
+        const startPosition = text.indexOf('\r') < 0 ? toPoint(source.positionAt(start)) : pointAt(text, start);
         const oldEndPosition = pointAt(text, oldEnd, start, startPosition);
         old.edit(
           new Edit({
@@ -252,6 +253,10 @@ function pointAt(text: string, offset: number, from = 0, fromPoint: Point = { ro
     }
   }
   return { row, column: offset - lineStart };
+}
+
+function toPoint(p: { line: number; character: number }): Point {
+  return { row: p.line, column: p.character };
 }
 
 function advancePoint(start: Point, inserted: string): Point {
