@@ -24,11 +24,12 @@ const quick = argv.includes('--quick');
 const noVet = argv.includes('--no-vet');
 const corpusArg = argv.includes('--corpus') ? resolve(argv[argv.indexOf('--corpus') + 1]) : undefined;
 
+// Issue 13's targets for analysis and the editor path; the others from the first speed issue.
 const TARGETS = {
-  analysisOverParse: 1.5,
+  analysisOverParse: 2.0,
   twoWorkersVsVet: 2.5,
-  editServerP95: 5,
-  edit10kP95: 12,
+  editServerP95: 25,
+  edit10kP95: 50,
   activationMs: 100,
   warmRescanMs: 1500,
   memoryGrowthPct: 10,
@@ -259,13 +260,13 @@ const results = {
 };
 
 const t = results.targets;
-t['full analysis <= 1.5x parse floor'] = { value: `${results.analysis.ratioToParse.toFixed(2)}x`, met: results.analysis.ratioToParse <= TARGETS.analysisOverParse };
+t[`full analysis <= ${TARGETS.analysisOverParse.toFixed(1)}x parse floor`] = { value: `${results.analysis.ratioToParse.toFixed(2)}x`, met: results.analysis.ratioToParse <= TARGETS.analysisOverParse };
 if (vet.ran) {
   const ratio = vet.coldMs / two.wall;
   t['2 workers >= 2.5x faster than go vet std'] = { value: `${ratio.toFixed(2)}x (cold go vet)`, met: ratio >= TARGETS.twoWorkersVsVet };
 }
-if (editor['net/http/server.go']) t['edit-to-findings p95 <= 5 ms (server.go)'] = { value: `${editor['net/http/server.go'].p95.toFixed(1)} ms`, met: editor['net/http/server.go'].p95 <= TARGETS.editServerP95 };
-t['edit-to-findings p95 <= 12 ms (10k lines)'] = { value: `${editor['generated 10,000 lines'].p95.toFixed(1)} ms`, met: editor['generated 10,000 lines'].p95 <= TARGETS.edit10kP95 };
+if (editor['net/http/server.go']) t[`edit-to-findings p95 <= ${TARGETS.editServerP95} ms (server.go)`] = { value: `${editor['net/http/server.go'].p95.toFixed(1)} ms`, met: editor['net/http/server.go'].p95 <= TARGETS.editServerP95 };
+t[`edit-to-findings p95 <= ${TARGETS.edit10kP95} ms (10k lines)`] = { value: `${editor['generated 10,000 lines'].p95.toFixed(1)} ms`, met: editor['generated 10,000 lines'].p95 <= TARGETS.edit10kP95 };
 t['engine init to first findings <= 100 ms'] = { value: `${activation.totalMs.toFixed(0)} ms`, met: activation.totalMs <= TARGETS.activationMs };
 t['warm-cache re-scan <= 1.5 s'] = { value: `${warm.wall.toFixed(0)} ms`, met: warm.wall <= TARGETS.warmRescanMs };
 const growth = Math.max(memory.large.growthPct, memory.small.growthPct);
