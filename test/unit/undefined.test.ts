@@ -98,6 +98,16 @@ func f[T any](ctx context.Context, items []T, mu *sync.Mutex) (n int, err error)
 }`, 'f', ['fromSibling']), false);
   });
 
+  it('knows the type parameters a generic method names in its receiver', () => {
+    const generic = `${head}
+type List[T any] struct{ items []T }
+
+func (l *List[T]) Push(v T) { l.items = append(l.items, v) }
+`;
+    assert.equal(undefinedIn(generic, 'Push'), false);
+    assert.equal(undefinedIn(generic.replace('append(l.items, v)', 'append(l.items, vx)'), 'Push'), true);
+  });
+
   it('is never sure in a file with a dot import or cgo, or about a declaration that is not a function', () => {
     assert.equal(undefinedIn(`package p
 

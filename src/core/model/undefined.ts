@@ -5,8 +5,8 @@
  * and the editor's review treats both alike (see findings/reuse.ts, "held" reviews).
  *
  * A name counts as undefined only when the declaration's own scopes (FileFacts.lookup), the names
- * it declares in ways lookup does not follow (constants, types, type parameters, type switch
- * bindings), the package's top-level names (this file's and its siblings'), the file's imports
+ * it declares in ways lookup does not follow (constants, types, type parameters, a generic
+ * method's receiver type arguments, type switch bindings), the package's top-level names (this file's and its siblings'), the file's imports
  * and Go's predeclared names all lack it. A file with a dot import or cgo gets names from elsewhere:
  * none of its names counts as undefined.
  */
@@ -54,6 +54,10 @@ export function usesUndefinedName(facts: FileFacts, decl: Node, packageNames: Re
   }
   for (const n of decl.descendantsOfType('type_switch_statement')) {
     for (const id of n.childForFieldName('alias')?.namedChildren ?? []) local.add(id.text);
+  }
+  // A generic method names its type parameters in its receiver: `func (l *List[T]) Push(v T)`.
+  for (const args of decl.childForFieldName('receiver')?.descendantsOfType('type_arguments') ?? []) {
+    for (const t of args.descendantsOfType('type_identifier')) local.add(t.text);
   }
   const known = (name: string) => PREDECLARED.has(name) || packageNames.has(name) || local.has(name) || imports.has(name);
   for (const id of decl.descendantsOfType('identifier')) {
