@@ -127,6 +127,8 @@ export class FileFacts {
   private packageVarsByName?: Map<string, VarDecl>;
   private packageVarsCache?: VarDecl[];
   private importsCache?: Map<string, string>;
+  /** Set while `imports` is read: see importsBareNames. */
+  private unnamedImports = false;
 
   constructor(
     readonly root: Node,
@@ -201,12 +203,22 @@ export class FileFacts {
         const path = spec.childForFieldName('path')?.text.slice(1, -1);
         if (!path) continue;
         const alias = spec.childForFieldName('name')?.text;
+        if (alias === '.' || path === 'C') this.unnamedImports = true;
         if (alias === '_' || alias === '.') continue;
         out.set(alias ?? path.slice(path.lastIndexOf('/') + 1), path);
       }
       this.importsCache = out;
     }
     return this.importsCache;
+  }
+
+  /**
+   * True when the file imports names without a package name in front (`import . "strings"`) or
+   * through cgo (`import "C"`): names it uses may come from there.
+   */
+  get importsBareNames(): boolean {
+    void this.imports;
+    return this.unnamedImports;
   }
 
   /** True when `name` is the name of a package this file imports. */

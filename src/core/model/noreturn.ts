@@ -165,13 +165,12 @@ function skeletonToken(file: FileFacts): object {
     const skeleton = skeletonOf(file);
     // A file's last two skeletons: typing a letter into a signature and deleting it goes back to
     // the one before.
-    const last = (lastSkeleton.get(file.fileName) ?? []).filter((s) => s.skeleton !== skeleton);
-    token = lastSkeleton.get(file.fileName)?.find((s) => s.skeleton === skeleton)?.token ?? {};
-    last.push({ skeleton, token });
+    const kept = lastSkeleton.get(file.fileName) ?? [];
+    token = kept.find((s) => s.skeleton === skeleton)?.token ?? {};
     // The files seen last, most recent at the end: the editor's open files fit, and a CLI run
     // over thousands of files does not keep every skeleton alive.
     lastSkeleton.delete(file.fileName);
-    lastSkeleton.set(file.fileName, last.slice(-SKELETONS_PER_FILE));
+    lastSkeleton.set(file.fileName, [...kept.filter((s) => s.token !== token), { skeleton, token }].slice(-SKELETONS_PER_FILE));
     if (lastSkeleton.size > FILES_KEPT) lastSkeleton.delete(lastSkeleton.keys().next().value!);
     tokens.set(file, token);
   }
@@ -217,7 +216,8 @@ function helperStops(file: FileFacts, fn: FuncInfo, pred: NoReturn, helpers: Map
   if (!seen || !targets || targets.some((t) => !t)) {
     const found = statementCallees(file, fn);
     const keys = found.every((t) => t.kind !== 'literal' && byKey.get(funcKey(t) ?? '') === t) ? found.map((t) => funcKey(t)!) : undefined;
-    const mayStop = seen?.mayStop ?? learnt.get(fn.node)?.[0]?.mayStop ?? MAY_STOP.test(fn.body?.text ?? '');
+    // Whether the body names a stopping call depends on its text alone: any skeleton's answer does.
+    const mayStop = learnt.get(fn.node)?.[0]?.mayStop ?? MAY_STOP.test(fn.body?.text ?? '');
     seen = { skeleton, callees: keys, mayStop, verdict: seen?.verdict };
     remember(fn.node, seen);
     targets = found;

@@ -6,9 +6,9 @@
  *
  * A name counts as undefined only when the declaration's own scopes (FileFacts.lookup), the names
  * it declares in ways lookup does not follow (constants, types, type parameters, a generic
- * method's receiver type arguments, type switch bindings), the package's top-level names (this file's and its siblings'), the file's imports
- * and Go's predeclared names all lack it. A file with a dot import or cgo gets names from elsewhere:
- * none of its names counts as undefined.
+ * method's receiver type arguments, type switch bindings), the package's top-level names (this
+ * file's and its siblings'), the file's imports and Go's predeclared names all lack it. A file
+ * with a dot import or cgo gets names from elsewhere: none of its names counts as undefined.
  */
 import type { Node } from '../syntax/parser';
 import type { FileFacts } from './facts';
@@ -83,16 +83,13 @@ function isLiteralKey(id: Node): boolean {
  * Undefined for a file with a dot import or `import "C"`, whose names come from elsewhere.
  */
 function importNames(facts: FileFacts): ReadonlySet<string> | undefined {
+  if (facts.importsBareNames) return undefined;
   const out = new Set<string>();
-  for (const spec of facts.root.descendantsOfType('import_spec')) {
-    const path = spec.childForFieldName('path')?.text.slice(1, -1) ?? '';
-    const alias = spec.childForFieldName('name')?.text;
-    if (alias === '.' || path === 'C') return undefined;
-    if (alias) {
-      out.add(alias);
-      continue;
-    }
+  for (const [name, path] of facts.imports) {
+    out.add(name);
     const parts = path.split('/');
+    // An alias is the package's name here; otherwise the name is the path's, in one of its forms.
+    if (name !== parts[parts.length - 1]) continue;
     let last = parts[parts.length - 1];
     if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
     for (const form of [last, last.replace(/\.v\d+$/, ''), last.replace(/^go-/, ''), last.replace(/[-.]go$/, '')]) {

@@ -163,7 +163,6 @@ function copiedArguments(ctx: RuleContext): void {
 function rangeCopies(ctx: RuleContext): void {
   const { file, package: view } = ctx;
   for (const { value, range: right, elem } of rangeValueCopies(file, ctx.inFocus)) {
-    if (!ctx.inFocus(value)) continue;
     const where = heldMutex(file, view, elem);
     if (!where) continue;
     ctx.report({

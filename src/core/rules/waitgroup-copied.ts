@@ -304,7 +304,6 @@ function copyPlace(n: Node): CopyPlace | undefined {
 function rangeCopies(ctx: RuleContext, held: Held): void {
   const file = ctx.file;
   for (const { value, range: right, elem } of rangeValueCopies(file, ctx.inFocus)) {
-    if (!ctx.inFocus(value)) continue;
     const where = held(elem);
     if (!where) continue;
     ctx.report({

@@ -62,25 +62,15 @@ export class SyntaxNode {
     this.tree = tree;
     const idShift = nextId - this.id;
     const size = this.lastId - this.id;
-    if ((shift !== 0 || idShift !== 0) && this.index) {
-      // The index holds every node of the subtree once: plain loops over arrays, no stack.
-      for (const list of this.index.values()) {
+    if (shift !== 0 || idShift !== 0) {
+      // A top-level node's index holds every node of its subtree once: plain loops over arrays.
+      for (const list of this.index!.values()) {
         for (const n of list) {
           n.id += idShift;
           n.lastId += idShift;
           n.startIndex += shift;
           n.endIndex += shift;
         }
-      }
-    } else if (shift !== 0 || idShift !== 0) {
-      const stack: SyntaxNode[] = [this];
-      while (stack.length > 0) {
-        const n = stack.pop()!;
-        n.id += idShift;
-        n.lastId += idShift;
-        n.startIndex += shift;
-        n.endIndex += shift;
-        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
       }
     }
     return nextId + size + 1;

@@ -20,12 +20,11 @@ export interface Span {
 
 const BOM = 0xfeff;
 
-/** How a text was made from the one before it: [start, oldEnd) of `previous` replaced by `inserted`. */
-export interface TextEdit {
+/** How a text was made from the one before it: [start, oldEnd) of `previous` replaced. */
+export interface SourceEdit {
   previous: string;
   start: number;
   oldEnd: number;
-  inserted: string;
 }
 
 export class SourceText {
@@ -33,9 +32,9 @@ export class SourceText {
   /** UTF-16 offset at which each line starts. */
   private readonly lineStarts: number[];
   /** The edit this text came from (see {@link edited}), so comparing it with `previous` needs no scan. */
-  readonly edit?: TextEdit;
+  readonly edit?: SourceEdit;
 
-  constructor(text: string, lineStarts?: number[], edit?: TextEdit) {
+  constructor(text: string, lineStarts?: number[], edit?: SourceEdit) {
     this.text = text;
     this.edit = edit;
     if (lineStarts) {
@@ -67,7 +66,7 @@ export class SourceText {
     scanLineStarts(text, Math.max(0, start - 1), Math.min(newEnd, text.length - 1), starts);
     while (i < old.length && old[i] <= oldEnd + 1) i++;
     while (i < old.length) starts.push(old[i++] + delta);
-    return new SourceText(text, starts, { previous: this.text, start, oldEnd, inserted });
+    return new SourceText(text, starts, { previous: this.text, start, oldEnd });
   }
 
   get lineCount(): number {
