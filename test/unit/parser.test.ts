@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzeFile } from '../../src/core/analyze';
-import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
+import { GoFile, type GoLanguage, type Node } from '../../src/core/syntax/parser';
 import { descendants, walk } from '../../src/core/syntax/nodes';
 import { loadGoForTests, TESTDATA } from '../helpers';
 
@@ -60,22 +60,25 @@ describe('parser and incremental documents', () => {
     file.dispose();
   });
 
+  /** Two copies equal node for node (ids, ranges, fields, errors, text) and in their indexes by type. */
+  const same = (a: Node, b: Node, where: string) => {
+    const flat = (r: Node) => {
+      const out: string[] = [];
+      walk(r, (n) => {
+        out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.hasError, n.isMissing, n.isNamed, n.parent?.fieldNameForChild(n.indexInParent) ?? '', n.top?.type ?? '', n.text].join('|'));
+      });
+      return out;
+    };
+    assert.deepEqual(flat(a), flat(b), where);
+    for (const t of ['call_expression', 'identifier', 'ERROR', 'func_literal', 'block', 'if_statement']) {
+      assert.deepEqual(a.descendantsOfType(t).map((n) => n.id), b.descendantsOfType(t).map((n) => n.id), `${where}: ${t}`);
+      for (const d of a.children) assert.deepEqual(d.descendantsOfType(t).map((n) => n.id), b.children[d.indexInParent].descendantsOfType(t).map((n) => n.id), `${where}: ${t} in ${d.type}`);
+    }
+  };
+
   it('a copy made after a keystroke, with the untouched declarations cloned, equals a fresh copy node for node', () => {
     const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8');
     const file = new GoFile(go, text);
-    const same = (a: NonNullable<typeof file.root>, b: NonNullable<typeof file.root>, where: string) => {
-      const flat = (r: typeof a) => {
-        const out: string[] = [];
-        walk(r, (n) => {
-          out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.hasError, n.isMissing, n.isNamed, n.parent?.fieldNameForChild(n.indexInParent) ?? '', n.text].join('|'));
-        });
-        return out;
-      };
-      assert.deepEqual(flat(a), flat(b), where);
-      for (const t of ['call_expression', 'identifier', 'ERROR', 'func_literal']) {
-        assert.deepEqual(a.descendantsOfType(t).map((n) => n.id), b.descendantsOfType(t).map((n) => n.id), `${where}: ${t}`);
-      }
-    };
     // Typing in the middle of the file (declarations before and after are reused), including a
     // half-typed state with an open brace that changes how everything after it parses.
     const at = text.indexOf('\n}\n', text.length >> 1) + 3;
@@ -103,6 +106,62 @@ describe('parser and incremental documents', () => {
       same(file.root!, fresh.root!, JSON.stringify(change));
       fresh.dispose();
     }
+    file.dispose();
+  });
+
+  it('a keystroke inside a function moves its untouched statements into the new copy, which equals a fresh copy node for node', () => {
+    const text = readFileSync(join(TESTDATA, 'sleep-ignores-cancel', 'loops.go'), 'utf8');
+    const file = new GoFile(go, text);
+    let current = text;
+    let moved = 0;
+    let eligible = 0;
+    // Letters after identifiers, and edits that change how the rest of a function parses: an
+    // open parenthesis or brace, a quote, a line break, a deleted closing brace.
+    const sites = [...text.matchAll(/[a-z] /g)].map((m) => m.index! + 1).filter((_, i) => i % 7 === 0);
+    const edits = sites.flatMap((at, i) => {
+      const typed = ['x', '(', '{', '"', '\n\t', 'go '][i % 6];
+      return [
+        { rangeOffset: at, rangeLength: 0, text: typed },
+        { rangeOffset: at, rangeLength: typed.length, text: '' },
+      ];
+    });
+    const brace = text.indexOf('\n\t}\n', text.length >> 1) + 2;
+    edits.push({ rangeOffset: brace, rangeLength: 1, text: '' }, { rangeOffset: brace, rangeLength: 0, text: '}' });
+    for (const change of edits) {
+      const before = file.root!;
+      // A statement far from the edit, in the declaration the edit touches.
+      const decl = before.children.find((d) => d.startIndex <= change.rangeOffset && change.rangeOffset < d.endIndex);
+      const far = decl?.descendantsOfType('expression_statement').find((s) => s.endIndex < change.rangeOffset - 1 && s.parent?.type === 'statement_list');
+      file.update([change]);
+      current = current.slice(0, change.rangeOffset) + change.text + current.slice(change.rangeOffset + change.rangeLength);
+      const fresh = new GoFile(go, current);
+      same(file.root!, fresh.root!, JSON.stringify(change));
+      fresh.dispose();
+      if (far && !file.root!.hasError) {
+        eligible++;
+        if (descendants(file.root!, 'expression_statement').includes(far)) moved++;
+      }
+    }
+    assert.ok(eligible > 20 && moved > eligible * 0.9, `a statement before the edit moved into the new copy after ${moved} of ${eligible} edits that left the file parsing`);
+    file.dispose();
+  });
+
+  it('a moved statement whose size in nodes differs from the last copy is not reused: the copy is made afresh', () => {
+    const text = readFileSync(join(TESTDATA, 'sleep-ignores-cancel', 'loops.go'), 'utf8');
+    const file = new GoFile(go, text);
+    // A statement of a function's body itself, moved on its own (not inside a moved block).
+    const ownStatements = (decl: Node) => decl.childForFieldName('body')?.namedChildren.find((c) => c.type === 'statement_list')?.namedChildren.filter((c) => c.childCount > 0) ?? [];
+    const decl = file.root!.children.filter((c) => c.type === 'function_declaration').sort((a, b) => ownStatements(b).length - ownStatements(a).length)[0];
+    const statements = ownStatements(decl);
+    assert.ok(statements.length >= 2);
+    const tampered = statements[0];
+    tampered.lastId--; // as if the last copy had read it with a node fewer than tree-sitter has
+    const at = statements[statements.length - 1].endIndex; // after it, in the same declaration
+    file.update([{ rangeOffset: at, rangeLength: 0, text: 'x' }]);
+    const fresh = new GoFile(go, file.text);
+    same(file.root!, fresh.root!, 'after the tampered statement');
+    assert.ok(!descendants(file.root!, tampered.type).includes(tampered), 'the tampered statement was not moved over');
+    fresh.dispose();
     file.dispose();
   });
 

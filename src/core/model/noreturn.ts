@@ -211,15 +211,18 @@ function helperStops(file: FileFacts, fn: FuncInfo, pred: NoReturn, helpers: Map
   helpers.set(fn.node.id, 'pending'); // recursion: assume it returns
   const skeleton = skeletonToken(file);
   const byKey = declaredByKey(file);
-  let seen = learntFor(fn.node, skeleton);
+  // Kept with a declaration's node, which an edit elsewhere leaves alone; a function literal's
+  // callees depend on the function around it, whose edits may move the literal's node unchanged.
+  const keep = fn.node.top === fn.node;
+  let seen = keep ? learntFor(fn.node, skeleton) : undefined;
   let targets = seen?.callees ? seen.callees.map((k) => byKey.get(k)) : undefined;
   if (!seen || !targets || targets.some((t) => !t)) {
     const found = statementCallees(file, fn);
     const keys = found.every((t) => t.kind !== 'literal' && byKey.get(funcKey(t) ?? '') === t) ? found.map((t) => funcKey(t)!) : undefined;
     // Whether the body names a stopping call depends on its text alone: any skeleton's answer does.
-    const mayStop = learnt.get(fn.node)?.[0]?.mayStop ?? MAY_STOP.test(fn.body?.text ?? '');
+    const mayStop = (keep ? learnt.get(fn.node)?.[0]?.mayStop : undefined) ?? MAY_STOP.test(fn.body?.text ?? '');
     seen = { skeleton, callees: keys, mayStop, verdict: seen?.verdict };
-    remember(fn.node, seen);
+    if (keep) remember(fn.node, seen);
     targets = found;
   }
   let callees = '';

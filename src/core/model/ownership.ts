@@ -69,7 +69,13 @@ export function lastReference(facts: FileFacts, fn: FuncInfo, n: Node, normalise
   /** `E == 0` (`zero`) or `E != 0` (not `zero`), where E is a decrement of a reference count. */
   function zeroTest(cond: Node | null, zero: boolean): LastReference | undefined {
     if (!cond) return undefined;
-    const memo = zero ? zeroTests : nonZeroTests;
+    // Kept with the top-level declaration: the answer reads the function around the condition,
+    // and an edit anywhere in that declaration makes a new one (its untouched statements may
+    // move into it, see copyTree).
+    const byDecl = zero ? zeroTests : nonZeroTests;
+    const top = cond.top ?? cond;
+    let memo = byDecl.get(top);
+    if (!memo) byDecl.set(top, (memo = new Map()));
     if (memo.has(cond)) return memo.get(cond) ?? undefined;
     const out = test(cond, zero);
     memo.set(cond, out ?? null);
@@ -106,8 +112,8 @@ export function lastReference(facts: FileFacts, fn: FuncInfo, n: Node, normalise
   }
 }
 
-const zeroTests = new WeakMap<Node, LastReference | null>();
-const nonZeroTests = new WeakMap<Node, LastReference | null>();
+const zeroTests = new WeakMap<Node, Map<Node, LastReference | null>>();
+const nonZeroTests = new WeakMap<Node, Map<Node, LastReference | null>>();
 
 function assignedAgain(fn: FuncInfo, name: string, decl: Node): boolean {
   return descendants(fn.body!, new Set(['assignment_statement', 'inc_statement', 'dec_statement'])).some(

@@ -4,7 +4,7 @@
  * reading files itself.
  */
 import { Edit, Language, Parser, Query, type Tree } from 'web-tree-sitter';
-import { parserInput, SourceText } from '../text/source';
+import { parserInput, SourceText, type Span } from '../text/source';
 import { copyTree, SyntaxNode, type PreviousCopy } from './tree';
 
 export type WasmFile = 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
@@ -198,8 +198,8 @@ export class GoFile {
       source = source.edited(start, oldEnd, c.text, last ? result : undefined);
       text = source.text;
     }
-    this.replace(source, old, timeoutMs);
-    this.previousCopy = previous;
+    const changed = this.replace(source, old, timeoutMs, previous !== undefined);
+    this.previousCopy = previous && changed ? { ...previous, changed } : undefined;
   }
 
   /** Replaces the whole text (no incremental reuse). */
@@ -207,13 +207,19 @@ export class GoFile {
     this.replace(new SourceText(text), undefined, timeoutMs);
   }
 
-  private replace(source: SourceText, reuse: Tree | undefined, timeoutMs?: number): void {
+  /**
+   * Parses `source`, reusing the edited old tree. With `changes`, returns the ranges (new UTF-16
+   * offsets) whose syntax differs from the old tree's, as tree-sitter compares them.
+   */
+  private replace(source: SourceText, reuse: Tree | undefined, timeoutMs?: number, changes = false): Span[] | undefined {
     const previous = this.currentTree;
     this.currentRoot = undefined;
     this.previousCopy = undefined;
     this.currentSource = source;
     this.currentTree = this.go.parse(source.text, reuse, timeoutMs);
+    const changed = changes && reuse && this.currentTree ? reuse.getChangedRanges(this.currentTree).map((r) => ({ start: r.startIndex, end: r.endIndex })) : undefined;
     previous?.delete();
+    return changed;
   }
 
   /**

@@ -7,7 +7,7 @@
  * re-parsing.
  */
 import type { Tree } from 'web-tree-sitter';
-import type { SourceText } from '../text/source';
+import type { SourceText, Span } from '../text/source';
 
 export interface Point {
   row: number;
@@ -275,7 +275,8 @@ function lowerBound(list: readonly SyntaxNode[], id: number): number {
 /**
  * The copy of the tree before a one-change edit, and where that edit was (old offsets): the
  * top-level declarations it did not touch are moved from it into the new copy, shifted, instead
- * of being read through WASM again. The previous copy is not valid afterwards.
+ * of being read through WASM again, and so are the untouched statements and expressions of the
+ * declarations it did touch. The previous copy is not valid afterwards.
  */
 export interface PreviousCopy {
   root: SyntaxNode;
@@ -284,13 +285,19 @@ export interface PreviousCopy {
   oldEnd: number;
   /** Length change: new offsets after the edit are old offsets plus delta. */
   delta: number;
+  /** The new tree's ranges whose syntax tree-sitter found changed (Tree.getChangedRanges), new offsets. */
+  changed: readonly Span[];
 }
 
 /**
  * Copies a web-tree-sitter tree (one cursor pass, iterative) into SyntaxNodes. Returns undefined
  * when `deadline` (a Date.now() value) passes first: huge files must not stall the editor.
  * With `previous`, a top-level declaration wholly before or after the edit that tree-sitter
- * parsed to the same type, range (shifted) and size is moved over from the previous copy.
+ * parsed to the same type, range (shifted) and size is moved over from the previous copy. Inside
+ * a declaration the edit touched, so is a subtree with children wholly before or after the edit
+ * and outside every range tree-sitter found changed, of the same type, range and size as a node
+ * of the old declaration: editing one line of a long function copies that line's statement, not
+ * the function.
  */
 export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, previous?: PreviousCopy): SyntaxNode | undefined {
   const owner = new SyntaxTree(source);
@@ -324,6 +331,12 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     if (missing || type === 'ERROR') for (let n: SyntaxNode | null = node; n && !n.hasError; n = n.parent) n.hasError = true;
     return node;
   };
+  /** A new top-level node (one the edit touched): the old nodes below it may be moved into it. */
+  const made = (root: SyntaxNode): SyntaxNode => {
+    const node = make(root);
+    if (previous) oldInside(node.startIndex, node.endIndex);
+    return node;
+  };
   /** The old subtree, moved into this copy in place of a node the cursor would have copied. */
   const reuse = (old: SyntaxNode, parent: SyntaxNode, field: string | null, shift: number): SyntaxNode => {
     nextId = old.adopt(owner, shift, nextId);
@@ -332,6 +345,72 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     return old;
   };
   const oldTop = previous ? new Map(previous.root.children.map((c) => [c.startIndex, c])) : undefined;
+  /** Where a node wholly before or after the edit moves by, or undefined for one that overlaps it. */
+  const shiftOf = (start: number, end: number): number | undefined => {
+    if (!previous) return undefined;
+    if (end < previous.start) return 0;
+    if (start > previous.oldEnd + previous.delta) return previous.delta;
+    return undefined;
+  };
+  /** Nodes below the old declarations the edit touched, by old start offset (see `oldInside`). */
+  const oldBelow = new Map<number, SyntaxNode[]>();
+  const indexed = new Set<SyntaxNode>();
+  /** Makes the nodes below the old top-level nodes that overlap new range [start, end] findable. */
+  const oldInside = (start: number, end: number) => {
+    if (!previous) return;
+    const newEditEnd = previous.oldEnd + previous.delta;
+    const from = start <= previous.start ? start : start >= newEditEnd ? start - previous.delta : previous.start;
+    const to = end <= previous.start ? end : end >= newEditEnd ? end - previous.delta : previous.oldEnd;
+    for (const top of previous.root.children) {
+      if (top.endIndex < from || top.startIndex > to || indexed.has(top)) continue;
+      indexed.add(top);
+      for (const list of top.index!.values()) {
+        for (const n of list) {
+          if (n === top || n.children.length === 0 || n.hasError) continue;
+          const same = oldBelow.get(n.startIndex);
+          if (same) same.push(n);
+          else oldBelow.set(n.startIndex, [n]);
+        }
+      }
+    }
+  };
+  /** The old node below a touched declaration that can stand for the cursor's node, and the shift. */
+  const reusableBelow = (): { old: SyntaxNode; shift: number } | undefined => {
+    if (oldBelow.size === 0) return undefined;
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const shift = shiftOf(start, end);
+    if (shift === undefined) return undefined;
+    const candidates = oldBelow.get(start - shift);
+    if (!candidates) return undefined;
+    for (const r of previous!.changed) if (r.start <= end && start <= r.end) return undefined;
+    const type = cursor.nodeType;
+    const old = candidates.find((c) => c.type === type && c.endIndex + shift === end && !reused.has(c));
+    if (!old) return undefined;
+    reused.add(old);
+    unchecked = { at: cursor.currentDescendantIndex - nextId, size: old.lastId - old.id + 1 };
+    return { old, shift };
+  };
+  const reused = new Set<SyntaxNode>();
+  /** Moves an old subtree below a new top-level node: every node gets its new id, offsets and top. */
+  const reuseBelow = (old: SyntaxNode, parent: SyntaxNode, field: string | null, shift: number): SyntaxNode => {
+    const idShift = nextId - old.id;
+    const top = parent.top!;
+    const stack = [old];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      n.id += idShift;
+      n.lastId += idShift;
+      n.startIndex += shift;
+      n.endIndex += shift;
+      n.top = top;
+      index(n); // in document order: children are taken first to last
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+    nextId = old.lastId + 1;
+    attach(old, parent, field);
+    return old;
+  };
   /** The old top-level node that can stand for the cursor's node, and the shift. */
   const reusable = (): { old: SyntaxNode; shift: number } | undefined => {
     if (!previous || !oldTop) return undefined;
@@ -366,12 +445,21 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     for (;;) {
       if ((nextId & 0xfff) === 0 && Date.now() > deadline) return undefined;
       if (cursor.gotoFirstChild()) {
-        const found = node === root ? reusable() : undefined;
-        if (!found) {
-          node = make(node);
-          continue;
+        if (node === root) {
+          const found = reusable();
+          if (!found) {
+            node = made(node);
+            continue;
+          }
+          node = reuse(found.old, root, cursor.currentFieldName, found.shift);
+        } else {
+          const found = reusableBelow();
+          if (!found) {
+            node = make(node);
+            continue;
+          }
+          node = reuseBelow(found.old, node, cursor.currentFieldName, found.shift);
         }
-        node = reuse(found.old, root, cursor.currentFieldName, found.shift);
       }
       for (;;) {
         node.lastId = nextId - 1; // its subtree is complete
@@ -381,11 +469,20 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
         }
         if (cursor.gotoNextSibling()) {
           const parent = node.parent!;
-          if (parent === root && unchecked) passed(cursor.currentDescendantIndex);
-          const found = parent === root ? reusable() : undefined;
+          if (unchecked) passed(cursor.currentDescendantIndex);
+          if (parent === root) {
+            const found = reusable();
+            if (found) {
+              node = reuse(found.old, parent, cursor.currentFieldName, found.shift);
+              continue; // a finished subtree: on to its next sibling
+            }
+            node = made(parent);
+            break;
+          }
+          const found = reusableBelow();
           if (found) {
-            node = reuse(found.old, parent, cursor.currentFieldName, found.shift);
-            continue; // a finished subtree: on to its next sibling
+            node = reuseBelow(found.old, parent, cursor.currentFieldName, found.shift);
+            continue;
           }
           node = make(parent);
           break;
