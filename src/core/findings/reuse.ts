@@ -70,6 +70,8 @@ export class ReviewMemory {
   private last: Last | undefined;
   /** The focus of a held review planned last, for `remember`. */
   private holding: Set<Node> | undefined;
+  /** The tree the last plan was for and its top-level nodes as a set, which `remember` keeps. */
+  private planned: { root: Node; present: ReadonlySet<Node> } | undefined;
   /**
    * Reviews that carried findings, and how many findings they carried; of those, the reviews held
    * while the file did not parse (for the bench and tests).
@@ -80,6 +82,7 @@ export class ReviewMemory {
   clear(): void {
     this.last = undefined;
     this.holding = undefined;
+    this.planned = undefined;
   }
 
   /**
@@ -94,6 +97,7 @@ export class ReviewMemory {
   plan(root: Node, source: SourceText, context: ReviewContext, reads: readonly string[], halfTyped?: (edited: readonly Node[]) => boolean): Carry | undefined {
     this.stats.reviews++;
     this.holding = undefined;
+    this.planned = undefined;
     const last = this.last;
     if (!last || !sameParts(last.context.fixed, context.fixed)) return undefined;
     // A file whose code changed in meaning while it does not parse, or while a function being
@@ -104,6 +108,7 @@ export class ReviewMemory {
     if (!moved) return undefined;
     const top = root.children;
     const present = new Set(top);
+    this.planned = { root, present };
     const focus = new Set<Node>();
     for (const n of last.held) if (present.has(n)) focus.add(n);
     // A field name the file starts or stops reading (typing `s.donex`) changes what
@@ -202,10 +207,12 @@ export class ReviewMemory {
     const held = this.holding;
     this.holding = undefined;
     const last = this.last;
+    const present = this.planned?.root === root ? this.planned.present : new Set(top);
+    this.planned = undefined;
     this.last =
       held && last
-        ? { text, context: last.context, reads: last.reads, top: new Set(top), byRule: owned, held }
-        : { text, context, reads, top: new Set(top), byRule: owned, held: new Set() };
+        ? { text, context: last.context, reads: last.reads, top: present, byRule: owned, held }
+        : { text, context, reads, top: present, byRule: owned, held: new Set() };
   }
 }
 

@@ -527,6 +527,16 @@ export function funcLocks(facts: FileFacts, view: PackageView, fn: FuncInfo): Fu
 
 const fileCache = new WeakMap<FileFacts, FuncLocks[]>();
 
+/** The summaries of the current file's functions by key, made once per review (the rules ask several times). */
+function ownSummaries(facts: FileFacts, view: PackageView): ReadonlyMap<string, FuncSummary> {
+  const summary = view.files.find((f) => f.fileName === facts.fileName);
+  if (!summary) return new Map();
+  let byKey = byKeyCache.get(summary);
+  if (!byKey) byKeyCache.set(summary, (byKey = new Map(summary.functions.map((f) => [f.key, f]))));
+  return byKey;
+}
+const byKeyCache = new WeakMap<object, Map<string, FuncSummary>>();
+
 /**
  * Every analysed function of the current file that locks something, in document order; with
  * `inFocus` (a rule's, see RuleContext.inFocus), only the functions in focus.
@@ -536,8 +546,7 @@ export function fileLocks(facts: FileFacts, view: PackageView, inFocus: (node: N
   const hit = whole ? fileCache.get(facts) : undefined;
   if (hit) return hit;
   const out: FuncLocks[] = [];
-  const summary = view.files.find((f) => f.fileName === facts.fileName);
-  const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
+  const byKey = ownSummaries(facts, view);
   for (const fn of facts.functions) {
     if (!fn.body || !inFocus(fn.node) || !mayLock(facts, view, fn, byKey)) continue;
     const r = funcLocks(facts, view, fn);
@@ -560,8 +569,7 @@ export function nestingLocks(
   only: (fn: FuncInfo) => boolean = () => true,
 ): FuncLocks[] {
   const out: FuncLocks[] = [];
-  const summary = view.files.find((f) => f.fileName === facts.fileName);
-  const byKey = new Map(summary?.functions.map((f) => [f.key, f]));
+  const byKey = ownSummaries(facts, view);
   for (const fn of facts.functions) {
     if (!fn.body || !only(fn)) continue;
     const names = lockNames(facts, view, fn, byKey, keep ? Infinity : 2);
@@ -573,7 +581,7 @@ export function nestingLocks(
 }
 
 /** The summary of the declaration holding `fn` (literals belong to theirs). */
-function topSummary(facts: FileFacts, fn: FuncInfo, byKey: Map<string, FuncSummary>): FuncSummary | undefined {
+function topSummary(facts: FileFacts, fn: FuncInfo, byKey: ReadonlyMap<string, FuncSummary>): FuncSummary | undefined {
   let top: Node = fn.node;
   for (let p = enclosingFunction(top); p; p = enclosingFunction(p)) top = p;
   const info = facts.funcInfo(top);
@@ -585,7 +593,7 @@ function topSummary(facts: FileFacts, fn: FuncInfo, byKey: Map<string, FuncSumma
  * Cheap pre-filter from the summaries: the declaration holding `fn` (literals belong to theirs)
  * locks or unlocks something, or calls a package function that does.
  */
-function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>): boolean {
+function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: ReadonlyMap<string, FuncSummary>): boolean {
   const summary = topSummary(facts, fn, byKey);
   if (!summary) return /Lock\(/.test(fn.body!.text);
   return summary.ops.some(
@@ -599,7 +607,7 @@ function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<s
  * needs two: two names may be one mutex, but one name is never two, since lock order compares
  * names.
  */
-function lockNames(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: Map<string, FuncSummary>, enough: number): Set<string> | undefined {
+function lockNames(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: ReadonlyMap<string, FuncSummary>, enough: number): Set<string> | undefined {
   const summary = topSummary(facts, fn, byKey);
   if (!summary) return undefined;
   const names = new Set<string>();

@@ -344,7 +344,9 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     if (old.hasError) parent.hasError = true;
     return old;
   };
-  const oldTop = previous ? new Map(previous.root.children.map((c) => [c.startIndex, c])) : undefined;
+  /** The old top-level nodes, looked up in order (the cursor meets their counterparts in order). */
+  const oldTop = previous?.root.children ?? [];
+  let oldNext = 0;
   /** Where a node wholly before or after the edit moves by, or undefined for one that overlaps it. */
   const shiftOf = (start: number, end: number): number | undefined => {
     if (!previous) return undefined;
@@ -413,15 +415,14 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   };
   /** The old top-level node that can stand for the cursor's node, and the shift. */
   const reusable = (): { old: SyntaxNode; shift: number } | undefined => {
-    if (!previous || !oldTop) return undefined;
+    if (!previous) return undefined;
     const start = cursor.startIndex;
     const end = cursor.endIndex;
-    let shift: number;
-    if (end < previous.start) shift = 0;
-    else if (start > previous.oldEnd + previous.delta) shift = previous.delta;
-    else return undefined;
-    const old = oldTop.get(start - shift);
-    if (!old || old.endIndex + shift !== end || old.type !== cursor.nodeType) return undefined;
+    const shift = shiftOf(start, end);
+    if (shift === undefined) return undefined;
+    while (oldNext < oldTop.length && oldTop[oldNext].startIndex < start - shift) oldNext++;
+    const old = oldTop[oldNext];
+    if (!old || old.startIndex !== start - shift || old.endIndex + shift !== end || old.type !== cursor.nodeType) return undefined;
     // Same place and type; the same number of nodes below says tree-sitter read it the same way.
     // That number is checked once the cursor has passed the node (see `passed`): asking the
     // cursor for its node here would make a WASM node object for every declaration.

@@ -30,11 +30,11 @@ export interface SourceEdit {
 export class SourceText {
   readonly text: string;
   /** UTF-16 offset at which each line starts. */
-  private readonly lineStarts: number[];
+  private readonly lineStarts: Uint32Array;
   /** The edit this text came from (see {@link edited}), so comparing it with `previous` needs no scan. */
   readonly edit?: SourceEdit;
 
-  constructor(text: string, lineStarts?: number[], edit?: SourceEdit) {
+  constructor(text: string, lineStarts?: Uint32Array, edit?: SourceEdit) {
     this.text = text;
     this.edit = edit;
     if (lineStarts) {
@@ -43,7 +43,7 @@ export class SourceText {
     }
     const starts = [0];
     scanLineStarts(text, 0, text.length - 1, starts);
-    this.lineStarts = starts;
+    this.lineStarts = Uint32Array.from(starts);
   }
 
   /**
@@ -59,13 +59,18 @@ export class SourceText {
     const newEnd = start + inserted.length;
     const delta = newEnd - oldEnd;
     // A line start depends on the two characters around it: those before the edit stand, those
-    // the edit's characters decide are found again, and those past it move.
-    const starts = [0];
-    let i = 1;
-    while (i < old.length && old[i] < start) starts.push(old[i++]);
-    scanLineStarts(text, Math.max(0, start - 1), Math.min(newEnd, text.length - 1), starts);
-    while (i < old.length && old[i] <= oldEnd + 1) i++;
-    while (i < old.length) starts.push(old[i++] + delta);
+    // the edit's characters decide are found again, and those past it move. The table is made
+    // at its final size (a keystroke in a large file would otherwise grow an array line by line).
+    let before = 1;
+    while (before < old.length && old[before] < start) before++;
+    let after = before;
+    while (after < old.length && old[after] <= oldEnd + 1) after++;
+    const found: number[] = [];
+    scanLineStarts(text, Math.max(0, start - 1), Math.min(newEnd, text.length - 1), found);
+    const starts = new Uint32Array(before + found.length + old.length - after);
+    starts.set(old.subarray(0, before));
+    starts.set(found, before);
+    for (let i = after, j = before + found.length; i < old.length; i++, j++) starts[j] = old[i] + delta;
     return new SourceText(text, starts, { previous: this.text, start, oldEnd });
   }
 
