@@ -591,15 +591,41 @@ function topSummary(facts: FileFacts, fn: FuncInfo, byKey: ReadonlyMap<string, F
 
 /**
  * Cheap pre-filter from the summaries: the declaration holding `fn` (literals belong to theirs)
- * locks or unlocks something, or calls a package function that does.
+ * locks or unlocks something, or calls a package function that may return with a mutex locked.
+ * Without either, nothing is ever held in it, and every question the rules ask of a function's
+ * locks starts from a held mutex.
  */
 function mayLock(facts: FileFacts, view: PackageView, fn: FuncInfo, byKey: ReadonlyMap<string, FuncSummary>): boolean {
   const summary = topSummary(facts, fn, byKey);
   if (!summary) return /Lock\(/.test(fn.body!.text);
-  return summary.ops.some(
-    (op) => LOCK_METHODS.has(op.kind) || (op.kind === 'call' && flatten(view, op.target).some((f) => f.mutex !== undefined)),
-  );
+  return summary.ops.some((op) => LOCK_METHODS.has(op.kind) || (op.kind === 'call' && mayAcquire(view, op.target)));
 }
+
+/**
+ * True when a call of `key` may return with a mutex locked at some call site: lockEffect's
+ * `acquires` for some mutex, after the call site drops the operations its constant arguments
+ * skip and renames targets. That needs a lock the callee takes on every path and no unlock of the
+ * same mutex that every call runs, which is what is checked here, for any call site.
+ */
+function mayAcquire(view: PackageView, key: string): boolean {
+  let acquires = acquireCache.get(view);
+  if (!acquires) acquireCache.set(view, (acquires = new Map()));
+  let may = acquires.get(key);
+  if (may === undefined) {
+    const locking = new Set<string>();
+    const unlocking = new Set<string>();
+    for (const f of flatten(view, key)) {
+      if (!f.mutex || f.target === undefined) continue;
+      if (LOCKS.has(f.what)) {
+        if (!f.guarded && !f.context) locking.add(f.target);
+      } else if (!f.when) unlocking.add(f.target);
+    }
+    may = [...locking].some((t) => !unlocking.has(t));
+    acquires.set(key, may);
+  }
+  return may;
+}
+const acquireCache = new WeakMap<PackageView, Map<string, boolean>>();
 
 /**
  * Cheap pre-filter from the summaries: the names of the mutexes the declaration holding `fn`
