@@ -1,0 +1,44 @@
+/**
+ * The editor path of one source tree, for `npm run bench:compare` (scripts/bench-compare.mjs),
+ * which bundles this file once against the working tree and once against another revision and
+ * loads both into one process: the machine's speed drifts by up to half over minutes, so two
+ * builds are compared edit by edit, alternating, not run after run. Each edit is what
+ * `editorPath` (bench/harness.ts) times: the protocol's change, the incremental re-parse, the
+ * review with the document's package index, and the findings as protocol diagnostics.
+ */
+import { analyzeAll, corpus, generateGo, init } from './harness';
+import { PackageIndex } from '../src/core/model/package';
+import { OpenDocument } from '../src/server/document';
+import { findingDiagnostic } from '../src/server/server';
+
+export { generateGo };
+
+export interface Editor {
+  text(): string;
+  /** Types `x` at `at` (or deletes the character there) and reviews: milliseconds. */
+  edit(at: number, remove: boolean): number;
+}
+
+/** Opens `text` as a document, after a whole-package analysis of `warm` (folders) when given. */
+export async function open(text: string, warm: readonly string[] = []): Promise<Editor> {
+  const g = await init();
+  if (warm.length > 0) analyzeAll(g, corpus(warm));
+  const uri = 'file:///bench/compare.go';
+  const doc = new OpenDocument(uri, 'go', 1, text, 'compare.go');
+  const options = { fileName: 'compare.go', timeBudgetMs: 600_000, package: new PackageIndex(g) };
+  doc.keep(1, doc.review(g, options));
+  let version = 1;
+  return {
+    text: () => doc.text,
+    edit(at, remove) {
+      const start = doc.doc.positionAt(at);
+      const change = remove ? { range: { start, end: doc.doc.positionAt(at + 1) }, text: '' } : { range: { start, end: start }, text: 'x' };
+      const t = performance.now();
+      doc.applyChanges([change], ++version);
+      const result = doc.review(g, options, version);
+      doc.keep(version, result);
+      result.findings.map((f) => findingDiagnostic(uri, f, (id) => id));
+      return performance.now() - t;
+    },
+  };
+}

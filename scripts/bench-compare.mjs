@@ -1,0 +1,124 @@
+// npm run bench:compare -- REF: the editor path of the working tree against revision REF, in one
+// process, edit by edit. Not a test: it prints p50 and p95 of both for net/http/server.go (when
+// Go is installed) and a generated 10,000-line file.
+//
+//   npm run bench:compare -- HEAD~3                 200 edits per file (each typed, then deleted)
+//   npm run bench:compare -- HEAD~3 --edits 500
+//   npm run bench:compare -- HEAD~3 --warm          after a whole-package analysis of five std
+//                                                   packages, as `npm run bench` measures it
+//
+// The machine's speed drifts by up to half over minutes, so runs one after the other compare
+// badly; here both builds make the same edits at the same sites, alternating which goes first.
+// REF must have bench/harness.ts with init, corpus, analyzeAll and generateGo.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BUILD = join(ROOT, 'bench', 'results', '.build');
+const argv = process.argv.slice(2);
+const ref = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1] === '--edits'));
+if (!ref) {
+  process.stderr.write('usage: npm run bench:compare -- REF [--edits N] [--warm]\n');
+  process.exit(2);
+}
+const edits = argv.includes('--edits') ? Number(argv[argv.indexOf('--edits') + 1]) : 200;
+const STD = '/usr/lib/go-1.19/src';
+const warm = argv.includes('--warm') ? ['net/http', 'sync', 'context', 'bufio', 'strings'].map((d) => join(STD, d)) : [];
+
+async function bundle(root, out) {
+  await esbuild.build({
+    entryPoints: [join(root, 'bench', 'compare.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'es2022',
+    logLevel: 'error',
+    // web-tree-sitter's import.meta.url, as scripts/bench.mjs gives it.
+    define: { 'import.meta.url': '__importMetaUrl' },
+    banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+  });
+}
+
+mkdirSync(BUILD, { recursive: true });
+const tree = mkdtempSync(join(tmpdir(), 'goconc-compare-'));
+let ran = false;
+try {
+  execFileSync('git', ['worktree', 'add', '--detach', tree, ref], { cwd: ROOT, stdio: 'ignore' });
+  ran = true;
+  symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+  copyFileSync(join(ROOT, 'bench', 'compare.ts'), join(tree, 'bench', 'compare.ts'));
+  const sha = execFileSync('git', ['rev-parse', '--short', ref], { cwd: ROOT, encoding: 'utf8' }).trim();
+  process.stderr.write(`> bundling the working tree and ${ref} (${sha})\n`);
+  await bundle(ROOT, join(BUILD, 'compare-new.cjs'));
+  await bundle(tree, join(BUILD, 'compare-ref.cjs'));
+  const require = createRequire(import.meta.url);
+  const now = require(join(BUILD, 'compare-new.cjs'));
+  const then = require(join(BUILD, 'compare-ref.cjs'));
+  const files = [];
+  const serverGo = join(STD, 'net', 'http', 'server.go');
+  if (existsSync(serverGo)) files.push(['net/http/server.go', readFileSync(serverGo, 'utf8')]);
+  files.push(['generated 10,000 lines', now.generateGo(10_000)]);
+  if (warm.length > 0 && !existsSync(warm[0])) throw new Error(`--warm needs the Go standard library at ${STD}`);
+  const rows = [];
+  for (const [name, text] of files) {
+    process.stderr.write(`> ${name}: ${edits} sites, each typed and deleted by both builds, alternating\n`);
+    const a = await then.open(text, warm);
+    const b = await now.open(text, warm);
+    const sites = editSites(text);
+    const rand = rng(1);
+    const ta = [];
+    const tb = [];
+    for (let i = 0; i < edits; i++) {
+      const at = sites[Math.floor(rand() * sites.length)];
+      for (const remove of [false, true]) {
+        if ((i + (remove ? 1 : 0)) % 2 === 0) {
+          ta.push(a.edit(at, remove));
+          tb.push(b.edit(at, remove));
+        } else {
+          tb.push(b.edit(at, remove));
+          ta.push(a.edit(at, remove));
+        }
+      }
+    }
+    if (a.text() !== b.text()) throw new Error('the two documents differ after the edits');
+    rows.push([name, ta, tb]);
+  }
+  console.log(`\n| file${warm.length > 0 ? ' (after a package analysis)' : ''} | ${ref} p50 | now p50 | ${ref} p95 | now p95 |`);
+  console.log('| --- | --- | --- | --- | --- |');
+  for (const [name, ta, tb] of rows) {
+    console.log(`| ${name} | ${pct(ta, 50)} ms | ${pct(tb, 50)} ms | ${pct(ta, 95)} ms | ${pct(tb, 95)} ms |`);
+  }
+} finally {
+  if (ran) execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' });
+  rmSync(tree, { recursive: true, force: true });
+}
+
+function pct(values, p) {
+  const s = [...values].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)].toFixed(1);
+}
+
+/** The same sites as the bench's editor path: just after a letter followed by a space. */
+function editSites(text) {
+  const sites = [];
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i - 1);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (letter && text.charCodeAt(i) === 32 && text.charCodeAt(i - 2) !== 47) sites.push(i);
+  }
+  return sites;
+}
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
