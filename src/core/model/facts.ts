@@ -106,6 +106,36 @@ const filesByRoot = new WeakMap<Node, FileFacts>();
  */
 const funcInfos = new WeakMap<Node, FuncInfo>();
 
+/**
+ * The struct types declared in a top-level node (local ones in a function too) with their fields,
+ * read from its subtree alone and kept with the node, which a keystroke elsewhere leaves alone.
+ */
+function structsIn(top: Node): readonly (readonly [string, Map<string, string>])[] {
+  let out = structsByDecl.get(top);
+  if (out) return out;
+  const found: [string, Map<string, string>][] = [];
+  for (const n of top.descendantsOfType('type_spec')) {
+    const name = n.childForFieldName('name')?.text;
+    const type = n.childForFieldName('type');
+    if (!name || type?.type !== 'struct_type') continue;
+    const fields = new Map<string, string>();
+    for (const decl of type.descendantsOfType('field_declaration')) {
+      const t = decl.childForFieldName('type');
+      if (!t) continue;
+      const names = decl.childrenForFieldName('name').filter((x): x is Node => x !== null);
+      const typeText = compact(t.text);
+      // An embedded pointer's `*` is not part of the type node: keep it, `*Link` is not `Link`.
+      const embedded = decl.text.trimStart().startsWith('*') ? '*' + typeText : typeText;
+      if (names.length === 0) fields.set(typeText.replace(/^\*/, '').replace(/^.*\./, ''), embedded);
+      for (const nm of names) fields.set(nm.text, typeText);
+    }
+    found.push([name, fields]);
+  }
+  structsByDecl.set(top, (out = found));
+  return out;
+}
+const structsByDecl = new WeakMap<Node, readonly (readonly [string, Map<string, string>])[]>();
+
 /** The facts of the file a node belongs to, when that file's facts have been made. */
 export function factsOf(node: Node): FileFacts | undefined {
   let n = node;
@@ -127,6 +157,7 @@ export class FileFacts {
   private packageVarsByName?: Map<string, VarDecl>;
   private packageVarsCache?: VarDecl[];
   private importsCache?: Map<string, string>;
+  private importNamesCache?: Map<string, string>;
   /** Set while `imports` is read: see importsBareNames. */
   private unnamedImports = false;
 
@@ -234,8 +265,12 @@ export class FileFacts {
 
   /** The name this file uses for the package at `path` ("context"), or undefined when it is not imported by name. */
   importName(path: string): string | undefined {
-    for (const [name, p] of this.imports) if (p === path) return name;
-    return undefined;
+    if (!this.importNamesCache) {
+      // Rules ask for every call they look at: a map by path, the first name for a path imported twice.
+      this.importNamesCache = new Map();
+      for (const [name, p] of this.imports) if (!this.importNamesCache.has(p)) this.importNamesCache.set(p, name);
+    }
+    return this.importNamesCache.get(path);
   }
 
   /**
@@ -309,24 +344,7 @@ export class FileFacts {
   get structs(): Map<string, Map<string, string>> {
     if (!this.structsCache) {
       const out = new Map<string, Map<string, string>>();
-      for (const n of descendants(this.root, 'type_spec')) {
-        const name = n.childForFieldName('name')?.text;
-        const type = n.childForFieldName('type');
-        if (!name || type?.type !== 'struct_type') continue;
-        const fields = new Map<string, string>();
-        for (const decl of type.descendantsOfType('field_declaration')) {
-          if (!decl) continue;
-          const t = decl.childForFieldName('type');
-          if (!t) continue;
-          const names = decl.childrenForFieldName('name').filter((x): x is Node => x !== null);
-          const typeText = compact(t.text);
-          // An embedded pointer's `*` is not part of the type node: keep it, `*Link` is not `Link`.
-          const embedded = decl.text.trimStart().startsWith('*') ? '*' + typeText : typeText;
-          if (names.length === 0) fields.set(typeText.replace(/^\*/, '').replace(/^.*\./, ''), embedded);
-          for (const nm of names) fields.set(nm.text, typeText);
-        }
-        out.set(name, fields);
-      }
+      for (const top of this.root.children) for (const [name, fields] of structsIn(top)) out.set(name, fields);
       this.structsCache = out;
     }
     return this.structsCache;
