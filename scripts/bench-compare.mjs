@@ -10,13 +10,13 @@
 // The machine's speed drifts by up to half over minutes, so runs one after the other compare
 // badly; here both builds make the same edits at the same sites, alternating which goes first.
 // REF must have bench/harness.ts with init, corpus, analyzeAll and generateGo.
-import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForNode } from './node-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'bench', 'results', '.build');
@@ -30,21 +30,6 @@ const edits = argv.includes('--edits') ? Number(argv[argv.indexOf('--edits') + 1
 const STD = '/usr/lib/go-1.19/src';
 const warm = argv.includes('--warm') ? ['net/http', 'sync', 'context', 'bufio', 'strings'].map((d) => join(STD, d)) : [];
 
-async function bundle(root, out) {
-  await esbuild.build({
-    entryPoints: [join(root, 'bench', 'compare.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'es2022',
-    logLevel: 'error',
-    // web-tree-sitter's import.meta.url, as scripts/bench.mjs gives it.
-    define: { 'import.meta.url': '__importMetaUrl' },
-    banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
-  });
-}
-
 mkdirSync(BUILD, { recursive: true });
 const tree = mkdtempSync(join(tmpdir(), 'goconc-compare-'));
 let ran = false;
@@ -55,8 +40,8 @@ try {
   copyFileSync(join(ROOT, 'bench', 'compare.ts'), join(tree, 'bench', 'compare.ts'));
   const sha = execFileSync('git', ['rev-parse', '--short', ref], { cwd: ROOT, encoding: 'utf8' }).trim();
   process.stderr.write(`> bundling the working tree and ${ref} (${sha})\n`);
-  await bundle(ROOT, join(BUILD, 'compare-new.cjs'));
-  await bundle(tree, join(BUILD, 'compare-ref.cjs'));
+  await bundleForNode(join(ROOT, 'bench', 'compare.ts'), join(BUILD, 'compare-new.cjs'));
+  await bundleForNode(join(tree, 'bench', 'compare.ts'), join(BUILD, 'compare-ref.cjs'));
   const require = createRequire(import.meta.url);
   const now = require(join(BUILD, 'compare-new.cjs'));
   const then = require(join(BUILD, 'compare-ref.cjs'));

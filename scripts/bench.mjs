@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForNode } from './node-bundle.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -52,18 +53,7 @@ function median(xs) {
 log('> build dist/cli.js and the bench harness');
 execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
 mkdirSync(BUILD, { recursive: true });
-const esbuild = require('esbuild');
-await esbuild.build({
-  entryPoints: [join(ROOT, 'bench', 'harness.ts')],
-  outfile: join(BUILD, 'harness.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'es2022',
-  logLevel: 'warning',
-  define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
-});
+await bundleForNode(join(ROOT, 'bench', 'harness.ts'), join(BUILD, 'harness.cjs'));
 const harnessFile = join(BUILD, 'harness.cjs');
 const h = require(harnessFile);
 // A private copy of the bundle: other work in the same tree may rebuild dist/ while the bench
