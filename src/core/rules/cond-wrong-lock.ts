@@ -62,16 +62,26 @@ func (q *Queue) Start() {
     if (!file.text.includes('.Wait()')) return;
     const lockers = condLockers(file);
     if (lockers.size === 0) return;
-    const waits = condLoops(file, ctx.package).filter((w) => lockers.has(w.cond) && waiterHolds(file, ctx.package, w, lockers.get(w.cond)!));
+    const waits = condLoops(file, ctx.package).filter((w) => lockers.has(w.cond));
     if (waits.length === 0) return;
+    // Whether a waiter holds the cond's own mutex takes the lock analysis of its function: asked
+    // only for a wait that a function in focus writes the condition of, once per review.
+    const holds = new Map<CondLoop, boolean>();
+    const waiterHoldsLocker = (w: CondLoop) => {
+      let held = holds.get(w);
+      if (held === undefined) holds.set(w, (held = waiterHolds(file, ctx.package, w, lockers.get(w.cond)!)));
+      return held;
+    };
     const reported = new Set<number>();
     const inFocus = condFocus(file, ctx.inFocus, waits);
     for (const fn of file.functions) {
       if (fn.kind === 'literal' || !fn.body || !inFocus(fn.node)) continue;
       for (const w of waits) {
         if (w.fn.node.id === fn.node.id || waitsOn(file, ctx.package, fn, w.cond)) continue;
+        const writes = wakingWrites(file, fn, w);
+        if (writes.length === 0 || !waiterHoldsLocker(w)) continue;
         const locker = lockers.get(w.cond)!;
-        for (const write of wakingWrites(file, fn, w)) {
+        for (const write of writes) {
           if (reported.has(write.node.id)) continue;
           const other = otherLockAt(file, ctx.package, write.node, locker);
           if (!other || callersHoldLocker(ctx.package, fn, locker)) continue;
