@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEditorServer } from './editorHost';
+import { collectWhenIdle } from './idleGc';
 import { ipcConnection, nodeFileSystem } from './nodeConnection';
 
 // The WASM files sit next to this bundle in dist/, and `file:` URIs are on this machine (in a
@@ -10,4 +11,5 @@ import { ipcConnection, nodeFileSystem } from './nodeConnection';
 startEditorServer(ipcConnection(), {
   readWasm: async (file) => new Uint8Array(await readFile(join(__dirname, file))),
   fs: (client) => nodeFileSystem(client),
+  idle: collectWhenIdle,
 });

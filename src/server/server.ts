@@ -53,6 +53,12 @@ export interface ServerHost {
   /** Where a rule's documentation lives (a link in hovers and diagnostics). */
   ruleHelpUri(ruleId: string): string;
   version: string;
+  /**
+   * Called after a review is published when no other review is scheduled; `stillIdle` says
+   * whether that is still so. The Node hosts collect the heap's young generation then, so that a
+   * keystroke's review rarely pauses for a collection (see idleGc.ts).
+   */
+  idle?(stillIdle: () => boolean): void;
 }
 
 const FIX_ALL = 'source.fixAll.goconc';
@@ -326,7 +332,14 @@ export function startServer(connection: Connection, host: ServerHost): void {
     const reviewed: ReviewedParams = { uri: state.uri, version, skipped: result.skipped };
     void connection.sendNotification(REVIEWED, reviewed);
     if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (host.idle && idle()) host.idle(idle);
   }
+
+  /** No review is scheduled. */
+  const idle = (): boolean => {
+    for (const s of states.values()) if (s.timer) return false;
+    return true;
+  };
 
   function evictTrees(): void {
     const withTrees = [...states.values()].filter((s) => s.hasTree);

@@ -5,6 +5,7 @@
 import { loadGo } from '../core/syntax/parser';
 import { loadWasm, ruleHelpUri, VERSION } from '../cli/meta';
 import { nodeFileSystem, stdioConnection } from './nodeConnection';
+import { collectWhenIdle } from './idleGc';
 import { startServer } from './server';
 
 export function serveStdio(): Promise<number> {
@@ -15,6 +16,7 @@ export function serveStdio(): Promise<number> {
     version: VERSION,
     ruleHelpUri,
     fs: nodeFileSystem(),
+    idle: collectWhenIdle,
   });
   // The server ends the process when the client sends `exit`.
   return new Promise<number>(() => undefined);

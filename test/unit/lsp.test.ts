@@ -398,3 +398,49 @@ describe('goconc lsp: the start, before the first findings (issue 13)', function
     assert.deepEqual(warmed, cold);
   });
 });
+
+describe('goconc lsp: collecting garbage while idle (issue 13)', function () {
+  this.timeout(30000);
+  let dir: string;
+  let client: Client | undefined;
+  afterEach(() => {
+    client?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('collects the young generation once a review is published and nothing else is scheduled', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'goconc-lsp-gc-'));
+    // Preloaded into the server's process: reports each collection forced by a gc() call.
+    const preload = join(dir, 'gc.cjs');
+    writeFileSync(
+      preload,
+      `const { PerformanceObserver, constants } = require('node:perf_hooks');
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const d = e.detail || {};
+    if (d.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) process.stderr.write(d.kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'forced minor\\n' : 'forced other\\n');
+  }
+}).observe({ entryTypes: ['gc'] });
+`,
+    );
+    const file = join(dir, 'main.go');
+    writeFileSync(file, LEAK);
+    const uri = pathToFileURL(file).href;
+    const proc = spawn(process.execPath, ['--require', preload, join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' });
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    client = new Client(proc);
+    await client.request('initialize', { processId: null, rootUri: pathToFileURL(dir).href, capabilities: {} });
+    client.notify('initialized', {});
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(stderr.match(/forced/g)?.length ?? 0, 0, `no collection before any review: ${stderr}`);
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+    await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    for (let waited = 0; !stderr.includes('forced minor') && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stderr, /forced minor/, 'a young-generation collection after the review was published');
+    assert.doesNotMatch(stderr, /forced other/, 'never a full collection');
+    assert.equal(await client.request('shutdown'), null);
+    client.notify('exit', null);
+    assert.equal(await client.exited, 0);
+  });
+});

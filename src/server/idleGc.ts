@@ -1,0 +1,34 @@
+/**
+ * Collects the young generation of the heap while the server has nothing to do (Node hosts).
+ * A keystroke's review allocates a few megabytes; when a young-generation collection falls in
+ * the middle of one, it copies everything the review still holds and pauses it for 3 to 16 ms
+ * (the slowest tenth of the keystrokes on net/http/server.go, docs/benchmark.md). Collecting
+ * after a review is published, before the next keystroke arrives, takes that pause off the path
+ * from an edit to its findings. `gc` is exposed at run time, so `goconc lsp` needs no flag.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Collect = (options: { type: 'minor' | 'major' }) => void;
+let collect: Collect | null | undefined;
+
+/** One young-generation collection; nothing when the runtime does not allow it. */
+export function collectYoungGeneration(): void {
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      const gc: unknown = runInNewContext('gc');
+      collect = typeof gc === 'function' ? (gc as Collect) : null;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.({ type: 'minor' });
+}
+
+/** The server's idle hook (ServerHost.idle): after pending messages, if still idle, collect. */
+export function collectWhenIdle(stillIdle: () => boolean): void {
+  setImmediate(() => {
+    if (stillIdle()) collectYoungGeneration();
+  });
+}
