@@ -20,7 +20,7 @@
  * (or a struct embedding one) count as mutexes: syntax cannot tell what a `Locker` holds.
  */
 import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
-import { boolArgs, calleeKey, isGuarded, normaliseTarget, type FuncSummary, type Op, type PackageView } from './package';
+import { boolArgs, calleeKey, isGuarded, normaliseTarget, type FileSummary, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
@@ -535,7 +535,7 @@ function ownSummaries(facts: FileFacts, view: PackageView): ReadonlyMap<string, 
   if (!byKey) byKeyCache.set(summary, (byKey = new Map(summary.functions.map((f) => [f.key, f]))));
   return byKey;
 }
-const byKeyCache = new WeakMap<object, Map<string, FuncSummary>>();
+const byKeyCache = new WeakMap<FileSummary, Map<string, FuncSummary>>();
 
 /**
  * Every analysed function of the current file that locks something, in document order; with

@@ -357,6 +357,8 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   /** Nodes below the old declarations the edit touched, by old start offset (see `oldInside`). */
   const oldBelow = new Map<number, SyntaxNode[]>();
   const indexed = new Set<SyntaxNode>();
+  /** The nodes of `oldBelow` already moved (each old node stands for one new node). */
+  const reused = new Set<SyntaxNode>();
   /** Makes the nodes below the old top-level nodes that overlap new range [start, end] findable. */
   const oldInside = (start: number, end: number) => {
     if (!previous) return;
@@ -390,10 +392,8 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     const old = candidates.find((c) => c.type === type && c.endIndex + shift === end && !reused.has(c));
     if (!old) return undefined;
     reused.add(old);
-    unchecked = { at: cursor.currentDescendantIndex - nextId, size: old.lastId - old.id + 1 };
-    return { old, shift };
+    return moving(old, shift);
   };
-  const reused = new Set<SyntaxNode>();
   /** Moves an old subtree below a new top-level node: every node gets its new id, offsets and top. */
   const reuseBelow = (old: SyntaxNode, parent: SyntaxNode, field: string | null, shift: number): SyntaxNode => {
     const idShift = nextId - old.id;
@@ -423,17 +423,23 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     while (oldNext < oldTop.length && oldTop[oldNext].startIndex < start - shift) oldNext++;
     const old = oldTop[oldNext];
     if (!old || old.startIndex !== start - shift || old.endIndex + shift !== end || old.type !== cursor.nodeType) return undefined;
-    // Same place and type; the same number of nodes below says tree-sitter read it the same way.
-    // That number is checked once the cursor has passed the node (see `passed`): asking the
-    // cursor for its node here would make a WASM node object for every declaration.
-    unchecked = { at: cursor.currentDescendantIndex - nextId, size: old.lastId - old.id + 1 };
+    return moving(old, shift);
+  };
+  /**
+   * Where tree-sitter's count of nodes stood against ours at the last moved node, until checked.
+   * Same place and type; the same number of nodes below says tree-sitter read it the same way.
+   * That number is checked once the cursor has passed the node (see `passed`): asking the cursor
+   * for its node here would make a WASM node object for every moved node.
+   */
+  let unchecked: number | undefined;
+  /** An old node the cursor's node will be moved from, its count left to check. */
+  const moving = (old: SyntaxNode, shift: number): { old: SyntaxNode; shift: number } => {
+    unchecked = cursor.currentDescendantIndex - nextId;
     return { old, shift };
   };
-  /** The last reused node's place in tree-sitter's count of nodes (`at`, relative to ours) and its size in ours. */
-  let unchecked: { at: number; size: number } | undefined;
-  /** Verifies the last reused node's size once the next node's count (`index`) is known. */
+  /** Verifies the last moved node's size once the next node's count (`index`) is known. */
   const passed = (index: number) => {
-    if (unchecked && index - nextId !== unchecked.at) throw SIZE_CHANGED;
+    if (unchecked !== undefined && index - nextId !== unchecked) throw SIZE_CHANGED;
     unchecked = undefined;
   };
   const rootNode = tree.rootNode;
@@ -465,12 +471,12 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
       for (;;) {
         node.lastId = nextId - 1; // its subtree is complete
         if (node === root) {
-          if (unchecked) passed(rootNode.descendantCount);
+          if (unchecked !== undefined) passed(rootNode.descendantCount);
           return root;
         }
         if (cursor.gotoNextSibling()) {
           const parent = node.parent!;
-          if (unchecked) passed(cursor.currentDescendantIndex);
+          if (unchecked !== undefined) passed(cursor.currentDescendantIndex);
           if (parent === root) {
             const found = reusable();
             if (found) {
