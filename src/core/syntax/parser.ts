@@ -5,6 +5,7 @@
  */
 import { Edit, Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { parserInput, SourceText, type Span } from '../text/source';
+import { MemoryWalker, memoryLayoutHolds, sameWalk, type CopyCursor } from './memoryCursor';
 import { copyTree, SyntaxNode, type PreviousCopy } from './tree';
 
 export type WasmFile = 'web-tree-sitter.wasm' | 'tree-sitter-go.wasm';
@@ -26,12 +27,50 @@ declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum
 /** The loaded Go grammar and one reusable parser. Create it with {@link loadGo}. */
 export class GoLanguage {
   private readonly queries = new Map<string, Query>();
+  /** Reads trees from WASM memory for copyTree, when this build's layout was verified (see memoryCursor.ts). */
+  private walker: MemoryWalker | undefined;
 
   constructor(
     readonly language: Language,
     private readonly parser: Parser,
     private readonly memory: WasmMemory,
   ) {}
+
+  /**
+   * Checks that trees can be read from WASM memory: the grammar's tables where this engine
+   * expects them, and a walk of `samples` that agrees node for node with web-tree-sitter's own
+   * cursor. Until then, and if not, copies walk with web-tree-sitter's cursor.
+   */
+  verifyMemoryWalk(samples: readonly string[]): boolean {
+    this.walker = undefined;
+    if (!memoryLayoutHolds(this.language, this.memory)) return false;
+    const walker = new MemoryWalker(this.language, this.memory);
+    for (const text of samples) {
+      const tree = this.parse(text);
+      if (!tree) return false;
+      const a = walker.walk(tree);
+      const b = tree.walk();
+      try {
+        if (sameWalk(a, b) !== undefined) return false;
+      } finally {
+        a.delete();
+        b.delete();
+        tree.delete();
+      }
+    }
+    this.walker = walker;
+    return true;
+  }
+
+  /** Whether copies read trees from WASM memory (see {@link verifyMemoryWalk}). */
+  get readsMemory(): boolean {
+    return this.walker !== undefined;
+  }
+
+  /** A cursor at the root of `tree` for copyTree. No parse may happen while it is used. */
+  walk(tree: Tree): CopyCursor {
+    return this.walker?.walk(tree) ?? tree.walk();
+  }
 
   /** Size of the WASM heap in bytes. It never shrinks, so it is the high-water mark of live trees. */
   heapBytes(): number {
@@ -86,6 +125,7 @@ export function loadGo(loader: WasmLoader): Promise<GoLanguage> {
       parser.setLanguage(language);
       const go = new GoLanguage(language, parser, memory);
       go.parse(WARM_UP)?.delete();
+      go.verifyMemoryWalk([WARM_UP, DAMAGED]);
       return go;
     })();
     loading.catch(() => (loading = undefined)); // a failed load may be retried
@@ -103,6 +143,24 @@ func f(ctx context.Context, ch chan int) {
 		}
 	}()
 }
+`;
+
+/** Aliased and fielded nodes, an ERROR, a MISSING token and an extra (comment) for the memory walk's check. */
+const DAMAGED = `package p
+
+type T struct{ a, b int; mu sync.Mutex }
+
+func (t *T) m(xs []int) (n int, err error) {
+	for i, x := range xs { // a comment
+		t.mu.Lock(); n += x + i; goto out
+	}
+out:
+	switch v := any(n).(type) { case int: _ = v }
+	return n, fmt.Errorf("é %d", n
+}
+
+func broken( {
+	x := [
 `;
 
 /** A change as VS Code reports it: replace `rangeLength` UTF-16 units at `rangeOffset` with `text`. */
@@ -154,7 +212,7 @@ export class GoFile {
   /** Like {@link root}, but gives up (undefined) when copying runs past `deadline` (a Date.now() value). */
   syntax(deadline?: number): SyntaxNode | undefined {
     if (!this.currentRoot && this.currentTree) {
-      this.currentRoot = copyTree(this.currentTree, this.currentSource, deadline, this.previousCopy);
+      this.currentRoot = copyTree(this.currentTree, this.currentSource, deadline, this.previousCopy, (t) => this.go.walk(t));
       if (this.currentRoot) this.previousCopy = undefined;
     }
     return this.currentRoot;

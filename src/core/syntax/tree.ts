@@ -7,6 +7,7 @@
  * re-parsing.
  */
 import type { Tree } from 'web-tree-sitter';
+import type { CopyCursor } from './memoryCursor';
 import type { SourceText, Span } from '../text/source';
 
 export interface Point {
@@ -290,7 +291,8 @@ export interface PreviousCopy {
 }
 
 /**
- * Copies a web-tree-sitter tree (one cursor pass, iterative) into SyntaxNodes. Returns undefined
+ * Copies a web-tree-sitter tree (one cursor pass, iterative) into SyntaxNodes, with the cursor
+ * `open` gives (the engine's reads tree-sitter's memory directly: see memoryCursor.ts). Returns undefined
  * when `deadline` (a Date.now() value) passes first: huge files must not stall the editor.
  * With `previous`, a top-level declaration wholly before or after the edit that tree-sitter
  * parsed to the same type, range (shifted) and size is moved over from the previous copy. Inside
@@ -299,9 +301,9 @@ export interface PreviousCopy {
  * of the old declaration: editing one line of a long function copies that line's statement, not
  * the function.
  */
-export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, previous?: PreviousCopy): SyntaxNode | undefined {
+export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, previous?: PreviousCopy, open: (tree: Tree) => CopyCursor = (t) => t.walk()): SyntaxNode | undefined {
   const owner = new SyntaxTree(source);
-  const cursor = tree.walk();
+  const cursor = open(tree);
   let nextId = 0;
   const index = (node: SyntaxNode) => {
     const top = node.top;
@@ -501,7 +503,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   } catch (e) {
     if (e !== SIZE_CHANGED) throw e;
     // A moved declaration that tree-sitter read with another number of nodes: copy afresh.
-    return copyTree(tree, source, deadline);
+    return copyTree(tree, source, deadline, undefined, open);
   } finally {
     cursor.delete();
   }
