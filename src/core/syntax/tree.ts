@@ -142,16 +142,19 @@ export class SyntaxNode {
     return this.fields?.[i] ?? null;
   }
 
-  /** Appends a child while the copy is made. */
-  addChild(node: SyntaxNode, field: string | null): void {
-    node.parent = this;
-    node.indexInParent = this.children.length;
-    if (this.children === NO_NODES) this.children = [node];
-    else this.children.push(node);
-    if (field !== null) {
-      this.fields ??= new Array<string | null>(node.indexInParent).fill(null);
-      this.fields[node.indexInParent] = field;
-    } else if (this.fields) this.fields.push(null);
+  /**
+   * Gives this node its children while the copy is made, in one exact-size array: an array
+   * grown by pushes keeps room for 17 or more, and every copy lives as long as its file.
+   */
+  setChildren(nodes: SyntaxNode[], fields: (string | null)[], from: number, to: number): void {
+    if (from === to) return;
+    this.children = nodes.slice(from, to);
+    for (let i = from; i < to; i++) {
+      if (fields[i] !== null) {
+        this.fields = fields.slice(from, to);
+        return;
+      }
+    }
   }
 
   get nextSibling(): SyntaxNode | null {
@@ -312,8 +315,35 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     if (same) same.push(node);
     else top.index!.set(node.type, [node]);
   };
+  // The children of the nodes being made, in order, with their fields: a node gets its own as
+  // one array when it is complete (see setChildren). `making` holds the nodes being made, and
+  // `openFrom` where their children begin in `pending`.
+  const pending: SyntaxNode[] = [];
+  const pendingFields: (string | null)[] = [];
+  const making: SyntaxNode[] = [];
+  const openFrom: number[] = [];
   const attach = (node: SyntaxNode, parent: SyntaxNode | null, field: string | null) => {
-    if (parent) parent.addChild(node, field);
+    if (!parent) return;
+    node.parent = parent;
+    node.indexInParent = pending.length - openFrom[openFrom.length - 1];
+    pending.push(node);
+    pendingFields.push(field);
+  };
+  /** A node the cursor will walk into: its children are collected from here on. */
+  const enter = (node: SyntaxNode): SyntaxNode => {
+    making.push(node);
+    openFrom.push(pending.length);
+    return node;
+  };
+  /** A complete node: made ones take their children (moved ones have theirs already). */
+  const complete = (node: SyntaxNode) => {
+    node.lastId = nextId - 1;
+    if (making[making.length - 1] !== node) return;
+    making.pop();
+    const from = openFrom.pop()!;
+    node.setChildren(pending, pendingFields, from, pending.length);
+    pending.length = from;
+    pendingFields.length = from;
   };
   const make = (parent: SyntaxNode | null): SyntaxNode => {
     const start = cursor.startIndex;
@@ -331,7 +361,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     index(node);
     attach(node, parent, cursor.currentFieldName);
     if (missing || type === 'ERROR') for (let n: SyntaxNode | null = node; n && !n.hasError; n = n.parent) n.hasError = true;
-    return node;
+    return enter(node);
   };
   /** A new top-level node (one the edit touched): the old nodes below it may be moved into it. */
   const made = (root: SyntaxNode): SyntaxNode => {
@@ -471,7 +501,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
         }
       }
       for (;;) {
-        node.lastId = nextId - 1; // its subtree is complete
+        complete(node); // its subtree is complete
         if (node === root) {
           if (unchecked !== undefined) passed(rootNode.descendantCount);
           return root;
