@@ -18,6 +18,19 @@ export interface Point {
 /** The children of every leaf: one shared, frozen empty list (most nodes are leaves). */
 const NO_NODES = Object.freeze([]) as unknown as SyntaxNode[];
 
+/** What the root and the top-level nodes keep beside the fields every node has. */
+interface TopData {
+  /** The tree this copy belongs to. */
+  tree: SyntaxTree;
+  /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
+  index: Map<string, SyntaxNode[]> | undefined;
+}
+
+// Node flags, kept in one number (a copy is one object per node, and lives as long as its file).
+const NAMED = 1;
+const MISSING = 2;
+const HAS_ERROR = 4;
+
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
   /**
@@ -26,18 +39,15 @@ export class SyntaxNode {
    * the next copy of the tree touches it alone, not every node below it.
    */
   top: SyntaxNode | null = null;
-  /** On the root and on top-level nodes: the tree this copy belongs to. */
-  tree: SyntaxTree | undefined;
-  /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
-  index: Map<string, SyntaxNode[]> | undefined;
+  /** On the root and on top-level nodes: their tree and index. */
+  private own: TopData | undefined;
   /** The children, in order (never changed once the copy is made; leaves share one empty list). */
   children: SyntaxNode[] = NO_NODES;
   /** The field name of each child (parallel to `children`), made on the first child with one. */
   private fields: (string | null)[] | undefined;
   /** Position of this node among its parent's children. */
   indexInParent = 0;
-  /** True when this node or a descendant is an ERROR or MISSING node. */
-  hasError = false;
+  private flags: number;
   /** The largest id in this node's subtree: ids are given in document order, so a subtree is the id range [id, lastId]. */
   lastId: number;
   private named?: SyntaxNode[];
@@ -45,12 +55,45 @@ export class SyntaxNode {
   constructor(
     public id: number,
     readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
+    isNamed: boolean,
+    isMissing: boolean,
     public startIndex: number,
     public endIndex: number,
   ) {
     this.lastId = id;
+    this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING : 0);
+  }
+
+  get isNamed(): boolean {
+    return (this.flags & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
+  }
+
+  /** True when this node or a descendant is an ERROR or MISSING node. */
+  get hasError(): boolean {
+    return (this.flags & HAS_ERROR) !== 0;
+  }
+
+  set hasError(value: boolean) {
+    this.flags = value ? this.flags | HAS_ERROR : this.flags & ~HAS_ERROR;
+  }
+
+  /** On the root and on top-level nodes: the tree this copy belongs to. */
+  get tree(): SyntaxTree | undefined {
+    return this.own?.tree;
+  }
+
+  /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
+  get index(): Map<string, SyntaxNode[]> | undefined {
+    return this.own?.index;
+  }
+
+  /** Makes this node the root (no index) or a top-level node (with an empty index) of `tree`. */
+  belongTo(tree: SyntaxTree, topLevel: boolean): void {
+    this.own = { tree, index: topLevel ? new Map() : undefined };
   }
 
   /**
@@ -60,7 +103,7 @@ export class SyntaxNode {
    * Returns the next free id. The previous copy it came from is not valid afterwards.
    */
   adopt(tree: SyntaxTree, shift: number, nextId: number): number {
-    this.tree = tree;
+    this.own!.tree = tree;
     const idShift = nextId - this.id;
     const size = this.lastId - this.id;
     if (shift !== 0 || idShift !== 0) {
@@ -78,7 +121,7 @@ export class SyntaxNode {
   }
 
   private get owner(): SyntaxTree {
-    return (this.top ?? this).tree!;
+    return (this.top ?? this).own!.tree;
   }
 
   get text(): string {
@@ -352,11 +395,10 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     // Only zero-width nodes can be MISSING; asking costs a WASM call, so ask only those.
     const missing = start === end && cursor.nodeIsMissing;
     const node = new SyntaxNode(nextId++, type, cursor.nodeIsNamed, missing, start, end);
-    if (!parent) node.tree = owner;
+    if (!parent) node.belongTo(owner, false);
     else if (!parent.top) {
       node.top = node;
-      node.tree = owner;
-      node.index = new Map();
+      node.belongTo(owner, true);
     } else node.top = parent.top;
     index(node);
     attach(node, parent, cursor.currentFieldName);
