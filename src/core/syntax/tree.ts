@@ -91,6 +91,15 @@ export class SyntaxNode {
     return this.own?.index;
   }
 
+  /**
+   * Replaces the lists of a finished top-level node's index with exact-size copies: lists grown
+   * by pushes keep room for 17 or more, and most hold one or two nodes.
+   */
+  compactIndex(): void {
+    const index = this.own!.index!;
+    for (const [type, list] of index) if (list.length > 1) index.set(type, list.slice());
+  }
+
   /** Makes this node the root (no index) or a top-level node (with an empty index) of `tree`. */
   belongTo(tree: SyntaxTree, topLevel: boolean): void {
     this.own = { tree, index: topLevel ? new Map() : undefined };
@@ -387,6 +396,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     node.setChildren(pending, pendingFields, from, pending.length);
     pending.length = from;
     pendingFields.length = from;
+    if (node.top === node) node.compactIndex();
   };
   const make = (parent: SyntaxNode | null): SyntaxNode => {
     const start = cursor.startIndex;
