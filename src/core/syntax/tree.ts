@@ -23,7 +23,7 @@ interface TopData {
   /** The tree this copy belongs to. */
   tree: SyntaxTree;
   /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
-  index: Map<string, SyntaxNode[]> | undefined;
+  index: ReadonlyMap<string, SyntaxNode[]> | undefined;
 }
 
 // Node flags, kept in one number (a copy is one object per node, and lives as long as its file).
@@ -87,22 +87,18 @@ export class SyntaxNode {
   }
 
   /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
-  get index(): Map<string, SyntaxNode[]> | undefined {
+  get index(): ReadonlyMap<string, SyntaxNode[]> | undefined {
     return this.own?.index;
   }
 
-  /**
-   * Replaces the lists of a finished top-level node's index with exact-size copies: lists grown
-   * by pushes keep room for 17 or more, and most hold one or two nodes.
-   */
-  compactIndex(): void {
-    const index = this.own!.index!;
-    for (const [type, list] of index) if (list.length > 1) index.set(type, list.slice());
+  /** Gives a finished top-level node its index (lists in id order, by type). */
+  setIndex(index: ReadonlyMap<string, SyntaxNode[]>): void {
+    this.own!.index = index;
   }
 
   /** Makes this node the root (no index) or a top-level node (with an empty index) of `tree`. */
   belongTo(tree: SyntaxTree, topLevel: boolean): void {
-    this.own = { tree, index: topLevel ? new Map() : undefined };
+    this.own = { tree, index: topLevel ? EMPTY_INDEX : undefined };
   }
 
   /**
@@ -305,6 +301,23 @@ export class SyntaxTree {
 }
 
 /** The first position of an id-ordered list whose id is at least `id`. */
+/** Node types by number, for the counting sort that makes a top-level node's index (see copyTree). */
+const typeNumbers = new Map<string, number>();
+const typeNames: string[] = [];
+function typeNumber(type: string): number {
+  let n = typeNumbers.get(type);
+  if (n === undefined) {
+    n = typeNames.length;
+    typeNumbers.set(type, n);
+    typeNames.push(type);
+  }
+  return n;
+}
+/** The counting sort's counts by type number, all zero between uses (copies are made one at a time). */
+let counts = new Int32Array(512);
+/** The index of a top-level node until it is complete. */
+const EMPTY_INDEX: ReadonlyMap<string, SyntaxNode[]> = new Map();
+
 /** Two id-ordered lists of distinct nodes as one id-ordered list (each node of a tree has one type, so no node is in both). */
 function mergeById(a: SyntaxNode[], b: SyntaxNode[]): SyntaxNode[] {
   const out: SyntaxNode[] = new Array(a.length + b.length);
@@ -360,31 +373,75 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   const owner = new SyntaxTree(source);
   const cursor = open(tree);
   let nextId = 0;
+  // The nodes of the top-level node being made, in id order, with their types' numbers: its
+  // index is made from them in one counting sort when it is complete (see `indexTop`).
+  // These scratch arrays are used up to a count and never truncated: an array cut short gives
+  // back its storage and grows it again, one allocation after another, for every declaration.
+  const topNodes: SyntaxNode[] = [];
+  const topTypes: number[] = [];
+  let topCount = 0;
+  const sorted: SyntaxNode[] = [];
   const index = (node: SyntaxNode) => {
-    const top = node.top;
-    if (!top) return; // the root, found by type through its tree
-    const same = top.index!.get(node.type);
-    if (same) same.push(node);
-    else top.index!.set(node.type, [node]);
+    if (!node.top) return; // the root, found by type through its tree
+    const type = typeNumber(node.type);
+    if (topCount < topNodes.length) {
+      topNodes[topCount] = node;
+      topTypes[topCount] = type;
+    } else {
+      topNodes.push(node);
+      topTypes.push(type);
+    }
+    topCount++;
+  };
+  /** The index of a complete top-level node: exact-size lists, each in id order. */
+  const indexTop = (top: SyntaxNode) => {
+    const n = topCount;
+    if (counts.length < typeNames.length) counts = new Int32Array(typeNames.length * 2);
+    const seen: number[] = [];
+    for (let i = 0; i < n; i++) if (counts[topTypes[i]]++ === 0) seen.push(topTypes[i]);
+    let at = 0;
+    for (const t of seen) {
+      const c = counts[t];
+      counts[t] = at; // from here on, where the next node of type t goes
+      at += c;
+    }
+    while (sorted.length < n) sorted.push(top); // grown by pushes, so its lists stay packed arrays
+    for (let i = 0; i < n; i++) sorted[counts[topTypes[i]]++] = topNodes[i];
+    const map = new Map<string, SyntaxNode[]>();
+    at = 0;
+    for (const t of seen) {
+      map.set(typeNames[t], sorted.slice(at, counts[t]));
+      at = counts[t];
+      counts[t] = 0;
+    }
+    top.setIndex(map);
+    topCount = 0;
   };
   // The children of the nodes being made, in order, with their fields: a node gets its own as
   // one array when it is complete (see setChildren). `making` holds the nodes being made, and
   // `openFrom` where their children begin in `pending`.
   const pending: SyntaxNode[] = [];
   const pendingFields: (string | null)[] = [];
+  let pendingCount = 0;
   const making: SyntaxNode[] = [];
   const openFrom: number[] = [];
   const attach = (node: SyntaxNode, parent: SyntaxNode | null, field: string | null) => {
     if (!parent) return;
     node.parent = parent;
-    node.indexInParent = pending.length - openFrom[openFrom.length - 1];
-    pending.push(node);
-    pendingFields.push(field);
+    node.indexInParent = pendingCount - openFrom[openFrom.length - 1];
+    if (pendingCount < pending.length) {
+      pending[pendingCount] = node;
+      pendingFields[pendingCount] = field;
+    } else {
+      pending.push(node);
+      pendingFields.push(field);
+    }
+    pendingCount++;
   };
   /** A node the cursor will walk into: its children are collected from here on. */
   const enter = (node: SyntaxNode): SyntaxNode => {
     making.push(node);
-    openFrom.push(pending.length);
+    openFrom.push(pendingCount);
     return node;
   };
   /** A complete node: made ones take their children (moved ones have theirs already). */
@@ -393,10 +450,9 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     if (making[making.length - 1] !== node) return;
     making.pop();
     const from = openFrom.pop()!;
-    node.setChildren(pending, pendingFields, from, pending.length);
-    pending.length = from;
-    pendingFields.length = from;
-    if (node.top === node) node.compactIndex();
+    node.setChildren(pending, pendingFields, from, pendingCount);
+    pendingCount = from;
+    if (node.top === node) indexTop(node);
   };
   const make = (parent: SyntaxNode | null): SyntaxNode => {
     const start = cursor.startIndex;
