@@ -60,6 +60,8 @@ type Server struct {
     const view = ctx.package;
     const atomics = atomicTargets(view);
     if (atomics.size === 0) return;
+    // A target ends with the name of the field or package variable it is (`Server.hits`, `var:count`).
+    const names = new Set([...atomics.keys()].map((t) => t.slice(t.lastIndexOf('.') + 1).replace(/^var:/, '')));
     for (const fn of file.functions) {
       if (!ctx.inFocus(fn.node)) continue;
       // init functions, and methods named init that set a value up in place, run before it is shared.
@@ -68,6 +70,7 @@ type Server struct {
       // The plain accesses of each atomically used target in this function, in order.
       const byTarget = new Map<string, { node: Node; write: boolean; atomic: Atomic }[]>();
       for (const sel of descendants(fn.body, new Set(['selector_expression', 'identifier']))) {
+        if (!names.has((sel.type === 'selector_expression' ? sel.childForFieldName('field')?.text : sel.text) ?? '')) continue;
         const access = plainAccess(file, fn, summary, sel, atomics);
         if (!access) continue;
         const list = byTarget.get(access.target) ?? [];

@@ -155,8 +155,13 @@ export class SyntaxNode {
     return this.children[i] ?? null;
   }
 
+  /** The named children (the children array itself when every child is named: no copy is made). */
   get namedChildren(): SyntaxNode[] {
-    return (this.named ??= this.children === NO_NODES ? NO_NODES : this.children.filter((c) => c.isNamed));
+    if (this.named) return this.named;
+    const children = this.children;
+    let count = 0;
+    for (let i = 0; i < children.length; i++) if (children[i].isNamed) count++;
+    return (this.named = count === children.length ? children : count === 0 ? NO_NODES : children.filter((c) => c.isNamed));
   }
 
   get namedChildCount(): number {
