@@ -13,7 +13,7 @@
  * parser loads, and {@link sameWalk} compares the two cursors node for node on a sample; if
  * either fails (another web-tree-sitter version), the engine keeps web-tree-sitter's cursor.
  */
-import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Language, Tree } from 'web-tree-sitter';
 
 /** What copyTree asks of a cursor (a subset of web-tree-sitter's TreeCursor). */
 export interface CopyCursor {
@@ -88,7 +88,7 @@ class Tables {
 
 function cString(u8: Uint8Array, at: number): string {
   let s = '';
-  for (let i = at; u8[i] !== 0 && i < u8.length; i++) s += String.fromCharCode(u8[i]);
+  for (let i = at; i < u8.length && u8[i] !== 0; i++) s += String.fromCharCode(u8[i]);
   return s;
 }
 
@@ -427,4 +427,3 @@ export function sameWalk(a: CopyCursor, b: CopyCursor): string | undefined {
   }
 }
 
-export type { TreeCursor };
