@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryWalker, memoryLayoutHolds, sameWalk } from '../../src/core/syntax/memoryCursor';
-import { GoFile, type GoLanguage, type Node } from '../../src/core/syntax/parser';
+import { GoFile, type GoLanguage, type Node, type Tree } from '../../src/core/syntax/parser';
 import { copyTree } from '../../src/core/syntax/tree';
 import { SourceText } from '../../src/core/text/source';
 import { loadGoForTests, TESTDATA } from '../helpers';
@@ -84,6 +84,16 @@ describe('trees read from WASM memory (issue 13)', () => {
       file.dispose();
     }
     assert.ok(compared > 20_000, `${compared} nodes`);
+  });
+
+  it('stop with an error, never a hang, on memory that is not a tree', () => {
+    // A root whose heap data claims two billion children: read as they are, they would take minutes.
+    const memory = { buffer: new ArrayBuffer(1 << 16) };
+    const u32 = new Uint32Array(memory.buffer);
+    u32[0] = 64; // the tree's root: a pointer to heap data at 64
+    u32[(64 + 36) >> 2] = 0x7fffffff; // its child_count
+    const cursor = new MemoryWalker(go.language, memory).walk({ 0: 0 } as unknown as Tree);
+    assert.throws(() => cursor.gotoFirstChild(), /not a tree-sitter tree/);
   });
 
   it('are not read from memory whose layout is not the one expected, and a walk that differs is reported', () => {

@@ -55,6 +55,8 @@ const HEAP_PRODUCTION_ID = 66;
 /** sizeof(Subtree): a pointer or an 8-byte inline leaf. */
 const SUBTREE_SIZE = 8;
 const SYM_ERROR = 0xffff;
+/** A bound on the cursor's stack (a 50,000-deep expression needs about 100,000 entries). */
+const MAX_DEPTH = 1 << 22;
 
 interface Memory {
   readonly buffer: ArrayBuffer;
@@ -214,6 +216,8 @@ export class MemoryCursor implements CopyCursor {
 
   private push(slot: number, pos: number, child: number, structural: number, descendant: number): void {
     if (this.size === this.slot.length) {
+      // No tree is this deep: a walk that gets here is reading memory that is not a tree.
+      if (this.size >= MAX_DEPTH) throw new Error('memory cursor: not a tree-sitter tree');
       const grow = (a: Uint32Array) => {
         const b = new Uint32Array(a.length * 2);
         b.set(a);
@@ -255,6 +259,7 @@ export class MemoryCursor implements CopyCursor {
     if (count === 0) return 0;
     const production = this.productionId(parent);
     const children = this.heap(parent) - count * SUBTREE_SIZE;
+    if (children < 0 || children + count * SUBTREE_SIZE > this.u8.length) throw new Error('memory cursor: not a tree-sitter tree');
     let first = skipFirst;
     while (child < count) {
       const a = children + child * SUBTREE_SIZE;

@@ -52,6 +52,8 @@ export class GoLanguage {
       const b = tree.walk();
       try {
         if (sameWalk(a, b) !== undefined) return false;
+      } catch {
+        return false; // memory that is not laid out as expected
       } finally {
         a.delete();
         b.delete();
