@@ -23,7 +23,32 @@ interface TopData {
   /** The tree this copy belongs to. */
   tree: SyntaxTree;
   /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
-  index: ReadonlyMap<string, SyntaxNode[]> | undefined;
+  index: TypeIndex | undefined;
+}
+
+/**
+ * A top-level node's nodes by type: the numbers of the types present (see typeNumber) and a list
+ * for each, in id order. Two exact-size arrays, not a Map: a file has one per declaration.
+ */
+export class TypeIndex {
+  constructor(
+    private readonly types: readonly number[],
+    private readonly lists: readonly SyntaxNode[][],
+  ) {}
+
+  /** The nodes of one type, or undefined when there are none. */
+  get(type: string): SyntaxNode[] | undefined {
+    const n = typeNumbers.get(type);
+    if (n === undefined) return undefined;
+    const types = this.types;
+    for (let i = 0; i < types.length; i++) if (types[i] === n) return this.lists[i];
+    return undefined;
+  }
+
+  /** Every list (each node of the subtree is in one). */
+  values(): readonly SyntaxNode[][] {
+    return this.lists;
+  }
 }
 
 // Node flags, kept in one number (a copy is one object per node, and lives as long as its file).
@@ -87,12 +112,12 @@ export class SyntaxNode {
   }
 
   /** On top-level nodes: the nodes of the subtree (itself included) by type, in id order. */
-  get index(): ReadonlyMap<string, SyntaxNode[]> | undefined {
+  get index(): TypeIndex | undefined {
     return this.own?.index;
   }
 
   /** Gives a finished top-level node its index (lists in id order, by type). */
-  setIndex(index: ReadonlyMap<string, SyntaxNode[]>): void {
+  setIndex(index: TypeIndex): void {
     this.own!.index = index;
   }
 
@@ -321,7 +346,7 @@ function typeNumber(type: string): number {
 /** The counting sort's counts by type number, all zero between uses (copies are made one at a time). */
 let counts = new Int32Array(512);
 /** The index of a top-level node until it is complete. */
-const EMPTY_INDEX: ReadonlyMap<string, SyntaxNode[]> = new Map();
+const EMPTY_INDEX = new TypeIndex([], []);
 
 /** Two id-ordered lists of distinct nodes as one id-ordered list (each node of a tree has one type, so no node is in both). */
 function mergeById(a: SyntaxNode[], b: SyntaxNode[]): SyntaxNode[] {
@@ -386,6 +411,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   const topTypes: number[] = [];
   let topCount = 0;
   const sorted: SyntaxNode[] = [];
+  const seenTypes: number[] = [];
   const index = (node: SyntaxNode) => {
     if (!node.top) return; // the root, found by type through its tree
     const type = typeNumber(node.type);
@@ -402,8 +428,14 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   const indexTop = (top: SyntaxNode) => {
     const n = topCount;
     if (counts.length < typeNames.length) counts = new Int32Array(typeNames.length * 2);
-    const seen: number[] = [];
-    for (let i = 0; i < n; i++) if (counts[topTypes[i]]++ === 0) seen.push(topTypes[i]);
+    let kinds = 0;
+    for (let i = 0; i < n; i++) {
+      if (counts[topTypes[i]]++ !== 0) continue;
+      if (kinds < seenTypes.length) seenTypes[kinds] = topTypes[i];
+      else seenTypes.push(topTypes[i]);
+      kinds++;
+    }
+    const seen = seenTypes.slice(0, kinds);
     let at = 0;
     for (const t of seen) {
       const c = counts[t];
@@ -412,14 +444,15 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     }
     while (sorted.length < n) sorted.push(top); // grown by pushes, so its lists stay packed arrays
     for (let i = 0; i < n; i++) sorted[counts[topTypes[i]]++] = topNodes[i];
-    const map = new Map<string, SyntaxNode[]>();
+    const lists: SyntaxNode[][] = new Array(seen.length);
     at = 0;
-    for (const t of seen) {
-      map.set(typeNames[t], sorted.slice(at, counts[t]));
+    for (let i = 0; i < seen.length; i++) {
+      const t = seen[i];
+      lists[i] = sorted.slice(at, counts[t]);
       at = counts[t];
       counts[t] = 0;
     }
-    top.setIndex(map);
+    top.setIndex(new TypeIndex(seen, lists));
     topCount = 0;
   };
   // The children of the nodes being made, in order, with their fields: a node gets its own as
