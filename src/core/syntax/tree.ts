@@ -330,7 +330,6 @@ export class SyntaxTree {
   }
 }
 
-/** The first position of an id-ordered list whose id is at least `id`. */
 /** Node types by number, for the counting sort that makes a top-level node's index (see copyTree). */
 const typeNumbers = new Map<string, number>();
 const typeNames: string[] = [];
@@ -360,6 +359,7 @@ function mergeById(a: SyntaxNode[], b: SyntaxNode[]): SyntaxNode[] {
   return out;
 }
 
+/** The first position of an id-ordered list whose id is at least `id`. */
 function lowerBound(list: readonly SyntaxNode[], id: number): number {
   let lo = 0;
   let hi = list.length;
@@ -407,6 +407,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   // index is made from them in one counting sort when it is complete (see `indexTop`).
   // These scratch arrays are used up to a count and never truncated: an array cut short gives
   // back its storage and grows it again, one allocation after another, for every declaration.
+  // A count never passes its array's length, so writing at the count appends or overwrites.
   const topNodes: SyntaxNode[] = [];
   const topTypes: number[] = [];
   let topCount = 0;
@@ -414,27 +415,15 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   const seenTypes: number[] = [];
   const index = (node: SyntaxNode) => {
     if (!node.top) return; // the root, found by type through its tree
-    const type = typeNumber(node.type);
-    if (topCount < topNodes.length) {
-      topNodes[topCount] = node;
-      topTypes[topCount] = type;
-    } else {
-      topNodes.push(node);
-      topTypes.push(type);
-    }
-    topCount++;
+    topNodes[topCount] = node;
+    topTypes[topCount++] = typeNumber(node.type);
   };
   /** The index of a complete top-level node: exact-size lists, each in id order. */
   const indexTop = (top: SyntaxNode) => {
     const n = topCount;
     if (counts.length < typeNames.length) counts = new Int32Array(typeNames.length * 2);
     let kinds = 0;
-    for (let i = 0; i < n; i++) {
-      if (counts[topTypes[i]]++ !== 0) continue;
-      if (kinds < seenTypes.length) seenTypes[kinds] = topTypes[i];
-      else seenTypes.push(topTypes[i]);
-      kinds++;
-    }
+    for (let i = 0; i < n; i++) if (counts[topTypes[i]]++ === 0) seenTypes[kinds++] = topTypes[i];
     const seen = seenTypes.slice(0, kinds);
     let at = 0;
     for (const t of seen) {
@@ -467,14 +456,8 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     if (!parent) return;
     node.parent = parent;
     node.indexInParent = pendingCount - openFrom[openFrom.length - 1];
-    if (pendingCount < pending.length) {
-      pending[pendingCount] = node;
-      pendingFields[pendingCount] = field;
-    } else {
-      pending.push(node);
-      pendingFields.push(field);
-    }
-    pendingCount++;
+    pending[pendingCount] = node;
+    pendingFields[pendingCount++] = field;
   };
   /** A node the cursor will walk into: its children are collected from here on. */
   const enter = (node: SyntaxNode): SyntaxNode => {
