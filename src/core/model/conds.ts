@@ -7,7 +7,7 @@ import { isCondValue, type FileFacts, type FuncInfo } from './facts';
 import { localTypeName, variableField } from './locks';
 import { normaliseTarget, typedTarget, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { EVERYWHERE, callArgs, callParts, descendants, unparen, whileCondition } from '../syntax/nodes';
+import { EVERYWHERE, callArgs, callParts, declarationsWith, descendants, unparen, whileCondition } from '../syntax/nodes';
 
 export interface CondLoop {
   fn: FuncInfo;
@@ -47,6 +47,12 @@ export function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined
 }
 
 /** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
+/** Text of a declaration that may set a Cond's lock (`c.L = ...`). */
+const SETS_LOCKER = /\.L\s*=/;
+
+/** Text of a declaration that may make a Cond. */
+const NEW_COND = /NewCond\s*\(/;
+
 /** Text of a declaration that may make a Cond or set its lock (`sync.NewCond`, `c.L = ...`). */
 const MAKES_COND = /NewCond\(|\.L\s*=/;
 
@@ -218,13 +224,13 @@ function fieldTarget(file: FileFacts, fn: FuncInfo | undefined, expr: Node): str
  */
 export function condLockers(file: FileFacts): Map<string, string> {
   const out = new Map<string, string>();
-  if (!file.text.includes('NewCond(') && !/\.L\s*=/.test(file.text)) return out;
+  if (!file.text.includes('NewCond(') && !SETS_LOCKER.test(file.text)) return out;
   const lockerOf = (fn: FuncInfo | undefined, arg: Node | undefined) => {
     let a = arg ? unparen(arg) : undefined;
     if (a?.type === 'unary_expression' && a.childForFieldName('operator')?.text === '&') a = a.childForFieldName('operand') ?? undefined;
     return a ? fieldTarget(file, fn, a) : undefined;
   };
-  for (const call of descendants(file.root, 'call_expression')) {
+  for (const call of declarationsWith(file.root, NEW_COND).flatMap((d) => descendants(d, 'call_expression'))) {
     const parts = callParts(call);
     if (parts?.name !== 'NewCond' || parts.receiver !== 'sync') continue;
     const fn = outerFunction(file, call);
@@ -245,7 +251,7 @@ export function condLockers(file: FileFacts): Map<string, string> {
     if (cond) out.set(cond, locker);
   }
   // `q.cond.L = &q.mu`: a cond held by value gets its locker by assignment.
-  for (const a of descendants(file.root, 'assignment_statement')) {
+  for (const a of declarationsWith(file.root, SETS_LOCKER).flatMap((d) => descendants(d, 'assignment_statement'))) {
     const left = a.childForFieldName('left')?.namedChildren ?? [];
     const right = a.childForFieldName('right')?.namedChildren ?? [];
     const l = left.length === 1 && left[0] ? unparen(left[0]) : undefined;

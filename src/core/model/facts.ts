@@ -11,6 +11,7 @@ import {
   callArgs,
   callParts,
   contains,
+  declarationsWith,
   descendants,
   enclosingFunction,
   EVERYWHERE,
@@ -85,6 +86,9 @@ export interface GoStmt {
 }
 
 const LOOP = new Set(['for_statement']);
+
+/** Text of a declaration that may start a goroutine of a group (`g.Go(...)`). */
+const GROUP_GO = /\.\s*Go\s*\(/;
 
 /** Files whose name says they serve tests: `testing.go`, `test_helpers.go`, `testutil.go`, `helpers_testing.go`. */
 const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/;
@@ -367,7 +371,7 @@ export class FileFacts {
     if (!this.groupCache) {
       this.groupCache = [];
       if (this.text.includes('.Go(')) {
-        for (const call of descendants(this.root, 'call_expression')) {
+        for (const call of declarationsWith(this.root, GROUP_GO).flatMap((d) => descendants(d, 'call_expression'))) {
           const lit = callArgs(call)[0];
           if (lit?.type !== 'func_literal' || callArgs(call).length !== 1 || !this.isGroupGo(call)) continue;
           let loop: Node | undefined;

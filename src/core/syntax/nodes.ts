@@ -33,6 +33,37 @@ export function eachOfType(root: Node | null | undefined, types: string | readon
 }
 
 /**
+ * Whether the text of `node` holds `needle`: a string, or a constant regexp without the g and y
+ * flags (each needle keeps its own memo; past a few hundred needles, new ones are not kept). A
+ * top-level node is searched once per needle: a declaration an edit did not touch is the same node, with the
+ * same text, in the next copy of the tree (see copyTree), so a review after a keystroke searches
+ * the declarations the keystroke changed, not the whole file again.
+ */
+export function textHas(node: Node, needle: string | RegExp): boolean {
+  if (node.top !== node) return has(node.text, needle);
+  let seen = searched.get(needle);
+  if (!seen) {
+    if (searched.size >= NEEDLES_KEPT) return has(node.text, needle);
+    searched.set(needle, (seen = new WeakMap()));
+  }
+  let found = seen.get(node);
+  if (found === undefined) seen.set(node, (found = has(node.text, needle)));
+  return found;
+}
+
+const searched = new Map<string | RegExp, WeakMap<Node, boolean>>();
+const NEEDLES_KEPT = 256;
+
+function has(text: string, needle: string | RegExp): boolean {
+  return typeof needle === 'string' ? text.includes(needle) : needle.test(text);
+}
+
+/** The top-level nodes of `root` whose text holds `needle` (see textHas), in document order. */
+export function declarationsWith(root: Node, needle: string | RegExp): Node[] {
+  return root.children.filter((c) => textHas(c, needle));
+}
+
+/**
  * Descendants of the given types (and `root` itself when it matches), in document order. With
  * `ownBody`, nothing inside a nested function literal is returned.
  */
