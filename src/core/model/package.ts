@@ -293,6 +293,10 @@ export class SummaryCache {
   private broken = false;
   hits = 0;
   misses = 0;
+  /** The file-wide lists gathered from the declarations' parts in the last round (see gathered). */
+  reads?: Gathered<readonly string[], string[]>;
+  names?: Gathered<readonly string[], string[]>;
+  makes?: Gathered<readonly (readonly [string, 'buffered' | 'unbuffered'])[], Record<string, 'buffered' | 'unbuffered'>>;
 
   /**
    * Starts a round for the tree of `root`. When the file's skeleton or the package changed, the
@@ -546,7 +550,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     functions.push(summary);
   }
   const structs: Record<string, Record<string, string>> = {};
-  for (const [name, fields] of facts.structs) structs[name] = Object.fromEntries(fields);
+  for (const [name, fields] of facts.structs) structs[name] = fieldsObject(fields);
   const vars: Record<string, string> = {};
   for (const v of facts.packageVars) {
     const t = facts.typeOf(v.node);
@@ -559,8 +563,10 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   // or (without a cache) the whole file's at once, which lists the same.
   let makes = {};
   if (parts.some((p) => p.hasMakes)) {
-    const list = cache ? parts.flatMap((p, i) => (p.makes ??= facts.channelMakesIn(top[i]))) : facts.channelMakesIn(facts.root);
-    makes = Object.fromEntries(mergeChannelMakes(list));
+    if (cache) {
+      const lists = parts.map((p, i) => (p.makes ??= facts.channelMakesIn(top[i])));
+      makes = (cache.makes = gathered(lists, cache.makes, (all) => Object.fromEntries(mergeChannelMakes(all.flat())))).value;
+    } else makes = Object.fromEntries(mergeChannelMakes(facts.channelMakesIn(facts.root)));
   }
   const callbacks: Record<string, CallbackBinding[]> = {};
   if (parts.some((p) => p.hasCallbacks)) {
@@ -568,8 +574,10 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     for (const [key, b] of list) (callbacks[key] ??= []).push(b);
   }
   const funcTypes = parts.some((p) => p.hasFuncTypes) ? funcTypesOf(facts) : [];
-  const reads = [...new Set(parts.flatMap((p) => p.reads))].sort();
-  const names = [...new Set(top.flatMap((n) => declaredNames(n)))].sort();
+  const readLists = parts.map((p) => p.reads);
+  const nameLists = top.map((n) => declaredNames(n));
+  const reads = cache ? (cache.reads = gathered(readLists, cache.reads, sortedUnion)).value : sortedUnion(readLists);
+  const names = cache ? (cache.names = gathered(nameLists, cache.names, sortedUnion)).value : sortedUnion(nameLists);
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -583,6 +591,46 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     ...(names.length > 0 ? { names } : {}),
   };
 }
+
+/** The distinct strings of some lists, sorted. */
+function sortedUnion(lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+/**
+ * What `make` builds from the declarations' lists (one per top-level declaration), or what it
+ * built last round when every list says the same as then: a keystroke changes one declaration's
+ * list, most often into an equal one, and the file's whole list need not be merged and sorted again.
+ */
+function gathered<L extends readonly unknown[], T>(lists: readonly L[], last: Gathered<L, T> | undefined, make: (lists: readonly L[]) => T): Gathered<L, T> {
+  if (last && last.lists.length === lists.length && lists.every((l, i) => l === last.lists[i] || sameItems(l, last.lists[i]))) return { lists, value: last.value };
+  return { lists, value: make(lists) };
+}
+
+export interface Gathered<L, T> {
+  lists: readonly L[];
+  value: T;
+}
+
+/** Equal lists of strings or of tuples of strings. */
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, j) => v !== y[j])) return false;
+  }
+  return true;
+}
+
+/** A struct's fields as an object, made once per fields map (kept with its declaration, see structsIn). */
+function fieldsObject(fields: ReadonlyMap<string, string>): Record<string, string> {
+  let out = fieldObjects.get(fields);
+  if (!out) fieldObjects.set(fields, (out = Object.fromEntries(fields)));
+  return out;
+}
+const fieldObjects = new WeakMap<ReadonlyMap<string, string>, Record<string, string>>();
 
 /** See {@link FileSummary.funcTypes}. */
 function funcTypesOf(facts: FileFacts): string[] {
