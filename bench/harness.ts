@@ -17,6 +17,8 @@ import { OpenDocument } from '../src/server/document';
 import { findingDiagnostic } from '../src/server/server';
 import { collectYoungGeneration } from '../src/server/idleGc';
 
+export { relaunchArgs, serverExecArgv } from '../src/server/v8Pool';
+
 /** The repository root: the nearest folder above the bundle with node_modules/web-tree-sitter. */
 function findRoot(): string {
   for (let d = __dirname; ; d = dirname(d)) {
@@ -438,9 +440,42 @@ async function memoryRun(file: string, edits: number, analyseEvery: number): Pro
   process.stdout.write(JSON.stringify({ ...m, startHeap }) + '\n');
 }
 
+/** What `npm run bench` asks of a process started as the language server is (see editorRun). */
+export interface EditorRunSpec {
+  /** Directories analysed first, as the bench process does before it: the JIT is warm, as in a server that has been running. */
+  warm: string[];
+  /** The files typed into: a path, or `generated` for generateGo(10,000). */
+  files: { name: string; path: string }[];
+  edits: number;
+  budgetMs: number;
+}
+
+/**
+ * The editor path in a fresh process started with the language server's Node options (its V8
+ * pool, see src/server/v8Pool.ts), after the whole-library analysis: what a keystroke costs in the
+ * server's process. Prints each file's EditTiming, by name, as JSON.
+ */
+async function editorRun(spec: EditorRunSpec): Promise<void> {
+  const g = await init();
+  if (spec.warm.length > 0) analyzeAll(g, corpus(spec.warm));
+  const out: Record<string, EditTiming> = {};
+  for (const f of spec.files) {
+    const text = f.path === 'generated' ? generateGo(10_000) : readFileSync(f.path, 'utf8');
+    out[f.name] = editorPath(g, f.name, text, spec.edits, spec.budgetMs);
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
 if (require.main === module) {
   const [mode, ...rest] = process.argv.slice(2);
-  const done = mode === 'activation' ? activation(rest[0]) : mode === 'memory' ? memoryRun(rest[0], Number(rest[1]), Number(rest[2])) : undefined;
+  const done =
+    mode === 'activation'
+      ? activation(rest[0])
+      : mode === 'memory'
+        ? memoryRun(rest[0], Number(rest[1]), Number(rest[2]))
+        : mode === 'editor'
+          ? editorRun(JSON.parse(rest[0]) as EditorRunSpec)
+          : undefined;
   done?.catch((e) => {
     console.error(e);
     process.exit(1);

@@ -10,7 +10,7 @@
 // The machine's speed drifts by up to half over minutes, so runs one after the other compare
 // badly; here both builds make the same edits at the same sites, alternating which goes first.
 // REF must have bench/harness.ts with init, corpus, analyzeAll and generateGo.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,14 @@ const STD = '/usr/lib/go-1.19/src';
 const warm = argv.includes('--warm') ? ['net/http', 'sync', 'context', 'bufio', 'strings'].map((d) => join(STD, d)) : [];
 
 mkdirSync(BUILD, { recursive: true });
+// Measured in the language server's runtime: started again with its Node options (its V8 thread
+// pool, src/server/v8Pool.ts) unless this process already has them.
+await bundleForNode(join(ROOT, 'src', 'server', 'v8Pool.ts'), join(BUILD, 'v8Pool.cjs'));
+const relaunch = createRequire(import.meta.url)(join(BUILD, 'v8Pool.cjs')).relaunchArgs();
+if (relaunch) {
+  const r = spawnSync(process.execPath, [...relaunch, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const tree = mkdtempSync(join(tmpdir(), 'goconc-compare-'));
 let ran = false;
 try {

@@ -159,14 +159,23 @@ rmSync(cacheDir, { recursive: true, force: true });
 const workerCounts = Object.keys(cliRuns).map(Number);
 
 // ---------------------------------------------------------------- editor path
-log('> editor path: single-character edits, incremental re-parse + analyzeFile');
+// In a process of its own started with the language server's Node options (its V8 thread pool,
+// src/server/v8Pool.ts), after the same whole-library analysis as this process's: the
+// per-keystroke path of the server, in the server's runtime.
+const serverArgv = h.serverExecArgv();
+log(`> editor path: single-character edits, incremental re-parse + analyzeFile (a process started as the server is${serverArgv.length ? ': ' + serverArgv.join(' ') : ''})`);
 // 200 edits per file, or as many as fit in the time budget when each takes long.
 const edits = quick ? 40 : 200;
 const editBudgetMs = quick ? 15_000 : 120_000;
-const editor = {};
-if (serverGo) editor['net/http/server.go'] = h.editorPath(g, serverGo, readFileSync(serverGo, 'utf8'), edits, editBudgetMs);
-const gen10k = h.generateGo(10_000);
-editor['generated 10,000 lines'] = h.editorPath(g, 'gen.go', gen10k, edits, editBudgetMs);
+const editorSpec = {
+  warm: corpusPaths,
+  files: [...(serverGo ? [{ name: 'net/http/server.go', path: serverGo }] : []), { name: 'generated 10,000 lines', path: 'generated' }],
+  edits,
+  budgetMs: editBudgetMs,
+};
+const editorProcess = spawnSync(process.execPath, [...serverArgv, harnessFile, 'editor', JSON.stringify(editorSpec)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+if (editorProcess.status !== 0) throw new Error(editorProcess.stderr);
+const editor = JSON.parse(editorProcess.stdout);
 for (const [k, v] of Object.entries(editor)) {
   log(`  ${k}: ${v.lines} lines, ${v.edits} edits, p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms (full analysis ${v.fullMs.toFixed(0)} ms)`);
 }
@@ -235,7 +244,7 @@ else {
 const two = cliRuns[2];
 const results = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: (await import('node:os')).loadavg() },
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadavg: (await import('node:os')).loadavg(), serverNodeOptions: serverArgv },
   quick,
   corpus,
   parseFloorMs: parseMs,

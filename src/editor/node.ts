@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { IPCMessageReader, IPCMessageWriter, LanguageClient, TransportKind, type MessageTransports, type ServerOptions } from 'vscode-languageclient/node';
 import { activateExtension, deactivateExtension, type Api } from './extension';
 import { debugging, takeServer } from './serverProcess';
+import { serverExecArgv } from '../server/v8Pool';
 
 /** The server process the client talks to now. */
 let current: ChildProcess | undefined;
@@ -17,8 +18,8 @@ export function activate(context: vscode.ExtensionContext): Api {
     // Debugging: the client forks the server itself, with an inspector port.
     const serverOptions: ServerOptions = debugging()
       ? {
-          run: { module, transport: TransportKind.ipc },
-          debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+          run: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv() } },
+          debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010', ...serverExecArgv()] } },
         }
       : async (): Promise<MessageTransports> => {
           stop(current); // a restart: the old process must not linger

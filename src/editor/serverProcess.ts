@@ -8,10 +8,12 @@
  * Later starts (a restart after a crash) fork a fresh process, as the client always did.
  *
  * The fork is the one vscode-languageclient makes for `TransportKind.ipc`: the same arguments,
- * environment and silent stdio, whose output goes to the extension's output channel.
+ * environment and silent stdio, whose output goes to the extension's output channel; its Node
+ * options size V8's thread pool for the machine (see server/v8Pool.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { serverExecArgv } from '../server/v8Pool';
 
 /** A process nobody takes over (activation failed) goes away after this long. */
 const UNCLAIMED_MS = 60_000;
@@ -28,7 +30,7 @@ export function debugging(execArgv: readonly string[] = process.execArgv): boole
 export function forkServer(module = SERVER_MODULE): ChildProcess {
   return fork(module, ['--node-ipc', `--clientProcessId=${process.pid}`], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' },
-    execArgv: [],
+    execArgv: serverExecArgv(),
     silent: true,
   });
 }

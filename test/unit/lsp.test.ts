@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serverExecArgv } from '../../src/server/v8Pool';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
@@ -444,3 +445,41 @@ new PerformanceObserver((list) => {
     assert.equal(await client.exited, 0);
   });
 });
+
+describe("goconc lsp: V8's thread pool (issue 13)", function () {
+  this.timeout(30000);
+
+  it('serves from a process started with the pool the machine calls for, on the same streams, and ends with it', async function () {
+    if (process.platform !== 'linux') this.skip(); // child processes are read from /proc
+    const expected = serverExecArgv();
+    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' });
+    const client = new Client(proc);
+    const init = (await client.request('initialize', { processId: null, capabilities: {} })) as { capabilities?: unknown };
+    assert.ok(init.capabilities, 'the server answers initialize over the streams goconc was started with');
+    const children = childCommandLines(proc.pid!);
+    if (expected.length === 0) assert.deepEqual(children, [], 'no pool to set: the server runs in the process itself');
+    else {
+      assert.equal(children.length, 1, `one child serves: ${JSON.stringify(children)}`);
+      assert.ok(children[0].includes(expected[0]) && children[0].includes('lsp'), `started with ${expected[0]}: ${children[0].join(' ')}`);
+    }
+    assert.equal(await client.request('shutdown'), null);
+    client.notify('exit', null);
+    assert.equal(await client.exited, 0, "the child's exit code is goconc's");
+  });
+});
+
+/** The command lines of the processes whose parent is `pid` (Linux). */
+function childCommandLines(pid: number): string[][] {
+  const out: string[][] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
