@@ -121,6 +121,21 @@ export function analyzeAll(g: GoLanguage, packages: readonly { dir: string; file
   return { ms, findings, perRule, slowest: slow.slice(0, 5) };
 }
 
+/**
+ * The parse floor and the full analysis taken in turns, package by package (each package's parse
+ * floor, best of two, then its analysis): the machine's speed drifts by up to half over minutes,
+ * and two whole-library runs minutes apart compare it as much as the engine. Sums of both.
+ */
+export function inTurns(g: GoLanguage, packages: readonly { dir: string; files: SourceFile[] }[]): { parseMs: number; analysisMs: number } {
+  let parseMs = 0;
+  let analysisMs = 0;
+  for (const p of packages) {
+    parseMs += Math.min(parseFloor(g, p.files), parseFloor(g, p.files));
+    analysisMs += analyzeAll(g, [p]).ms;
+  }
+  return { parseMs, analysisMs };
+}
+
 /** The Go files the CLI would review under `paths` (same walker: vendor, testdata, .gitignore), read, by package. */
 export function corpus(paths: readonly string[]): { dir: string; files: SourceFile[] }[] {
   const files = goFiles(paths, { includeTestdata: false });
