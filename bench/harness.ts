@@ -17,7 +17,7 @@ import { OpenDocument } from '../src/server/document';
 import { findingDiagnostic } from '../src/server/server';
 import { collectYoungGeneration } from '../src/server/idleGc';
 
-export { relaunchArgs, serverExecArgv } from '../src/server/v8Pool';
+export { serverExecArgv } from '../src/server/v8Pool';
 
 /** The repository root: the nearest folder above the bundle with node_modules/web-tree-sitter. */
 function findRoot(): string {

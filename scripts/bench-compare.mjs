@@ -9,7 +9,8 @@
 //
 // The machine's speed drifts by up to half over minutes, so runs one after the other compare
 // badly; here both builds make the same edits at the same sites, alternating which goes first.
-// REF must have bench/harness.ts with init, corpus, analyzeAll and generateGo.
+// REF must have bench/harness.ts with init, corpus, analyzeAll and generateGo, and
+// src/server/idleGc.ts (the young-generation collection between edits).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

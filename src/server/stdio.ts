@@ -52,6 +52,6 @@ function relaunched(args: readonly string[]): Promise<number> {
     child.on('error', () => {
       if (!started) resolve(serveHere());
     });
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 1)));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)));
   });
 }

@@ -47,14 +47,14 @@ export function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined
 }
 
 /** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
-/** Text of a declaration that may set a Cond's lock (`c.L = ...`). */
-const SETS_LOCKER = /\.L\s*=/;
-
-/** Text of a declaration that may make a Cond. */
-const NEW_COND = /NewCond\s*\(/;
-
 /** Text of a declaration that may make a Cond or set its lock (`sync.NewCond`, `c.L = ...`). */
 const MAKES_COND = /NewCond\(|\.L\s*=/;
+
+/** Text of a declaration that may make a Cond (`sync.NewCond(...)`, spaces allowed). */
+const NEW_COND = /NewCond\s*\(/;
+
+/** Text of a declaration that may set a Cond's lock (`c.L = ...`). */
+const SETS_LOCKER = /\.L\s*=/;
 
 /**
  * The focus a cond rule can keep (see RuleContext.inFocus). The waits, and the NewCond that

@@ -113,13 +113,13 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
 }
 
+/** Text of a declaration that may call time.Sleep (spaces allowed before the parenthesis). */
+const SLEEP_CALL = /Sleep\s*\(/;
+
 /**
  * The longest single pause, and the longest sum of a counted retry's pauses, that count as short;
  * and the longest pause that counts as short in a loop that checks the context on every round.
  */
-/** Text of a declaration that may call time.Sleep. */
-const SLEEP_CALL = /Sleep\s*\(/;
-
 const SHORT_PAUSE = 3e9;
 const SHORT_RETRY_TOTAL = 10e9;
 const CHECKED_PAUSE = 10e9;

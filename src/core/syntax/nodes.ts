@@ -35,9 +35,9 @@ export function eachOfType(root: Node | null | undefined, types: string | readon
 /**
  * Whether the text of `node` holds `needle`: a string, or a constant regexp without the g and y
  * flags (each needle keeps its own memo; past a few hundred needles, new ones are not kept). A
- * top-level node is searched once per needle: a declaration an edit did not touch is the same node, with the
- * same text, in the next copy of the tree (see copyTree), so a review after a keystroke searches
- * the declarations the keystroke changed, not the whole file again.
+ * top-level node is searched once per needle: a declaration an edit did not touch is the same
+ * node, with the same text, in the next copy of the tree (see copyTree), so a review after a
+ * keystroke searches the declarations the keystroke changed, not the whole file again.
  */
 export function textHas(node: Node, needle: string | RegExp): boolean {
   if (node.top !== node) return has(node.text, needle);
