@@ -140,6 +140,17 @@ function structsIn(top: Node): readonly (readonly [string, Map<string, string>])
 }
 const structsByDecl = new WeakMap<Node, readonly (readonly [string, Map<string, string>])[]>();
 
+/**
+ * A struct's fields as an object, made once per fields map (kept with its declaration, see
+ * structsIn) and shared, as PackageView.struct shares a summary's: never to be changed.
+ */
+export function fieldsObject(fields: ReadonlyMap<string, string>): Record<string, string> {
+  let out = fieldObjects.get(fields);
+  if (!out) fieldObjects.set(fields, (out = Object.fromEntries(fields)));
+  return out;
+}
+const fieldObjects = new WeakMap<ReadonlyMap<string, string>, Record<string, string>>();
+
 /** The facts of the file a node belongs to, when that file's facts have been made. */
 export function factsOf(node: Node): FileFacts | undefined {
   let n = node;

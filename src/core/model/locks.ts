@@ -19,7 +19,7 @@
  * spells the call. Only values whose declared type is visibly `sync.Mutex` or `sync.RWMutex`
  * (or a struct embedding one) count as mutexes: syntax cannot tell what a `Locker` holds.
  */
-import { baseTypeName, type FileFacts, type FuncInfo } from './facts';
+import { baseTypeName, fieldsObject, type FileFacts, type FuncInfo } from './facts';
 import { boolArgs, calleeKey, isGuarded, normaliseTarget, type FileSummary, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import type { Element } from './cfg';
@@ -77,7 +77,7 @@ export function structFields(facts: FileFacts | undefined, view: PackageView, ty
   const name = localTypeName(type);
   if (!name) return undefined;
   const own = facts?.structs.get(name);
-  return own ? Object.fromEntries(own) : view.struct(name);
+  return own ? fieldsObject(own) : view.struct(name);
 }
 
 /** The mutex a struct embeds (`struct { sync.Mutex }`), whose methods the struct's values promote. */

@@ -6,7 +6,7 @@
  * package through a PackageView. Summaries are data, so the editor keeps them for unchanged
  * sibling files without keeping their trees.
  */
-import { FileFacts, funcKey, mergeChannelMakes, parseChanMake, type FuncInfo, type VarDecl } from './facts';
+import { FileFacts, fieldsObject, funcKey, mergeChannelMakes, parseChanMake, type FuncInfo, type VarDecl } from './facts';
 
 export { funcKey };
 import { GoFile, type GoLanguage } from '../syntax/parser';
@@ -624,14 +624,6 @@ function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-/** A struct's fields as an object, made once per fields map (kept with its declaration, see structsIn). */
-function fieldsObject(fields: ReadonlyMap<string, string>): Record<string, string> {
-  let out = fieldObjects.get(fields);
-  if (!out) fieldObjects.set(fields, (out = Object.fromEntries(fields)));
-  return out;
-}
-const fieldObjects = new WeakMap<ReadonlyMap<string, string>, Record<string, string>>();
-
 /** See {@link FileSummary.funcTypes}. */
 function funcTypesOf(facts: FileFacts): string[] {
   const out: string[] = [];
@@ -944,12 +936,14 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
   const ops: Op[] = [];
   const atomicName = facts.importName('sync/atomic');
   walk(fn.body!, (n) => {
+    // A call's parts, read once: the timer test and the operation below both need them.
+    const parts = n.type === 'call_expression' ? callParts(n) : undefined;
     if (seen) {
       if (n.type === 'select_statement' || n.type === 'return_statement') {
         if (enclosingFunction(n)?.id === fn.node.id) (n.type === 'select_statement' ? seen.selects : seen.returns).push(n);
       } else if (n.type === 'range_clause') {
         if (enclosingFunction(n)?.id === fn.node.id) seen.ranges.push(n);
-      } else if (!seen.timers && isTimerCall(n)) seen.timers = true;
+      } else if (!seen.timers && n.type === 'call_expression' && TIMER_METHODS.test(parts?.name ?? '')) seen.timers = true;
     }
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;
@@ -970,7 +964,6 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
           return;
         }
       }
-      const parts = callParts(n);
       if (!parts) return;
       if (atomicName !== undefined && parts.receiver === atomicName && parts.receiverNode?.type === 'identifier') {
         const first = callArgs(n)[0];
