@@ -1379,12 +1379,15 @@ export class PackageView {
 
   /** A struct type's fields (name -> type text; embedded fields keyed by type name), from any file of the package. */
   struct(typeName: string): Record<string, string> | undefined {
-    for (const f of this.files) {
-      const s = f.structs[typeName];
-      if (s) return s;
+    if (!this.structIndex) {
+      // The first file that declares a struct of the name wins, as a search in file order finds it.
+      this.structIndex = new Map();
+      for (const f of this.files) for (const [name, s] of Object.entries(f.structs)) if (s && !this.structIndex.has(name)) this.structIndex.set(name, s);
     }
-    return undefined;
+    return this.structIndex.get(typeName);
   }
+
+  private structIndex?: Map<string, Record<string, string>>;
 
   /**
    * True when a file of the program (not a `_test.go` file: the build leaves those out) reads the

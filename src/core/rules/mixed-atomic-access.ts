@@ -58,10 +58,8 @@ type Server struct {
     // Alone, a file without sync/atomic has no atomic side; with siblings, any file may have one.
     if (!ctx.siblings && !file.text.includes('atomic')) return;
     const view = ctx.package;
-    const atomics = atomicTargets(view);
+    const { atomics, names } = atomicTargets(view);
     if (atomics.size === 0) return;
-    // A target ends with the name of the field or package variable it is (`Server.hits`, `var:count`).
-    const names = new Set([...atomics.keys()].map((t) => t.slice(t.lastIndexOf('.') + 1).replace(/^var:/, '')));
     for (const fn of file.functions) {
       if (!ctx.inFocus(fn.node)) continue;
       // init functions, and methods named init that set a value up in place, run before it is shared.
@@ -112,8 +110,24 @@ interface Atomic {
   fn: FuncSummary;
 }
 
-/** Targets of the package's atomic accesses, in the names of their types (`Server.hits`, `var:n`), each with all its atomic accesses. */
-function atomicTargets(view: PackageView): Map<string, Atomic[]> {
+/**
+ * Targets of the package's atomic accesses, in the names of their types (`Server.hits`, `var:n`),
+ * each with all its atomic accesses; and the names they end with (the field or package variable
+ * they are: `hits`, `count`). Once per package view: every file of the package asks.
+ */
+function atomicTargets(view: PackageView): { atomics: Map<string, Atomic[]>; names: Set<string> } {
+  let known = atomicsByView.get(view);
+  if (!known) {
+    const atomics = gatherAtomics(view);
+    known = { atomics, names: new Set([...atomics.keys()].map((t) => t.slice(t.lastIndexOf('.') + 1).replace(/^var:/, ''))) };
+    atomicsByView.set(view, known);
+  }
+  return known;
+}
+
+const atomicsByView = new WeakMap<PackageView, { atomics: Map<string, Atomic[]>; names: Set<string> }>();
+
+function gatherAtomics(view: PackageView): Map<string, Atomic[]> {
   const out = new Map<string, Atomic[]>();
   for (const fn of view.functions) {
     for (const op of fn.ops) {
