@@ -27,11 +27,7 @@ export function serverPoolSize(cores: number): number {
 
 /** The machine's cores as Node counts them (its estimate of the parallelism available to this process). */
 export function machineCores(): number {
-  try {
-    return typeof availableParallelism === 'function' ? availableParallelism() : Math.max(1, cpus().length);
-  } catch {
-    return DEFAULT_POOL_SIZE + 1;
-  }
+  return typeof availableParallelism === 'function' ? availableParallelism() : Math.max(1, cpus().length);
 }
 
 /**

@@ -7,7 +7,7 @@ import { isCondValue, type FileFacts, type FuncInfo } from './facts';
 import { localTypeName, variableField } from './locks';
 import { normaliseTarget, typedTarget, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { EVERYWHERE, callArgs, callParts, declarationsWith, descendants, unparen, whileCondition } from '../syntax/nodes';
+import { EVERYWHERE, callArgs, callParts, descendants, descendantsNaming, textHas, unparen, whileCondition } from '../syntax/nodes';
 
 export interface CondLoop {
   fn: FuncInfo;
@@ -63,7 +63,7 @@ const SETS_LOCKER = /\.L\s*=/;
  * functions in focus can hold new findings; else every function is looked at.
  */
 export function condFocus(file: FileFacts, inFocus: (node: Node) => boolean, waits: readonly CondLoop[]): (node: Node) => boolean {
-  if (inFocus === EVERYWHERE || waits.some((w) => inFocus(w.fn.node)) || file.root.children.some((c) => inFocus(c) && MAKES_COND.test(c.text))) return EVERYWHERE;
+  if (inFocus === EVERYWHERE || waits.some((w) => inFocus(w.fn.node)) || file.root.children.some((c) => inFocus(c) && textHas(c, MAKES_COND))) return EVERYWHERE;
   return inFocus;
 }
 
@@ -230,7 +230,7 @@ export function condLockers(file: FileFacts): Map<string, string> {
     if (a?.type === 'unary_expression' && a.childForFieldName('operator')?.text === '&') a = a.childForFieldName('operand') ?? undefined;
     return a ? fieldTarget(file, fn, a) : undefined;
   };
-  for (const call of declarationsWith(file.root, NEW_COND).flatMap((d) => descendants(d, 'call_expression'))) {
+  for (const call of descendantsNaming(file.root, NEW_COND, 'call_expression')) {
     const parts = callParts(call);
     if (parts?.name !== 'NewCond' || parts.receiver !== 'sync') continue;
     const fn = outerFunction(file, call);
@@ -251,7 +251,7 @@ export function condLockers(file: FileFacts): Map<string, string> {
     if (cond) out.set(cond, locker);
   }
   // `q.cond.L = &q.mu`: a cond held by value gets its locker by assignment.
-  for (const a of declarationsWith(file.root, SETS_LOCKER).flatMap((d) => descendants(d, 'assignment_statement'))) {
+  for (const a of descendantsNaming(file.root, SETS_LOCKER, 'assignment_statement')) {
     const left = a.childForFieldName('left')?.namedChildren ?? [];
     const right = a.childForFieldName('right')?.namedChildren ?? [];
     const l = left.length === 1 && left[0] ? unparen(left[0]) : undefined;

@@ -11,8 +11,8 @@ import {
   callArgs,
   callParts,
   contains,
-  declarationsWith,
   descendants,
+  descendantsNaming,
   enclosingFunction,
   EVERYWHERE,
   focusRoots,
@@ -382,7 +382,7 @@ export class FileFacts {
     if (!this.groupCache) {
       this.groupCache = [];
       if (this.text.includes('.Go(')) {
-        for (const call of declarationsWith(this.root, GROUP_GO).flatMap((d) => descendants(d, 'call_expression'))) {
+        for (const call of descendantsNaming(this.root, GROUP_GO, 'call_expression')) {
           const lit = callArgs(call)[0];
           if (lit?.type !== 'func_literal' || callArgs(call).length !== 1 || !this.isGroupGo(call)) continue;
           let loop: Node | undefined;

@@ -6,7 +6,7 @@ import { everyRoundPasses } from '../model/paths';
 import { constantDuration, durationBound, loopSleepTotal } from '../model/durations';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
-import { ancestor, callArgs, callParts, capitalise, declarationsWith, descendants, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { ancestor, callArgs, callParts, capitalise, descendants, descendantsNaming, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
 import type { PackageView } from '../model/package';
 import { neverRuns } from '../model/results';
 
@@ -61,7 +61,7 @@ export const rule: Rule = {
   check(ctx) {
     const file = ctx.file;
     if (!mayHaveContexts(file) || !file.text.includes('Sleep(')) return;
-    for (const call of declarationsWith(file.root, SLEEP_CALL).flatMap((d) => descendants(d, 'call_expression'))) {
+    for (const call of descendantsNaming(file.root, SLEEP_CALL, 'call_expression')) {
       if (!isPackageCall(call, 'time', 'Sleep') || call.parent?.type !== 'expression_statement') continue;
       const loop = ancestor(call, 'for_statement');
       if (!loop) continue;

@@ -6,7 +6,7 @@ import type { Element } from '../model/cfg';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { blockStatements, callArgs, callParts, declarationsWith, descendants, enclosingFunction, excerpt, lineOf, pathKey, unparen } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, descendants, descendantsNaming, enclosingFunction, excerpt, lineOf, pathKey, unparen } from '../syntax/nodes';
 import { onFailingTestPath } from '../model/noreturn';
 
 export const rule: Rule = {
@@ -108,7 +108,7 @@ const STOP_CALL = /\.\s*Stop\s*\(\s*\)/;
 /** Every `if !t.Stop() { <-t.C }` of the file whose receive blocks (not a select case). */
 function drains(file: FileFacts): Drain[] {
   const out: Drain[] = [];
-  for (const s of declarationsWith(file.root, STOP_CALL).flatMap((d) => descendants(d, 'if_statement'))) {
+  for (const s of descendantsNaming(file.root, STOP_CALL, 'if_statement')) {
     const cond = s.childForFieldName('condition');
     const not = cond ? unparen(cond) : undefined;
     if (not?.type !== 'unary_expression' || not.childForFieldName('operator')?.text !== '!') continue;

@@ -58,9 +58,15 @@ function has(text: string, needle: string | RegExp): boolean {
   return typeof needle === 'string' ? text.includes(needle) : needle.test(text);
 }
 
-/** The top-level nodes of `root` whose text holds `needle` (see textHas), in document order. */
-export function declarationsWith(root: Node, needle: string | RegExp): Node[] {
-  return root.children.filter((c) => textHas(c, needle));
+/**
+ * The nodes of the given types in the top-level declarations of `root` whose text holds `needle`
+ * (see textHas), in document order: a rule's search for one call (`time.Sleep`) without a walk of
+ * the declarations that cannot hold it.
+ */
+export function descendantsNaming(root: Node, needle: string | RegExp, types: ReadonlySet<string> | string): Node[] {
+  const out: Node[] = [];
+  for (const d of root.children) if (textHas(d, needle)) for (const n of descendants(d, types)) out.push(n);
+  return out;
 }
 
 /**
