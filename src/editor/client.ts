@@ -32,6 +32,7 @@ import {
   type ReviewedParams,
   type RuleInfo,
 } from '../server/protocol';
+import { LOADED_AT } from './loaded';
 import { isExcluded, readExclude } from './settings';
 
 export const SOURCE = 'goconc';
@@ -136,8 +137,15 @@ export class Published implements vscode.Disposable {
 
 export function clientOptions(log: vscode.LogOutputChannel, published: Published): LanguageClientOptions {
   const restarts: number[] = [];
+  let first = true;
   const middleware: Middleware = {
-    handleDiagnostics: (uri, diagnostics, next) => published.handle(uri, diagnostics, next),
+    handleDiagnostics: (uri, diagnostics, next) => {
+      if (first) {
+        first = false;
+        log.info(`first review received ${Date.now() - LOADED_AT} ms after VS Code began loading the extension`);
+      }
+      published.handle(uri, diagnostics, next);
+    },
     provideCodeActions: async (doc, range, codeActionContext, token, next) => {
       // An excluded file gets no fix either (nor a fix-all on save).
       if (isExcluded(doc.uri, readExclude(doc.uri))) return [];
@@ -191,7 +199,7 @@ export function openDocumentSettings(): OpenDocumentSettings {
 }
 
 /** Answers the server's reads (files, folders, the parser's WASM) through the editor's file system. */
-export function serveFiles(client: BaseLanguageClient, context: vscode.ExtensionContext, published: Published): vscode.Disposable[] {
+export function serveFiles(client: BaseLanguageClient, extensionUri: vscode.Uri, published: Published): vscode.Disposable[] {
   return [
     client.onRequest(READ_FILE, async ({ uri, maxBytes }: ReadFileParams): Promise<string | null> => {
       try {
@@ -212,7 +220,7 @@ export function serveFiles(client: BaseLanguageClient, context: vscode.Extension
     }),
     client.onRequest(READ_WASM, async ({ file }: ReadWasmParams): Promise<string> => {
       if (file !== 'web-tree-sitter.wasm' && file !== 'tree-sitter-go.wasm') throw new Error(`unknown WASM file ${String(file)}`);
-      return toBase64(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'dist', file)));
+      return toBase64(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', file)));
     }),
     client.onNotification(REVIEWED, (p: ReviewedParams) => published.reviewedNow(p)),
   ];

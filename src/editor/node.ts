@@ -4,16 +4,18 @@ import './earlyServer';
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { IPCMessageReader, IPCMessageWriter, LanguageClient, TransportKind, type MessageTransports, type ServerOptions } from 'vscode-languageclient/node';
-import { activateExtension, deactivateExtension, type Api } from './extension';
+import type { ClientFactory } from './client';
+import { activateExtension, claim, deactivateExtension, loadingExtensionUri, startExtension, type Api, type Started } from './extension';
 import { debugging, takeServer } from './serverProcess';
 import { serverExecArgv } from '../server/v8Pool';
 
 /** The server process the client talks to now. */
 let current: ChildProcess | undefined;
 
-export function activate(context: vscode.ExtensionContext): Api {
-  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server.js').fsPath;
-  return activateExtension(context, (options) => {
+/** A client of the server in dist/server.js, inside the extension at `extensionUri`. */
+function nodeClient(extensionUri: vscode.Uri): ClientFactory {
+  const module = vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath;
+  return (options) => {
     const outputChannel = options.outputChannel;
     // Debugging: the client forks the server itself, with an inspector port.
     const serverOptions: ServerOptions = debugging()
@@ -32,7 +34,23 @@ export function activate(context: vscode.ExtensionContext): Api {
           return { reader: new IPCMessageReader(child), writer: new IPCMessageWriter(child) };
         };
     return new LanguageClient('goconc', 'Go Concurrency Review', serverOptions, options);
-  }, LOADED_AT);
+  };
+}
+
+/** The client, started while this bundle loads (see startExtension). */
+const early = startWhileLoading();
+
+function startWhileLoading(): Started | undefined {
+  const uri = loadingExtensionUri();
+  try {
+    return uri && startExtension(nodeClient(uri), uri);
+  } catch {
+    return undefined; // activate starts it and reports what fails
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): Api {
+  return activateExtension(context, claim(early, context) ?? startExtension(nodeClient(context.extensionUri), context.extensionUri), LOADED_AT);
 }
 
 export async function deactivate(): Promise<void> {

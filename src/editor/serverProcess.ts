@@ -1,10 +1,10 @@
 /**
  * The desktop language server's process, started as soon as the extension's bundle loads.
  *
- * VS Code loads an extension's module and builds its ExtensionContext (storage, secrets, which
- * ask the window) before it calls `activate`; under load that took 1.9 s in code-server, during
- * which the server would otherwise not even exist. Forked here, while the bundle loads, it loads
- * its own bundle and the parser meanwhile, and the client that `activate` starts takes it over.
+ * The entry point starts the language client while its bundle loads, without waiting for VS Code
+ * to build the ExtensionContext and call `activate` (see editor/extension.ts: startExtension).
+ * Forked here, first thing, the server's Node process starts while the rest of the bundle (the
+ * client library) is still being evaluated, and the client takes it over when it starts.
  * Later starts (a restart after a crash) fork a fresh process, as the client always did.
  *
  * The fork is the one vscode-languageclient makes for `TransportKind.ipc`: the same arguments,
@@ -37,7 +37,7 @@ export function forkServer(module = SERVER_MODULE): ChildProcess {
 
 let early: { process: ChildProcess; timer: ReturnType<typeof setTimeout> } | undefined;
 
-/** Starts the server ahead of `activate` (not when debugging, nor when the fork fails: the client forks it then). */
+/** Starts the server ahead of the client (not when debugging, nor when the fork fails: the client forks it then). */
 export function startEarly(module = SERVER_MODULE): ChildProcess | undefined {
   if (early || debugging()) return early?.process;
   try {

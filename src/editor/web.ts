@@ -3,7 +3,8 @@ import { LOADED_AT } from './loaded';
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/browser';
 import type { PushWasm, ReadWasmParams } from '../server/protocol';
-import { activateExtension, deactivateExtension, type Api } from './extension';
+import type { ClientFactory } from './client';
+import { activateExtension, claim, deactivateExtension, loadingExtensionUri, startExtension, type Api, type Started } from './extension';
 
 // The web extension host's globals (the project compiles without DOM types).
 interface ServerWorker {
@@ -14,27 +15,32 @@ declare const Worker: new (url: string) => ServerWorker;
 declare const Blob: new (parts: Uint8Array[], options: { type: string }) => unknown;
 declare const URL: { createObjectURL(blob: unknown): string };
 
-/** This extension's id (package.json: publisher.name), whose location is known before `activate`. */
-const EXTENSION_ID = 'goconc.go-concurrency-review';
 const WASM_FILES: readonly ReadWasmParams['file'][] = ['web-tree-sitter.wasm', 'tree-sitter-go.wasm'];
 
 /**
- * The server's worker, started while this bundle loads: VS Code builds the ExtensionContext
- * (asking the window for the extension's storage) before it calls `activate`, which took up to
- * 2 s in code-server under load, and the worker loads its script and the parser meanwhile.
+ * The server's worker and its client, started while this bundle loads: VS Code builds the
+ * ExtensionContext (asking the window for the extension's storage) before it calls `activate`,
+ * which took up to 2 s in code-server under load; meanwhile the worker loads its script and
+ * the parser, and the first Go file is reviewed (see startExtension).
  */
-let early: Promise<{ extensionUri: string; worker: ServerWorker }> | undefined = startEarly();
+let early: Promise<Started | undefined> | undefined = startWhileLoading();
 
-function startEarly(): Promise<{ extensionUri: string; worker: ServerWorker }> | undefined {
+function startWhileLoading(): Promise<Started | undefined> | undefined {
+  const extensionUri = loadingExtensionUri();
+  if (!extensionUri) return undefined;
   try {
-    const extensionUri = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri;
-    if (!extensionUri) return undefined;
-    const started = startWorker(extensionUri).then((worker) => ({ extensionUri: extensionUri.toString(), worker }));
-    started.catch(() => undefined); // activate starts one itself, and reports what fails then
-    return started;
+    // activate starts them itself when this fails, and reports what fails then
+    return startWorker(extensionUri).then(
+      (worker) => startExtension(webClient(worker), extensionUri),
+      () => undefined,
+    );
   } catch {
     return undefined;
   }
+}
+
+function webClient(worker: ServerWorker): ClientFactory {
+  return (options) => new LanguageClient('goconc', 'Go Concurrency Review', options, worker as never);
 }
 
 /**
@@ -55,15 +61,9 @@ async function startWorker(extensionUri: vscode.Uri): Promise<ServerWorker> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
-  const taken = await early?.catch(() => undefined);
+  const started = claim(await early?.catch(() => undefined), context);
   early = undefined;
-  let worker: ServerWorker;
-  if (taken && taken.extensionUri === context.extensionUri.toString()) worker = taken.worker;
-  else {
-    taken?.worker.terminate();
-    worker = await startWorker(context.extensionUri);
-  }
-  return activateExtension(context, (options) => new LanguageClient('goconc', 'Go Concurrency Review', options, worker as never), LOADED_AT);
+  return activateExtension(context, started ?? startExtension(webClient(await startWorker(context.extensionUri)), context.extensionUri), LOADED_AT);
 }
 
 /**

@@ -1,19 +1,27 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { closeAll, describe as show, extension, extensionFile, openGo, rangeOf, report, resetSettingsAfterEach, ruleOf, setSetting, testdata, waitForDiagnostics, waitForNone, waitForRule, wantsOf } from './helpers';
+import { join } from 'node:path';
+import { closeAll, until, describe as show, extension, extensionFile, openGo, rangeOf, report, resetSettingsAfterEach, ruleOf, setSetting, testdata, waitForDiagnostics, waitForNone, waitForRule, wantsOf, workspaceDir } from './helpers';
 import { FIXTURE_RULES, SUBJECTS, WAITGROUP } from './subjects';
 
 describe('diagnostics', () => {
   afterEach(closeAll);
 
   it('the extension activates on the first Go document', async () => {
+    // The wait starts before the document opens: showTextDocument itself waits for the window,
+    // which is still busy starting, and the findings may come before it returns.
+    const uri = vscode.Uri.file(join(workspaceDir(), 'first.go'));
     const opened = Date.now();
-    const doc = await openGo(WAITGROUP.source);
-    await waitForRule(doc.uri, WAITGROUP.ruleId);
-    // Reported, not asserted: activation, the language server's start and the parser's load.
-    report(`first findings ${Date.now() - opened} ms after the first Go file was opened (Node extension host)`);
-    assert.equal(extension().isActive, true);
+    const found = waitForRule(uri, WAITGROUP.ruleId).then(() => Date.now());
+    await openGo(WAITGROUP.source, 'first.go');
+    const shown = Date.now();
+    const foundAt = await found;
+    // Reported, not asserted: the server's start and the parser's load (the client starts while
+    // the bundle loads, so the findings may come before VS Code has called activate).
+    report(`first findings ${foundAt - opened} ms after the first Go file was opened (Node extension host; the editor showed it after ${shown - opened} ms)`);
+    await until(() => extension().isActive, 'VS Code activates the extension');
+    await (extension().exports as { ready: Promise<void> }).ready;
   });
 
   for (const s of SUBJECTS) {

@@ -1,7 +1,8 @@
 /**
  * Helpers for the extension-host suite. They drive the real VS Code API: documents are written
  * into the workspace folder the host was opened on, and every wait is on an event
- * (onDidChangeDiagnostics) with a deadline, never a sleep.
+ * (onDidChangeDiagnostics) with a deadline, never a sleep; only activation, which fires no
+ * event, is polled (`until`).
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,15 @@ export function workspaceDir(): string {
   assert.ok(folder, 'the extension host was opened on a workspace folder');
   assert.equal(folder.uri.scheme, 'file', 'the workspace folder is on disk');
   return folder.uri.fsPath;
+}
+
+/** Resolves once `holds` does (polled: some states, such as an extension's activation, fire no event); rejects after WAIT_MS. */
+export async function until(holds: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!holds()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${WAIT_MS} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 let fileCounter = 0;
