@@ -436,7 +436,8 @@ function declPartsOf(node: Node): DeclParts {
   return {
     reads: fieldReadsOf(text),
     hasMakes: /\bmake\(\s*chan\b/.test(text),
-    hasCallbacks: /\.\w+\s*=[^=]|\w+:\s*(func\b|\w+\.\w+\s*[,}\n])/.test(text),
+    // `\b`: a label or key is tried from the start of a word only (the same matches, half the time)
+    hasCallbacks: /\.\w+\s*=[^=]|\b\w+:\s*(?:func\b|\w+\.\w+\s*[,}\n])/.test(text),
     hasFuncTypes: /\btype\b[^\n]*\bfunc\(|^\s+\w+\s+func\(/m.test(text),
   };
 }
