@@ -31,7 +31,7 @@ function startWhileLoading(): Promise<Started | undefined> | undefined {
   try {
     // activate starts them itself when this fails, and reports what fails then
     return startWorker(extensionUri).then(
-      (worker) => startExtension(webClient(worker), extensionUri),
+      (worker) => startOn(worker, extensionUri),
       () => undefined,
     );
   } catch {
@@ -39,8 +39,12 @@ function startWhileLoading(): Promise<Started | undefined> | undefined {
   }
 }
 
-function webClient(worker: ServerWorker): ClientFactory {
-  return (options) => new LanguageClient('goconc', 'Go Concurrency Review', options, worker as never);
+/** The client of the server in `worker`; the worker ends with what was started (or when `claim` turns it down). */
+function startOn(worker: ServerWorker, extensionUri: vscode.Uri): Started {
+  const factory: ClientFactory = (options) => new LanguageClient('goconc', 'Go Concurrency Review', options, worker as never);
+  const started = startExtension(factory, extensionUri);
+  started.disposables.push({ dispose: () => worker.terminate() });
+  return started;
 }
 
 /**
@@ -63,7 +67,7 @@ async function startWorker(extensionUri: vscode.Uri): Promise<ServerWorker> {
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const started = claim(await early?.catch(() => undefined), context);
   early = undefined;
-  return activateExtension(context, started ?? startExtension(webClient(await startWorker(context.extensionUri)), context.extensionUri), LOADED_AT);
+  return activateExtension(context, started ?? startOn(await startWorker(context.extensionUri), context.extensionUri), LOADED_AT);
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
-import * as vscode from 'vscode';
 import { join } from 'node:path';
-import { closeAll, until, describe as show, extension, extensionFile, openGo, rangeOf, report, resetSettingsAfterEach, ruleOf, setSetting, testdata, waitForDiagnostics, waitForNone, waitForRule, wantsOf, workspaceDir } from './helpers';
+import * as vscode from 'vscode';
+import { closeAll, describe as show, extension, extensionFile, openGo, rangeOf, report, resetSettingsAfterEach, ruleOf, setSetting, testdata, until, waitForDiagnostics, waitForNone, waitForRule, wantsOf, workspaceDir } from './helpers';
 import { FIXTURE_RULES, SUBJECTS, WAITGROUP } from './subjects';
 
 describe('diagnostics', () => {
