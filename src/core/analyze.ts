@@ -196,7 +196,15 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
     return files.map((f, i) => {
       const skipped = skipReason(f.text, options) ?? (facts[i] ? undefined : 'parse-timeout');
       if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
-      return runRules(facts[i]!, () => viewOf(i), { ...options, fileName: f.name }, files.length > 1);
+      const result = runRules(facts[i]!, () => viewOf(i), { ...options, fileName: f.name }, files.length > 1);
+      // Done with this file's syntax once its summary is taken (later files read summaries only):
+      // the collector then no longer marks copies that nothing will read again.
+      if (summaries.has(i)) {
+        facts[i] = undefined;
+        parsed[i]?.dispose();
+        parsed[i] = undefined;
+      }
+      return result;
     });
   } finally {
     for (const p of parsed) p?.dispose();
