@@ -46,10 +46,6 @@ export function outerFunction(file: FileFacts, node: Node): FuncInfo | undefined
   return fn;
 }
 
-/** `for cond { ... x.c.Wait() ... }` loops of the file whose condition tests fields of a struct. */
-/** Text of a declaration that may make a Cond or set its lock (`sync.NewCond`, `c.L = ...`). */
-const MAKES_COND = /NewCond\(|\.L\s*=/;
-
 /** Text of a declaration that may make a Cond (`sync.NewCond(...)`, spaces allowed). */
 const NEW_COND = /NewCond\s*\(/;
 
@@ -63,7 +59,7 @@ const SETS_LOCKER = /\.L\s*=/;
  * functions in focus can hold new findings; else every function is looked at.
  */
 export function condFocus(file: FileFacts, inFocus: (node: Node) => boolean, waits: readonly CondLoop[]): (node: Node) => boolean {
-  if (inFocus === EVERYWHERE || waits.some((w) => inFocus(w.fn.node)) || file.root.children.some((c) => inFocus(c) && textHas(c, MAKES_COND))) return EVERYWHERE;
+  if (inFocus === EVERYWHERE || waits.some((w) => inFocus(w.fn.node)) || file.root.children.some((c) => inFocus(c) && (textHas(c, NEW_COND) || textHas(c, SETS_LOCKER)))) return EVERYWHERE;
   return inFocus;
 }
 

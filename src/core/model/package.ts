@@ -930,7 +930,11 @@ const TIMER_METHODS = /^(Reset|Stop|NewTimer|NewTicker|AfterFunc)$/;
 
 /** True when `call` may re-arm, stop or make a timer. */
 export function isTimerCall(call: Node): boolean {
-  return call.type === 'call_expression' && TIMER_METHODS.test(callParts(call)?.name ?? '');
+  return call.type === 'call_expression' && isTimerMethod(callParts(call)?.name);
+}
+
+function isTimerMethod(name: string | undefined): boolean {
+  return name !== undefined && TIMER_METHODS.test(name);
 }
 
 function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
@@ -944,7 +948,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
         if (enclosingFunction(n)?.id === fn.node.id) (n.type === 'select_statement' ? seen.selects : seen.returns).push(n);
       } else if (n.type === 'range_clause') {
         if (enclosingFunction(n)?.id === fn.node.id) seen.ranges.push(n);
-      } else if (!seen.timers && n.type === 'call_expression' && TIMER_METHODS.test(parts?.name ?? '')) seen.timers = true;
+      } else if (!seen.timers && isTimerMethod(parts?.name)) seen.timers = true;
     }
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;
