@@ -1,4 +1,4 @@
-// Builds the five bundles (extension and language server for the desktop and the web, the CLI) and copies the two WASM files next to them.
+// Builds the bundles (extension and language server for the desktop and the web, the desktop server's loader, the CLI) and copies the two WASM files next to them.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps (what the VSIX ships)
 //   node esbuild.mjs --watch       rebuild on change
@@ -42,10 +42,37 @@ const jsonrpcCommon = {
   },
 };
 
+/**
+ * In the Node bundles, web-tree-sitter's two dynamic imports of Node's own modules (`module` to
+ * make a `require`, `fs/promises` to read a grammar given as a path) become the bundle's static
+ * ones: a dynamic import needs a module loader for its script, which a script compiled with V8's
+ * code cache does not get (src/server/codeCache.ts). Its `var require` shadows the bundle's
+ * inside the function that asks for `module`, so that one is taken from the banner's.
+ */
+const webTreeSitterStaticImports = {
+  name: 'web-tree-sitter-static-imports',
+  setup(build) {
+    build.onLoad({ filter: /web-tree-sitter[\\/]web-tree-sitter\.c?js$/ }, (args) => {
+      const replacements = [
+        ['await import("module")', '__nodeModule'],
+        ['await import("fs/promises")', 'require("fs/promises")'],
+      ];
+      let contents = readFileSync(args.path, 'utf8');
+      for (const [from, to] of replacements) {
+        const parts = contents.split(from);
+        if (parts.length !== 2) throw new Error(`${args.path}: expected one ${from}, found ${parts.length - 1}: web-tree-sitter changed, update esbuild.mjs`);
+        contents = parts.join(to);
+      }
+      if (/\bimport\(/.test(contents)) throw new Error(`${args.path}: a dynamic import is left`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 /** In the CommonJS bundles, web-tree-sitter's `import.meta.url` must name the bundle itself. */
 const nodeImportMeta = {
   define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+  banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href; const __nodeModule = require("module");' },
 };
 
 const builds = [
@@ -71,11 +98,18 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: ['src/server/node.ts'],
+    entryPoints: ['src/server/loader.ts'],
     outfile: 'dist/server.js',
     platform: 'node',
     format: 'cjs',
-    plugins: [jsonrpcCommon],
+  },
+  {
+    ...common,
+    entryPoints: ['src/server/node.ts'],
+    outfile: 'dist/server-main.js',
+    platform: 'node',
+    format: 'cjs',
+    plugins: [jsonrpcCommon, webTreeSitterStaticImports],
     ...nodeImportMeta,
     define: { ...nodeImportMeta.define, GOCONC_VERSION: JSON.stringify(version) },
   },
@@ -95,7 +129,7 @@ const builds = [
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
-    plugins: [jsonrpcCommon],
+    plugins: [jsonrpcCommon, webTreeSitterStaticImports],
     ...nodeImportMeta,
     banner: { js: '#!/usr/bin/env node\n' + nodeImportMeta.banner.js },
   },

@@ -6,6 +6,12 @@
 //   node scripts/first-findings.mjs                 5 runs, initialize sent at once, as in VS Code
 //   node scripts/first-findings.mjs --runs 3 --delay 1000
 //   node scripts/first-findings.mjs --server /path/to/other/dist/server.js   (an older build)
+//   node scripts/first-findings.mjs --cache cold    each run without a code cache, as the first start after an install
+//   node scripts/first-findings.mjs --cache off     the server loaded without the code cache (GOCONC_CODE_CACHE=0)
+//
+// The server is forked with VS Code's Node options (editor/serverProcess.ts) and its code cache in
+// a temporary folder (XDG_CACHE_HOME). By default (`--cache warm`) one unmeasured run first leaves
+// the cache, as an earlier session would have (src/server/codeCache.ts).
 //
 // --delay is how long after the fork the client sends initialize. In VS Code the server's process
 // and the client both start while the extension's bundle loads (editor/serverProcess.ts,
@@ -28,13 +34,17 @@ const option = (name, fallback) => {
 const runs = Number(option('runs', 5));
 const delay = Number(option('delay', 0));
 const server = resolve(option('server', join(root, 'dist', 'server.js')));
+const cache = option('cache', 'warm');
+if (!['warm', 'cold', 'off'].includes(cache)) throw new Error(`--cache ${cache}: warm, cold or off`);
+const cacheHome = mkdtempSync(join(tmpdir(), 'goconc-first-cache-'));
 
 // The suite's first document (test/suite/subjects.ts, WAITGROUP): one finding.
 const subjects = readFileSync(join(root, 'test', 'suite', 'subjects.ts'), 'utf8');
 const SOURCE = /export const WAITGROUP: Subject = \{[\s\S]*?source: `([^`]*)`/.exec(subjects)?.[1];
 if (!SOURCE) throw new Error('test/suite/subjects.ts: no WAITGROUP source found');
 
-function once() {
+/** One start; `linger` keeps the server this long after its findings (it writes its code cache when idle). */
+function once(linger = 0) {
   const dir = mkdtempSync(join(tmpdir(), 'goconc-first-'));
   writeFileSync(join(dir, 'bug.go'), SOURCE);
   const uri = pathToFileURL(join(dir, 'bug.go')).href;
@@ -42,7 +52,8 @@ function once() {
     const t0 = performance.now();
     let initializeSent = 0;
     let timeline = '';
-    const child = fork(server, ['--node-ipc', `--clientProcessId=${process.pid}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [] });
+    const env = { ...process.env, XDG_CACHE_HOME: cache === 'cold' ? mkdtempSync(join(cacheHome, 'run-')) : cacheHome, GOCONC_CODE_CACHE: cache === 'off' ? '0' : '1' };
+    const child = fork(server, ['--node-ipc', `--clientProcessId=${process.pid}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--expose-gc'], env });
     const send = (m) => child.send({ jsonrpc: '2.0', ...m });
     const timer = setTimeout(() => {
       child.kill();
@@ -59,22 +70,26 @@ function once() {
         send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'go', version: 1, text: SOURCE } } });
       } else if (m.method === 'workspace/configuration') send({ id: m.id, result: m.params.items.map(() => ({})) });
       else if (m.method && m.id !== undefined) send({ id: m.id, result: null });
-      else if (m.method === 'window/logMessage' && m.params.message.startsWith('first review')) timeline = m.params.message.replace(/^.*?: /, '');
+      else if (m.method === 'window/logMessage' && m.params.message.startsWith('first review')) timeline = m.params.message.replace(/^first review of \S+ published /, '');
       else if (m.method === 'textDocument/publishDiagnostics' && m.params.diagnostics.length > 0) {
         const now = performance.now();
         clearTimeout(timer);
-        child.kill();
-        rmSync(dir, { recursive: true, force: true });
-        // the timeline line comes just before the diagnostics
-        resolveRun({ fromFork: now - t0, fromInitialize: now - initializeSent, timeline });
+        setTimeout(() => {
+          child.kill();
+          rmSync(dir, { recursive: true, force: true });
+          // the timeline line comes just before the diagnostics
+          resolveRun({ fromFork: now - t0, fromInitialize: now - initializeSent, timeline });
+        }, linger);
       }
     });
   });
 }
 
-console.log(`${server}, initialize ${delay} ms after the fork, ${runs} runs, load average ${loadavg()[0].toFixed(2)}`);
+console.log(`${server}, initialize ${delay} ms after the fork, ${runs} runs, code cache ${cache}, load average ${loadavg()[0].toFixed(2)}`);
+if (cache === 'warm') await once(1000);
 for (let i = 0; i < runs; i++) {
   const r = await once();
   console.log(`  ${r.fromFork.toFixed(0).padStart(5)} ms from the fork, ${r.fromInitialize.toFixed(0).padStart(4)} ms from initialize | ${r.timeline}`);
 }
 console.log(`load average ${loadavg()[0].toFixed(2)}`);
+rmSync(cacheHome, { recursive: true, force: true });

@@ -6,8 +6,7 @@ import * as vscode from 'vscode';
 import { IPCMessageReader, IPCMessageWriter, LanguageClient, TransportKind, type MessageTransports, type ServerOptions } from 'vscode-languageclient/node';
 import type { ClientFactory } from './client';
 import { activateExtension, claim, deactivateExtension, loadingExtensionUri, startExtension, type Api, type Started } from './extension';
-import { debugging, takeServer } from './serverProcess';
-import { serverExecArgv } from '../server/v8Pool';
+import { debugging, serverNodeOptions, takeServer } from './serverProcess';
 
 /** The server process the client talks to now. */
 let current: ChildProcess | undefined;
@@ -20,8 +19,8 @@ function nodeClient(extensionUri: vscode.Uri): ClientFactory {
     // Debugging: the client forks the server itself, with an inspector port.
     const serverOptions: ServerOptions = debugging()
       ? {
-          run: { module, transport: TransportKind.ipc, options: { execArgv: serverExecArgv() } },
-          debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010', ...serverExecArgv()] } },
+          run: { module, transport: TransportKind.ipc, options: { execArgv: serverNodeOptions() } },
+          debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010', ...serverNodeOptions()] } },
         }
       : async (): Promise<MessageTransports> => {
           stop(current); // a restart: the old process must not linger

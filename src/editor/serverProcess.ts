@@ -9,7 +9,7 @@
  *
  * The fork is the one vscode-languageclient makes for `TransportKind.ipc`: the same arguments,
  * environment and silent stdio, whose output goes to the extension's output channel; its Node
- * options size V8's thread pool for the machine (see server/v8Pool.ts).
+ * options are {@link serverNodeOptions}.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,11 +26,20 @@ export function debugging(execArgv: readonly string[] = process.execArgv): boole
   return execArgv.some((a) => /^--(debug|debug-brk|inspect|inspect-brk)(=|$)/.test(a));
 }
 
+/**
+ * The Node options of the server's process: V8's pool (server/v8Pool.ts), and `gc` exposed from
+ * the start for the idle collection (server/idleGc.ts). Exposed later, at run time, it would
+ * change V8's flags, and V8 rejects a code cache made under other flags (server/codeCache.ts).
+ */
+export function serverNodeOptions(): string[] {
+  return ['--expose-gc', ...serverExecArgv()];
+}
+
 /** Forks the server as vscode-languageclient does for an IPC transport. */
 export function forkServer(module = SERVER_MODULE): ChildProcess {
   return fork(module, ['--node-ipc', `--clientProcessId=${process.pid}`], {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' },
-    execArgv: serverExecArgv(),
+    execArgv: serverNodeOptions(),
     silent: true,
   });
 }

@@ -20,7 +20,7 @@ const WASM_FILES: readonly WasmFile[] = ['web-tree-sitter.wasm', 'tree-sitter-go
  */
 export function startEditorServer(
   connection: Connection,
-  local: { readWasm?: WasmLoader; pushedWasm?: Promise<ReadonlyMap<WasmFile, Uint8Array>>; fs?: (client: FileSystem) => FileSystem; idle?: (stillIdle: () => boolean) => void } = {},
+  local: { readWasm?: WasmLoader; pushedWasm?: Promise<ReadonlyMap<WasmFile, Uint8Array>>; fs?: (client: FileSystem) => FileSystem; idle?: (stillIdle: () => boolean) => void; startupNote?: string } = {},
 ): void {
   const client: FileSystem = {
     readFile: (uri, maxBytes) => connection.sendRequest<string | null>(READ_FILE, { uri, maxBytes } satisfies ReadFileParams).then((t) => t ?? undefined),
@@ -41,5 +41,6 @@ export function startEditorServer(
     ruleHelpUri: (ruleId) => `command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`,
     fs: local.fs ? local.fs(client) : client,
     idle: local.idle,
+    startupNote: local.startupNote,
   });
 }

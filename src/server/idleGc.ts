@@ -14,16 +14,25 @@ let collect: Collect | null | undefined;
 
 /** One young-generation collection; nothing when the runtime does not allow it. */
 export function collectYoungGeneration(): void {
-  if (collect === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      const gc: unknown = runInNewContext('gc');
-      collect = typeof gc === 'function' ? (gc as Collect) : null;
-    } catch {
-      collect = null;
-    }
-  }
+  if (collect === undefined) collect = exposedGc();
   collect?.({ type: 'minor' });
+}
+
+/**
+ * `gc`: the global one when the process started with --expose-gc, as VS Code's server does
+ * (editor/serverProcess.ts) so that its V8 flags stay those V8's code cache was made under
+ * (codeCache.ts); else exposed now.
+ */
+function exposedGc(): Collect | null {
+  try {
+    const given: unknown = (globalThis as { gc?: unknown }).gc;
+    if (typeof given === 'function') return given as Collect;
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as Collect) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The server's idle hook (ServerHost.idle): after pending messages, if still idle, collect. */

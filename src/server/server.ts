@@ -59,6 +59,8 @@ export interface ServerHost {
    * keystroke's review rarely pauses for a collection (see idleGc.ts).
    */
   idle?(stillIdle: () => boolean): void;
+  /** How the server's code was loaded, for the line logged with the first findings (the desktop server: its code cache). */
+  startupNote?: string;
 }
 
 const FIX_ALL = 'source.fixAll.goconc';
@@ -326,7 +328,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
 
   function finish(state: DocState, version: number, result: AnalysisResult): void {
     state.keep(version, result);
-    const first = startup.report(pathOf(state.uri), state.lastMs);
+    const first = startup.report(pathOf(state.uri), state.lastMs, host.startupNote);
     if (first) connection.console.log(first);
     void connection.sendDiagnostics({ uri: state.uri, version, diagnostics: result.findings.map((f) => toDiagnostic(state.uri, f)) });
     const reviewed: ReviewedParams = { uri: state.uri, version, skipped: result.skipped };

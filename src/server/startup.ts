@@ -16,12 +16,12 @@ export class StartupTimeline {
     if (!this.steps.has(step)) this.steps.set(step, performance.now());
   }
 
-  /** The line to log after the first publication, once; undefined afterwards. */
-  report(file: string, analysisMs: number): string | undefined {
+  /** The line to log after the first publication, once; undefined afterwards. `note` says how the server's code was loaded. */
+  report(file: string, analysisMs: number, note?: string): string | undefined {
     if (this.reported) return undefined;
     this.reported = true;
     this.mark('published');
     const steps = [...this.steps].sort((a, b) => a[1] - b[1]).map(([step, at]) => `${step} ${Math.round(at)}`);
-    return `first review of ${file} published ${Math.round(this.steps.get('published')!)} ms after the server's process started (its own analysis ${analysisMs} ms): ${steps.join(', ')}`;
+    return `first review of ${file} published ${Math.round(this.steps.get('published')!)} ms after the server's process started (its own analysis ${analysisMs} ms${note ? `; ${note}` : ''}): ${steps.join(', ')}`;
   }
 }

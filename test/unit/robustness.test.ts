@@ -85,7 +85,7 @@ describe('robustness', function () {
     const processes = /require\(["'](node:)?child_process["']\)/;
     const sockets = /require\(["'](node:)?net["']\)/;
     const network = [/require\(["'](node:)?(https?|http2|dgram|tls)["']\)/, /new WebSocket\(/, /sendBeacon/];
-    for (const bundle of ['dist/server.js', 'dist/web/server.js', 'dist/web/extension.js', 'dist/cli.js']) {
+    for (const bundle of ['dist/server.js', 'dist/server-main.js', 'dist/web/server.js', 'dist/web/extension.js', 'dist/cli.js']) {
       const code = readFileSync(join(ROOT, bundle), 'utf8');
       // One exception: `goconc lsp` starts itself again with the language server's V8 thread pool
       // (src/server/v8Pool.ts, src/server/stdio.ts). Reviews never start a process (the next test).
