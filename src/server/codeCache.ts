@@ -20,7 +20,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module = require('node:module');
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -124,12 +124,15 @@ function prepare(file: string, name: string, directory: string): { script: Scrip
   }
 }
 
+/** Caches of other runtimes (another VS Code's Node) untouched this long are removed when one is written. */
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+
 /**
  * Writes `data` to `cacheFile` whole (through a file of its own, renamed: two servers may start
- * at once) and removes the caches of other builds for the same runtime. Failures are ignored:
- * the next start compiles from the source.
+ * at once), removes the caches of other builds for the same runtime, and those of other runtimes
+ * untouched for 30 days. Failures are ignored: the next start compiles from the source.
  */
-export function writeCache(cacheFile: string, data: Buffer): void {
+export function writeCache(cacheFile: string, data: Buffer, now = Date.now()): void {
   const directory = dirname(cacheFile);
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
@@ -137,9 +140,12 @@ export function writeCache(cacheFile: string, data: Buffer): void {
     writeFileSync(temporary, data);
     renameSync(temporary, cacheFile);
     const mine = basename(cacheFile);
+    const sameName = mine.slice(0, mine.indexOf('-') + 1);
     const sameRuntime = mine.slice(0, mine.lastIndexOf('-') + 1);
     for (const other of readdirSync(directory)) {
-      if (other !== mine && other.startsWith(sameRuntime) && other.endsWith('.v8')) rmSync(join(directory, other), { force: true });
+      if (other === mine || !other.startsWith(sameName) || !other.endsWith('.v8')) continue;
+      const path = join(directory, other);
+      if (other.startsWith(sameRuntime) || now - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
     }
   } catch {
     try {

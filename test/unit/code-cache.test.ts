@@ -120,6 +120,17 @@ describe('server start: V8 code cache', function () {
     writeCache(join(cacheDir, 'server-v1-x64-aaaa.v8'), Buffer.from('a'));
     writeCache(join(cacheDir, 'server-v1-x64-bbbb.v8'), Buffer.from('b'));
     assert.deepEqual(caches(), ['server-v1-x64-bbbb.v8']);
+    assert.equal(readFileSync(join(cacheDir, 'server-v1-x64-bbbb.v8'), 'utf8'), 'b');
+  });
+
+  it("removes other runtimes' caches only once they are a month old", () => {
+    writeCache(join(cacheDir, 'server-v1-x64-aaaa.v8'), Buffer.from('a'));
+    writeCache(join(cacheDir, 'other-v1-x64-aaaa.v8'), Buffer.from('o'));
+    const day = 24 * 60 * 60 * 1000;
+    writeCache(join(cacheDir, 'server-v2-x64-cccc.v8'), Buffer.from('c'), Date.now() + 29 * day);
+    assert.deepEqual(caches(), ['other-v1-x64-aaaa.v8', 'server-v1-x64-aaaa.v8', 'server-v2-x64-cccc.v8']);
+    writeCache(join(cacheDir, 'server-v2-x64-cccc.v8'), Buffer.from('c'), Date.now() + 31 * day);
+    assert.deepEqual(caches(), ['other-v1-x64-aaaa.v8', 'server-v2-x64-cccc.v8'], "another name's caches are not this loader's to remove");
   });
 
   it('the desktop server is loaded through it, and its bundle has no dynamic import left (the cache cannot serve one)', () => {
