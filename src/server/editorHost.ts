@@ -35,7 +35,7 @@ export function startEditorServer(
     return WASM_FILES.every((f) => files.has(f));
   });
   startServer(connection, {
-    loadGo: () => loadGo(local.readWasm ?? pushedOrAsk),
+    loadGo: () => loadGo(local.readWasm ?? pushedOrAsk, { checkMemoryWalk: 'later' }),
     parserIsLocal: local.readWasm !== undefined || (pushedBoth ?? false),
     version: typeof GOCONC_VERSION === 'string' ? GOCONC_VERSION : '0.0.0',
     ruleHelpUri: (ruleId) => `command:goconc.showRuleDocs?${encodeURIComponent(JSON.stringify([ruleId]))}`,

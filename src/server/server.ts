@@ -112,6 +112,19 @@ export function startServer(connection: Connection, host: ServerHost): void {
     }
     return go;
   };
+  // The parser's memory walk is checked after the first findings are out, not before them (see
+  // loadGo): the first review copies its tree with web-tree-sitter's cursor.
+  let walkChecked = false;
+  const checkWalk = (g: GoLanguage): void => {
+    if (walkChecked) return;
+    walkChecked = true;
+    g.checkMemoryWalk();
+    const how = g.readsMemory ? 'read from WASM memory' : "read through web-tree-sitter's cursor (this build's memory layout is not the one expected)";
+    void initialized.then(() => connection.console.log(`syntax trees are ${how}`));
+  };
+  const checkWalkSoon = (): void => {
+    if (!walkChecked) setTimeout(() => language().then(checkWalk, () => undefined), 0);
+  };
   const packages = new Packages(host.fs, language);
   // While the client and the server shake hands, the parser's WASM is already being compiled.
   // A server up before its client (VS Code starts it while the extension loads) then warms the
@@ -126,6 +139,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
   const preload = async (): Promise<void> => {
     const goLanguage = await language();
     if (waited()) return;
+    checkWalk(goLanguage);
     const warm = await warmUp(goLanguage, waited);
     startup.mark('warmed up');
     void initialized.then(() => connection.console.log(`warmed up ${warm.rules} of ${RULES.length} rules in ${warm.ms} ms`));
@@ -331,6 +345,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
     const first = startup.report(pathOf(state.uri), state.lastMs, host.startupNote);
     if (first) connection.console.log(first);
     void connection.sendDiagnostics({ uri: state.uri, version, diagnostics: result.findings.map((f) => toDiagnostic(state.uri, f)) });
+    checkWalkSoon();
     const reviewed: ReviewedParams = { uri: state.uri, version, skipped: result.skipped };
     void connection.sendNotification(REVIEWED, reviewed);
     if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -471,6 +486,7 @@ export function startServer(connection: Connection, host: ServerHost): void {
     const byDir = new Map<string, string[]>();
     for (const u of params.uris) byDir.set(dirOf(u), [...(byDir.get(dirOf(u)) ?? []), u]);
     const goLanguage = await language();
+    checkWalk(goLanguage);
     analysisStarts();
     let done = 0;
     let findings = 0;

@@ -25,7 +25,7 @@ export function serveStdio(argv: readonly string[] = process.argv.slice(2)): Pro
 function serveHere(): Promise<number> {
   const connection = stdioConnection();
   startServer(connection, {
-    loadGo: () => loadGo(loadWasm),
+    loadGo: () => loadGo(loadWasm, { checkMemoryWalk: 'later' }),
     parserIsLocal: true,
     version: VERSION,
     ruleHelpUri,

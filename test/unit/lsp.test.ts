@@ -19,6 +19,8 @@ class Client {
   /** Answers to the server's requests by method (unknown ones get null). */
   readonly handlers = new Map<string, (params: unknown) => unknown>();
   readonly requestsSeen: string[] = [];
+  /** The server's window/logMessage texts, in the order they came. */
+  readonly logged: string[] = [];
 
   constructor(private readonly proc: ChildProcessWithoutNullStreams) {
     proc.stdout.on('data', (d: Buffer) => this.read(d));
@@ -41,6 +43,7 @@ class Client {
         this.requestsSeen.push(m.method);
         this.write({ id: m.id, result: answer ? answer(m.params) : null });
       } else if (m.method) {
+        if (m.method === 'window/logMessage') this.logged.push((m.params as { message: string }).message);
         const w = this.noteWaiters.findIndex((x) => x.method === m.method && x.test(m.params));
         if (w >= 0) this.noteWaiters.splice(w, 1)[0].resolve(m.params);
         else this.notes.push(m);
@@ -380,6 +383,19 @@ describe('goconc lsp: the start, before the first findings (issue 13)', function
       'errors, as the client answers now',
     );
     assert.ok(asked.includes(uri), `asked for the document's settings after the change; asked ${asked.join(', ')}`);
+  });
+
+  it('checks how it reads syntax trees once its first findings are out, not before them', async () => {
+    const client = start();
+    await client.request('initialize', { processId: null, rootUri: pathToFileURL(dir).href, capabilities: {} });
+    client.notify('initialized', {});
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+    await client.notification<Published>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    await client.notification<{ message: string }>('window/logMessage', (p) => /^syntax trees are /.test(p.message));
+    const first = client.logged.findIndex((m) => m.startsWith('first review of '));
+    const check = client.logged.findIndex((m) => m.startsWith('syntax trees are '));
+    assert.ok(first >= 0 && check > first, client.logged.join('\n'));
+    assert.equal(client.logged[check], 'syntax trees are read from WASM memory');
   });
 
   it('warms the rules up while its client is late, then publishes the same findings as a server that did not wait', async () => {

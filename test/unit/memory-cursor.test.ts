@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryWalker, memoryLayoutHolds, sameWalk } from '../../src/core/syntax/memoryCursor';
-import { GoFile, type GoLanguage, type Node, type Tree } from '../../src/core/syntax/parser';
+import { GoFile, GoLanguage, type Node, type Tree } from '../../src/core/syntax/parser';
 import { copyTree } from '../../src/core/syntax/tree';
 import { SourceText } from '../../src/core/text/source';
 import { loadGoForTests, TESTDATA } from '../helpers';
@@ -49,6 +49,29 @@ describe('trees read from WASM memory (issue 13)', () => {
 
   it('are read from memory once the parser has loaded: the layout check and the sample walk passed', () => {
     assert.equal(go.readsMemory, true);
+  });
+
+  it("a parser whose check is left for later (a server's, until its first findings are out) copies with web-tree-sitter's cursor, the same copy, and is checked once", () => {
+    const parts = go as unknown as { parser: unknown; memory: { buffer: ArrayBuffer } };
+    const later = new GoLanguage(go.language, parts.parser as never, parts.memory);
+    assert.equal(later.readsMemory, false);
+    const text = fixtures()[0];
+    const copy = (g: GoLanguage) => {
+      const file = new GoFile(g, text);
+      try {
+        return shape(file.root!);
+      } finally {
+        file.dispose();
+      }
+    };
+    assert.deepEqual(copy(later), copy(go));
+    let checks = 0;
+    const verify = later.verifyMemoryWalk.bind(later);
+    later.verifyMemoryWalk = (samples) => (checks++, verify(samples));
+    later.checkMemoryWalk();
+    later.checkMemoryWalk();
+    assert.equal(checks, 1);
+    assert.equal(later.readsMemory, true);
   });
 
   it("walk every fixture, and damaged copies of them, exactly as web-tree-sitter's cursor does", () => {

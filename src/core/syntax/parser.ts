@@ -29,6 +29,7 @@ export class GoLanguage {
   private readonly queries = new Map<string, Query>();
   /** Reads trees from WASM memory for copyTree, when this build's layout was verified (see memoryCursor.ts). */
   private walker: MemoryWalker | undefined;
+  private walkChecked = false;
 
   constructor(
     readonly language: Language,
@@ -41,7 +42,8 @@ export class GoLanguage {
    * expects them, and a walk of `samples` that agrees node for node with web-tree-sitter's own
    * cursor. Until then, and if not, copies walk with web-tree-sitter's cursor.
    */
-  verifyMemoryWalk(samples: readonly string[]): boolean {
+  verifyMemoryWalk(samples: readonly string[] = MEMORY_WALK_SAMPLES): boolean {
+    this.walkChecked = true;
     this.walker = undefined;
     if (!memoryLayoutHolds(this.language, this.memory)) return false;
     const walker = new MemoryWalker(this.language, this.memory);
@@ -62,6 +64,11 @@ export class GoLanguage {
     }
     this.walker = walker;
     return true;
+  }
+
+  /** {@link verifyMemoryWalk} once: for a server that loaded the parser with the check left for later. */
+  checkMemoryWalk(): void {
+    if (!this.walkChecked) this.verifyMemoryWalk();
   }
 
   /** Whether copies read trees from WASM memory (see {@link verifyMemoryWalk}). */
@@ -114,8 +121,11 @@ let loading: Promise<GoLanguage> | undefined;
 /**
  * Loads web-tree-sitter and the Go grammar once per process (later calls share the first
  * promise), then warms the parser up with a small parse so the first real keystroke is fast.
+ * The memory walk is checked at once unless `checkMemoryWalk` is `later`: a language server
+ * checks it once its first findings are out (5 to 20 ms it would otherwise wait for), and its
+ * first review copies its tree with web-tree-sitter's cursor.
  */
-export function loadGo(loader: WasmLoader): Promise<GoLanguage> {
+export function loadGo(loader: WasmLoader, options: { checkMemoryWalk?: 'now' | 'later' } = {}): Promise<GoLanguage> {
   if (!loading) {
     loading = (async () => {
       const runtime = await loader('web-tree-sitter.wasm');
@@ -127,7 +137,7 @@ export function loadGo(loader: WasmLoader): Promise<GoLanguage> {
       parser.setLanguage(language);
       const go = new GoLanguage(language, parser, memory);
       go.parse(WARM_UP)?.delete();
-      go.verifyMemoryWalk([WARM_UP, DAMAGED]);
+      if (options.checkMemoryWalk !== 'later') go.verifyMemoryWalk();
       return go;
     })();
     loading.catch(() => (loading = undefined)); // a failed load may be retried
@@ -164,6 +174,9 @@ out:
 func broken( {
 	x := [
 `;
+
+/** What the memory walk is checked on. */
+const MEMORY_WALK_SAMPLES: readonly string[] = [WARM_UP, DAMAGED];
 
 /** A change as VS Code reports it: replace `rangeLength` UTF-16 units at `rangeOffset` with `text`. */
 export interface TextChange {
