@@ -9,7 +9,7 @@
 //   node scripts/first-findings.mjs --cache cold    each run without a code cache, as the first start after an install
 //   node scripts/first-findings.mjs --cache off     the server loaded without the code cache (GOCONC_CODE_CACHE=0)
 //
-// The server is forked with VS Code's Node options (editor/serverProcess.ts) and its code cache in
+// The server is forked with VS Code's Node options and environment (editor/serverProcess.ts) and its code cache in
 // a temporary folder (XDG_CACHE_HOME). By default (`--cache warm`) one unmeasured run first leaves
 // the cache, as an earlier session would have (src/server/codeCache.ts).
 //
@@ -53,6 +53,7 @@ function once(linger = 0) {
     let initializeSent = 0;
     let timeline = '';
     const env = { ...process.env, XDG_CACHE_HOME: cache === 'cold' ? mkdtempSync(join(cacheHome, 'run-')) : cacheHome, GOCONC_CODE_CACHE: cache === 'off' ? '0' : '1' };
+    delete env.NODE_EXTRA_CA_CERTS; // as VS Code's fork (src/server/environment.ts)
     const child = fork(server, ['--node-ipc', `--clientProcessId=${process.pid}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: ['--expose-gc'], env });
     const send = (m) => child.send({ jsonrpc: '2.0', ...m });
     const timer = setTimeout(() => {

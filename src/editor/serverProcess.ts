@@ -8,11 +8,13 @@
  * Later starts (a restart after a crash) fork a fresh process, as the client always did.
  *
  * The fork is the one vscode-languageclient makes for `TransportKind.ipc`: the same arguments,
- * environment and silent stdio, whose output goes to the extension's output channel; its Node
- * options are {@link serverNodeOptions}.
+ * environment (less what the server has no use for, see server/environment.ts) and silent stdio,
+ * whose output goes to the extension's output channel; its Node options are
+ * {@link serverNodeOptions}.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { serverEnvironment } from '../server/environment';
 import { serverExecArgv } from '../server/v8Pool';
 
 /** A process nobody takes over (activation failed) goes away after this long. */
@@ -38,7 +40,7 @@ export function serverNodeOptions(): string[] {
 /** Forks the server as vscode-languageclient does for an IPC transport. */
 export function forkServer(module = SERVER_MODULE): ChildProcess {
   return fork(module, ['--node-ipc', `--clientProcessId=${process.pid}`], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' },
+    env: { ...serverEnvironment(), ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1' },
     execArgv: serverNodeOptions(),
     silent: true,
   });

@@ -12,11 +12,11 @@
  * functions of the start and of a review included) for the next start.
  *
  * The cache is keyed by the bundle's content, the Node version and the architecture; V8 also
- * checks its own flags and rejects a cache made under others, which is then written again.
- * It lives in the user's cache folder (the CLI's, cli/cache.ts), never in a shared temporary one:
- * bytecode is code.
- * Anything that goes wrong with the cache (a folder that cannot be written, a damaged file)
- * leaves the server loading as Node would, without it. `GOCONC_CODE_CACHE=0` turns it off.
+ * checks its own flags and rejects a cache made under others, which is then written again. It
+ * lives in the user's cache folder (the CLI's, cli/cache.ts), never in a shared temporary one:
+ * bytecode is code. Anything that goes wrong with the cache (a folder that cannot be written, a
+ * damaged file) leaves the server loading as Node would, without it. `GOCONC_CODE_CACHE=0` turns
+ * it off.
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';

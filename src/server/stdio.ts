@@ -7,6 +7,7 @@ import { constants } from 'node:os';
 import { loadGo } from '../core/syntax/parser';
 import { loadWasm, ruleHelpUri, VERSION } from '../cli/meta';
 import { nodeFileSystem, stdioConnection } from './nodeConnection';
+import { serverEnvironment } from './environment';
 import { collectWhenIdle } from './idleGc';
 import { startServer } from './server';
 import { relaunchArgs } from './v8Pool';
@@ -43,7 +44,7 @@ function serveHere(): Promise<number> {
  */
 function relaunched(args: readonly string[]): Promise<number> {
   return new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env: serverEnvironment() });
     let started = false;
     child.on('spawn', () => {
       started = true;

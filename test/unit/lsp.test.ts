@@ -468,7 +468,8 @@ describe("goconc lsp: V8's thread pool (issue 13)", function () {
   it('serves from a process started with the pool the machine calls for, on the same streams, and ends with it', async function () {
     if (process.platform !== 'linux') this.skip(); // child processes are read from /proc
     const expected = serverExecArgv();
-    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe' });
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' };
+    const proc = spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe', env });
     const client = new Client(proc);
     const init = (await client.request('initialize', { processId: null, capabilities: {} })) as { capabilities?: unknown };
     assert.ok(init.capabilities, 'the server answers initialize over the streams goconc was started with');
@@ -477,6 +478,9 @@ describe("goconc lsp: V8's thread pool (issue 13)", function () {
     else {
       assert.equal(children.length, 1, `one child serves: ${JSON.stringify(children)}`);
       assert.ok(children[0].includes(expected[0]) && children[0].includes('lsp'), `started with ${expected[0]}: ${children[0].join(' ')}`);
+      const childEnv = readFileSync(`/proc/${childPids(proc.pid!)[0]}/environ`, 'utf8').split('\0');
+      assert.ok(childEnv.some((e) => e.startsWith('PATH=')), 'the environment is passed on');
+      assert.ok(!childEnv.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), 'less the certificate bundle Node would read as it starts');
     }
     assert.equal(await client.request('shutdown'), null);
     client.notify('exit', null);
@@ -484,18 +488,28 @@ describe("goconc lsp: V8's thread pool (issue 13)", function () {
   });
 });
 
-/** The command lines of the processes whose parent is `pid` (Linux). */
-function childCommandLines(pid: number): string[][] {
-  const out: string[][] = [];
+/** The processes whose parent is `pid` (Linux). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean));
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
     } catch {
       // gone meanwhile
     }
   }
   return out;
+}
+
+/** The command lines of the processes whose parent is `pid` (Linux). */
+function childCommandLines(pid: number): string[][] {
+  return childPids(pid).flatMap((child) => {
+    try {
+      return [readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { analyze } from '../../src/core/analyze';
 import { RULES } from '../../src/core/rules';
 import type { GoLanguage } from '../../src/core/syntax/parser';
-import { debugging, startEarly, takeServer } from '../../src/editor/serverProcess';
+import { debugging, forkServer, startEarly, takeServer } from '../../src/editor/serverProcess';
+import { serverEnvironment } from '../../src/server/environment';
 import { isPushWasm } from '../../src/server/protocol';
 import { StartupTimeline } from '../../src/server/startup';
 import { warmUp, WARM_UP_SOURCE } from '../../src/server/warmup';
@@ -105,6 +106,27 @@ describe('server start: the desktop server process started while the extension l
     } finally {
       taken.process.kill();
     }
+  });
+
+  it("gets the extension host's environment, less the certificate bundle Node would read as it starts", async () => {
+    const script = join(dir, 'env.js');
+    writeFileSync(script, "process.send({ extra: process.env.NODE_EXTRA_CA_CERTS ?? null, marker: process.env.GOCONC_TEST_MARKER ?? null, node: process.env.ELECTRON_RUN_AS_NODE ?? null }, () => process.exit(0));\n");
+    const saved = { extra: process.env.NODE_EXTRA_CA_CERTS, marker: process.env.GOCONC_TEST_MARKER };
+    process.env.NODE_EXTRA_CA_CERTS = join(dir, 'no-such-bundle.pem');
+    process.env.GOCONC_TEST_MARKER = 'kept';
+    try {
+      const child = forkServer(script);
+      const seen = await new Promise((resolve) => child.once('message', resolve));
+      assert.deepEqual(seen, { extra: null, marker: 'kept', node: '1' });
+    } finally {
+      for (const [key, value] of [['NODE_EXTRA_CA_CERTS', saved.extra], ['GOCONC_TEST_MARKER', saved.marker]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    const env = { NODE_EXTRA_CA_CERTS: '/x.pem', PATH: '/bin' };
+    assert.deepEqual(serverEnvironment(env), { PATH: '/bin' });
+    assert.deepEqual(env, { NODE_EXTRA_CA_CERTS: '/x.pem', PATH: '/bin' }, "the parent's own is left as it was");
   });
 
   it('is not started early while the extension host is debugged (the client forks it with an inspector port)', () => {
