@@ -1,4 +1,4 @@
-// Builds the bundles (extension and language server for the desktop and the web, the desktop server's loader, the CLI) and copies the two WASM files next to them.
+// Builds the bundles (extension and language server for the desktop and the web, the desktop extension's and server's loaders, the CLI) and copies the two WASM files next to them.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps (what the VSIX ships)
 //   node esbuild.mjs --watch       rebuild on change
@@ -78,8 +78,15 @@ const nodeImportMeta = {
 const builds = [
   {
     ...common,
-    entryPoints: ['src/editor/node.ts'],
+    entryPoints: ['src/editor/nodeLoader.ts'],
     outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
+    ...common,
+    entryPoints: ['src/editor/node.ts'],
+    outfile: 'dist/extension-main.js',
     platform: 'node',
     format: 'cjs',
     external: ['vscode'],

@@ -1,6 +1,5 @@
-/** Desktop extension host entry (dist/extension.js): the language server runs as a Node process (dist/server.js) over IPC. */
+/** The desktop extension (dist/extension-main.js, loaded by dist/extension.js): the language server runs as a Node process (dist/server.js) over IPC. */
 import { LOADED_AT } from './loaded';
-import './earlyServer';
 import type { ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import { IPCMessageReader, IPCMessageWriter, LanguageClient, TransportKind, type MessageTransports, type ServerOptions } from 'vscode-languageclient/node';

@@ -17,10 +17,12 @@ import { join } from 'node:path';
 import { serverEnvironment } from '../server/environment';
 import { serverExecArgv } from '../server/v8Pool';
 
+const SHARED = Symbol.for('goconc.earlyServer');
+
 /** A process nobody takes over (activation failed) goes away after this long. */
 const UNCLAIMED_MS = 60_000;
 
-/** dist/server.js, next to this bundle (dist/extension.js). */
+/** dist/server.js, next to this bundle (dist/extension.js or dist/extension-main.js). */
 export const SERVER_MODULE = join(__dirname, 'server.js');
 
 /** True when the extension host is being debugged: the client then starts the server itself, with --inspect. */
@@ -46,31 +48,35 @@ export function forkServer(module = SERVER_MODULE): ChildProcess {
   });
 }
 
-let early: { process: ChildProcess; timer: ReturnType<typeof setTimeout> } | undefined;
+/**
+ * The early process, kept where both desktop bundles see it: the loader (dist/extension.js,
+ * nodeLoader.ts) forks it first thing, and the extension (dist/extension-main.js) takes it over.
+ */
+const shared = ((globalThis as { [SHARED]?: { early?: { process: ChildProcess; timer: ReturnType<typeof setTimeout> } } })[SHARED] ??= {});
 
 /** Starts the server ahead of the client (not when debugging, nor when the fork fails: the client forks it then). */
 export function startEarly(module = SERVER_MODULE): ChildProcess | undefined {
-  if (early || debugging()) return early?.process;
+  if (shared.early || debugging()) return shared.early?.process;
   try {
     const child = forkServer(module);
     child.on('error', () => undefined); // a failed spawn: the client forks again and reports it
     const timer = setTimeout(() => {
-      if (early?.process === child) early = undefined;
+      if (shared.early?.process === child) shared.early = undefined;
       child.kill();
     }, UNCLAIMED_MS);
     timer.unref?.();
-    early = { process: child, timer };
+    shared.early = { process: child, timer };
     return child;
   } catch {
-    early = undefined;
+    shared.early = undefined;
     return undefined;
   }
 }
 
 /** The early process if it is still alive (once: a later call forks a fresh one), else a new fork. */
 export function takeServer(module = SERVER_MODULE): { process: ChildProcess; early: boolean } {
-  const e = early;
-  early = undefined;
+  const e = shared.early;
+  shared.early = undefined;
   if (e) {
     clearTimeout(e.timer);
     if (e.process.exitCode === null && e.process.signalCode === null && e.process.connected) return { process: e.process, early: true };

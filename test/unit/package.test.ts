@@ -17,7 +17,7 @@ describe('extension package', function () {
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
-    for (const f of ['package.json', 'dist/extension.js', 'dist/web/extension.js', 'dist/server.js', 'dist/server-main.js', 'dist/web/server.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-go.wasm']) {
+    for (const f of ['package.json', 'dist/extension.js', 'dist/extension-main.js', 'dist/web/extension.js', 'dist/server.js', 'dist/server-main.js', 'dist/web/server.js', 'dist/web-tree-sitter.wasm', 'dist/tree-sitter-go.wasm']) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|node_modules|scripts|examples|out)\//.test(f) || f.endsWith('.map')), []);

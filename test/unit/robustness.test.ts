@@ -95,8 +95,8 @@ describe('robustness', function () {
     assert.equal(readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8').match(new RegExp(processes, 'g'))?.length ?? 0, 1, 'dist/cli.js loads child_process once, for the lsp relaunch');
     // vscode-languageclient's Node part starts dist/server.js as a child process over IPC (its
     // socket and pipe transports come along, unused); nothing else of the extension does either.
-    const client = readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
-    for (const forbidden of network) assert.doesNotMatch(client, forbidden, `dist/extension.js matches ${forbidden}`);
+    const client = readFileSync(join(ROOT, 'dist', 'extension-main.js'), 'utf8') + readFileSync(join(ROOT, 'dist', 'extension.js'), 'utf8');
+    for (const forbidden of network) assert.doesNotMatch(client, forbidden, `dist/extension.js or extension-main.js matches ${forbidden}`);
     // The development bundle names each module it holds in a comment: no parser and no rule in the extension host.
     assert.doesNotMatch(client, /\/\/ (node_modules\/web-tree-sitter|src\/core\/(rules|syntax|model))\//, 'the extension host bundle carries no parser and no rules: the server analyses');
     // web-tree-sitter's loader can fetch its WASM, but only when no bytes are given; loadGo always gives them.

@@ -92,6 +92,29 @@ describe('server start: the desktop server process started while the extension l
     }
   });
 
+  it('is forked by the loader bundle and taken over by the extension bundle: two copies of the module share it', () => {
+    const path = require.resolve('../../src/editor/serverProcess');
+    const loaded = require.resolve('../../src/editor/loaded');
+    const fresh = <T>(p: string): T => {
+      delete require.cache[p];
+      return require(p) as T;
+    };
+    type Processes = typeof import('../../src/editor/serverProcess');
+    const loader = fresh<Processes>(path);
+    const extension = fresh<Processes>(path);
+    assert.notEqual(loader, extension, 'two copies, as in dist/extension.js and dist/extension-main.js');
+    const forked = loader.startEarly(module);
+    const taken = extension.takeServer(module);
+    try {
+      assert.ok(forked);
+      assert.equal(taken.early, true);
+      assert.equal(taken.process.pid, forked.pid);
+    } finally {
+      taken.process.kill();
+    }
+    assert.equal(fresh<{ LOADED_AT: number }>(loaded).LOADED_AT, fresh<{ LOADED_AT: number }>(loaded).LOADED_AT, 'one time for both');
+  });
+
   it('is replaced by a fresh fork when it died before the client came', async () => {
     const early = startEarly(module);
     assert.ok(early, 'started');
