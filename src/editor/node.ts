@@ -6,6 +6,7 @@ import { IPCMessageReader, IPCMessageWriter, LanguageClient, TransportKind, type
 import type { ClientFactory } from './client';
 import { activateExtension, claim, deactivateExtension, loadingExtensionUri, startExtension, type Api, type Started } from './extension';
 import { debugging, serverNodeOptions, takeServer } from './serverProcess';
+import { describeCodeCache, loadedCodeCache } from '../server/codeCache';
 
 /** The server process the client talks to now. */
 let current: ChildProcess | undefined;
@@ -37,6 +38,24 @@ function nodeClient(extensionUri: vscode.Uri): ClientFactory {
 
 /** The client, started while this bundle loads (see startExtension). */
 const early = startWhileLoading();
+saveCodeCacheAfterFirstFindings(early?.log);
+
+/** VS Code is still busy starting when the first findings come: the code cache is written a little later. */
+const SAVE_DELAY_MS = 2000;
+
+/**
+ * Writes this bundle's code cache (nodeLoader.ts) once the first findings have come: by then the
+ * client's start and its handling of a review are compiled too.
+ */
+function saveCodeCacheAfterFirstFindings(log: vscode.LogOutputChannel | undefined): void {
+  const cache = loadedCodeCache();
+  if (cache) log?.info(`extension loaded: ${describeCodeCache(cache)}`);
+  if (!cache || cache.state === 'used' || cache.state === 'off') return;
+  const listener = vscode.languages.onDidChangeDiagnostics(() => {
+    listener.dispose();
+    setTimeout(() => cache.save(), SAVE_DELAY_MS).unref();
+  });
+}
 
 function startWhileLoading(): Started | undefined {
   const uri = loadingExtensionUri();
