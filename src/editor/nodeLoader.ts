@@ -9,13 +9,12 @@
  */
 import { LOADED_AT } from './loaded';
 import { join } from 'node:path';
-import { defaultCacheDir } from '../cli/cache';
-import { runWithCodeCache } from '../server/codeCache';
+import { codeCacheDirectory, runWithCodeCache } from '../server/codeCache';
 import { startEarly } from './serverProcess';
 
 void LOADED_AT; // when VS Code began loading the extension, for the client's first-review line
 startEarly();
 module.exports = runWithCodeCache(join(__dirname, 'extension-main.js'), {
   name: 'extension',
-  directory: process.env.GOCONC_CODE_CACHE === '0' ? undefined : defaultCacheDir(process.env),
+  directory: codeCacheDirectory(),
 });

@@ -24,6 +24,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import Module = require('node:module');
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { defaultCacheDir } from '../cli/cache';
 
 /** What became of the cache at this start: `off` when disabled or no folder is known. */
 export type CodeCacheState = 'used' | 'absent' | 'rejected' | 'off';
@@ -60,6 +61,11 @@ export function describeCodeCache(cache: CodeCache): string {
 export function cacheFileName(name: string, bytes: Uint8Array, version: string = process.version, arch: string = process.arch): string {
   const hash = createHash('sha1').update(bytes).digest('hex').slice(0, 16);
   return `${name}-${version}-${arch}-${hash}.v8`;
+}
+
+/** Where the caches live: the CLI's cache folder, or undefined when `GOCONC_CODE_CACHE=0` turns them off. */
+export function codeCacheDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.GOCONC_CODE_CACHE === '0' ? undefined : defaultCacheDir(env);
 }
 
 export interface LoadOptions {

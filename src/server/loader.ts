@@ -4,10 +4,9 @@
  * `GOCONC_CODE_CACHE=0` loads it without.
  */
 import { join } from 'node:path';
-import { defaultCacheDir } from '../cli/cache';
-import { runWithCodeCache } from './codeCache';
+import { codeCacheDirectory, runWithCodeCache } from './codeCache';
 
 runWithCodeCache(join(__dirname, 'server-main.js'), {
   name: 'server',
-  directory: process.env.GOCONC_CODE_CACHE === '0' ? undefined : defaultCacheDir(process.env),
+  directory: codeCacheDirectory(),
 });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheFileName, describeCodeCache, writeCache } from '../../src/server/codeCache';
+import { cacheFileName, codeCacheDirectory, describeCodeCache, writeCache } from '../../src/server/codeCache';
 import { ROOT } from '../helpers';
 
 const CODE_CACHE = join(__dirname, '..', '..', 'src', 'server', 'codeCache.js');
@@ -109,6 +109,12 @@ describe('server start: V8 code cache', function () {
     rmSync(cacheDir, { recursive: true, force: true });
     start({ SAVE: '1', COLLECT: IDLE_GC });
     assert.equal(start().seen?.state, 'rejected');
+  });
+
+  it("lives in the CLI's cache folder, unless GOCONC_CODE_CACHE=0 turns it off", () => {
+    assert.equal(codeCacheDirectory({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' }), join('/x/cache', 'goconc'));
+    assert.equal(codeCacheDirectory({ HOME: '/home/u' }), join('/home/u', '.cache', 'goconc'));
+    assert.equal(codeCacheDirectory({ HOME: '/home/u', GOCONC_CODE_CACHE: '0' }), undefined);
   });
 
   it("says how the bundle was loaded in the server's start-up line", () => {
