@@ -36,12 +36,12 @@ function nodeClient(extensionUri: vscode.Uri): ClientFactory {
   };
 }
 
+/** VS Code is still busy starting when the first findings come: the code cache is written a little later. */
+const SAVE_DELAY_MS = 2000;
+
 /** The client, started while this bundle loads (see startExtension). */
 const early = startWhileLoading();
 saveCodeCacheAfterFirstFindings(early?.log);
-
-/** VS Code is still busy starting when the first findings come: the code cache is written a little later. */
-const SAVE_DELAY_MS = 2000;
 
 /**
  * Writes this bundle's code cache (nodeLoader.ts) once the first findings have come: by then the
