@@ -1,6 +1,6 @@
 /**
- * V8's code cache for the desktop language server's bundle (issue 13: first findings after the
- * first Go file opens).
+ * V8's code cache for the desktop language server's bundle and the desktop extension's (issue
+ * 13: first findings after the first Go file opens).
  *
  * Node 20 compiles a script from its source at every start: for the server's 1.4 MB bundle that
  * is 45 ms of an idle machine's 230 ms to the first findings, before any of the server's code
@@ -9,7 +9,9 @@
  * server's entry, dist/server.js, is a small loader: it compiles dist/server-main.js with the
  * cache this user's earlier server left, runs it as Node runs a CommonJS module, and once the
  * first review is published and the server is idle, writes the bytecode compiled so far (the
- * functions of the start and of a review included) for the next start.
+ * functions of the start and of a review included) for the next start. The extension's entry,
+ * dist/extension.js (editor/nodeLoader.ts), loads dist/extension-main.js the same way, and the
+ * extension writes its cache after its first findings have come.
  *
  * The cache is keyed by the bundle's content, the Node version and the architecture; V8 also
  * checks its own flags and rejects a cache made under others, which is then written again. It
