@@ -47,8 +47,10 @@ const jsonrpcCommon = {
  * make a `require`, `fs/promises` to read a grammar given as a path) become the bundle's static
  * ones: a dynamic import needs a module loader for its script, which a script compiled with V8's
  * code cache does not get (src/server/codeCache.ts). Its `var require` shadows the bundle's
- * inside the function that asks for `module`, so that one is taken from the banner's.
+ * inside the function that asks for `module`, so that one is taken from `staticImportsBanner`,
+ * which the bundles using this plugin add to theirs.
  */
+const staticImportsBanner = 'const __nodeModule = require("module");';
 const webTreeSitterStaticImports = {
   name: 'web-tree-sitter-static-imports',
   setup(build) {
@@ -72,7 +74,7 @@ const webTreeSitterStaticImports = {
 /** In the CommonJS bundles, web-tree-sitter's `import.meta.url` must name the bundle itself. */
 const nodeImportMeta = {
   define: { 'import.meta.url': '__importMetaUrl' },
-  banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href; const __nodeModule = require("module");' },
+  banner: { js: 'const __importMetaUrl = require("url").pathToFileURL(__filename).href;' },
 };
 
 const builds = [
@@ -118,6 +120,7 @@ const builds = [
     format: 'cjs',
     plugins: [jsonrpcCommon, webTreeSitterStaticImports],
     ...nodeImportMeta,
+    banner: { js: `${nodeImportMeta.banner.js} ${staticImportsBanner}` },
     define: { ...nodeImportMeta.define, GOCONC_VERSION: JSON.stringify(version) },
   },
   {
@@ -138,7 +141,7 @@ const builds = [
     format: 'cjs',
     plugins: [jsonrpcCommon, webTreeSitterStaticImports],
     ...nodeImportMeta,
-    banner: { js: '#!/usr/bin/env node\n' + nodeImportMeta.banner.js },
+    banner: { js: `#!/usr/bin/env node\n${nodeImportMeta.banner.js} ${staticImportsBanner}` },
   },
 ];
 

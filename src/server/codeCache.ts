@@ -47,13 +47,6 @@ export function loadedCodeCache(): CodeCache | undefined {
   return (globalThis as { [HANDLE]?: CodeCache })[HANDLE];
 }
 
-/** Saves the cache once the server has nothing to do: after the first review is published, its functions are compiled too. */
-export function saveWhenIdle(cache: CodeCache, stillIdle: () => boolean): void {
-  setImmediate(() => {
-    if (stillIdle()) cache.save();
-  });
-}
-
 /** For the server's start-up line: `code cache used, bundle compiled in 35 ms`, or `no code cache`. */
 export function describeCodeCache(cache: CodeCache): string {
   return cache.state === 'off' ? 'no code cache' : `code cache ${cache.state}, bundle compiled in ${Math.round(cache.compileMs)} ms`;

@@ -35,9 +35,11 @@ function exposedGc(): Collect | null {
   }
 }
 
-/** The server's idle hook (ServerHost.idle): after pending messages, if still idle, collect. */
-export function collectWhenIdle(stillIdle: () => boolean): void {
+/** The server's idle hook (ServerHost.idle): after pending messages, if still idle, collect, then do `more`. */
+export function collectWhenIdle(stillIdle: () => boolean, more?: () => void): void {
   setImmediate(() => {
-    if (stillIdle()) collectYoungGeneration();
+    if (!stillIdle()) return;
+    collectYoungGeneration();
+    more?.();
   });
 }
