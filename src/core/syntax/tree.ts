@@ -51,10 +51,13 @@ export class TypeIndex {
   }
 }
 
-// Node flags, kept in one number (a copy is one object per node, and lives as long as its file).
+// Node flags, kept in one number with the node's position among its parent's children above
+// them (a copy is one object per node, and lives as long as its file).
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
+const FLAG_BITS = 7;
+const INDEX_SHIFT = 3;
 
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
@@ -69,9 +72,8 @@ export class SyntaxNode {
   /** The children, in order (never changed once the copy is made; leaves share one empty list). */
   children: SyntaxNode[] = NO_NODES;
   /** The field name of each child (parallel to `children`), made on the first child with one. */
-  private fields: (string | null)[] | undefined;
-  /** Position of this node among its parent's children. */
-  indexInParent = 0;
+  private fields: readonly (string | null)[] | undefined;
+  /** The flags below and, from bit INDEX_SHIFT up, the position among the parent's children. */
   private flags: number;
   /** The largest id in this node's subtree: ids are given in document order, so a subtree is the id range [id, lastId]. */
   lastId: number;
@@ -87,6 +89,15 @@ export class SyntaxNode {
   ) {
     this.lastId = id;
     this.flags = (isNamed ? NAMED : 0) | (isMissing ? MISSING : 0);
+  }
+
+  /** Position of this node among its parent's children. */
+  get indexInParent(): number {
+    return this.flags >>> INDEX_SHIFT;
+  }
+
+  set indexInParent(i: number) {
+    this.flags = (this.flags & FLAG_BITS) | (i << INDEX_SHIFT);
   }
 
   get isNamed(): boolean {
@@ -229,7 +240,7 @@ export class SyntaxNode {
     this.children = nodes.slice(from, to);
     for (let i = from; i < to; i++) {
       if (fields[i] !== null) {
-        this.fields = fields.slice(from, to);
+        this.fields = fieldList(fields, from, to);
         return;
       }
     }
@@ -328,6 +339,24 @@ export class SyntaxTree {
     }
     return list.slice();
   }
+}
+
+/**
+ * The field names of a node's children, one shared frozen list per sequence: a grammar has few
+ * (a call is always `function`, `arguments`), and a copy lives as long as its file. Up to
+ * FIELD_LISTS sequences are shared; rarer ones get a list of their own.
+ */
+const fieldLists = new Map<string, readonly (string | null)[]>();
+const FIELD_LISTS = 4096;
+function fieldList(fields: readonly (string | null)[], from: number, to: number): readonly (string | null)[] {
+  let key = '';
+  for (let i = from; i < to; i++) key += fields[i] === null ? '\0' : fields[i] + '\0';
+  let list = fieldLists.get(key);
+  if (!list) {
+    list = Object.freeze(fields.slice(from, to));
+    if (fieldLists.size < FIELD_LISTS) fieldLists.set(key, list);
+  }
+  return list;
 }
 
 /** Node types by number, for the counting sort that makes a top-level node's index (see copyTree). */
