@@ -135,13 +135,21 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/loader.ts'],
     outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli-main.js',
     platform: 'node',
     format: 'cjs',
     plugins: [jsonrpcCommon, webTreeSitterStaticImports],
     ...nodeImportMeta,
-    banner: { js: `#!/usr/bin/env node\n${nodeImportMeta.banner.js} ${staticImportsBanner}` },
+    banner: { js: `${nodeImportMeta.banner.js} ${staticImportsBanner}` },
   },
 ];
 

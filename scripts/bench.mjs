@@ -60,7 +60,7 @@ const h = require(harnessFile);
 // runs, and a new bundle is a new engine version for the cache.
 const DIST = join(BUILD, 'dist');
 mkdirSync(DIST, { recursive: true });
-for (const f of ['cli.js', 'web-tree-sitter.wasm', 'tree-sitter-go.wasm']) copyFileSync(join(ROOT, 'dist', f), join(DIST, f));
+for (const f of ['cli.js', 'cli-main.js', 'web-tree-sitter.wasm', 'tree-sitter-go.wasm']) copyFileSync(join(ROOT, 'dist', f), join(DIST, f));
 const CLI = join(DIST, 'cli.js');
 
 // ---------------------------------------------------------------- corpus

@@ -1,6 +1,6 @@
 // npm run pack:cli: the goconc command line as an npm package of its own, `goconc`.
 //
-// Builds the production bundle, stages dist/cli.js with the two WASM files it loads, a
+// Builds the production bundle, stages dist/cli.js (its loader) and dist/cli-main.js with the two WASM files they load, a
 // package.json whose `bin` is goconc, a README and the licence in out/cli-package/, and runs
 // `npm pack` there. The tarball lands at the repository root as goconc-<version>.tgz:
 //
@@ -23,7 +23,7 @@ if (!argv.includes('--no-build')) execFileSync(process.execPath, [join(ROOT, 'es
 
 rmSync(STAGE, { recursive: true, force: true });
 mkdirSync(STAGE, { recursive: true });
-for (const f of ['cli.js', 'tree-sitter-go.wasm', 'web-tree-sitter.wasm']) copyFileSync(join(ROOT, 'dist', f), join(STAGE, f));
+for (const f of ['cli.js', 'cli-main.js', 'tree-sitter-go.wasm', 'web-tree-sitter.wasm']) copyFileSync(join(ROOT, 'dist', f), join(STAGE, f));
 copyFileSync(join(ROOT, 'LICENSE'), join(STAGE, 'LICENSE'));
 
 const pkg = {
@@ -33,7 +33,7 @@ const pkg = {
   license: main.license,
   keywords: ['go', 'golang', 'concurrency', 'goroutine', 'deadlock', 'linter', 'sarif'],
   bin: { goconc: 'cli.js' },
-  files: ['cli.js', 'tree-sitter-go.wasm', 'web-tree-sitter.wasm', 'LICENSE', 'README.md'],
+  files: ['cli.js', 'cli-main.js', 'tree-sitter-go.wasm', 'web-tree-sitter.wasm', 'LICENSE', 'README.md'],
   engines: { node: main.engines?.node ?? '>=20' },
   ...(main.repository ? { repository: main.repository } : {}),
   ...(main.homepage ? { homepage: main.homepage } : {}),

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Severity } from '../core/findings/rule';
 import { SEVERITIES } from '../core/findings/rule';
 import { RULES_BY_ID } from '../core/rules';
+import { lspExtraArguments } from './lspCommand';
 
 export type Format = 'text' | 'grouped' | 'json' | 'sarif';
 
@@ -136,8 +137,8 @@ export function parseArgs(argv: readonly string[]): Command {
     stats: false,
   };
   // `goconc lsp` (editors often add `--stdio`): the language server over standard input and output.
-  if (argv[0] === 'lsp') {
-    const rest = argv.slice(1).filter((a) => a !== '--stdio');
+  const rest = lspExtraArguments(argv);
+  if (rest) {
     if (rest.length > 0) throw new UsageError(`goconc lsp takes no arguments (got ${rest.join(' ')})`);
     return 'lsp';
   }

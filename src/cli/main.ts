@@ -1,8 +1,10 @@
 /**
- * Entry point of the goconc bundle (dist/cli.js). The same bundle is the script of the
- * --jobs worker threads: off the main thread it only serves analysis requests.
+ * Entry point of the goconc bundle (dist/cli-main.js, loaded by dist/cli.js through V8's code
+ * cache: see loader.ts). The same bundle is the script of the --jobs worker threads: off the main
+ * thread it only serves analysis requests.
  */
 import { isMainThread } from 'node:worker_threads';
+import { loadedCodeCache } from '../server/codeCache';
 import { run } from './run';
 import { startWorker } from './worker';
 
@@ -21,6 +23,8 @@ if (isMainThread) {
     stderrIsTTY: process.stderr.isTTY === true,
   }).then(
     (code) => {
+      // The functions this run compiled, for the next run's start (once: a cache that was used is kept).
+      loadedCodeCache()?.save();
       process.exitCode = code;
     },
     (e: unknown) => {

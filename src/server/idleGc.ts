@@ -35,11 +35,15 @@ function exposedGc(): Collect | null {
   }
 }
 
-/** The server's idle hook (ServerHost.idle): after pending messages, if still idle, collect, then do `more`. */
+/**
+ * The server's idle hook (ServerHost.idle): after pending messages, if still idle, do `more`, then
+ * collect. `more` comes first: it writes the code cache, which V8 stamps with its flags, and the
+ * first collection of a server started without --expose-gc (`goconc lsp`) changes them.
+ */
 export function collectWhenIdle(stillIdle: () => boolean, more?: () => void): void {
   setImmediate(() => {
     if (!stillIdle()) return;
-    collectYoungGeneration();
     more?.();
+    collectYoungGeneration();
   });
 }

@@ -107,7 +107,7 @@ describe('cli: cache and worker threads', function () {
   it('the bundle (dist/cli.js) runs its own worker threads', () => {
     // A private copy: the bundle's workers load the bundle file again, and dist/ may be rebuilt meanwhile.
     const bin = mkdtempSync(join(tmpdir(), 'goconc-dist-'));
-    for (const f of ['cli.js', 'web-tree-sitter.wasm', 'tree-sitter-go.wasm']) copyFileSync(join(ROOT, 'dist', f), join(bin, f));
+    for (const f of ['cli.js', 'cli-main.js', 'web-tree-sitter.wasm', 'tree-sitter-go.wasm']) copyFileSync(join(ROOT, 'dist', f), join(bin, f));
     after(() => rmSync(bin, { recursive: true, force: true }));
     const cli = join(bin, 'cli.js');
     const env = { ...process.env, XDG_CACHE_HOME: cacheDir };

@@ -17,6 +17,7 @@ const IDLE_GC = join(__dirname, '..', '..', 'src', 'server', 'idleGc.js');
 const MODULE = `const cache = globalThis[Symbol.for('goconc.codeCache')];
 const dep = require('./dep');
 if (process.env.COLLECT) require(process.env.COLLECT).collectYoungGeneration();
+if (process.env.IDLE) require(process.env.IDLE).collectWhenIdle(() => true, () => cache.save());
 if (process.env.SAVE) cache.save();
 if (process.env.THROW) throw new Error('the module failed');
 exports.answer = dep.value * 2;
@@ -111,6 +112,13 @@ describe('server start: V8 code cache', function () {
     assert.equal(start().seen?.state, 'rejected');
   });
 
+  it("is saved by the idle hook before its first collection, so a server started without --expose-gc (goconc lsp) keeps it", () => {
+    const first = start({ IDLE: IDLE_GC });
+    assert.equal(first.status, 0, first.stderr);
+    assert.deepEqual(caches(), [mine()]);
+    assert.equal(start().seen?.state, 'used');
+  });
+
   it("lives in the CLI's cache folder, unless GOCONC_CODE_CACHE=0 turns it off", () => {
     assert.equal(codeCacheDirectory({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' }), join('/x/cache', 'goconc'));
     assert.equal(codeCacheDirectory({ HOME: '/home/u' }), join('/home/u', '.cache', 'goconc'));
@@ -144,5 +152,40 @@ describe('server start: V8 code cache', function () {
     assert.match(loader, /server-main\.js/);
     assert.ok(loader.length < 20_000, `the loader is small (${loader.length} bytes)`);
     assert.doesNotMatch(readFileSync(join(ROOT, 'dist', 'server-main.js'), 'utf8'), /\bimport\(/);
+  });
+});
+
+describe('goconc: V8 code cache', function () {
+  this.timeout(30000);
+  let home: string;
+  beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'goconc-clicache-'))));
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const goconc = (env: Record<string, string> = {}) => spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--version'], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: home, ...env } });
+
+  it('dist/cli.js is a small loader, and the bundle it loads has no dynamic import left', () => {
+    const loader = readFileSync(join(ROOT, 'dist', 'cli.js'), 'utf8');
+    assert.match(loader, /cli-main\.js/);
+    assert.ok(loader.length < 20_000, `the loader is small (${loader.length} bytes)`);
+    assert.doesNotMatch(readFileSync(join(ROOT, 'dist', 'cli-main.js'), 'utf8'), /\bimport\(/);
+  });
+
+  it('dist/cli.js loads the command (dist/cli-main.js) through a cache of its own, written by the first run and used by the next', () => {
+    const mine = cacheFileName('cli', readFileSync(join(ROOT, 'dist', 'cli-main.js')));
+    const first = goconc();
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^goconc \d/);
+    assert.deepEqual(readdirSync(join(home, 'goconc')), [mine]);
+    const written = statSync(join(home, 'goconc', mine)).mtimeMs;
+    const second = goconc();
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(statSync(join(home, 'goconc', mine)).mtimeMs, written, 'a cache that was used is not written again');
+  });
+
+  it('writes nothing with GOCONC_CODE_CACHE=0', () => {
+    const r = goconc({ GOCONC_CODE_CACHE: '0' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(home), []);
   });
 });

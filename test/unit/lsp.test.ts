@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cacheFileName } from '../../src/server/codeCache';
 import { serverExecArgv } from '../../src/server/v8Pool';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -383,6 +384,29 @@ describe('goconc lsp: the start, before the first findings (issue 13)', function
       'errors, as the client answers now',
     );
     assert.ok(asked.includes(uri), `asked for the document's settings after the change; asked ${asked.join(', ')}`);
+  });
+
+  it("starts from V8's code cache its first start wrote once idle (a cache of its own, beside the command's)", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'goconc-lsp-cache-'));
+    try {
+      const caches = () => (existsSync(join(home, 'goconc')) ? readdirSync(join(home, 'goconc')) : []);
+      for (const expected of ['absent', 'used']) {
+        const client = new Client(spawn(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'lsp'], { stdio: 'pipe', env: { ...process.env, XDG_CACHE_HOME: home } }));
+        servers.push(client);
+        await client.request('initialize', { processId: null, rootUri: pathToFileURL(dir).href, capabilities: {} });
+        client.notify('initialized', {});
+        client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: LEAK } });
+        const note = await client.notification<{ message: string }>('window/logMessage', (p) => p.message.startsWith('first review of '));
+        assert.match(note.message, new RegExp(`code cache ${expected}, bundle compiled in \\d+ ms`));
+        for (let waited = 0; caches().length === 0 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+        assert.deepEqual(caches(), [cacheFileName('lsp', readFileSync(join(ROOT, 'dist', 'cli-main.js')))]);
+        assert.equal(await client.request('shutdown'), null);
+        client.notify('exit', null);
+        assert.equal(await client.exited, 0);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('checks how it reads syntax trees once its first findings are out, not before them', async () => {
