@@ -1,8 +1,9 @@
 // npm run pack:cli: the goconc command line as an npm package of its own, `goconc`.
 //
-// Builds the production bundle, stages dist/cli.js (its loader) and dist/cli-main.js with the two WASM files they load, a
-// package.json whose `bin` is goconc, a README and the licence in out/cli-package/, and runs
-// `npm pack` there. The tarball lands at the repository root as goconc-<version>.tgz:
+// Builds the production bundle, stages dist/cli.js (a loader), dist/cli-main.js (the command)
+// and the two WASM files they load, a package.json whose `bin` is goconc, a README and the
+// licence in out/cli-package/, and runs `npm pack` there. The tarball lands at the repository
+// root as goconc-<version>.tgz:
 //
 //   npm install -g ./goconc-0.1.0.tgz      then: goconc ./...
 //
