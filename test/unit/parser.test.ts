@@ -76,6 +76,52 @@ describe('parser and incremental documents', () => {
     }
   };
 
+  /** Every node, anonymous leaves included (made as they are asked for), with its place in the tree. */
+  const everyNode = (root: Node): string[] => {
+    const out: string[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      out.push([n.id, n.lastId, n.type, n.startIndex, n.endIndex, n.isNamed, n.isMissing, n.hasError, n.parent?.id ?? '', n.indexInParent, n.parent?.fieldNameForChild(n.indexInParent) ?? '', n.top?.id ?? '', n.childCount].join('|'));
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+    }
+    return out;
+  };
+
+  it("anonymous leaves, made when first asked for, equal a fresh copy's after keystrokes, whether the last copy had made them or not", () => {
+    const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8');
+    const file = new GoFile(go, text);
+    const at = text.indexOf('\n}\n', text.length >> 1) + 3;
+    const typed = 'func typed() { x := <-ch; go func() { ch <- 1 }() }\n';
+    let current = text;
+    for (let i = 0; i < typed.length; i++) {
+      // Every other copy has its leaves made before the edit: moving it moves them too.
+      if (i % 2 === 0) everyNode(file.root!);
+      else void file.root;
+      file.update([{ rangeOffset: at + i, rangeLength: 0, text: typed[i] }]);
+      current = current.slice(0, at + i) + typed[i] + current.slice(at + i);
+      const fresh = new GoFile(go, current);
+      assert.deepEqual(everyNode(file.root!), everyNode(fresh.root!), `after typing ${JSON.stringify(typed.slice(0, i + 1))}`);
+      fresh.dispose();
+    }
+    // An edit inside a function whose statements are moved (leaves made in the moved ones), and a
+    // MISSING leaf made from its parent's numbers.
+    for (const change of [
+      { rangeOffset: text.indexOf('{') + 1, rangeLength: 0, text: ' ' },
+      { rangeOffset: text.indexOf('{') + 1, rangeLength: 1, text: '' },
+      { rangeOffset: at, rangeLength: typed.length, text: 'func broken() { f(\n' },
+    ]) {
+      everyNode(file.root!);
+      file.update([change]);
+      current = current.slice(0, change.rangeOffset) + change.text + current.slice(change.rangeOffset + change.rangeLength);
+      const fresh = new GoFile(go, current);
+      assert.deepEqual(everyNode(file.root!), everyNode(fresh.root!), JSON.stringify(change));
+      fresh.dispose();
+    }
+    assert.ok(everyNode(file.root!).some((line) => line.includes('|false|true|true|')), 'a MISSING anonymous leaf was compared');
+    file.dispose();
+  });
+
   it('a copy made after a keystroke, with the untouched declarations cloned, equals a fresh copy node for node', () => {
     const text = readFileSync(join(TESTDATA, 'goroutine-send-leak', 'fanout.go'), 'utf8');
     const file = new GoFile(go, text);

@@ -20,6 +20,8 @@ export interface CopyCursor {
   readonly startIndex: number;
   readonly endIndex: number;
   readonly nodeType: string;
+  /** The grammar's number for nodeType. */
+  readonly nodeTypeId: number;
   readonly nodeIsNamed: boolean;
   readonly nodeIsMissing: boolean;
   readonly currentFieldName: string | null;
@@ -356,11 +358,14 @@ export class MemoryCursor implements CopyCursor {
     return this.aliasAt(this.productionId(this.slot[top - 1]), this.structural[top]);
   }
 
-  get nodeType(): string {
+  get nodeTypeId(): number {
     const alias = this.alias();
     const symbol = alias !== 0 ? alias : this.symbol(this.slot[this.size - 1]);
-    const id = symbol === SYM_ERROR ? symbol : this.u16[(this.t.publicSymbolMap >> 1) + symbol];
-    return this.types[id] || 'ERROR';
+    return symbol === SYM_ERROR ? symbol : this.u16[(this.t.publicSymbolMap >> 1) + symbol];
+  }
+
+  get nodeType(): string {
+    return this.types[this.nodeTypeId] || 'ERROR';
   }
 
   get nodeIsNamed(): boolean {
@@ -410,10 +415,11 @@ export class MemoryWalker {
 
 /**
  * Walks two cursors over the same tree in document order and says where they first differ
- * (undefined when they agree on every node: type, named, missing, field, range and index).
+ * (undefined when they agree on every node: type and its number, named, missing, field, range
+ * and index).
  */
 export function sameWalk(a: CopyCursor, b: CopyCursor): string | undefined {
-  const describe = (c: CopyCursor) => `${c.nodeType}/${c.nodeIsNamed}/${c.startIndex === c.endIndex && c.nodeIsMissing}/${c.currentFieldName}/${c.startIndex}-${c.endIndex}#${c.currentDescendantIndex}`;
+  const describe = (c: CopyCursor) => `${c.nodeType}#${c.nodeTypeId}/${c.nodeIsNamed}/${c.startIndex === c.endIndex && c.nodeIsMissing}/${c.currentFieldName}/${c.startIndex}-${c.endIndex}#${c.currentDescendantIndex}`;
   for (;;) {
     const x = describe(a);
     const y = describe(b);

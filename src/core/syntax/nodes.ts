@@ -16,7 +16,7 @@ export function walk(root: Node, visit: (node: Node) => boolean | void): void {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (!node.isNamed || visit(node) !== false) {
-      const children = node.children;
+      const children = node.nodeChildren; // the anonymous leaves not made yet would not be visited
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
   }

@@ -4,7 +4,8 @@
  * per file, so the engine copies each tree once, in one cursor pass, into plain objects with the
  * same API subset (`type`, `text`, `parent`, `childForFieldName`, `namedChildren`, ...). The copy
  * is rebuilt after each (incremental) parse; the WASM tree stays the source of truth for
- * re-parsing.
+ * re-parsing. Anonymous leaves inside declarations (punctuation and keywords, a third of the
+ * nodes) are kept as numbers in their parent and made only when its `children` are asked for.
  */
 import type { Tree } from 'web-tree-sitter';
 import type { CopyCursor } from './memoryCursor';
@@ -56,8 +57,25 @@ export class TypeIndex {
 const NAMED = 1;
 const MISSING = 2;
 const HAS_ERROR = 4;
-const FLAG_BITS = 7;
-const INDEX_SHIFT = 3;
+/** Set once a node's anonymous leaves have been made (see `children`). */
+const LEAVES_MADE = 8;
+const FLAG_BITS = 15;
+const INDEX_SHIFT = 4;
+
+/**
+ * An anonymous leaf inside a declaration (`(`, `,`, `:=`, `go`, `}`: a third of all nodes) is not
+ * made as the copy is: its parent keeps five numbers for it (see `leaves`), and makes the nodes
+ * the first time its `children` are asked for. Walks over named nodes never ask. Offsets and ids
+ * are kept relative to the parent, so moving the parent moves them too.
+ */
+const LEAF_SLOT = 0;
+const LEAF_TYPE = 1;
+const LEAF_START = 2;
+const LEAF_END = 3;
+const LEAF_ID = 4;
+const LEAF_SIZE = 5;
+/** Added to LEAF_TYPE for a MISSING leaf. */
+const LEAF_MISSING = 1 << 16;
 
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
@@ -69,8 +87,13 @@ export class SyntaxNode {
   top: SyntaxNode | null = null;
   /** On the root and on top-level nodes: their tree and index. */
   private own: TopData | undefined;
-  /** The children, in order (never changed once the copy is made; leaves share one empty list). */
-  children: SyntaxNode[] = NO_NODES;
+  /**
+   * The children that are nodes: all of them, less the anonymous leaves not made yet (see
+   * `leaves`). Leaves of the tree share one empty list.
+   */
+  private kids: SyntaxNode[] = NO_NODES;
+  /** The anonymous leaves not made yet, LEAF_SIZE numbers each, in order; undefined when none. */
+  private leaves: number[] | undefined;
   /** The field name of each child (parallel to `children`), made on the first child with one. */
   private fields: readonly (string | null)[] | undefined;
   /** The flags below and, from bit INDEX_SHIFT up, the position among the parent's children. */
@@ -155,6 +178,14 @@ export class SyntaxNode {
           n.lastId += idShift;
           n.startIndex += shift;
           n.endIndex += shift;
+          if ((n.flags & LEAVES_MADE) !== 0) {
+            for (const leaf of n.madeLeaves) {
+              leaf.id += idShift;
+              leaf.lastId += idShift;
+              leaf.startIndex += shift;
+              leaf.endIndex += shift;
+            }
+          }
         }
       }
     }
@@ -183,6 +214,64 @@ export class SyntaxNode {
     return { row: p.line, column: p.character };
   }
 
+  /**
+   * The children, in order. An anonymous leaf inside a declaration is made the first time its
+   * parent's children are asked for (a walk over named nodes reads `nodeChildren` instead).
+   */
+  get children(): SyntaxNode[] {
+    return this.leaves === undefined ? this.kids : this.makeLeaves();
+  }
+
+  /**
+   * The children that are nodes already: `children` less the anonymous leaves not made yet (which
+   * have no children and no name). Enough for a walk that visits named nodes only.
+   */
+  get nodeChildren(): SyntaxNode[] {
+    return this.kids;
+  }
+
+  /** Whether this node has children (made or not). */
+  get hasChildren(): boolean {
+    return this.kids.length > 0 || this.leaves !== undefined;
+  }
+
+  private makeLeaves(): SyntaxNode[] {
+    const leaves = this.leaves!;
+    const kids = this.kids;
+    const all: SyntaxNode[] = new Array(kids.length + leaves.length / LEAF_SIZE);
+    let k = 0;
+    let l = 0;
+    for (let i = 0; i < all.length; i++) {
+      if (l < leaves.length && leaves[l + LEAF_SLOT] === i) {
+        const t = leaves[l + LEAF_TYPE];
+        const missing = t >= LEAF_MISSING;
+        const leaf = new SyntaxNode(this.id + leaves[l + LEAF_ID], typeNames[missing ? t - LEAF_MISSING : t], false, missing, this.startIndex + leaves[l + LEAF_START], this.startIndex + leaves[l + LEAF_END]);
+        leaf.parent = this;
+        leaf.top = this.top;
+        leaf.flags |= (i << INDEX_SHIFT) | (missing ? HAS_ERROR : 0);
+        all[i] = leaf;
+        l += LEAF_SIZE;
+      } else all[i] = kids[k++];
+    }
+    this.kids = all;
+    this.leaves = undefined;
+    this.flags |= LEAVES_MADE;
+    return all;
+  }
+
+  /**
+   * The anonymous leaves made from `leaves` (see makeLeaves): they are in no index, so a move of
+   * their parent (adopt) moves them through it.
+   */
+  get madeLeaves(): readonly SyntaxNode[] {
+    return (this.flags & LEAVES_MADE) === 0 ? NO_NODES : this.kids.filter((c) => c.isMadeLeaf);
+  }
+
+  /** An anonymous leaf inside a declaration: made from its parent's numbers, in no index. */
+  get isMadeLeaf(): boolean {
+    return (this.flags & NAMED) === 0 && this.kids.length === 0 && this.leaves === undefined && this.top !== null && this.top !== this;
+  }
+
   get childCount(): number {
     return this.children.length;
   }
@@ -194,7 +283,7 @@ export class SyntaxNode {
   /** The named children (the children array itself when every child is named: no copy is made). */
   get namedChildren(): SyntaxNode[] {
     if (this.named) return this.named;
-    const children = this.children;
+    const children = this.kids; // the leaves not made yet are all anonymous
     let count = 0;
     for (let i = 0; i < children.length; i++) if (children[i].isNamed) count++;
     return (this.named = count === children.length ? children : count === 0 ? NO_NODES : children.filter((c) => c.isNamed));
@@ -234,10 +323,35 @@ export class SyntaxNode {
   /**
    * Gives this node its children while the copy is made, in one exact-size array: an array
    * grown by pushes keeps room for 17 or more, and every copy lives as long as its file.
+   * `nodes[i]` is LEAF for an anonymous leaf not made, whose numbers (absolute) are at
+   * `leafData[i * LEAF_SIZE]`.
    */
-  setChildren(nodes: SyntaxNode[], fields: (string | null)[], from: number, to: number): void {
+  setChildren(nodes: SyntaxNode[], leafData: number[], fields: (string | null)[], from: number, to: number): void {
     if (from === to) return;
-    this.children = nodes.slice(from, to);
+    let leaves = 0;
+    for (let i = from; i < to; i++) if (nodes[i] === LEAF) leaves++;
+    if (leaves === 0) this.kids = nodes.slice(from, to);
+    else {
+      const kids: SyntaxNode[] = new Array(to - from - leaves);
+      const packed: number[] = new Array(leaves * LEAF_SIZE);
+      let k = 0;
+      let l = 0;
+      for (let i = from; i < to; i++) {
+        if (nodes[i] !== LEAF) {
+          kids[k++] = nodes[i];
+          continue;
+        }
+        const at = i * LEAF_SIZE;
+        packed[l + LEAF_SLOT] = i - from;
+        packed[l + LEAF_TYPE] = leafData[at + LEAF_TYPE];
+        packed[l + LEAF_START] = leafData[at + LEAF_START] - this.startIndex;
+        packed[l + LEAF_END] = leafData[at + LEAF_END] - this.startIndex;
+        packed[l + LEAF_ID] = leafData[at + LEAF_ID] - this.id;
+        l += LEAF_SIZE;
+      }
+      this.kids = kids;
+      this.leaves = packed;
+    }
     for (let i = from; i < to; i++) {
       if (fields[i] !== null) {
         this.fields = fieldList(fields, from, to);
@@ -371,6 +485,8 @@ function typeNumber(type: string): number {
   }
   return n;
 }
+/** Type numbers by the grammar's symbol (cursor.nodeTypeId), filled as leaves are met: one grammar is loaded. */
+const typeOfSymbol: number[] = [];
 /** The counting sort's counts by type number, all zero between uses (copies are made one at a time). */
 let counts = new Int32Array(512);
 /** The index of a top-level node until it is complete. */
@@ -478,6 +594,8 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   // `openFrom` where their children begin in `pending`.
   const pending: SyntaxNode[] = [];
   const pendingFields: (string | null)[] = [];
+  /** For a pending LEAF at i: its type number, start, end and id at i * LEAF_SIZE (absolute). */
+  const pendingLeaves: number[] = [];
   let pendingCount = 0;
   const making: SyntaxNode[] = [];
   const openFrom: number[] = [];
@@ -496,21 +614,49 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   };
   /** A complete node: made ones take their children (moved ones have theirs already). */
   const complete = (node: SyntaxNode) => {
+    if (node === LEAF) return;
     node.lastId = nextId - 1;
     if (making[making.length - 1] !== node) return;
     making.pop();
     const from = openFrom.pop()!;
-    node.setChildren(pending, pendingFields, from, pendingCount);
+    node.setChildren(pending, pendingLeaves, pendingFields, from, pendingCount);
     pendingCount = from;
     if (node.top === node) indexTop(node);
   };
+  /**
+   * An anonymous leaf inside a declaration, left for its parent to make when asked (see
+   * `SyntaxNode.children`): its numbers go beside the pending children, and the copy goes on from
+   * the LEAF sentinel, whose parent is set to the leaf's.
+   */
+  const leaf = (parent: SyntaxNode): SyntaxNode => {
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    const missing = start === end && cursor.nodeIsMissing;
+    const at = pendingCount * LEAF_SIZE;
+    const symbol = cursor.nodeTypeId;
+    let type = typeOfSymbol[symbol];
+    if (type === undefined) type = typeOfSymbol[symbol] = typeNumber(cursor.nodeType);
+    pendingLeaves[at + LEAF_TYPE] = type + (missing ? LEAF_MISSING : 0);
+    pendingLeaves[at + LEAF_START] = start;
+    pendingLeaves[at + LEAF_END] = end;
+    pendingLeaves[at + LEAF_ID] = nextId++;
+    LEAF.parent = parent;
+    attach(LEAF, parent, cursor.currentFieldName);
+    if (missing) for (let n: SyntaxNode | null = parent; n && !n.hasError; n = n.parent) n.hasError = true;
+    return LEAF;
+  };
   const make = (parent: SyntaxNode | null): SyntaxNode => {
+    const named = cursor.nodeIsNamed;
+    if (!named && parent?.top) {
+      if (!cursor.gotoFirstChild()) return leaf(parent);
+      cursor.gotoParent(); // an anonymous node with children is made
+    }
     const start = cursor.startIndex;
     const end = cursor.endIndex;
     const type = cursor.nodeType;
     // Only zero-width nodes can be MISSING; asking costs a WASM call, so ask only those.
     const missing = start === end && cursor.nodeIsMissing;
-    const node = new SyntaxNode(nextId++, type, cursor.nodeIsNamed, missing, start, end);
+    const node = new SyntaxNode(nextId++, type, named, missing, start, end);
     if (!parent) node.belongTo(owner, false);
     else if (!parent.top) {
       node.top = node;
@@ -560,7 +706,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
       indexed.add(top);
       for (const list of top.index!.values()) {
         for (const n of list) {
-          if (n === top || n.children.length === 0 || n.hasError) continue;
+          if (n === top || !n.hasChildren || n.hasError) continue;
           const same = oldBelow.get(n.startIndex);
           if (same) same.push(n);
           else oldBelow.set(n.startIndex, [n]);
@@ -596,8 +742,9 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
       n.startIndex += shift;
       n.endIndex += shift;
       n.top = top;
-      index(n); // in document order: children are taken first to last
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+      if (!n.isMadeLeaf) index(n); // in document order: children are taken first to last
+      const kids = n.nodeChildren;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
     }
     nextId = old.lastId + 1;
     attach(old, parent, field);
@@ -641,7 +788,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     let node = root;
     for (;;) {
       if ((nextId & 0xfff) === 0 && Date.now() > deadline) return undefined;
-      if (cursor.gotoFirstChild()) {
+      if (node !== LEAF && cursor.gotoFirstChild()) {
         if (node === root) {
           const found = reusable();
           if (!found) {
@@ -694,8 +841,12 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     return copyTree(tree, source, deadline, undefined, open);
   } finally {
     cursor.delete();
+    LEAF.parent = null; // the sentinel must not keep this copy alive
   }
 }
+
+/** Stands, in the copy's list of pending children, for an anonymous leaf not made (see setChildren). */
+const LEAF = new SyntaxNode(-1, '', false, false, 0, 0);
 
 /** Thrown inside copyTree when a moved declaration turns out to differ (see `passed`). */
 const SIZE_CHANGED = new Error('a moved declaration changed size');
