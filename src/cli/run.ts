@@ -85,7 +85,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(`goconc ${VERSION}\n`);
     return EXIT_OK;
   }
-  if (cmd === 'lsp') return serveStdio(argv);
+  if (cmd === 'lsp') return serveStdio();
   if (typeof cmd === 'object' && 'evidence' in cmd) return runEvidence(cmd, io);
   if (cmd === 'list-rules') {
     for (const r of RULES) io.out(`${r.id.padEnd(30)} ${r.severity.padEnd(8)} ${r.docs.summary.replace(/`/g, '')}\n`);

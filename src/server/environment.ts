@@ -1,6 +1,6 @@
 /**
  * The environment of a language server's process: VS Code's fork of the desktop server
- * (editor/serverProcess.ts) and `goconc lsp`'s relaunch with V8's pool (stdio.ts).
+ * (editor/serverProcess.ts) and `goconc lsp`'s relaunch with V8's pool (relaunch.ts).
  *
  * It is the parent's without NODE_EXTRA_CA_CERTS. Node reads and parses that certificate bundle
  * as it starts, before any of the server's code runs: 40 to 45 ms of a 45 ms start on this

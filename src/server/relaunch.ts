@@ -1,8 +1,7 @@
 /**
  * `goconc lsp` in a process of its own with the server's V8 pool (see v8Pool.ts): the pool's
- * size is fixed when Node starts, so a `goconc lsp` started without it starts itself again.
- * The command's entry does so before it loads the bundle (cli/loader.ts), and the server
- * itself when it was started some other way (stdio.ts).
+ * size is fixed when Node starts, so a `goconc lsp` started without it starts itself again. The
+ * command's entry does so before it loads the bundle (cli/loader.ts).
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';

@@ -7,20 +7,13 @@ import { loadWasm, ruleHelpUri, VERSION } from '../cli/meta';
 import { nodeFileSystem, stdioConnection } from './nodeConnection';
 import { describeCodeCache, loadedCodeCache } from './codeCache';
 import { collectWhenIdle } from './idleGc';
-import { relaunchedWithPool } from './relaunch';
 import { startServer } from './server';
 
 /**
- * Serves until the client sends `exit`. `argv` is the command line after the script (`lsp` and its
- * options): when this process was started without the server's V8 pool (see v8Pool.ts), the
- * server runs in a child started with it, on this process's standard streams.
+ * Serves until the client sends `exit`. The command's entry (cli/loader.ts) has already started
+ * `goconc lsp` again with the server's V8 pool when this process lacked it (see relaunch.ts).
  */
-export function serveStdio(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const script = process.argv[1];
-  return (script ? relaunchedWithPool(script, argv, serveHere) : undefined) ?? serveHere();
-}
-
-function serveHere(): Promise<number> {
+export function serveStdio(): Promise<number> {
   const connection = stdioConnection();
   const codeCache = loadedCodeCache();
   startServer(connection, {
