@@ -630,9 +630,10 @@ export interface FieldHandoff {
  * The field hand-offs of method `m`. Only the exact shape is returned: an unexported field of a
  * struct the file declares, made unbuffered in one place in view, received from in this one
  * select only (in the whole package), never closed or passed around, and sent on only by
- * goroutines `m` starts once, before the select, on every path to it.
+ * goroutines `m` starts once, before the select, on every path to it. The package view is asked
+ * for (`pkg()`) only once such a select is found: making it summarises every file of the package.
  */
-export function fieldHandoffs(file: FileFacts, pkg: PackageView, m: FuncInfo): FieldHandoff[] {
+export function fieldHandoffs(file: FileFacts, pkg: () => PackageView, m: FuncInfo): FieldHandoff[] {
   const out: FieldHandoff[] = [];
   const recvName = m.receiver?.name;
   const typeName = m.receiver?.typeName;
@@ -650,7 +651,7 @@ export function fieldHandoffs(file: FileFacts, pkg: PackageView, m: FuncInfo): F
       const operand = ch.childForFieldName('operand');
       const field = ch.childForFieldName('field')?.text;
       if (operand?.type !== 'identifier' || !isReceiverOf(file, operand, m) || !field || /^[A-Z]/.test(field)) continue;
-      const found = fieldHandoff(file, pkg, m, select, ch.parent, typeName, field);
+      const found = fieldHandoff(file, pkg(), m, select, ch.parent, typeName, field);
       if (found) out.push({ ...found, select, giveUp, path: `${recvName}.${field}` });
     }
   }

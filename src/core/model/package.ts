@@ -940,7 +940,11 @@ function isTimerMethod(name: string | undefined): boolean {
 function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
   const ops: Op[] = [];
   const atomicName = facts.importName('sync/atomic');
-  walk(fn.body!, (n) => {
+  // The nodes below are the only ones looked at: read from the tree's index by type, in document
+  // order, rather than by a walk over every node of the body.
+  for (const n of fn.body!.descendantsOfType(OPS_NODE_TYPES)) opOf(n);
+  return ops;
+  function opOf(n: Node): void {
     // A call's parts, read once: the timer test and the operation below both need them.
     const parts = n.type === 'call_expression' ? callParts(n) : undefined;
     if (seen) {
@@ -961,7 +965,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
         const args = callArgs(inner).map((a) => normaliseTarget(facts, a));
         ops.push({ kind: 'callResult', target: innerKey, ...where(n), ...placement(fn, n), args, ...(recv ? { recv } : {}), ...guard(fn, n) });
       }
-      if (inner.type === 'identifier') {
+      if (inner.type === 'identifier' && fn.params.some((p) => p.name === inner.text)) {
         // A call of a function the caller passed in (`fn(k)`): what it runs is the caller's to say.
         const found = facts.lookup(inner.text, inner);
         if (found?.param && found.fn?.node.id === fn.node.id) {
@@ -1027,9 +1031,11 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
     const cases = kind === 'send' || kind === 'recv' ? selectCasesAround(n) : undefined;
     const nonBlocking = cases?.default || (kind === 'recv' && lengthGuarded(n)) ? { nonBlocking: true } : cases && cases.comms > 1 ? { alternatives: true } : {};
     ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
-  });
-  return ops;
+  }
 }
+
+/** The node types opsOf reads operations from. */
+const OPS_NODE_TYPES = ['call_expression', 'send_statement', 'unary_expression', 'range_clause', 'select_statement', 'return_statement'];
 
 const LOCK_KINDS = new Set<OpKind>(['Lock', 'Unlock', 'RLock', 'RUnlock']);
 

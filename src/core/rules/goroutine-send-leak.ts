@@ -105,6 +105,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     const file = ctx.file;
+    // The package view is asked for only where a select could need it: making it summarises every file.
+    const view = () => ctx.package;
     const spawners = new Set([...file.goStatements, ...file.groupStarts].map((g) => g.spawner?.node.id));
     const reported = new Set<number>();
     for (const fn of file.functions) {
@@ -117,14 +119,14 @@ export const rule: Rule = {
         if (made) checkChannel(ctx, fn, decl, made, reported);
       }
       if (fn.kind === 'method') {
-        for (const h of fieldHandoffs(file, ctx.package, fn)) {
+        for (const h of fieldHandoffs(file, view, fn)) {
           if (reported.has(h.send.id)) continue;
           reported.add(h.send.id);
           ctx.report(reportHandoff(fn, h));
         }
       }
     }
-    for (const fn of file.functions) if (fn.body && ctx.inFocus(fn.node)) for (const r of abandonedResults(file, ctx.package, fn)) ctx.report(r);
+    for (const fn of file.functions) if (fn.body && ctx.inFocus(fn.node)) for (const r of abandonedResults(file, view, fn)) ctx.report(r);
   },
 };
 
@@ -134,7 +136,7 @@ export const rule: Rule = {
  * give-up case wins, nobody will ever receive, and that goroutine blocks on its send forever. The
  * channel may be held in a variable first (`ch := fetch(ctx)`) that nothing else receives from.
  */
-function abandonedResults(file: FileFacts, view: PackageView, fn: FuncInfo): Report[] {
+function abandonedResults(file: FileFacts, view: () => PackageView, fn: FuncInfo): Report[] {
   const out: Report[] = [];
   for (const select of descendants(fn.body!, 'select_statement', true)) {
     const cases = selectCases(select);
@@ -155,7 +157,7 @@ function abandonedResults(file: FileFacts, view: PackageView, fn: FuncInfo): Rep
         call = init;
       }
       const key = call ? calleeKey(file, call) : undefined;
-      const callee = key ? view.func(key) : undefined;
+      const callee = key ? view().func(key) : undefined;
       const pending = callee?.returnsPending;
       if (!call || !callee || !pending) continue;
       const here = callee.file === file.fileName;

@@ -88,6 +88,30 @@ class Tables {
     this.publicSymbolMap = u32[(address + LANG_PUBLIC_SYMBOL_MAP) >> 2];
     this.aliasSequences = u32[(address + LANG_ALIAS_SEQUENCES) >> 2];
   }
+
+  /** Per production: the field id of each structural child (0: none), from the field map's own (not inherited) entries. */
+  private readonly fieldMaps: (Uint16Array | undefined)[] = [];
+
+  /**
+   * The field ids of production `production`'s structural children, made on first use: the
+   * first entry of its field map slice that names the child and is not inherited, as
+   * ts_tree_cursor_current_field_id takes it. Every node of a copy asks for its field.
+   */
+  fieldsByChild(production: number, u8: Uint8Array, u16: Uint16Array): Uint16Array {
+    let map = this.fieldMaps[production];
+    if (map) return map;
+    const slice = this.fieldMapSlices + production * 4;
+    const index = u16[slice >> 1];
+    const length = u16[(slice + 2) >> 1];
+    let children = 0;
+    for (let e = this.fieldMapEntries + index * 4, end = e + length * 4; e < end; e += 4) if (u8[e + 3] === 0) children = Math.max(children, u8[e + 2] + 1);
+    map = new Uint16Array(children);
+    for (let e = this.fieldMapEntries + index * 4, end = e + length * 4; e < end; e += 4) {
+      if (u8[e + 3] === 0 && map[u8[e + 2]] === 0) map[u8[e + 2]] = u16[e >> 1];
+    }
+    this.fieldMaps[production] = map;
+    return map;
+  }
 }
 
 function cString(u8: Uint8Array, at: number): string {
@@ -151,6 +175,12 @@ export class MemoryCursor implements CopyCursor {
   private childIndex = new Uint32Array(64);
   private structural = new Uint32Array(64);
   private descendant = new Uint32Array(64);
+  // What the properties read of an entry, found once as it is pushed: the alias its parent's
+  // production gives it (0: none), whether the cursor counts it visible, and its field id as
+  // ts_tree_cursor_current_field_id finds it (0: none).
+  private aliasOf = new Uint16Array(64);
+  private visibleOf = new Uint8Array(64);
+  private fieldOf = new Uint16Array(64);
   private size = 0;
 
   constructor(tree: Tree, tables: Tables, memory: Memory) {
@@ -220,8 +250,8 @@ export class MemoryCursor implements CopyCursor {
     if (this.size === this.slot.length) {
       // No tree is this deep: a walk that gets here is reading memory that is not a tree.
       if (this.size >= MAX_DEPTH) throw new Error('memory cursor: not a tree-sitter tree');
-      const grow = (a: Uint32Array) => {
-        const b = new Uint32Array(a.length * 2);
+      const grow = <A extends Uint32Array | Uint16Array | Uint8Array>(a: A): A => {
+        const b = new (a.constructor as new (length: number) => A)(a.length * 2);
         b.set(a);
         return b;
       };
@@ -230,6 +260,9 @@ export class MemoryCursor implements CopyCursor {
       this.childIndex = grow(this.childIndex);
       this.structural = grow(this.structural);
       this.descendant = grow(this.descendant);
+      this.aliasOf = grow(this.aliasOf);
+      this.visibleOf = grow(this.visibleOf);
+      this.fieldOf = grow(this.fieldOf);
     }
     const i = this.size++;
     this.slot[i] = slot;
@@ -237,14 +270,32 @@ export class MemoryCursor implements CopyCursor {
     this.childIndex[i] = child;
     this.structural[i] = structural;
     this.descendant[i] = descendant;
+    if (i === 0) {
+      // the root: visible, with no alias and no field
+      this.aliasOf[0] = 0;
+      this.visibleOf[0] = 1;
+      this.fieldOf[0] = 0;
+      return;
+    }
+    // ts_tree_cursor_current_node's alias, ts_tree_cursor_is_entry_visible, and
+    // ts_tree_cursor_current_field_id, which goes up through the hidden entries above this one.
+    const extra = this.extra(slot);
+    const production = this.productionId(this.slot[i - 1]);
+    const alias = extra ? 0 : this.aliasAt(production, structural);
+    this.aliasOf[i] = alias;
+    this.visibleOf[i] = this.visible(slot) || alias !== 0 ? 1 : 0;
+    let field = 0;
+    if (!extra && this.t.fieldCount > 0) {
+      const byChild = this.t.fieldsByChild(production, this.u8, this.u16);
+      field = structural < byChild.length ? byChild[structural] : 0;
+      if (field === 0 && i > 1 && this.visibleOf[i - 1] === 0) field = this.fieldOf[i - 1];
+    }
+    this.fieldOf[i] = field;
   }
 
   /** ts_tree_cursor_is_entry_visible. */
   private entryVisible(i: number): boolean {
-    const a = this.slot[i];
-    if (i === 0 || this.visible(a)) return true;
-    if (this.extra(a)) return false;
-    return this.aliasAt(this.productionId(this.slot[i - 1]), this.structural[i]) !== 0;
+    return this.visibleOf[i] === 1;
   }
 
   // The child iterator of tree_cursor.c, unrolled into the two moves that use it: the parent is
@@ -353,9 +404,7 @@ export class MemoryCursor implements CopyCursor {
 
   /** The alias of the current node, as ts_tree_cursor_current_node finds it (the root has none). */
   private alias(): number {
-    const top = this.size - 1;
-    if (top === 0 || this.extra(this.slot[top])) return 0;
-    return this.aliasAt(this.productionId(this.slot[top - 1]), this.structural[top]);
+    return this.aliasOf[this.size - 1];
   }
 
   get nodeTypeId(): number {
@@ -380,21 +429,8 @@ export class MemoryCursor implements CopyCursor {
 
   /** ts_tree_cursor_current_field_id, then its name. */
   get currentFieldName(): string | null {
-    if (this.t.fieldCount === 0) return null;
-    const last = this.size - 1;
-    for (let i = last; i > 0; i--) {
-      if (i !== last && this.entryVisible(i)) break;
-      if (this.extra(this.slot[i])) break;
-      const production = this.productionId(this.slot[i - 1]);
-      const slice = this.t.fieldMapSlices + production * 4;
-      const index = this.u16[slice >> 1];
-      const length = this.u16[(slice + 2) >> 1];
-      const child = this.structural[i];
-      for (let e = this.t.fieldMapEntries + index * 4, end = e + length * 4; e < end; e += 4) {
-        if (this.u8[e + 3] === 0 && this.u8[e + 2] === child) return this.fields[this.u16[e >> 1]] ?? null;
-      }
-    }
-    return null;
+    const field = this.fieldOf[this.size - 1];
+    return field === 0 ? null : this.fields[field] ?? null;
   }
 }
 

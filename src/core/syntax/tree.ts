@@ -455,22 +455,38 @@ export class SyntaxTree {
   }
 }
 
+interface FieldTrie {
+  /** The shared list of the sequence that ends here, once met. */
+  list?: readonly (string | null)[];
+  /** The sequences one field longer, by their last field. */
+  next?: Map<string | null, FieldTrie>;
+}
+/** The shared lists, found by their sequence one field at a time (no key string is built). */
+const fieldLists: FieldTrie = {};
+let fieldListCount = 0;
+const FIELD_LISTS = 4096;
 /**
  * The field names of a node's children, one shared frozen list per sequence: a grammar has few
  * (a call is always `function`, `arguments`), and a copy lives as long as its file. Up to
  * FIELD_LISTS sequences are shared; rarer ones get a list of their own.
  */
-const fieldLists = new Map<string, readonly (string | null)[]>();
-const FIELD_LISTS = 4096;
 function fieldList(fields: readonly (string | null)[], from: number, to: number): readonly (string | null)[] {
-  let key = '';
-  for (let i = from; i < to; i++) key += fields[i] === null ? '\0' : fields[i] + '\0';
-  let list = fieldLists.get(key);
-  if (!list) {
-    list = Object.freeze(fields.slice(from, to));
-    if (fieldLists.size < FIELD_LISTS) fieldLists.set(key, list);
+  let at = fieldLists;
+  for (let i = from; i < to; i++) {
+    const field = fields[i];
+    let next = at.next?.get(field);
+    if (!next) {
+      if (fieldListCount >= FIELD_LISTS) return Object.freeze(fields.slice(from, to));
+      next = {};
+      (at.next ??= new Map()).set(field, next);
+    }
+    at = next;
   }
-  return list;
+  if (!at.list) {
+    at.list = Object.freeze(fields.slice(from, to));
+    fieldListCount++;
+  }
+  return at.list;
 }
 
 /** Node types by number, for the counting sort that makes a top-level node's index (see copyTree). */
@@ -485,8 +501,15 @@ function typeNumber(type: string): number {
   }
   return n;
 }
-/** Type numbers by the grammar's symbol (cursor.nodeTypeId), filled as leaves are met: one grammar is loaded. */
+/** Type numbers by the grammar's symbol (cursor.nodeTypeId), filled as nodes are met: one grammar is loaded. */
 const typeOfSymbol: number[] = [];
+
+/** The type number of the cursor's node, found by its symbol (a string's hash is dearer). */
+function typeOf(cursor: CopyCursor): number {
+  const symbol = cursor.nodeTypeId;
+  const type = typeOfSymbol[symbol];
+  return type !== undefined ? type : (typeOfSymbol[symbol] = typeNumber(cursor.nodeType));
+}
 /** The counting sort's counts by type number, all zero between uses (copies are made one at a time). */
 let counts = new Int32Array(512);
 /** The index of a top-level node until it is complete. */
@@ -558,10 +581,10 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
   let topCount = 0;
   const sorted: SyntaxNode[] = [];
   const seenTypes: number[] = [];
-  const index = (node: SyntaxNode) => {
+  const index = (node: SyntaxNode, type = typeNumber(node.type)) => {
     if (!node.top) return; // the root, found by type through its tree
     topNodes[topCount] = node;
-    topTypes[topCount++] = typeNumber(node.type);
+    topTypes[topCount++] = type;
   };
   /** The index of a complete top-level node: exact-size lists, each in id order. */
   const indexTop = (top: SyntaxNode) => {
@@ -633,10 +656,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     const end = cursor.endIndex;
     const missing = start === end && cursor.nodeIsMissing;
     const at = pendingCount * LEAF_SIZE;
-    const symbol = cursor.nodeTypeId;
-    let type = typeOfSymbol[symbol];
-    if (type === undefined) type = typeOfSymbol[symbol] = typeNumber(cursor.nodeType);
-    pendingLeaves[at + LEAF_TYPE] = type + (missing ? LEAF_MISSING : 0);
+    pendingLeaves[at + LEAF_TYPE] = typeOf(cursor) + (missing ? LEAF_MISSING : 0);
     pendingLeaves[at + LEAF_START] = start;
     pendingLeaves[at + LEAF_END] = end;
     pendingLeaves[at + LEAF_ID] = nextId++;
@@ -653,7 +673,8 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
     }
     const start = cursor.startIndex;
     const end = cursor.endIndex;
-    const type = cursor.nodeType;
+    const typeNo = typeOf(cursor);
+    const type = typeNames[typeNo];
     // Only zero-width nodes can be MISSING; asking costs a WASM call, so ask only those.
     const missing = start === end && cursor.nodeIsMissing;
     const node = new SyntaxNode(nextId++, type, named, missing, start, end);
@@ -662,7 +683,7 @@ export function copyTree(tree: Tree, source: SourceText, deadline = Infinity, pr
       node.top = node;
       node.belongTo(owner, true);
     } else node.top = parent.top;
-    index(node);
+    index(node, typeNo);
     attach(node, parent, cursor.currentFieldName);
     if (missing || type === 'ERROR') for (let n: SyntaxNode | null = node; n && !n.hasError; n = n.parent) n.hasError = true;
     return enter(node);
