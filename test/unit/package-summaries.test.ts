@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyze, analyzePackage } from '../../src/core/analyze';
 import { FileFacts } from '../../src/core/model/facts';
-import { PackageIndex, summarizeFile } from '../../src/core/model/package';
+import { fieldReadsOf, mayBindCallbacks, PackageIndex, summarizeFile } from '../../src/core/model/package';
 import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
-import { loadGoForTests } from '../helpers';
+import { loadGoForTests, TESTDATA } from '../helpers';
 
 const STORE = `package store
 
@@ -118,5 +120,60 @@ func f() {
     const alone = files.map((f) => analyze(go, f.text, { fileName: f.name, rules }).findings.map((x) => x.message));
     assert.deepEqual(together, alone);
     assert.equal(together[0].length, 1);
+  });
+});
+
+describe('the text scans of a summary', () => {
+  // The patterns the scans were written from: the scans must answer as they do, on every text.
+  const keyedNames = (text: string) => [...text.matchAll(/\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g)].map((m) => m[1]);
+  /** fieldReadsOf as it was written first, with the pattern for keyed names. */
+  const fieldReads = (text: string): string[] => {
+    const out = new Set<string>();
+    for (const m of text.matchAll(/\.([a-z_]\w*)/g)) {
+      const name = m[1];
+      if (out.has(name)) continue;
+      const at = m.index!;
+      const after = text.slice(at + m[0].length, at + m[0].length + 40);
+      if (/^\s*\(/.test(after) || /^\s*=\s*make\(\s*chan\b/.test(after)) continue;
+      if (/^\s*\)/.test(after) && /\bclose\(\s*[\w.]*$/.test(text.slice(Math.max(0, at - 80), at))) continue;
+      out.add(name);
+    }
+    for (const name of keyedNames(text)) out.add(name);
+    return [...out].sort();
+  };
+  const callbacks = (text: string) => /\.\w+\s*=[^=]|\b\w+:\s*(?:func\b|\w+\.\w+\s*[,}\n])/.test(text);
+  /** Every fixture, and pieces of each cut at seeded places (a declaration's text begins and ends anywhere). */
+  const texts = (): string[] => {
+    const out: string[] = [];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (const rule of readdirSync(TESTDATA, { withFileTypes: true })) {
+      if (!rule.isDirectory()) continue;
+      for (const f of readdirSync(join(TESTDATA, rule.name))) {
+        if (!f.endsWith('.go')) continue;
+        const text = readFileSync(join(TESTDATA, rule.name, f), 'utf8');
+        out.push(text);
+        for (let i = 0; i < 4; i++) {
+          const a = Math.floor(next() * text.length);
+          out.push(text.slice(a, a + Math.floor(next() * 400)));
+        }
+      }
+    }
+    // the edges of each pattern
+    out.push('a:', ':', 'x :=1', 'x: make(chan int)', 'x:\n make( chan', 'x : makes', 'Ab: 1', '_a:1', '9a: 1', 'é: 1', 'a\u00a0: b', 'x:y:z',
+      '.f=1', '.f ==1', '.f =', '.f=', '. f = 1', 'a.b\t=\tc', 'k:func()', 'k: funcs', 'k:  s.h,', 'k: s.h }', 'k: s.h\n', 'k: s.h)', 'k: s.', 'k:s .h,', ' k:\n\ts.h  ,', 'x.y:z.w,');
+    return out;
+  };
+
+  it('find the keyed names and the possible callbacks the patterns find', () => {
+    let names = 0;
+    let withCallbacks = 0;
+    for (const text of texts()) {
+      assert.deepEqual(fieldReadsOf(text), fieldReads(text), JSON.stringify(text.slice(0, 200)));
+      names += keyedNames(text).length;
+      assert.equal(mayBindCallbacks(text), callbacks(text), JSON.stringify(text.slice(0, 200)));
+      if (callbacks(text)) withCallbacks++;
+    }
+    assert.ok(names > 1000 && withCallbacks > 50, `${names} keyed names, ${withCallbacks} texts with callbacks`);
   });
 });

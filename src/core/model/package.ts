@@ -437,7 +437,7 @@ function declPartsOf(node: Node): DeclParts {
     reads: fieldReadsOf(text),
     hasMakes: /\bmake\(\s*chan\b/.test(text),
     // `\b`: a label or key is tried from the start of a word only (the same matches, half the time)
-    hasCallbacks: /\.\w+\s*=[^=]|\b\w+:\s*(?:func\b|\w+\.\w+\s*[,}\n])/.test(text),
+    hasCallbacks: mayBindCallbacks(text),
     hasFuncTypes: /\btype\b[^\n]*\bfunc\(|^\s+\w+\s+func\(/m.test(text),
   };
 }
@@ -654,7 +654,7 @@ function mayHoldFunc(facts: FileFacts, declared: string): boolean {
  * read one top-level declaration at a time (see declPartsOf), so a look around a name stops at
  * the end of its declaration.
  */
-function fieldReadsOf(text: string): string[] {
+export function fieldReadsOf(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(/\.([a-z_]\w*)/g)) {
     const name = m[1];
@@ -665,8 +665,75 @@ function fieldReadsOf(text: string): string[] {
     if (/^\s*\)/.test(after) && /\bclose\(\s*[\w.]*$/.test(text.slice(Math.max(0, at - 80), at))) continue;
     out.add(name);
   }
-  for (const m of text.matchAll(/\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g)) out.add(m[1]);
+  // Each `f:` that is not `:=` nor `f: make(chan`, found from its colon (as
+  // /\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g finds it, without trying every word).
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    if (text.charCodeAt(colon + 1) === 61 /* = */) continue;
+    let end = colon;
+    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    if (start === end || !isLowerOrUnderscore(text.charCodeAt(start))) continue;
+    MAKE_CHAN.lastIndex = colon + 1;
+    if (MAKE_CHAN.test(text)) continue;
+    out.add(text.slice(start, end));
+  }
   return [...out].sort();
+}
+
+const MAKE_CHAN = /\s*make\(\s*chan\b/y;
+
+/**
+ * Whether the text may store a function value in a field (see callbacksOf): an assignment to a
+ * selector (`.f = `, not `==`), or a keyed element whose value is a literal function or a selector
+ * (`f: func`, `f: s.handle,`). The same answer as
+ * /\.\w+\s*=[^=]|\b\w+:\s*(?:func\b|\w+\.\w+\s*[,}\n])/.test(text), found from the dots and
+ * colons rather than by trying the pattern at every word (this runs on every declaration).
+ */
+export function mayBindCallbacks(text: string): boolean {
+  const n = text.length;
+  for (let dot = text.indexOf('.'); dot >= 0; dot = text.indexOf('.', dot + 1)) {
+    let i = dot + 1;
+    while (i < n && isWordChar(text.charCodeAt(i))) i++;
+    if (i === dot + 1) continue;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 61 /* = */ && i + 1 < n && text.charCodeAt(i + 1) !== 61) return true;
+  }
+  for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
+    if (colon === 0 || !isWordChar(text.charCodeAt(colon - 1))) continue;
+    let i = colon + 1;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (text.startsWith('func', i) && !isWordChar(text.charCodeAt(i + 4))) return true;
+    // `\w+\.\w+\s*[,}\n]`
+    let j = i;
+    while (j < n && isWordChar(text.charCodeAt(j))) j++;
+    if (j === i || text.charCodeAt(j) !== 46 /* . */) continue;
+    let k = j + 1;
+    while (k < n && isWordChar(text.charCodeAt(k))) k++;
+    if (k === j + 1) continue;
+    for (; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 10 /* \n */ || c === 44 /* , */ || c === 125 /* } */) return true;
+      if (!isSpace(c)) break;
+    }
+  }
+  return false;
+}
+
+/** `\w` of a regular expression without the u flag. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function isLowerOrUnderscore(c: number): boolean {
+  return (c >= 97 && c <= 122) || c === 95;
+}
+
+/** `\s` of a regular expression. */
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**

@@ -246,7 +246,11 @@ export class MemoryCursor implements CopyCursor {
     return production === 0 ? 0 : this.u16[(this.t.aliasSequences >> 1) + production * this.t.maxAliasLength + index];
   }
 
-  private push(slot: number, pos: number, child: number, structural: number, descendant: number): void {
+  /**
+   * Pushes an entry. For a child (not the root), `alias` and `visible` are what scan found for it
+   * and `production` is its parent's; the field is found here, once per entry.
+   */
+  private push(slot: number, pos: number, child: number, structural: number, descendant: number, alias = 0, visible = true, production = 0): void {
     if (this.size === this.slot.length) {
       // No tree is this deep: a walk that gets here is reading memory that is not a tree.
       if (this.size >= MAX_DEPTH) throw new Error('memory cursor: not a tree-sitter tree');
@@ -279,13 +283,10 @@ export class MemoryCursor implements CopyCursor {
     }
     // ts_tree_cursor_current_node's alias, ts_tree_cursor_is_entry_visible, and
     // ts_tree_cursor_current_field_id, which goes up through the hidden entries above this one.
-    const extra = this.extra(slot);
-    const production = this.productionId(this.slot[i - 1]);
-    const alias = extra ? 0 : this.aliasAt(production, structural);
     this.aliasOf[i] = alias;
-    this.visibleOf[i] = this.visible(slot) || alias !== 0 ? 1 : 0;
+    this.visibleOf[i] = visible ? 1 : 0;
     let field = 0;
-    if (!extra && this.t.fieldCount > 0) {
+    if (!this.extra(slot) && this.t.fieldCount > 0) {
       const byChild = this.t.fieldsByChild(production, this.u8, this.u16);
       field = structural < byChild.length ? byChild[structural] : 0;
       if (field === 0 && i > 1 && this.visibleOf[i - 1] === 0) field = this.fieldOf[i - 1];
@@ -321,8 +322,10 @@ export class MemoryCursor implements CopyCursor {
       const entryPos = pos;
       const entryDescendant = descendant;
       let visible = this.visible(a);
-      if (!this.extra(a)) {
-        if (production !== 0 && this.aliasAt(production, structural) !== 0) visible = true;
+      const extra = this.extra(a);
+      const alias = extra ? 0 : this.aliasAt(production, structural);
+      if (!extra) {
+        if (alias !== 0) visible = true;
         structural++;
       }
       descendant += this.visibleDescendantCount(a);
@@ -337,11 +340,11 @@ export class MemoryCursor implements CopyCursor {
         continue;
       }
       if (visible) {
-        this.push(a, entryPos, entryChild, entryStructural, entryDescendant);
+        this.push(a, entryPos, entryChild, entryStructural, entryDescendant, alias, true, production);
         return 2;
       }
       if (this.visibleChildCount(a) > 0) {
-        this.push(a, entryPos, entryChild, entryStructural, entryDescendant);
+        this.push(a, entryPos, entryChild, entryStructural, entryDescendant, alias, false, production);
         return 1;
       }
     }
