@@ -307,12 +307,32 @@ export class SyntaxNode {
 
   childForFieldName(name: string): SyntaxNode | null {
     const i = this.fields ? this.fields.indexOf(name) : -1;
-    return i >= 0 ? this.children[i] : null;
+    return i >= 0 ? this.childAt(i) : null;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
     const fields = this.fields;
-    return fields ? this.children.filter((_, i) => fields[i] === name) : [];
+    if (!fields) return [];
+    const out: SyntaxNode[] = [];
+    for (let i = 0; i < fields.length; i++) if (fields[i] === name) out.push(this.childAt(i));
+    return out;
+  }
+
+  /**
+   * The i-th child, without making the anonymous leaves (see `leaves`) unless it is one of them:
+   * a field's child is most often a named node (`operand` and `field` of `x.f`, not its `.`).
+   */
+  private childAt(i: number): SyntaxNode {
+    const leaves = this.leaves;
+    if (leaves === undefined) return this.kids[i];
+    let before = 0;
+    for (let l = 0; l < leaves.length; l += LEAF_SIZE) {
+      const slot = leaves[l + LEAF_SLOT];
+      if (slot === i) return this.makeLeaves()[i];
+      if (slot > i) break;
+      before++;
+    }
+    return this.kids[i - before];
   }
 
   /** The field name of the i-th child, or null. */
