@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzePackage } from '../../src/core/analyze';
 import { FileFacts } from '../../src/core/model/facts';
-import { fieldReadsOf, mayBindCallbacks, PackageIndex, summarizeFile } from '../../src/core/model/package';
+import { keyedNamesOf, mayBindCallbacks, PackageIndex, summarizeFile } from '../../src/core/model/package';
 import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { loadGoForTests, TESTDATA } from '../helpers';
@@ -126,21 +126,6 @@ func f() {
 describe('the text scans of a summary', () => {
   // The patterns the scans were written from: the scans must answer as they do, on every text.
   const keyedNames = (text: string) => [...text.matchAll(/\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g)].map((m) => m[1]);
-  /** fieldReadsOf as it was written first, with the pattern for keyed names. */
-  const fieldReads = (text: string): string[] => {
-    const out = new Set<string>();
-    for (const m of text.matchAll(/\.([a-z_]\w*)/g)) {
-      const name = m[1];
-      if (out.has(name)) continue;
-      const at = m.index!;
-      const after = text.slice(at + m[0].length, at + m[0].length + 40);
-      if (/^\s*\(/.test(after) || /^\s*=\s*make\(\s*chan\b/.test(after)) continue;
-      if (/^\s*\)/.test(after) && /\bclose\(\s*[\w.]*$/.test(text.slice(Math.max(0, at - 80), at))) continue;
-      out.add(name);
-    }
-    for (const name of keyedNames(text)) out.add(name);
-    return [...out].sort();
-  };
   const callbacks = (text: string) => /\.\w+\s*=[^=]|\b\w+:\s*(?:func\b|\w+\.\w+\s*[,}\n])/.test(text);
   /** Every fixture, and pieces of each cut at seeded places (a declaration's text begins and ends anywhere). */
   const texts = (): string[] => {
@@ -169,7 +154,7 @@ describe('the text scans of a summary', () => {
     let names = 0;
     let withCallbacks = 0;
     for (const text of texts()) {
-      assert.deepEqual(fieldReadsOf(text), fieldReads(text), JSON.stringify(text.slice(0, 200)));
+      assert.deepEqual(keyedNamesOf(text), keyedNames(text), JSON.stringify(text.slice(0, 200)));
       names += keyedNames(text).length;
       assert.equal(mayBindCallbacks(text), callbacks(text), JSON.stringify(text.slice(0, 200)));
       if (callbacks(text)) withCallbacks++;

@@ -654,7 +654,7 @@ function mayHoldFunc(facts: FileFacts, declared: string): boolean {
  * read one top-level declaration at a time (see declPartsOf), so a look around a name stops at
  * the end of its declaration.
  */
-export function fieldReadsOf(text: string): string[] {
+function fieldReadsOf(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(/\.([a-z_]\w*)/g)) {
     const name = m[1];
@@ -665,8 +665,17 @@ export function fieldReadsOf(text: string): string[] {
     if (/^\s*\)/.test(after) && /\bclose\(\s*[\w.]*$/.test(text.slice(Math.max(0, at - 80), at))) continue;
     out.add(name);
   }
-  // Each `f:` that is not `:=` nor `f: make(chan`, found from its colon (as
-  // /\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g finds it, without trying every word).
+  for (const name of keyedNamesOf(text)) out.add(name);
+  return [...out].sort();
+}
+
+/**
+ * Each `f:` that is not `:=` nor `f: make(chan`, in order: the names
+ * /\b([a-z_]\w*)\s*:(?!=)(?!\s*make\(\s*chan\b)/g finds, found from the colons rather than by
+ * trying the pattern at every word (this runs on every declaration).
+ */
+export function keyedNamesOf(text: string): string[] {
+  const out: string[] = [];
   for (let colon = text.indexOf(':'); colon >= 0; colon = text.indexOf(':', colon + 1)) {
     if (text.charCodeAt(colon + 1) === 61 /* = */) continue;
     let end = colon;
@@ -676,9 +685,9 @@ export function fieldReadsOf(text: string): string[] {
     if (start === end || !isLowerOrUnderscore(text.charCodeAt(start))) continue;
     MAKE_CHAN.lastIndex = colon + 1;
     if (MAKE_CHAN.test(text)) continue;
-    out.add(text.slice(start, end));
+    out.push(text.slice(start, end));
   }
-  return [...out].sort();
+  return out;
 }
 
 const MAKE_CHAN = /\s*make\(\s*chan\b/y;
