@@ -192,7 +192,7 @@ export class MemoryCursor implements CopyCursor {
     this.types = tables.language.types;
     this.fields = tables.language.fields;
     const root = addressOf(tree); // TSTree begins with its root Subtree
-    this.push(root, this.padding(root), 0, 0, 0);
+    this.push(root, this.padding(root), 0, 0, 0, 0, true, 0);
   }
 
   delete(): void {
@@ -247,10 +247,10 @@ export class MemoryCursor implements CopyCursor {
   }
 
   /**
-   * Pushes an entry. For a child (not the root), `alias` and `visible` are what scan found for it
-   * and `production` is its parent's; the field is found here, once per entry.
+   * Pushes an entry: `alias` and `visible` are what scan found for it (the root: none, visible)
+   * and `production` is its parent's; its field is found here, once per entry.
    */
-  private push(slot: number, pos: number, child: number, structural: number, descendant: number, alias = 0, visible = true, production = 0): void {
+  private push(slot: number, pos: number, child: number, structural: number, descendant: number, alias: number, visible: boolean, production: number): void {
     if (this.size === this.slot.length) {
       // No tree is this deep: a walk that gets here is reading memory that is not a tree.
       if (this.size >= MAX_DEPTH) throw new Error('memory cursor: not a tree-sitter tree');
@@ -274,19 +274,13 @@ export class MemoryCursor implements CopyCursor {
     this.childIndex[i] = child;
     this.structural[i] = structural;
     this.descendant[i] = descendant;
-    if (i === 0) {
-      // the root: visible, with no alias and no field
-      this.aliasOf[0] = 0;
-      this.visibleOf[0] = 1;
-      this.fieldOf[0] = 0;
-      return;
-    }
     // ts_tree_cursor_current_node's alias, ts_tree_cursor_is_entry_visible, and
-    // ts_tree_cursor_current_field_id, which goes up through the hidden entries above this one.
+    // ts_tree_cursor_current_field_id, which goes up through the hidden entries above this one
+    // (the root has no field).
     this.aliasOf[i] = alias;
     this.visibleOf[i] = visible ? 1 : 0;
     let field = 0;
-    if (!this.extra(slot) && this.t.fieldCount > 0) {
+    if (i > 0 && !this.extra(slot) && this.t.fieldCount > 0) {
       const byChild = this.t.fieldsByChild(production, this.u8, this.u16);
       field = structural < byChild.length ? byChild[structural] : 0;
       if (field === 0 && i > 1 && this.visibleOf[i - 1] === 0) field = this.fieldOf[i - 1];
@@ -321,13 +315,10 @@ export class MemoryCursor implements CopyCursor {
       const entryStructural = structural;
       const entryPos = pos;
       const entryDescendant = descendant;
-      let visible = this.visible(a);
       const extra = this.extra(a);
       const alias = extra ? 0 : this.aliasAt(production, structural);
-      if (!extra) {
-        if (alias !== 0) visible = true;
-        structural++;
-      }
+      const visible = alias !== 0 || this.visible(a);
+      if (!extra) structural++;
       descendant += this.visibleDescendantCount(a);
       if (visible) descendant++;
       pos += this.sizeBytes(a);
