@@ -123,17 +123,23 @@ export function analyzeAll(g: GoLanguage, packages: readonly { dir: string; file
 
 /**
  * The parse floor and the full analysis taken in turns, package by package (each package's parse
- * floor, best of two, then its analysis): the machine's speed drifts by up to half over minutes,
- * and two whole-library runs minutes apart compare it as much as the engine. Sums of both.
+ * floor, best of two, then its analysis twice): the machine's speed drifts by up to half over
+ * minutes, and two whole-library runs minutes apart compare it as much as the engine. Sums of
+ * the parse floors, of the first analyses (`analysisMs`, the measure the target has always been
+ * read from) and of the better of each package's two analyses (`bestAnalysisMs`: best of two on
+ * both sides, as a fairer ratio, since a best of two is lower than one run).
  */
-export function inTurns(g: GoLanguage, packages: readonly { dir: string; files: SourceFile[] }[]): { parseMs: number; analysisMs: number } {
+export function inTurns(g: GoLanguage, packages: readonly { dir: string; files: SourceFile[] }[]): { parseMs: number; analysisMs: number; bestAnalysisMs: number } {
   let parseMs = 0;
   let analysisMs = 0;
+  let bestAnalysisMs = 0;
   for (const p of packages) {
     parseMs += Math.min(parseFloor(g, p.files), parseFloor(g, p.files));
-    analysisMs += analyzeAll(g, [p]).ms;
+    const first = analyzeAll(g, [p]).ms;
+    analysisMs += first;
+    bestAnalysisMs += Math.min(first, analyzeAll(g, [p]).ms);
   }
-  return { parseMs, analysisMs };
+  return { parseMs, analysisMs, bestAnalysisMs };
 }
 
 /** The Go files the CLI would review under `paths` (same walker: vendor, testdata, .gitignore), read, by package. */

@@ -123,7 +123,7 @@ log(`  analysis ${analysis.ms.toFixed(0)} ms, ${analysis.findings} findings`);
 // The ratio the target is about, measured in turns package by package, so that a drift of the
 // machine's speed between the two whole-library runs above does not make it.
 const turns = h.inTurns(g, packages);
-log(`  in turns, package by package: parse floor ${turns.parseMs.toFixed(0)} ms, analysis ${turns.analysisMs.toFixed(0)} ms = ${(turns.analysisMs / turns.parseMs).toFixed(2)}x`);
+log(`  in turns, package by package: parse floor ${turns.parseMs.toFixed(0)} ms, analysis ${turns.analysisMs.toFixed(0)} ms = ${(turns.analysisMs / turns.parseMs).toFixed(2)}x (best of two analyses ${turns.bestAnalysisMs.toFixed(0)} ms = ${(turns.bestAnalysisMs / turns.parseMs).toFixed(2)}x)`);
 
 // ---------------------------------------------------------------- CLI runs
 function cli(args, env = {}) {
@@ -253,7 +253,7 @@ const results = {
   corpus,
   parseFloorMs: parseMs,
   analysis: { ms: analysis.ms, findings: analysis.findings, ratioToParse: analysis.ms / parseMs, perRuleMs: analysis.perRule, slowestPackages: analysis.slowest },
-  inTurns: { parseFloorMs: turns.parseMs, analysisMs: turns.analysisMs, ratioToParse: turns.analysisMs / turns.parseMs },
+  inTurns: { parseFloorMs: turns.parseMs, analysisMs: turns.analysisMs, ratioToParse: turns.analysisMs / turns.parseMs, bestAnalysisMs: turns.bestAnalysisMs, bestRatioToParse: turns.bestAnalysisMs / turns.parseMs },
   cli: Object.fromEntries(Object.entries(cliRuns).map(([n, r]) => [`jobs${n}`, r])),
   cache: { coldMs: cold.wall, warmMs: warm.wall, warmStats: warm.stats },
   editor,
@@ -282,7 +282,7 @@ const rows = [
   ['corpus', `${corpus.files} files, ${corpus.lines} lines, ${corpus.mb.toFixed(1)} MB, ${corpus.packages} packages`],
   ['parse floor (1 thread)', `${f0(parseMs)} ms`],
   ['full analysis (1 thread)', `${f0(analysis.ms)} ms = ${results.analysis.ratioToParse.toFixed(2)}x parse floor`],
-  ['parse floor and analysis in turns, package by package', `${f0(turns.parseMs)} ms and ${f0(turns.analysisMs)} ms = ${results.inTurns.ratioToParse.toFixed(2)}x`],
+  ['parse floor and analysis in turns, package by package', `${f0(turns.parseMs)} ms and ${f0(turns.analysisMs)} ms = ${results.inTurns.ratioToParse.toFixed(2)}x (each analysis the better of two: ${f0(turns.bestAnalysisMs)} ms = ${results.inTurns.bestRatioToParse.toFixed(2)}x)`],
   ...workerCounts.map((n) => [`goconc --jobs ${n}${n === many ? ', empty cache' : ', --no-cache'}`, `${f0(cliRuns[n].wall)} ms wall${n > 1 ? ` (${(cliRuns[1].wall / cliRuns[n].wall).toFixed(2)}x faster than 1)` : ''}`]),
   ['goconc warm-cache re-scan', `${f0(warm.wall)} ms wall`],
   ...(vet.ran ? [[`go vet ${vet.packages} (cold / warm build cache)`, `${f0(vet.coldMs)} ms / ${f0(vet.warmMs)} ms; goconc --jobs 2 is ${(vet.coldMs / two.wall).toFixed(2)}x / ${(vet.warmMs / two.wall).toFixed(2)}x faster`]] : [['go vet', vet.reason]]),
