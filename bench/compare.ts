@@ -15,6 +15,17 @@ import { collectYoungGeneration } from '../src/server/idleGc';
 
 export { generateGo };
 
+/**
+ * The packages of `corpus(paths)`, each analysed whole on demand (parse, copy, facts, summaries
+ * and every rule, as `npm run bench` times it): for `--analysis`, where each build runs in its own
+ * process, so that one build's heap and collections do not land in the other's time.
+ */
+export async function analyser(paths: readonly string[]): Promise<{ count: number; analyse(i: number): number }> {
+  const g = await init();
+  const packages = corpus(paths);
+  return { count: packages.length, analyse: (i) => analyzeAll(g, [packages[i]]).ms };
+}
+
 export interface Editor {
   text(): string;
   /** Types `x` at `at` (or deletes the character there) and reviews: milliseconds. */

@@ -6,13 +6,16 @@
 //   npm run bench:compare -- HEAD~3 --edits 500
 //   npm run bench:compare -- HEAD~3 --warm          after a whole-package analysis of five std
 //                                                   packages, as `npm run bench` measures it
+//   npm run bench:compare -- HEAD~3 --analysis      the whole analysis of the standard library
+//                                                   instead, in two processes (one per build)
+//                                                   taking each package in turns; --rounds N (3)
 //
 // The machine's speed drifts by up to half over minutes, so runs one after the other compare
 // badly; here both builds make the same edits at the same sites, alternating which goes first.
 // REF must have bench/harness.ts with init, corpus, analyzeAll and generateGo, and
 // src/server/idleGc.ts (the young-generation collection between edits).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,12 +25,15 @@ import { bundleForNode } from './node-bundle.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'bench', 'results', '.build');
 const argv = process.argv.slice(2);
-const ref = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1] === '--edits'));
+if (argv[0] === '--child') await serveAnalyses(argv[1], argv.slice(2));
+const ref = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && (argv[i - 1] === '--edits' || argv[i - 1] === '--rounds')));
 if (!ref) {
-  process.stderr.write('usage: npm run bench:compare -- REF [--edits N] [--warm]\n');
+  process.stderr.write('usage: npm run bench:compare -- REF [--edits N] [--warm] [--analysis [--rounds N]]\n');
   process.exit(2);
 }
 const edits = argv.includes('--edits') ? Number(argv[argv.indexOf('--edits') + 1]) : 200;
+const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 3;
+const wholeAnalysis = argv.includes('--analysis');
 const STD = '/usr/lib/go-1.19/src';
 const warm = argv.includes('--warm') ? ['net/http', 'sync', 'context', 'bufio', 'strings'].map((d) => join(STD, d)) : [];
 
@@ -51,6 +57,15 @@ try {
   process.stderr.write(`> bundling the working tree and ${ref} (${sha})\n`);
   await bundleForNode(join(ROOT, 'bench', 'compare.ts'), join(BUILD, 'compare-new.cjs'));
   await bundleForNode(join(tree, 'bench', 'compare.ts'), join(BUILD, 'compare-ref.cjs'));
+  if (wholeAnalysis) await compareAnalyses(join(BUILD, 'compare-ref.cjs'), join(BUILD, 'compare-new.cjs'));
+  else await compareEdits();
+} finally {
+  if (ran) execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' });
+  rmSync(tree, { recursive: true, force: true });
+}
+
+/** The editor path of both builds, edit by edit in this process. */
+async function compareEdits() {
   const require = createRequire(import.meta.url);
   const now = require(join(BUILD, 'compare-new.cjs'));
   const then = require(join(BUILD, 'compare-ref.cjs'));
@@ -88,9 +103,6 @@ try {
   for (const [name, ta, tb] of rows) {
     console.log(`| ${name} | ${pct(ta, 50)} ms | ${pct(tb, 50)} ms | ${pct(ta, 95)} ms | ${pct(tb, 95)} ms |`);
   }
-} finally {
-  if (ran) execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT, stdio: 'ignore' });
-  rmSync(tree, { recursive: true, force: true });
 }
 
 function pct(values, p) {
@@ -115,4 +127,75 @@ function rng(seed) {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
+}
+
+/** The standard library's packages as `npm run bench` takes them: everything under src/ but cmd/, vendor/ and testdata/. */
+function stdDirs() {
+  if (!existsSync(join(STD, 'net', 'http', 'server.go'))) throw new Error(`--analysis needs the Go standard library at ${STD}`);
+  return readdirSync(STD, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !['cmd', 'vendor', 'testdata'].includes(e.name))
+    .map((e) => join(STD, e.name))
+    .sort();
+}
+
+/**
+ * `--analysis`: each build in its own process (its own heap, so one build's collections do not
+ * land in the other's time), both analysing the same package one after the other, the order
+ * alternating by package and by round. Prints each round's sums and their ratio.
+ */
+async function compareAnalyses(refBundle, newBundle) {
+  const dirs = stdDirs();
+  const start = (bundle) =>
+    new Promise((done, fail) => {
+      const child = fork(fileURLToPath(import.meta.url), ['--child', bundle, ...dirs], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.once('error', fail);
+      child.once('exit', (code) => fail(new Error(`an analysis process exited early (${code})`)));
+      child.once('message', (m) => done({ child, count: m.ready }));
+    });
+  const ask = (c, i) =>
+    new Promise((done) => {
+      c.child.once('message', (m) => done(m.ms));
+      c.child.send({ i });
+    });
+  process.stderr.write(`> loading the standard library into two processes\n`);
+  const [a, b] = await Promise.all([start(refBundle), start(newBundle)]);
+  try {
+    if (a.count !== b.count) throw new Error(`the builds see ${a.count} and ${b.count} packages`);
+    const ratios = [];
+    console.log(`\n| round | ${ref} | now | now / ${ref} |`);
+    console.log('| --- | --- | --- | --- |');
+    for (let r = 0; r < rounds; r++) {
+      let ta = 0;
+      let tb = 0;
+      for (let i = 0; i < a.count; i++) {
+        if ((i + r) % 2 === 0) {
+          ta += await ask(a, i);
+          tb += await ask(b, i);
+        } else {
+          tb += await ask(b, i);
+          ta += await ask(a, i);
+        }
+      }
+      ratios.push(tb / ta);
+      console.log(`| ${r + 1} | ${ta.toFixed(0)} ms | ${tb.toFixed(0)} ms | ${(tb / ta).toFixed(3)} |`);
+    }
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const median = (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.floor(sorted.length / 2)]) / 2;
+    console.log(`\nmedian now / ${ref}: ${median.toFixed(3)} over ${rounds} rounds of ${a.count} packages (single rounds of two identical builds have differed by up to 16%)`);
+  } finally {
+    for (const c of [a, b]) {
+      c.child.removeAllListeners('exit');
+      c.child.kill();
+    }
+  }
+}
+
+/** The child of `--analysis`: loads one build's bundle and the packages, then analyses the package each message names. */
+async function serveAnalyses(bundle, dirs) {
+  const { analyser } = createRequire(import.meta.url)(bundle);
+  const a = await analyser(dirs);
+  process.on('message', ({ i }) => process.send({ ms: a.analyse(i) }));
+  process.on('disconnect', () => process.exit(0));
+  process.send({ ready: a.count });
+  await new Promise(() => {}); // served until the parent kills or leaves it
 }
