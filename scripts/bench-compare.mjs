@@ -153,8 +153,13 @@ async function compareAnalyses(refBundle, newBundle) {
       child.once('message', (m) => done({ child, count: m.ready }));
     });
   const ask = (c, i) =>
-    new Promise((done) => {
-      c.child.once('message', (m) => done(m.ms));
+    new Promise((done, fail) => {
+      const died = (code) => fail(new Error(`an analysis process exited (${code}) on package ${i + 1}`));
+      c.child.once('exit', died);
+      c.child.once('message', (m) => {
+        c.child.off('exit', died);
+        done(m.ms);
+      });
       c.child.send({ i });
     });
   process.stderr.write(`> loading the standard library into two processes\n`);
