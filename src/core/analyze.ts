@@ -189,7 +189,9 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
     const summaries = new Map<number, FileSummary>();
     const summary = (i: number) => {
       let s = summaries.get(i);
-      if (!s) summaries.set(i, (s = summarizeFile(facts[i]!)));
+      // Call details are worked out when a rule reads them (see LazyCallOp): these summaries
+      // live only as long as this analysis, and most calls are never looked at past their callee.
+      if (!s) summaries.set(i, (s = summarizeFile(facts[i]!, undefined, '', true)));
       return s;
     };
     const viewOf = packageViews(files.length, (i) => (facts[i] ? summary(i) : undefined));
@@ -198,7 +200,8 @@ export function analyzePackage(go: GoLanguage, files: readonly { name: string; t
       if (skipped) return { findings: [], errors: [], skipped, syntaxErrors: false };
       const result = runRules(facts[i]!, () => viewOf(i), { ...options, fileName: f.name }, files.length > 1);
       // Done with this file's syntax once its summary is taken (later files read summaries only):
-      // the collector then no longer marks copies that nothing will read again.
+      // the collector then no longer marks copies that nothing will read again (but for what the
+      // details of calls not read yet hold, see LazyCallOp).
       if (summaries.has(i)) {
         facts[i] = undefined;
         parsed[i]?.dispose();

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze, analyzePackage } from '../../src/core/analyze';
 import { FileFacts } from '../../src/core/model/facts';
-import { keyedNamesOf, mayBindCallbacks, PackageIndex, summarizeFile } from '../../src/core/model/package';
+import { keyedNamesOf, mayBindCallbacks, PackageIndex, plainOp, summarizeFile, type FileSummary, type Op } from '../../src/core/model/package';
 import { GoFile, type GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { loadGoForTests, TESTDATA } from '../helpers';
@@ -120,6 +120,56 @@ func f() {
     const alone = files.map((f) => analyze(go, f.text, { fileName: f.name, rules }).findings.map((x) => x.message));
     assert.deepEqual(together, alone);
     assert.equal(together[0].length, 1);
+  });
+});
+
+describe('call details worked out when read', () => {
+  let go: GoLanguage;
+  before(async () => {
+    go = await loadGoForTests();
+  });
+
+  const DETAILS = ['args', 'recv', 'guarded', 'afterExit', 'bools', 'when', 'funcArgs', 'lastRef', 'recvType', 'owned'] as const;
+  const PROPERTIES: readonly (keyof Op)[] = ['kind', 'target', 'line', 'start', 'end', 'deferred', 'repeated', 'context', ...DETAILS];
+
+  const summaryOf = (text: string, name: string, lazyCalls: boolean): FileSummary => {
+    const file = new GoFile(go, text, name);
+    try {
+      return summarizeFile(new FileFacts(file.root!, file.source, name), undefined, '', lazyCalls);
+    } finally {
+      file.dispose();
+    }
+  };
+
+  it('are those a summary works out at once, on every fixture', () => {
+    const seen = new Map<string, number>();
+    let calls = 0;
+    for (const entry of readdirSync(TESTDATA, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.go')) continue;
+      const path = join(entry.parentPath ?? entry.path, entry.name);
+      const text = readFileSync(path, 'utf8');
+      const eager = summaryOf(text, entry.name, false);
+      const lazy = summaryOf(text, entry.name, true);
+      assert.equal(lazy.functions.length, eager.functions.length, path);
+      eager.functions.forEach((fn, i) => {
+        const ops = lazy.functions[i].ops;
+        // each property read as a rule reads it (one detail first, as a rule would), then the copies spreads take
+        const read = (op: Op) => Object.fromEntries(PROPERTIES.map((k) => [k, op[k]]));
+        assert.deepEqual(ops.map((op) => op.guarded), fn.ops.map((op) => op.guarded), `${path} ${fn.key}`);
+        assert.deepEqual(ops.map(read), fn.ops.map(read), `${path} ${fn.key}`);
+        assert.deepEqual(ops.map(plainOp), fn.ops, `${path} ${fn.key}`);
+        for (const op of fn.ops) {
+          if (op.kind !== 'call') continue;
+          calls++;
+          for (const k of Object.keys(op)) seen.set(k, (seen.get(k) ?? 0) + 1);
+        }
+      });
+    }
+    // Every detail is met in the fixtures, so a getter that answered wrong would be caught.
+    for (const k of DETAILS) {
+      assert.ok((seen.get(k) ?? 0) > 0, `some call operation of the fixtures has ${k}`);
+    }
+    assert.ok(calls > 1000, `${calls} call operations`);
   });
 });
 

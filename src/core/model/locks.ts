@@ -325,9 +325,8 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, call
     const kind = flatKind(view, fn!, op);
     if (!kind) continue;
     const context = op.context !== undefined;
-    const base = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op, when: op.when };
     if (kind !== 'call') {
-      const flat: FlatOp = { ...base, what: kind.what, target: kind.target, mutex: kind.mutex };
+      const flat: FlatOp = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op, when: op.when, what: kind.what, target: kind.target, mutex: kind.mutex };
       size++;
       if (flat.deferred && !context) later.push([flat]);
       else now.push(flat);

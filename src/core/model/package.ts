@@ -508,8 +508,10 @@ function relocate<T>(value: T, lines: number, offset: number): T {
  * The summary of a file: its functions' operations, struct types and package variables. With a
  * cache (the editor's), functions whose text, skeleton and package did not change since the last
  * call are not summarised again. `packageKey` names the state of the package's other files.
+ * With `lazyCalls` (and no cache), the details of call operations are worked out when read (see
+ * LazyCallOp): for a summary that lives no longer than the file's syntax may.
  */
-export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey = ''): FileSummary {
+export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey = '', lazyCalls = false): FileSummary {
   const functions: FuncSummary[] = [];
   cache?.begin(`${facts.fileName}\u0000${facts.importPath ?? ''}\u0000${packageKey}\u0000${skeletonOf(facts)}`, facts.root);
   for (const fn of facts.functions) {
@@ -535,7 +537,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
       pointerReceiver: fn.receiver?.pointer,
       file: facts.fileName,
       line: fn.node.startPosition.row + 1,
-      ops: opsOf(facts, fn, seen),
+      ops: opsOf(facts, fn, seen, lazyCalls && !cache),
       params: fn.params.map((p) => p.type),
       ...(fn.results.length > 0 ? { results: fn.results } : {}),
       ...(seen.timers ? { touchesTimers: true } : {}),
@@ -1013,7 +1015,11 @@ function isTimerMethod(name: string | undefined): boolean {
   return name !== undefined && TIMER_METHODS.test(name);
 }
 
-function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
+/**
+ * The operations of a function, in document order. With `lazyCalls`, what a call operation
+ * carries beside its callee and place is worked out when first read (see LazyCallOp).
+ */
+function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): Op[] {
   const ops: Op[] = [];
   const atomicName = facts.importName('sync/atomic');
   // The nodes below are the only ones looked at: read from the tree's index by type, in document
@@ -1074,20 +1080,21 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
       } else {
         const callee = calleeKey(facts, n);
         if (callee) {
-          const recv = parts.receiverNode ? normaliseTarget(facts, parts.receiverNode, n) : undefined;
-          ops.push({
-            kind: 'call',
-            target: callee,
-            ...where(n),
-            ...placement(fn, n),
-            args: callArgs(n).map((a) => normaliseTarget(facts, a)),
-            ...(recv ? { recv } : {}),
-            ...guard(fn, n),
-            ...boolArgs(n),
-            ...paramConditions(facts, fn, n),
-            ...funcArgsOf(facts, fn, n, callee),
-            ...ownershipOf(facts, fn, n, parts.receiverNode, recv),
-          });
+          const recvNode = parts.receiverNode;
+          const details = (): CallDetails => {
+            const recv = recvNode ? normaliseTarget(facts, recvNode, n) : undefined;
+            return {
+              args: callArgs(n).map((a) => normaliseTarget(facts, a)),
+              ...(recv ? { recv } : {}),
+              ...guard(fn, n),
+              ...boolArgs(n),
+              ...paramConditions(facts, fn, n),
+              ...funcArgsOf(facts, fn, n, callee),
+              ...ownershipOf(facts, fn, n, recvNode, recv),
+            };
+          };
+          const head: CallHead = { kind: 'call', target: callee, ...where(n), ...placement(fn, n) };
+          ops.push(lazyCalls ? new LazyCallOp(head, details) : { ...head, ...details() });
         }
         return;
       }
@@ -1108,6 +1115,96 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen): Op[] {
     const nonBlocking = cases?.default || (kind === 'recv' && lengthGuarded(n)) ? { nonBlocking: true } : cases && cases.comms > 1 ? { alternatives: true } : {};
     ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
   }
+}
+
+/** A call operation's callee and place: what a summary needs of every call at once. */
+type CallHead = Pick<Op, 'kind' | 'target' | 'line' | 'start' | 'end' | 'deferred' | 'repeated' | 'context'>;
+
+/** The rest of a call operation: its arguments, guard, conditions and receiver's ownership. */
+type CallDetails = Pick<Op, 'args' | 'recv' | 'guarded' | 'afterExit' | 'bools' | 'when' | 'funcArgs' | 'lastRef' | 'recvType' | 'owned'>;
+
+/**
+ * A call operation whose details (CallDetails) are worked out the first time one is read. Most
+ * calls of a package are never looked at beyond their callee (a builtin, a conversion, a helper
+ * no rule asks about), and their details cost the graph questions of `guard` and the scope
+ * lookups of the arguments. The details read the file's syntax, which the operation keeps alive
+ * until it is read or dropped, so only summaries that live no longer than their package's
+ * analysis are made so (analyzePackage); those the editor keeps between keystrokes are not.
+ * A spread copies own properties only: copy one with {@link plainOp}.
+ */
+class LazyCallOp implements Op {
+  kind: OpKind;
+  target: string;
+  line: number;
+  start: number;
+  end: number;
+  declare deferred?: boolean;
+  declare repeated?: boolean;
+  declare context?: 'goroutine' | 'closure';
+  #details: CallDetails | undefined;
+  #make: (() => CallDetails) | undefined;
+
+  constructor(head: CallHead, make: () => CallDetails) {
+    this.kind = head.kind;
+    this.target = head.target;
+    this.line = head.line;
+    this.start = head.start;
+    this.end = head.end;
+    if (head.deferred !== undefined) this.deferred = head.deferred;
+    if (head.repeated !== undefined) this.repeated = head.repeated;
+    if (head.context !== undefined) this.context = head.context;
+    this.#make = make;
+  }
+
+  /** The details, worked out on the first read. */
+  get details(): CallDetails {
+    if (!this.#details) {
+      this.#details = this.#make!();
+      this.#make = undefined; // the syntax it read can go once nothing else holds it
+    }
+    return this.#details;
+  }
+
+  get args(): (string | undefined)[] | undefined {
+    return this.details.args;
+  }
+  get recv(): string | undefined {
+    return this.details.recv;
+  }
+  get guarded(): boolean | undefined {
+    return this.details.guarded;
+  }
+  get afterExit(): boolean | undefined {
+    return this.details.afterExit;
+  }
+  get bools(): (boolean | undefined)[] | undefined {
+    return this.details.bools;
+  }
+  get when(): Record<string, boolean> | undefined {
+    return this.details.when;
+  }
+  get funcArgs(): Record<number, FuncSummary> | undefined {
+    return this.details.funcArgs;
+  }
+  get lastRef(): LastReference | undefined {
+    return this.details.lastRef;
+  }
+  get recvType(): string | undefined {
+    return this.details.recvType;
+  }
+  get owned(): string | undefined {
+    return this.details.owned;
+  }
+}
+
+/** An operation as a plain object with every property it has (a LazyCallOp's details included): safe to spread. */
+export function plainOp(op: Op): Op {
+  if (!(op instanceof LazyCallOp)) return op;
+  const head: CallHead = { kind: op.kind, target: op.target, line: op.line, start: op.start, end: op.end };
+  if (op.deferred !== undefined) head.deferred = op.deferred;
+  if (op.repeated !== undefined) head.repeated = op.repeated;
+  if (op.context !== undefined) head.context = op.context;
+  return { ...head, ...op.details };
 }
 
 /** The node types opsOf reads operations from. */
@@ -1563,7 +1660,7 @@ function rebase(m: FuncSummary, type: string, field: string): FuncSummary {
   const rt = m.receiverType!;
   const map = (t: string | undefined): string | undefined => (t !== undefined && (t === rt || t.startsWith(rt + '.')) ? `${type}.${field}${t.slice(rt.length)}` : t);
   const ops = m.ops.map((op): Op => {
-    const out: Op = { ...op, target: op.kind === 'call' || op.kind === 'callResult' ? op.target : map(op.target)! };
+    const out: Op = { ...plainOp(op), target: op.kind === 'call' || op.kind === 'callResult' ? op.target : map(op.target)! };
     if (op.recv !== undefined) out.recv = map(op.recv);
     if (op.args) out.args = op.args.map(map);
     delete out.funcArgs;
