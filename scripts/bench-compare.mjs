@@ -8,7 +8,9 @@
 //                                                   packages, as `npm run bench` measures it
 //   npm run bench:compare -- HEAD~3 --analysis      the whole analysis of the standard library
 //                                                   instead, in two processes (one per build)
-//                                                   taking each package in turns; --rounds N (3)
+//                                                   taking each package in turns; --rounds N (3),
+//                                                   --node-options "FLAGS" for the working tree's
+//                                                   process (REF HEAD: the same engine, other flags)
 //
 // The machine's speed drifts by up to half over minutes, so runs one after the other compare
 // badly; here both builds make the same edits at the same sites, alternating which goes first.
@@ -26,14 +28,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'bench', 'results', '.build');
 const argv = process.argv.slice(2);
 if (argv[0] === '--child') await serveAnalyses(argv[1], argv.slice(2));
-const ref = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && (argv[i - 1] === '--edits' || argv[i - 1] === '--rounds')));
+const ref = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && ['--edits', '--rounds', '--node-options'].includes(argv[i - 1])));
 if (!ref) {
-  process.stderr.write('usage: npm run bench:compare -- REF [--edits N] [--warm] [--analysis [--rounds N]]\n');
+  process.stderr.write('usage: npm run bench:compare -- REF [--edits N] [--warm] [--analysis [--rounds N] [--node-options FLAGS]]\n');
   process.exit(2);
 }
 const edits = argv.includes('--edits') ? Number(argv[argv.indexOf('--edits') + 1]) : 200;
 const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 3;
 const wholeAnalysis = argv.includes('--analysis');
+// With --analysis, --node-options "FLAGS": V8 or Node flags for the working tree's process only
+// (with REF = HEAD, the same engine under other flags: `--node-options "--max-semi-space-size=64"`).
+const nodeOptions = argv.includes('--node-options') ? argv[argv.indexOf('--node-options') + 1].split(/\s+/).filter(Boolean) : [];
 const STD = '/usr/lib/go-1.19/src';
 const warm = argv.includes('--warm') ? ['net/http', 'sync', 'context', 'bufio', 'strings'].map((d) => join(STD, d)) : [];
 
@@ -152,7 +157,8 @@ async function compareAnalyses(refBundle, newBundle) {
   const dirs = stdDirs();
   const start = (bundle) =>
     new Promise((done, fail) => {
-      const child = fork(fileURLToPath(import.meta.url), ['--child', bundle, ...dirs], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const extra = bundle === newBundle ? nodeOptions : [];
+      const child = fork(fileURLToPath(import.meta.url), ['--child', bundle, ...dirs], { execArgv: [...process.execArgv, '--expose-gc', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.once('error', fail);
       child.once('exit', (code) => fail(new Error(`an analysis process exited early (${code})`)));
       child.once('message', (m) => done({ child, count: m.ready }));
