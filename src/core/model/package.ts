@@ -1121,16 +1121,18 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
 type CallHead = Pick<Op, 'kind' | 'target' | 'line' | 'start' | 'end' | 'deferred' | 'repeated' | 'context'>;
 
 /** The rest of a call operation: its arguments, guard, conditions and receiver's ownership. */
-type CallDetails = Pick<Op, 'args' | 'recv' | 'guarded' | 'afterExit' | 'bools' | 'when' | 'funcArgs' | 'lastRef' | 'recvType' | 'owned'>;
+const CALL_DETAILS = ['args', 'recv', 'guarded', 'afterExit', 'bools', 'when', 'funcArgs', 'lastRef', 'recvType', 'owned'] as const;
+type CallDetails = Pick<Op, (typeof CALL_DETAILS)[number]>;
 
 /**
- * A call operation whose details (CallDetails) are worked out the first time one is read. Most
+ * A call operation whose details (CALL_DETAILS) are worked out the first time one is read. Most
  * calls of a package are never looked at beyond their callee (a builtin, a conversion, a helper
  * no rule asks about), and their details cost the graph questions of `guard` and the scope
  * lookups of the arguments. The details read the file's syntax, which the operation keeps alive
  * until it is read or dropped, so only summaries that live no longer than their package's
  * analysis are made so (analyzePackage); those the editor keeps between keystrokes are not.
- * A spread copies own properties only: copy one with {@link plainOp}.
+ * Each detail is a getter on the prototype (defined below), so a spread, which copies own
+ * properties only, leaves them out: copy one with {@link plainOp}.
  */
 class LazyCallOp implements Op {
   kind: OpKind;
@@ -1164,37 +1166,14 @@ class LazyCallOp implements Op {
     }
     return this.#details;
   }
+}
 
-  get args(): (string | undefined)[] | undefined {
-    return this.details.args;
-  }
-  get recv(): string | undefined {
-    return this.details.recv;
-  }
-  get guarded(): boolean | undefined {
-    return this.details.guarded;
-  }
-  get afterExit(): boolean | undefined {
-    return this.details.afterExit;
-  }
-  get bools(): (boolean | undefined)[] | undefined {
-    return this.details.bools;
-  }
-  get when(): Record<string, boolean> | undefined {
-    return this.details.when;
-  }
-  get funcArgs(): Record<number, FuncSummary> | undefined {
-    return this.details.funcArgs;
-  }
-  get lastRef(): LastReference | undefined {
-    return this.details.lastRef;
-  }
-  get recvType(): string | undefined {
-    return this.details.recvType;
-  }
-  get owned(): string | undefined {
-    return this.details.owned;
-  }
+for (const name of CALL_DETAILS) {
+  Object.defineProperty(LazyCallOp.prototype, name, {
+    get(this: LazyCallOp) {
+      return this.details[name];
+    },
+  });
 }
 
 /** An operation as a plain object with every property it has (a LazyCallOp's details included): safe to spread. */
