@@ -187,7 +187,14 @@ export class ReviewMemory {
         }
         return false;
       },
-      keeps: (finding) => ownersOf(top, finding).some((o) => !o || focus.has(o)),
+      // A held review keeps the others' findings of the last context: a finding that lies in a
+      // declaration out of focus is one of those, even when it points into one being typed in.
+      keeps: held
+        ? (finding) => {
+            const o = ownerAt(top, finding.span.start);
+            return !o || focus.has(o);
+          }
+        : (finding) => ownersOf(top, finding).some((o) => !o || focus.has(o)),
       carried: (ruleId) => {
         const list = carried.get(ruleId);
         if (list) this.stats.carried += list.length;

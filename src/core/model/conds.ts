@@ -219,7 +219,18 @@ function fieldTarget(file: FileFacts, fn: FuncInfo | undefined, expr: Node): str
  * Conds made in ways the file does not show are absent.
  */
 export function condLockers(file: FileFacts): Map<string, string> {
-  const out = new Map<string, string>();
+  return new Map([...condBindings(file)].map(([cond, b]) => [cond, b.locker]));
+}
+
+/** Where a cond of the file gets its mutex: the `sync.NewCond(&q.mu)` call or the `q.cond.L = &q.mu` assignment. */
+export interface CondBinding {
+  locker: string;
+  at: Node;
+}
+
+/** {@link condLockers}, with the place each cond gets its mutex. */
+export function condBindings(file: FileFacts): Map<string, CondBinding> {
+  const out = new Map<string, CondBinding>();
   if (!file.text.includes('NewCond(') && !SETS_LOCKER.test(file.text)) return out;
   const lockerOf = (fn: FuncInfo | undefined, arg: Node | undefined) => {
     let a = arg ? unparen(arg) : undefined;
@@ -244,7 +255,7 @@ export function condLockers(file: FileFacts): Map<string, string> {
       const typeName = lit ? localTypeName(lit.childForFieldName('type')?.text) : undefined;
       if (key && typeName) cond = `${typeName}.${key}`;
     }
-    if (cond) out.set(cond, locker);
+    if (cond) out.set(cond, { locker, at: call });
   }
   // `q.cond.L = &q.mu`: a cond held by value gets its locker by assignment.
   for (const a of descendantsNaming(file.root, SETS_LOCKER, 'assignment_statement')) {
@@ -256,7 +267,7 @@ export function condLockers(file: FileFacts): Map<string, string> {
     const condExpr = l.childForFieldName('operand');
     const cond = condExpr && isCondValue(file, condExpr) ? fieldTarget(file, fn, condExpr) : undefined;
     const locker = lockerOf(fn, right[0] ?? undefined);
-    if (cond && locker) out.set(cond, locker);
+    if (cond && locker) out.set(cond, { locker, at: a });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { condLockers, condLoops, waitsOn, wakingWrites, condFocus, type CondLoop } from '../model/conds';
+import { condBindings, condLoops, waitsOn, wakingWrites, condFocus, type CondLoop } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { callersHold, funcLocks, type FuncLocks } from '../model/locks';
 import { funcKey, typedTarget, type PackageView } from '../model/package';
@@ -60,8 +60,9 @@ func (q *Queue) Start() {
   check(ctx) {
     const file = ctx.file;
     if (!file.text.includes('.Wait()')) return;
-    const lockers = condLockers(file);
-    if (lockers.size === 0) return;
+    const bindings = condBindings(file);
+    if (bindings.size === 0) return;
+    const lockers = new Map([...bindings].map(([cond, b]) => [cond, b.locker]));
     const waits = condLoops(file, ctx.package).filter((w) => lockers.has(w.cond));
     if (waits.length === 0) return;
     // Whether a waiter holds the cond's own mutex takes the lock analysis of its function: asked
@@ -94,6 +95,8 @@ func (q *Queue) Start() {
             related: [
               { span: { start: w.wait.startIndex, end: w.wait.endIndex }, message: `waits holding \`${lockerText}\`, the cond's lock` },
               { span: { start: other.node.startIndex, end: other.node.endIndex }, message: `\`${other.text}\` is locked here, not \`${lockerText}\`` },
+              // Where the cond gets its mutex: the finding depends on that declaration too.
+              { span: { start: bindings.get(w.cond)!.at.startIndex, end: bindings.get(w.cond)!.at.endIndex }, message: `the cond's lock is \`${lockerText}\`, given here` },
             ],
             steps: [
               `A goroutine in ${waiter} holds \`${lockerText}\`, checks \`${quote(w.loopCond, 32)}\` (line ${lineOf(w.loopCond)}) and is about to sleep in \`${quote(w.wait)}\`.`,
