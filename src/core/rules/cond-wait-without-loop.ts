@@ -1,8 +1,8 @@
-import { isCondValue, type FileFacts, type FuncInfo } from '../model/facts';
+import { closureRun, isCondValue, type FileFacts, type FuncInfo } from '../model/facts';
 import { calleeKey, funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { ancestor, blockStatements, contains, callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
+import { ancestor, blockStatements, contains, callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen } from '../syntax/nodes';
 import { focusedOfType } from './support/focus';
 import { repeats } from '../model/paths';
 
@@ -58,7 +58,7 @@ export const rule: Rule = {
       if (!isCondValue(file, parts.receiverNode)) continue;
       // A `for` around it, or a `goto` back to a label before it (ants' `goto retry`).
       if (ancestor(call, 'for_statement') || repeats(call)) continue;
-      const fn = file.functionOf(call);
+      const fn = waitingFunction(file, call);
       if (fn && loopedByCallers(file, ctx.package, fn)) continue;
       const inIf = ancestor(call, 'if_statement');
       const guard = inIf && contains(inIf.childForFieldName('consequence')!, call) ? inIf : undefined;
@@ -124,19 +124,32 @@ function onlyStatementOfIf(call: Node): Node | undefined {
 function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo): boolean {
   const key = funcKey(fn);
   if (!key) return false;
-  let callers = 0;
   for (const g of view.functions) {
-    for (const op of g.ops) {
-      if (op.kind !== 'call' || op.target !== key) continue;
-      if (g.file !== file.fileName) return true;
-      callers++;
-    }
+    if (g.file !== file.fileName && g.ops.some((op) => op.kind === 'call' && op.target === key)) return true;
   }
+  // This file's calls by their callee's type (`q.cond.Wait(ctx)` through a field of the wrapper's type).
+  const calls = descendants(file.root, 'call_expression').filter((c) => calleeKey(file, c) === key);
   // A method whose whole body is the Wait (pebble's `flusherCond.Wait`, a Cond with a custom
   // Locker) passes the duty to loop on to callers the package does not resolve for us (reached
   // through a field of an anonymous struct, or from other packages): stay silent.
-  if (callers === 0) return passesThrough(fn);
-  return descendants(file.root, 'call_expression').every((c) => calleeKey(file, c) !== key || ancestor(c, 'for_statement') !== undefined);
+  if (calls.length === 0) return passesThrough(fn);
+  return calls.every((c) => ancestor(c, 'for_statement') !== undefined);
+}
+
+/**
+ * The function whose callers wait with the `Wait`: its own, or, for a literal called in place or
+ * started with `go`, the function around it (loki's `contextCond.Wait(ctx)` waits on the cond
+ * in a goroutine it starts, and returns when that goroutine is woken or the context ends).
+ */
+function waitingFunction(file: FileFacts, call: Node): FuncInfo | undefined {
+  let fn = file.functionOf(call);
+  while (fn?.kind === 'literal') {
+    const how = closureRun(file, fn.node).how;
+    const outer = how === 'call' || how === 'go' ? enclosingFunction(fn.node) : undefined;
+    if (!outer) break;
+    fn = file.funcInfo(outer);
+  }
+  return fn;
 }
 
 /** A method or function whose body holds nothing but one `x.Wait()` statement (comments aside). */

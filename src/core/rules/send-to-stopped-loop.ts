@@ -81,7 +81,7 @@ func (s *Server) Submit(r request) {
         const stops = stopping.flatMap((s) => s.loop.stops);
         // A sender that looks at the stop signal itself, or a stop that waits for the senders first, is ordered by the author.
         if (stops.some((s) => s.target !== undefined && fn.ops.some((o) => o.target === s.target || o.target + '.Done()' === s.target))) continue;
-        if (stopWaitsFirst(view, stops)) continue;
+        if (stopWaitsFirst(view, stops) || stoppedOnlyByTests(view, stops)) continue;
         // A channel that is also closed panics the late sender instead (send-after-close's case).
         if ([...view.functions].some((f) => f.ops.some((o) => o.kind === 'close' && canonical(f, o.target) === target))) continue;
         report(file, view, fn, op, stopping[0], ctx.report);
@@ -98,6 +98,35 @@ function stopWaitsFirst(view: PackageView, stops: ServeLoop['stops']): boolean {
     if (stopAt && fn.ops.some((o) => o.kind === 'Wait' && o.start < stopAt.start)) return true;
   }
   return false;
+}
+
+/**
+ * Every stop of the loop is signalled (closed or sent on) only by code that only tests run: a
+ * function in a `_test.go` file, or an unexported one whose every caller is such code in turn
+ * (pulsar's transaction handler closes its loop's channel in `close`, which only a test reaches).
+ * In the program the loop never stops, so no send can outlive it. A stop through a context, or
+ * one nothing in the package signals, is not judged.
+ */
+function stoppedOnlyByTests(view: PackageView, stops: ServeLoop['stops']): boolean {
+  const targets = stops.map((s) => s.target);
+  if (targets.some((t) => t === undefined || t.endsWith('.Done()'))) return false;
+  let stoppers = 0;
+  for (const fn of view.functions) {
+    if (!fn.ops.some((o) => (o.kind === 'close' || o.kind === 'send') && targets.includes(o.target))) continue;
+    stoppers++;
+    if (!reachedOnlyFromTests(view, fn, new Set())) return false;
+  }
+  return stoppers > 0;
+}
+
+/** Only tests run `fn`: it is in a `_test.go` file, or it is unexported and called, only by such functions. */
+function reachedOnlyFromTests(view: PackageView, fn: FuncSummary, seen: Set<string>): boolean {
+  if (fn.file.endsWith('_test.go') || seen.has(fn.key)) return true;
+  seen.add(fn.key);
+  const name = fn.key.slice(fn.key.lastIndexOf('.') + 1);
+  if (!/^[a-z_]\w*$/.test(name) || name === 'init' || name === 'main') return false;
+  const callers = view.callers(fn.key);
+  return callers.length > 0 && callers.every((c) => reachedOnlyFromTests(view, c, seen));
 }
 
 function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void): void {

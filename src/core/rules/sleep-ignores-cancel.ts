@@ -1,4 +1,4 @@
-import { callsCancel, cancelledOnlyAtReturn, contextsInScope, describeRunner, mayHaveContexts, neverCancelledParam, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
+import { callsCancel, cancelledOnlyAtReturn, contextsInScope, describeRunner, isContextType, mayHaveContexts, neverCancelledParam, outermostFunction, processLifetime, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
 import { eol, indentAt, replaceNode, standsAlone, unusedName } from '../findings/edits';
 import { closureRun, isWaitGroupType, type FileFacts } from '../model/facts';
@@ -71,7 +71,7 @@ export const rule: Rule = {
       const fn = file.functionOf(call)!;
       const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c));
       if (ctxs.length === 0) continue;
-      if (briefPauseInCheckedLoop(file, call, loop, ctxs)) continue;
+      if (briefPauseInCheckedLoop(file, call, loop, ctxs) || worksUnderOtherContext(file, loop, ctxs)) continue;
       // A pause after a call that never fails (`if err := p.load(); err == nil { return }`) never runs.
       if (neverRuns(file, ctx.package, call)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
@@ -111,6 +111,30 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   if (!fn || fn.kind !== 'literal' || closureRun(file, fn.node).how !== 'go') return ctxs;
   const mentioned = new Set(descendants(fn.node, 'identifier').map((n) => n.text));
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
+}
+
+/**
+ * The loop's own work runs under another context than the ones the sleep would be blamed for
+ * ignoring: a call in the loop passes a context kept in a field (loki's chunk mover retries
+ * `f.FetchChunks(m.ctx, chunks)`, the mover's own lifetime), and nothing in the loop (its
+ * condition included) passes or checks those. The loop is tied to the other lifetime on purpose, and so is its pause.
+ */
+function worksUnderOtherContext(file: FileFacts, loop: Node, ctxs: CtxVar[]): boolean {
+  const own = (n: Node | null) => n?.type === 'identifier' && ctxs.some((c) => c.name === n.text);
+  let other = false;
+  let follows = false;
+  walk(loop, (n) => {
+    if (n.type === 'func_literal') return false;
+    if (n.type !== 'call_expression') return;
+    const f = unparen(n.childForFieldName('function')!);
+    if (f.type === 'selector_expression' && own(f.childForFieldName('operand'))) follows = true;
+    for (const a of callArgs(n)) {
+      const arg = unparen(a);
+      if (own(arg)) follows = true;
+      else if (arg.type === 'selector_expression' && isContextType(file.typeOf(arg))) other = true;
+    }
+  });
+  return other && !follows;
 }
 
 /** Text of a declaration that may call time.Sleep (spaces allowed before the parenthesis). */

@@ -330,7 +330,7 @@ function startText(g: Goroutine): string {
 
 /** Goroutines started in a loop: every iteration's goroutine writes the same variable. */
 function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: Write[], goVersion: string | undefined): Report | undefined {
-  if (iterationWaits(file, loop, g.start)) return undefined;
+  if (iterationWaits(file, loop, g.start) || caseOfOneIteration(file, loop, all, goVersion)) return undefined;
   const onFailure = w.kind === 'var' && failingRunOnly(file, all);
   // `_, err = f(); check(err)`: what goes wrong is the read of another goroutine's value.
   const readBack = !onFailure && readsBack(file, g, w);
@@ -363,6 +363,79 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
     ],
     fixes: atomicFix(file, g, loop, w, goVersion),
   };
+}
+
+/**
+ * Every write lies in one case of a `switch` on the iteration's own value, a case naming one
+ * value, and the loop ranges over a literal list of distinct names (`[]Status{Queued, Pinned}`):
+ * each goroutine runs a case of its own, so no two goroutines write the target (kubo's pin counts,
+ * one field per status). Values that may repeat (a list from elsewhere), a case naming several and
+ * the default case run in more than one goroutine and are still reported.
+ */
+function caseOfOneIteration(file: FileFacts, loop: Node, writes: readonly Write[], goVersion: string | undefined): boolean {
+  const arm = caseArm(writes[0].node);
+  if (!arm || writes.some((w) => caseArm(w.node)?.id !== arm.id)) return false;
+  if ((arm.childForFieldName('value')?.namedChildren ?? []).length !== 1) return false;
+  const tag = arm.parent?.type === 'expression_switch_statement' ? arm.parent.childForFieldName('value') : null;
+  const value = tag ? unparen(tag) : undefined;
+  return value?.type === 'identifier' && isIterationValue(file, loop, value, goVersion) && rangesOverDistinct(file, loop);
+}
+
+/** The `case` of an expression switch that holds `node`, within its function. */
+function caseArm(node: Node): Node | undefined {
+  for (let p = node.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) if (p.type === 'expression_case') return p;
+  return undefined;
+}
+
+/**
+ * `id` holds the value of the loop's current element: the range clause's value variable (its own
+ * per iteration from Go 1.22), or a copy of it declared in the loop's body (`status := s`).
+ */
+function isIterationValue(file: FileFacts, loop: Node, id: Node, goVersion: string | undefined): boolean {
+  const decl = file.lookup(id.text, id)?.decl;
+  if (!decl) return false;
+  if (decl.statement.id === loop.id) {
+    const v = parseGoVersion(goVersion);
+    return !!v && (v[0] > 1 || v[1] >= 22) && isRangeValue(loop, decl.node);
+  }
+  const init = decl.init ? unparen(decl.init) : undefined;
+  const body = loop.childForFieldName('body');
+  if (decl.statement.type !== 'short_var_declaration' || !body || !contains(body, decl.statement) || init?.type !== 'identifier') return false;
+  // Looked up where the body starts: `s := s` names the range variable on its right.
+  const source = file.lookup(init.text, body)?.decl;
+  return source?.statement.id === loop.id && isRangeValue(loop, source.node);
+}
+
+function isRangeValue(loop: Node, id: Node): boolean {
+  const left = loop.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('left')?.namedChildren ?? [];
+  return left.length === 2 && left[1]?.id === id.id;
+}
+
+/**
+ * The loop ranges over a slice or array literal whose elements are distinct names or literals,
+ * written in place or held by a variable declared with it and used by nothing but the loop.
+ */
+function rangesOverDistinct(file: FileFacts, loop: Node): boolean {
+  const right = loop.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('right');
+  let list = right ? unparen(right) : undefined;
+  if (list?.type === 'identifier') {
+    const name = list;
+    const decl = file.lookup(name.text, name)?.decl;
+    const body = enclosingFunction(loop)?.childForFieldName('body');
+    if (!decl?.init || decl.statement.type !== 'short_var_declaration' || !body) return false;
+    const uses = descendants(body, 'identifier').filter((n) => n.text === name.text && file.lookup(n.text, n)?.decl === decl);
+    if (uses.some((n) => n.id !== decl.node.id && n.id !== name.id)) return false;
+    list = unparen(decl.init);
+  }
+  if (list?.type !== 'composite_literal' || !/^(slice|array)_type$/.test(list.childForFieldName('type')?.type ?? '')) return false;
+  const elements = list.childForFieldName('body')?.namedChildren ?? [];
+  const texts = new Set<string>();
+  for (const el of elements) {
+    const e = el?.type === 'literal_element' ? el.namedChild(0) : undefined;
+    if (!e || !/^(identifier|selector_expression|interpreted_string_literal|raw_string_literal|int_literal)$/.test(e.type) || texts.has(e.text)) return false;
+    texts.add(e.text);
+  }
+  return texts.size > 1;
 }
 
 /**
