@@ -12,7 +12,7 @@ import { deleteStatement } from './findings/edits';
 import type { Node } from './syntax/parser';
 import type { Finding, Related, Report, ResolvedFix, Rule, Severity, TextEdit } from './findings/rule';
 import { EVERYWHERE } from './syntax/nodes';
-import { suppressing, suppressions } from './findings/suppress';
+import { noLints, silencedByNoLint, suppressing, suppressions } from './findings/suppress';
 import { RULES, RULES_BY_ID } from './rules';
 import type { SourceText, Span } from './text/source';
 import { utf8Length } from './text/source';
@@ -370,7 +370,7 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
     }
   }
-  const kept = facts.text.includes('goconc:ignore') ? applySuppressions(facts, findings, options, ran) : findings;
+  const kept = facts.text.includes('goconc:ignore') || facts.text.includes('//nolint') ? applySuppressions(facts, findings, options, ran) : findings;
   return { findings: dedupe(kept), errors, incomplete, syntaxErrors: facts.root.hasError };
 }
 
@@ -379,10 +379,18 @@ function inTests(facts: FileFacts, r: Report): boolean {
   return facts.isTestSupport || facts.inTestHelper(r.span?.start ?? r.node?.startIndex ?? 0);
 }
 
-/** Drops findings silenced by `//goconc:ignore` and reports suppressions that silenced nothing. */
+/**
+ * Drops findings silenced by `//goconc:ignore`, and those of rules overlapping a vet analyzer under a
+ * `//nolint` naming it; reports `//goconc:ignore` suppressions that silenced nothing.
+ */
 function applySuppressions(facts: FileFacts, findings: Finding[], options: AnalyzeOptions, ran: ReadonlySet<string>): Finding[] {
   const list = suppressions(facts);
-  const kept = findings.filter((f) => f.ruleId === IGNORE_DIRECTIVE || !suppressing(list, f.ruleId, f.range.start.line));
+  const noLint = noLints(facts);
+  const kept = findings.filter(
+    (f) =>
+      f.ruleId === IGNORE_DIRECTIVE ||
+      (!suppressing(list, f.ruleId, f.range.start.line) && !silencedByNoLint(noLint, RULES_BY_ID.get(f.ruleId)?.overlaps, f.range.start.line)),
+  );
   if (!ran.has(IGNORE_DIRECTIVE)) return kept;
   const severity = options.severity?.[IGNORE_DIRECTIVE];
   for (const s of list) {

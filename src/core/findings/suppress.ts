@@ -68,3 +68,51 @@ export function suppressing(list: readonly Suppression[], ruleId: string, line: 
   if (s) s.used = true;
   return s;
 }
+
+/**
+ * golangci-lint's `//nolint` directives (`//nolint`, `//nolint:govet,errcheck // reason`): the
+ * lines where the code's maintainers silenced another linter. A finding of a rule that reports
+ * what a vet analyzer reports (its `overlaps`: lostcancel, copylocks, ...) is dropped under a
+ * directive naming that linter, as the maintainers already judged the same problem there.
+ */
+export interface NoLint {
+  /** The linters named; empty for a bare `//nolint` (every linter). */
+  linters: string[];
+  fromLine: number;
+  toLine: number;
+}
+
+const NOLINT = /^\/\/nolint(?::([\w-]+(?:\s*,\s*[\w-]+)*))?(?:\s|$)/;
+
+/** The vet analyzers golangci-lint runs as its `govet` linter, among those the rules overlap. */
+const GOVET = new Set(['lostcancel', 'copylocks', 'loopclosure', 'waitgroup']);
+
+/** Parses every `//nolint` directive of a file: at a line's end it covers the line, alone on a line the next one (or the function it documents). */
+export function noLints(facts: FileFacts): NoLint[] {
+  if (!facts.text.includes('//nolint')) return [];
+  const out: NoLint[] = [];
+  for (const n of descendants(facts.root, 'comment')) {
+    const m = NOLINT.exec(n.text);
+    if (!m) continue;
+    const linters = (m[1] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const line = n.startPosition.row;
+    if (!facts.source.lineText(line).trimStart().startsWith('//')) {
+      out.push({ linters, fromLine: line, toLine: line });
+      continue;
+    }
+    const fn = docCommentTarget(n);
+    out.push(fn ? { linters, fromLine: fn.startPosition.row, toLine: fn.endPosition.row } : { linters, fromLine: line + 1, toLine: line + 1 });
+  }
+  return out;
+}
+
+/** A `//nolint` directive that covers `line` and names a linter reporting what the rule reports (`overlaps`). */
+export function silencedByNoLint(list: readonly NoLint[], overlaps: readonly string[] | undefined, line: number): boolean {
+  if (!overlaps?.length) return false;
+  return list.some(
+    (d) =>
+      line >= d.fromLine &&
+      line <= d.toLine &&
+      (d.linters.length === 0 || d.linters.some((l) => l === 'all' || overlaps.includes(l) || (l === 'govet' && overlaps.some((a) => GOVET.has(a))))),
+  );
+}
