@@ -75,6 +75,25 @@ describe('severity in tests', () => {
     assert.deepEqual(at(undefined), ['warning']);
   });
 
+  it('lost-cancel: a discarded cancel is a warning in package code and information in test-support code (temporal sqlplugin/tests)', () => {
+    const src = `package tests
+
+import (
+	"context"
+	"time"
+)
+
+func newExecutionContext() context.Context {
+	ctx, _ := context.WithTimeout(context.Background(), 2*time.Second)
+	return ctx
+}
+`;
+    const lost = [RULES_BY_ID.get('lost-cancel')!];
+    const at = (importPath: string, text = src) => analyze(go, text, { rules: lost, fileName: 'context.go', importPath }).findings.map((f) => f.severity);
+    assert.deepEqual(at('go.temporal.io/server/common/persistence/sql/sqlplugin/tests'), ['info']);
+    assert.deepEqual(at('go.temporal.io/server/common/persistence/sql/sqlplugin/store', src.replace('package tests', 'package store')), ['warning']);
+  });
+
   it('a send leak when the function leaves early only on a failed call of its own is information; on a timeout it is a warning', () => {
     const both = `package p
 
