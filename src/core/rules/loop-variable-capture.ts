@@ -14,6 +14,12 @@ interface Later {
   what: string;
   /** True when the closure runs concurrently with the loop (the loop's next assignment is also a data race). */
   concurrent: boolean;
+  /**
+   * Where the closure starts to run only once the loop has ended: after a subtest's
+   * `t.Parallel()` (it waits for its parent to return), whose reads see the last value; the
+   * reads before it run in the iteration and see its own.
+   */
+  afterLoopFrom?: number;
 }
 
 interface LoopVar {
@@ -83,7 +89,7 @@ export const rule: Rule = {
       for (const lv of vars) {
         const uses: { id: Node; later: Later }[] = [];
         for (const later of laters) {
-          const id = captureOf(file, later.lit, lv);
+          const id = captureOf(file, later.lit, lv, later.afterLoopFrom);
           if (id) uses.push({ id, later });
         }
         if (uses.length === 0) continue;
@@ -93,17 +99,23 @@ export const rule: Rule = {
           node: first.id,
           message:
             `${capital(first.later.what)} uses the loop variable \`${lv.name}\` of the \`for\` at line ${header}; ` +
-            `on Go ${version} all iterations share one \`${lv.name}\`, so it may see a later iteration's value` +
-            (first.later.concurrent ? ` while the loop writes it (a data race)` : ''),
+            `on Go ${version} all iterations share one \`${lv.name}\`, ` +
+            (first.later.afterLoopFrom !== undefined
+              ? `and the parallel subtests run once the loop has ended, so each sees the last iteration's value`
+              : `so it may see a later iteration's value` + (first.later.concurrent ? ` while the loop writes it (a data race)` : '')),
           related: [
             { span: { start: lv.node.startIndex, end: lv.node.endIndex }, message: `\`${lv.name}\` is declared once for the whole loop` },
             ...uses.slice(1).map((u) => ({ span: { start: u.id.startIndex, end: u.id.endIndex }, message: `${u.later.what} uses \`${lv.name}\` too` })),
           ],
           steps: [
             `An iteration of the loop at line ${header} sets \`${lv.name}\` and hands over ${first.later.what}, which refers to \`${lv.name}\` (line ${lineOf(first.id)}).`,
-            `The loop goes on and assigns the next value to the same \`${lv.name}\` before the closure reads it.`,
-            `The closure reads \`${lv.name}\` at line ${lineOf(first.id)} and sees a later value (often the last one)` +
-              (first.later.concurrent ? '; reading it while the loop writes it is a data race.' : '.'),
+            first.later.afterLoopFrom !== undefined
+              ? `The subtest calls \`t.Parallel()\`, which pauses it until the test function has returned, after the whole loop.`
+              : `The loop goes on and assigns the next value to the same \`${lv.name}\` before the closure reads it.`,
+            first.later.afterLoopFrom !== undefined
+              ? `Every paused subtest then reads \`${lv.name}\` at line ${lineOf(first.id)} and sees the last iteration's value: the earlier cases are never checked.`
+              : `The closure reads \`${lv.name}\` at line ${lineOf(first.id)} and sees a later value (often the last one)` +
+                (first.later.concurrent ? '; reading it while the loop writes it is a data race.' : '.'),
           ],
           fixes: shadowFix(file, lv, body),
         });
@@ -191,9 +203,8 @@ function handedOver(file: FileFacts, lit: Node, loop: Node): Later | undefined {
     if (n.id === lit.id && file.isImportCall(call, 'time', 'AfterFunc') && args[1]?.id === lit.id) {
       return { lit, site: call, what: `the function passed to \`time.AfterFunc\` at line ${lineOf(call)}`, concurrent: true };
     }
-    if (n.id === lit.id && parts?.name === 'Run' && parts.receiverNode && args[1]?.id === lit.id && isParallelSubtest(file, parts.receiverNode, lit)) {
-      return { lit, site: call, what: `the parallel subtest started at line ${lineOf(call)}`, concurrent: true };
-    }
+    const parallel = n.id === lit.id && parts?.name === 'Run' && parts.receiverNode && args[1]?.id === lit.id ? parallelCall(file, parts.receiverNode, lit) : undefined;
+    if (parallel) return { lit, site: call, what: `the parallel subtest started at line ${lineOf(call)}`, concurrent: false, afterLoopFrom: parallel.endIndex };
     return undefined;
   }
   if (p?.type === 'expression_list' && p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('right')?.id === p.id) {
@@ -231,12 +242,13 @@ function storesOutside(file: FileFacts, stmt: Node, loop: Node): boolean {
 }
 
 /** `t.Run(name, func(t *testing.T) { t.Parallel(); ... })`: the subtest waits until the parent test returns. */
-function isParallelSubtest(file: FileFacts, recv: Node, lit: Node): boolean {
+/** The `t.Parallel()` statement of a subtest's function (`t.Run(name, lit)`), when it has one. */
+function parallelCall(file: FileFacts, recv: Node, lit: Node): Node | undefined {
   const testing = file.importName('testing');
-  if (!testing || !/^\*?testing\.(T|B)$/.test((file.typeOf(recv) ?? '').replace(testing + '.', 'testing.'))) return false;
+  if (!testing || !/^\*?testing\.(T|B)$/.test((file.typeOf(recv) ?? '').replace(testing + '.', 'testing.'))) return undefined;
   const param = file.funcInfo(lit).params[0]?.name;
-  if (!param) return false;
-  return blockStatements(lit.childForFieldName('body')).some((s) => {
+  if (!param) return undefined;
+  return blockStatements(lit.childForFieldName('body')).find((s) => {
     const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const parts = call ? callParts(call) : undefined;
     return parts?.receiver === param && parts.name === 'Parallel';
@@ -320,11 +332,11 @@ function leavesAfter(loop: Node, site: Node): boolean {
 }
 
 /** The first identifier in the closure that refers to the loop variable (not a shadowing declaration, not a struct key). */
-function captureOf(file: FileFacts, lit: Node, lv: LoopVar): Node | undefined {
+function captureOf(file: FileFacts, lit: Node, lv: LoopVar, from = 0): Node | undefined {
   let found: Node | undefined;
   walk(lit, (n) => {
-    if (found) return false;
-    if (n.type !== 'identifier' || n.text !== lv.name) return;
+    if (found || n.endIndex <= from) return false;
+    if (n.type !== 'identifier' || n.text !== lv.name || n.startIndex < from) return;
     // `T{name: x}`: a field name (or a map key we cannot tell from one).
     if (n.parent?.type === 'literal_element' && n.parent.parent?.type === 'keyed_element' && n.parent.parent.namedChild(0)?.id === n.parent.id) return;
     if (file.lookup(n.text, n)?.decl?.node.id === lv.node.id) found = n;
