@@ -222,6 +222,44 @@ export function exclusive(a: Node, b: Node): boolean {
 }
 
 /**
+ * True when every path from the start of `fn` to `target` (a node of `fn`), or to its normal end
+ * (a `return`, or falling off the body) when no target is given, runs one of `marks` first: the
+ * marks cut every way there, together (a `Done` in each arm of a switch with a default). Marks
+ * in nested literals, or not surely evaluated with their statement, do not count; a path that
+ * aborts (panic, `t.Fatal`) reaches no end. False when the graph cannot be built.
+ */
+export function everyPathPasses(fn: Node, marks: readonly Node[], target?: Node): boolean {
+  const file = factsOf(fn);
+  const g = file ? cfgOf(file, fn) : undefined;
+  if (!g) return false;
+  const markAt = new Map<number, number>();
+  for (const m of marks) {
+    const el = functionOf(m)?.id === fn.id ? g.elementOf(m) : undefined;
+    if (!el || !evaluatedWith(m, el)) continue;
+    const at = markAt.get(el.block);
+    if (at === undefined || el.index < at) markAt.set(el.block, el.index);
+  }
+  let end = { block: g.exit, index: 0 };
+  if (target) {
+    const el = functionOf(target)?.id === fn.id ? g.elementOf(target) : undefined;
+    if (!el) return false;
+    end = el;
+  }
+  const seen = new Uint8Array(g.blocks.length);
+  const stack = [g.entry];
+  while (stack.length) {
+    const b = stack.pop()!;
+    if (seen[b]) continue;
+    seen[b] = 1;
+    const mark = markAt.get(b);
+    if (b === end.block && (mark === undefined || mark >= end.index)) return false;
+    if (mark !== undefined || b === g.abort) continue;
+    stack.push(...g.blocks[b].succs);
+  }
+  return true;
+}
+
+/**
  * The `if` conditions whose outcome is known wherever `node` runs: `holds` when only the true
  * branch leads there (`node` in the body of `if err != nil`), not `holds` when only the false
  * branch does (`node` after `if err != nil { return }`, or in its `else`). A branch counts when

@@ -1,7 +1,7 @@
-import { headIdent, identityOf, lift, runsBefore, trace } from '../model/channels';
+import { headIdent, identityOf, lift, trace } from '../model/channels';
 import { deleteStatement, insertLinesBefore } from '../findings/edits';
 import { isWaitGroupType, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
-import { terminates } from '../model/flow';
+import { everyPathPasses } from '../model/paths';
 import { recordsTestFailure } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, RuleContext } from '../findings/rule';
@@ -144,9 +144,11 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     if (calls.some((c) => c.deferred || c.unknown) || handedOver(fn, key)) continue;
     const plain = calls.map((c) => c.call);
     const returns = descendants(fn.body!, 'return_statement', true);
-    const skipping = returns.filter((r) => !plain.some((d) => runsBefore(d, r)));
-    const last = blockStatements(fn.body).at(-1);
-    const fallsOff = !!last && !terminates(last) && !plain.some((d) => topLevel(d, fn));
+    // On the function's graph: a return, or the end of the body, that some path reaches without
+    // passing any of the Done calls (one in each arm of an if/else or of a switch with a default
+    // covers every path together).
+    const skipping = returns.filter((r) => !everyPathPasses(fn.node, plain, r));
+    const fallsOff = !everyPathPasses(fn.node, [...plain, ...returns]);
     if (skipping.length === 0 && !fallsOff) continue;
     const done = plain[plain.length - 1];
     if (seen.has(done.id)) continue;
@@ -176,11 +178,6 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
       fixes: deferFix(file, fn, key, plain),
     });
   }
-}
-
-/** A Done that is a statement of the body itself (not in a branch or loop): it dominates the end. */
-function topLevel(done: Node, fn: FuncInfo): boolean {
-  return done.parent?.type === 'expression_statement' && blockStatements(fn.body).some((s) => s.id === done.parent!.id);
 }
 
 /** `defer wg.Done()` first, the single trailing `wg.Done()` removed. */
