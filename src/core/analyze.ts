@@ -125,6 +125,7 @@ export function analyzeFile(file: GoFile, options: AnalyzeOptions = {}): Analysi
   };
   facts.pkg = {
     structField: (type, field) => index?.structField(type, field, facts.fileName),
+    structFields: (type) => index?.structFields(type, facts.fileName),
     funcResults: (name) => index?.funcResults(name, facts.fileName),
   };
   const memory = options.memory;
@@ -306,6 +307,13 @@ function siblingTypes(types: readonly (DeclaredTypes | undefined)[], own: number
     structField: (type, field) => {
       for (const t of others) {
         const f = t.structs.get(type)?.get(field);
+        if (f) return f;
+      }
+      return undefined;
+    },
+    structFields: (type) => {
+      for (const t of others) {
+        const f = t.structs.get(type);
         if (f) return f;
       }
       return undefined;

@@ -465,7 +465,10 @@ export function lift(body: Body, node: Node): Lifted {
   let deferred = node.parent?.type === 'defer_statement';
   let looped = inLoop(node, b.fn.node);
   while ((b.how === 'call' || b.how === 'defer') && b.parent && b.via) {
-    if (b.how === 'defer') deferred = true;
+    // A callee's own defers have run when the call returns: seen from the caller, the node runs
+    // at the call (cometbft's writeLots defers wg.Done(), called in place before wg.Wait()). A
+    // deferred call runs when its caller returns.
+    deferred = b.how === 'defer';
     at = b.via;
     b = b.parent;
     looped ||= inLoop(at, b.fn.node);

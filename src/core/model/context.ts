@@ -6,7 +6,7 @@
  * `context.Background()` and `context.TODO()` are never cancelled, so they do not count.
  */
 import { valuesAssigned, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from './facts';
-import { funcKey, type PackageView } from './package';
+import { calleeKey, funcKey, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import { callArgs, callParts, caseReceive, contains, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, receivedChannel, selectCases, unparen, walk } from '../syntax/nodes';
 
@@ -119,8 +119,11 @@ function spanDerived(file: FileFacts, id: Node): Node | undefined {
 
 /**
  * A context parameter that can never be cancelled: the function is unexported, this file holds
- * every mention of it, each a call, and each call passes a context that {@link neverCancelled}
- * (jaeger's trace generator: `context.Background()` with a span, handed to one helper).
+ * every use of it, each a call, and each call passes a context that {@link neverCancelled}
+ * (jaeger's trace generator: `context.Background()` with a span, handed to one helper; juicefs'
+ * `cachedStore.upload`, always given `context.WithValue(context.Background(), ...)`). Uses are
+ * told from other things of the same name (another type's method, a parameter) by the callee's
+ * type; a use that is not a call (a method value) may pass anything, and proves nothing.
  */
 export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVar): boolean {
   const index = c.fn.params.findIndex((p) => p.node.id === c.node.id);
@@ -128,13 +131,30 @@ export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVa
   const name = c.fn.name;
   if (index < 0 || !key || !name || !/^[a-z_]/.test(name)) return false;
   if (view.callers(key).some((f) => f.file !== file.fileName)) return false;
-  const mentions = descendants(file.root, new Set(['identifier', 'field_identifier'])).filter((x) => x.text === name && x.id !== c.fn.node.childForFieldName('name')?.id);
-  const calls = mentions.map((x) => (x.parent?.type === 'selector_expression' ? x.parent.parent : x.parent)).filter((p): p is Node => p?.type === 'call_expression');
-  if (calls.length === 0 || calls.length !== mentions.length) return false;
+  const calls: Node[] = [];
+  for (const x of descendants(file.root, new Set(['identifier', 'field_identifier']))) {
+    if (x.text !== name || x.parent?.childForFieldName('name')?.id === x.id) continue; // a declaration's name (fn's own, another type's method)
+    const sel = x.parent?.type === 'selector_expression' && x.parent.childForFieldName('field')?.id === x.id ? x.parent : undefined;
+    const use = sel ?? x;
+    const call = use.parent?.type === 'call_expression' && use.parent.childForFieldName('function')?.id === use.id ? use.parent : undefined;
+    if (call) {
+      const callee = calleeKey(file, call);
+      if (callee === key) calls.push(call);
+      else if (callee === undefined && (sel ? methodValueOf(file, sel, c.fn) : !file.lookup(x.text, x))) return false; // may be a call of fn
+    } else if (sel ? methodValueOf(file, sel, c.fn) : !file.lookup(x.text, x)) return false;
+  }
+  if (calls.length === 0) return false;
   return calls.every((call) => {
     const arg = callArgs(call)[index];
     return arg !== undefined && neverCancelled(file, arg);
   });
+}
+
+/** `x.m` may name method `m` of `fn`'s receiver type: x has that type, or a type not known. */
+function methodValueOf(file: FileFacts, sel: Node, fn: FuncInfo): boolean {
+  const operand = sel.childForFieldName('operand');
+  const type = operand ? file.typeOf(operand)?.replace(/^\*/, '') : undefined;
+  return type === undefined || type === fn.receiver?.typeName;
 }
 
 /** True when `n` is or contains `X.Done()` of one of the named contexts (`<-ctx.Done()`, `case <-gctx.Done():`). */

@@ -33,6 +33,8 @@ export interface Param {
 /** What a file can learn from the other files of its package. */
 export interface PackageTypes {
   structField(typeName: string, field: string): string | undefined;
+  /** Every field of a struct declared in another file (embedded ones keyed by their type's name). */
+  structFields?(typeName: string): ReadonlyMap<string, string> | undefined;
   /** Result types of the package-level function `name` declared in another file. */
   funcResults(name: string): string[] | undefined;
 }
@@ -356,6 +358,27 @@ export class FileFacts {
   }
 
   /** Struct types declared in the file: type name -> field name -> field type text. Embedded fields are keyed by type name. */
+  /**
+   * The type of a field of a struct of the file or the package, or of one promoted from a struct
+   * of the package it embeds (juicefs' `s.store`, where `wSlice` embeds `rSlice`, which holds
+   * `store`), at most two embeddings deep; undefined when two embedded structs provide it.
+   */
+  private fieldType(typeName: string, field: string, depth = 0): string | undefined {
+    const own = this.structs.get(typeName) ?? this.pkg?.structFields?.(typeName);
+    const direct = own?.get(field) ?? this.pkg?.structField(typeName, field);
+    if (direct !== undefined || !own || depth >= 2) return direct;
+    let found: string | undefined;
+    for (const [name, type] of own) {
+      const base = type.replace(/^\*/, '');
+      if (base !== name) continue;
+      const t = this.fieldType(base, field, depth + 1);
+      if (t === undefined) continue;
+      if (found !== undefined) return undefined;
+      found = t;
+    }
+    return found;
+  }
+
   get structs(): Map<string, Map<string, string>> {
     if (!this.structsCache) {
       const out = new Map<string, Map<string, string>>();
@@ -567,8 +590,7 @@ export class FileFacts {
       const base = this.typeOf(operand, depth + 1);
       // A type of another package (`*http.Request`) has no fields we know.
       if (!base || base.replace(/^\*+/, '').includes('.')) return undefined;
-      const typeName = baseTypeName(base);
-      return this.structs.get(typeName)?.get(field) ?? this.pkg?.structField(typeName, field);
+      return this.fieldType(baseTypeName(base), field);
     }
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&') {
       const inner = n.childForFieldName('operand');

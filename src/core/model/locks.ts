@@ -274,7 +274,14 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, call
   cache.set(memo, []); // a call cycle sees nothing rather than looping
   const fn = view.func(key);
   const now: FlatOp[] = [];
+  // Deferred operations, one group per defer statement: the groups run last first, each in its order.
   const later: FlatOp[][] = [];
+  let lastOrder: number | undefined;
+  const defer = (op: Op, ops: FlatOp[]) => {
+    if (op.deferOrder !== undefined && op.deferOrder === lastOrder) later[later.length - 1].push(...ops);
+    else later.push(ops);
+    lastOrder = op.deferOrder;
+  };
   let size = 0;
   /** The operations of `callee` called at `call` (the op `call` stands for), in this function's names. */
   function inline(callee: FuncSummary, call: Op): FlatOp[] | undefined {
@@ -307,7 +314,7 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, call
       for (const r of released) {
         const flat: FlatOp = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context: false, chain: [fn!], site: op, when: op.when, ...r };
         size++;
-        if (flat.deferred) later.push([flat]);
+        if (flat.deferred) defer(op, [flat]);
         else now.push(flat);
       }
       continue;
@@ -317,7 +324,7 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, call
     if (bound && bound.key !== key) {
       const inner = inline(bound, { ...op, recv: fn!.receiverType, args: [] });
       if (inner) {
-        if (op.deferred) later.push(inner);
+        if (op.deferred) defer(op, inner);
         else now.push(...inner);
       }
       continue;
@@ -328,7 +335,7 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, call
     if (kind !== 'call') {
       const flat: FlatOp = { op, fn: fn!, guarded: !!op.guarded, deferred: !!op.deferred, context, chain: [fn!], site: op, when: op.when, what: kind.what, target: kind.target, mutex: kind.mutex };
       size++;
-      if (flat.deferred && !context) later.push([flat]);
+      if (flat.deferred && !context) defer(op, [flat]);
       else now.push(flat);
       continue;
     }
@@ -340,7 +347,7 @@ export function flatten(view: PackageView, key: string, depth = FLAT_DEPTH, call
     if (!callee || callee.key === key) continue;
     const inner = inline(callee, op.kind === 'call' ? op : { ...op, recv: op.target, args: [] });
     if (!inner) continue;
-    if (op.deferred) later.push(inner);
+    if (op.deferred) defer(op, inner);
     else now.push(...inner);
   }
   const out = [...now, ...later.reverse().flat()];

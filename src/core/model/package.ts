@@ -65,6 +65,11 @@ export interface Op {
   end: number;
   /** Run by `defer` (at return), not where it stands. */
   deferred?: boolean;
+  /**
+   * For a deferred operation: which `defer` statement of the function runs it (1 for the first in
+   * the text). The operations of one deferred literal run in their order, the defers last first.
+   */
+  deferOrder?: number;
   /** Inside a loop of its function: it may run more than once per call. */
   repeated?: boolean;
   /** Inside a function literal: run by a new goroutine (`go`), or at an unknown time (callbacks). */
@@ -1118,7 +1123,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
 }
 
 /** A call operation's callee and place: what a summary needs of every call at once. */
-type CallHead = Pick<Op, 'kind' | 'target' | 'line' | 'start' | 'end' | 'deferred' | 'repeated' | 'context'>;
+type CallHead = Pick<Op, 'kind' | 'target' | 'line' | 'start' | 'end' | 'deferred' | 'deferOrder' | 'repeated' | 'context'>;
 
 /** The rest of a call operation: its arguments, guard, conditions and receiver's ownership. */
 const CALL_DETAILS = ['args', 'recv', 'guarded', 'afterExit', 'bools', 'when', 'funcArgs', 'lastRef', 'recvType', 'owned'] as const;
@@ -1141,6 +1146,7 @@ class LazyCallOp implements Op {
   start: number;
   end: number;
   declare deferred?: boolean;
+  declare deferOrder?: number;
   declare repeated?: boolean;
   declare context?: 'goroutine' | 'closure';
   #details: CallDetails | undefined;
@@ -1153,6 +1159,7 @@ class LazyCallOp implements Op {
     this.start = head.start;
     this.end = head.end;
     if (head.deferred !== undefined) this.deferred = head.deferred;
+    if (head.deferOrder !== undefined) this.deferOrder = head.deferOrder;
     if (head.repeated !== undefined) this.repeated = head.repeated;
     if (head.context !== undefined) this.context = head.context;
     this.#make = make;
@@ -1181,6 +1188,7 @@ export function plainOp(op: Op): Op {
   if (!(op instanceof LazyCallOp)) return op;
   const head: CallHead = { kind: op.kind, target: op.target, line: op.line, start: op.start, end: op.end };
   if (op.deferred !== undefined) head.deferred = op.deferred;
+  if (op.deferOrder !== undefined) head.deferOrder = op.deferOrder;
   if (op.repeated !== undefined) head.repeated = op.repeated;
   if (op.context !== undefined) head.context = op.context;
   return { ...head, ...op.details };
@@ -1392,24 +1400,42 @@ export function isGuarded(n: Node, top: Node): boolean {
 }
 
 /** Whether an operation runs deferred, in another goroutine, or in a callback of `fn`. */
-function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'context' | 'repeated'> {
-  const out: Pick<Op, 'deferred' | 'context' | 'repeated'> = {};
+function placement(fn: FuncInfo, n: Node): Pick<Op, 'deferred' | 'deferOrder' | 'context' | 'repeated'> {
+  const out: Pick<Op, 'deferred' | 'deferOrder' | 'context' | 'repeated'> = {};
   for (let p = n.parent; p && p.id !== fn.node.id; p = p.parent) {
     // `defer f(args)` evaluates f and args where it stands; only the call itself runs at return.
-    if (p.type === 'defer_statement' && p.namedChildren.some((c) => c?.id === n.id)) out.deferred = true;
+    if (p.type === 'defer_statement' && p.namedChildren.some((c) => c?.id === n.id)) {
+      out.deferred = true;
+      out.deferOrder = deferOrder(fn, p);
+    }
     if (p.type === 'for_statement') out.repeated = true;
     if (p.type === 'go_statement') out.context = 'goroutine';
     if (p.type === 'func_literal' && !out.context) {
       const call = p.parent?.type === 'call_expression' ? p.parent : undefined;
       const stmt = call?.parent;
       if (stmt?.type === 'go_statement') out.context = 'goroutine';
-      else if (stmt?.type === 'defer_statement') out.deferred = true;
-      else if (!call) out.context = 'closure';
+      else if (stmt?.type === 'defer_statement') {
+        out.deferred = true;
+        out.deferOrder = deferOrder(fn, stmt);
+      } else if (!call) out.context = 'closure';
     }
     if (FUNCTION_TYPES.has(p.type) && p.type !== 'func_literal') break;
   }
   return out;
 }
+
+/**
+ * Which defer statement of the function `stmt` is, in the text's order from 1. Worked out each
+ * time (a function has few): node ids and moved nodes change between reviews, a count does not.
+ */
+function deferOrder(fn: FuncInfo, stmt: Node): number {
+  const body = fn.node.childForFieldName('body');
+  const defers = body ? body.descendantsOfType('defer_statement') : [];
+  return defers.findIndex((d) => d.startIndex === stmt.startIndex) + 1;
+}
+
+/** A summary's struct fields as a map, made once per fields object (summaries are never changed). */
+const fieldMaps = new WeakMap<Record<string, string>, ReadonlyMap<string, string>>();
 
 /** The summaries of one package, as rules see them. */
 export class PackageView {
@@ -1704,6 +1730,19 @@ export class PackageIndex {
       if (name === except) continue;
       const t = this.summary(name)?.structs[typeName]?.[field];
       if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** Every field of a struct declared in a file other than `except`. */
+  structFields(typeName: string, except: string): ReadonlyMap<string, string> | undefined {
+    for (const [name] of this.entries) {
+      if (name === except) continue;
+      const fields = this.summary(name)?.structs[typeName];
+      if (!fields) continue;
+      let map = fieldMaps.get(fields);
+      if (!map) fieldMaps.set(fields, (map = new Map(Object.entries(fields))));
+      return map;
     }
     return undefined;
   }

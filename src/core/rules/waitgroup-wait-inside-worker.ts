@@ -73,7 +73,7 @@ export const rule: Rule = {
         const t = trace(file, fn, c.key, c.identity, c.skip);
         const byThread = new Map<Body, { use: Use; l: Lifted }[]>();
         for (const use of t.uses) {
-          if (use.kind !== 'method' || (use.name !== 'Wait' && use.name !== 'Done')) continue;
+          if (use.kind !== 'method' || (use.name !== 'Wait' && use.name !== 'Done' && use.name !== 'Add')) continue;
           const l = lift(use.body, use.op);
           const list = byThread.get(l.thread) ?? [];
           list.push({ use, l });
@@ -82,8 +82,12 @@ export const rule: Rule = {
         for (const [thread, uses] of byThread) {
           const dones = uses.filter((u) => u.use.name === 'Done');
           if (dones.length === 0) continue;
+          const adds = uses.filter((u) => u.use.name === 'Add');
           for (const w of uses) {
             if (w.use.name !== 'Wait' || reported.has(w.use.op.id)) continue;
+            // The thread counts itself after the Wait (minio's grid connection waits for the last
+            // connection's reader and writer, then adds its own): its Done answers that Add.
+            if (adds.some((a) => a.l.at.startIndex > w.l.at.startIndex)) continue;
             const done = selfWait(thread, w.l, dones.map((d) => d.l));
             if (!done) continue;
             reported.add(w.use.op.id);
