@@ -59,7 +59,7 @@ export const rule: Rule = {
       // A `for` around it, or a `goto` back to a label before it (ants' `goto retry`).
       if (ancestor(call, 'for_statement') || repeats(call)) continue;
       const fn = waitingFunction(file, call);
-      if (fn && loopedByCallers(file, ctx.package, fn)) continue;
+      if (fn && loopedByCallers(file, ctx.package, fn, parts.receiverNode)) continue;
       const inIf = ancestor(call, 'if_statement');
       const guard = inIf && contains(inIf.childForFieldName('consequence')!, call) ? inIf : undefined;
       // Tests park a goroutine in a bare Wait on purpose (to profile or trace a blocked goroutine).
@@ -121,7 +121,7 @@ function onlyStatementOfIf(call: Node): Node | undefined {
  * callers loop. True when it has callers and all are in this file inside a `for`, or some are
  * in other files (whose loops we cannot see, so we stay silent).
  */
-function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo): boolean {
+function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo, cond: Node): boolean {
   const key = funcKey(fn);
   if (!key) return false;
   for (const g of view.functions) {
@@ -132,7 +132,9 @@ function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo): bool
   // A method whose whole body is the Wait (pebble's `flusherCond.Wait`, a Cond with a custom
   // Locker) passes the duty to loop on to callers the package does not resolve for us (reached
   // through a field of an anonymous struct, or from other packages): stay silent.
-  if (calls.length === 0) return passesThrough(fn);
+  // So does a function that waits on a cond it is given (seaweedfs' `util.WaitWithTimeout(ctx,
+  // cond, timer)`, called from another package): it cannot know its callers' condition.
+  if (calls.length === 0) return passesThrough(fn) || givenCond(file, fn, cond);
   return calls.every((c) => ancestor(c, 'for_statement') !== undefined);
 }
 
@@ -150,6 +152,14 @@ function waitingFunction(file: FileFacts, call: Node): FuncInfo | undefined {
     fn = file.funcInfo(outer);
   }
   return fn;
+}
+
+/** The cond waited on is a parameter of `fn` (`cond.Wait()` on `cond *sync.Cond`). */
+function givenCond(file: FileFacts, fn: FuncInfo, cond: Node): boolean {
+  const c = unparen(cond);
+  if (c.type !== 'identifier') return false;
+  const param = file.lookup(c.text, c)?.param;
+  return !!param && fn.params.includes(param);
 }
 
 /** A method or function whose body holds nothing but one `x.Wait()` statement (comments aside). */

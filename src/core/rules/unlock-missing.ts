@@ -65,6 +65,9 @@ export const rule: Rule = {
           if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key) || returnsUnlocker(view, exit.node)) continue;
           // An acquire helper: unlocks on its early (failure) paths, returns holding the lock at its end, released by another function.
           if (finalExit(fl, exit) && unlockedElsewhere(view, fl.fn, h.key, h.mode, true)) continue;
+          // A helper that returns holding the lock on success, which every caller then releases
+          // itself (seaweedfs' `ensureLdbLoaded`: Get, Put and Delete `defer RUnlock()` after it).
+          if (callersRelease(view, fl.fn, h)) continue;
           const unlocks = releasesOf(fl, h.key);
           if (unlocks.length === 0) {
             // Case B: never unlocked here. Report once per lock, unless the lock is handed to the caller.
@@ -242,6 +245,29 @@ function handsOff(view: PackageView, fn: FuncInfo, h: Held): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `fn` is called in the package, and every function that calls it releases the mutex (in its
+ * mode) with an unlock of its own, deferred or not: the lock `fn` returns holding is theirs to
+ * release.
+ */
+function callersRelease(view: PackageView, fn: FuncInfo, h: Held): boolean {
+  const key = fn.kind === 'literal' ? undefined : funcKey(fn);
+  const self = key ? view.func(key) : undefined;
+  if (!self || h.key.startsWith('local:')) return false;
+  const release = h.mode === 'r' ? 'RUnlock' : 'Unlock';
+  let callers = 0;
+  for (const g of view.functions) {
+    if (g.key === self.key) continue;
+    for (const op of g.ops) {
+      if (op.kind !== 'call' || op.target !== self.key || op.context !== undefined) continue;
+      callers++;
+      const mapped = mapTarget(view, h.key, self, op);
+      if (!mapped || !flatten(view, g.key).some((f) => f.chain.length === 1 && !f.context && f.target === mapped && f.what === release)) return false;
+    }
+  }
+  return callers > 0;
 }
 
 /**

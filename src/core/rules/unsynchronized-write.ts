@@ -2,7 +2,7 @@ import { eol, indentAt, replaceNode } from '../findings/edits';
 import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
 import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
-import { flatten, funcLocks, lockTarget } from '../model/locks';
+import { flatten, funcLocks, lockEffect, lockTarget } from '../model/locks';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen, walk } from '../syntax/nodes';
 import { parseGoVersion } from '../model/timers';
@@ -308,7 +308,21 @@ function synchronised(file: FileFacts, view: PackageView, g: Goroutine, w: Write
 /** A call of a package function that locks or unlocks a mutex (a `lock()` helper). */
 function callLocks(file: FileFacts, view: PackageView, call: Node): boolean {
   const key = calleeKey(file, call);
-  return key !== undefined && view.func(key) !== undefined && flatten(view, key).some((f) => f.mutex !== undefined);
+  if (key === undefined || view.func(key) === undefined) return false;
+  // A helper that locks and unlocks within itself leaves the caller's code as unguarded as it
+  // found it (juicefs' `m.fillAttr(es)` before `err = e`); one that returns holding a lock, or
+  // releases one, changes what guards the write.
+  const flat = flatten(view, key);
+  const mutexes = new Set(flat.filter((f) => f.mutex !== undefined && f.target !== undefined).map((f) => f.target!));
+  return [...mutexes].some((m) => {
+    const effect = lockEffect(flat, m);
+    if (effect.acquires !== undefined) return true;
+    // An unlock that follows the helper's own lock of the same mutex, both under conditions
+    // (juicefs' `openfiles.Update`, reached from `fillAttr`), releases nothing of the caller's.
+    const own = flat.filter((f) => f.target === m && f.mutex !== undefined && !f.context);
+    const firstUnlock = own.findIndex((f) => f.what === 'Unlock' || f.what === 'RUnlock');
+    return effect.releases && !own.slice(0, Math.max(firstUnlock, 0)).some((f) => f.what === 'Lock' || f.what === 'RLock');
+  });
 }
 
 /** A channel made with a capacity other than a literal 1: sending and receiving on it does not exclude the others. */
@@ -334,6 +348,8 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
   const onFailure = w.kind === 'var' && failingRunOnly(file, all);
   // `_, err = f(); check(err)`: what goes wrong is the read of another goroutine's value.
   const readBack = !onFailure && readsBack(file, g, w);
+  // `err = e`: each goroutine stores its own value; `n++`, `s = append(s, v)`: each reads, then writes.
+  const store = w.kind === 'var' && plainStore(file, w);
   const effect =
     w.kind === 'map'
       ? 'concurrent map writes crash the program'
@@ -341,7 +357,9 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
         ? 'a data race, though only on a run whose checks already fail'
         : readBack
           ? `a data race, and a goroutine can read back another's \`${w.head.text}\``
-          : 'a data race that loses updates';
+          : store
+            ? "a data race: the goroutines overwrite each other's value"
+            : 'a data race that loses updates';
   return {
     node: w.node,
     severity: onFailure ? 'info' : undefined,
@@ -359,7 +377,9 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
         ? 'The runtime detects the concurrent map write and aborts the program ("concurrent map writes").'
         : readBack
           ? `One writes its result, another overwrites it before the first reads \`${w.head.text}\` back (line ${lineOf(readBack)}): it acts on the other's value, and the race detector reports the pair.`
-          : 'Each reads the old value and writes its own result: one update is lost, and the race detector reports the pair.',
+          : store
+            ? 'Each stores its own value with nothing ordering the stores: which one is left is chance (a value of several words, such as an interface or a string, can even be torn), and the race detector reports the pair.'
+            : 'Each reads the old value and writes its own result: one update is lost, and the race detector reports the pair.',
     ],
     fixes: atomicFix(file, g, loop, w, goVersion),
   };
@@ -455,6 +475,14 @@ function readsBack(file: FileFacts, g: Goroutine, w: Write): Node | undefined {
     if (n.type === 'identifier' && n.startIndex >= stmt.endIndex && n.text === w.head.text && sameVar(file, n, w) && !isWrite(file, n)) found = n;
   });
   return found;
+}
+
+/** A plain `=` store whose value does not read the variable itself (`err = e`, not `n = n + 1` or `s = append(s, v)`). */
+function plainStore(file: FileFacts, w: Write): boolean {
+  const stmt = w.node;
+  if (stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.text !== '=') return false;
+  const right = stmt.childForFieldName('right');
+  return !!right && !descendants(right, 'identifier').some((id) => id.text === w.head.text && sameVar(file, id, w));
 }
 
 /**

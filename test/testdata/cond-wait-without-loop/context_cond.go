@@ -78,3 +78,22 @@ func (q *onceQueue) take(ctx context.Context) int {
 	q.items = q.items[1:]
 	return v
 }
+
+// seaweedfs' util.WaitWithTimeout: waits on a cond it is given, for callers in another package
+// whose loops recheck their own condition.
+func WaitWithTimeout(ctx context.Context, cond *sync.Cond) bool {
+	woken := make(chan struct{})
+	go func() {
+		cond.L.Lock()
+		defer cond.L.Unlock()
+		cond.Wait() // ok
+		close(woken)
+	}()
+	select {
+	case <-woken:
+		return true
+	case <-ctx.Done():
+		cond.Broadcast()
+		return false
+	}
+}

@@ -66,7 +66,7 @@ func firstError(names []string) error {
 		go func(n string) {
 			defer wg.Done()
 			if e := check(n); e != nil {
-				err = e // want "`err = e` runs in every iteration's goroutine with no lock held: a data race that loses updates"
+				err = e // want "`err = e` runs in every iteration's goroutine with no lock held: a data race: the goroutines overwrite each other's value"
 			}
 		}(n)
 	}

@@ -22,7 +22,7 @@ func fetchAll(keys []string) {
 	wg.Wait()
 }
 
-// Not read back in the goroutine: an update is lost.
+// Not read back in the goroutine: one store overwrites another.
 func lastError(keys []string) error {
 	var err error
 	var wg sync.WaitGroup
@@ -30,7 +30,7 @@ func lastError(keys []string) error {
 		wg.Add(1)
 		go func(k string) {
 			defer wg.Done()
-			_, err = fetch(k) // want "`_, err = fetch\\(k\\)` runs in every iteration's goroutine with no lock held: a data race that loses updates"
+			_, err = fetch(k) // want "`_, err = fetch\\(k\\)` runs in every iteration's goroutine with no lock held: a data race: the goroutines overwrite each other's value"
 		}(k)
 	}
 	wg.Wait()

@@ -49,7 +49,7 @@ func TestStressLoad(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			if _, ok := c.Get(i); !ok {
-				err = errors.New("missing") // want "`err = errors.New\\(\"missing\"\\)` runs in every iteration's goroutine with no lock held: a data race that loses updates"
+				err = errors.New("missing") // want "`err = errors.New\\(\"missing\"\\)` runs in every iteration's goroutine with no lock held: a data race: the goroutines overwrite each other's value"
 				return
 			}
 			err = load(c)
