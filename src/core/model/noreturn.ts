@@ -52,18 +52,32 @@ const ERROR_BUILDERS: [string, ReadonlySet<string>][] = [
 
 /**
  * True in a test when `stmt` stores a freshly built error (`err = fmt.Errorf("want %d, got %d",
- * ...)`, `errors.New(...)`) under an `if` of its own function: the way a test's goroutine reports
- * a failed check to the test, so the statement runs only on a run that is already failing.
+ * ...)`, `errors.New(...)`) under an `if` of its own function, or stores the very value an
+ * enclosing `if` found failed (`if st != 0 { errno = st }`, juicefs' metadata tests; `if err !=
+ * nil { failed = err }`): the way a test's goroutine reports a failed check to the test, so the
+ * statement runs only on a run that is already failing.
  */
 export function recordsFailedCheck(file: FileFacts, stmt: Node): boolean {
   if (!file.isTest || stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.text !== '=') return false;
   const right = stmt.childForFieldName('right')?.namedChildren ?? [];
   const value = right.length === 1 ? unparen(right[0]) : undefined;
-  if (value?.type !== 'call_expression' || !ERROR_BUILDERS.some(([path, names]) => file.isImportCall(value, path, names))) return false;
+  const built = value?.type === 'call_expression' && ERROR_BUILDERS.some(([path, names]) => file.isImportCall(value, path, names));
+  if (!built && value?.type !== 'identifier') return false;
   for (let x: Node = stmt, p = stmt.parent; p && !FUNCTION_TYPES.has(p.type); x = p, p = p.parent) {
-    if (p.type === 'if_statement' && p.childForFieldName('condition')?.id !== x.id && p.childForFieldName('initializer')?.id !== x.id) return true;
+    if (p.type !== 'if_statement' || p.childForFieldName('condition')?.id === x.id || p.childForFieldName('initializer')?.id === x.id) continue;
+    if (built) return true;
+    if (p.childForFieldName('alternative')?.id !== x.id && isFailureCheck(p.childForFieldName('condition'), value!.text)) return true;
   }
   return false;
+}
+
+/** `v != nil`, `v != 0` (either side): the condition holds when `v` reports a failure. */
+function isFailureCheck(cond: Node | null, name: string): boolean {
+  const c = cond ? unparen(cond) : undefined;
+  if (c?.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== '!=') return false;
+  const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
+  const zero = (n: Node | null) => n?.type === 'nil' || (n?.type === 'int_literal' && n.text === '0');
+  return (l?.text === name && zero(r)) || (r?.text === name && zero(l));
 }
 
 /** `t.Fatal(...)`, `t.FailNow()`, `t.Skip(...)` and the like on a testing value: the test's goroutine ends there. */

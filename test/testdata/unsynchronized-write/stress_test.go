@@ -76,3 +76,44 @@ func TestWatch(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// juicefs' metadata tests: each goroutine stores the status it just found non-zero, then stops;
+// the test fails on any non-zero status after the wait. The goroutines race only on a failing run.
+func TestConcurrentWrite(t *testing.T) {
+	c := &cache{m: map[int]int{}}
+	var errno int
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if st := write(c, i); st != 0 {
+				errno = st // want "a data race, though only on a run whose checks already fail"
+			}
+		}(i)
+	}
+	wg.Wait()
+	if errno != 0 {
+		t.Fatal(errno)
+	}
+}
+
+// The status stored whatever it is: a race on passing runs too.
+func TestConcurrentWriteAlways(t *testing.T) {
+	c := &cache{m: map[int]int{}}
+	var last int
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if st := write(c, i); st == 0 {
+				last = st // want "the goroutines overwrite each other's value"
+			}
+		}(i)
+	}
+	wg.Wait()
+	_ = last
+}
+
+func write(c *cache, i int) int { return 0 }
