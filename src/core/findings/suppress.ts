@@ -31,22 +31,20 @@ export function suppressions(facts: FileFacts): Suppression[] {
     if (!m) continue;
     const [ids = '', ...reason] = m[1].trim().split(/\s+/);
     const ruleIds = ids.split(',').filter(Boolean);
-    const line = n.startPosition.row;
-    const ownLine = facts.source.lineText(line).trimStart().startsWith('//');
-    let fromLine = line;
-    let toLine = line;
-    if (ownLine) {
-      const fn = docCommentTarget(n);
-      if (fn) {
-        fromLine = fn.startPosition.row;
-        toLine = fn.endPosition.row;
-      } else {
-        fromLine = toLine = line + 1;
-      }
-    }
-    out.push({ comment: n, ruleIds, reason: reason.join(' '), fromLine, toLine, used: false });
+    out.push({ comment: n, ruleIds, reason: reason.join(' '), ...coveredLines(facts, n), used: false });
   }
   return out;
+}
+
+/**
+ * The zero-based lines a directive comment covers: its own line at a line's end; alone on a line,
+ * the next line, or the whole function it documents.
+ */
+function coveredLines(facts: FileFacts, comment: Node): { fromLine: number; toLine: number } {
+  const line = comment.startPosition.row;
+  if (!facts.source.lineText(line).trimStart().startsWith('//')) return { fromLine: line, toLine: line };
+  const fn = docCommentTarget(comment);
+  return fn ? { fromLine: fn.startPosition.row, toLine: fn.endPosition.row } : { fromLine: line + 1, toLine: line + 1 };
 }
 
 /** The function a comment documents: the declaration that follows a run of comment lines with no blank line. */
@@ -87,7 +85,7 @@ const NOLINT = /^\/\/nolint(?::([\w-]+(?:\s*,\s*[\w-]+)*))?(?:\s|$)/;
 /** The vet analyzers golangci-lint runs as its `govet` linter, among those the rules overlap. */
 const GOVET = new Set(['lostcancel', 'copylocks', 'loopclosure', 'waitgroup']);
 
-/** Parses every `//nolint` directive of a file: at a line's end it covers the line, alone on a line the next one (or the function it documents). */
+/** Parses every `//nolint` directive of a file, with the lines it covers (as `//goconc:ignore`'s). */
 export function noLints(facts: FileFacts): NoLint[] {
   if (!facts.text.includes('//nolint')) return [];
   const out: NoLint[] = [];
@@ -95,13 +93,7 @@ export function noLints(facts: FileFacts): NoLint[] {
     const m = NOLINT.exec(n.text);
     if (!m) continue;
     const linters = (m[1] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-    const line = n.startPosition.row;
-    if (!facts.source.lineText(line).trimStart().startsWith('//')) {
-      out.push({ linters, fromLine: line, toLine: line });
-      continue;
-    }
-    const fn = docCommentTarget(n);
-    out.push(fn ? { linters, fromLine: fn.startPosition.row, toLine: fn.endPosition.row } : { linters, fromLine: line + 1, toLine: line + 1 });
+    out.push({ linters, ...coveredLines(facts, n) });
   }
   return out;
 }

@@ -137,11 +137,10 @@ export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVa
     const sel = x.parent?.type === 'selector_expression' && x.parent.childForFieldName('field')?.id === x.id ? x.parent : undefined;
     const use = sel ?? x;
     const call = use.parent?.type === 'call_expression' && use.parent.childForFieldName('function')?.id === use.id ? use.parent : undefined;
-    if (call) {
-      const callee = calleeKey(file, call);
-      if (callee === key) calls.push(call);
-      else if (callee === undefined && (sel ? methodValueOf(file, sel, c.fn) : !file.lookup(x.text, x))) return false; // may be a call of fn
-    } else if (sel ? methodValueOf(file, sel, c.fn) : !file.lookup(x.text, x)) return false;
+    const callee = call ? calleeKey(file, call) : undefined;
+    if (callee === key) calls.push(call!);
+    // A call whose callee is not known, or a use as a value, that may name fn: unknown arguments.
+    else if (callee === undefined && (sel ? methodValueOf(file, sel, c.fn) : !file.lookup(x.text, x))) return false;
   }
   if (calls.length === 0) return false;
   return calls.every((call) => {

@@ -357,7 +357,6 @@ export class FileFacts {
     return this.methodsCache;
   }
 
-  /** Struct types declared in the file: type name -> field name -> field type text. Embedded fields are keyed by type name. */
   /**
    * The type of a field of a struct of the file or the package, or of one promoted from a struct
    * of the package it embeds (juicefs' `s.store`, where `wSlice` embeds `rSlice`, which holds
@@ -379,6 +378,7 @@ export class FileFacts {
     return found;
   }
 
+  /** Struct types declared in the file: type name -> field name -> field type text. Embedded fields are keyed by type name. */
   get structs(): Map<string, Map<string, string>> {
     if (!this.structsCache) {
       const out = new Map<string, Map<string, string>>();

@@ -62,15 +62,14 @@ func (q *Queue) Start() {
     if (!file.text.includes('.Wait()')) return;
     const bindings = condBindings(file);
     if (bindings.size === 0) return;
-    const lockers = new Map([...bindings].map(([cond, b]) => [cond, b.locker]));
-    const waits = condLoops(file, ctx.package).filter((w) => lockers.has(w.cond));
+    const waits = condLoops(file, ctx.package).filter((w) => bindings.has(w.cond));
     if (waits.length === 0) return;
     // Whether a waiter holds the cond's own mutex takes the lock analysis of its function: asked
     // only for a wait that a function in focus writes the condition of, once per review.
     const holds = new Map<CondLoop, boolean>();
     const waiterHoldsLocker = (w: CondLoop) => {
       let held = holds.get(w);
-      if (held === undefined) holds.set(w, (held = waiterHolds(file, ctx.package, w, lockers.get(w.cond)!)));
+      if (held === undefined) holds.set(w, (held = waiterHolds(file, ctx.package, w, bindings.get(w.cond)!.locker)));
       return held;
     };
     const reported = new Set<number>();
@@ -81,7 +80,8 @@ func (q *Queue) Start() {
         if (w.fn.node.id === fn.node.id || waitsOn(file, ctx.package, fn, w.cond)) continue;
         const writes = wakingWrites(file, fn, w);
         if (writes.length === 0 || !waiterHoldsLocker(w)) continue;
-        const locker = lockers.get(w.cond)!;
+        const binding = bindings.get(w.cond)!;
+        const locker = binding.locker;
         for (const write of writes) {
           if (reported.has(write.node.id)) continue;
           const other = otherLockAt(file, ctx.package, write.node, locker);
@@ -96,7 +96,7 @@ func (q *Queue) Start() {
               { span: { start: w.wait.startIndex, end: w.wait.endIndex }, message: `waits holding \`${lockerText}\`, the cond's lock` },
               { span: { start: other.node.startIndex, end: other.node.endIndex }, message: `\`${other.text}\` is locked here, not \`${lockerText}\`` },
               // Where the cond gets its mutex: the finding depends on that declaration too.
-              { span: { start: bindings.get(w.cond)!.at.startIndex, end: bindings.get(w.cond)!.at.endIndex }, message: `the cond's lock is \`${lockerText}\`, given here` },
+              { span: { start: binding.at.startIndex, end: binding.at.endIndex }, message: `the cond's lock is \`${lockerText}\`, given here` },
             ],
             steps: [
               `A goroutine in ${waiter} holds \`${lockerText}\`, checks \`${quote(w.loopCond, 32)}\` (line ${lineOf(w.loopCond)}) and is about to sleep in \`${quote(w.wait)}\`.`,

@@ -1,4 +1,4 @@
-import { closeArg } from '../model/channels';
+import { closeArg, inLoop } from '../model/channels';
 import { contextsInScope, outermostFunction } from '../model/context';
 import { calleeKey, runsOncePerProcess, type PackageView } from '../model/package';
 import { baseName } from '../model/locks';
@@ -695,21 +695,12 @@ function givesUp(ch: Channel, c: Node): boolean {
   // <-a: ... case o := <-b: ... }; if left == 0 { break } }`, pulsar's ListWithContext) is the
   // loop taking the other result first, not the function giving up on this channel: when it
   // leaves depends on the loop's own count, which the path does not show.
-  if (inLoopOf(c, ch.fn.node)) return false;
+  if (inLoop(c, ch.fn.node)) return false;
   const decl = ch.file.lookup(other.text, other)?.decl;
   if (!decl || decl === ch.decl || !decl.init || !parseChanMake(decl.init) || !ch.file.locals(ch.fn).includes(decl)) return false;
   const uses = channelUses(ch.file, ch.fn, decl, { helpers: true });
   const ours = new Set(ch.sites.map((s) => s.go.node.id));
   return !uses.escape && !uses.sends.some((s) => ours.has(s.go.node.id));
-}
-
-/** `n` lies in a `for` loop of `fn`'s own body (not in a nested function literal's). */
-function inLoopOf(n: Node, fn: Node): boolean {
-  for (let p = n.parent; p && p.id !== fn.id; p = p.parent) {
-    if (p.type === 'for_statement') return true;
-    if (p.type === 'func_literal') return false;
-  }
-  return false;
 }
 
 function rangesOverChannel(ch: Channel, loop: Node): boolean {
