@@ -258,7 +258,7 @@ function callersRelease(view: PackageView, fn: FuncInfo, h: Held): boolean {
   if (!self || h.key.startsWith('local:')) return false;
   const release = h.mode === 'r' ? 'RUnlock' : 'Unlock';
   let callers = 0;
-  for (const g of view.functions) {
+  for (const g of view.callers(self.key)) {
     if (g.key === self.key) continue;
     for (const op of g.ops) {
       if (op.kind !== 'call' || op.target !== self.key || op.context !== undefined) continue;
