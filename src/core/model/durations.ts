@@ -13,7 +13,7 @@ import { valuesAssigned, type FileFacts } from './facts';
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 
-const CONVERSIONS = new Set(['int', 'int64', 'uint64', 'float64']);
+const CONVERSIONS = new Set(['int', 'int64', 'uint64', 'float64', 'float32']);
 const RANDOM = new Set(['Int63n', 'Int31n', 'Intn', 'IntN', 'Int64N', 'N', 'Int32N', 'Uint64N']);
 /** Receivers of `Float64()`, `Int63n(n)` and the like that are random sources: `rand`, `r`, `rnd`, `dm.rng`, `c.rand`. */
 const RANDOM_SOURCE = /(^|\.)(m?rand|rnd|rng|r|random)$/i;
@@ -87,7 +87,10 @@ export function countedBy(loop: Node, file: FileFacts): Counter | undefined {
   return { name, first, last: op === '<' ? bound - 1 : bound };
 }
 
-/** An integer constant: a literal or a `const` of the file (function-level or package-level). */
+/**
+ * An integer constant: a literal, a `const` of the file (function-level or package-level), or a
+ * local that keeps its literal value for good (`maxRetry := 50`, never assigned again).
+ */
 function integer(expr: Node, file: FileFacts): number | undefined {
   const e = unparen(expr);
   if (e.type === 'int_literal') {
@@ -95,7 +98,7 @@ function integer(expr: Node, file: FileFacts): number | undefined {
     return Number.isSafeInteger(n) ? n : undefined;
   }
   if (e.type === 'identifier') {
-    const v = constValue(file, e.text, e);
+    const v = constValue(file, e.text, e) ?? file.onlyValue(e);
     return v && v.type !== 'identifier' ? integer(v, file) : undefined;
   }
   return undefined;
@@ -130,8 +133,8 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
       if (parts && !parts.receiver && CONVERSIONS.has(parts.name) && args.length === 1) return again(args[0]);
       // rand.Int63n(n), rand.Intn(n), rand.N(n): less than n.
       if (bounds && RANDOM_SOURCE.test(parts?.receiver ?? '') && RANDOM.has(parts!.name) && args.length === 1) return again(args[0]);
-      // r.Float64(): less than 1, so `r.Float64() * float64(d)` is less than d.
-      if (bounds && parts?.name === 'Float64' && args.length === 0 && RANDOM_SOURCE.test(parts.receiver ?? '')) return 1;
+      // r.Float64(), rand.Float32(): less than 1, so `r.Float64() * float64(d)` is less than d.
+      if (bounds && (parts?.name === 'Float64' || parts?.name === 'Float32') && args.length === 0 && RANDOM_SOURCE.test(parts.receiver ?? '')) return 1;
       // min(a, b): bounded by any bounded argument.
       if (bounds && parts && !parts.receiver && parts.name === 'min' && args.length >= 2) {
         const known = args.map(again).filter((x): x is number => x !== undefined);

@@ -3,6 +3,7 @@ package fixtures
 import (
 	"context"
 	"errors"
+	"math/rand"
 	"net"
 	"time"
 )
@@ -87,4 +88,51 @@ func retryTwice(ctx context.Context, try func(context.Context) error) error {
 		time.Sleep(time.Duration(i) * 400 * time.Millisecond) // want "\\(each pause lasts 800ms at most\\)"
 	}
 	return err
+}
+
+// A retry bound kept in a local that nothing assigns again, and a squared back-off: the longest
+// pause is 49*49 ms (juicefs's transactions; information).
+func retryTxn(ctx context.Context, try func() error) error {
+	var (
+		maxRetry = 50
+		lastErr  error
+	)
+	for i := 0; i < maxRetry; i++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+		if lastErr = try(); lastErr == nil {
+			return nil
+		}
+		time.Sleep(time.Millisecond * time.Duration(i*i)) // want "\\(each pause lasts 2.4s at most\\)"
+	}
+	return lastErr
+}
+
+// The same back-off with a bound the caller may raise: the pauses are not proven short (a warning).
+func retryTxnConfigured(ctx context.Context, try func() error, configured int) error {
+	maxRetry := 50
+	if configured > 0 {
+		maxRetry = configured
+	}
+	var lastErr error
+	for i := 0; i < maxRetry; i++ {
+		if lastErr = try(); lastErr == nil {
+			return nil
+		}
+		time.Sleep(time.Millisecond * time.Duration(i*i)) // want "in a loop ignores `ctx`: cancelling `ctx` does not cut the sleep short$"
+	}
+	return lastErr
+}
+
+// Jitter of under a second from a float32 (tempo's backend worker; information).
+func callWithJitter(ctx context.Context, call func(context.Context) error) {
+	for ctx.Err() == nil {
+		if err := call(ctx); err == nil {
+			return
+		}
+		time.Sleep(time.Duration(rand.Float32() * float32(1*time.Second))) // want "\\(each pause lasts 1s at most\\)"
+	}
 }
