@@ -5,10 +5,13 @@
  * `context.Context` (a parameter) or gets from `context.With*` / `errgroup.WithContext`.
  * `context.Background()` and `context.TODO()` are never cancelled, so they do not count.
  */
-import { valuesAssigned, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from './facts';
+import { type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from './facts';
 import { calleeKey, funcKey, type PackageView } from './package';
+import { neverCancelled } from './uncancelled';
 import type { Node } from '../syntax/parser';
-import { callArgs, callParts, caseReceive, contains, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, receivedChannel, selectCases, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, caseReceive, defaultCase, descendants, enclosingFunction, FUNCTION_TYPES, isPackageCall, lineOf, receivedChannel, selectCases, unparen, walk } from '../syntax/nodes';
+
+export { neverCancelled };
 
 export interface CtxVar {
   name: string;
@@ -17,8 +20,6 @@ export interface CtxVar {
   /** The function that declares it. */
   fn: FuncInfo;
 }
-
-const NEVER_CANCELLED = new Set(['Background', 'TODO']);
 
 export function isContextType(type: string | undefined): boolean {
   return type === 'context.Context';
@@ -70,67 +71,32 @@ function isContextDecl(file: FileFacts, d: VarDecl): boolean {
   return !(d.init && neverCancelled(file, d.init));
 }
 
-/** `context` functions whose result is cancelled exactly when their parent is. */
-const KEEPS_PARENT = new Set(['WithValue']);
-
 /**
- * True when the context `expr` can never be cancelled: `context.Background()`, `context.TODO()`,
- * `context.WithoutCancel(x)`, `context.WithValue(x, ...)` of such a context, or a local whose only
- * value is one of those. Contexts from parameters, fields and other packages' functions may be
- * cancelled: false.
- */
-export function neverCancelled(file: FileFacts, expr: Node, depth = 0): boolean {
-  if (depth > 6) return false;
-  const n = unparen(expr);
-  if (n.type === 'call_expression') {
-    if (isPackageCall(n, 'context', NEVER_CANCELLED) || isPackageCall(n, 'context', 'WithoutCancel')) return true;
-    const parent = callArgs(n)[0];
-    return isPackageCall(n, 'context', KEEPS_PARENT) && parent !== undefined && neverCancelled(file, parent, depth + 1);
-  }
-  // A local: only when no other assignment can make it cancellable.
-  const value = n.type === 'identifier' ? file.onlyValue(n) : undefined;
-  if (value !== undefined) return neverCancelled(file, value, depth + 1);
-  // `ctx, span := tracer.Start(parent, ...)`: an OpenTelemetry span only adds a value.
-  const span = n.type === 'identifier' ? spanDerived(file, n) : undefined;
-  return span !== undefined && neverCancelled(file, span, depth + 1);
-}
-
-/**
- * For `ctx` declared by `ctx, span := tracer.Start(parent, ...)` on an OpenTelemetry
- * `trace.Tracer` and never assigned again: `parent`. A span start stores the span in the context
- * and cancels nothing.
- */
-function spanDerived(file: FileFacts, id: Node): Node | undefined {
-  const found = file.lookup(id.text, id);
-  const m = found?.decl?.multi;
-  if (!m || m.index !== 0 || !found?.fn || valuesAssigned(found.fn.node, id.text)?.length !== 0) return undefined;
-  const parts = callParts(m.call);
-  if (parts?.name !== 'Start' || !parts.receiverNode || !/(^|\.)Tracer$/.test(file.typeOf(parts.receiverNode) ?? '')) return undefined;
-  const parent = callArgs(m.call)[0];
-  if (parent?.type !== 'identifier' || parent.text !== id.text) return parent;
-  // `ctx, span := tracer.Start(ctx, ...)` redeclares ctx: its parent is the ctx declared before.
-  const stmt = found.decl!.statement;
-  const before = file
-    .locals(found.fn)
-    .filter((d) => d.name === id.text && d.node.startIndex < stmt.startIndex && d.statement.parent !== null && contains(d.statement.parent, stmt))
-    .pop();
-  return before?.node;
-}
-
-/**
- * A context parameter that can never be cancelled: the function is unexported, this file holds
- * every use of it, each a call, and each call passes a context that {@link neverCancelled}
- * (jaeger's trace generator: `context.Background()` with a span, handed to one helper; juicefs'
- * `cachedStore.upload`, always given `context.WithValue(context.Background(), ...)`). Uses are
- * told from other things of the same name (another type's method, a parameter) by the callee's
- * type; a use that is not a call (a method value) may pass anything, and proves nothing.
+ * A context parameter that can never be cancelled: the function is unexported, and each of its
+ * calls passes a context that {@link neverCancelled} (jaeger's trace generator:
+ * `context.Background()` with a span, handed to one helper; juicefs' `cachedStore.upload`, always
+ * given `context.WithValue(context.Background(), ...)`). Calls in this file are read from the
+ * syntax, where uses are told from other things of the same name (another type's method, a
+ * parameter) by the callee's type, and a use that is not a call (a method value) may pass
+ * anything, and proves nothing. Calls in the package's other files are read from their summaries
+ * (Op.uncancelled: juicefs' storage self-test, called from its format, mount and config commands).
  */
 export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVar): boolean {
   const index = c.fn.params.findIndex((p) => p.node.id === c.node.id);
   const key = c.fn.kind === 'literal' ? undefined : funcKey(c.fn);
   const name = c.fn.name;
   if (index < 0 || !key || !name || !/^[a-z_]/.test(name)) return false;
-  if (view.callers(key).some((f) => f.file !== file.fileName)) return false;
+  // Callers in the package's other files are known by their summaries: each of their calls must
+  // pass a context nothing cancels (a use there as a value is not seen).
+  let elsewhere = 0;
+  for (const caller of view.callers(key)) {
+    if (caller.file === file.fileName) continue;
+    for (const op of caller.ops) {
+      if (op.kind !== 'call' || op.target !== key) continue;
+      if (!op.uncancelled?.includes(index)) return false;
+      elsewhere++;
+    }
+  }
   const calls: Node[] = [];
   for (const x of descendants(file.root, new Set(['identifier', 'field_identifier']))) {
     if (x.text !== name || x.parent?.childForFieldName('name')?.id === x.id) continue; // a declaration's name (fn's own, another type's method)
@@ -142,7 +108,7 @@ export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVa
     // A call whose callee is not known, or a use as a value, that may name fn: unknown arguments.
     else if (callee === undefined && (sel ? methodValueOf(file, sel, c.fn) : !file.lookup(x.text, x))) return false;
   }
-  if (calls.length === 0) return false;
+  if (calls.length + elsewhere === 0) return false;
   return calls.every((call) => {
     const arg = callArgs(call)[index];
     return arg !== undefined && neverCancelled(file, arg);

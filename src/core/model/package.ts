@@ -20,6 +20,7 @@ export { skeletonOf };
 import { innermostBreakable, paramRequestUse, rangeRequestUse, requestUse, type RequestUse } from './requests';
 import { lastReference, ownedLocal, returnedDecrement, type LastReference } from './ownership';
 import { nilResultsOf } from './results';
+import { uncancelledArgs } from './uncancelled';
 
 export type OpKind =
   | 'Lock'
@@ -107,6 +108,8 @@ export interface Op {
   when?: Record<string, boolean>;
   /** For calls: the arguments that are the constants `true` or `false`, by position. */
   bools?: (boolean | undefined)[];
+  /** For calls: the positions of the arguments that are contexts nothing can cancel (`context.Background()`). */
+  uncancelled?: number[];
   /**
    * For calls in a method: the function literals passed as arguments, by position, each summarised
    * as a method of the receiver it captures (its operations on the receiver in the receiver's names).
@@ -1093,6 +1096,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
               ...(recv ? { recv } : {}),
               ...guard(fn, n),
               ...boolArgs(n),
+              ...uncancelledArgs(facts, n),
               ...paramConditions(facts, fn, n),
               ...funcArgsOf(facts, fn, n, callee),
               ...ownershipOf(facts, fn, n, recvNode, recv),
@@ -1126,7 +1130,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
 type CallHead = Pick<Op, 'kind' | 'target' | 'line' | 'start' | 'end' | 'deferred' | 'deferOrder' | 'repeated' | 'context'>;
 
 /** The rest of a call operation: its arguments, guard, conditions and receiver's ownership. */
-const CALL_DETAILS = ['args', 'recv', 'guarded', 'afterExit', 'bools', 'when', 'funcArgs', 'lastRef', 'recvType', 'owned'] as const;
+const CALL_DETAILS = ['args', 'recv', 'guarded', 'afterExit', 'bools', 'uncancelled', 'when', 'funcArgs', 'lastRef', 'recvType', 'owned'] as const;
 type CallDetails = Pick<Op, (typeof CALL_DETAILS)[number]>;
 
 /**
