@@ -350,19 +350,22 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
   const readBack = !onFailure && readsBack(file, g, w);
   // `err = e`: each goroutine stores its own value; `n++`, `s = append(s, v)`: each reads, then writes.
   const store = w.kind === 'var' && plainStore(file, w);
+  const same = store && !readBack ? sameConstant(all) : undefined;
   const effect =
     w.kind === 'map'
       ? 'concurrent map writes crash the program'
       : onFailure
         ? 'a data race, though only on a run whose checks already fail'
-        : readBack
+        : same
+          ? `a data race, though every goroutine stores the same \`${same}\``
+          : readBack
           ? `a data race, and a goroutine can read back another's \`${w.head.text}\``
           : store
             ? "a data race: the goroutines overwrite each other's value"
             : 'a data race that loses updates';
   return {
     node: w.node,
-    severity: onFailure ? 'info' : undefined,
+    severity: onFailure || same ? 'info' : undefined,
     message:
       `\`${quote(w.node, 28)}\` runs in every iteration's goroutine with no lock held: ${effect}`,
     related: [
@@ -377,7 +380,9 @@ function loopFinding(file: FileFacts, g: Goroutine, loop: Node, w: Write, all: W
         ? 'The runtime detects the concurrent map write and aborts the program ("concurrent map writes").'
         : readBack
           ? `One writes its result, another overwrites it before the first reads \`${w.head.text}\` back (line ${lineOf(readBack)}): it acts on the other's value, and the race detector reports the pair.`
-          : store
+          : same
+            ? `Each stores \`${same}\`: whichever store is left, the value is the same, but nothing orders the stores, and the race detector reports the pair (an \`atomic.Bool\` or a lock says so).`
+            : store
             ? 'Each stores its own value with nothing ordering the stores: which one is left is chance (a value of several words, such as an interface or a string, can even be torn), and the race detector reports the pair.'
             : 'Each reads the old value and writes its own result: one update is lost, and the race detector reports the pair.',
     ],
@@ -483,6 +488,27 @@ function plainStore(file: FileFacts, w: Write): boolean {
   if (stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.text !== '=') return false;
   const right = stmt.childForFieldName('right');
   return !!right && !descendants(right, 'identifier').some((id) => id.text === w.head.text && sameVar(file, id, w));
+}
+
+/** Constants a flag is set to. */
+const FLAG_VALUES = new Set(['true', 'false', 'int_literal', 'nil']);
+
+/**
+ * Every write is a plain store of one and the same literal (`hasError = true`): the goroutines
+ * race, but whichever store is left, the value is the same. In the review of real code this was
+ * dismissed (juicefs' `hasError` flag, read after the WaitGroup); information. The literal, or
+ * undefined.
+ */
+function sameConstant(all: readonly Write[]): string | undefined {
+  let value: string | undefined;
+  for (const x of all) {
+    const stmt = x.node;
+    const right = stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=' ? stmt.childForFieldName('right')?.namedChildren : undefined;
+    const v = right?.length === 1 ? unparen(right[0]) : undefined;
+    if (!v || !FLAG_VALUES.has(v.type) || (value !== undefined && v.text !== value)) return undefined;
+    value = v.text;
+  }
+  return value;
 }
 
 /**
