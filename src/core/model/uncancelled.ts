@@ -26,11 +26,32 @@ export function neverCancelled(file: FileFacts, expr: Node, depth = 0): boolean 
     return isPackageCall(n, 'context', KEEPS_PARENT) && parent !== undefined && neverCancelled(file, parent, depth + 1);
   }
   // A local: only when no other assignment can make it cancellable.
-  const value = n.type === 'identifier' ? file.onlyValue(n) : undefined;
+  const value = n.type === 'identifier' ? (file.onlyValue(n) ?? valueBeforeRedeclaration(file, n)) : undefined;
   if (value !== undefined) return neverCancelled(file, value, depth + 1);
   // `ctx, span := tracer.Start(parent, ...)`: an OpenTelemetry span only adds a value.
   const span = n.type === 'identifier' ? spanDerived(file, n) : undefined;
   return span !== undefined && neverCancelled(file, span, depth + 1);
+}
+
+/**
+ * For `ctx` read on the right of the statement that redeclares it, `ctx, cancel :=
+ * context.WithCancel(ctx)`: the value of the declaration just before, in the same block, with no
+ * assignment of the name between the two (rocketmq's trace dispatcher: `ctx :=
+ * context.Background()` on the line above).
+ */
+function valueBeforeRedeclaration(file: FileFacts, id: Node): Node | undefined {
+  const found = file.lookup(id.text, id);
+  const stmt = found?.decl?.statement;
+  const block = stmt?.parent;
+  if (!found?.fn || !stmt || !block || !contains(stmt, id)) return undefined;
+  const earlier = file.locals(found.fn).filter((d) => d.name === id.text && d.statement.parent?.id === block.id && d.statement.endIndex <= stmt.startIndex);
+  const before = earlier.pop();
+  if (!before?.init || before.multi) return undefined;
+  // Nothing between the two statements may assign the name.
+  for (let s = before.statement.nextSibling; s && s.id !== stmt.id; s = s.nextSibling) {
+    if (valuesAssigned(s, id.text)?.length !== 0 || (s.type === 'short_var_declaration' && s.childForFieldName('left')?.namedChildren.some((l) => l.text === id.text))) return undefined;
+  }
+  return before.init;
 }
 
 /**
