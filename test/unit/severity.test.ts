@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { analyze } from '../../src/core/analyze';
+import { analyze, analyzePackage } from '../../src/core/analyze';
 import type { GoLanguage } from '../../src/core/syntax/parser';
 import { RULES_BY_ID } from '../../src/core/rules';
 import { readFileSync } from 'node:fs';
@@ -251,6 +251,21 @@ func stages(dial func() error) error {
     assert.deepEqual(at('stress_test.go'), [[25, 'info'], [52, 'warning'], [72, 'info'], [91, 'info'], [111, 'warning']]);
     // The same writes outside a test file are not test failures.
     assert.deepEqual(at('stress.go'), [[25, 'warning'], [52, 'warning'], [72, 'warning'], [91, 'warning'], [111, 'warning']]);
+  });
+
+  it('timer-leak-in-loop: one time.Tick in a command of package main that nothing calls by name, or in what only such commands call once, is information; a ticker per loop pass stays a warning', () => {
+    const dir = join(TESTDATA, 'timer-leak-in-loop', 'cmdtable');
+    const files = ['main.go', 'producer.go'].map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+    const got = analyzePackage(go, files, { rules: [RULES_BY_ID.get('timer-leak-in-loop')!], goVersion: '1.20' }).flatMap((r, i) => r.findings.map((f) => `${files[i].name}:${f.range.start.line + 1} ${f.severity}`));
+    assert.deepEqual(got, ['producer.go:13 info', 'producer.go:29 warning', 'producer.go:35 info']);
+  });
+
+  it('unsynchronized-write: goroutines that all store the same constant race without losing a value: information', () => {
+    const text = readFileSync(join(TESTDATA, 'unsynchronized-write', 'loops.go'), 'utf8');
+    const found = analyze(go, text, { rules: [RULES_BY_ID.get('unsynchronized-write')!], fileName: 'loops.go' }).findings;
+    const at = (re: RegExp) => found.filter((f) => re.test(f.message)).map((f) => f.severity);
+    assert.deepEqual(at(/^`failed = true`/), ['info']);
+    assert.deepEqual(at(/^`state = 1`/), ['warning']);
   });
 
   it('a severity the user set wins in tests too', () => {

@@ -1,7 +1,8 @@
 import { outermostFunction } from '../model/context';
 import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { runsOncePerProcess, type PackageView } from '../model/package';
+import { funcKey } from '../model/facts';
+import { packageName, runsOncePerProcess, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import {
@@ -42,8 +43,9 @@ export const rule: Rule = {
       '`time.Tick` is no longer reported and `time.After` in a loop is only a hint about allocating a timer per pass. When the Go ' +
       'version is unknown the rule assumes an older runtime may run the code and reports at its default severity. It stays silent ' +
       'when the loop ends whenever another case wins (a retry loop that sleeps with `time.After` and returns on `ctx.Done()`), and ' +
-      'for `time.Tick` in a function that never returns. Loops that count to a small constant (at most 100 passes) and `_test.go` ' +
-      'files are not reported: the timers they can hold are few and short-lived.',
+      'for `time.Tick` in a function that never returns, and in `main`, `init` or a function of package main that they call once. ' +
+      'One `time.Tick` in a function of package main that the package never calls by name (a command reached through an ' +
+      'interface) is information. Loops that count to a small constant (at most 100 passes) and `_test.go` files are not reported: the timers they can hold are few and short-lived.',
     interleaving: [
       'The loop enters `select` with `case m := <-msgs:` and `case <-time.After(time.Minute):`; a one-minute timer is created.',
       'A message arrives first; the message case runs and the loop starts over, creating another one-minute timer.',
@@ -274,6 +276,32 @@ function programLifetime(file: FileFacts, view: PackageView, fn: FuncInfo | unde
   return runsOncePerProcess(file, view, fn);
 }
 
+/**
+ * A function of package main that nothing in the package calls by name: a command the program
+ * reaches through an interface or a table (rocketmq's benchmark commands, each `run` picked by
+ * name from the command line), which in the review of real code ran once per process; or one that
+ * only such commands call, once each and not in a loop (the stable test both of rocketmq's stable
+ * commands run). Staticcheck leaves `time.Tick` in commands alone altogether; here one ticker made
+ * there is information.
+ */
+function commandEntry(file: FileFacts, view: PackageView, fn: FuncInfo | undefined): boolean {
+  const key = fn && fn.kind !== 'literal' ? funcKey(fn) : undefined;
+  return key !== undefined && packageName(file) === 'main' && reachedOnceFromCommands(view, key, 0);
+}
+
+function reachedOnceFromCommands(view: PackageView, key: string, depth: number): boolean {
+  if (key === 'main' || key === 'init') return false;
+  const callers = view.callers(key);
+  if (callers.length === 0) return true;
+  return (
+    depth < 3 &&
+    callers.every((c) => {
+      const calls = c.ops.filter((op) => op.kind === 'call' && op.target === key);
+      return c.key !== key && calls.length === 1 && !calls[0].repeated && !calls[0].context && reachedOnceFromCommands(view, c.key, depth + 1);
+    })
+  );
+}
+
 function checkTick(file: FileFacts, view: PackageView, call: Node, time: string, version: string | undefined): Report | undefined {
   const fn = file.functionOf(call);
   if (!fn?.body || programLifetime(file, view, outermostFunction(file, call))) return undefined;
@@ -290,6 +318,7 @@ function checkTick(file: FileFacts, view: PackageView, call: Node, time: string,
     : `\`${quote(call, 32)}\` starts an unstoppable ticker; ${shortNote} it keeps firing after ${fnName} returns`;
   return {
     node: call,
+    severity: !perPass && commandEntry(file, view, outermostFunction(file, call)) ? 'info' : undefined,
     message,
     related: exit ? [{ span: { start: exit.startIndex, end: exit.endIndex }, message: 'the function returns here, leaving the ticker running' }] : [],
     steps: [
