@@ -1803,8 +1803,29 @@ export function runsOncePerProcess(facts: FileFacts, view: PackageView, fn: Func
 function calledOnceFromMain(view: PackageView, key: string, depth: number): boolean {
   if (key === 'main') return true;
   const callers = view.callers(key);
-  if (depth > 3 || callers.length !== 1) return false;
-  const calls = callers[0].ops.filter((op) => op.kind === 'call' && op.target === key);
-  // At most once: a condition or an earlier exit may skip it, a loop or a goroutine may repeat it.
-  return calls.length === 1 && !calls[0].repeated && !calls[0].context && calledOnceFromMain(view, callers[0].key, depth + 1);
+  return depth <= 3 && callers.length === 1 && callsOnce(callers[0], key) && calledOnceFromMain(view, callers[0].key, depth + 1);
+}
+
+/**
+ * `fn`, of package main, is a command the package reaches only through an interface or a table
+ * (nothing calls it by name: rocketmq's benchmark commands, each `run` picked by name from the
+ * command line), or is called only by such commands, once each (the stable test both of
+ * rocketmq's stable commands run): in the review of real code such commands ran once per process.
+ */
+export function runsOncePerCommand(facts: FileFacts, view: PackageView, fn: FuncInfo): boolean {
+  const key = fn.kind === 'literal' ? undefined : funcKey(fn);
+  return key !== undefined && packageName(facts) === 'main' && reachedOnceFromCommands(view, key, 0);
+}
+
+function reachedOnceFromCommands(view: PackageView, key: string, depth: number): boolean {
+  if (key === 'main' || key === 'init') return false;
+  const callers = view.callers(key);
+  if (callers.length === 0) return true;
+  return depth < 3 && callers.every((c) => c.key !== key && callsOnce(c, key) && reachedOnceFromCommands(view, c.key, depth + 1));
+}
+
+/** `caller` calls `key` once, not in a loop or a goroutine (a condition or an earlier exit may skip it). */
+function callsOnce(caller: FuncSummary, key: string): boolean {
+  const calls = caller.ops.filter((op) => op.kind === 'call' && op.target === key);
+  return calls.length === 1 && !calls[0].repeated && !calls[0].context;
 }

@@ -124,9 +124,7 @@ function onlyStatementOfIf(call: Node): Node | undefined {
 function loopedByCallers(file: FileFacts, view: PackageView, fn: FuncInfo, cond: Node): boolean {
   const key = funcKey(fn);
   if (!key) return false;
-  for (const g of view.functions) {
-    if (g.file !== file.fileName && g.ops.some((op) => op.kind === 'call' && op.target === key)) return true;
-  }
+  if (view.callers(key).some((g) => g.file !== file.fileName)) return true;
   // This file's calls by their callee's type (`q.cond.Wait(ctx)` through a field of the wrapper's type).
   const calls = descendants(file.root, 'call_expression').filter((c) => calleeKey(file, c) === key);
   // A method whose whole body is the Wait (pebble's `flusherCond.Wait`, a Cond with a custom

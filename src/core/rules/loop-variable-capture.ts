@@ -241,8 +241,10 @@ function storesOutside(file: FileFacts, stmt: Node, loop: Node): boolean {
   );
 }
 
-/** `t.Run(name, func(t *testing.T) { t.Parallel(); ... })`: the subtest waits until the parent test returns. */
-/** The `t.Parallel()` statement of a subtest's function (`t.Run(name, lit)`), when it has one. */
+/**
+ * The `t.Parallel()` statement of a subtest's function (`t.Run(name, func(t *testing.T) {
+ * t.Parallel(); ... })`), when it has one: from there the subtest waits until the parent test returns.
+ */
 function parallelCall(file: FileFacts, recv: Node, lit: Node): Node | undefined {
   const testing = file.importName('testing');
   if (!testing || !/^\*?testing\.(T|B)$/.test((file.typeOf(recv) ?? '').replace(testing + '.', 'testing.'))) return undefined;

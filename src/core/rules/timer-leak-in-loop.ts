@@ -1,8 +1,7 @@
 import { outermostFunction } from '../model/context';
 import { insertLinesAfter, insertLinesBefore, replaceNode, unusedName } from '../findings/edits';
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { funcKey } from '../model/facts';
-import { packageName, runsOncePerProcess, type PackageView } from '../model/package';
+import { runsOncePerCommand, runsOncePerProcess, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import {
@@ -276,35 +275,10 @@ function programLifetime(file: FileFacts, view: PackageView, fn: FuncInfo | unde
   return runsOncePerProcess(file, view, fn);
 }
 
-/**
- * A function of package main that nothing in the package calls by name: a command the program
- * reaches through an interface or a table (rocketmq's benchmark commands, each `run` picked by
- * name from the command line), which in the review of real code ran once per process; or one that
- * only such commands call, once each and not in a loop (the stable test both of rocketmq's stable
- * commands run). Staticcheck leaves `time.Tick` in commands alone altogether; here one ticker made
- * there is information.
- */
-function commandEntry(file: FileFacts, view: PackageView, fn: FuncInfo | undefined): boolean {
-  const key = fn && fn.kind !== 'literal' ? funcKey(fn) : undefined;
-  return key !== undefined && packageName(file) === 'main' && reachedOnceFromCommands(view, key, 0);
-}
-
-function reachedOnceFromCommands(view: PackageView, key: string, depth: number): boolean {
-  if (key === 'main' || key === 'init') return false;
-  const callers = view.callers(key);
-  if (callers.length === 0) return true;
-  return (
-    depth < 3 &&
-    callers.every((c) => {
-      const calls = c.ops.filter((op) => op.kind === 'call' && op.target === key);
-      return c.key !== key && calls.length === 1 && !calls[0].repeated && !calls[0].context && reachedOnceFromCommands(view, c.key, depth + 1);
-    })
-  );
-}
-
 function checkTick(file: FileFacts, view: PackageView, call: Node, time: string, version: string | undefined): Report | undefined {
   const fn = file.functionOf(call);
-  if (!fn?.body || programLifetime(file, view, outermostFunction(file, call))) return undefined;
+  const top = outermostFunction(file, call);
+  if (!fn?.body || programLifetime(file, view, top)) return undefined;
   const loop = enclosingLoop(call);
   const perPass = loop !== undefined && !isRangeOf(loop, call);
   if (!perPass && neverReturns(fn, call)) return undefined;
@@ -318,7 +292,8 @@ function checkTick(file: FileFacts, view: PackageView, call: Node, time: string,
     : `\`${quote(call, 32)}\` starts an unstoppable ticker; ${shortNote} it keeps firing after ${fnName} returns`;
   return {
     node: call,
-    severity: !perPass && commandEntry(file, view, outermostFunction(file, call)) ? 'info' : undefined,
+    // Staticcheck leaves `time.Tick` in commands alone altogether; one ticker made there is information.
+    severity: !perPass && top && runsOncePerCommand(file, view, top) ? 'info' : undefined,
     message,
     related: exit ? [{ span: { start: exit.startIndex, end: exit.endIndex }, message: 'the function returns here, leaving the ticker running' }] : [],
     steps: [
