@@ -50,8 +50,8 @@ Usage: goconc [flags] [paths...]        (default path: .)
                                         paths, with the static cross-check [--format text|json|sarif]
 
 Paths are files and folders; folders are searched recursively, skipping vendor/, testdata/,
-node_modules/, dot folders and whatever the .gitignore files of the tree ignore. The files of
-one folder are analysed together, as a package.
+node_modules/, names that begin with "." or "_" (as the go command does) and whatever the
+.gitignore files of the tree ignore. The files of one folder are analysed together, as a package.
 
 Output:
   --format FORMAT           text (default): path:line:col: message (rule), one per line, as

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dir
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { IgnoreStack, parseGitignore } from './gitignore';
 import { goDirective, joinImportPath, modulePath } from '../core/text/gomod';
+import { isHiddenFromGo, isPackageFileName } from '../core/text/gofiles';
 
 export { goDirective };
 
@@ -22,7 +23,8 @@ export class WalkError extends Error {}
 
 /**
  * Go files under `paths`, sorted, each once. Folders named `vendor`, `testdata` (unless asked
- * for), `node_modules` and dot folders are skipped, as are the files and folders that the
+ * for) and `node_modules` are skipped, and so are files and folders whose names begin with "." or
+ * "_", which the go command ignores too (`_examples/`), as are the files and folders that the
  * .gitignore files of the tree (and of its parents up to the repository root) ignore. Symbolic
  * links to folders are not followed, so link loops cannot trap the walk; links to files are.
  * A file named on the command line is always taken. A path that does not exist throws.
@@ -63,11 +65,11 @@ export function goFiles(paths: readonly string[], options: WalkOptions): string[
       for (const entry of entries) {
         const name = entry.name;
         if (entry.isDirectory()) {
-          if (name.startsWith('.') || name === 'vendor' || name === 'node_modules') continue;
+          if (isHiddenFromGo(name) || name === 'vendor' || name === 'node_modules') continue;
           if (name === 'testdata' && !options.includeTestdata) continue;
           if (ignores.ignores(absDir + '/' + name, true)) continue;
           subdirs.push(name);
-        } else if (name.endsWith('.go')) {
+        } else if (isPackageFileName(name)) {
           const full = join(dir, name);
           if (!(entry.isFile() || (entry.isSymbolicLink() && isFile(full)))) continue;
           if (ignores.ignores(absDir + '/' + name, false)) continue;

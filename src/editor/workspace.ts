@@ -12,9 +12,9 @@ import { isExcluded, readExclude } from './settings';
  */
 export async function reviewWorkspace(client: BaseLanguageClient, log: vscode.LogOutputChannel): Promise<ReviewWorkspaceResult | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Go Concurrency Review', cancellable: true }, async (progress, token) => {
-    // `undefined` keeps the user's files.exclude; vendor, testdata and dot folders are left out as the go command does.
+    // `undefined` keeps the user's files.exclude; vendor, testdata and names that begin with "." or "_" are left out as the go command does.
     // Tested on the path inside the workspace, so a workspace that itself lives under a dot folder still counts.
-    const skip = /(^|\/)(vendor|testdata|node_modules|\.[^/]*)\//;
+    const skip = /(^|\/)((vendor|testdata|node_modules|[._][^/]*)\/|[._][^/]*$)/;
     const uris = (await vscode.workspace.findFiles('**/*.go', undefined, undefined, token)).filter((u) => !skip.test(vscode.workspace.asRelativePath(u, false)) && !isExcluded(u, readExclude(u)));
     if (token.isCancellationRequested) return undefined;
     const workDoneToken = `goconc-review-${Date.now()}`;

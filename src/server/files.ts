@@ -6,6 +6,7 @@
  */
 import { PackageIndex } from '../core/model/package';
 import type { GoLanguage } from '../core/syntax/parser';
+import { isPackageFileName } from '../core/text/gofiles';
 import { goDirective, joinImportPath, modulePath } from '../core/text/gomod';
 import type { DirectoryEntry } from './protocol';
 
@@ -41,6 +42,12 @@ export function dirOf(uri: string): string {
   const { prefix, path } = split(uri);
   const i = path.lastIndexOf('/');
   return prefix + (i <= 0 ? '/' : path.slice(0, i));
+}
+
+/** The decoded file name of a URI (`file:///a/b%20c.go` -> `b c.go`). */
+export function baseOf(uri: string): string {
+  const path = pathOf(uri);
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 /** A child of a folder URI. */
@@ -119,7 +126,7 @@ export class Packages {
     }
     await entry.loaded;
     for (const [other, text] of open) {
-      if (other !== uri && dirOf(other) === dir && other.endsWith('.go')) entry.index.setText(pathOf(other), text);
+      if (other !== uri && dirOf(other) === dir && isPackageFileName(baseOf(other))) entry.index.setText(pathOf(other), text);
     }
     return entry.index;
   }
@@ -127,7 +134,7 @@ export class Packages {
   /** A Go file changed, appeared or went away on disk: true when a folder the server keeps has it. */
   async fileChanged(uri: string, deleted: boolean, open: ReadonlyMap<string, string>): Promise<boolean> {
     const entry = this.folders.get(dirOf(uri));
-    if (!entry) return false;
+    if (!entry || !isPackageFileName(baseOf(uri))) return false;
     if (deleted) entry.index.remove(pathOf(uri));
     else await this.read(uri, entry.index, open);
     return true;
@@ -141,7 +148,7 @@ export class Packages {
 
   private async load(dir: string, index: PackageIndex, open: ReadonlyMap<string, string>): Promise<void> {
     const entries = await this.fs.readDirectory(dir).catch(() => []);
-    const files = entries.filter((e) => e.isFile && e.name.endsWith('.go')).slice(0, MAX_SIBLINGS);
+    const files = entries.filter((e) => e.isFile && isPackageFileName(e.name)).slice(0, MAX_SIBLINGS);
     await Promise.all(files.map((e) => this.read(childOf(dir, e.name), index, open)));
   }
 

@@ -3,6 +3,8 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { goFiles, groupByDir } from '../../src/cli/files';
 import { IgnoreStack, parseGitignore } from '../../src/cli/gitignore';
+import { Packages } from '../../src/server/files';
+import { loadGoForTests } from '../helpers';
 import { CLEAN, goconc, tree } from './cli-helpers';
 
 /** Whether one .gitignore text ignores a path (relative to its folder). */
@@ -100,6 +102,40 @@ describe('cli: finding files (.gitignore, symlinks, packages)', function () {
     } finally {
       t.remove();
     }
+  });
+
+  it('leaves out files and folders whose names begin with "." or "_", as the go command does', () => {
+    const t = tree({ 'a.go': CLEAN, '_old.go': CLEAN, '.hidden.go': CLEAN, '_examples/main.go': CLEAN, '_examples/sub/x.go': CLEAN, 'pkg/_gen/y.go': CLEAN, 'pkg/b_.go': CLEAN, 'pkg/c.go': CLEAN });
+    try {
+      const rel = (paths: string[]) => paths.map((p) => relative(t.dir, p).split('\\').join('/'));
+      assert.deepEqual(rel(goFiles([t.dir], { includeTestdata: false })), ['a.go', 'pkg/b_.go', 'pkg/c.go']);
+      // Named on the command line, they are reviewed: a folder given as a path, and a file.
+      assert.deepEqual(rel(goFiles([join(t.dir, '_examples')], { includeTestdata: false })), ['_examples/main.go', '_examples/sub/x.go']);
+      assert.deepEqual(rel(goFiles([join(t.dir, '_old.go')], { includeTestdata: false })), ['_old.go']);
+    } finally {
+      t.remove();
+    }
+  });
+
+  it("the language server's package of a document leaves out the folder's files whose names begin with \".\" or \"_\"", async () => {
+    const files = new Map([
+      ['file:///m/a.go', 'package p\n'],
+      ['file:///m/b.go', 'package p\n'],
+      ['file:///m/_old.go', 'package p\n'],
+      ['file:///m/.x.go', 'package p\n'],
+    ]);
+    const fs = {
+      readFile: async (uri: string) => files.get(uri),
+      readDirectory: async () => [...files.keys()].map((u) => ({ name: u.slice('file:///m/'.length), isFile: true })),
+    };
+    const go = await loadGoForTests();
+    const packages = new Packages(fs, async () => go);
+    const index = (await packages.indexFor('file:///m/a.go', new Map([['file:///m/_draft.go', 'package p\n']])))!;
+    assert.deepEqual(['/m/a.go', '/m/b.go', '/m/_old.go', '/m/.x.go', '/m/_draft.go'].map((f) => index.has(f)), [true, true, false, false, false]);
+    // A change on disk to such a file does not bring it in.
+    assert.equal(await packages.fileChanged('file:///m/_old.go', false, new Map()), false);
+    assert.equal(index.has('/m/_old.go'), false);
+    assert.equal(await packages.fileChanged('file:///m/b.go', false, new Map()), true);
   });
 
   it('does not follow links to folders (no loops) but reads links to files', () => {
