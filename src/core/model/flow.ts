@@ -11,7 +11,7 @@ import { compact, factsOf, parseChanMake, type FileFacts, type FuncInfo, type Go
 import { funcKey, type PackageView } from './package';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
-import { cfgOf } from './paths';
+import { cfgOf, everyPathPasses } from './paths';
 import type { Node } from '../syntax/parser';
 import {
   alwaysRunsChild,
@@ -345,6 +345,12 @@ function helperTrace(file: FileFacts, id: Node, owner: FuncInfo): { key: string;
  * closure counts once from where it is deferred. A send on a path that can go round a loop makes
  * the most Infinity. The fewest are counted over the paths that end (return, panic); a run that
  * never ends counts 0. When the graph cannot be built, 0 and 0: callers then stay silent.
+ *
+ * A deferred closure's sends under `if r := recover(); r != nil` (or under `if !done`, with `done`
+ * set on every path that returns) happen only when the run panics, and a panic ends the run's own
+ * sends: they add to what the run sent before the statement that panicked, not to a run that went
+ * on to its end (`defer func() { if recover() != nil { done <- err } }()` then `done <- work()`
+ * sends one value either way).
  */
 export function sendsPerRun(body: Node, isSend: (n: Node) => boolean): { min: number; max: number } {
   const fnNode = body.parent;
@@ -353,15 +359,17 @@ export function sendsPerRun(body: Node, isSend: (n: Node) => boolean): { min: nu
   if (!g) return { min: 0, max: 0 };
   const own = new Map<Element, PerRun>();
   let ceiling = 0;
+  let onPanic = 0;
   for (const b of g.blocks) {
     for (const el of b.elements) {
       const c = elementSends(el, isSend);
+      onPanic += c.onPanic;
       if (c.max === 0) continue;
       own.set(el, c);
       ceiling += c.max;
     }
   }
-  if (own.size === 0) return { min: 0, max: 0 };
+  if (own.size === 0 && onPanic === 0) return { min: 0, max: 0 };
   // A path with more sends than all elements hold together has gone round a loop: Infinity.
   const widen = (n: number) => (n > ceiling ? Infinity : n);
   const solution = solve<PerRun>(g, {
@@ -377,6 +385,18 @@ export function sendsPerRun(body: Node, isSend: (n: Node) => boolean): { min: nu
   if (!solution) return { min: 0, max: 0 };
   let max = 0;
   for (const b of g.rpo) max = Math.max(max, solution.blockOut(b)?.max ?? 0);
+  if (onPanic > 0) {
+    // Where can the run panic? Before any element that does more than jump: a send statement
+    // panics (on a closed channel) before its value is sent, any other element after its sends.
+    let sentBeforePanic = 0;
+    for (const b of g.rpo) {
+      for (const el of g.blocks[b].elements) {
+        const at = el.node.type === 'send_statement' ? solution.before(el) : solution.after(el);
+        if (at && mayPanic(el)) sentBeforePanic = Math.max(sentBeforePanic, at.max);
+      }
+    }
+    max = Math.max(max, sentBeforePanic + onPanic);
+  }
   const ends = [solution.blockIn(g.exit), solution.blockIn(g.abort)].filter((x): x is PerRun => x !== undefined);
   return { min: ends.length === 0 ? 0 : Math.min(...ends.map((e) => e.min)), max };
 }
@@ -386,22 +406,103 @@ interface PerRun {
   max: number;
 }
 
+/** Operations that can panic: calls, indexing, slicing, type assertions, field reads through a pointer, `*p`, division. */
+const PANICKY = new Set(['call_expression', 'index_expression', 'slice_expression', 'type_assertion_expression', 'selector_expression']);
+
+/** The element evaluates something that can panic (elements that only move control, like `return` or `break`, cannot). */
+function mayPanic(el: Element): boolean {
+  let found = false;
+  walk(el.node, (n) => {
+    if (found || n.type === 'func_literal') return false;
+    if (PANICKY.has(n.type)) found = true;
+    else if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '*') found = true;
+    else if (n.type === 'binary_expression' && /^[/%]$/.test(n.childForFieldName('operator')?.text ?? '')) found = true;
+  });
+  return found;
+}
+
+/**
+ * True when `n`, inside the deferred literal `lit`, runs only when the function is cut short by a
+ * panic: under `if r := recover(); r != nil`, `if recover() != nil`, or `r := recover()` then
+ * `if r != nil`; or under `if !done`, where `done` is a local of the function, false until every
+ * path that returns sets it (fiber's `App.Test`: `channel <- serve(); returned = true`).
+ */
+function onlyWhenCutShort(n: Node, lit: Node): boolean {
+  for (let p = n.parent, child = n; p && p.id !== lit.id; child = p, p = p.parent) {
+    if (FUNCTION_TYPES.has(p.type)) return false;
+    if (p.type !== 'if_statement' || p.childForFieldName('consequence')?.id !== child.id) continue;
+    const cond = unparen(p.childForFieldName('condition')!);
+    if (cond.type === 'unary_expression' && cond.childForFieldName('operator')?.text === '!') {
+      const flag = unparen(cond.childForFieldName('operand')!);
+      if (flag.type === 'identifier' && setOnEveryReturn(flag, lit)) return true;
+      continue;
+    }
+    if (cond.type !== 'binary_expression' || cond.childForFieldName('operator')?.text !== '!=') continue;
+    const [l, r] = [unparen(cond.childForFieldName('left')!), unparen(cond.childForFieldName('right')!)];
+    const other = l.type === 'nil' ? r : r.type === 'nil' ? l : undefined;
+    if (!other) continue;
+    if (isRecoverCall(other)) return true;
+    if (other.type === 'identifier' && recoveredInto(other.text, p, lit)) return true;
+  }
+  return false;
+}
+
+/**
+ * `flag`, read in the deferred literal `lit`, is a local of the function that defers it, declared
+ * false (`var done bool`, `done := false`), and every path to the function's end passes a
+ * `flag = true` of its own (not in a closure).
+ */
+function setOnEveryReturn(flag: Node, lit: Node): boolean {
+  const file = factsOf(lit);
+  const fnNode = enclosingFunction(lit);
+  const decl = file?.lookup(flag.text, flag)?.decl;
+  if (!file || !fnNode || !decl || enclosingFunction(decl.node)?.id !== fnNode.id) return false;
+  if (decl.multi || (decl.init && decl.init.text !== 'false')) return false;
+  const sets = descendants(fnNode.childForFieldName('body')!, 'assignment_statement', true).filter((a) => {
+    if (enclosingFunction(a)?.id !== fnNode.id || a.childForFieldName('operator')?.text !== '=') return false;
+    const left = a.childForFieldName('left')?.namedChildren ?? [];
+    const right = a.childForFieldName('right')?.namedChildren ?? [];
+    return left.length === 1 && left[0].text === flag.text && right[0]?.text === 'true';
+  });
+  const others = descendants(fnNode.childForFieldName('body')!, 'assignment_statement', true).filter(
+    (a) => (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.text === flag.text) && !sets.some((x) => x.id === a.id),
+  );
+  return sets.length > 0 && others.length === 0 && everyPathPasses(fnNode, sets);
+}
+
+function isRecoverCall(n: Node): boolean {
+  return n.type === 'call_expression' && n.childForFieldName('function')?.text === 'recover' && callArgs(n).length === 0;
+}
+
+/** `name` is declared as `name := recover()` in the if's initializer or in a statement of the literal before it. */
+function recoveredInto(name: string, ifStmt: Node, lit: Node): boolean {
+  const candidates = [ifStmt.childForFieldName('initializer'), ...descendants(lit.childForFieldName('body')!, 'short_var_declaration', true).filter((d) => d.startIndex < ifStmt.startIndex)];
+  return candidates.some((d) => {
+    if (d?.type !== 'short_var_declaration') return false;
+    const left = d.childForFieldName('left')?.namedChildren ?? [];
+    const right = d.childForFieldName('right')?.namedChildren ?? [];
+    return left.length === 1 && left[0].text === name && right.length === 1 && isRecoverCall(unparen(right[0]));
+  });
+}
+
 /**
  * The sends one element performs itself: nodes under it (not in a `go` statement or a function
  * literal), plus, for `defer func() { ... }()`, what one run of the deferred literal sends. A
  * select head, a loop or switch head has none: its cases and body are elements of their own.
  */
-function elementSends(el: Element, isSend: (n: Node) => boolean): PerRun {
-  if (el.kind === 'select' || el.kind === 'head') return { min: 0, max: 0 };
+function elementSends(el: Element, isSend: (n: Node) => boolean): PerRun & { onPanic: number } {
+  if (el.kind === 'select' || el.kind === 'head') return { min: 0, max: 0, onPanic: 0 };
   let min = 0;
   let max = 0;
+  let onPanic = 0;
   walk(el.node, (n) => {
     if (n.type === 'go_statement') return false; // another goroutine's sends
     if (n.type === 'func_literal') {
       if (isDeferredLiteral(n)) {
-        const inner = sendsPerRun(n.childForFieldName('body')!, isSend);
+        const inner = sendsPerRun(n.childForFieldName('body')!, (x) => isSend(x) && !onlyWhenCutShort(x, n));
         min += inner.min;
         max += inner.max;
+        onPanic += sendsPerRun(n.childForFieldName('body')!, (x) => isSend(x) && onlyWhenCutShort(x, n)).max;
       }
       return false;
     }
@@ -410,7 +511,7 @@ function elementSends(el: Element, isSend: (n: Node) => boolean): PerRun {
       max++;
     }
   });
-  return { min, max };
+  return { min, max, onPanic };
 }
 
 const CASES = new Set(['expression_case', 'type_case', 'default_case', 'communication_case']);
