@@ -63,8 +63,10 @@ export const rule: Rule = {
         for (const h of exit.held.values()) {
           if (h.via || exit.deferred.has(h.key) || exit.deferred.has('*') || fl.escaped.has(h.key)) continue;
           if (escapingLocal(fl.fn, h.key) || underCallersLock(fl, h.key) || returnsUnlocker(view, exit.node)) continue;
-          // An acquire helper: unlocks on its early (failure) paths, returns holding the lock at its end, released by another function.
-          if (finalExit(fl, exit) && unlockedElsewhere(view, fl.fn, h.key, h.mode, true)) continue;
+          // An acquire helper: unlocks on its early (failure) paths, returns holding the lock at its end,
+          // released by another function, or returned with the value that holds it (frp's
+          // `lockCurrentRun` locks `runMu := entry.runMu` and returns `entry`).
+          if (finalExit(fl, exit) && (unlockedElsewhere(view, fl.fn, h.key, h.mode, true) || returnsHolder(fl.fn, h.key, exit.node))) continue;
           // A helper that returns holding the lock on success, which every caller then releases
           // itself (seaweedfs' `ensureLdbLoaded`: Get, Put and Delete `defer RUnlock()` after it).
           if (callersRelease(view, fl.fn, h)) continue;
@@ -221,6 +223,25 @@ function escapingLocal(fn: FuncInfo, key: string): boolean {
   if (!key.startsWith('local:')) return false;
   const head = key.slice(6).split('.')[0];
   return fn.body !== undefined && escapingUses(fn.body, head).length > 0;
+}
+
+/**
+ * The locked mutex is a local copy of a field of a value the return hands back (`runMu :=
+ * entry.runMu; runMu.Lock(); ...; return entry, true`): the caller gets the lock with the value.
+ */
+function returnsHolder(fn: FuncInfo, key: string, ret: Node | undefined): boolean {
+  if (!ret || !fn.body || !key.startsWith('local:')) return false;
+  const name = key.slice(6).split('.')[0];
+  const returned = new Set(descendants(ret, 'identifier').map((id) => id.text));
+  return descendants(fn.body, 'short_var_declaration', true).some((d) => {
+    const left = d.childForFieldName('left')?.namedChildren ?? [];
+    const right = d.childForFieldName('right')?.namedChildren ?? [];
+    const i = left.findIndex((l) => l.text === name);
+    if (i < 0 || left.length !== right.length) return false;
+    let root = right[i];
+    while (root.type === 'selector_expression') root = root.childForFieldName('operand')!;
+    return root.id !== right[i].id && root.type === 'identifier' && returned.has(root.text);
+  });
 }
 
 /**

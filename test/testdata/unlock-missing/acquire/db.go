@@ -106,3 +106,65 @@ func (s *Sched) Forget(k string) error {
 	s.mu.Unlock()
 	return nil
 }
+
+type runEntry struct {
+	runMu *sync.Mutex
+	id    string
+}
+
+type Runs struct {
+	mu    sync.RWMutex
+	byID  map[string]*runEntry
+	count int
+}
+
+// lockCurrentRun returns the current entry with its run gate held; the caller unlocks it.
+// ok: an acquire helper (frp's ControlManager): early paths unlock, the last returns holding.
+func (r *Runs) lockCurrentRun(id string) (*runEntry, bool) {
+	r.mu.RLock()
+	entry, ok := r.byID[id]
+	r.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	runMu := entry.runMu
+	runMu.Lock()
+	r.mu.RLock()
+	entry, ok = r.byID[id]
+	if !ok || entry.runMu != runMu {
+		ok = false
+	}
+	r.mu.RUnlock()
+	if !ok {
+		runMu.Unlock()
+		return nil, false
+	}
+	return entry, true // ok
+}
+
+func (r *Runs) Touch(id string) {
+	entry, ok := r.lockCurrentRun(id)
+	if !ok {
+		return
+	}
+	defer entry.runMu.Unlock()
+	r.count++
+}
+
+// The same shape, where the mutex comes from another entry than the one returned.
+func (r *Runs) currentRun(id string) (*runEntry, bool) {
+	r.mu.RLock()
+	entry, ok := r.byID[id]
+	r.mu.RUnlock()
+	if !ok {
+		return nil, false
+	}
+	other := r.byID[""]
+	runMu := other.runMu
+	runMu.Lock()
+	if entry.id == "" {
+		runMu.Unlock()
+		return nil, false
+	}
+	return entry, true // want "`return entry, true` leaves `runMu` locked, which the other paths unlock"
+}
