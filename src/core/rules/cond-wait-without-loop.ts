@@ -62,6 +62,9 @@ export const rule: Rule = {
       if (fn && loopedByCallers(file, ctx.package, fn, parts.receiverNode)) continue;
       const inIf = ancestor(call, 'if_statement');
       const guard = inIf && contains(inIf.childForFieldName('consequence')!, call) ? inIf : undefined;
+      // `c.Wait(); mu.Unlock(); return ...`: a "wait for a change" primitive that lets go of the
+      // lock as soon as it wakes, so its caller checks again (centrifuge's queues' Wait).
+      if (!guard && unlocksAndReturns(call)) continue;
       // Tests park a goroutine in a bare Wait on purpose (to profile or trace a blocked goroutine).
       if (!guard && file.isTest) continue;
       const cond = guard?.childForFieldName('condition');
@@ -92,6 +95,22 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The Wait's statement is followed by an unlock and then a `return`. */
+function unlocksAndReturns(call: Node): boolean {
+  const stmt = call.parent;
+  if (stmt?.type !== 'expression_statement') return false;
+  const following = (n: Node) => {
+    let s = n.nextNamedSibling;
+    while (s?.type === 'comment') s = s.nextNamedSibling;
+    return s;
+  };
+  const next = following(stmt);
+  const unlock = next?.type === 'expression_statement' ? next.namedChild(0) : undefined;
+  const name = unlock?.type === 'call_expression' ? callParts(unlock)?.name : undefined;
+  if (name !== 'Unlock' && name !== 'RUnlock') return false;
+  return following(next!)?.type === 'return_statement';
+}
 
 /** `x == nil`, `x != nil`, or several of those joined with `&&` / `||`. */
 function isNilCheck(cond: Node): boolean {
