@@ -75,7 +75,7 @@ describe('severity in tests', () => {
     assert.deepEqual(at(undefined), ['warning']);
   });
 
-  it('lost-cancel: a discarded cancel is a warning in package code and information in test-support code (temporal sqlplugin/tests)', () => {
+  it('lost-cancel: a discarded cancel is a warning in package code and information in test-support code (temporal sqlplugin/tests), or when the parent is never cancelled and there is no timer', () => {
     const src = `package tests
 
 import (
@@ -92,6 +92,19 @@ func newExecutionContext() context.Context {
     const at = (importPath: string, text = src) => analyze(go, text, { rules: lost, fileName: 'context.go', importPath }).findings.map((f) => f.severity);
     assert.deepEqual(at('go.temporal.io/server/common/persistence/sql/sqlplugin/tests'), ['info']);
     assert.deepEqual(at('go.temporal.io/server/common/persistence/sql/sqlplugin/store', src.replace('package tests', 'package store')), ['warning']);
+    // A child of Background without a timer is linked to nothing: discarding its cancel leaves
+    // nothing behind (Xray's shadowsocks outbound). With a timer, the timer stays armed.
+    const untimed = `package store
+
+import "context"
+
+func detach(ctx context.Context) context.Context {
+	ctx, _ = context.WithCancel(context.Background())
+	return ctx
+}
+`;
+    assert.deepEqual(at('example.com/store', untimed), ['info']);
+    assert.deepEqual(at('example.com/store', untimed.replace('context.Background()', 'ctx')), ['warning']);
   });
 
   it('a send leak when the function leaves early only on a failed call of its own is information; on a timeout it is a warning', () => {
@@ -156,7 +169,7 @@ ${mainBody}
     assert.deepEqual(at(prog('\tfor i := 0; i < 10; i++ {\n\t\tprintln(run(func() int { return i }))\n\t}')), ['7 warning']);
   });
 
-  it('waitgroup-done-missing: a return right after t.Errorf in a test hangs a run that already failed: information', () => {
+  it('waitgroup-done-missing: a return right after t.Errorf in a test, or a path that records a failure, hangs a run that already failed: information', () => {
     const src = (failure: string) => `package p
 
 import (
@@ -215,6 +228,35 @@ func stages(dial func() error) error {
     const inPackage = (pkg: string) => analyze(go, latch(pkg), { rules: wgRules, fileName: 'suite.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
     assert.deepEqual(inPackage('ethtest'), ['17 info']);
     assert.deepEqual(inPackage('peers'), ['17 warning']);
+    // The Done only in the last arm, every other arm recording a failure, falling off the end
+    // (rueidis' mux tests); an arm that only logs still counts.
+    const arms = (failure: string) => `package p
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestArms(t *testing.T) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if v, err := do(); err != nil {
+			t.Errorf("unexpected error %v", err)
+		} else if v != "OK" {
+			${failure}
+		} else {
+			wg.Done()
+		}
+	}()
+	wg.Wait()
+}
+
+func do() (string, error) { return "", nil }
+`;
+    const armsAt = (text: string) => analyze(go, text, { rules: wgRules, fileName: 'mux_test.go' }).findings.map((f) => f.severity);
+    assert.deepEqual(armsAt(arms('t.Errorf("unexpected response %v", v)')), ['info']);
+    assert.deepEqual(armsAt(arms('t.Logf("unexpected response %v", v)')), ['warning']);
   });
 
   it('double-close: a close right before t.Fatal runs only in a failed test: information; on the passing path an error', () => {
@@ -266,6 +308,29 @@ func stages(dial func() error) error {
     const at = (re: RegExp) => found.filter((f) => re.test(f.message)).map((f) => f.severity);
     assert.deepEqual(at(/^`failed = true`/), ['info']);
     assert.deepEqual(at(/^`state = 1`/), ['warning']);
+  });
+
+  it('errgroup-context-unused: a dropped Wait error is a warning in package code and information in a test, which may expect the failures', () => {
+    const src = `package p
+
+import (
+	"errors"
+
+	"golang.org/x/sync/errgroup"
+)
+
+func writeAll(n int) {
+	var g errgroup.Group
+	for i := 0; i < n; i++ {
+		g.Go(func() error { return errors.New("closed") })
+	}
+	g.Wait()
+}
+`;
+    const eg = [RULES_BY_ID.get('errgroup-context-unused')!];
+    const at = (fileName: string) => analyze(go, src, { rules: eg, fileName }).findings.map((f) => f.severity);
+    assert.deepEqual(at('pipe.go'), ['warning']);
+    assert.deepEqual(at('pipe_test.go'), ['info']);
   });
 
   it('a severity the user set wins in tests too', () => {

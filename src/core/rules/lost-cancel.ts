@@ -79,7 +79,9 @@ export const rule: Rule = {
       if (cancel.type !== 'identifier') continue; // stored in a field, map or slice: it escapes
       // A child of a context that is never cancelled, without a timer, is not linked to anything:
       // a path that skips its cancel leaves nothing behind (the context package does not attach
-      // it). Discarding the cancel outright still means nothing can ever stop the work.
+      // it). Discarding the cancel outright still means nothing can ever stop the work, but no
+      // more than with the parent itself (Xray's `ctx, _ = context.WithCancel(context.Background())`,
+      // which wants a context whose Done is not nil): information.
       const parent = callArgs(call)[0];
       const untimedRoot = !/Timeout|Deadline/.test(callParts(call)?.name ?? '') && parent !== undefined && neverCancelled(file, parent);
       if (untimedRoot && cancel.text !== '_') continue;
@@ -87,6 +89,7 @@ export const rule: Rule = {
         cancel.text === '_'
           ? discarded(file, fn, call, site)
           : (deferredInLoop(fn, call, site, cancel.text) ?? unusedOnSomePath(file, fn, call, site, cancel.text));
+      if (finding && untimedRoot) finding.severity = 'info';
       if (finding) ctx.report(finding);
     }
   },

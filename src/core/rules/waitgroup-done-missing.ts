@@ -14,7 +14,7 @@ export const rule: Rule = {
   category: 'waitgroup',
   docs: {
     summary:
-      'A goroutine counted by `wg.Add` can return without calling `wg.Done()`: an early `return` skips a `Done` written at the end, or the goroutine never calls `Done` at all, so `wg.Wait()` blocks forever (information in a test when the early returns come right after `t.Errorf`: the run has already failed).',
+      'A goroutine counted by `wg.Add` can return without calling `wg.Done()`: an early `return` skips a `Done` written at the end, or the goroutine never calls `Done` at all, so `wg.Wait()` blocks forever (information in a test when every path that skips `Done` records a failure with `t.Errorf` first: the run has already failed).',
     why:
       '`Wait` returns only when every counted goroutine has called `Done`. A `Done` written as the last statement runs only when ' +
       'control reaches it: an error path that returns early, a `return` inside a loop or a `select` case, all leave the counter ' +
@@ -157,8 +157,12 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     const exitText = first ? `the \`${quote(first, 24)}\` at line ${lineOf(first)}` : 'the end of the function';
     const others = skipping.length > 1 ? ` (and ${skipping.length - 1} more)` : '';
     // In a test, returns that come right after `t.Errorf(...)` or after handing an error to the test
-    // (`errc <- err`) hang a run that has already failed.
-    const afterFailure = file.isTestSupport && !fallsOff && skipping.every((r) => failedBefore(file, r));
+    // (`errc <- err`), or every path that skips the Done recording a failure on the way (rueidis'
+    // `if err != nil { t.Errorf(...) } else { wg.Done() }`), hang a run that has already failed.
+    const failures = file.isTestSupport ? descendants(fn.body!, 'call_expression').filter((c) => recordsTestFailure(file, c)) : [];
+    const failedOnTheWay = (r?: Node) => failures.length > 0 && everyPathPasses(fn.node, [...plain, ...failures], r);
+    const afterFailure =
+      file.isTestSupport && (!fallsOff || failedOnTheWay()) && skipping.every((r) => failedBefore(file, r) || failedOnTheWay(r));
     ctx.report({
       node: done,
       severity: afterFailure ? 'info' : undefined,

@@ -115,3 +115,21 @@ func namedFuncs(ctx context.Context, jobs []func() error) error {
 	g.Wait() // want "`g\\.Wait\\(\\)` returns the group's first error, and it is dropped here: every failure of the"
 	return ctx.Err()
 }
+
+// The helper's literal can fail: its error is lost.
+func fillAllChecked(addrs []string) {
+	var g errgroup.Group
+	for i := range addrs {
+		g.Go(check(addrs[i]))
+	}
+	g.Wait() // want "`g\\.Wait\\(\\)` returns the group's first error, and it is dropped here"
+}
+
+func check(addr string) func() error {
+	return func() error {
+		if addr == "" {
+			return errors.New("empty address")
+		}
+		return nil
+	}
+}
