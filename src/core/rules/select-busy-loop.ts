@@ -2,7 +2,7 @@ import { caseStatements } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
 import type { SourceText } from '../text/source';
-import { blockStatements, callArgs, callParts, defaultCase, descendants, jumpTarget, lineOf, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, caseReceive, defaultCase, descendants, jumpTarget, lineOf, unparen, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'select-busy-loop',
@@ -59,7 +59,7 @@ export const rule: Rule = {
       const dflt = defaultCase(select);
       if (!dflt || !idleDefault(dflt)) continue;
       const loop = spinningLoop(select);
-      if (!loop || spinsOnPurpose(file.source, loop) || boundedSpinWait(loop, select)) continue;
+      if (!loop || spinsOnPurpose(file.source, loop) || boundedSpinWait(loop, select) || drainsBuffer(loop, select)) continue;
       const cases = select.namedChildren.filter((c): c is Node => c?.type === 'communication_case');
       const fixes: Fix[] = [];
       const del = cases.length > 0 ? deleteCase(file.source, select, dflt) : undefined;
@@ -167,6 +167,21 @@ function boundedSpinWait(loop: Node, select: Node): boolean {
     const last = c.type === 'communication_case' ? caseStatements(c).at(-1) : undefined;
     return last?.type === 'return_statement' || (last?.type === 'break_statement' && jumpTarget(last)?.id === loop.id);
   });
+}
+
+/**
+ * `for len(ch) > 0 { select { case v := <-ch: ...; default: } }`: the loop drains what the buffer
+ * holds and ends once it is empty; while `len(ch) > 0` the receive is ready, so the default only
+ * runs when another receiver took the last value first (Xray's browser dialer).
+ */
+function drainsBuffer(loop: Node, select: Node): boolean {
+  const cond = loop.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause');
+  const c = cond ? unparen(cond) : undefined;
+  if (c?.type !== 'binary_expression' || !/^(>|!=)$/.test(c.childForFieldName('operator')?.text ?? '')) return false;
+  const left = unparen(c.childForFieldName('left')!);
+  if (c.childForFieldName('right')?.text !== '0' || left.type !== 'call_expression' || left.childForFieldName('function')?.text !== 'len') return false;
+  const ch = callArgs(left)[0]?.text;
+  return ch !== undefined && select.namedChildren.some((k) => k.type === 'communication_case' && caseReceive(k)?.channel.text === ch);
 }
 
 /** An atomic load in the loop's condition (`v.Load()`, `atomic.LoadInt32(&v)`). */

@@ -254,3 +254,30 @@ func (b *bounds) waitMin() {
 		}
 	}
 }
+
+type conn struct{}
+
+func (conn) Close() {}
+
+// ok: the loop drains the buffer and ends once it is empty; while len(conns) > 0 the receive is
+// ready, so the default only covers another receiver taking the last one first (Xray's dialer).
+func closeAll(conns chan conn) {
+	for len(conns) > 0 {
+		select {
+		case c := <-conns:
+			c.Close()
+		default:
+		}
+	}
+}
+
+// The condition watches another channel than the one received from: nothing in the loop empties it.
+func closeWhile(conns, pending chan conn) {
+	for len(pending) > 0 {
+		select {
+		case c := <-conns:
+			c.Close()
+		default: // want "this empty `default` makes the `for` loop spin"
+		}
+	}
+}
