@@ -37,6 +37,12 @@ export function unbuffered(view: PackageView, target: string): boolean {
   return kinds.length > 0 && kinds.every((k) => k === 'unbuffered');
 }
 
+/** Some file of the package gives the field's channel a buffer (by `Type.field`, or by field name where the type is not shown). */
+export function bufferedSomewhere(view: PackageView, target: string): boolean {
+  const field = target.slice(target.lastIndexOf('.') + 1);
+  return view.files.some((f) => f.channelMakes?.[target] === 'buffered' || f.channelMakes?.[field] === 'buffered');
+}
+
 /** A target in its type's names (see typedTarget), or as it is. */
 export function canonical(fn: FuncSummary, target: string): string {
   return typedTarget(fn, target) ?? target;

@@ -1,6 +1,7 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { displayKey, fileLocks, flatten, lockEffect, lockTarget, mapTarget, opWhere, type FlatOp, type Held, type Mode } from '../model/locks';
 import { calleeKey, funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../model/package';
+import { bufferedSomewhere, canonical } from '../model/serving';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
 import { callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax/nodes';
@@ -112,6 +113,9 @@ func (p *Pool) work(job func() int) {
             if (f.context || !f.target) continue;
             if (f.mutex && (f.what === 'Unlock' || f.what === 'RUnlock')) released.add(f.target);
             // One case of a select waits together with the others, as it does when written inline.
+            // A send on a field channel that some file makes with a buffer may not wait at all, as
+            // inline (Xray's `dial` sends once on `connReady`, made with a buffer of one).
+            if (f.what === 'send' && bufferedSomewhere(view, canonical(f.fn, f.op.target))) continue;
             if (f.what in UNBLOCKS && !f.op.alternatives && ![...site.held.keys()].some((k) => released.has(k))) {
               waits.push({ what: f.what as Waits, key: f.target, text: displayKey(file, fl.fn, f.target), inner: f });
             }
