@@ -64,7 +64,7 @@ export const rule: Rule = {
       'pile up until the function returns), when no value built from the context is returned (a response whose body the ' +
       'caller reads; an `error`, `bool`, number or string result is only a value), when named results of other types are not in ' +
       'play, when neither the context nor a value built from it (a request, a command) is stored, sent, captured by a goroutine or ' +
-      'closure, passed on as `ctx.Done()` or handed to a callee named like `start...`/`run...`/`serve...`, and when the existing ' +
+      'closure, passed on as `ctx.Done()` or handed to a callee named like `start...`/`run...`/`serve...`/`publish...`, and when the existing ' +
       'uses of the cancel function are plain calls. It is not marked safe: a callee may still keep the context.',
   },
   check(ctx) {
@@ -290,8 +290,11 @@ function deferFix(file: FileFacts, fn: FuncInfo, call: Node, site: Site, name: s
 /** Result types that cannot hold a context (or anything built on one). */
 const PLAIN_RESULT = /^(error|bool|string|byte|rune|u?int(8|16|32|64)?|float(32|64)|\[\](byte|string)|time\.(Duration|Time))$/;
 
-/** Callees whose names suggest they start work that goes on after they return. */
-const STARTS_WORK = /^(start|run|go|spawn|serve|listen|watch|subscribe|launch|async|background)|(async|background|loop|worker)$/i;
+/**
+ * Callees whose names suggest they start work that goes on after they return, or hand the context
+ * on with a message to other goroutines (Xray's `routingStats.Publish(ctx, route)`).
+ */
+const STARTS_WORK = /^(start|run|go|spawn|serve|listen|watch|subscribe|launch|async|background|publish|enqueue|submit|dispatch|schedule|broadcast)|(async|background|loop|worker)$/i;
 
 /**
  * True when nothing built from the context `name` visibly outlives the function, so cancelling it
