@@ -234,7 +234,7 @@ export function packageName(facts: FileFacts): string {
  * Normalises an expression path as seen from `at` (see {@link Op.target}). Undefined for
  * expressions that are not paths.
  */
-export function normaliseTarget(facts: FileFacts, expr: Node, at: Node = expr): string | undefined {
+export function normaliseTarget(facts: FileFacts, expr: Node, at: Node = expr, depth = 0): string | undefined {
   const key = pathKey(expr);
   if (!key) return undefined;
   const [head, ...rest] = key.split('.');
@@ -244,7 +244,26 @@ export function normaliseTarget(facts: FileFacts, expr: Node, at: Node = expr): 
   if (found.receiver) return `${found.receiver.receiver!.typeName}${tail}`;
   if (found.param && found.fn) return `param${found.fn.params.indexOf(found.param)}${tail}`;
   if (found.decl && !found.fn) return `var:${key}`;
+  // A local pointer that only ever holds a field path (`topic := t.topic`) names what the path
+  // names: `topic.mu` is `Handler.topic.mu` (go-libp2p-pubsub locks through one, unlocks through
+  // the other). A copy of a struct value is another value and stays local.
+  const alias = depth < 2 && tail ? aliasedPath(facts, expr) : undefined;
+  if (alias) {
+    const base = normaliseTarget(facts, alias, alias, depth + 1);
+    if (base && !base.startsWith('local:')) return base + tail;
+  }
   return `local:${key}`;
+}
+
+/** For `x.f.g` where the local `x` only ever holds a pointer read from a path (`x := t.topic`): that path. */
+function aliasedPath(facts: FileFacts, expr: Node): Node | undefined {
+  let head = unparen(expr);
+  while (head.type === 'selector_expression') head = unparen(head.childForFieldName('operand')!);
+  if (head.type !== 'identifier') return undefined;
+  const value = facts.onlyValue(head);
+  const v = value ? unparen(value) : undefined;
+  if (v?.type !== 'selector_expression' || !pathKey(v)) return undefined;
+  return facts.typeOf(head)?.startsWith('*') ? v : undefined;
 }
 
 /** The callee key of a call to a package function or method: `helper`, `Store.evict`. */

@@ -4,7 +4,7 @@ import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type 
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
-import { blockStatements, descendants, docComment, jumpTarget, lineOf, quote } from '../syntax/nodes';
+import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf, quote } from '../syntax/nodes';
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
@@ -351,6 +351,17 @@ function fixFor(file: FileFacts, fl: FuncLocks, h: Held, fixed: Set<string>): Fi
     if (!del) return [];
     edits.push(del);
   }
+  // Another unlock of a mutex of the same name that the analysis did not tie to this one (through
+  // an alias it could not resolve): a deferred unlock on top of it would unlock twice, which Go
+  // cannot recover from.
+  const field = h.text.slice(h.text.lastIndexOf('.') + 1);
+  const strays = descendants(body, 'call_expression').filter((c) => {
+    const parts = callParts(c);
+    if (parts?.name !== unlockName && parts?.name !== 'Unlock' && parts?.name !== 'RUnlock') return false;
+    const recv = parts.receiverNode?.text ?? '';
+    return (recv === field || recv.endsWith('.' + field)) && !releasesOf(fl, h.key).some((r) => r.ev.node.id === c.id);
+  });
+  if (strays.length > 0) return [];
   const after = (n: Node) => n.startIndex > h.node.endIndex;
   if (descendants(body, 'defer_statement', true).some(after)) return [];
   // Returns after the lock now run under it: none may lock the mutex again.
