@@ -6,8 +6,9 @@ import type { Element } from '../model/cfg';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { blockStatements, callArgs, callParts, descendants, descendantsNaming, enclosingFunction, excerpt, lineOf, pathKey, unparen } from '../syntax/nodes';
+import { ancestor, blockStatements, callArgs, callParts, contains, descendants, descendantsNaming, enclosingFunction, excerpt, lineOf, pathKey, unparen } from '../syntax/nodes';
 import { onFailingTestPath } from '../model/noreturn';
+import { caseStatements } from '../model/flow';
 
 export const rule: Rule = {
   id: 'timer-drain-deadlock',
@@ -160,12 +161,55 @@ function receivedBefore(file: FileFacts, view: PackageView, drain: Drain): Node[
   const kill = (el: Element) => el.kind !== 'head' && el.kind !== 'select' && rearms(file, view, el.node, drain.timer);
   // Which receives reach the drain: ask once per receive, so the related lines name only those.
   const found: Node[] = [];
+  const flag = atExit ? undefined : skippedByFlag(file, fn!, drain);
   for (const [k, r] of gens) {
     const sol = reaches(g, (el) => key(el) === k, kill, 'may');
-    const fact = atExit ? sol?.blockIn(g.exit) : drainEl && sol?.before(drainEl);
+    let fact = atExit ? sol?.blockIn(g.exit) : drainEl && sol?.before(drainEl);
+    // A receive whose case sets the flag that skips the drain reaches it only through the flag's
+    // declaration, which makes it false again: then from there on.
+    if (fact && flag && flag.setters.some((c) => contains(c, r))) {
+      const declEl = g.elementOf(flag.decl);
+      const fromDecl = declEl ? reaches(g, (el) => el === declEl, kill, 'may') : undefined;
+      fact = !!declEl && !!sol?.before(declEl) && !!drainEl && !!fromDecl?.before(drainEl);
+    }
     if (fact) found.push(r);
   }
   return found.length > 0 ? found : undefined;
+}
+
+/**
+ * The drain sits where a local flag is false (`if expired { ... } else { if !t.Stop() { <-t.C } }`),
+ * the flag is declared false (`expired := false`, `var expired bool`), and every assignment to it
+ * is `expired = true` in a select case: the cases that set it, and its declaration (Xray's DNS
+ * tunnel client sets `pollTimerExpired` in the case that receives from the timer).
+ */
+function skippedByFlag(file: FileFacts, fn: Node, drain: Drain): { decl: Node; setters: Node[] } | undefined {
+  let name: string | undefined;
+  for (let child = drain.cond.parent!, p = child.parent; p && p.id !== fn.id; child = p, p = p.parent) {
+    if (p.type !== 'if_statement') continue;
+    const c = unparen(p.childForFieldName('condition')!);
+    if (c.type === 'identifier' && p.childForFieldName('alternative')?.id === child.id) name = c.text;
+    else if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!' && p.childForFieldName('consequence')?.id === child.id) {
+      const operand = unparen(c.childForFieldName('operand')!);
+      if (operand.type === 'identifier') name = operand.text;
+    }
+    if (name) {
+      const decl = file.lookup(name, c)?.decl;
+      if (!decl || decl.multi || (decl.init && decl.init.text !== 'false') || enclosingFunction(decl.node)?.id !== fn.id) return undefined;
+      const setters: Node[] = [];
+      for (const a of descendants(fn, 'assignment_statement')) {
+        const left = a.childForFieldName('left')?.namedChildren ?? [];
+        if (!left.some((l) => l.text === name)) continue;
+        const right = a.childForFieldName('right')?.namedChildren ?? [];
+        const inCase = ancestor(a, 'communication_case');
+        const top = inCase && caseStatements(inCase).some((st) => st.id === a.id);
+        if (left.length !== 1 || right[0]?.text !== 'true' || !inCase || !top || enclosingFunction(a)?.id !== fn.id) return undefined;
+        setters.push(inCase);
+      }
+      return setters.length > 0 ? { decl: decl.statement, setters } : undefined;
+    }
+  }
+  return undefined;
 }
 
 function key(el: Element): string {

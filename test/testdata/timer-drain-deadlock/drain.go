@@ -159,3 +159,27 @@ func (b *batcher) batching() []msg {
 		}
 	}
 }
+
+// The flag is set in the case that receives from the timer, but the receive of the previous pass
+// reaches the drain: nothing re-arms the timer after it when the pass ends early.
+func pollLoopEarly(queue chan []byte, send func([]byte) bool) {
+	pollTimer := time.NewTimer(time.Second)
+	for {
+		var p []byte
+		expired := false
+		select {
+		case p = <-queue:
+		case <-pollTimer.C:
+			expired = true
+		}
+		if !send(p) {
+			continue
+		}
+		if !expired {
+			if !pollTimer.Stop() {
+				<-pollTimer.C // want "blocks forever after `pollTimer.C` was received"
+			}
+		}
+		pollTimer.Reset(time.Second)
+	}
+}

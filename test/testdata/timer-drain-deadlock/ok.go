@@ -145,3 +145,33 @@ func deferredOnly(d time.Duration, done chan struct{}) {
 	}()
 	<-done
 }
+
+type packet struct{ p []byte }
+
+// ok: the case that receives from the timer sets expired, and the drain runs only when expired
+// is false; the flag is declared false again on every pass (Xray's DNS tunnel client).
+func pollLoop(queue, poll chan *packet, send func(*packet), closed func() bool) {
+	pollTimer := time.NewTimer(time.Second)
+	for {
+		var p *packet
+		expired := false
+		select {
+		case p = <-queue:
+		case <-poll:
+		case <-pollTimer.C:
+			expired = true
+		}
+		if expired {
+			p = &packet{}
+		} else {
+			if !pollTimer.Stop() {
+				<-pollTimer.C
+			}
+		}
+		pollTimer.Reset(time.Second)
+		send(p)
+		if closed() {
+			return
+		}
+	}
+}
