@@ -333,6 +333,65 @@ func writeAll(n int) {
     assert.deepEqual(at('pipe_test.go'), ['info']);
   });
 
+  it("send-to-stopped-loop: a send kept away from the stopped loop by a state field that the stopper sets before it closes the stop channel is information (k6's WebSocket)", () => {
+    const src = (stopper: string) => `package ws
+
+import "errors"
+
+const (
+	open = iota
+	closed
+)
+
+type socket struct {
+	state int
+	queue chan []byte
+	done  chan struct{}
+}
+
+func newSocket() *socket {
+	w := &socket{queue: make(chan []byte), done: make(chan struct{})}
+	go w.pump()
+	return w
+}
+
+func (w *socket) pump() {
+	for {
+		select {
+		case <-w.queue:
+		case <-w.done:
+			return
+		}
+	}
+}
+
+func (w *socket) assertOpen() {
+	if w.state == open {
+		return
+	}
+	panic(errors.New("invalid state"))
+}
+
+func (w *socket) Send(b []byte) {
+	w.assertOpen()
+	w.sendBytes(b)
+}
+
+func (w *socket) sendBytes(b []byte) {
+	w.queue <- b
+}
+
+func (w *socket) closed(err error) {
+${stopper}
+	close(w.done)
+}
+`;
+    const stl = [RULES_BY_ID.get('send-to-stopped-loop')!];
+    const at = (text: string) => analyze(go, text, { rules: stl, fileName: 'ws.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(at(src('\tw.state = closed')), ['45 info']);
+    assert.deepEqual(at(src('\t_ = err')), ['45 warning']);
+  });
+
   it('a severity the user set wins in tests too', () => {
     assert.deepEqual(severities('fetch_test.go', { 'goroutine-send-leak': 'error' }), ['error']);
   });

@@ -4,7 +4,7 @@ import { canonical, onlyReceivers, senderIsOutside, servingLoops, stopExpression
 import { baseName } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { excerpt } from '../syntax/nodes';
+import { descendants, enclosingFunction, excerpt } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 
 export const rule: Rule = {
@@ -16,7 +16,7 @@ export const rule: Rule = {
   category: 'goroutine-leak',
   docs: {
     summary:
-      'A method sends on a channel field whose only receiver is a `for { select { ... } }` loop that returns when a stop case fires, or a `for r := range s.reqc` loop that can `return` or `break` out; after the loop has returned, the send waits forever.',
+      'A method sends on a channel field whose only receiver is a `for { select { ... } }` loop that returns when a stop case fires, or a `for r := range s.reqc` loop that can `return` or `break` out; after the loop has returned, the send waits forever (information when the sender first checks a state field that the stopper sets before it signals the stop).',
     why:
       'Servers often funnel work through one goroutine: `run` loops over a `select` that takes requests from `s.reqc` and returns on `<-s.stop` ' +
       'or `<-ctx.Done()`, and methods such as `Submit` hand it work with `s.reqc <- r`. Once the loop has returned, nothing receives from ' +
@@ -84,7 +84,7 @@ func (s *Server) Submit(r request) {
         if (stopWaitsFirst(view, stops) || stoppedOnlyByTests(view, stops)) continue;
         // A channel that is also closed panics the late sender instead (send-after-close's case).
         if ([...view.functions].some((f) => f.ops.some((o) => o.kind === 'close' && canonical(f, o.target) === target))) continue;
-        report(file, view, fn, op, stopping[0], ctx.report);
+        report(file, view, fn, op, stopping[0], ctx.report, stateGuarded(file, view, fn, op, stops));
       }
     }
   },
@@ -129,7 +129,57 @@ function reachedOnlyFromTests(view: PackageView, fn: FuncSummary, seen: Set<stri
   return callers.length > 0 && callers.every((c) => reachedOnlyFromTests(view, c, seen));
 }
 
-function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void): void {
+/**
+ * The stop is signalled right after a state field is set (`w.readyState = CLOSED; close(w.done)`),
+ * and the sender compares that field before its send, in its own body or in a method of the file
+ * it calls first (`w.assertStateOpen()`, which throws unless the socket is open): a state machine
+ * that keeps sends away from a stopped loop (k6's WebSocket `send`, `ping` and `close`). Whether
+ * both run on one goroutine (an event loop) cannot be seen, so such a send is information.
+ */
+function stateGuarded(file: FileFacts, view: PackageView, sender: FuncSummary, op: Op, stops: ServeLoop['stops']): boolean {
+  const targets = new Set(stops.map((s) => s.target).filter((t): t is string => t !== undefined));
+  const fields = new Set<string>();
+  for (const g of view.functions) {
+    if (g.file !== file.fileName) continue;
+    for (const o of g.ops) {
+      if (o.kind !== 'close' || !targets.has(o.target)) continue;
+      const closeNode = file.root.descendantForIndex(o.start, o.end);
+      const body = enclosingFunction(closeNode)?.childForFieldName('body');
+      if (!body) continue;
+      for (const a of descendants(body, 'assignment_statement', true)) {
+        if (a.startIndex > closeNode.startIndex) continue;
+        for (const l of a.childForFieldName('left')?.namedChildren ?? []) {
+          const f = l.type === 'selector_expression' ? l.childForFieldName('field')?.text : undefined;
+          if (f) fields.add(f);
+        }
+      }
+    }
+  }
+  if (fields.size === 0) return false;
+  const compares = (root: Node, before: number) =>
+    descendants(root, 'binary_expression', true).some((b) => {
+      if (b.startIndex > before || !/^(==|!=)$/.test(b.childForFieldName('operator')?.text ?? '')) return false;
+      return [b.childForFieldName('left'), b.childForFieldName('right')].some((x) => x?.type === 'selector_expression' && fields.has(x.childForFieldName('field')?.text ?? ''));
+    });
+  // The field compared before `at` in its function, or in a method of the file called before it (`w.assertStateOpen()`).
+  const guardedBefore = (at: Node) => {
+    const body = enclosingFunction(at)?.childForFieldName('body');
+    if (!body) return false;
+    if (compares(body, at.startIndex)) return true;
+    return descendants(body, 'call_expression', true).some((c) => {
+      if (c.startIndex > at.startIndex) return false;
+      const target = file.resolveCall(c)?.target;
+      return !!target?.body && target.kind !== 'literal' && compares(target.body, Infinity);
+    });
+  };
+  const sendNode = file.root.descendantForIndex(op.start, op.end);
+  if (guardedBefore(sendNode)) return true;
+  // Or at every call of the sending function, all in this file (`send` checks, then calls `sendArrayBuffer`).
+  const calls = view.callers(sender.key).flatMap((g) => (g.file === file.fileName ? g.ops.filter((o) => o.kind === 'call' && o.target === sender.key) : [undefined]));
+  return calls.length > 0 && calls.every((c) => c !== undefined && guardedBefore(file.root.descendantForIndex(c.start, c.end)));
+}
+
+function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void, guarded = false): void {
   // The op is the send statement itself (its span in this file).
   const node = file.root.descendantForIndex(op.start, op.end);
   const stmt = node.type === 'send_statement' ? node : node.parent?.type === 'send_statement' ? node.parent : undefined;
@@ -147,6 +197,7 @@ function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: 
       : [];
   emit({
     span: { start: op.start, end: op.end },
+    ...(guarded ? { severity: 'info' as const } : {}),
     message: s.loop.range
       ? `\`${excerpt(send, 32)}\` blocks forever once ${loopName} has left its loop over \`${channel}\` at \`${excerpt(stop.text, 24)}\` (${where(stop.line)}): no other goroutine receives`
       : `\`${excerpt(send, 32)}\` blocks forever once ${loopName} has returned on \`${excerpt(stop.text, 24)}\` (${where(stop.line)}): no other goroutine receives`,
