@@ -247,7 +247,8 @@ export function normaliseTarget(facts: FileFacts, expr: Node, at: Node = expr, d
   // A local pointer that only ever holds a field path (`topic := t.topic`) names what the path
   // names: `topic.mu` is `Handler.topic.mu` (go-libp2p-pubsub locks through one, unlocks through
   // the other). A copy of a struct value is another value and stays local.
-  const alias = depth < 2 && tail ? aliasedPath(facts, expr) : undefined;
+  const init = found.decl?.init ? unparen(found.decl.init) : undefined;
+  const alias = depth < 2 && tail && init?.type === 'selector_expression' && !found.decl!.multi ? aliasedPath(facts, expr) : undefined;
   if (alias) {
     const base = normaliseTarget(facts, alias, alias, depth + 1);
     if (base && !base.startsWith('local:')) return base + tail;
