@@ -172,10 +172,18 @@ function waitsBeforeClose(view: PackageView, c: Close): boolean {
   });
 }
 
-/** The sender and a closer both take the same lock (the usual `closed` flag under a mutex). */
+/**
+ * The sender and a closer both take the same lock (the usual `closed` flag under a mutex), or the
+ * sender holds for its whole run a lock its starter took, released by a deferred unlock, which the
+ * closer takes before it closes: the lock is a latch that the close waits on (wireguard-go's
+ * `hackListenerClosed`, locked before the listener starts and unlocked as it returns).
+ */
 function sharedLock(fn: FuncSummary, closers: readonly Close[]): boolean {
   const locks = (f: FuncSummary) => new Set(f.ops.filter((o) => o.kind === 'Lock' || o.kind === 'RLock').map((o) => canonical(f, o.target)));
   const mine = locks(fn);
+  for (const o of fn.ops) {
+    if (o.kind === 'Unlock' && o.deferred && !o.context && !mine.has(canonical(fn, o.target))) mine.add(canonical(fn, o.target));
+  }
   return mine.size > 0 && closers.some((c) => [...locks(c.fn)].some((l) => mine.has(l)));
 }
 

@@ -247,3 +247,43 @@ func (d *Daemon) Stop() {
 func (d *Daemon) Close() { close(d.stopc) }
 
 func (d *Daemon) onSignal() { go d.Stop() }
+
+// ok: the listener holds a lock its starter took for its whole run and releases it as it
+// returns; the closer takes that lock before it closes, so it closes after the last send
+// (wireguard-go's TUN events and hackListenerClosed).
+type Tun struct {
+	listenerClosed sync.Mutex
+	events         chan int
+	shutdown       chan struct{}
+}
+
+func NewTun() *Tun {
+	t := &Tun{events: make(chan int, 10), shutdown: make(chan struct{})}
+	t.listenerClosed.Lock()
+	go t.statusListener()
+	go t.netlinkListener()
+	return t
+}
+
+func (t *Tun) statusListener() {
+	defer t.listenerClosed.Unlock()
+	for {
+		select {
+		case <-time.After(time.Second):
+			t.events <- 1 // ok: the close waits for the unlock after the last send
+		case <-t.shutdown:
+			return
+		}
+	}
+}
+
+func (t *Tun) netlinkListener() {
+	defer func() {
+		t.listenerClosed.Lock()
+		close(t.events)
+	}()
+	for t.readMessage() {
+	}
+}
+
+func (t *Tun) readMessage() bool { return false }
