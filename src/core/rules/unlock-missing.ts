@@ -1,6 +1,7 @@
 import { deleteStatement, insertLinesAfter } from '../findings/edits';
 import { escapingUses, type FileFacts, type FuncInfo } from '../model/facts';
 import { fileLocks, flatten, lockEffect, mapTarget, ownerKey, type FlatOp, type Exit, type FuncLocks, type Held, type LockEvent, type Mode, type Site } from '../model/locks';
+import { caseStatements, terminates } from '../model/flow';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
@@ -67,6 +68,8 @@ export const rule: Rule = {
           // released by another function, or returned with the value that holds it (frp's
           // `lockCurrentRun` locks `runMu := entry.runMu` and returns `entry`).
           if (finalExit(fl, exit) && (unlockedElsewhere(view, fl.fn, h.key, h.mode, true) || returnsHolder(fl.fn, h.key, exit.node))) continue;
+          // Reached only when a switch over an unexported enum matches none of its constants.
+          if (exit.node && afterCoveringSwitch(ctx.file, fl.fn, exit.node)) continue;
           // A helper that returns holding the lock on success, which every caller then releases
           // itself (seaweedfs' `ensureLdbLoaded`: Get, Put and Delete `defer RUnlock()` after it).
           if (callersRelease(view, fl.fn, h)) continue;
@@ -129,6 +132,53 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * The return comes right after a switch on a parameter of an unexported named type whose cases
+ * cover every constant the file declares of that type, and every case leaves the function: only
+ * a value no one can name in the package reaches it (rocketmq's offset store: `switch t` over the
+ * three `readType` constants, each case unlocking and returning; the `return` after the switch is
+ * for a default that cannot happen).
+ */
+function afterCoveringSwitch(file: FileFacts, fn: FuncInfo, ret: Node): boolean {
+  let prev = ret.previousNamedSibling;
+  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  if (prev?.type !== 'expression_switch_statement' || prev.childForFieldName('initializer')) return false;
+  const tag = prev.childForFieldName('value');
+  const param = tag?.type === 'identifier' ? fn.params.find((p) => p.name === tag.text) : undefined;
+  if (!param || !/^[a-z_]\w*$/.test(param.type) || file.lookup(tag!.text, tag!)?.param !== param) return false;
+  const cases = prev.namedChildren.filter((c) => c.type === 'expression_case' || c.type === 'default_case');
+  const covered = new Set<string>();
+  for (const c of cases) {
+    const body = caseStatements(c);
+    const last = body.at(-1);
+    if (c.type === 'default_case') {
+      if (body.length > 0) return false;
+      continue;
+    }
+    // A case that falls through to the next leaves through it.
+    if (!last || (!terminates(last) && last.type !== 'fallthrough_statement')) return false;
+    for (const v of c.childForFieldName('value')?.namedChildren ?? []) covered.add(v.text);
+  }
+  const constants = enumConstants(file, param.type);
+  return constants.length > 0 && constants.every((k) => covered.has(k));
+}
+
+/** The constants a file declares of a named type: `const ( a T = iota; b; c )`, `const d T = 4`. */
+function enumConstants(file: FileFacts, type: string): string[] {
+  const out: string[] = [];
+  for (const decl of descendants(file.root, 'const_declaration')) {
+    let current: string | undefined;
+    for (const spec of decl.namedChildren.filter((c) => c.type === 'const_spec')) {
+      const t = spec.childForFieldName('type')?.text;
+      const hasValue = spec.childForFieldName('value') !== null;
+      if (t !== undefined || hasValue) current = t;
+      if (current !== type) continue;
+      for (const name of spec.childrenForFieldName('name')) if (name && name.text !== '_') out.push(name.text);
+    }
+  }
+  return out;
+}
 
 /** The exit is the end of the body or its last top-level statement (the success path of an acquire helper). */
 function finalExit(fl: FuncLocks, exit: Exit): boolean {
