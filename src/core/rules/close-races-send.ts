@@ -78,7 +78,7 @@ func (p *Pipeline) Close() {
         const stop = op.alternatives ? closedStopCase(file, fn, send, closers) : undefined;
         if (!goroutine && !stop) continue;
         // Ordered by the author: the closer waits first, both sides take one lock, the sender checks a flag or recovers.
-        if (closers.some((c) => waitsBeforeClose(view, c))) continue;
+        if (closers.some((c) => waitsBeforeClose(view, c) || calledAfterWait(view, c))) continue;
         if (sharedLock(fn, closers)) continue;
         if (checksFlag(send) || recovers(send)) continue;
         ctx.report(report(file, fn, op, send, closers[0], stop));
@@ -170,6 +170,30 @@ function waitsBeforeClose(view: PackageView, c: Close): boolean {
     if (WAIT_KINDS.has(o.kind) && !o.nonBlocking) return true;
     return o.kind === 'call' && view.mayWait(o.target);
   });
+}
+
+/**
+ * Every call of the closing function in the package's code comes after a wait of its caller, on
+ * the same goroutine: `wg.Wait(); resp.SendComplete()`, or `defer resp.SendComplete()` in a
+ * goroutine that ends with `wg.Wait()` (tempo's async sharders close the response channel only
+ * once every sending goroutine is done). Tests, which often send and close on one goroutine, do
+ * not count; a function with no caller outside them is not judged.
+ */
+function calledAfterWait(view: PackageView, c: Close): boolean {
+  if (c.op.context) return false;
+  let calls = 0;
+  for (const g of view.callers(c.fn.key)) {
+    if (g.file.endsWith('_test.go')) continue;
+    for (const call of g.ops) {
+      if (call.kind !== 'call' || call.target !== c.fn.key) continue;
+      calls++;
+      const waited = g.ops.some(
+        (o) => WAIT_KINDS.has(o.kind) && !o.nonBlocking && !o.deferred && o.context === call.context && (call.deferred || o.start < call.start),
+      );
+      if (!waited) return false;
+    }
+  }
+  return calls > 0;
 }
 
 /**

@@ -287,3 +287,34 @@ func (t *Tun) netlinkListener() {
 }
 
 func (t *Tun) readMessage() bool { return false }
+
+// ok: every call of SendComplete comes after its caller waited for the senders (tempo's async
+// sharders).
+type asyncResponse struct {
+	respChan chan int
+}
+
+func (a *asyncResponse) Send(r int) {
+	a.respChan <- r // ok: SendComplete is only called once the sending is done
+}
+
+func (a *asyncResponse) SendComplete() {
+	close(a.respChan)
+}
+
+func shard(n int) *asyncResponse {
+	resp := &asyncResponse{respChan: make(chan int)}
+	var wg sync.WaitGroup
+	go func() {
+		defer resp.SendComplete()
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				resp.Send(i)
+			}(i)
+		}
+		wg.Wait()
+	}()
+	return resp
+}

@@ -217,3 +217,27 @@ func (t *Tap) netlinkListener() {
 }
 
 func (t *Tap) readMessage() bool { return false }
+
+// One caller closes without waiting for the goroutines that send.
+type asyncResult struct {
+	respChan chan int
+}
+
+func (a *asyncResult) Send(r int) {
+	a.respChan <- r // want "can run after `SendComplete` closes `a.respChan`"
+}
+
+func (a *asyncResult) SendComplete() {
+	close(a.respChan)
+}
+
+func shardEarly(n int) *asyncResult {
+	resp := &asyncResult{respChan: make(chan int)}
+	go func() {
+		defer resp.SendComplete()
+		for i := 0; i < n; i++ {
+			go resp.Send(i)
+		}
+	}()
+	return resp
+}
