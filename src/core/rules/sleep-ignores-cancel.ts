@@ -6,9 +6,10 @@ import { everyRoundPasses } from '../model/paths';
 import { constantDuration, durationBound, loopSleepTotal } from '../model/durations';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
-import { ancestor, callArgs, callParts, capitalise, descendants, descendantsNaming, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { ancestor, callArgs, callParts, capitalise, descendants, descendantsNaming, FUNCTION_TYPES, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
 import type { PackageView } from '../model/package';
 import { neverRuns } from '../model/results';
+import { terminates } from '../model/flow';
 
 export const rule: Rule = {
   id: 'sleep-ignores-cancel',
@@ -64,7 +65,7 @@ export const rule: Rule = {
     for (const call of descendantsNaming(file.root, SLEEP_CALL, 'call_expression')) {
       if (!isPackageCall(call, 'time', 'Sleep') || call.parent?.type !== 'expression_statement') continue;
       const loop = ancestor(call, 'for_statement');
-      if (!loop) continue;
+      if (!loop || onlyWithoutDone(call.parent)) continue;
       const top = outermostFunction(file, call);
       if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
       // A context the sleeping function itself cancels only on its way out cannot end during the sleep.
@@ -111,6 +112,42 @@ function unusedByGoroutine(file: FileFacts, call: Node, ctxs: CtxVar[]): CtxVar[
   if (!fn || fn.kind !== 'literal' || closureRun(file, fn.node).how !== 'go') return ctxs;
   const mentioned = new Set(descendants(fn.node, 'identifier').map((n) => n.text));
   return ctxs.filter((c) => c.fn.node.id === fn.node.id || mentioned.has(c.name));
+}
+
+/**
+ * The sleep runs only where the context's Done channel is nil, a context nothing can cancel:
+ * right after `if done := ctx.Done(); done != nil { ... }` whose body always leaves (it waits in a
+ * select on `done` itself), or under `if ctx.Done() == nil` (cadence's retry loop).
+ */
+function onlyWithoutDone(stmt: Node): boolean {
+  const isDone = (n: Node | null, names: ReadonlySet<string>): boolean => {
+    const x = n ? unparen(n) : undefined;
+    if (!x) return false;
+    if (x.type === 'identifier') return names.has(x.text);
+    return x.type === 'call_expression' && callParts(x)?.name === 'Done' && callArgs(x).length === 0;
+  };
+  const nilTest = (ifStmt: Node, op: string): boolean => {
+    const names = new Set<string>();
+    const init = ifStmt.childForFieldName('initializer');
+    if (init?.type === 'short_var_declaration') {
+      const left = init.childForFieldName('left')?.namedChildren ?? [];
+      const right = init.childForFieldName('right')?.namedChildren ?? [];
+      if (left.length === 1 && right.length === 1 && isDone(right[0], new Set())) names.add(left[0].text);
+    }
+    const c = unparen(ifStmt.childForFieldName('condition')!);
+    if (c.type !== 'binary_expression' || c.childForFieldName('operator')?.text !== op) return false;
+    const [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
+    return (r?.type === 'nil' && isDone(l, names)) || (l?.type === 'nil' && isDone(r, names));
+  };
+  for (let cur: Node = stmt; cur.parent && !FUNCTION_TYPES.has(cur.parent.type); cur = cur.parent) {
+    const p = cur.parent;
+    if (p.type === 'if_statement' && p.childForFieldName('consequence')?.id === cur.id && nilTest(p, '==')) return true;
+    if (p.type !== 'block' && p.type !== 'statement_list') continue;
+    for (let prev = cur.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      if (prev.type === 'if_statement' && !prev.childForFieldName('alternative') && nilTest(prev, '!=') && terminates(prev.childForFieldName('consequence')!)) return true;
+    }
+  }
+  return false;
 }
 
 /**
