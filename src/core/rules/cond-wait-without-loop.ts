@@ -2,7 +2,7 @@ import { closureRun, isCondValue, type FileFacts, type FuncInfo } from '../model
 import { calleeKey, funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { ancestor, blockStatements, contains, callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen } from '../syntax/nodes';
+import { ancestor, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, nextStatement, quote, unparen } from '../syntax/nodes';
 import { focusedOfType } from './support/focus';
 import { repeats } from '../model/paths';
 
@@ -100,16 +100,11 @@ export const rule: Rule = {
 function unlocksAndReturns(call: Node): boolean {
   const stmt = call.parent;
   if (stmt?.type !== 'expression_statement') return false;
-  const following = (n: Node) => {
-    let s = n.nextNamedSibling;
-    while (s?.type === 'comment') s = s.nextNamedSibling;
-    return s;
-  };
-  const next = following(stmt);
+  const next = nextStatement(stmt);
   const unlock = next?.type === 'expression_statement' ? next.namedChild(0) : undefined;
   const name = unlock?.type === 'call_expression' ? callParts(unlock)?.name : undefined;
   if (name !== 'Unlock' && name !== 'RUnlock') return false;
-  return following(next!)?.type === 'return_statement';
+  return nextStatement(next)?.type === 'return_statement';
 }
 
 /** `x == nil`, `x != nil`, or several of those joined with `&&` / `||`. */

@@ -45,6 +45,7 @@ import {
   jumpTarget,
   lineOf,
   loopExits,
+  nextStatement,
   pathKey,
   quote,
   selectCases,
@@ -591,9 +592,7 @@ function leftOnFinalError(ch: Channel, stop: Stop, loop: Node, active: readonly 
 
 /** The statement after the send is a `return`. */
 function followedByReturn(send: Node): boolean {
-  let next = send.nextNamedSibling;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
-  return next?.type === 'return_statement';
+  return nextStatement(send)?.type === 'return_statement';
 }
 
 /** Names the function stores received values in: `v := <-ch`, `case v, ok := <-ch:`, `for v := range ch`. */

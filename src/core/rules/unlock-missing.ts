@@ -5,7 +5,7 @@ import { caseStatements, terminates } from '../model/flow';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
-import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf, quote } from '../syntax/nodes';
+import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf, previousStatement, quote } from '../syntax/nodes';
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
@@ -141,8 +141,7 @@ export const rule: Rule = {
  * for a default that cannot happen).
  */
 function afterCoveringSwitch(file: FileFacts, fn: FuncInfo, ret: Node): boolean {
-  let prev = ret.previousNamedSibling;
-  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const prev = previousStatement(ret);
   if (prev?.type !== 'expression_switch_statement' || prev.childForFieldName('initializer')) return false;
   const tag = prev.childForFieldName('value');
   const param = tag?.type === 'identifier' ? fn.params.find((p) => p.name === tag.text) : undefined;

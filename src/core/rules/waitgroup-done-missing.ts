@@ -5,7 +5,7 @@ import { everyPathPasses } from '../model/paths';
 import { recordsTestFailure } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, RuleContext } from '../findings/rule';
-import { blockStatements, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, previousStatement, quote, walk } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'waitgroup-done-missing',
@@ -202,8 +202,7 @@ function deferFix(file: FileFacts, fn: FuncInfo, key: string, plain: Node[]): Fi
  */
 function noDone(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
   const file = ctx.file;
-  let prev = g.node.previousNamedSibling;
-  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const prev = previousStatement(g.node);
   const add = addOne(prev);
   if (!add) return;
   const recv = callParts(add)!.receiverNode!;
@@ -220,8 +219,7 @@ function noDone(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
     if (u.kind !== 'method' || u.name !== 'Done') continue;
     const th = lift(u.body, u.op).thread;
     if (th.via?.id === g.node.id) return;
-    let before = th.via?.previousNamedSibling ?? null;
-    while (before?.type === 'comment') before = before.previousNamedSibling;
+    const before = previousStatement(th.via);
     if (th.how !== 'goroutine' || !addOne(before) || pathKey(callParts(addOne(before)!)!.receiverNode!) !== key) return;
   }
   if (g.target!.kind === 'literal' && handedOver(g.target!, key)) return;
@@ -264,8 +262,7 @@ function addDeferFix(file: FileFacts, g: GoStmt, key: string): Fix[] {
 
 /** A `t.Error`, `t.Errorf` or `t.Fail` call (a test failure recorded) just before the return, in its block. */
 function failedBefore(file: FileFacts, ret: Node): boolean {
-  let prev = ret.previousNamedSibling;
-  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const prev = previousStatement(ret);
   // Handing the error to the test's goroutine, which fails the test with it: `errc <- err`.
   if (prev?.type === 'send_statement') {
     const value = prev.childForFieldName('value')?.text ?? '';

@@ -2,7 +2,7 @@ import { deleteStatement } from '../findings/edits';
 import { isWaitGroupType, type FileFacts } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { blockStatements, callArgs, descendants, isMethodCall, lineOf, pathKey, quote, unparen } from '../syntax/nodes';
+import { blockStatements, callArgs, descendants, isMethodCall, lineOf, pathKey, previousStatement, quote, unparen } from '../syntax/nodes';
 import { parseGoVersion } from '../model/timers';
 
 export const rule: Rule = {
@@ -99,8 +99,7 @@ function idiom(file: FileFacts, go: Node): Idiom | undefined {
   const literal = fnNode ? unparen(fnNode) : undefined;
   if (!call || literal?.type !== 'func_literal' || callArgs(call).length > 0) return undefined;
   if (literal.childForFieldName('result') || (literal.childForFieldName('parameters')?.namedChildCount ?? 0) > 0) return undefined;
-  let prev = go.previousNamedSibling;
-  while (prev?.type === 'comment') prev = prev.previousNamedSibling;
+  const prev = previousStatement(go);
   const add = prev?.type === 'expression_statement' ? prev.namedChild(0) : undefined;
   if (!add || !isMethodCall(add, 'Add')) return undefined;
   const args = callArgs(add);

@@ -229,6 +229,20 @@ export function blockStatements(block: Node | null | undefined): Node[] {
   return list.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
 }
 
+/** The statement (or other named sibling) right after `n`, comments skipped. */
+export function nextStatement(n: Node | null | undefined): Node | null {
+  let s = n?.nextNamedSibling ?? null;
+  while (s?.type === 'comment') s = s.nextNamedSibling;
+  return s;
+}
+
+/** The statement (or other named sibling) right before `n`, comments skipped. */
+export function previousStatement(n: Node | null | undefined): Node | null {
+  let s = n?.previousNamedSibling ?? null;
+  while (s?.type === 'comment') s = s.previousNamedSibling;
+  return s;
+}
+
 /** A one-line excerpt of a node's text for messages: whitespace collapsed, long text shortened. */
 export function quote(node: Node, max = 48): string {
   return excerpt(node.text, max);
