@@ -22,6 +22,7 @@ import {
   walk,
 } from '../syntax/nodes';
 import { oldRuntimeNote, timersCollected } from '../model/timers';
+import { repeats } from '../model/paths';
 import { eachInFocus } from './support/focus';
 
 export const rule: Rule = {
@@ -130,26 +131,6 @@ function fewPasses(loop: Node): boolean {
   return bound?.type === 'int_literal' && Number(bound.text.replace(/_/g, '')) <= FEW;
 }
 
-/**
- * After `stmt`, control reaches a `return` (or a `break` of `loop`) with no `continue` or `goto`
- * on the way: it runs on the loop's way out, once (gorilla/websocket's echo client waits for the
- * close with `time.After` and then returns).
- */
-function leavesLoopAfter(stmt: Node, loop: Node): boolean {
-  const body = loop.childForFieldName('body');
-  for (let cur: Node = stmt; cur.parent && body && cur.id !== body.id; cur = cur.parent) {
-    if (FUNCTION_TYPES.has(cur.parent.type)) return false;
-    if (cur.parent.type !== 'block' && cur.parent.type !== 'statement_list') continue;
-    for (let next = cur.nextNamedSibling; next; next = next.nextNamedSibling) {
-      if (next.type === 'comment') continue;
-      if (next.type === 'continue_statement' || next.type === 'goto_statement' || descendants(next, new Set(['continue_statement', 'goto_statement']), true).length > 0) return false;
-      if (next.type === 'return_statement') return true;
-      if (next.type === 'break_statement' && jumpTarget(next)?.id === loop.id) return true;
-    }
-  }
-  return false;
-}
-
 /** A case body that ends by leaving `loop` (return, panic, a break or goto out of it): after it no new timer is made. */
 function leavesLoop(commCase: Node, loop: Node): boolean {
   const stmts = (commCase.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter(
@@ -181,7 +162,9 @@ function checkAfter(file: FileFacts, call: Node, time: string, version: string |
   const commCase = selectCaseOf(call);
   const select = commCase?.parent;
   const loop = select ? enclosingLoop(select) : undefined;
-  if (!commCase || !select || !loop || fewPasses(loop) || leavesLoopAfter(select, loop)) return undefined;
+  // A select that control never comes back to (a `return` follows it on the loop's way out,
+  // gorilla/websocket's echo client) makes one timer, not one per pass.
+  if (!commCase || !select || !loop || fewPasses(loop) || !repeats(select)) return undefined;
   // Only a case that can win and keep looping drops the timer; if every other case leaves the
   // loop, at most one timer is pending when it ends (a retry loop that sleeps with time.After).
   // A `default` case is the worst: it wins at once, every pass.
