@@ -448,41 +448,43 @@ function onlyWhenCutShort(n: Node, lit: Node): boolean {
 }
 
 /**
- * `flag`, read in the deferred literal `lit`, is a local of the function that defers it, declared
- * false (`var done bool`, `done := false`), and every path to the function's end passes a
- * `flag = true` of its own (not in a closure).
+ * `flag`, read in the deferred literal `lit`, is a local of the function that defers it, false
+ * until set (see {@link setOnlyToTrue}), and every path to the function's end passes a set.
  */
 function setOnEveryReturn(flag: Node, lit: Node): boolean {
   const file = factsOf(lit);
   const fnNode = enclosingFunction(lit);
-  const decl = file?.lookup(flag.text, flag)?.decl;
-  if (!file || !fnNode || !decl || enclosingFunction(decl.node)?.id !== fnNode.id) return false;
-  if (decl.multi || (decl.init && decl.init.text !== 'false')) return false;
-  const sets = descendants(fnNode.childForFieldName('body')!, 'assignment_statement', true).filter((a) => {
-    if (enclosingFunction(a)?.id !== fnNode.id || a.childForFieldName('operator')?.text !== '=') return false;
+  const sets = file && fnNode ? setOnlyToTrue(file, fnNode, flag) : undefined;
+  return sets !== undefined && everyPathPasses(fnNode!, sets);
+}
+
+/**
+ * For an identifier naming a local boolean of `fnNode` declared false (`var done bool`,
+ * `done := false`), which the function only ever sets with plain `done = true` statements of its
+ * own (none in a closure, no other assignment anywhere): those statements. Undefined otherwise.
+ */
+export function setOnlyToTrue(file: FileFacts, fnNode: Node, flag: Node): Node[] | undefined {
+  const decl = file.lookup(flag.text, flag)?.decl;
+  if (!decl || decl.multi || (decl.init && decl.init.text !== 'false') || enclosingFunction(decl.node)?.id !== fnNode.id) return undefined;
+  const sets: Node[] = [];
+  for (const a of descendants(fnNode.childForFieldName('body')!, 'assignment_statement')) {
     const left = a.childForFieldName('left')?.namedChildren ?? [];
+    if (!left.some((l) => l.text === flag.text)) continue;
     const right = a.childForFieldName('right')?.namedChildren ?? [];
-    return left.length === 1 && left[0].text === flag.text && right[0]?.text === 'true';
-  });
-  const others = descendants(fnNode.childForFieldName('body')!, 'assignment_statement', true).filter(
-    (a) => (a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.text === flag.text) && !sets.some((x) => x.id === a.id),
-  );
-  return sets.length > 0 && others.length === 0 && everyPathPasses(fnNode, sets);
+    if (left.length !== 1 || right[0]?.text !== 'true' || a.childForFieldName('operator')?.text !== '=' || enclosingFunction(a)?.id !== fnNode.id) return undefined;
+    sets.push(a);
+  }
+  return sets.length > 0 ? sets : undefined;
 }
 
 function isRecoverCall(n: Node): boolean {
   return n.type === 'call_expression' && n.childForFieldName('function')?.text === 'recover' && callArgs(n).length === 0;
 }
 
-/** `name` is declared as `name := recover()` in the if's initializer or in a statement of the literal before it. */
+/** `name` is declared inside the deferred literal `lit` as `name := recover()` (in the if's initializer or before it). */
 function recoveredInto(name: string, ifStmt: Node, lit: Node): boolean {
-  const candidates = [ifStmt.childForFieldName('initializer'), ...descendants(lit.childForFieldName('body')!, 'short_var_declaration', true).filter((d) => d.startIndex < ifStmt.startIndex)];
-  return candidates.some((d) => {
-    if (d?.type !== 'short_var_declaration') return false;
-    const left = d.childForFieldName('left')?.namedChildren ?? [];
-    const right = d.childForFieldName('right')?.namedChildren ?? [];
-    return left.length === 1 && left[0].text === name && right.length === 1 && isRecoverCall(unparen(right[0]));
-  });
+  const decl = factsOf(lit)?.lookup(name, ifStmt.childForFieldName('condition')!)?.decl;
+  return !!decl?.init && isRecoverCall(unparen(decl.init)) && enclosingFunction(decl.node)?.id === lit.id;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { ancestor, blockStatements, callArgs, callParts, contains, descendants, descendantsNaming, enclosingFunction, excerpt, lineOf, pathKey, unparen } from '../syntax/nodes';
 import { onFailingTestPath } from '../model/noreturn';
-import { caseStatements } from '../model/flow';
+import { caseStatements, setOnlyToTrue } from '../model/flow';
 
 export const rule: Rule = {
   id: 'timer-drain-deadlock',
@@ -184,30 +184,20 @@ function receivedBefore(file: FileFacts, view: PackageView, drain: Drain): Node[
  * tunnel client sets `pollTimerExpired` in the case that receives from the timer).
  */
 function skippedByFlag(file: FileFacts, fn: Node, drain: Drain): { decl: Node; setters: Node[] } | undefined {
-  let name: string | undefined;
   for (let child = drain.cond.parent!, p = child.parent; p && p.id !== fn.id; child = p, p = p.parent) {
     if (p.type !== 'if_statement') continue;
     const c = unparen(p.childForFieldName('condition')!);
-    if (c.type === 'identifier' && p.childForFieldName('alternative')?.id === child.id) name = c.text;
-    else if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!' && p.childForFieldName('consequence')?.id === child.id) {
-      const operand = unparen(c.childForFieldName('operand')!);
-      if (operand.type === 'identifier') name = operand.text;
-    }
-    if (name) {
-      const decl = file.lookup(name, c)?.decl;
-      if (!decl || decl.multi || (decl.init && decl.init.text !== 'false') || enclosingFunction(decl.node)?.id !== fn.id) return undefined;
-      const setters: Node[] = [];
-      for (const a of descendants(fn, 'assignment_statement')) {
-        const left = a.childForFieldName('left')?.namedChildren ?? [];
-        if (!left.some((l) => l.text === name)) continue;
-        const right = a.childForFieldName('right')?.namedChildren ?? [];
-        const inCase = ancestor(a, 'communication_case');
-        const top = inCase && caseStatements(inCase).some((st) => st.id === a.id);
-        if (left.length !== 1 || right[0]?.text !== 'true' || !inCase || !top || enclosingFunction(a)?.id !== fn.id) return undefined;
-        setters.push(inCase);
-      }
-      return setters.length > 0 ? { decl: decl.statement, setters } : undefined;
-    }
+    let flag: Node | undefined;
+    if (c.type === 'identifier' && p.childForFieldName('alternative')?.id === child.id) flag = c;
+    else if (c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!' && p.childForFieldName('consequence')?.id === child.id) flag = unparen(c.childForFieldName('operand')!);
+    if (flag?.type !== 'identifier') continue;
+    const decl = file.lookup(flag.text, flag)?.decl;
+    // Each set of the flag is a statement of a select case.
+    const setters = setOnlyToTrue(file, fn, flag)?.map((a) => {
+      const inCase = ancestor(a, 'communication_case');
+      return inCase && caseStatements(inCase).some((st) => st.id === a.id) ? inCase : undefined;
+    });
+    return decl && setters?.every((x) => x !== undefined) ? { decl: decl.statement, setters: setters as Node[] } : undefined;
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import { caseStatements, terminates } from '../model/flow';
 import { funcKey, type FuncSummary, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
-import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf, previousStatement, quote } from '../syntax/nodes';
+import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf, previousStatement, quote, unparen } from '../syntax/nodes';
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
@@ -67,7 +67,7 @@ export const rule: Rule = {
           // An acquire helper: unlocks on its early (failure) paths, returns holding the lock at its end,
           // released by another function, or returned with the value that holds it (frp's
           // `lockCurrentRun` locks `runMu := entry.runMu` and returns `entry`).
-          if (finalExit(fl, exit) && (unlockedElsewhere(view, fl.fn, h.key, h.mode, true) || returnsHolder(fl.fn, h.key, exit.node))) continue;
+          if (finalExit(fl, exit) && (unlockedElsewhere(view, fl.fn, h.key, h.mode, true) || returnsHolder(file, h.key, exit.node))) continue;
           // Reached only when a switch over an unexported enum matches none of its constants.
           if (exit.node && afterCoveringSwitch(ctx.file, fl.fn, exit.node)) continue;
           // A helper that returns holding the lock on success, which every caller then releases
@@ -278,19 +278,13 @@ function escapingLocal(fn: FuncInfo, key: string): boolean {
  * The locked mutex is a local copy of a field of a value the return hands back (`runMu :=
  * entry.runMu; runMu.Lock(); ...; return entry, true`): the caller gets the lock with the value.
  */
-function returnsHolder(fn: FuncInfo, key: string, ret: Node | undefined): boolean {
-  if (!ret || !fn.body || !key.startsWith('local:')) return false;
-  const name = key.slice(6).split('.')[0];
-  const returned = new Set(descendants(ret, 'identifier').map((id) => id.text));
-  return descendants(fn.body, 'short_var_declaration', true).some((d) => {
-    const left = d.childForFieldName('left')?.namedChildren ?? [];
-    const right = d.childForFieldName('right')?.namedChildren ?? [];
-    const i = left.findIndex((l) => l.text === name);
-    if (i < 0 || left.length !== right.length) return false;
-    let root = right[i];
-    while (root.type === 'selector_expression') root = root.childForFieldName('operand')!;
-    return root.id !== right[i].id && root.type === 'identifier' && returned.has(root.text);
-  });
+function returnsHolder(file: FileFacts, key: string, ret: Node | undefined): boolean {
+  if (!ret || !key.startsWith('local:')) return false;
+  const init = file.lookup(key.slice(6).split('.')[0], ret)?.decl?.init;
+  let root = init ? unparen(init) : undefined;
+  if (root?.type !== 'selector_expression') return false;
+  while (root.type === 'selector_expression') root = unparen(root.childForFieldName('operand')!);
+  return root.type === 'identifier' && descendants(ret, 'identifier').some((id) => id.text === root!.text);
 }
 
 /**
