@@ -158,6 +158,11 @@ function closedStopCase(file: FileFacts, fn: FuncSummary, send: Node, closers: r
   return undefined;
 }
 
+/** A wait that can block: `Wait`, a receive or a range, not a select case with a default. */
+function waits(o: Op): boolean {
+  return WAIT_KINDS.has(o.kind) && !o.nonBlocking;
+}
+
 /**
  * The closer may wait for the senders before it closes: a `Wait`, a receive or a range before the
  * close (anywhere in the function, for a deferred close), directly or in a package function it
@@ -167,7 +172,7 @@ function waitsBeforeClose(view: PackageView, c: Close): boolean {
   return c.fn.ops.some((o) => {
     if (o === c.op || o.deferred || o.context !== c.op.context) return false;
     if (!c.op.deferred && o.start >= c.op.start) return false;
-    if (WAIT_KINDS.has(o.kind) && !o.nonBlocking) return true;
+    if (waits(o)) return true;
     return o.kind === 'call' && view.mayWait(o.target);
   });
 }
@@ -187,9 +192,7 @@ function calledAfterWait(view: PackageView, c: Close): boolean {
     for (const call of g.ops) {
       if (call.kind !== 'call' || call.target !== c.fn.key) continue;
       calls++;
-      const waited = g.ops.some(
-        (o) => WAIT_KINDS.has(o.kind) && !o.nonBlocking && !o.deferred && o.context === call.context && (call.deferred || o.start < call.start),
-      );
+      const waited = g.ops.some((o) => waits(o) && !o.deferred && o.context === call.context && (call.deferred || o.start < call.start));
       if (!waited) return false;
     }
   }
