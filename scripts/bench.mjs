@@ -115,9 +115,12 @@ log(`  ${corpus.files} files, ${corpus.lines} lines, ${corpus.mb.toFixed(1)} MB 
 log('> engine init, parse floor and full analysis (1 thread, this process)');
 const g = await h.init();
 h.parseFloor(g, allFiles.slice(0, 200)); // warm the JIT
-const parseRuns = [h.parseFloor(g, allFiles), h.parseFloor(g, allFiles)];
+// The floor is the parse of the files the analysis parses: generated files are skipped by it.
+const parsedFiles = h.parsedByAnalysis(allFiles);
+const parseRuns = [h.parseFloor(g, parsedFiles), h.parseFloor(g, parsedFiles)];
 const parseMs = Math.min(...parseRuns);
-log(`  parse floor ${parseMs.toFixed(0)} ms`);
+const parseEveryFileMs = h.parseFloor(g, allFiles);
+log(`  parse floor ${parseMs.toFixed(0)} ms (${parsedFiles.length} files the analysis parses; every file ${parseEveryFileMs.toFixed(0)} ms)`);
 const analysis = h.analyzeAll(g, packages);
 log(`  analysis ${analysis.ms.toFixed(0)} ms, ${analysis.findings} findings`);
 // The ratio the target is about, measured in turns package by package, so that a drift of the
@@ -252,6 +255,8 @@ const results = {
   quick,
   corpus,
   parseFloorMs: parseMs,
+  parsedFiles: parsedFiles.length,
+  parseEveryFileMs,
   analysis: { ms: analysis.ms, findings: analysis.findings, ratioToParse: analysis.ms / parseMs, perRuleMs: analysis.perRule, slowestPackages: analysis.slowest },
   inTurns: { parseFloorMs: turns.parseMs, analysisMs: turns.analysisMs, ratioToParse: turns.analysisMs / turns.parseMs, bestAnalysisMs: turns.bestAnalysisMs, bestRatioToParse: turns.bestAnalysisMs / turns.parseMs },
   cli: Object.fromEntries(Object.entries(cliRuns).map(([n, r]) => [`jobs${n}`, r])),
@@ -280,7 +285,7 @@ const f0 = (x) => x.toFixed(0);
 const f1 = (x) => x.toFixed(1);
 const rows = [
   ['corpus', `${corpus.files} files, ${corpus.lines} lines, ${corpus.mb.toFixed(1)} MB, ${corpus.packages} packages`],
-  ['parse floor (1 thread)', `${f0(parseMs)} ms`],
+  ['parse floor (1 thread; the files the analysis parses)', `${f0(parseMs)} ms (${parsedFiles.length} files; every file of the corpus, generated ones included: ${f0(parseEveryFileMs)} ms)`],
   ['full analysis (1 thread)', `${f0(analysis.ms)} ms = ${results.analysis.ratioToParse.toFixed(2)}x parse floor`],
   ['parse floor and analysis in turns, package by package', `${f0(turns.parseMs)} ms and ${f0(turns.analysisMs)} ms = ${results.inTurns.ratioToParse.toFixed(2)}x (each analysis the better of two: ${f0(turns.bestAnalysisMs)} ms = ${results.inTurns.bestRatioToParse.toFixed(2)}x)`],
   ...workerCounts.map((n) => [`goconc --jobs ${n}${n === many ? ', empty cache' : ', --no-cache'}`, `${f0(cliRuns[n].wall)} ms wall${n > 1 ? ` (${(cliRuns[1].wall / cliRuns[n].wall).toFixed(2)}x faster than 1)` : ''}`]),
