@@ -169,6 +169,40 @@ ${mainBody}
     assert.deepEqual(at(prog('\tfor i := 0; i < 10; i++ {\n\t\tprintln(run(func() int { return i }))\n\t}')), ['7 warning']);
   });
 
+  it('goroutine-receive-leak: waiters stranded by a function of package main that runs once, also in a goroutine main starts, are information', () => {
+    const prog = (mainBody: string) => `package main
+
+type producer struct{ in chan int }
+
+func (p *producer) run(workers int) {
+	out := make(chan int)
+	for i := 0; i < workers; i++ {
+		go func() {
+			for v := range out {
+				println(v)
+			}
+		}()
+	}
+	for v := range p.in {
+		out <- v
+	}
+}
+
+func main() {
+	p := &producer{in: make(chan int)}
+${mainBody}
+	for i := 0; ; i++ {
+		p.in <- i
+	}
+}
+`;
+    const receive = [RULES_BY_ID.get('goroutine-receive-leak')!];
+    const at = (src: string) => analyze(go, src, { rules: receive, fileName: 'main.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(at(prog('	go p.run(4)')), ['9 info']);
+    // Started once per batch, it strands a set of workers each time.
+    assert.deepEqual(at(prog('	for b := 0; b < 3; b++ {\n\t\tgo p.run(4)\n\t}')), ['9 warning']);
+  });
+
   it('waitgroup-done-missing: a return right after t.Errorf in a test, or a path that records a failure, hangs a run that already failed: information', () => {
     const src = (failure: string) => `package p
 

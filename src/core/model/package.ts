@@ -1810,7 +1810,8 @@ export class PackageIndex {
 
 /**
  * A function of package main that runs once per process: `main` itself, or a function that only
- * `main` calls (directly or through functions so called), at one place outside any loop. It runs at most once, and what
+ * `main` calls (directly or through functions so called, or in a goroutine it starts), at one
+ * place outside any loop. It runs at most once, and what
  * it leaves behind cannot pile up (nsq_to_file's `discoverer.run()`, tailscale's `run()` in
  * `if err := run(); err != nil { log.Fatal(err) }`).
  */
@@ -1844,8 +1845,12 @@ function reachedOnceFromCommands(view: PackageView, key: string, depth: number):
   return depth < 3 && callers.every((c) => c.key !== key && callsOnce(c, key) && reachedOnceFromCommands(view, c.key, depth + 1));
 }
 
-/** `caller` calls `key` once, not in a loop or a goroutine (a condition or an earlier exit may skip it). */
+/**
+ * `caller` calls `key` once, not in a loop or a callback (a condition or an earlier exit may skip
+ * it). A call in a goroutine that `caller` starts there counts (`go monitor()` in `main`): the
+ * goroutine is started once per run of `caller`.
+ */
 function callsOnce(caller: FuncSummary, key: string): boolean {
   const calls = caller.ops.filter((op) => op.kind === 'call' && op.target === key);
-  return calls.length === 1 && !calls[0].repeated && !calls[0].context;
+  return calls.length === 1 && !calls[0].repeated && calls[0].context !== 'closure';
 }

@@ -129,6 +129,20 @@ export function surelyReached(node: Node, top: Node): boolean {
   return g.live(el) && g.postDominates(el, start) && g.dominates(start, el);
 }
 
+/**
+ * True when some path from `node` ends in a normal return of its function. False when every path
+ * from it ends in an endless loop, a `panic`, `os.Exit`, `log.Fatal` or another call that never
+ * returns. True (it may return) when `node` is not in a function the graph knows.
+ */
+export function mayReturnAfter(node: Node): boolean {
+  const fn = functionOf(node);
+  const file = factsOf(node);
+  const g = fn && file ? cfgOf(file, fn) : undefined;
+  const el = g?.elementOf(node);
+  if (!g || !el || !g.live(el)) return true;
+  return el.block === g.exit || g.blockReachesAfter(el.block, g.exit);
+}
+
 /** The first element that runs when control enters `top`. */
 function firstElement(g: Cfg, top: Node): Element | undefined {
   if (top.id === g.body.id || FUNCTION_TYPES.has(top.type)) {

@@ -22,7 +22,7 @@ import {
   walk,
 } from '../syntax/nodes';
 import { oldRuntimeNote, timersCollected } from '../model/timers';
-import { repeats } from '../model/paths';
+import { mayReturnAfter, repeats } from '../model/paths';
 import { eachInFocus } from './support/focus';
 
 export const rule: Rule = {
@@ -43,7 +43,7 @@ export const rule: Rule = {
       '`time.Tick` is no longer reported and `time.After` in a loop is only a hint about allocating a timer per pass. When the Go ' +
       'version is unknown the rule assumes an older runtime may run the code and reports at its default severity. It stays silent ' +
       'when the loop ends whenever another case wins (a retry loop that sleeps with `time.After` and returns on `ctx.Done()`), and ' +
-      'for `time.Tick` in a function that never returns, and in `main`, `init` or a function of package main that they call once. ' +
+      'for `time.Tick` in a function that never returns (every path on from it loops forever or ends the process), and in `main`, `init` or a function of package main that they call, or start in a goroutine, once. ' +
       'One `time.Tick` in a function of package main that the package never calls by name (a command reached through an ' +
       'interface) is information. Loops that count to a small constant (at most 100 passes) and `_test.go` files are not reported: the timers they can hold are few and short-lived.',
     interleaving: [
@@ -320,6 +320,9 @@ function isRangeOf(loop: Node, call: Node): boolean {
  * ticker then lives exactly as long as the goroutine that needs it.
  */
 function neverReturns(fn: FuncInfo, call: Node): boolean {
+  // Every path on from the ticker ends in an endless loop, `os.Exit` or a panic.
+  if (!mayReturnAfter(call)) return true;
+  // A range over the ticker's channel is endless too, which the graph does not know: nothing closes it.
   if (descendants(fn.body!, 'return_statement', true).some((r) => r.startIndex > call.startIndex)) return false;
   return descendants(fn.body!, 'for_statement', true).some((loop) => {
     if (loop.endIndex < call.startIndex) return false;

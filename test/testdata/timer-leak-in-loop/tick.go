@@ -2,6 +2,7 @@ package fixtures
 
 import (
 	"log"
+	"os"
 	"time"
 )
 
@@ -89,4 +90,42 @@ func init() {
 			log.Println(len(global))
 		}
 	}()
+}
+
+// ok: every way out of the loop ends the process (gocraft/work's benchmark monitor): the ticker
+// never outlives the function.
+func monitorUntilIdle(count func() int64) {
+	t := time.Tick(time.Second)
+	prev := int64(-1)
+loop:
+	for {
+		select {
+		case <-t:
+			v := count()
+			if v == prev {
+				break loop
+			}
+			prev = v
+		}
+	}
+	println("idle")
+	os.Exit(0)
+}
+
+// The same loop, returning once idle: the ticker goes on firing after it.
+func monitorUntilIdleReturns(count func() int64) {
+	t := time.Tick(time.Second) // want "starts an unstoppable ticker"
+	prev := int64(-1)
+loop:
+	for {
+		select {
+		case <-t:
+			v := count()
+			if v == prev {
+				break loop
+			}
+			prev = v
+		}
+	}
+	println("idle")
 }
