@@ -7,6 +7,8 @@ import { FUNCTION_TYPES, callArgs, callParts, descendants, enclosingFunction, li
 const ERRGROUP = 'golang.org/x/sync/errgroup';
 const GO = new Set(['Go', 'TryGo']);
 const CALLS = new Set(['call_expression']);
+/** Calls that write a log line: a context passed into one annotates the line, it is not watched. */
+const LOG_CALLS = /^(Log|Logf|LogAttrs|Print|Printf|Println|(Debug|Info|Warn|Warning|Error)(f|w|Context)?)$/;
 
 /** `g, gctx := errgroup.WithContext(ctx)`: the three names and what `ctx` refers to there. */
 interface Group {
@@ -122,6 +124,9 @@ function checkGoFuncs(file: FileFacts, group: Group, report: ReportFn): void {
     });
     // A function that already uses gctx may mean to use the parent for something that must outlive the group.
     if (uses.length === 0 || usesGroupCtx) continue;
+    // A parent used only to annotate log lines (cortex's `level.Error(logutil.WithContext(ctx, l)).Log(...)`)
+    // is not watched: the function has nothing the group's context could stop.
+    if (uses.every((u) => inLogLine(u, lit))) continue;
     const p = group.parent.text;
     const gc = group.gctx.text;
     const where = `the function passed to \`${quote(call.childForFieldName('function')!)}\` at line ${lineOf(call)}`;
@@ -142,6 +147,21 @@ function checkGoFuncs(file: FileFacts, group: Group, report: ReportFn): void {
       fixes: useGroupCtxFix(file, uses, group, gctxDecl),
     });
   }
+}
+
+/** `use` lies in a statement of `within` that writes a log line (see LOG_CALLS). */
+function inLogLine(use: Node, within: Node): boolean {
+  for (let n = use.parent; n && n.id !== within.id; n = n.parent) {
+    if (FUNCTION_TYPES.has(n.type)) return false;
+    if (n.type !== 'expression_statement') continue;
+    const call = unparen(n.namedChildren[0] ?? n);
+    const name = call.type === 'call_expression' ? callParts(call)?.name : undefined;
+    if (name === undefined || !LOG_CALLS.test(name)) return false;
+    // `logger.InfoContext(ctx, msg)` takes the context to log; a plain `Info(ctx, ...)` may be a
+    // call that waits on it (a Redis client's INFO), so there it counts only inside another call.
+    return name.endsWith('Context') || use.parent?.id !== call.childForFieldName('arguments')?.id;
+  }
+  return false;
 }
 
 function useGroupCtxFix(file: FileFacts, uses: Node[], group: Group, gctxDecl: unknown): Fix[] {
