@@ -203,6 +203,34 @@ ${mainBody}
     assert.deepEqual(at(prog('	for b := 0; b < 3; b++ {\n\t\tgo p.run(4)\n\t}')), ['9 warning']);
   });
 
+  it('unsynchronized-write: a test goroutine that stores what a Run method returns races only if the service fails early: information; the same code outside tests is a warning', () => {
+    const src = `package p
+
+import "context"
+
+type service struct{}
+
+func (s *service) Run(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+
+func step() error { return nil }
+
+func exercise(s *service) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	var err error
+	go func() {
+		err = s.Run(ctx)
+	}()
+	err = step()
+	cancel()
+	return err
+}
+`;
+    const write = [RULES_BY_ID.get('unsynchronized-write')!];
+    const at = (fileName: string) => analyze(go, src, { rules: write, fileName }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
+    assert.deepEqual(at('service_test.go'), ['15 info']);
+    assert.deepEqual(at('service.go'), ['15 warning']);
+  });
+
   it('waitgroup-done-missing: a return right after t.Errorf in a test, or a path that records a failure, hangs a run that already failed: information', () => {
     const src = (failure: string) => `package p
 

@@ -49,7 +49,7 @@ export const rule: Rule = {
   docs: {
     summary:
       'Goroutines started in a loop write a variable or map declared outside the loop (or a goroutine writes one that its parent uses meanwhile) with no mutex held, no atomic and no channel hand-off ' +
-      '(information in a test whose goroutines write only to record a failed check, `err = fmt.Errorf(...)` under an `if`: they race only on a run that fails anyway).',
+      '(information in a test whose goroutines write only to record a failed check, `err = fmt.Errorf(...)` under an `if`, or only what a `Run` or `Serve` method returns: they race only on a run that fails anyway).',
     why:
       'A goroutine started in a loop runs at the same time as the goroutines of the other iterations. When they all write one variable ' +
       'declared outside the loop (`n++`, `total += x`, `err = e`, `out = append(out, v)`) the updates interleave: `n++` is a read, an add and ' +
@@ -576,12 +576,13 @@ function parentFinding(file: FileFacts, view: PackageView, g: Goroutine, w: Writ
   const parent = parentName ? `\`${parentName}\`` : 'the parent';
   const writes = isWrite(file, access);
   const onFailure = w.kind === 'var' && failingRunOnly(file, all);
+  const runner = !onFailure && w.kind === 'var' && (file.isTest || file.inTestHelper(w.node.startIndex)) ? storedRunner(all) : undefined;
   return {
     node: w.node,
     message:
       `\`${quote(w.node, 28)}\` in a goroutine runs concurrently with the ${writes ? 'write' : 'read'} of ${what(w)} at line ${lineOf(access)}: a data race` +
-      (onFailure ? ', though only on a run whose checks already fail' : ''),
-    severity: onFailure ? 'info' : undefined,
+      (onFailure ? ', though only on a run whose checks already fail' : runner ? `, though only if \`${runner}\` returns before the test stops it` : ''),
+    severity: onFailure || runner ? 'info' : undefined,
     related: [
       { span: { start: access.startIndex, end: access.endIndex }, message: `${parent} uses \`${w.head.text}\` here, concurrently` },
       { span: { start: g.start.startIndex, end: g.start.endIndex }, message: 'the goroutine is started here' },
@@ -592,6 +593,31 @@ function parentFinding(file: FileFacts, view: PackageView, g: Goroutine, w: Writ
       w.kind === 'map' ? 'A map accessed while it is written makes the runtime abort the program.' : `The two accesses race: ${parent} may see the old value, the new one, or a torn one.`,
     ],
   };
+}
+
+/** Methods that run a service until it is stopped: `Run`, `Serve`, `ListenAndServe`... */
+const RUNNERS = /^(Run|Serve|ServeTLS|ListenAndServe|ListenAndServeTLS|RunContext)$/;
+
+/**
+ * In a test, every write of the goroutine stores what a method that runs a service until it is
+ * stopped returns (`err = s.Run(ctx)`, `err = srv.Serve(l)`): on a passing run it returns only once
+ * the test cancels or stops it, after the test's own uses of the variable, so the two race only when
+ * the service fails early and the test fails anyway (redpanda connect's and nutsdb's tests). The
+ * call's text, or undefined.
+ */
+function storedRunner(all: readonly Write[]): string | undefined {
+  let runner: string | undefined;
+  for (const x of all) {
+    const stmt = x.node;
+    const right = stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=' ? stmt.childForFieldName('right')?.namedChildren : undefined;
+    const value = right?.length === 1 ? unparen(right[0]) : undefined;
+    // `if errors.Is(err, context.Canceled) { err = nil }` after the run clears what it returned.
+    if (value?.type === 'nil') continue;
+    const parts = value?.type === 'call_expression' ? callParts(value) : undefined;
+    if (!parts?.receiver || !RUNNERS.test(parts.name)) return undefined;
+    runner ??= `${parts.receiver}.${parts.name}`;
+  }
+  return runner;
 }
 
 /** True when the expression is written: assigned, incremented, or (for a map) an element of it assigned or deleted. */
