@@ -70,14 +70,14 @@ func (s *Server) Submit(r request) {
     const loops = servingLoops(view);
     if (loops.size === 0) return;
     for (const fn of own.functions) {
-      // A sender only tests reach hangs only a test that stops the loop first (gocraft/work's
-      // requeuer.drain, which its tests call between start and stop), as with stoppedOnlyByTests.
-      if (!fn.file.endsWith('_test.go') && reachedOnlyFromTests(view, fn, new Set())) continue;
       for (const op of fn.ops) {
         if (op.kind !== 'send' || op.nonBlocking || op.alternatives) continue;
         const serving = loops.get(canonical(fn, op.target));
         const target = canonical(fn, op.target);
         if (!serving || !onlyReceivers(view, target, serving) || !senderIsOutside(fn, serving) || !unbuffered(view, target)) continue;
+        // A sender only tests reach hangs only a test that stops the loop first (gocraft/work's
+        // requeuer.drain, which its tests call between start and stop), as with stoppedOnlyByTests.
+        if (!fn.file.endsWith('_test.go') && reachedOnlyFromTests(view, fn, new Set())) continue;
         // A range loop that only ends with its channel never stops while senders wait.
         const stopping = serving.filter((s) => s.loop.stops.length > 0);
         if (stopping.length === 0) continue;
