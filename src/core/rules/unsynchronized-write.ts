@@ -493,6 +493,13 @@ function plainStore(file: FileFacts, w: Write): boolean {
 /** Constants a flag is set to. */
 const FLAG_VALUES = new Set(['true', 'false', 'int_literal', 'nil']);
 
+/** The one value a plain `x = v` write stores, or undefined for any other write. */
+function storedValue(w: Write): Node | undefined {
+  const stmt = w.node;
+  const right = stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=' ? stmt.childForFieldName('right')?.namedChildren : undefined;
+  return right?.length === 1 ? unparen(right[0]) : undefined;
+}
+
 /**
  * Every write is a plain store of one and the same literal (`hasError = true`): the goroutines
  * race, but whichever store is left, the value is the same. In the review of real code this was
@@ -502,9 +509,7 @@ const FLAG_VALUES = new Set(['true', 'false', 'int_literal', 'nil']);
 function sameConstant(all: readonly Write[]): string | undefined {
   let value: string | undefined;
   for (const x of all) {
-    const stmt = x.node;
-    const right = stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=' ? stmt.childForFieldName('right')?.namedChildren : undefined;
-    const v = right?.length === 1 ? unparen(right[0]) : undefined;
+    const v = storedValue(x);
     if (!v || !FLAG_VALUES.has(v.type) || (value !== undefined && v.text !== value)) return undefined;
     value = v.text;
   }
@@ -608,9 +613,7 @@ const RUNNERS = /^(Run|Serve|ServeTLS|ListenAndServe|ListenAndServeTLS|RunContex
 function storedRunner(all: readonly Write[]): string | undefined {
   let runner: string | undefined;
   for (const x of all) {
-    const stmt = x.node;
-    const right = stmt.type === 'assignment_statement' && stmt.childForFieldName('operator')?.text === '=' ? stmt.childForFieldName('right')?.namedChildren : undefined;
-    const value = right?.length === 1 ? unparen(right[0]) : undefined;
+    const value = storedValue(x);
     // `if errors.Is(err, context.Canceled) { err = nil }` after the run clears what it returned.
     if (value?.type === 'nil') continue;
     const parts = value?.type === 'call_expression' ? callParts(value) : undefined;
