@@ -11,6 +11,7 @@ import { compact, factsOf, parseChanMake, type FileFacts, type FuncInfo, type Go
 import { funcKey, type PackageView } from './package';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
+import { constValue } from './durations';
 import { cfgOf, everyPathPasses } from './paths';
 import type { Node } from '../syntax/parser';
 import {
@@ -111,6 +112,100 @@ export function spawnLoops(g: GoStmt, within?: Node): Node[] {
     if (p.type === 'for_statement') out.push(p);
   }
   return out;
+}
+
+/**
+ * True when every loop around the go statement starts it in one pass at most: it lies in the
+ * `then` block of an `if` whose condition pins the loop's counter to one value (`if i == n/4 { go
+ * ... }`, cloudflared's orchestrator test), with the counter stepped only by the loop's header and
+ * the other side not written in the loop. The statement may also not run at all.
+ */
+export function startsAtMostOnce(g: GoStmt, within?: Node): boolean {
+  const loops = spawnLoops(g, within);
+  return loops.length > 0 && loops.every((loop) => pinnedToOnePass(g.node, loop));
+}
+
+function pinnedToOnePass(node: Node, loop: Node): boolean {
+  const counter = loopCounter(loop);
+  const body = loop.childForFieldName('body');
+  if (!counter || !body || writes(body, counter)) return false;
+  for (let p = node.parent, child = node; p && p.id !== loop.id; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' || p.childForFieldName('consequence')?.id !== child.id) continue;
+    if (pins(p.childForFieldName('condition'), counter, body)) return true;
+  }
+  return false;
+}
+
+/**
+ * The name of a counter that takes a new value on every pass: `i` of `for i := 0; ...; i++` (or
+ * `i--`, `i += 2`), of `for i := range 10`, or the index of `for i, x := range xs`.
+ */
+function loopCounter(loop: Node): string | undefined {
+  const range = loop.namedChildren.find((c) => c.type === 'range_clause');
+  if (range) {
+    const left = range.childForFieldName('left')?.namedChildren ?? [];
+    const right = range.childForFieldName('right');
+    const index = left[0]?.type === 'identifier' && left[0].text !== '_' ? left[0].text : undefined;
+    // With one variable a range over a channel gives values, which may repeat; over an integer, 0, 1, 2...
+    return index && (left.length === 2 || (right && isInteger(right, 0))) ? index : undefined;
+  }
+  const clause = loop.namedChildren.find((c) => c.type === 'for_clause');
+  const init = clause?.childForFieldName('initializer');
+  const update = clause?.childForFieldName('update');
+  const names = init?.type === 'short_var_declaration' ? init.childForFieldName('left')?.namedChildren ?? [] : [];
+  const counter = names.length === 1 && names[0].type === 'identifier' ? names[0].text : undefined;
+  if (!counter || !update) return undefined;
+  if ((update.type === 'inc_statement' || update.type === 'dec_statement') && update.namedChild(0)?.text === counter) return counter;
+  const op = update.type === 'assignment_statement' ? update.childForFieldName('operator')?.text : undefined;
+  const step = update.childForFieldName('right')?.namedChildren ?? [];
+  const stepsByConstant = (op === '+=' || op === '-=') && step.length === 1 && step[0].type === 'int_literal' && Number(step[0].text) !== 0;
+  return stepsByConstant && update.childForFieldName('left')?.text === counter ? counter : undefined;
+}
+
+/**
+ * An integer as far as the file shows: a literal, arithmetic on integers, `len(...)`, or a name
+ * declared with an integer type or initialised with an integer (`const n = 200`).
+ */
+function isInteger(expr: Node, depth: number): boolean {
+  const e = unparen(expr);
+  if (e.type === 'int_literal') return true;
+  if (e.type === 'binary_expression') return /^[-+*/%]$/.test(e.childForFieldName('operator')?.text ?? '') && isInteger(e.childForFieldName('left')!, depth) && isInteger(e.childForFieldName('right')!, depth);
+  if (e.type === 'call_expression') return callParts(e)?.name === 'len' && !callParts(e)?.receiver;
+  if (e.type !== 'identifier' || depth > 2) return false;
+  const file = factsOf(e);
+  const decl = file?.lookup(e.text, e)?.decl;
+  if (decl?.type) return /^u?int(8|16|32|64)?$/.test(decl.type);
+  if (decl) return decl.init !== undefined && !decl.multi && isInteger(decl.init, depth + 1);
+  const constant = file ? constValue(file, e.text, e) : undefined;
+  return constant !== undefined && isInteger(constant, depth + 1);
+}
+
+/** `cond` holds for one value of `counter` at most: `counter == e` or `e == counter`, alone or in a chain of `&&`. */
+function pins(cond: Node | null, counter: string, body: Node): boolean {
+  const c = cond ? unparen(cond) : undefined;
+  if (c?.type !== 'binary_expression') return false;
+  const op = c.childForFieldName('operator')?.text;
+  const left = c.childForFieldName('left');
+  const right = c.childForFieldName('right');
+  if (!left || !right) return false;
+  if (op === '&&') return pins(left, counter, body) || pins(right, counter, body);
+  if (op !== '==') return false;
+  const [mine, other] = unparen(left).text === counter ? [left, right] : unparen(right).text === counter ? [right, left] : [undefined, undefined];
+  if (!mine || !other) return false;
+  // The other side is the same on every pass: no name in it is the counter or written in the loop.
+  return !descendants(other, 'call_expression').length && !descendants(other, 'identifier').some((id) => id.text === counter || writes(body, id.text));
+}
+
+const WRITE_STATEMENTS: ReadonlySet<string> = new Set(['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement']);
+
+/** Some statement of `body` (its closures included) assigns, declares or steps the name. */
+function writes(body: Node, name: string): boolean {
+  for (const n of descendants(body, WRITE_STATEMENTS)) {
+    const left = n.type === 'inc_statement' || n.type === 'dec_statement' ? n.namedChild(0) : n.childForFieldName('left');
+    const targets = left?.type === 'expression_list' ? left.namedChildren : left ? [left] : [];
+    if (targets.some((t) => unparen(t).text === name)) return true;
+  }
+  return false;
 }
 
 /** How many goroutines one go statement starts per run of its spawner (or of the block `within`): the product of its loops' counts. */

@@ -17,7 +17,7 @@ import {
   type Use,
 } from '../model/channels';
 import type { FileFacts, GoStmt } from '../model/facts';
-import { functionExits, loopCount, spawnCount } from '../model/flow';
+import { functionExits, loopCount, spawnCount, startsAtMostOnce } from '../model/flow';
 import { onFailingTestPath } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
@@ -178,7 +178,7 @@ function findings(file: FileFacts, t: Trace): Finding[] {
       continue;
     }
     const n = spawnCount(g);
-    if (n.kind === 'const' && n.n <= 1) continue;
+    if ((n.kind === 'const' && n.n <= 1) || startsAtMostOnce(g)) continue;
     // A channel declared inside the loop is a new one for each goroutine.
     if (declaredInLoopAround(t, g.node)) continue;
     const loop = enclosingLoop(g.node);
