@@ -367,6 +367,29 @@ function releasedBy(view: PackageView, op: Op): { what: FlatKind; target: string
   return out;
 }
 
+/**
+ * `unlock()`, where the local `unlock` only ever holds what a package function returned that
+ * unlocks a mutex when called (`unlock := unlockOnce(&srv.lock)`, miekg/dns): the mutexes it
+ * releases, in the caller's names. Empty for any other call.
+ */
+function releasedByLocal(facts: FileFacts, view: PackageView, call: Node): string[] {
+  const fn = unparen(call.childForFieldName('function')!);
+  if (fn.type !== 'identifier' || callArgs(call).length > 0) return [];
+  const value = facts.onlyValue(fn);
+  const made = value ? unparen(value) : undefined;
+  const key = made?.type === 'call_expression' ? calleeKey(facts, made) : undefined;
+  const callee = key ? view.func(key) : undefined;
+  if (!callee?.releases) return [];
+  const operand = unparen(made!.childForFieldName('function')!).childForFieldName('operand');
+  const site = { recv: operand ? normaliseTarget(facts, operand, made!) : undefined, args: callArgs(made!).map((a) => normaliseTarget(facts, a, made!)) };
+  const out: string[] = [];
+  for (const r of callee.releases) {
+    const target = mapTarget(view, r.target, callee, site);
+    if (target) out.push(target);
+  }
+  return out;
+}
+
 /** The operations of a call site in the current file, with targets in the caller's names. */
 export function callSiteOps(facts: FileFacts, view: PackageView, call: Node, key: string): FlatOp[] {
   const callee = view.func(key);
@@ -869,7 +892,8 @@ class Analysis {
     if (callee && this.view.func(callee)) {
       return { k: 'call', node: n, callee, ops: callSiteOps(facts, this.view, n, callee), conditional: isGuarded(n, root) };
     }
-    return undefined;
+    const released = releasedByLocal(facts, this.view, n);
+    return released.length > 0 ? { k: 'release', node: n, keys: released } : undefined;
   }
 
   private waitKind(recv: Node): 'WaitGroup.Wait' | 'Cond.Wait' | undefined {

@@ -906,7 +906,7 @@ function releasesOf(facts: FileFacts, returns: readonly Node[]): Pick<FuncSummar
   const releases: NonNullable<FuncSummary['releases']> = [];
   for (const ret of returns) {
     for (const e of ret.namedChild(0)?.namedChildren ?? []) {
-      const sel = e ? unparen(e) : undefined;
+      const sel = e ? unlockValue(unparen(e)) : undefined;
       const name = sel?.type === 'selector_expression' ? sel.childForFieldName('field')?.text : undefined;
       const operand = sel?.childForFieldName('operand');
       if ((name !== 'Unlock' && name !== 'RUnlock') || !operand) continue;
@@ -915,6 +915,22 @@ function releasesOf(facts: FileFacts, returns: readonly Node[]): Pick<FuncSummar
     }
   }
   return releases.length > 0 ? { releases } : {};
+}
+
+/**
+ * The method value a returned function unlocks through: `l.Unlock` itself, or in a literal whose
+ * one statement calls it, directly or through a `sync.Once` (`func() { once.Do(l.Unlock) }`,
+ * miekg/dns's `unlockOnce`; `func() { l.mu.Unlock() }`).
+ */
+function unlockValue(e: Node): Node | undefined {
+  if (e.type !== 'func_literal') return e;
+  const stmts = blockStatements(e.childForFieldName('body'));
+  const call = stmts.length === 1 && stmts[0].type === 'expression_statement' ? unparen(stmts[0].namedChildren[0]) : undefined;
+  if (call?.type !== 'call_expression' || callArgs(call).length > 1) return undefined;
+  const fn = unparen(call.childForFieldName('function')!);
+  if (callArgs(call).length === 0) return fn;
+  const parts = callParts(call);
+  return parts?.name === 'Do' && parts.receiver ? unparen(callArgs(call)[0]) : undefined;
 }
 
 function serveLoopsOf(facts: FileFacts, fn: FuncInfo, selects: readonly Node[], ranges: readonly Node[]): Pick<FuncSummary, 'serves'> {
