@@ -367,19 +367,34 @@ function releasedBy(view: PackageView, op: Op): { what: FlatKind; target: string
   return out;
 }
 
+const NONE: readonly string[] = [];
+const unlockReturners = new WeakMap<PackageView, boolean>();
+
+/** Some function of the package returns an unlock for its caller to call (see FuncSummary.releases): few do. */
+function handsBackUnlocks(view: PackageView): boolean {
+  let any = unlockReturners.get(view);
+  if (any === undefined) {
+    any = false;
+    for (const f of view.functions) if (f.releases) any = true;
+    unlockReturners.set(view, any);
+  }
+  return any;
+}
+
 /**
  * `unlock()`, where the local `unlock` only ever holds what a package function returned that
  * unlocks a mutex when called (`unlock := unlockOnce(&srv.lock)`, miekg/dns): the mutexes it
  * releases, in the caller's names. Empty for any other call.
  */
-function releasedByLocal(facts: FileFacts, view: PackageView, call: Node): string[] {
+function releasedByLocal(facts: FileFacts, view: PackageView, call: Node): readonly string[] {
+  if (!handsBackUnlocks(view)) return NONE;
   const fn = unparen(call.childForFieldName('function')!);
-  if (fn.type !== 'identifier' || callArgs(call).length > 0) return [];
+  if (fn.type !== 'identifier' || callArgs(call).length > 0) return NONE;
   const value = facts.onlyValue(fn);
   const made = value ? unparen(value) : undefined;
   const key = made?.type === 'call_expression' ? calleeKey(facts, made) : undefined;
   const callee = key ? view.func(key) : undefined;
-  if (!callee?.releases) return [];
+  if (!callee?.releases) return NONE;
   const operand = unparen(made!.childForFieldName('function')!).childForFieldName('operand');
   const site = { recv: operand ? normaliseTarget(facts, operand, made!) : undefined, args: callArgs(made!).map((a) => normaliseTarget(facts, a, made!)) };
   const out: string[] = [];
@@ -893,7 +908,7 @@ class Analysis {
       return { k: 'call', node: n, callee, ops: callSiteOps(facts, this.view, n, callee), conditional: isGuarded(n, root) };
     }
     const released = releasedByLocal(facts, this.view, n);
-    return released.length > 0 ? { k: 'release', node: n, keys: released } : undefined;
+    return released.length > 0 ? { k: 'release', node: n, keys: [...released] } : undefined;
   }
 
   private waitKind(recv: Node): 'WaitGroup.Wait' | 'Cond.Wait' | undefined {
