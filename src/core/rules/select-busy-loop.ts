@@ -2,7 +2,7 @@ import { caseStatements } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
 import type { SourceText } from '../text/source';
-import { blockStatements, callArgs, callParts, caseReceive, defaultCase, descendants, jumpTarget, lineOf, unparen, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, caseReceive, defaultCase, descendants, jumpTarget, lineOf, unparen, walk, whileCondition } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'select-busy-loop',
@@ -161,7 +161,7 @@ function quickCall(call: Node): boolean {
  * goroutine's atomic store, which the condition reads, given up by a case that leaves the loop.
  */
 function boundedSpinWait(loop: Node, select: Node): boolean {
-  const cond = loopCondition(loop);
+  const cond = whileCondition(loop);
   if (!cond || !readsAtomic(cond)) return false;
   return select.namedChildren.some((c) => {
     const last = c.type === 'communication_case' ? caseStatements(c).at(-1) : undefined;
@@ -175,18 +175,13 @@ function boundedSpinWait(loop: Node, select: Node): boolean {
  * runs when another receiver took the last value first (Xray's browser dialer).
  */
 function drainsBuffer(loop: Node, select: Node): boolean {
-  const cond = loopCondition(loop);
+  const cond = whileCondition(loop);
   const c = cond ? unparen(cond) : undefined;
   if (c?.type !== 'binary_expression' || !/^(>|!=)$/.test(c.childForFieldName('operator')?.text ?? '')) return false;
   const left = unparen(c.childForFieldName('left')!);
   if (c.childForFieldName('right')?.text !== '0' || left.type !== 'call_expression' || left.childForFieldName('function')?.text !== 'len') return false;
   const ch = callArgs(left)[0]?.text;
   return ch !== undefined && select.namedChildren.some((k) => k.type === 'communication_case' && caseReceive(k)?.channel.text === ch);
-}
-
-/** The condition of `for cond { ... }` (what stands between `for` and the body, other than a three-clause header). */
-function loopCondition(loop: Node): Node | undefined {
-  return loop.namedChildren.find((c) => c.type !== 'block' && c.type !== 'comment' && c.type !== 'for_clause');
 }
 
 /** An atomic load in the loop's condition (`v.Load()`, `atomic.LoadInt32(&v)`). */

@@ -20,6 +20,7 @@ import {
   selectCases,
   unparen,
   walk,
+  whileCondition,
 } from '../syntax/nodes';
 import { oldRuntimeNote, timersCollected } from '../model/timers';
 import { mayReturnAfter, repeats } from '../model/paths';
@@ -153,9 +154,36 @@ function leavesLoop(commCase: Node, loop: Node): boolean {
       const parts = call.type === 'call_expression' ? callParts(call) : undefined;
       return (!parts?.receiver && parts?.name === 'panic') || (parts?.receiver === 'os' && parts.name === 'Exit') || (parts?.receiver === 'log' && /^(Fatal|Panic)/.test(parts.name));
     }
+    case 'assignment_statement':
+      return endsLoopByFlag(last, loop);
     default:
       return false;
   }
+}
+
+/**
+ * `done = true` as the case's last statement, in `for !done { ... }` (or `done = false` in `for
+ * running { ... }`): the loop's condition is false when control gets back to it (olivere/elastic's
+ * health check, whose `parentCtx.Done()` case sets `done`).
+ */
+function endsLoopByFlag(assign: Node, loop: Node): boolean {
+  const left = assign.childForFieldName('left')?.namedChildren ?? [];
+  const right = assign.childForFieldName('right')?.namedChildren ?? [];
+  if (assign.childForFieldName('operator')?.text !== '=' || left.length !== 1 || right.length !== 1 || left[0].type !== 'identifier') return false;
+  const value = right[0].type === 'true' ? true : right[0].type === 'false' ? false : undefined;
+  const cond = whileCondition(loop);
+  return value !== undefined && cond !== undefined && falseWhen(cond, left[0].text, value);
+}
+
+/** `cond` is false whenever `flag` holds `value`: `!done` for true, `running` for false, or a `&&` with such an operand. */
+function falseWhen(cond: Node, flag: string, value: boolean): boolean {
+  const c = unparen(cond);
+  if (c.type === 'binary_expression' && c.childForFieldName('operator')?.text === '&&') {
+    return falseWhen(c.childForFieldName('left')!, flag, value) || falseWhen(c.childForFieldName('right')!, flag, value);
+  }
+  if (!value) return c.type === 'identifier' && c.text === flag;
+  const operand = c.type === 'unary_expression' && c.childForFieldName('operator')?.text === '!' ? unparen(c.childForFieldName('operand')!) : undefined;
+  return operand?.type === 'identifier' && operand.text === flag;
 }
 
 function checkAfter(file: FileFacts, call: Node, time: string, version: string | undefined, collected: boolean | undefined): Report | undefined {

@@ -3,6 +3,7 @@ package fixtures
 //fixture:go 1.21
 
 import (
+	"context"
 	"log"
 	"time"
 )
@@ -44,4 +45,39 @@ func echoAgain(interrupt <-chan struct{}, done <-chan struct{}, write func(strin
 			}
 		}
 	}
+}
+
+// ok: the context's case sets the flag the loop tests, so the loop ends whenever it wins
+// (olivere/elastic's health check): each timer made fires or is the last one.
+func waitHealthy(ctx context.Context, check func() bool) error {
+	done := false
+	var err error
+	for !done && err == nil {
+		if check() {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			err = ctx.Err()
+			done = true
+		case <-time.After(time.Second): // ok
+		}
+	}
+	return err
+}
+
+// Here the flag is cleared instead: the loop goes on after the context's case.
+func waitHealthyAgain(ctx context.Context, check func() bool) error {
+	done := false
+	for !done {
+		if check() {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			done = false
+		case <-time.After(time.Second): // want "makes a timer per loop pass"
+		}
+	}
+	return nil
 }
