@@ -1,4 +1,4 @@
-import { callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, outermostFunction, type CtxVar } from '../model/context';
+import { callsCancel, contextsInScope, describeRunner, isStopSignal, mayHaveContexts, neverCancelledParam, outermostFunction, type CtxVar } from '../model/context';
 import { cancelReturn, insertDoneCase } from './support/cancel-fixes';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import type { Node } from '../syntax/parser';
@@ -31,7 +31,8 @@ export const rule: Rule = {
       'channels without a `case <-ctx.Done():` keeps that promise only by accident: after the caller gives up (a timeout, a closed ' +
       'request, a shutdown) the loop goes on waiting and working, and the goroutine running it, with everything it references, ' +
       'stays alive until the process exits. The rule stays silent when the loop has any way out: a `return`, a `break` or `goto` ' +
-      'that leaves it, a `v, ok := <-ch` receive, or a receive from a `done`/`quit`/`stop` style channel.',
+      'that leaves it, a `v, ok := <-ch` receive, or a receive from a `done`/`quit`/`stop` style channel, and when every call of ' +
+      'the (unexported) function passes a context nothing can cancel, such as `context.Background()`.',
     interleaving: [
       'The function receives `ctx` and enters `for { select { ... } }`, waiting for work.',
       'The caller cancels `ctx` (its deadline passes, or the request it served is gone) and moves on.',
@@ -73,7 +74,9 @@ export const rule: Rule = {
     if (!mayHaveContexts(file)) return;
     for (const loop of focusedOfType(ctx, 'for_statement')) {
       if (!isEndlessLoop(loop)) continue;
-      const ctxs = contextsInScope(file, loop);
+      // A context every caller passes as one nothing can cancel (AdGuardHome's signal handler, given
+      // `context.Background()` by main) gives the loop nothing to watch.
+      const ctxs = contextsInScope(file, loop).filter((c) => !neverCancelledParam(file, ctx.package, c));
       if (ctxs.length === 0) continue;
       const scan = scanLoop(file, loop);
       if (scan.exits || scan.watches || scan.blocking.length === 0) continue;
