@@ -378,7 +378,7 @@ function runRules(facts: FileFacts, makeView: () => PackageView, options: Analyz
       errors.push({ ruleId: rule.id, message: e instanceof Error ? e.stack ?? e.message : String(e) });
     }
   }
-  const kept = facts.text.includes('goconc:ignore') || facts.text.includes('//nolint') ? applySuppressions(facts, findings, options, ran) : findings;
+  const kept = facts.text.includes('goconc:ignore') || facts.text.includes('nolint') ? applySuppressions(facts, findings, options, ran) : findings;
   return { findings: dedupe(kept), errors, incomplete, syntaxErrors: facts.root.hasError };
 }
 

@@ -68,7 +68,7 @@ export function suppressing(list: readonly Suppression[], ruleId: string, line: 
 }
 
 /**
- * golangci-lint's `//nolint` directives (`//nolint`, `//nolint:govet,errcheck // reason`): the
+ * golangci-lint's `//nolint` directives (`//nolint`, `//nolint:govet,errcheck // reason`, `// nolint: govet`): the
  * lines where the code's maintainers silenced another linter. A finding of a rule that reports
  * what a vet analyzer reports (its `overlaps`: lostcancel, copylocks, ...) is dropped under a
  * directive naming that linter, as the maintainers already judged the same problem there.
@@ -80,20 +80,30 @@ export interface NoLint {
   toLine: number;
 }
 
-const NOLINT = /^\/\/nolint(?::([\w-]+(?:\s*,\s*[\w-]+)*))?(?:\s|$)/;
+/**
+ * The linters a comment's `//nolint` directive names, read as golangci-lint reads it: the leading
+ * slashes and spaces come off (`// nolint: govet` counts too), then `nolint` followed by a space,
+ * a colon or the end; after `nolint:` the names up to a second `//`, split on commas. Empty for a
+ * bare `//nolint` (every linter); undefined when the comment is no directive.
+ */
+function noLintLinters(comment: string): string[] | undefined {
+  if (!comment.startsWith('//')) return undefined;
+  const text = comment.replace(/^[/ ]+/, '');
+  if (!/^nolint( |:|$)/.test(text)) return undefined;
+  if (!text.startsWith('nolint:')) return [];
+  return text.split('//')[0].slice('nolint:'.length).split(',').map((s) => s.trim().toLowerCase());
+}
 
 /** The vet analyzers golangci-lint runs as its `govet` linter, among those the rules overlap. */
 const GOVET = new Set(['lostcancel', 'copylocks', 'loopclosure', 'waitgroup']);
 
 /** Parses every `//nolint` directive of a file, with the lines it covers (as `//goconc:ignore`'s). */
 export function noLints(facts: FileFacts): NoLint[] {
-  if (!facts.text.includes('//nolint')) return [];
+  if (!facts.text.includes('nolint')) return [];
   const out: NoLint[] = [];
   for (const n of descendants(facts.root, 'comment')) {
-    const m = NOLINT.exec(n.text);
-    if (!m) continue;
-    const linters = (m[1] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-    out.push({ linters, ...coveredLines(facts, n) });
+    const linters = noLintLinters(n.text);
+    if (linters) out.push({ linters, ...coveredLines(facts, n) });
   }
   return out;
 }

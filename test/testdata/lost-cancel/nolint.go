@@ -38,8 +38,21 @@ func otherLinterSilenced(parent context.Context, g Getter) error {
 	return g.Get(ctx, "a")
 }
 
-// A spaced `// nolint` is not a directive golangci-lint reads.
-func spacedIsNoDirective(parent context.Context, g Getter) error {
-	ctx, _ := context.WithTimeout(parent, time.Second) // nolint:govet // want "discards the cancel function"
+// golangci-lint reads a spaced `// nolint: govet` too: it trims the leading slashes and spaces
+// (v2ray's routing command).
+func spacedDirective(parent context.Context, g Getter) error {
+	ctx, _ := context.WithTimeout(parent, time.Second) // nolint: govet
+	return g.Get(ctx, "a")
+}
+
+// A word that only starts like the directive is none.
+func nolintlintIsNoDirective(parent context.Context, g Getter) error {
+	ctx, _ := context.WithTimeout(parent, time.Second) // nolintlint:govet // want "discards the cancel function"
+	return g.Get(ctx, "a")
+}
+
+// `nolint:` with no name silences nothing.
+func emptyListSilencesNothing(parent context.Context, g Getter) error {
+	ctx, _ := context.WithTimeout(parent, time.Second) //nolint: // want "discards the cancel function"
 	return g.Get(ctx, "a")
 }
