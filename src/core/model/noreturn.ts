@@ -37,6 +37,17 @@ export function isTestingValue(file: FileFacts, expr: Node): boolean {
   return type !== undefined && TESTING_TYPES.test(type.replace(/\s+/g, ''));
 }
 
+/**
+ * A value of a struct that embeds testify's `suite.Suite` (`s.FailNow(msg)` in a suite method ends
+ * the test as `t.FailNow` does: temporal's SDK tests).
+ */
+function isTestifySuite(file: FileFacts, expr: Node): boolean {
+  const alias = [...file.imports].find(([, path]) => path === 'github.com/stretchr/testify/suite')?.[0];
+  const type = alias ? file.typeOf(unparen(expr))?.replace(/^\*/, '') : undefined;
+  const fields = type ? file.structs.get(type) ?? file.pkg?.structFields?.(type) : undefined;
+  return !!fields && [...fields.values()].some((t) => t.replace(/^\*/, '') === `${alias}.Suite`);
+}
+
 const TEST_FAILURES = new Set(['Error', 'Errorf', 'Fail']);
 
 /** `t.Error(...)`, `t.Errorf(...)` or `t.Fail()` on a testing value: the test has failed, and goes on. */
@@ -133,7 +144,7 @@ function stops(file: FileFacts, call: Node, pred: NoReturn, helpers: Map<number,
     // A test helper of another package named like t.Fatal and handed the test: `testutil.FatalStack(t, msg)`.
     // Conditional helpers (`FatalIf`, `FatalOnErr`) are named otherwise.
     return HELPER_FATAL.test(parts.name) && callArgs(call).some((a) => isTestingValue(file, a));
-  } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode && isTestingValue(file, parts.receiverNode)) {
+  } else if (TESTING_STOPS.has(parts.name) && parts.receiverNode && (isTestingValue(file, parts.receiverNode) || isTestifySuite(file, parts.receiverNode))) {
     return true;
   }
   // A function or method of this file that never returns normally.
