@@ -10,7 +10,7 @@
  * not called in place) the trace records an escape, and rules that need the whole picture stay
  * silent.
  */
-import { parseChanMake, type FileFacts, type FuncInfo } from './facts';
+import { factsOf, parseChanMake, type FileFacts, type FuncInfo } from './facts';
 import type { PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import { EVERYWHERE, FUNCTION_TYPES, focusRoots, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
@@ -500,12 +500,27 @@ export function loopCanEnd(loop: Node): boolean {
   });
 }
 
-/** True when `node` runs inside a `for { ... }` of its function that nothing leaves: the function never finishes there. */
+/**
+ * True when `node` runs inside a loop of its function that nothing leaves: a `for { ... }`, or a
+ * range over a ticker's channel, which is never closed (go-metrics' `for range time.Tick(freq)`).
+ * The function never finishes there.
+ */
 export function inEndlessLoop(node: Node, fnNode: Node): boolean {
   for (let p = node.parent; p && p.id !== fnNode.id; p = p.parent) {
-    if (p.type === 'for_statement' && isEndlessLoop(p) && !loopCanEnd(p)) return true;
+    if (p.type === 'for_statement' && (isEndlessLoop(p) || rangesOverTicks(p)) && !loopCanEnd(p)) return true;
   }
   return false;
+}
+
+/** `for range time.Tick(d)` or `for range t.C` of a `*time.Ticker`: the runtime never closes those channels. */
+function rangesOverTicks(loop: Node): boolean {
+  const right = loop.namedChildren.find((c) => c.type === 'range_clause')?.childForFieldName('right');
+  const r = right ? unparen(right) : undefined;
+  const file = r ? factsOf(r) : undefined;
+  if (!r || !file) return false;
+  if (r.type === 'call_expression') return file.isImportCall(r, 'time', 'Tick');
+  if (r.type !== 'selector_expression' || r.childForFieldName('field')?.text !== 'C') return false;
+  return /^\*?time\.Ticker$/.test(file.typeOf(r.childForFieldName('operand')!) ?? '');
 }
 
 /** True when `node`, run from `body`, sits in an endless loop of its function or of any call leading to it on its goroutine. */

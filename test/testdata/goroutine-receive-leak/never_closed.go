@@ -222,3 +222,47 @@ func (r *remote) listen(msgs []string) {
 		r.inbox <- m
 	}
 }
+
+func logOnCue(cue chan struct{}, log func()) {
+	for range cue { // ok
+		log()
+	}
+}
+
+// ok: the only sender ranges over a ticker's channel, which the runtime never closes: it never
+// finishes, so there is no last send to close after (go-metrics' LogScaled, a logger for the
+// life of the process).
+func logEvery(freq time.Duration, log func()) {
+	cue := make(chan struct{})
+	go func() {
+		for range time.Tick(freq) {
+			cue <- struct{}{}
+		}
+	}()
+	logOnCue(cue, log)
+}
+
+// The sender stops after ten cues without closing: the receiver waits forever after the last.
+func logTenTimes(freq time.Duration, log func()) {
+	cue := make(chan struct{})
+	go func() {
+		for i := 0; i < 10; i++ {
+			time.Sleep(freq)
+			cue <- struct{}{}
+		}
+	}()
+	for range cue { // want "`for range cue` waits forever: nothing closes `cue` after the last send"
+		log()
+	}
+}
+
+// ok: nor does the runtime close a ticker's C.
+func logOnTicks(ticker *time.Ticker, log func()) {
+	cue := make(chan struct{})
+	go func() {
+		for range ticker.C {
+			cue <- struct{}{}
+		}
+	}()
+	logOnCue(cue, log)
+}
