@@ -507,20 +507,41 @@ export function loopCanEnd(loop: Node): boolean {
  */
 export function inEndlessLoop(node: Node, fnNode: Node): boolean {
   for (let p = node.parent; p && p.id !== fnNode.id; p = p.parent) {
-    if (p.type === 'for_statement' && (isEndlessLoop(p) || rangesOverTicks(p)) && !loopCanEnd(p)) return true;
+    if (p.type === 'for_statement' && neverEnds(p)) return true;
   }
   return false;
 }
 
-/** `for range time.Tick(d)` or `for range t.C` of a `*time.Ticker`: the runtime never closes those channels. */
-function rangesOverTicks(loop: Node): boolean {
+/**
+ * What a loop's own syntax says, kept per loop node (every operation inside a loop asks about it
+ * again, and a node is reused by the next copy only with its subtree unchanged): it can end (0),
+ * it cannot (1), or it cannot if what it ranges over is a ticker's channel (2), which depends on
+ * the file's imports and types and is asked each time.
+ */
+const loopShapes = new WeakMap<Node, 0 | 1 | 2>();
+
+function neverEnds(loop: Node): boolean {
+  let shape = loopShapes.get(loop);
+  if (shape === undefined) {
+    shape = isEndlessLoop(loop) ? 1 : tickRange(loop) ? 2 : 0;
+    if (shape !== 0 && loopCanEnd(loop)) shape = 0;
+    loopShapes.set(loop, shape);
+  }
+  return shape === 1 || (shape === 2 && rangesOverTicks(tickRange(loop)!));
+}
+
+/** The range expression of `for range x.Tick(d)` or `for range x.C`, shapes a ticker's channel takes. */
+function tickRange(loop: Node): Node | undefined {
   const right = loop.namedChildren.find((c) => c.type === 'range_clause')?.childForFieldName('right');
   const r = right ? unparen(right) : undefined;
-  const file = r ? factsOf(r) : undefined;
-  if (!r || !file) return false;
-  if (r.type === 'call_expression') return file.isImportCall(r, 'time', 'Tick');
-  if (r.type !== 'selector_expression' || r.childForFieldName('field')?.text !== 'C') return false;
-  return /^\*?time\.Ticker$/.test(file.typeOf(r.childForFieldName('operand')!) ?? '');
+  if (r?.type === 'call_expression') return callParts(r)?.name === 'Tick' ? r : undefined;
+  return r?.type === 'selector_expression' && r.childForFieldName('field')?.text === 'C' ? r : undefined;
+}
+
+/** `time.Tick(d)`, or the `C` of a `*time.Ticker`: channels the runtime never closes. */
+function rangesOverTicks(r: Node): boolean {
+  if (r.type === 'call_expression') return !!factsOf(r)?.isImportCall(r, 'time', 'Tick');
+  return /^\*?time\.Ticker$/.test(factsOf(r)?.typeOf(r.childForFieldName('operand')!) ?? '');
 }
 
 /** True when `node`, run from `body`, sits in an endless loop of its function or of any call leading to it on its goroutine. */
