@@ -20,7 +20,7 @@
  * (or a struct embedding one) count as mutexes: syntax cannot tell what a `Locker` holds.
  */
 import { baseTypeName, fieldsObject, type FileFacts, type FuncInfo } from './facts';
-import { boolArgs, calleeKey, isGuarded, normaliseTarget, type FileSummary, type FuncSummary, type Op, type PackageView } from './package';
+import { boolArgs, calleeKey, callSite, isGuarded, normaliseTarget, type FileSummary, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
@@ -395,8 +395,7 @@ function releasedByLocal(facts: FileFacts, view: PackageView, call: Node): reado
   const key = made?.type === 'call_expression' ? calleeKey(facts, made) : undefined;
   const callee = key ? view.func(key) : undefined;
   if (!callee?.releases) return NONE;
-  const operand = unparen(made!.childForFieldName('function')!).childForFieldName('operand');
-  const site = { recv: operand ? normaliseTarget(facts, operand, made!) : undefined, args: callArgs(made!).map((a) => normaliseTarget(facts, a, made!)) };
+  const site = callSite(facts, made!);
   const out: string[] = [];
   for (const r of callee.releases) {
     const target = mapTarget(view, r.target, callee, site);
@@ -409,12 +408,7 @@ function releasedByLocal(facts: FileFacts, view: PackageView, call: Node): reado
 export function callSiteOps(facts: FileFacts, view: PackageView, call: Node, key: string): FlatOp[] {
   const callee = view.func(key);
   if (!callee) return [];
-  const fnNode = unparen(call.childForFieldName('function')!);
-  const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
-  const site = {
-    recv: operand ? normaliseTarget(facts, operand, call) : undefined,
-    args: callArgs(call).map((a) => normaliseTarget(facts, a)),
-  };
+  const site = callSite(facts, call);
   const bools = boolArgs(call).bools;
   return flatten(view, key)
     .filter((f) => bindConditions(f.when, { args: site.args, bools }) !== false)
@@ -1374,9 +1368,7 @@ function literalHolders(facts: FileFacts, view: PackageView, lit: Node): Holder[
     const callee = key ? view.func(key) : undefined;
     const index = callArgs(call).findIndex((a) => a.id === lit.id);
     if (callee && index >= 0) {
-      const fnNode = unparen(call.childForFieldName('function')!);
-      const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
-      const site = { recv: operand ? normaliseTarget(facts, operand, call) : undefined, args: callArgs(call).map((a) => normaliseTarget(facts, a)) };
+      const site = callSite(facts, call);
       for (const op of callee.ops) {
         if (op.kind !== 'callParam' || op.target !== `param${index}` || op.context !== undefined) continue;
         const held = new Map<string, { mode: Mode; op: Op }>();

@@ -267,6 +267,13 @@ function aliasedPath(facts: FileFacts, expr: Node): Node | undefined {
   return facts.typeOf(head)?.startsWith('*') ? v : undefined;
 }
 
+/** A call's receiver (for a method call) and arguments, normalised as targets: what mapTarget reads a callee's targets through. */
+export function callSite(facts: FileFacts, call: Node): { recv?: string; args: (string | undefined)[] } {
+  const fnNode = unparen(call.childForFieldName('function')!);
+  const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
+  return { recv: operand ? normaliseTarget(facts, operand, call) : undefined, args: callArgs(call).map((a) => normaliseTarget(facts, a)) };
+}
+
 /** The callee key of a call to a package function or method: `helper`, `Store.evict`. */
 export function calleeKey(facts: FileFacts, call: Node): string | undefined {
   const fn = call.childForFieldName('function');

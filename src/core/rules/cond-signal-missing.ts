@@ -1,11 +1,11 @@
 import { condLoops, condTarget, waitsOn, wakingWrites, condFocus } from '../model/conds';
 import type { FileFacts, FuncInfo } from '../model/facts';
 import { flatten, mapTarget } from '../model/locks';
-import { calleeKey, funcKey, normaliseTarget, typedTarget, type PackageView } from '../model/package';
+import { calleeKey, callSite, funcKey, typedTarget, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
 import { eol, indentAt, standsAlone } from '../findings/edits';
-import { callArgs, callParts, descendants, lineOf, quote, unparen } from '../syntax/nodes';
+import { callParts, descendants, lineOf, quote } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'cond-signal-missing',
@@ -95,9 +95,7 @@ function signals(file: FileFacts, view: PackageView, fn: FuncInfo, cond: string)
     const key = calleeKey(file, call);
     const callee = key ? view.func(key) : undefined;
     if (!callee) continue;
-    const fnNode = unparen(call.childForFieldName('function')!);
-    const operand = fnNode.type === 'selector_expression' ? fnNode.childForFieldName('operand') : null;
-    const site = { recv: operand ? normaliseTarget(file, operand, call) : undefined, args: callArgs(call).map((a) => normaliseTarget(file, a)) };
+    const site = callSite(file, call);
     for (const f of flatten(view, key!)) {
       if ((f.what !== 'Signal' && f.what !== 'Broadcast') || f.target === undefined) continue;
       const mapped = mapTarget(view, f.target, callee, site);
