@@ -98,6 +98,8 @@ export interface LockTarget {
 
 /** The mutex a `recv.Lock()`-style call in the current file acts on, when its type is visibly a mutex. */
 export function lockTarget(facts: FileFacts, view: PackageView, recv: Node, at: Node): LockTarget | undefined {
+  // sync's Lock, Unlock, RLock and RUnlock take no argument: `s.Lock(ts, keys)` is some other method.
+  if (at.type === 'call_expression' && callArgs(at).length > 0) return undefined;
   const type = facts.typeOf(recv);
   if (!type) return undefined;
   let kind = mutexKindOf(type);
@@ -105,6 +107,9 @@ export function lockTarget(facts: FileFacts, view: PackageView, recv: Node, at: 
   if (!kind) {
     const emb = embeddedMutex(structFields(facts, view, type));
     if (!emb) return undefined;
+    // A method the type declares itself hides the embedded mutex's (tikv's `LatchesScheduler.Lock`).
+    const method = at.type === 'call_expression' ? callParts(at)?.name : undefined;
+    if (method && view.func(`${type.replace(/^\*/, '')}.${method}`)) return undefined;
     kind = emb.kind;
     suffix = '.' + emb.field;
   }

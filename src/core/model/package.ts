@@ -223,6 +223,11 @@ export type CallbackBinding = { method: string } | { fn: FuncSummary } | { unkno
 
 const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
 
+/** How many arguments sync's method of that name takes: another count is some other method (tikv's `s.Lock(ts, keys)`). */
+function syncArity(name: string): number {
+  return name === 'Add' || name === 'Go' ? 1 : 0;
+}
+
 /** The package clause's name, or '' when missing. */
 export function packageName(facts: FileFacts): string {
   const clause = facts.root.namedChildren.find((c) => c?.type === 'package_clause');
@@ -1089,6 +1094,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
     }
     let kind: OpKind | undefined;
     let targetNode: Node | undefined;
+    let unlocked: Node | undefined;
     if (n.type === 'call_expression') {
       const inner = unparen(n.childForFieldName('function')!);
       const innerKey = inner.type === 'call_expression' ? calleeKey(facts, inner) : undefined;
@@ -1118,7 +1124,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
       if (!parts.receiver && parts.name === 'close' && callArgs(n).length === 1 && !facts.lookup('close', n)) {
         kind = 'close';
         targetNode = callArgs(n)[0];
-      } else if (parts.receiverNode && SYNC_METHODS.has(parts.name)) {
+      } else if (parts.receiverNode && SYNC_METHODS.has(parts.name) && callArgs(n).length === syncArity(parts.name)) {
         kind = parts.name as OpKind;
         targetNode = parts.receiverNode;
         // A mutex taken out of a map or slice field (`k.locks[key].Unlock()`, `l := k.locks[key]`): one
@@ -1128,6 +1134,10 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
           ops.push({ kind, target: element, ...where(n), ...placement(fn, n), ...guard(fn, n) });
           return;
         }
+      } else if (parts.name === 'Do' && (unlocked = onceUnlock(facts, n, parts.receiverNode))) {
+        // `once.Do(m.Unlock)`: the Once runs the method value, once (lnd's `unlockOnce.Do(m.Unlock)`).
+        kind = unlocked.childForFieldName('field')!.text as OpKind;
+        targetNode = unlocked.childForFieldName('operand')!;
       } else {
         const callee = calleeKey(facts, n);
         if (callee) {
@@ -1167,6 +1177,18 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
     const nonBlocking = cases?.default || (kind === 'recv' && lengthGuarded(n)) ? { nonBlocking: true } : cases && cases.comms > 1 ? { alternatives: true } : {};
     ops.push({ kind, target, ...where(n), ...placement(fn, n), ...guard(fn, n), ...nonBlocking, ...paramConditions(facts, fn, n) });
   }
+}
+
+/**
+ * The method value `m.Unlock` (or `m.RUnlock`) that `once.Do(m.Unlock)` runs, when the receiver is
+ * a `sync.Once` or of a type the file does not show: a `Do` taking an unlock method value runs it.
+ */
+function onceUnlock(facts: FileFacts, call: Node, recv: Node | undefined): Node | undefined {
+  const args = callArgs(call);
+  const arg = args.length === 1 ? unparen(args[0]) : undefined;
+  if (!recv || arg?.type !== 'selector_expression' || !/^R?Unlock$/.test(arg.childForFieldName('field')?.text ?? '')) return undefined;
+  const type = facts.typeOf(recv)?.replace(/^\*/, '');
+  return type === undefined || type === 'sync.Once' ? arg : undefined;
 }
 
 /** A call operation's callee and place: what a summary needs of every call at once. */
