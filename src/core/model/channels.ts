@@ -635,10 +635,14 @@ export function closeArg(file: FileFacts, call: Node): Node | undefined {
   return args[0];
 }
 
+const ASSIGNS: ReadonlySet<string> = new Set(['assignment_statement', 'receive_statement']);
+
 /** True when some traced body assigns the channel (or the value holding it): a close may then act on a new channel. */
 export function reassigned(file: FileFacts, t: Trace): boolean {
   for (const b of t.bodies) {
-    for (const a of descendants(b.fn.body!, 'assignment_statement', true)) {
+    // `ch = make(...)`, and `case ch = <-chans:` in a select (lnd's gossiper test takes each new
+    // channel from a notification).
+    for (const a of descendants(b.fn.body!, ASSIGNS, true)) {
       for (const l of a.childForFieldName('left')?.namedChildren ?? []) {
         const k = l ? pathKey(l) : undefined;
         const h = l ? headIdent(l) : undefined;
