@@ -28,6 +28,7 @@ import { cfgOf } from './paths';
 import {
   callArgs,
   callParts,
+  descendants,
   enclosingFunction,
   EVERYWHERE,
   excerpt,
@@ -1159,6 +1160,33 @@ export function relocks(facts: FileFacts, view: PackageView, inFocus: (node: Nod
   }
   if (whole) relockCache.set(facts, out);
   return out;
+}
+
+/**
+ * A state flag that orders two critical sections of one mutex: `node` (in `locks`' function)
+ * runs while `key` is held, inside an `if` whose condition, read under that same lock, tests a
+ * field that `other` assigns while it holds `key` too. robfig/cron's `Schedule` sends to its
+ * loop only `if c.running`, under `runningMu`; `Stop` stops the loop and clears `running` in one
+ * section of `runningMu`, and `Run` sets it in the section it leaves before it starts receiving.
+ * Which value means what is not checked: a mutex-guarded flag both sides keep is the author's
+ * ordering, and a finding that ignores it is read as wrong.
+ */
+export function flagOrdered(facts: FileFacts, locks: FuncLocks, node: Node, key: string, other: FuncLocks): boolean {
+  const site = locks.sites.find((s) => s.ev.node.id === node.id);
+  const lock = site?.held.get(key);
+  if (!lock) return false;
+  const flags = new Set<string>();
+  for (let p = node.parent; p && p.id !== locks.fn.node.id; p = p.parent) {
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : undefined;
+    // Read under the lock: the Lock comes before the `if`, in the same function.
+    if (!cond || lock.via || lock.node.startIndex > p.startIndex) continue;
+    for (const sel of descendants(cond, 'selector_expression')) {
+      const t = normaliseTarget(facts, sel, sel);
+      if (t) flags.add(t);
+    }
+  }
+  if (flags.size === 0) return false;
+  return other.sites.some((s) => s.ev.k === 'assign' && s.held.has(key) && s.ev.prefixes.some((p) => flags.has(p)));
 }
 
 /** `since line 11`, or `since line 11 (taken by \`s.lockAll()\`)` for a lock a call returned with. */

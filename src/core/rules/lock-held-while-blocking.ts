@@ -1,5 +1,5 @@
 import type { FileFacts, FuncInfo } from '../model/facts';
-import { displayKey, fileLocks, flatten, lockEffect, lockTarget, mapTarget, opWhere, type FlatOp, type Held, type Mode } from '../model/locks';
+import { displayKey, fileLocks, flagOrdered, flatten, funcLocks, lockEffect, lockTarget, mapTarget, opWhere, type FlatOp, type FuncLocks, type Held, type Mode } from '../model/locks';
 import { calleeKey, funcKey, isGuarded, normaliseTarget, type FuncSummary, type PackageView } from '../model/package';
 import { bufferedSomewhere, canonical } from '../model/serving';
 import type { Node } from '../syntax/parser';
@@ -43,6 +43,8 @@ interface Unblocker {
   started?: number;
   /** The lock is taken between two receives of the receiver's loop (not before the receive). */
   loop?: boolean;
+  /** Where the other side takes the lock, when it is in the current file (see `flagOrdered`). */
+  lockIn?: { start: number; end: number };
 }
 
 export const rule: Rule = {
@@ -132,6 +134,8 @@ func (p *Pool) work(job func() int) {
             if (!shared(w.key, rt) || !shared(h.key, rt)) continue;
             const other = unblocker(file, view, fl.fn, top, rt, w.what, w.key, h) ?? (w.what === 'send' && !w.inner ? loopReceiver(file, view, ev.node, top, rt, w.key, h) : undefined);
             if (!other) continue;
+            // The wait happens only while a flag says the other side has passed its lock (cron's `running`).
+            if (!other.loop && ordered(file, view, fl, ev.node, h.key, other)) continue;
             reported.add(ev.node.id);
             const where = w.inner ? `\`${quote(ev.node, 32)}\` ${verbOf(w.what)} \`${w.text}\`` : `\`${quote(ev.node, 32)}\` waits`;
             // A receive waits for a sender or a closer: name the one the other goroutine is.
@@ -251,6 +255,7 @@ function describe(file: FileFacts, view: PackageView, g: FuncSummary, found: { l
     opAt: opWhere(file, found.op),
     what: found.op.what,
     ...((field || passed) && span ? { lockSpan: span } : {}),
+    ...(span ? { lockIn: span } : {}),
   };
 }
 
@@ -258,6 +263,14 @@ function describe(file: FileFacts, view: PackageView, g: FuncSummary, found: { l
 function callbackField(view: PackageView, caller: FuncSummary, callee: FuncSummary): string | undefined {
   const op = caller.ops.find((o) => o.kind === 'call' && view.func(o.target) === undefined && view.callback(o.target) === callee);
   return op ? op.target.slice(op.target.lastIndexOf('.') + 1) : undefined;
+}
+
+/** The wait and the other side's lock are ordered by a flag both keep under the held mutex (see flagOrdered). */
+function ordered(file: FileFacts, view: PackageView, fl: FuncLocks, wait: Node, key: string, other: Unblocker): boolean {
+  const lockNode = other.lockNode ?? (other.lockIn ? file.root.descendantForIndex(other.lockIn.start, other.lockIn.end) : undefined);
+  const fn = lockNode ? enclosingFunction(lockNode) : undefined;
+  const theirs = fn ? funcLocks(file, view, file.funcInfo(fn)) : undefined;
+  return !!theirs && flagOrdered(file, fl, wait, key, theirs);
 }
 
 /** The same, for a goroutine literal of the current file, read from its syntax in order. */

@@ -1,7 +1,7 @@
 import type { FileFacts } from '../model/facts';
 import type { FuncSummary, Op, PackageView, ServeLoop } from '../model/package';
 import { canonical, onlyReceivers, senderIsOutside, servingLoops, stopExpression, unbuffered, type Serving } from '../model/serving';
-import { baseName } from '../model/locks';
+import { baseName, flagOrdered, funcLocks, heldAtOp } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
 import { descendants, enclosingFunction, excerpt } from '../syntax/nodes';
@@ -84,7 +84,7 @@ func (s *Server) Submit(r request) {
         const stops = stopping.flatMap((s) => s.loop.stops);
         // A sender that looks at the stop signal itself, or a stop that waits for the senders first, is ordered by the author.
         if (stops.some((s) => s.target !== undefined && fn.ops.some((o) => o.target === s.target || o.target + '.Done()' === s.target))) continue;
-        if (stopWaitsFirst(view, stops) || stoppedOnlyByTests(view, stops)) continue;
+        if (stopWaitsFirst(view, stops) || stoppedOnlyByTests(view, stops) || stoppedUnderFlag(file, view, op, stops)) continue;
         // A channel that is also closed panics the late sender instead (send-after-close's case).
         if ([...view.functions].some((f) => f.ops.some((o) => o.kind === 'close' && canonical(f, o.target) === target))) continue;
         report(file, view, fn, op, stopping[0], ctx.report, stateGuarded(file, view, fn, op, stops));
@@ -130,6 +130,40 @@ function reachedOnlyFromTests(view: PackageView, fn: FuncSummary, seen: Set<stri
   if (!/^[a-z_]\w*$/.test(name) || name === 'init' || name === 'main') return false;
   const callers = view.callers(fn.key);
   return callers.length > 0 && callers.every((c) => reachedOnlyFromTests(view, c, seen));
+}
+
+/**
+ * Every stop is signalled by a function of this file while it holds a mutex that the sender
+ * holds too, in the same critical section as it assigns a flag the sender tests before its send
+ * (robfig/cron: `Stop` sends on `c.stop` and clears `c.running` under `runningMu`; `Schedule`
+ * sends on `c.add` only `if c.running`, under that lock). No send can follow the stop.
+ */
+function stoppedUnderFlag(file: FileFacts, view: PackageView, op: Op, stops: ServeLoop['stops']): boolean {
+  const targets = new Set(stops.map((s) => s.target).filter((t): t is string => t !== undefined));
+  const send = sendStatement(file, op);
+  const fn = send ? enclosingFunction(send) : undefined;
+  const mine = fn ? funcLocks(file, view, file.funcInfo(fn)) : undefined;
+  const held = mine?.sites.find((s) => s.ev.node.id === send!.id)?.held;
+  if (!mine || !held || held.size === 0 || targets.size < stops.length) return false;
+  let stoppers = 0;
+  for (const g of view.functions) {
+    for (const o of g.ops) {
+      if ((o.kind !== 'close' && o.kind !== 'send') || !targets.has(o.target)) continue;
+      if (g.file !== file.fileName || o.context !== undefined) return false;
+      stoppers++;
+      const stopFn = enclosingFunction(file.root.descendantForIndex(o.start, o.end));
+      const theirs = stopFn ? funcLocks(file, view, file.funcInfo(stopFn)) : undefined;
+      const heldThere = heldAtOp(view, g, o);
+      if (!theirs || ![...held.keys()].some((k) => heldThere.has(k) && flagOrdered(file, mine, send!, k, theirs))) return false;
+    }
+  }
+  return stoppers > 0;
+}
+
+/** The send statement of a send operation of the current file. */
+function sendStatement(file: FileFacts, op: Op): Node | undefined {
+  const node = file.root.descendantForIndex(op.start, op.end);
+  return node.type === 'send_statement' ? node : node.parent?.type === 'send_statement' ? node.parent : undefined;
 }
 
 /**
@@ -183,9 +217,7 @@ function stateGuarded(file: FileFacts, view: PackageView, sender: FuncSummary, o
 }
 
 function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: Serving, emit: (r: Report) => void, guarded = false): void {
-  // The op is the send statement itself (its span in this file).
-  const node = file.root.descendantForIndex(op.start, op.end);
-  const stmt = node.type === 'send_statement' ? node : node.parent?.type === 'send_statement' ? node.parent : undefined;
+  const stmt = sendStatement(file, op);
   const channel = stmt?.childForFieldName('channel')?.text;
   if (!stmt || !channel) return;
   const send = stmt.text;
