@@ -128,7 +128,7 @@ func (p *Pool) work(job func() int) {
           for (const h of site.held.values()) {
             if (w.what === 'Cond.Wait') {
               // Wait releases the mutex the cond was made with; when the file does not show which one, stay silent.
-              const own = condLock(file, w.key);
+              const own = condLock(file, view, w.key);
               if (!own || own === h.key) continue;
             }
             if (!shared(w.key, rt) || !shared(h.key, rt)) continue;
@@ -319,7 +319,7 @@ function literalUnblocker(file: FileFacts, view: PackageView, lit: Node, wanted:
  * The mutex a `sync.Cond` was made with, when the current file shows it: `c := sync.NewCond(&mu)`
  * or `x.cond = sync.NewCond(&x.mu)` (giving the cond's owner's `mu`).
  */
-function condLock(file: FileFacts, condKey: string): string | undefined {
+function condLock(file: FileFacts, view: PackageView, condKey: string): string | undefined {
   for (const call of descendants(file.root, 'call_expression')) {
     if (!file.isImportCall(call, 'sync', 'NewCond')) continue;
     const arg = callArgs(call)[0];
@@ -329,7 +329,9 @@ function condLock(file: FileFacts, condKey: string): string | undefined {
     const right = stmt.childForFieldName('right')?.namedChildren[0];
     if (!left || right?.id !== call.id) continue;
     const leftKey = normaliseTarget(file, left, left);
-    const argKey = normaliseTarget(file, arg, call);
+    // A value whose type embeds the mutex (`sync.NewCond(cmd)`, hystrix) is locked as `cmd.Mutex`.
+    const operand = unparen(arg).type === 'unary_expression' ? unparen(arg).childForFieldName('operand') : unparen(arg);
+    const argKey = (operand && lockTarget(file, view, operand, operand)?.key) ?? normaliseTarget(file, arg, call);
     if (!leftKey || !argKey) continue;
     if (leftKey === condKey) return argKey;
     // `q.cond = sync.NewCond(&q.mu)` in a constructor: the same fields of whichever value owns the cond.
