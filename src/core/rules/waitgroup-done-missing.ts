@@ -111,6 +111,15 @@ function doneCalls(file: FileFacts, fn: FuncInfo): Map<string, DoneCall[]> {
  * True when the body may hand the WaitGroup (or the value that holds it) to other code, which may
  * call Done for it: passed as an argument, or a method called on the struct that holds it.
  */
+/**
+ * The goroutine also waits on the WaitGroup it counts down: a start barrier (`if
+ * atomic.AddInt32(&n, 1) == total { start.Done() } else { start.Wait() }`, hystrix-go's test),
+ * where the last goroutine to arrive releases the others. A path without the Done waits for it.
+ */
+function waitsItself(fn: FuncInfo, key: string): boolean {
+  return descendants(fn.body!, 'call_expression').some((c) => isMethodCall(c, 'Wait') && callArgs(c).length === 0 && pathKey(callParts(c)!.receiverNode!) === key);
+}
+
 function handedOver(fn: FuncInfo, key: string): boolean {
   let found = false;
   walk(fn.body!, (n) => {
@@ -141,7 +150,7 @@ function earlyReturns(ctx: RuleContext, g: GoStmt, seen: Set<number>): void {
   const file = ctx.file;
   const fn = g.target!;
   for (const [key, calls] of doneCalls(file, fn)) {
-    if (calls.some((c) => c.deferred || c.unknown) || handedOver(fn, key)) continue;
+    if (calls.some((c) => c.deferred || c.unknown) || handedOver(fn, key) || waitsItself(fn, key)) continue;
     const plain = calls.map((c) => c.call);
     const returns = descendants(fn.body!, 'return_statement', true);
     // On the function's graph: a return, or the end of the body, that some path reaches without
