@@ -214,6 +214,10 @@ function paramReceivers(file: FileFacts, pkg: PackageView, fn: FuncInfo): { clos
       // Closing after a range that only ends when the channel is closed is double-close's finding.
       if (ops.recv.some((x) => x.use.kind === 'range' && !loopCanEnd(x.use.op) && x.l.thread === c.l.thread && (surelyFollows(x.l.at, c.l.at) || runsBefore(x.l.at, c.l.at)))) continue;
       const loop = receiveLoop(c.l, ops.recv);
+      // A close outside any receive loop that answers a caller's single send (lnd's
+      // waitForPaymentResult closes `c` once it has received the one value sent on it): after
+      // that one value, nothing is left to send.
+      if (!loop && !sender.repeated) continue;
       out.push({ close: c.use.op, report: reportParam(c.use, fn, p.name, loop, sender) });
     }
   });
@@ -226,6 +230,8 @@ interface CallerSend {
   line: number;
   callLine: number;
   span?: { start: number; end: number };
+  /** The send is in a loop: it may run again after a value has been received. */
+  repeated: boolean;
 }
 
 /**
@@ -233,6 +239,7 @@ interface CallerSend {
  * same channel in a goroutine, or starts `key` as a goroutine and sends, or sends after the call.
  */
 function callerSend(file: FileFacts, pkg: PackageView, key: string, index: number): CallerSend | undefined {
+  let first: CallerSend | undefined;
   for (const s of pkg.functions) {
     for (const call of s.ops) {
       if (call.kind !== 'call' || call.target !== key) continue;
@@ -241,13 +248,15 @@ function callerSend(file: FileFacts, pkg: PackageView, key: string, index: numbe
       const send = s.ops.find(
         (op) => op.kind === 'send' && op.target === target && (op.context === 'goroutine' || call.context === 'goroutine' || op.line > call.line),
       );
-      if (send) {
-        const same = s.file === file.fileName;
-        return { caller: s.name, file: s.file, line: send.line, callLine: call.line, span: same ? { start: send.start, end: send.end } : undefined };
-      }
+      if (!send) continue;
+      const same = s.file === file.fileName;
+      const found = { caller: s.name, file: s.file, line: send.line, callLine: call.line, span: same ? { start: send.start, end: send.end } : undefined, repeated: !!send.repeated };
+      // A sender that sends in a loop, when there is one: the one that can still send after a receive.
+      if (found.repeated) return found;
+      first ??= found;
     }
   }
-  return undefined;
+  return first;
 }
 
 function reportParam(close: Use, fn: FuncInfo, param: string, loop: Node | undefined, sender: CallerSend): Report {
