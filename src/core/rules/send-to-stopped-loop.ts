@@ -247,6 +247,20 @@ function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: 
 }
 
 /**
+ * The sent value is, or carries, a reply channel the sender then waits on (`t.flush <- done;
+ * <-done`, dd-trace-go's `Flush`; `s.reqc <- r; return <-r.reply`): giving up on the send would
+ * only move the wait to that receive.
+ */
+function awaitsReply(stmt: Node): boolean {
+  const value = stmt.childForFieldName('value');
+  const name = value?.type === 'identifier' ? value.text : undefined;
+  const body = enclosingFunction(stmt)?.childForFieldName('body');
+  if (!name || !body) return false;
+  const replyOf = (e: string | undefined) => e === name || !!e?.startsWith(name + '.');
+  return descendants(body, 'unary_expression').some((u) => u.startIndex > stmt.endIndex && u.childForFieldName('operator')?.text === '<-' && replyOf(u.childForFieldName('operand')?.text));
+}
+
+/**
  * `select { case s.reqc <- r: case <-s.stop: }` when the stop is a field of the loop's receiver
  * (or its context's Done), spelled through the sender's own receiver.
  */
@@ -254,7 +268,7 @@ function giveUpFix(file: FileFacts, view: PackageView, stmt: Node, channel: stri
   const dot = channel.lastIndexOf('.');
   const stopExpr = dot > 0 ? stopExpression(view, s, channel.slice(0, dot)) : undefined;
   if (!stopExpr) return [];
-  if (stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt)) return [];
+  if (stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt) || awaitsReply(stmt)) return [];
   const nl = eol(file.source);
   const indent = indentAt(file.source, stmt.startIndex);
   const text = ['select {', `case ${stmt.text}:`, `case <-${stopExpr}:`, '}'].join(nl + indent);

@@ -44,7 +44,8 @@ func (s *Server) Submit(r request) {
 	s.reqc <- r // want "`s.reqc <- r` blocks forever once `run` has returned on `<-s.stop` \\(line 35\\): no other goroutine receives"
 }
 
-// A request with a reply: the send is where it hangs.
+// A request with a reply: the send is where it hangs. Giving up on the send would only move
+// the wait to `<-r.reply`, so no fix is offered.
 func (s *Server) Get(key string) string {
 	r := request{key: key, reply: make(chan string, 1)}
 	s.reqc <- r // want "`s.reqc <- r` blocks forever once `run` has returned"
