@@ -364,6 +364,15 @@ func do() (string, error) { return "", nil }
     assert.deepEqual(got, ['producer.go:13 info', 'producer.go:29 warning', 'producer.go:35 info']);
   });
 
+  it('unsynchronized-write: a test function named for a race, or a `case "race":`, races on purpose: information with no fix; outside test code a warning with its fix', () => {
+    const text = readFileSync(join(TESTDATA, 'unsynchronized-write', 'on_purpose_test.go'), 'utf8');
+    const at = (fileName: string) =>
+      analyze(go, text, { rules: [RULES_BY_ID.get('unsynchronized-write')!], fileName, goVersion: '1.22' }).findings.map((f) => [f.range.start.line + 1, f.severity, f.fixes.length > 0]);
+    assert.deepEqual(at('on_purpose_test.go'), [[17, 'info', false], [32, 'info', false], [43, 'warning', true], [58, 'warning', true]]);
+    // Outside a test file only a function that takes a *testing.T is test code (runFixture).
+    assert.deepEqual(at('on_purpose.go').map(([line, severity]) => [line, severity]), [[17, 'warning'], [32, 'info'], [43, 'warning'], [58, 'warning']]);
+  });
+
   it('unsynchronized-write: goroutines that all store the same constant race without losing a value: information', () => {
     const text = readFileSync(join(TESTDATA, 'unsynchronized-write', 'loops.go'), 'utf8');
     const found = analyze(go, text, { rules: [RULES_BY_ID.get('unsynchronized-write')!], fileName: 'loops.go' }).findings;

@@ -115,6 +115,12 @@ export const rule: Rule = {
         if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
         const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, ctx.package, g, w, list);
         if (!r) continue;
+        if (racesOnPurpose(file, g.start)) {
+          // A fix would take away the race the test exists to make.
+          r.severity = 'info';
+          r.message += '; the test seems to race on purpose';
+          r.fixes = [];
+        }
         reported.add(id);
         ctx.report(r);
       }
@@ -599,6 +605,23 @@ function parentFinding(file: FileFacts, view: PackageView, g: Goroutine, w: Writ
     ],
   };
 }
+
+/**
+ * Test code that races on purpose: the goroutine is started in a function named for a race
+ * (`TestRaceDetected`, `triggerQuarantinedRaceFixture`) or in a `case "race":` (dd-trace-go's
+ * fixtures, whose tests check that the race detector fires).
+ */
+function racesOnPurpose(file: FileFacts, start: Node): boolean {
+  if (!file.isTest && !file.inTestHelper(start.startIndex)) return false;
+  for (let n: Node | null = start; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'method_declaration') return RACE_NAME.test(n.childForFieldName('name')?.text ?? '');
+    if (n.type === 'expression_case' && (n.childForFieldName('value')?.namedChildren ?? []).some((v) => v.type === 'interpreted_string_literal' && /\brace\b/i.test(v.text))) return true;
+  }
+  return false;
+}
+
+/** `race` as a word of a Go name: `TestRace`, `raceFixture`, `data_race` (not `Trace` or `Brace`). */
+const RACE_NAME = /(?:^|_)race|Race|RACE/;
 
 /** Methods that run a service until it is stopped: `Run`, `Serve`, `ListenAndServe`... */
 const RUNNERS = /^(Run|Serve|ServeTLS|ListenAndServe|ListenAndServeTLS|RunContext)$/;
