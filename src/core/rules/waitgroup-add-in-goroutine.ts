@@ -2,9 +2,10 @@ import { deleteStatement, insertLinesBefore } from '../findings/edits';
 import { isWaitGroupType, rebind, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, descendants, enclosingFunction, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 import { lockTarget } from '../model/locks';
 import { signalledBefore } from '../model/handoff';
+import { runsBefore } from '../model/paths';
 import type { PackageView } from '../model/package';
 
 const CALLS = new Set(['call_expression']);
@@ -69,6 +70,7 @@ export const rule: Rule = {
         if (!wait || addOrderedByMutex(file, ctx.package, g.target, call, wait) || countsNestedJoined(g, call, key)) continue;
         // The waiter first waits for a signal the goroutine gives after its last Add.
         if (g.spawner && signalledBefore(file, g.spawner, g, adds(g.target.body, key), wait)) continue;
+        if (joinedBefore(file, g, wait)) continue;
         reported.add(call.id);
         const spawnerName = g.spawner.name ?? 'the enclosing function';
         ctx.report({
@@ -122,6 +124,36 @@ function countedBeforeGo(file: FileFacts, g: GoStmt, key: string): boolean {
 }
 
 /** The `key.Wait()` that waits for this goroutine: after the go statement in the spawner, or in a method of the same type for fields. */
+/**
+ * The waiter first waits on another WaitGroup that the goroutine counts down with a deferred
+ * `Done`: every `Add` the goroutine makes comes before that `Done`, so before this Wait (leaf's
+ * `TCPServer.Close` runs `wgLn.Wait()`, which `run` leaves with `defer wgLn.Done()`, and only then
+ * `wgConns.Wait()`).
+ */
+function joinedBefore(file: FileFacts, g: GoStmt, wait: Node): boolean {
+  const target = g.target!;
+  const waiter = enclosingFunction(wait);
+  const waiterInfo = waiter ? file.funcInfo(waiter) : undefined;
+  if (!waiterInfo?.body) return false;
+  for (const stmt of blockStatements(target.body)) {
+    const call = stmt.type === 'defer_statement' ? stmt.namedChildren.find((c) => c?.type === 'call_expression') : undefined;
+    if (!call || !isMethodCall(call, 'Done') || callArgs(call).length > 0) continue;
+    const key = pathKey(callParts(call)!.receiverNode!);
+    const outer = key ? inWaiterNames(target, waiterInfo, key) ?? rebind(key, g.bindings) : undefined;
+    if (!outer) continue;
+    if (descendants(waiterInfo.body, CALLS).some((c) => isMethodCall(c, 'Wait', outer) && callArgs(c).length === 0 && runsBefore(c, wait))) return true;
+  }
+  return false;
+}
+
+/** A receiver path of the goroutine's method (`server.wgLn`) in the names of a method of the same type. */
+function inWaiterNames(target: FuncInfo, waiter: FuncInfo, key: string): string | undefined {
+  const from = target.receiver?.name;
+  const to = waiter.receiver?.name;
+  if (!from || !to || target.receiver?.typeName !== waiter.receiver?.typeName || !key.startsWith(from + '.')) return undefined;
+  return to + key.slice(from.length);
+}
+
 function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
   for (const fn of spawnerChain(file, g)) {
     if (!fn.body) continue;
