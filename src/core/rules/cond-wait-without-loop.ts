@@ -2,7 +2,7 @@ import { closureRun, isCondValue, type FileFacts, type FuncInfo } from '../model
 import { calleeKey, funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { ancestor, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, nextStatement, quote, unparen } from '../syntax/nodes';
+import { ancestor, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, nextStatement, previousStatement, quote, unparen } from '../syntax/nodes';
 import { focusedOfType } from './support/focus';
 import { repeats } from '../model/paths';
 
@@ -65,6 +65,9 @@ export const rule: Rule = {
       // `c.Wait(); mu.Unlock(); return ...`: a "wait for a change" primitive that lets go of the
       // lock as soon as it wakes, so its caller checks again (centrifuge's queues' Wait).
       if (!guard && unlocksAndReturns(call)) continue;
+      // `q.cond.Signal(); q.cond.Wait()`: a handshake that wakes the other side and waits for its
+      // answer (distribution's eventQueue.Close waits for the flusher's last Broadcast).
+      if (!guard && answersSignal(call, parts.receiverNode)) continue;
       // Tests park a goroutine in a bare Wait on purpose (to profile or trace a blocked goroutine).
       if (!guard && file.isTest) continue;
       const cond = guard?.childForFieldName('condition');
@@ -97,6 +100,14 @@ export const rule: Rule = {
 };
 
 /** The Wait's statement is followed by an unlock and then a `return`. */
+/** The statement before the Wait signals the same cond. */
+function answersSignal(call: Node, cond: Node): boolean {
+  const prev = call.parent?.type === 'expression_statement' ? previousStatement(call.parent) : undefined;
+  const signal = prev?.type === 'expression_statement' ? unparen(prev.namedChild(0)!) : undefined;
+  const parts = signal?.type === 'call_expression' ? callParts(signal) : undefined;
+  return (parts?.name === 'Signal' || parts?.name === 'Broadcast') && parts.receiverNode?.text === cond.text && callArgs(signal!).length === 0;
+}
+
 function unlocksAndReturns(call: Node): boolean {
   const stmt = call.parent;
   if (stmt?.type !== 'expression_statement') return false;
