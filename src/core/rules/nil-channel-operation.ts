@@ -3,7 +3,8 @@ import type { FileFacts, FuncInfo, VarDecl } from '../model/facts';
 import { isWriteTarget } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { callArgs, callParts, excerpt, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, excerpt, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { packageName } from '../model/package';
 
 export const rule: Rule = {
   id: 'nil-channel-operation',
@@ -56,6 +57,7 @@ export const rule: Rule = {
         if (!isNilChannelDecl(decl)) continue;
         const ops = nilOperations(file, fn, decl);
         for (const op of ops) {
+          if (parksMain(file, fn, op.node)) continue;
           const what = describe(op);
           const text = op.kind === 'range' ? loopHeader(op.node) : quote(op.node);
           ctx.report({
@@ -149,4 +151,16 @@ function describe(op: NilOp): { effect: string; step: string } {
     case 'close':
       return { effect: 'panics', step: 'panics with "close of nil channel".' };
   }
+}
+
+/**
+ * `var exit chan bool; <-exit` as the last statement of `main`: a way, like `select {}`, to park
+ * the main goroutine for good while the others run (goim's benchmark client).
+ */
+function parksMain(file: FileFacts, fn: FuncInfo, op: Node): boolean {
+  if (fn.name !== 'main' || fn.kind !== 'function' || packageName(file) !== 'main') return false;
+  const stmt = op.parent;
+  if (op.type !== 'unary_expression' || stmt?.type !== 'expression_statement') return false;
+  const statements = blockStatements(fn.body);
+  return statements[statements.length - 1]?.id === stmt.id;
 }
