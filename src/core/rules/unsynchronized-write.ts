@@ -1,5 +1,5 @@
 import { eol, indentAt, replaceNode } from '../findings/edits';
-import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
+import { closureRun, isWriteTarget, parseChanMake, type FileFacts, type VarDecl } from '../model/facts';
 import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import { flatten, funcLocks, lockEffect, lockTarget } from '../model/locks';
@@ -7,6 +7,7 @@ import type { Fix, Report, Rule, TextEdit } from '../findings/rule';
 import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, lineOf, pathKey, quote, unparen, walk } from '../syntax/nodes';
 import { parseGoVersion } from '../model/timers';
 import { recordsFailedCheck } from '../model/noreturn';
+import { runsBefore } from '../model/paths';
 
 /** A goroutine started from a function literal: `go func(){...}()` or `g.Go(func() error {...})`. */
 interface Goroutine {
@@ -112,7 +113,7 @@ export const rule: Rule = {
       for (const list of byVar.values()) {
         const w = list[0];
         const id = `${w.node.id}`;
-        if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
+        if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined) || blockedBefore(file, g, w)) continue;
         const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, ctx.package, g, w, list);
         if (!r) continue;
         if (racesOnPurpose(file, g.start)) {
@@ -604,6 +605,37 @@ function parentFinding(file: FileFacts, view: PackageView, g: Goroutine, w: Writ
       w.kind === 'map' ? 'A map accessed while it is written makes the runtime abort the program.' : `The two accesses race: ${parent} may see the old value, the new one, or a torn one.`,
     ],
   };
+}
+
+/**
+ * Before the write, the goroutine hands a channel of the spawner's to a call (`err =
+ * c.Update(sink)`), a channel made without a buffer that nothing in the spawner ever receives
+ * from: a call given a channel to send on blocks at its first send, so whether the write ever
+ * runs is not known (node_exporter's collector tests, which gather through a registry instead).
+ */
+function blockedBefore(file: FileFacts, g: Goroutine, w: Write): boolean {
+  const body = g.spawner.childForFieldName('body');
+  if (!body) return false;
+  return descendants(g.lit, 'call_expression').some(
+    (call) => (contains(w.node, call) || runsBefore(call, w.node)) && callArgs(call).some((arg) => arg.type === 'identifier' && unreadChannel(file, body, g.lit, arg)),
+  );
+}
+
+/**
+ * `ch` is a local of the spawner made with `make(chan T)`, no buffer, used only as an argument of
+ * calls inside the goroutine and of `close`: nothing ever receives from it.
+ */
+function unreadChannel(file: FileFacts, body: Node, lit: Node, ch: Node): boolean {
+  const decl = file.lookup(ch.text, ch)?.decl;
+  const made = decl?.init ? parseChanMake(decl.init) : undefined;
+  if (!decl || !made || (made.capacity !== undefined && made.capacity.text !== '0') || !contains(body, decl.node)) return false;
+  return descendants(body, 'identifier').every((id) => {
+    if (id.text !== ch.text || id.id === decl.node.id || file.lookup(id.text, id)?.decl !== decl) return true;
+    const call = id.parent?.type === 'argument_list' ? id.parent.parent : undefined;
+    if (!call) return false;
+    const parts = callParts(call);
+    return (parts?.name === 'close' && !parts.receiver) || contains(lit, call);
+  });
 }
 
 /**
