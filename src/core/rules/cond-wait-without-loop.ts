@@ -59,7 +59,7 @@ export const rule: Rule = {
       // A `for` around it, or a `goto` back to a label before it (ants' `goto retry`).
       if (ancestor(call, 'for_statement') || repeats(call)) continue;
       const fn = waitingFunction(file, call);
-      if (fn && loopedByCallers(file, ctx.package, fn, parts.receiverNode)) continue;
+      if (fn && (loopedByCallers(file, ctx.package, fn, parts.receiverNode) || condLike(ctx.package, fn))) continue;
       const inIf = ancestor(call, 'if_statement');
       const guard = inIf && contains(inIf.childForFieldName('consequence')!, call) ? inIf : undefined;
       // `c.Wait(); mu.Unlock(); return ...`: a "wait for a change" primitive that lets go of the
@@ -186,6 +186,16 @@ function givenCond(file: FileFacts, fn: FuncInfo, cond: Node): boolean {
 }
 
 /** A method or function whose body holds nothing but one `x.Wait()` statement (comments aside). */
+/**
+ * The Wait is inside the `Wait` method of a type that also has `Signal` or `Broadcast`: a
+ * condition variable of its own (buildkit's `StatefulCond`), whose callers loop as a
+ * `sync.Cond`'s do.
+ */
+function condLike(view: PackageView, fn: FuncInfo): boolean {
+  const type = fn.receiver?.typeName;
+  return fn.kind === 'method' && fn.name === 'Wait' && !!type && (!!view.func(`${type}.Signal`) || !!view.func(`${type}.Broadcast`));
+}
+
 function passesThrough(fn: FuncInfo): boolean {
   const body = blockStatements(fn.body);
   return body.length === 1 && body[0].type === 'expression_statement' && callParts(body[0].namedChild(0)!)?.name === 'Wait';
