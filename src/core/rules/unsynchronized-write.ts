@@ -113,9 +113,9 @@ export const rule: Rule = {
       for (const list of byVar.values()) {
         const w = list[0];
         const id = `${w.node.id}`;
-        if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined) || blockedBefore(file, g, w)) continue;
+        if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
         const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, ctx.package, g, w, list);
-        if (!r) continue;
+        if (!r || blockedBefore(file, g, w)) continue;
         if (racesOnPurpose(file, g.start)) {
           // A fix would take away the race the test exists to make.
           r.severity = 'info';
@@ -617,7 +617,10 @@ function blockedBefore(file: FileFacts, g: Goroutine, w: Write): boolean {
   const body = g.spawner.childForFieldName('body');
   if (!body) return false;
   return descendants(g.lit, 'call_expression').some(
-    (call) => (contains(w.node, call) || runsBefore(call, w.node)) && callArgs(call).some((arg) => arg.type === 'identifier' && unreadChannel(file, body, g.lit, arg)),
+    (call) =>
+      call.startIndex < w.node.endIndex &&
+      callArgs(call).some((arg) => arg.type === 'identifier' && unreadChannel(file, body, g.lit, arg)) &&
+      (contains(w.node, call) || runsBefore(call, w.node)),
   );
 }
 
