@@ -130,6 +130,19 @@ export function surelyReached(node: Node, top: Node): boolean {
 }
 
 /**
+ * True when no path from its function's start reaches `node`: it comes after a call that never
+ * returns (`t.Skip(...)` at the top of a test, `log.Fatal`), or after a `return`. False when the
+ * graph does not know the node.
+ */
+export function unreachable(node: Node): boolean {
+  const fn = functionOf(node);
+  const file = factsOf(node);
+  const g = fn && file ? cfgOf(file, fn) : undefined;
+  const el = g?.elementOf(node);
+  return !!g && !!el && !g.live(el);
+}
+
+/**
  * True when some path from `node` ends in a normal return of its function. False when every path
  * from it ends in an endless loop, a `panic`, `os.Exit`, `log.Fatal` or another call that never
  * returns. True (it may return) when `node` is not in a function the graph knows.
