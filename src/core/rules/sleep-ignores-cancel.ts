@@ -70,7 +70,11 @@ export const rule: Rule = {
       if (top?.kind === 'function' && (top.name === 'main' || top.name === 'init')) continue;
       // A context the sleeping function itself cancels only on its way out cannot end during the sleep.
       const fn = file.functionOf(call)!;
-      const ctxs = unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c));
+      const ctxs = usedFirst(
+        file,
+        loop,
+        unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c)),
+      );
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, call, loop, ctxs) || worksUnderOtherContext(file, loop, ctxs)) continue;
       // A pause after a call that never fails (`if err := p.load(); err == nil { return }`) never runs.
@@ -310,6 +314,22 @@ function sleepFix(file: FileFacts, stmt: Node, call: Node, loop: Node, ctxs: Ctx
  * `timer := time.NewTimer(d)` and a select on `timer.C` and `ctx.Done()` that stops the timer when
  * the context wins, in place of a one-line statement.
  */
+/**
+ * The contexts the loop itself passes on come first: they are the ones it works under (ollama's
+ * commit retry passes `ctx` to its request, not the part uploads' errgroup context `inner`, which
+ * is already cancelled once their `Wait` has returned), so the message and the fix name them.
+ */
+function usedFirst(file: FileFacts, loop: Node, ctxs: CtxVar[]): CtxVar[] {
+  if (ctxs.length < 2) return ctxs;
+  const declOf = (id: Node) => {
+    const found = file.lookup(id.text, id);
+    return (found?.decl ?? found?.param)?.node.id;
+  };
+  const used = (c: CtxVar) => descendants(loop, 'identifier').some((id) => id.text === c.name && declOf(id) === c.node.id);
+  const first = ctxs.filter(used);
+  return first.length === 0 ? ctxs : [...first, ...ctxs.filter((c) => !first.includes(c))];
+}
+
 function timerSelect(file: FileFacts, stmt: Node, duration: string, ctxName: string): TextEdit | undefined {
   const scope = outermostFunction(file, stmt)?.node;
   const timer = scope ? unusedName(scope, 'timer') : undefined;

@@ -87,6 +87,26 @@ func mirror(ctx context.Context, c *Client, batches [][]byte) error {
 	return g.Wait()
 }
 
+// After the group's Wait its context is cancelled; the commit loop works under ctx, and the
+// finding names the context the loop passes on (ollama's upload commit).
+func commitAfterParts(ctx context.Context, c *Client, parts [][]byte) error {
+	g, inner := errgroup.WithContext(ctx)
+	for _, p := range parts {
+		g.Go(func() error { return c.Send(inner, p) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	var err error
+	for try := 0; try < 5; try++ {
+		if err = c.Send(ctx, nil); err == nil {
+			break
+		}
+		time.Sleep(time.Duration(try) * time.Second) // want "ignores `ctx`: cancelling `ctx`"
+	}
+	return err
+}
+
 type Syncer struct{ c *Client }
 
 // ok: a short pause between sends that take ctx: a cancelled Send returns at once, and so does Run.
