@@ -16,7 +16,7 @@ import {
   type Trace,
   type Use,
 } from '../model/channels';
-import type { FileFacts, GoStmt } from '../model/facts';
+import { parseChanMake, type FileFacts, type GoStmt, type VarDecl } from '../model/facts';
 import { functionExits, loopCount, spawnCount, startsAtMostOnce } from '../model/flow';
 import { onFailingTestPath } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
@@ -310,7 +310,17 @@ function closeLoop(t: Trace, c: Close): Node | undefined {
   // The chain from the close up to the loop must run on every iteration too.
   if (!certainUpTo(c)) return undefined;
   if (c.l.thread === t.root && declaredIn(t, loop)) return undefined;
+  // `for e := range ch { ...; close(ch) }` on a channel without a buffer: the range ends at its
+  // next receive after the close, so the close runs once (confluent-kafka-go's delivery channel).
+  if (t.uses.some((u) => u.kind === 'range' && u.op.id === loop.id) && madeUnbuffered(t)) return undefined;
   return loop;
+}
+
+/** The traced channel is a local made by `make(chan T)` with no buffer. */
+function madeUnbuffered(t: Trace): boolean {
+  const decl = t.root.identity as VarDecl | undefined;
+  const made = decl?.init ? parseChanMake(decl.init) : undefined;
+  return !!made && (made.capacity === undefined || made.capacity.text === '0');
 }
 
 /** True when the traced channel's variable is declared inside `node` (a loop): each round has its own. */
