@@ -638,7 +638,7 @@ export class FileFacts {
     if (!name) return false;
     const buffered = (v: Node | undefined) => {
       const m = v ? parseChanMake(v) : undefined;
-      return !!m?.capacity && m.capacity.text !== '0';
+      return !!m && hasBuffer(m);
     };
     // A field's stores into another struct type's field of the same name do not count.
     const owner = n.type === 'selector_expression' ? this.ownerType(n.childForFieldName('operand')!) : undefined;
@@ -692,7 +692,7 @@ export class FileFacts {
       const m = parseChanMake(w.value);
       if (!m) continue;
       const owner = w.store ? this.storeOwner(w.store) : undefined;
-      out.push([owner ? `${owner}.${w.name}` : w.name, m.capacity && m.capacity.text !== '0' ? 'buffered' : 'unbuffered']);
+      out.push([owner ? `${owner}.${w.name}` : w.name, hasBuffer(m) ? 'buffered' : 'unbuffered']);
     }
     return out;
   }
@@ -956,6 +956,11 @@ export function parseChanMake(init: Node): { make: Node; capacity?: Node; elem: 
   if (args[0]?.type !== 'channel_type') return undefined;
   const elem = args[0].childForFieldName('value');
   return { make: n, capacity: args[1], elem: elem ? compact(elem.text) : '' };
+}
+
+/** A `make(chan T, n)` with a buffer: a capacity other than a literal `0`. */
+export function hasBuffer(made: { capacity?: Node }): boolean {
+  return made.capacity !== undefined && made.capacity.text !== '0';
 }
 
 /** True for types that are a sync.WaitGroup or a pointer to one. */

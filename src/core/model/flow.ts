@@ -7,7 +7,7 @@
  */
 import { fieldChannelMentions, fieldUsedElsewhere, inLoop, runsBefore } from './channels';
 import { isDoneCall } from './context';
-import { compact, factsOf, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
+import { compact, factsOf, hasBuffer, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
 import { funcKey, type PackageView } from './package';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
@@ -879,7 +879,7 @@ function fieldHandoff(
   const uses = fieldChannelMentions(file, typeName, field);
   if (uses.others.length > 0 || uses.closes.length > 0 || uses.makes.length !== 1) return undefined;
   const made = parseChanMake(uses.makes[0]);
-  if (!made || (made.capacity && made.capacity.text !== '0')) return undefined;
+  if (!made || hasBuffer(made)) return undefined;
   if (uses.recvs.length !== 1 || uses.recvs[0].id !== recv.id) return undefined;
   if (fieldUsedElsewhere(pkg, file.fileName, typeName, field)) return undefined;
   let first: { send: Node; go: GoStmt } | undefined;

@@ -19,7 +19,7 @@
  * for a flag (`ok`, `!ok`).
  */
 import { channelUses, type ChannelUses } from './flow';
-import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
+import { hasBuffer, parseChanMake, type FileFacts, type FuncInfo, type GoStmt, type Param, type VarDecl } from './facts';
 import { conditionsAt, mayFollow, runsBefore } from './paths';
 import type { Node } from '../syntax/parser';
 import { ancestor, descendants, enclosingFunction, loopExits, unparen } from '../syntax/nodes';
@@ -60,7 +60,7 @@ export function stuckBefore(file: FileFacts, fn: FuncInfo, go: GoStmt, send: Nod
   const owner = ownerChannels(file, fn);
   for (const [decl, uses] of owner) {
     const made = decl.init ? parseChanMake(decl.init) : undefined;
-    if (!made || (made.capacity && made.capacity.text !== '0')) continue;
+    if (!made || hasBuffer(made)) continue;
     const first = onlySend(uses, go);
     if (!first || first.id === send.id || !runsBefore(first, send)) continue;
     const earlier = uses.receives.filter((r) => r.startIndex < stop.startIndex);

@@ -101,7 +101,6 @@ export const rule: Rule = {
   },
 };
 
-/** The Wait's statement is followed by an unlock and then a `return`. */
 /** The statement before the Wait signals the same cond. */
 function answersSignal(call: Node, cond: Node): boolean {
   const prev = call.parent?.type === 'expression_statement' ? previousStatement(call.parent) : undefined;
@@ -110,6 +109,7 @@ function answersSignal(call: Node, cond: Node): boolean {
   return (parts?.name === 'Signal' || parts?.name === 'Broadcast') && parts.receiverNode?.text === cond.text && callArgs(signal!).length === 0;
 }
 
+/** The Wait's statement is followed by an unlock and then a `return`. */
 function unlocksAndReturns(call: Node): boolean {
   const stmt = call.parent;
   if (stmt?.type !== 'expression_statement') return false;
@@ -187,7 +187,6 @@ function givenCond(file: FileFacts, fn: FuncInfo, cond: Node): boolean {
   return !!param && fn.params.includes(param);
 }
 
-/** A method or function whose body holds nothing but one `x.Wait()` statement (comments aside). */
 /**
  * The Wait is inside the `Wait` method of a type that also has `Signal` or `Broadcast`: a
  * condition variable of its own (buildkit's `StatefulCond`), whose callers loop as a
@@ -198,6 +197,7 @@ function condLike(view: PackageView, fn: FuncInfo): boolean {
   return fn.kind === 'method' && fn.name === 'Wait' && !!type && (!!view.func(`${type}.Signal`) || !!view.func(`${type}.Broadcast`));
 }
 
+/** A method or function whose body holds nothing but one `x.Wait()` statement (comments aside). */
 function passesThrough(fn: FuncInfo): boolean {
   const body = blockStatements(fn.body);
   return body.length === 1 && body[0].type === 'expression_statement' && callParts(body[0].namedChild(0)!)?.name === 'Wait';

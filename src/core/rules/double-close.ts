@@ -16,7 +16,7 @@ import {
   type Trace,
   type Use,
 } from '../model/channels';
-import { parseChanMake, type FileFacts, type GoStmt, type VarDecl } from '../model/facts';
+import { hasBuffer, parseChanMake, type FileFacts, type GoStmt, type VarDecl } from '../model/facts';
 import { functionExits, loopCount, spawnCount, startsAtMostOnce } from '../model/flow';
 import { onFailingTestPath } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
@@ -320,7 +320,7 @@ function closeLoop(t: Trace, c: Close): Node | undefined {
 function madeUnbuffered(t: Trace): boolean {
   const decl = t.root.identity as VarDecl | undefined;
   const made = decl?.init ? parseChanMake(decl.init) : undefined;
-  return !!made && (made.capacity === undefined || made.capacity.text === '0');
+  return !!made && !hasBuffer(made);
 }
 
 /** True when the traced channel's variable is declared inside `node` (a loop): each round has its own. */

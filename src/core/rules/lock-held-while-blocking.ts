@@ -330,7 +330,8 @@ function condLock(file: FileFacts, view: PackageView, condKey: string): string |
     if (!left || right?.id !== call.id) continue;
     const leftKey = normaliseTarget(file, left, left);
     // A value whose type embeds the mutex (`sync.NewCond(cmd)`, hystrix) is locked as `cmd.Mutex`.
-    const operand = unparen(arg).type === 'unary_expression' ? unparen(arg).childForFieldName('operand') : unparen(arg);
+    const bare = unparen(arg);
+    const operand = bare.type === 'unary_expression' ? (bare.childForFieldName('operator')?.text === '&' ? bare.childForFieldName('operand') : null) : bare;
     const argKey = (operand && lockTarget(file, view, operand, operand)?.key) ?? normaliseTarget(file, arg, call);
     if (!leftKey || !argKey) continue;
     if (leftKey === condKey) return argKey;

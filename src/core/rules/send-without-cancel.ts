@@ -1,6 +1,6 @@
 import { contextsInScope, mayHaveContexts, stopChecks, watchesDone, type CtxVar } from '../model/context';
 import { cancelReturn, returnSkipsNoWork, wrapInCancelSelect } from './support/cancel-fixes';
-import { parseChanMake, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
+import { hasBuffer, parseChanMake, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Related, Rule } from '../findings/rule';
 import { callArgs, callParts, contains, descendants, FUNCTION_TYPES, lineOf, quote, selectCases, unparen } from '../syntax/nodes';
@@ -149,7 +149,7 @@ function channelOrigin(file: FileFacts, g: GoStmt, fn: FuncInfo, channel: Node):
   const decl = found?.decl;
   if (!decl?.init || !found?.fn) return undefined;
   const made = parseChanMake(decl.init);
-  if (!made || (made.capacity && made.capacity.text !== '0')) return undefined;
+  if (!made || hasBuffer(made)) return undefined;
   const returned = descendants(found.fn.body!, 'return_statement', true).find((r) =>
     (r.namedChild(0)?.namedChildren ?? []).some((e) => e?.type === 'identifier' && e.text === decl.name),
   );
@@ -189,7 +189,7 @@ function callersBuffer(file: FileFacts, fn: FuncInfo, param: string): boolean {
     if (callParts(call)?.name !== fn.name || file.resolveCall(call)?.target.node.id !== fn.node.id) return false;
     const arg = callArgs(call)[index];
     const made = arg ? parseChanMake(arg) ?? file.channelMake(arg) : undefined;
-    return made?.capacity !== undefined && made.capacity.text !== '0';
+    return !!made && hasBuffer(made);
   });
 }
 

@@ -1,5 +1,5 @@
 import { eol, indentAt, replaceNode } from '../findings/edits';
-import { closureRun, isWriteTarget, parseChanMake, type FileFacts, type VarDecl } from '../model/facts';
+import { closureRun, hasBuffer, isWriteTarget, parseChanMake, type FileFacts, type VarDecl } from '../model/facts';
 import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import { flatten, funcLocks, lockEffect, lockTarget } from '../model/locks';
@@ -632,7 +632,7 @@ function blockedBefore(file: FileFacts, g: Goroutine, w: Write): boolean {
 function unreadChannel(file: FileFacts, body: Node, lit: Node, ch: Node): boolean {
   const decl = file.lookup(ch.text, ch)?.decl;
   const made = decl?.init ? parseChanMake(decl.init) : undefined;
-  if (!decl || !made || (made.capacity !== undefined && made.capacity.text !== '0') || !contains(body, decl.node)) return false;
+  if (!decl || !made || hasBuffer(made) || !contains(body, decl.node)) return false;
   return descendants(body, 'identifier').every((id) => {
     if (id.text !== ch.text || id.id === decl.node.id || file.lookup(id.text, id)?.decl !== decl) return true;
     const call = id.parent?.type === 'argument_list' ? id.parent.parent : undefined;

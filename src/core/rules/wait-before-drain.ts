@@ -1,4 +1,4 @@
-import { parseChanMake, rebind, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
+import { hasBuffer, parseChanMake, rebind, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from '../model/facts';
 import { channelUses, type ChannelUses } from '../model/flow';
 import { runsBefore } from '../model/paths';
 import type { Node } from '../syntax/parser';
@@ -77,7 +77,7 @@ export const rule: Rule = {
       if (!fn.body || !ctx.inFocus(fn.node)) continue;
       for (const decl of file.locals(fn)) {
         const made = decl.init ? parseChanMake(decl.init) : undefined;
-        if (!made || (made.capacity && made.capacity.text !== '0')) continue;
+        if (!made || hasBuffer(made)) continue;
         const uses = channelUses(file, fn, decl, { goReceives: true });
         if (uses.escape || uses.ownSends.length > 0 || uses.sends.length === 0) continue;
         const found = deadlock(file, fn, decl, uses);

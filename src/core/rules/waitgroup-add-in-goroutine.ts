@@ -146,12 +146,12 @@ function joinedBefore(file: FileFacts, g: GoStmt, wait: Node): boolean {
   return false;
 }
 
-/** A receiver path of the goroutine's method (`server.wgLn`) in the names of a method of the same type. */
-function inWaiterNames(target: FuncInfo, waiter: FuncInfo, key: string): string | undefined {
-  const from = target.receiver?.name;
-  const to = waiter.receiver?.name;
-  if (!from || !to || target.receiver?.typeName !== waiter.receiver?.typeName || !key.startsWith(from + '.')) return undefined;
-  return to + key.slice(from.length);
+/** A receiver path of one method (`server.wgLn`) in the names of another method of the same type. */
+function inWaiterNames(from: FuncInfo, to: FuncInfo, key: string): string | undefined {
+  const a = from.receiver?.name;
+  const b = to.receiver?.name;
+  if (!a || !b || from.receiver?.typeName !== to.receiver?.typeName || !key.startsWith(a + '.')) return undefined;
+  return b + key.slice(a.length);
 }
 
 function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
@@ -161,14 +161,10 @@ function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
     if (wait) return wait;
   }
   const spawner = g.spawner!;
-  const recv = spawner.receiver;
-  if (recv?.name && key.startsWith(recv.name + '.')) {
-    const rest = key.slice(recv.name.length);
-    for (const m of file.functions) {
-      if (m.kind !== 'method' || m.receiver?.typeName !== recv.typeName || !m.receiver.name || !m.body) continue;
-      const wait = descendants(m.body, CALLS).find((c) => isMethodCall(c, 'Wait', m.receiver!.name + rest));
-      if (wait) return wait;
-    }
+  for (const m of file.functions) {
+    const renamed = m.kind === 'method' && m.body ? inWaiterNames(spawner, m, key) : undefined;
+    const wait = renamed ? descendants(m.body!, CALLS).find((c) => isMethodCall(c, 'Wait', renamed)) : undefined;
+    if (wait) return wait;
   }
   return undefined;
 }
