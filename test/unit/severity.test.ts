@@ -57,6 +57,10 @@ describe('severity in tests', () => {
     // A parameter of another package's T is not a test's.
     assert.deepEqual(at(helper('t *testing.T').replace('import "testing"', 'import testing "example.com/m/fake"')), ['warning']);
     assert.deepEqual(at(helper('n int')), ['warning']);
+    // testify's TestingT, and an assertion package's own (mongo-go-driver's internal/assert), with or without "testing".
+    assert.deepEqual(at(helper('t assert.TestingT')), ['info']);
+    assert.deepEqual(at(helper('t TestingT').replace('import "testing"\n', '')), ['info']);
+    assert.deepEqual(at(helper('t TestingTime').replace('import "testing"\n', '')), ['warning']);
   });
 
   it('packages whose import path has a folder that serves tests (tests/, e2e/, integration-cli/) count as tests; the path on disk does not', () => {
@@ -461,6 +465,34 @@ ${stopper}
     const at = (text: string) => analyze(go, text, { rules: stl, fileName: 'ws.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
     assert.deepEqual(at(src('\tw.state = closed')), ['45 info']);
     assert.deepEqual(at(src('\t_ = err')), ['45 warning']);
+  });
+
+  it('mutex-copied: a value receiver that locks its copy is a warning; one that only reads the copy is information', () => {
+    const src = `package p
+
+import "sync"
+
+type Stats struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s Stats) Add() {
+	s.mu.Lock()
+	s.n++
+	s.mu.Unlock()
+}
+
+func (s Stats) Count() int {
+	return s.n
+}
+`;
+    const mc = [RULES_BY_ID.get('mutex-copied')!];
+    const found = analyze(go, src, { rules: mc, fileName: 'stats.go' }).findings;
+    assert.deepEqual(
+      found.map((f) => `${f.range.start.line + 1} ${f.severity} ${f.fixes.length}`),
+      ['10 warning 1', '16 info 1'],
+    );
   });
 
   it('a severity the user set wins in tests too', () => {

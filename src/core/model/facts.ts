@@ -225,13 +225,15 @@ export class FileFacts {
 
   /**
    * True when the code at `offset` belongs to a test helper: a function that takes a `*testing.T`,
-   * `*testing.B`, `*testing.F` or `testing.TB` (or a literal inside one). Only a test can call it,
+   * `*testing.B`, `*testing.F`, `testing.TB` or testify's `TestingT` (or a literal inside one). Only a test can call it,
    * wherever its file is (a shared test suite kept in a package of its own, outside `_test.go`).
    */
   inTestHelper(offset: number): boolean {
     const testing = [...this.imports].find(([, path]) => path === 'testing')?.[0];
-    if (!testing) return false;
-    const type = new RegExp(`^\\*?${testing}\\.(T|B|F|TB)$`);
+    // testify's convention, copied by assertion packages (mongo-go-driver's internal/assert):
+    // `func Soon(t TestingT, ...)`, `assert.TestingT`, `require.TestingT`.
+    const type = testing ? new RegExp(`^(\\*?${testing}\\.(T|B|F|TB)|(\\w+\\.)?TestingT)$`) : /^(\w+\.)?TestingT$/;
+    if (!testing && !this.text.includes('TestingT')) return false;
     for (let f = enclosingFunction(this.root.descendantForIndex(offset, offset)); f; f = enclosingFunction(f)) {
       if (this.funcInfo(f).params.some((p) => type.test(p.type))) return true;
     }

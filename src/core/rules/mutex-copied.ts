@@ -3,7 +3,8 @@ import { rangeValueCopies, type FileFacts } from '../model/facts';
 import { fileLocks, localTypeName, mutexKindOf, structFields } from '../model/locks';
 import type { PackageView } from '../model/package';
 import type { Fix, RuleContext, Rule } from '../findings/rule';
-import { callArgs, callParts, lineOf, quote, unparen } from '../syntax/nodes';
+import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import type { Node } from '../syntax/parser';
 import { eachInFocus } from './support/focus';
 
 export const rule: Rule = {
@@ -14,7 +15,7 @@ export const rule: Rule = {
   overlaps: ['copylocks'],
   docs: {
     summary:
-      'A `sync.Mutex` or `sync.RWMutex` is copied (a value receiver, a parameter, an argument or a range variable of a struct that holds one), or `defer mu.Lock()` is written where `Unlock` was meant.',
+      'A `sync.Mutex` or `sync.RWMutex` is copied (a value receiver, a parameter, an argument or a range variable of a struct that holds one), or `defer mu.Lock()` is written where `Unlock` was meant (information for a value receiver that never locks its copy: it only reads the value unlocked).',
     why:
       'A mutex protects the data only when every goroutine locks the same mutex value. Copying a struct that contains one gives the copy ' +
       'its own mutex: a method with a value receiver locks its private copy and excludes nobody, and a copy taken while another goroutine ' +
@@ -47,7 +48,7 @@ func (s *Stats) Add(key string) {
 	s.counts[key]++
 }`,
     fixes:
-      '**Use a pointer receiver** turns `func (s Stats)` into `func (s *Stats)` (not applied by fix-all: it changes the method set, so a value of the type may stop satisfying an interface). ' +
+      '**Use a pointer receiver** turns `func (s Stats)` into `func (s *Stats)` (not applied by fix-all: it changes the method set, so a value of the type may stop satisfying an interface; not offered for `MarshalJSON`, `String`, `Error` and the other methods encoders and `fmt` find on values at run time, which would silently stop being called). ' +
       '**Defer the Unlock** replaces `defer mu.Lock()` with `defer mu.Unlock()` when the mutex is held at that point and nothing else unlocks it.',
   },
   check(ctx) {
@@ -99,12 +100,20 @@ function receiversAndParams(ctx: RuleContext): void {
       const typeNode = recvDecl.childForFieldName('type');
       if (where && typeNode) {
         const name = fn.receiver.name ?? '_';
-        const fixes: Fix[] = [
-          { title: `Use a pointer receiver: \`func (${name} *${typeNode.text})\``, edits: [replaceNode(typeNode, '*' + typeNode.text)], safe: false },
-        ];
+        // A method that encoding/json, fmt and the like call on values stops being called on them
+        // once its receiver is a pointer (aerospike's `func (ns nodeStats) MarshalJSON`).
+        const fixes: Fix[] = VALUE_INTERFACE_METHODS.has(fn.name ?? '')
+          ? []
+          : [{ title: `Use a pointer receiver: \`func (${name} *${typeNode.text})\``, edits: [replaceNode(typeNode, '*' + typeNode.text)], safe: false }];
+        const locks = locksCopy(view, fn.node, fn.receiver.name, fn.receiver.typeName);
         ctx.report({
           node: recvDecl,
-          message: `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call: locking the copy excludes no one`,
+          message: locks
+            ? `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call: locking the copy excludes no one`
+            : `value receiver \`${quote(recvDecl, 24)}\` copies ${where} on every call, reading the struct without holding it`,
+          // A method that never locks its copy only reads the value unlocked: a race only when the
+          // value it is called on is changed under the lock at the same time, which the code does not show.
+          ...(locks ? {} : { severity: 'info' as const }),
           steps: copySteps(`\`${fn.name}\``, where),
           fixes,
         });
@@ -122,6 +131,60 @@ function receiversAndParams(ctx: RuleContext): void {
       });
     }
   }
+}
+
+/**
+ * Methods that encoders and fmt find on a value at run time (json, text, xml, yaml, fmt,
+ * driver.Valuer): with a pointer receiver a value silently stops having them, where a value
+ * passed as a declared interface (sort.Interface) would fail to compile instead.
+ */
+const VALUE_INTERFACE_METHODS = new Set(['MarshalJSON', 'MarshalText', 'MarshalBinary', 'MarshalXML', 'MarshalYAML', 'String', 'GoString', 'Error', 'Format', 'Value']);
+
+const LOCK_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'TryRLock', 'RLocker']);
+
+/**
+ * Whether a value-receiver method may lock its copy of the mutex: a lock method called through
+ * the receiver (`s.mu.Lock()`, `t.RLock()`), the receiver's address taken, or a method of the
+ * package's called on the receiver or on a field of it (`s.cfg.Get()`), which may lock. A field
+ * of another package's type (`ns.Count.Get()`) holds none of the receiver's mutexes by name, so
+ * its methods do not count; a path whose type is unknown does.
+ */
+function locksCopy(view: PackageView, fn: Node, recv: string | undefined, typeName: string): boolean {
+  if (!recv || recv === '_') return false;
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  /** The fields from the receiver to `n` (`s.cfg` -> ['cfg']), or undefined when `n` is not such a path. */
+  const path = (n: Node | null | undefined): string[] | undefined => {
+    const fields: string[] = [];
+    for (let x = n ? unparen(n) : undefined; x; ) {
+      if (x.type === 'identifier') return x.text === recv ? fields.reverse() : undefined;
+      if (x.type !== 'selector_expression') return undefined;
+      fields.push(x.childForFieldName('field')?.text ?? '');
+      x = x.childForFieldName('operand') ?? undefined;
+    }
+    return undefined;
+  };
+  const mayLock = (fields: string[], method: string): boolean => {
+    if (LOCK_METHODS.has(method)) return true;
+    let type: string | undefined = typeName;
+    for (const f of fields) {
+      const t = view.structField(type, f);
+      if (t === undefined) return true; // unknown: it may lock
+      type = localTypeName(t);
+      if (!type) return false; // another package's type, a map, a slice, a pointer's target elsewhere
+    }
+    return !!view.func(`${type}.${method}`);
+  };
+  let found = false;
+  walk(body, (n) => {
+    if (found) return false;
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&' && path(n.childForFieldName('operand'))) found = true;
+    if (n.type !== 'call_expression') return;
+    const parts = callParts(n);
+    const fields = parts?.receiverNode && path(parts.receiverNode);
+    if (fields && mayLock(fields, parts!.name)) found = true;
+  });
+  return found;
 }
 
 function copySteps(fnText: string, where: string): string[] {

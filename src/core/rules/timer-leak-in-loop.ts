@@ -46,7 +46,7 @@ export const rule: Rule = {
       'when the loop ends whenever another case wins (a retry loop that sleeps with `time.After` and returns on `ctx.Done()`), and ' +
       'for `time.Tick` in a function that never returns (every path on from it loops forever or ends the process), and in `main`, `init` or a function of package main that they call, or start in a goroutine, once. ' +
       'One `time.Tick` in a function of package main that the package never calls by name (a command reached through an ' +
-      'interface) is information. Loops that count to a small constant (at most 100 passes) and `_test.go` files are not reported: the timers they can hold are few and short-lived.',
+      'interface) is information. Loops that count to a small constant (at most 100 passes), loops that wait for a known number of results (every other case counts a variable down and the loop ends when it reaches zero) and `_test.go` files are not reported: the timers they can hold are few and short-lived, or one per result.',
     interleaving: [
       'The loop enters `select` with `case m := <-msgs:` and `case <-time.After(time.Minute):`; a one-minute timer is created.',
       'A message arrives first; the message case runs and the loop starts over, creating another one-minute timer.',
@@ -132,11 +132,62 @@ function fewPasses(loop: Node): boolean {
   return bound?.type === 'int_literal' && Number(bound.text.replace(/_/g, '')) <= FEW;
 }
 
+/**
+ * Every case that keeps the loop going counts one variable down, nothing in the loop counts it up
+ * or sets it, and the loop ends once it reaches zero: its condition says so (`for pending > 0`),
+ * or each such case leaves right after (`seedCount--; if seedCount <= 0 { break L }`, aerospike's
+ * seed loop). A loop that waits for a known number of results makes one timer per result, then
+ * ends, as a counted loop does.
+ */
+function countsDown(winners: Node[], loop: Node): boolean {
+  let name: string | undefined;
+  for (const w of winners) {
+    if (w.type === 'default_case') return false;
+    const stmts = caseStatements(w);
+    const i = stmts.findIndex((st) => st.type === 'dec_statement' && unparen(st.namedChild(0)!).type === 'identifier');
+    if (i < 0) return false;
+    const n = unparen(stmts[i].namedChild(0)!).text;
+    if (name !== undefined && n !== name) return false;
+    name = n;
+    const cond = whileCondition(loop);
+    if (!(cond && zeroTest(cond, n, false)) && !stmts.slice(i + 1).some((st) => st.type === 'if_statement' && zeroTest(st.childForFieldName('condition'), n, true) && !st.childForFieldName('alternative') && leavesLoopAfter(caseStatements(st.childForFieldName('consequence')!), loop))) return false;
+  }
+  if (name === undefined) return false;
+  const changed = descendants(loop, new Set(['assignment_statement', 'inc_statement', 'dec_statement', 'short_var_declaration'])).filter((a) => {
+    const target = a.type === 'inc_statement' || a.type === 'dec_statement' ? [a.namedChild(0)!] : a.childForFieldName('left')?.namedChildren ?? [];
+    return target.some((t) => t.type === 'identifier' && t.text === name);
+  });
+  return changed.every((a) => a.type === 'dec_statement');
+}
+
+/** `n <= 0`, `n == 0` or `n < 1` when `zero`; `n > 0`, `n != 0` or `n >= 1` (the loop goes on while it holds) otherwise. */
+function zeroTest(cond: Node | null, name: string, zero: boolean): boolean {
+  const c = cond ? unparen(cond) : undefined;
+  if (c?.type !== 'binary_expression') return false;
+  const [l, r] = [unparen(c.childForFieldName('left')!), unparen(c.childForFieldName('right')!)];
+  const op = c.childForFieldName('operator')?.text ?? '';
+  const at = (v: Node, lit: string) => v.type === 'int_literal' && v.text === lit;
+  if (l.type === 'identifier' && l.text === name) {
+    return zero ? (op === '<=' && at(r, '0')) || (op === '==' && at(r, '0')) || (op === '<' && at(r, '1')) : (op === '>' && at(r, '0')) || (op === '!=' && at(r, '0')) || (op === '>=' && at(r, '1'));
+  }
+  if (r.type === 'identifier' && r.text === name) {
+    return zero ? (op === '>=' && at(l, '0')) || (op === '==' && at(l, '0')) : (op === '<' && at(l, '0')) || (op === '!=' && at(l, '0'));
+  }
+  return false;
+}
+
+/** The statements of a case or a block, comments left out. */
+function caseStatements(node: Node): Node[] {
+  const list = node.type === 'statement_list' ? node : node.namedChildren.find((c) => c?.type === 'statement_list');
+  return (list?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
 /** A case body that ends by leaving `loop` (return, panic, a break or goto out of it): after it no new timer is made. */
 function leavesLoop(commCase: Node, loop: Node): boolean {
-  const stmts = (commCase.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter(
-    (c): c is Node => c !== null && c.type !== 'comment',
-  );
+  return leavesLoopAfter(caseStatements(commCase), loop);
+}
+
+function leavesLoopAfter(stmts: Node[], loop: Node): boolean {
   const last = stmts[stmts.length - 1];
   if (!last) return false;
   switch (last.type) {
@@ -198,7 +249,7 @@ function checkAfter(file: FileFacts, call: Node, time: string, version: string |
   // A `default` case is the worst: it wins at once, every pass.
   const winners = selectCases(select).filter((c) => c.id !== commCase.id && !leavesLoop(c, loop));
   const winner = winners.find((c) => c.type === 'default_case') ?? winners[0];
-  if (!winner) return undefined;
+  if (!winner || countsDown(winners, loop)) return undefined;
   const d = callArgs(call)[0];
   const dText = d ? quote(d, 32) : 'd';
   const winnerText = winner.type === 'default_case' ? 'the `default` case' : `\`case ${quote(winner.childForFieldName('communication')!, 32)}\``;

@@ -2,7 +2,9 @@ package fixtures
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 type Stats struct {
@@ -37,8 +39,38 @@ type Server struct {
 	addr string
 }
 
-func (s Server) Name() string { // want "value receiver `s Server` copies `Server\\.cfg\\.mu` \\(sync\\.RWMutex\\) on every call: locking the"
+func (s Server) Name() string { // want "value receiver `s Server` copies `Server\\.cfg\\.mu` \\(sync\\.RWMutex\\) on every call, reading the struct without holding it"
 	return s.cfg.name
+}
+
+// A method of the package's, called on a field of the copy, may lock it.
+func (s Server) Rename(name string) { // want "value receiver `s Server` copies `Server\\.cfg\\.mu` \\(sync\\.RWMutex\\) on every call: locking the copy"
+	s.cfg.set(name)
+}
+
+func (c *Config) set(name string) {
+	c.mu.Lock()
+	c.name = name
+	c.mu.Unlock()
+}
+
+type Gauge struct {
+	mu   sync.Mutex
+	hits atomic.Int64
+}
+
+// Information, and no pointer receiver offered: encoding/json calls MarshalJSON on values, and
+// would stop calling it on the values of a map once the receiver is a pointer (aerospike's
+// nodeStats). The copy only reads a counter of another package's type.
+func (g Gauge) MarshalJSON() ([]byte, error) { // want "value receiver `g Gauge` copies `Gauge\\.mu` \\(sync\\.Mutex\\) on every call, reading the struct without holding it"
+	return []byte(strconv.FormatInt(g.hits.Load(), 10)), nil
+}
+
+// A String method that locks its copy: a warning, still with no pointer receiver offered.
+func (g Gauge) String() string { // want "value receiver `g Gauge` copies `Gauge\\.mu` \\(sync\\.Mutex\\) on every call: locking the copy"
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return strconv.FormatInt(g.hits.Load(), 10)
 }
 
 func report(s Stats) int { // want "parameter `s Stats` receives a copy of `Stats\\.mu` \\(sync\\.Mutex\\): locking the copy excludes"

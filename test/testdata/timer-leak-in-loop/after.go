@@ -176,3 +176,71 @@ loop:
 		}
 	}
 }
+
+// ok: a loop that waits for one result per seed counts down and ends at zero: it makes one timer
+// per result at most, as a counted loop does (aerospike's seed loop).
+func seeds(hosts []string, dial func(string) error) (found bool) {
+	errc := make(chan error, len(hosts))
+	okc := make(chan struct{}, len(hosts))
+	for _, h := range hosts {
+		go func(h string) {
+			if err := dial(h); err != nil {
+				errc <- err
+				return
+			}
+			okc <- struct{}{}
+		}(h)
+	}
+	left := len(hosts)
+L:
+	for {
+		select {
+		case <-errc:
+			left--
+			if left <= 0 {
+				break L
+			}
+		case <-okc:
+			left--
+			found = true
+			if left <= 0 {
+				break L
+			}
+		case <-time.After(time.Second): // ok
+			break L
+		}
+	}
+	return found
+}
+
+// ok: the loop's condition ends it when the count of pending results reaches zero.
+func collect(results <-chan int, pending int) (sum int) {
+	for pending > 0 {
+		select {
+		case v := <-results:
+			sum += v
+			pending--
+		case <-time.After(time.Minute): // ok
+			return sum
+		}
+	}
+	return sum
+}
+
+// The count goes back up when a result asks for a retry: the loop is not bounded.
+func collectRetrying(results <-chan int, retry func(int) bool, pending int) (sum int) {
+	for pending > 0 {
+		select {
+		case v := <-results:
+			pending--
+			if retry(v) {
+				pending++
+				continue
+			}
+			sum += v
+		case <-time.After(time.Minute): // want "`time\\.After\\(time\\.Minute\\)` makes a timer per loop pass that, on Go 1\\.21, stays in"
+			return sum
+		}
+	}
+	return sum
+}
