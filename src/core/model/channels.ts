@@ -10,10 +10,10 @@
  * not called in place) the trace records an escape, and rules that need the whole picture stay
  * silent.
  */
-import { factsOf, parseChanMake, type FileFacts, type FuncInfo } from './facts';
+import { factsOf, hasBuffer, parseChanMake, type FileFacts, type FuncInfo } from './facts';
 import type { PackageView } from './package';
 import type { Node } from '../syntax/parser';
-import { EVERYWHERE, FUNCTION_TYPES, focusRoots, callArgs, callParts, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
+import { EVERYWHERE, FUNCTION_TYPES, focusRoots, callArgs, callParts, contains, descendants, isEndlessLoop, loopExits, pathKey, unparen, walk } from '../syntax/nodes';
 import { runsBefore, surelyReached } from './paths';
 
 export { runsBefore };
@@ -695,5 +695,22 @@ export function resetBetween(t: Trace, a: { l: Lifted }, b: { l: Lifted }): bool
       const k = pathKey(x);
       return !!k && (k === head || key.startsWith(k + '.'));
     });
+  });
+}
+
+/**
+ * `ch` is a local of `body` made with `make(chan T)`, no buffer, used only as an argument of
+ * calls inside `lit` (a goroutine's literal) and of `close`: nothing ever receives from it.
+ */
+export function unreadChannel(file: FileFacts, body: Node, lit: Node, ch: Node): boolean {
+  const decl = file.lookup(ch.text, ch)?.decl;
+  const made = decl?.init ? parseChanMake(decl.init) : undefined;
+  if (!decl || !made || hasBuffer(made) || !contains(body, decl.node)) return false;
+  return descendants(body, 'identifier').every((id) => {
+    if (id.text !== ch.text || id.id === decl.node.id || file.lookup(id.text, id)?.decl !== decl) return true;
+    const call = id.parent?.type === 'argument_list' ? id.parent.parent : undefined;
+    if (!call) return false;
+    const parts = callParts(call);
+    return (parts?.name === 'close' && !parts.receiver) || contains(lit, call);
   });
 }

@@ -103,6 +103,9 @@ const TEST_SUPPORT_FILE = /(^|[/\\_])(testing|test_?helpers?|test_?utils?)\.go$/
  */
 const TEST_SUPPORT_DIR = /(^|\/)(tests?|e2e|testutils?|testing|testhelpers?|integration-cli|interop|[\w.]+-tests?)(\/|$)/;
 
+/** `race` as a word of a Go name: `TestRace`, `raceFixture`, `data_race` (not `Trace` or `Brace`). */
+const RACE_NAME = /(?:^|_)race|Race|RACE/;
+
 /** The facts of each parsed file by the root of its tree, so that a node alone leads to its file. */
 const filesByRoot = new WeakMap<Node, FileFacts>();
 
@@ -236,6 +239,21 @@ export class FileFacts {
     if (!testing && !this.text.includes('TestingT')) return false;
     for (let f = enclosingFunction(this.root.descendantForIndex(offset, offset)); f; f = enclosingFunction(f)) {
       if (this.funcInfo(f).params.some((p) => type.test(p.type))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Test code that races on purpose: `at` is in a test or test helper, inside a function named for
+   * a race (`TestRaceDetected`, `triggerQuarantinedRaceFixture`) or a `case "race":` (dd-trace-go's
+   * fixtures, whose tests check that the race detector fires). A fix would take away the race the
+   * test exists to make.
+   */
+  racesOnPurpose(at: Node): boolean {
+    if (!this.isTest && !this.inTestHelper(at.startIndex)) return false;
+    for (let n: Node | null = at; n; n = n.parent) {
+      if (n.type === 'function_declaration' || n.type === 'method_declaration') return RACE_NAME.test(n.childForFieldName('name')?.text ?? '');
+      if (n.type === 'expression_case' && (n.childForFieldName('value')?.namedChildren ?? []).some((v) => v.type === 'interpreted_string_literal' && /\brace\b/i.test(v.text))) return true;
     }
     return false;
   }

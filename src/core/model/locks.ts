@@ -20,7 +20,7 @@
  * (or a struct embedding one) count as mutexes: syntax cannot tell what a `Locker` holds.
  */
 import { baseTypeName, fieldsObject, type FileFacts, type FuncInfo } from './facts';
-import { boolArgs, calleeKey, callSite, isGuarded, normaliseTarget, type FileSummary, type FuncSummary, type Op, type PackageView } from './package';
+import { boolArgs, calleeKey, callSite, isGuarded, normaliseTarget, syncArity, type FileSummary, type FuncSummary, type Op, type PackageView } from './package';
 import type { Node } from '../syntax/parser';
 import type { Element } from './cfg';
 import { solve } from './dataflow';
@@ -99,8 +99,7 @@ export interface LockTarget {
 
 /** The mutex a `recv.Lock()`-style call in the current file acts on, when its type is visibly a mutex. */
 export function lockTarget(facts: FileFacts, view: PackageView, recv: Node, at: Node): LockTarget | undefined {
-  // sync's Lock, Unlock, RLock and RUnlock take no argument: `s.Lock(ts, keys)` is some other method.
-  if (at.type === 'call_expression' && callArgs(at).length > 0) return undefined;
+  if (at.type === 'call_expression' && callArgs(at).length !== syncArity(callParts(at)?.name ?? '')) return undefined;
   const type = facts.typeOf(recv);
   if (!type) return undefined;
   let kind = mutexKindOf(type);

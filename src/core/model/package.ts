@@ -224,7 +224,7 @@ export type CallbackBinding = { method: string } | { fn: FuncSummary } | { unkno
 const SYNC_METHODS = new Set(['Lock', 'Unlock', 'RLock', 'RUnlock', 'TryLock', 'Wait', 'Add', 'Done', 'Go', 'Signal', 'Broadcast']);
 
 /** How many arguments sync's method of that name takes: another count is some other method (tikv's `s.Lock(ts, keys)`). */
-function syncArity(name: string): number {
+export function syncArity(name: string): number {
   return name === 'Add' || name === 'Go' ? 1 : 0;
 }
 

@@ -1,5 +1,5 @@
 import { eol, indentAt, replaceNode } from '../findings/edits';
-import { closureRun, hasBuffer, isWriteTarget, parseChanMake, type FileFacts, type VarDecl } from '../model/facts';
+import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
 import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import { flatten, funcLocks, lockEffect, lockTarget } from '../model/locks';
@@ -8,6 +8,7 @@ import { FUNCTION_TYPES, blockStatements, callArgs, callParts, contains, descend
 import { parseGoVersion } from '../model/timers';
 import { recordsFailedCheck } from '../model/noreturn';
 import { runsBefore, unreachable } from '../model/paths';
+import { unreadChannel } from '../model/channels';
 
 /** A goroutine started from a function literal: `go func(){...}()` or `g.Go(func() error {...})`. */
 interface Goroutine {
@@ -117,7 +118,7 @@ export const rule: Rule = {
         if (reported.has(id) || isAtomicallyUsed(file, w) || usesAtomics(file, g) || synchronised(file, ctx.package, g, w, loop !== undefined)) continue;
         const r = loop ? loopFinding(file, g, loop, w, list, ctx.goVersion) : parentFinding(file, ctx.package, g, w, list);
         if (!r || blockedBefore(file, g, w)) continue;
-        if (racesOnPurpose(file, g.start)) {
+        if (file.racesOnPurpose(g.start)) {
           // A fix would take away the race the test exists to make.
           r.severity = 'info';
           r.message += '; the test seems to race on purpose';
@@ -624,40 +625,6 @@ function blockedBefore(file: FileFacts, g: Goroutine, w: Write): boolean {
       (contains(w.node, call) || runsBefore(call, w.node)),
   );
 }
-
-/**
- * `ch` is a local of the spawner made with `make(chan T)`, no buffer, used only as an argument of
- * calls inside the goroutine and of `close`: nothing ever receives from it.
- */
-function unreadChannel(file: FileFacts, body: Node, lit: Node, ch: Node): boolean {
-  const decl = file.lookup(ch.text, ch)?.decl;
-  const made = decl?.init ? parseChanMake(decl.init) : undefined;
-  if (!decl || !made || hasBuffer(made) || !contains(body, decl.node)) return false;
-  return descendants(body, 'identifier').every((id) => {
-    if (id.text !== ch.text || id.id === decl.node.id || file.lookup(id.text, id)?.decl !== decl) return true;
-    const call = id.parent?.type === 'argument_list' ? id.parent.parent : undefined;
-    if (!call) return false;
-    const parts = callParts(call);
-    return (parts?.name === 'close' && !parts.receiver) || contains(lit, call);
-  });
-}
-
-/**
- * Test code that races on purpose: the goroutine is started in a function named for a race
- * (`TestRaceDetected`, `triggerQuarantinedRaceFixture`) or in a `case "race":` (dd-trace-go's
- * fixtures, whose tests check that the race detector fires).
- */
-function racesOnPurpose(file: FileFacts, start: Node): boolean {
-  if (!file.isTest && !file.inTestHelper(start.startIndex)) return false;
-  for (let n: Node | null = start; n; n = n.parent) {
-    if (n.type === 'function_declaration' || n.type === 'method_declaration') return RACE_NAME.test(n.childForFieldName('name')?.text ?? '');
-    if (n.type === 'expression_case' && (n.childForFieldName('value')?.namedChildren ?? []).some((v) => v.type === 'interpreted_string_literal' && /\brace\b/i.test(v.text))) return true;
-  }
-  return false;
-}
-
-/** `race` as a word of a Go name: `TestRace`, `raceFixture`, `data_race` (not `Trace` or `Brace`). */
-const RACE_NAME = /(?:^|_)race|Race|RACE/;
 
 /** Methods that run a service until it is stopped: `Run`, `Serve`, `ListenAndServe`... */
 const RUNNERS = /^(Run|Serve|ServeTLS|ListenAndServe|ListenAndServeTLS|RunContext)$/;
