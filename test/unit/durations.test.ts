@@ -73,6 +73,36 @@ func fractions(ctx context.Context, f func(context.Context) error, r *rand.Rand,
 		time.Sleep(time.Second + time.Duration(c.rand.Int63n(1000))*time.Millisecond)
 	}
 }
+
+func doubling(f func() error) {
+	const tries = 8
+	delay := 10 * time.Millisecond
+	err := f()
+	n := 0
+	for err != nil && n < tries {
+		n++
+		time.Sleep(delay)
+		delay *= 2
+		err = f()
+	}
+	grow := 100 * time.Millisecond
+	for i := 0; i < 4; i++ {
+		grow = grow * 3
+		time.Sleep(grow)
+	}
+	unbounded := time.Second
+	for f() != nil {
+		time.Sleep(unbounded)
+		unbounded *= 2
+	}
+	outer := time.Second
+	for j := 0; j < 3; j++ {
+		for k := 0; k < 3; k++ {
+			time.Sleep(outer)
+			outer *= 2
+		}
+	}
+}
 `;
 
 describe('model/durations', () => {
@@ -117,6 +147,16 @@ describe('model/durations', () => {
     assert.equal(durationBound(arg(9), file), 3e9);
     assert.equal(durationBound(arg(10), file), undefined);
     assert.equal(durationBound(arg(11), file), 2e9);
+  });
+
+  it('bounds a back-off that grows by a constant factor once per counted round, and only then', () => {
+    // kopia's mmap retry: 10ms doubled after each of at most 8 sleeps.
+    assert.equal(durationBound(arg(12), file), 1.28e9);
+    // Grown before the sleep: four growths.
+    assert.equal(durationBound(arg(13), file), 8.1e9);
+    // Rounds not counted, or the local outlives an outer loop: not bounded.
+    assert.equal(durationBound(arg(14), file), undefined);
+    assert.equal(durationBound(arg(15), file), undefined);
   });
 
   it('a constant duration needs constants only: a counter or a reassigned local is not one', () => {
@@ -269,7 +309,7 @@ func notLeaving(next func() error) {
   it('sleep-ignores-cancel: a capped back-off in a loop that checks ctx on every round is information; uncapped, long or skipping the check, a warning', () => {
     const text = readFileSync(join(TESTDATA, 'sleep-ignores-cancel', 'backoff.go'), 'utf8');
     const got = analyze(go, text, { rules: [RULES_BY_ID.get('sleep-ignores-cancel')!], fileName: 'backoff.go' }).findings.map((f) => `${f.range.start.line + 1} ${f.severity}`);
-    assert.deepEqual(got, ['26 info', '44 warning', '57 warning', '75 warning', '88 info', '109 info', '125 warning', '136 info']);
+    assert.deepEqual(got, ['26 info', '44 warning', '57 warning', '75 warning', '88 info', '109 info', '125 warning', '136 info', '149 info']);
   });
 
   it('sleep-ignores-cancel: a goroutine that nothing waits for (no Done, close or send of its own) is information', () => {

@@ -1,6 +1,7 @@
 /**
  * How long a `time.Duration` expression can be, as far as the file proves it: constants
- * (`100 * time.Millisecond`, a `const` of the file), the counter of a counted loop
+ * (`100 * time.Millisecond`, a `const` of the file, or of another file of the package when the
+ * package view is given), the counter of a counted loop
  * (`time.Duration(100*attempt) * time.Millisecond` in `for attempt := range 3`), `min(...)` caps
  * (`pollTime = min(2*pollTime, time.Second)`), random jitter (`rand.Int63n(int64(time.Second))`,
  * `time.Duration(r.Float64() * float64(3*time.Second))`), sums,
@@ -8,8 +9,9 @@
  * Values are nanoseconds; undefined means "not proven bounded".
  */
 import type { Node } from '../syntax/parser';
-import { blockStatements, callArgs, callParts, descendants, enclosingFunction, FUNCTION_TYPES, unparen } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, FUNCTION_TYPES, unparen, whileCondition } from '../syntax/nodes';
 import { valuesAssigned, type FileFacts } from './facts';
+import type { PackageView } from './package';
 
 const UNITS: Record<string, number> = { Nanosecond: 1, Microsecond: 1e3, Millisecond: 1e6, Second: 1e9, Minute: 60e9, Hour: 3600e9 };
 
@@ -22,13 +24,13 @@ const RANDOM_SOURCE = /(^|\.)(m?rand|rnd|rng|r|random)$/i;
 type Env = ReadonlyMap<string, number>;
 
 /** The value in nanoseconds of a constant duration: a product of integer literals, `time` units and constants. */
-export function constantDuration(expr: Node, file: FileFacts): number | undefined {
-  return evaluate(expr, file, new Map(), new Set(), 0, false);
+export function constantDuration(expr: Node, file: FileFacts, view?: PackageView): number | undefined {
+  return evaluate(expr, file, new Map(), new Set(), 0, false, view);
 }
 
 /** An upper bound in nanoseconds of a duration expression at `expr`'s place. */
-export function durationBound(expr: Node, file: FileFacts): number | undefined {
-  return evaluate(expr, file, new Map(), new Set(), 0, true);
+export function durationBound(expr: Node, file: FileFacts, view?: PackageView): number | undefined {
+  return evaluate(expr, file, new Map(), new Set(), 0, true, view);
 }
 
 /**
@@ -36,12 +38,12 @@ export function durationBound(expr: Node, file: FileFacts): number | undefined {
  * on `sleep`'s argument: the sum of the bound at each value of the counter. Undefined for loops
  * that are not counted by a constant or durations that are not bounded.
  */
-export function loopSleepTotal(loop: Node, duration: Node, file: FileFacts): number | undefined {
-  const c = countedBy(loop, file);
+export function loopSleepTotal(loop: Node, duration: Node, file: FileFacts, view?: PackageView): number | undefined {
+  const c = countedBy(loop, file, view);
   if (!c || c.last - c.first > 1000) return undefined;
   let total = 0;
   for (let v = c.first; v <= c.last; v++) {
-    const ns = evaluate(duration, file, new Map([[c.name, v]]), new Set(), 0, true);
+    const ns = evaluate(duration, file, new Map([[c.name, v]]), new Set(), 0, true, view);
     if (ns === undefined) return undefined;
     total += ns;
   }
@@ -55,7 +57,7 @@ interface Counter {
 }
 
 /** The counter of a loop counted by constants: its name, first and last value. The body must not assign it. */
-export function countedBy(loop: Node, file: FileFacts): Counter | undefined {
+export function countedBy(loop: Node, file: FileFacts, view?: PackageView): Counter | undefined {
   const body = loop.childForFieldName('body');
   const assigned = (name: string) =>
     !!body &&
@@ -66,7 +68,7 @@ export function countedBy(loop: Node, file: FileFacts): Counter | undefined {
   if (range) {
     const left = range.childForFieldName('left')?.namedChildren ?? [];
     const right = range.childForFieldName('right');
-    const n = right ? integer(right, file) : undefined;
+    const n = right ? integer(right, file, view) : undefined;
     if (n === undefined || left.length !== 1 || left[0].type !== 'identifier' || assigned(left[0].text)) return undefined;
     return { name: left[0].text, first: 0, last: n - 1 };
   }
@@ -78,11 +80,11 @@ export function countedBy(loop: Node, file: FileFacts): Counter | undefined {
   const start = init?.childForFieldName('right')?.namedChildren;
   if (counter?.length !== 1 || counter[0].type !== 'identifier' || start?.length !== 1) return undefined;
   const name = counter[0].text;
-  const first = integer(start[0], file);
+  const first = integer(start[0], file, view);
   const op = cond?.type === 'binary_expression' ? cond.childForFieldName('operator')?.text : undefined;
   if (first === undefined || (op !== '<' && op !== '<=') || cond!.childForFieldName('left')?.text !== name) return undefined;
   if (update?.type !== 'inc_statement' || update.namedChild(0)?.text !== name || assigned(name)) return undefined;
-  const bound = integer(cond!.childForFieldName('right')!, file);
+  const bound = integer(cond!.childForFieldName('right')!, file, view);
   if (bound === undefined) return undefined;
   return { name, first, last: op === '<' ? bound - 1 : bound };
 }
@@ -91,7 +93,7 @@ export function countedBy(loop: Node, file: FileFacts): Counter | undefined {
  * An integer constant: a literal, a `const` of the file (function-level or package-level), or a
  * local that keeps its literal value for good (`maxRetry := 50`, never assigned again).
  */
-function integer(expr: Node, file: FileFacts): number | undefined {
+function integer(expr: Node, file: FileFacts, view?: PackageView): number | undefined {
   const e = unparen(expr);
   if (e.type === 'int_literal') {
     const n = Number(e.text.replace(/_/g, ''));
@@ -99,15 +101,16 @@ function integer(expr: Node, file: FileFacts): number | undefined {
   }
   if (e.type === 'identifier') {
     const v = constValue(file, e.text, e) ?? file.onlyValue(e);
-    return v && v.type !== 'identifier' ? integer(v, file) : undefined;
+    if (!v) return otherFileConstant(file, view, e);
+    return v.type !== 'identifier' ? integer(v, file, view) : undefined;
   }
   return undefined;
 }
 
-function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, depth: number, bounds: boolean): number | undefined {
+function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, depth: number, bounds: boolean, view?: PackageView): number | undefined {
   if (depth > 6) return undefined;
   const e = unparen(expr);
-  const again = (x: Node) => evaluate(x, file, env, seen, depth + 1, bounds);
+  const again = (x: Node) => evaluate(x, file, env, seen, depth + 1, bounds, view);
   switch (e.type) {
     case 'int_literal': {
       const n = Number(e.text.replace(/_/g, ''));
@@ -115,6 +118,8 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
     }
     case 'binary_expression': {
       const op = e.childForFieldName('operator')?.text;
+      // `d - time.Since(start)`: what is left of d, at most d (gopls' dialer waits out the rest of its timeout).
+      if (bounds && op === '-' && isElapsed(e.childForFieldName('right')!)) return again(e.childForFieldName('left')!);
       if (op !== '*' && !(bounds && op === '+')) return undefined;
       const a = again(e.childForFieldName('left')!);
       const b = a === undefined ? undefined : again(e.childForFieldName('right')!);
@@ -146,12 +151,14 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
       if (env.has(e.text)) return env.get(e.text);
       const c = constValue(file, e.text, e);
       if (c) return again(c);
+      const other = otherFileConstant(file, view, e);
+      if (other !== undefined) return other;
       if (!bounds) {
         const only = file.onlyValue(e);
         return only ? again(only) : undefined;
       }
-      const found = counterBound(e, file) ?? localBound(e, file, seen, again) ?? packageVarBound(e, file, again);
-      const guarded = guardBound(e, file);
+      const found = counterBound(e, file, view) ?? localBound(e, file, seen, again) ?? packageVarBound(e, file, again);
+      const guarded = guardBound(e, file, view);
       return found === undefined ? guarded : guarded === undefined ? found : Math.min(found, guarded);
     }
     default:
@@ -159,12 +166,19 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
   }
 }
 
+/** `time.Since(t)`: a time elapsed, never negative on the monotonic clock. */
+function isElapsed(expr: Node): boolean {
+  const e = unparen(expr);
+  const parts = e.type === 'call_expression' ? callParts(e) : undefined;
+  return parts?.receiver === 'time' && parts.name === 'Since' && callArgs(e).length === 1;
+}
+
 /** The largest value of the counter of an enclosing counted loop that `id` names. */
-function counterBound(id: Node, file: FileFacts): number | undefined {
+function counterBound(id: Node, file: FileFacts, view?: PackageView): number | undefined {
   for (let p = id.parent; p; p = p.parent) {
     if (p.type === 'function_declaration' || p.type === 'method_declaration' || p.type === 'func_literal') return undefined;
     if (p.type !== 'for_statement') continue;
-    const c = countedBy(p, file);
+    const c = countedBy(p, file, view);
     if (c?.name === id.text) return Math.max(c.first, c.last);
   }
   return undefined;
@@ -176,7 +190,7 @@ function counterBound(id: Node, file: FileFacts): number | undefined {
  * that block (`return`, `continue`, `break`, `panic`), with no assignment of the name in the
  * statements from the guard to the use (a failure counter capped by giving up).
  */
-function guardBound(id: Node, file: FileFacts): number | undefined {
+function guardBound(id: Node, file: FileFacts, view?: PackageView): number | undefined {
   const name = id.text;
   let best: number | undefined;
   for (let child: Node = id, up = id.parent; up; child = up, up = up.parent) {
@@ -185,7 +199,7 @@ function guardBound(id: Node, file: FileFacts): number | undefined {
     const stmts = blockStatements(up);
     const at = stmts.findIndex((x) => x.id === child.id);
     for (let i = at - 1; i >= 0; i--) {
-      const bound = stmts[i].type === 'if_statement' ? exitGuard(stmts[i], name, file) : undefined;
+      const bound = stmts[i].type === 'if_statement' ? exitGuard(stmts[i], name, file, view) : undefined;
       if (bound !== undefined) {
         if (!stmts.slice(i + 1, at + 1).some((x) => assigns(x, name))) best = best === undefined ? bound : Math.min(best, bound);
         break;
@@ -196,7 +210,7 @@ function guardBound(id: Node, file: FileFacts): number | undefined {
 }
 
 /** For `if ... name > C ... { leave }` without `else` or initialiser: the largest value `name` can have after it. */
-function exitGuard(stmt: Node, name: string, file: FileFacts): number | undefined {
+function exitGuard(stmt: Node, name: string, file: FileFacts, view?: PackageView): number | undefined {
   if (stmt.childForFieldName('alternative') || stmt.childForFieldName('initializer')) return undefined;
   const last = blockStatements(stmt.childForFieldName('consequence')).at(-1);
   const leaves =
@@ -222,7 +236,7 @@ function exitGuard(stmt: Node, name: string, file: FileFacts): number | undefine
     const r = unparen(c.childForFieldName('right')!);
     const [limit, strict] =
       l.type === 'identifier' && l.text === name && (op === '>' || op === '>=') ? [r, op === '>='] : r.type === 'identifier' && r.text === name && (op === '<' || op === '<=') ? [l, op === '<='] : [undefined, false];
-    const n = limit ? integer(limit, file) : undefined;
+    const n = limit ? integer(limit, file, view) : undefined;
     if (n !== undefined) return strict ? n - 1 : n;
   }
   return undefined;
@@ -248,10 +262,97 @@ function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Nod
   if (!d?.init || !found?.fn || d.multi || seen.has(d.node.startIndex)) return undefined;
   seen.add(d.node.startIndex);
   try {
-    return assignedBound(id.text, bound(d.init), found.fn.node, bound);
+    return assignedBound(id.text, bound(d.init), found.fn.node, bound) ?? grownBound(id, d.init, found.fn.node, file, bound);
   } finally {
     seen.delete(d.node.startIndex);
   }
+}
+
+/**
+ * A back-off that grows by a constant factor once per round of a loop whose rounds are counted
+ * (`nextDelay *= 2` in `for err != nil && retryCount < maxRetries { retryCount++; ... }`, kopia's
+ * mmap retry): its first value times the factor to the number of rounds before the use. Only when
+ * that one statement of the loop changes the local, at the loop's top level, and `id` is in the
+ * same loop.
+ */
+function grownBound(id: Node, init: Node, scope: Node, file: FileFacts, bound: (x: Node) => number | undefined): number | undefined {
+  const name = id.text;
+  const changes = [...descendants(scope, 'assignment_statement'), ...descendants(scope, 'inc_statement'), ...descendants(scope, 'dec_statement')].filter((a) =>
+    (a.type === 'assignment_statement' ? a.childForFieldName('left')?.namedChildren ?? [] : a.namedChildren).some((l) => l.type === 'identifier' && l.text === name),
+  );
+  if (changes.length !== 1 || changes[0].type !== 'assignment_statement') return undefined;
+  const grow = changes[0];
+  const factor = growthFactor(grow, name);
+  const loop = grow.parent?.type === 'statement_list' ? grow.parent.parent?.parent : undefined;
+  if (factor === undefined || loop?.type !== 'for_statement' || !loop.childForFieldName('body') || !contains(loop, id)) return undefined;
+  // A loop around this one that the local outlives would let it grow again on its next round.
+  if (!onceAround(loop, init)) return undefined;
+  const rounds = roundsOf(loop, file);
+  const first = bound(init);
+  if (rounds === undefined || first === undefined || rounds > 30) return undefined;
+  // Grown before the use in a round (or in an earlier round only): the use sees at most rounds, or rounds - 1, growths.
+  const useFirst = blockStatements(grow.parent!).some((st) => st.startIndex < grow.startIndex && contains(st, id));
+  return first * factor ** (useFirst ? rounds - 1 : rounds);
+}
+
+/** Every loop around `loop` in its function also holds `decl`: each time `loop` runs again, `decl` runs again first. */
+function onceAround(loop: Node, decl: Node): boolean {
+  for (let p = loop.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) {
+    if (p.type === 'for_statement' && !contains(p, decl)) return false;
+  }
+  return true;
+}
+
+/** `d *= k` or `d = d * k` (`k * d`) with an integer literal k of at least 1: k. */
+function growthFactor(a: Node, name: string): number | undefined {
+  const right = a.childForFieldName('right')?.namedChildren ?? [];
+  const op = a.childForFieldName('operator')?.text;
+  if (right.length !== 1) return undefined;
+  const r = unparen(right[0]);
+  const lit = (n: Node | null) => (n && unparen(n).type === 'int_literal' ? Number(unparen(n).text.replace(/_/g, '')) : undefined);
+  let k: number | undefined;
+  if (op === '*=') k = lit(r);
+  else if (op === '=' && r.type === 'binary_expression' && r.childForFieldName('operator')?.text === '*') {
+    const [l, rr] = [unparen(r.childForFieldName('left')!), unparen(r.childForFieldName('right')!)];
+    k = l.type === 'identifier' && l.text === name ? lit(rr) : rr.type === 'identifier' && rr.text === name ? lit(l) : undefined;
+  }
+  return k !== undefined && Number.isSafeInteger(k) && k >= 1 ? k : undefined;
+}
+
+/**
+ * How many rounds a loop can run: a counted loop's (see countedBy), or a loop whose condition
+ * requires `n < N` (or `n <= N`, one operand of a top-level `&&`) of a local that starts at a
+ * constant and that only one `n++` at the loop's top level changes.
+ */
+function roundsOf(loop: Node, file: FileFacts): number | undefined {
+  const c = countedBy(loop, file);
+  if (c) return Math.max(0, c.last - c.first + 1);
+  const cond = whileCondition(loop);
+  const operands: Node[] = [];
+  const split = (x: Node) => {
+    const e = unparen(x);
+    if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '&&') {
+      split(e.childForFieldName('left')!);
+      split(e.childForFieldName('right')!);
+    } else operands.push(e);
+  };
+  if (cond) split(cond);
+  for (const o of operands) {
+    const op = o.type === 'binary_expression' ? o.childForFieldName('operator')?.text : undefined;
+    const l = op ? unparen(o.childForFieldName('left')!) : undefined;
+    if ((op !== '<' && op !== '<=') || l?.type !== 'identifier') continue;
+    const limit = integer(o.childForFieldName('right')!, file);
+    const found = file.lookup(l.text, l);
+    const d = found?.decl;
+    const start = d?.init ? integer(d.init, file) : undefined;
+    if (limit === undefined || start === undefined || d?.multi || !found?.fn) continue;
+    const steps = [...descendants(found.fn.node, 'assignment_statement'), ...descendants(found.fn.node, 'inc_statement'), ...descendants(found.fn.node, 'dec_statement')].filter((a) =>
+      (a.type === 'assignment_statement' ? a.childForFieldName('left')?.namedChildren ?? [] : a.namedChildren).some((x) => x.type === 'identifier' && x.text === l.text),
+    );
+    const top = steps.length === 1 && steps[0].type === 'inc_statement' && steps[0].parent?.parent?.parent?.id === loop.id && onceAround(loop, d!.node);
+    if (top) return Math.max(0, (op === '<' ? limit : limit + 1) - start);
+  }
+  return undefined;
 }
 
 /**
@@ -286,6 +387,16 @@ function packageVarBound(id: Node, file: FileFacts, bound: (x: Node) => number |
   const d = found?.decl;
   if (!d || found.fn || d.multi || !/^[a-z_]/.test(d.name)) return undefined;
   return assignedBound(id.text, d.init ? bound(d.init) : 0, file.root, bound, (l) => file.lookup(l.text, l)?.decl === d);
+}
+
+/**
+ * The value of a package-level constant another file of the package declares (pd's
+ * `retryIntervalRequestTSOServer` in its own consts file), as that file's summary evaluated it:
+ * only for a name nothing in this file declares, locally or at package level.
+ */
+function otherFileConstant(file: FileFacts, view: PackageView | undefined, id: Node): number | undefined {
+  if (!view || file.lookup(id.text, id)) return undefined;
+  return view.constant(id.text);
 }
 
 /**

@@ -12,6 +12,7 @@ export { funcKey };
 import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, lengthGuarded, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
+import { constantDuration } from './durations';
 import { surelyReached } from './paths';
 import { skeletonOf } from './skeleton';
 import { declaredNames } from './undefined';
@@ -159,6 +160,8 @@ export interface FuncSummary {
   decrements?: string;
   /** Positions of the `error` results every `return` gives as `nil` (see results.ts): it never fails. */
   nilResults?: number[];
+  /** Its first statement skips the test it runs in (`t.SkipNow()`, `t.Skip("benchmark")`): nothing after it runs. */
+  skipsTest?: true;
 }
 
 /** See {@link FuncSummary.returnsPending}: where the channel is made and where the goroutine sends. */
@@ -210,6 +213,8 @@ export interface FileSummary {
   fieldReads?: string[];
   /** The names the file declares at package level (functions, types, variables, constants), sorted. */
   names?: string[];
+  /** Package-level constants with a value the file alone proves (`retryDelay = 500 * time.Millisecond`, in nanoseconds; `maxRetries = 6`). */
+  consts?: Record<string, number>;
 }
 
 /**
@@ -589,6 +594,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     };
     const nil = nilResultsOf(fn, seen.returns);
     if (nil.length > 0) summary.nilResults = nil;
+    if (skipsFirst(fn)) summary.skipsTest = true;
     if (cache) cache.keep(fn.node, summary, line, start, true);
     functions.push(summary);
   }
@@ -621,6 +627,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
   const nameLists = top.map((n) => declaredNames(n));
   const reads = cache ? (cache.reads = gathered(readLists, cache.reads, sortedUnion)).value : sortedUnion(readLists);
   const names = cache ? (cache.names = gathered(nameLists, cache.names, sortedUnion)).value : sortedUnion(nameLists);
+  const consts = constantsOf(facts, top);
   return {
     fileName: facts.fileName,
     packageName: packageName(facts),
@@ -632,7 +639,39 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     ...(funcTypes.length > 0 ? { funcTypes } : {}),
     ...(reads.length > 0 ? { fieldReads: reads } : {}),
     ...(names.length > 0 ? { names } : {}),
+    ...(consts ? { consts } : {}),
   };
+}
+
+/**
+ * The values of the file's package-level constants that the file alone proves, one name to one
+ * value (`const retryDelay = 500 * time.Millisecond`; not `iota` lists), for the other files of
+ * the package (see durations' `otherFileConstant`).
+ */
+function constantsOf(facts: FileFacts, top: readonly Node[]): Record<string, number> | undefined {
+  let out: Record<string, number> | undefined;
+  for (const decl of top) {
+    if (decl.type !== 'const_declaration') continue;
+    for (const spec of decl.namedChildren) {
+      if (spec?.type !== 'const_spec') continue;
+      const names = spec.childrenForFieldName('name');
+      const values = spec.childForFieldName('value')?.namedChildren ?? [];
+      if (names.length !== 1 || values.length !== 1 || !names[0]) continue;
+      const v = constantDuration(values[0], facts);
+      if (v !== undefined) (out ??= {})[names[0].text] = v;
+    }
+  }
+  return out;
+}
+
+/** The function's first statement is `t.Skip(...)`, `t.SkipNow()` or `t.Skipf(...)` on a `*testing.T`, `*testing.B` or `testing.TB` parameter. */
+function skipsFirst(fn: FuncInfo): boolean {
+  const first = fn.body ? blockStatements(fn.body)[0] : undefined;
+  const call = first?.type === 'expression_statement' ? unparen(first.namedChild(0)!) : undefined;
+  const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
+  if (!parts || !/^Skip(Now|f)?$/.test(parts.name) || parts.receiverNode?.type !== 'identifier') return false;
+  const param = fn.params.find((p) => p.name === parts.receiver);
+  return !!param && /^\*?\w+\.(T|B|TB)$/.test(param.type);
 }
 
 /** The distinct strings of some lists, sorted. */
@@ -1619,6 +1658,16 @@ export class PackageView {
     return this.byKey.values();
   }
 
+  /**
+   * Every call of `key` in the package comes from a test that skips itself first, directly or
+   * through callers that are themselves only called so (netbird's relay benchmarks, run only from
+   * tests that open with `t.SkipNow()`): its code never runs. False without callers.
+   */
+  onlyInSkippedTests(key: string, depth = 3): boolean {
+    const callers = this.callers(key);
+    return callers.length > 0 && callers.every((c) => c.skipsTest || (depth > 0 && c.key !== key && this.onlyInSkippedTests(c.key, depth - 1)));
+  }
+
   /** The package's functions that call the function `key` (each once), from an index built on first use. */
   callers(key: string): readonly FuncSummary[] {
     if (!this.callerIndex) {
@@ -1657,6 +1706,22 @@ export class PackageView {
   }
 
   /** The type of a package-level variable, from any file of the package. */
+  /**
+   * The value of a package-level constant, from the file that declares it (see
+   * {@link FileSummary.consts}); undefined when no file proves one, or two files give different
+   * ones (a constant per build tag).
+   */
+  constant(name: string): number | undefined {
+    let found: number | undefined;
+    for (const f of this.files) {
+      const v = f.consts?.[name];
+      if (v === undefined) continue;
+      if (found !== undefined && found !== v) return undefined;
+      found = v;
+    }
+    return found;
+  }
+
   varType(name: string): string | undefined {
     for (const f of this.files) {
       const t = f.vars?.[name];

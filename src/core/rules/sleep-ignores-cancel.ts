@@ -76,7 +76,7 @@ export const rule: Rule = {
         unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c)),
       );
       if (ctxs.length === 0) continue;
-      if (briefPauseInCheckedLoop(file, call, loop, ctxs) || worksUnderOtherContext(file, loop, ctxs)) continue;
+      if (briefPauseInCheckedLoop(file, ctx.package, call, loop, ctxs) || worksUnderOtherContext(file, loop, ctxs)) continue;
       // A pause after a call that never fails (`if err := p.load(); err == nil { return }`) never runs.
       if (neverRuns(file, ctx.package, call)) continue;
       // The loop cancels its own context before sleeping: the sleep is a backoff it wants (rclone pcloud).
@@ -84,7 +84,7 @@ export const rule: Rule = {
       const c = ctxs[0];
       const runner = describeRunner(file, fn);
       const stmt = call.parent;
-      const delay = boundedDelay(file, call, loop, ctxs);
+      const delay = boundedDelay(file, ctx.package, call, loop, ctxs);
       ctx.report({
         node: call,
         // A process-wide context (every caller passes minio's GlobalContext) ends only as the process exits.
@@ -199,12 +199,12 @@ const CHECKED_PAUSE = 10e9;
  * loops, and a capped accept back-off in a loop that polls its context. Long, growing or
  * configured durations (a Retry-After, a user's interval) are warnings.
  */
-function boundedDelay(file: FileFacts, call: Node, loop: Node, ctxs: CtxVar[]): string | undefined {
+function boundedDelay(file: FileFacts, view: PackageView, call: Node, loop: Node, ctxs: CtxVar[]): string | undefined {
   const d = callArgs(call)[0];
   if (!d) return undefined;
-  const each = durationBound(d, file);
+  const each = durationBound(d, file, view);
   if (each !== undefined && each <= SHORT_PAUSE) return `each pause lasts ${span(each)} at most`;
-  const total = loopSleepTotal(loop, d, file);
+  const total = loopSleepTotal(loop, d, file, view);
   if (total !== undefined && total <= SHORT_RETRY_TOTAL) return `the pauses add up to ${span(total)} at most`;
   if (each !== undefined && each <= CHECKED_PAUSE && everyRoundPasses(call.parent!, contextChecks(file, loop, ctxs))) {
     return `at most ${span(each)}, then the loop checks \`${ctxs[0].name}\``;
@@ -259,9 +259,9 @@ const CLEANUP = /^(remove|delete|clean|cleanup|close|stop|release|resume|deactiv
  * A pause shorter than a second in a loop that ends by itself or checks the context itself (`ctx.Err()`,
  * `ctx.Done()`) delays cancellation by that pause at most: not worth a warning.
  */
-function briefPauseInCheckedLoop(file: FileFacts, call: Node, loop: Node, ctxs: CtxVar[]): boolean {
+function briefPauseInCheckedLoop(file: FileFacts, view: PackageView, call: Node, loop: Node, ctxs: CtxVar[]): boolean {
   const d = callArgs(call)[0];
-  const ns = d ? constantDuration(d, file) : undefined;
+  const ns = d ? constantDuration(d, file, view) : undefined;
   if (ns === undefined || ns >= 1e9) return false;
   // A counted retry loop (`for i := 0; i < 3; i++`) is held up by a few short pauses at most,
   // and so is a loop whose work takes the context: the next call fails at once once it is done.

@@ -136,3 +136,19 @@ func callWithJitter(ctx context.Context, call func(context.Context) error) {
 		time.Sleep(time.Duration(rand.Float32() * float32(1*time.Second))) // want "\\(each pause lasts 1s at most\\)"
 	}
 }
+
+// A doubling back-off over at most eight tries (kopia's mmap retry): each pause is 1.28s at most,
+// and the message says so (information).
+func openRetrying(ctx context.Context, open func(context.Context) error) error {
+	const maxRetries = 8
+	delay := 10 * time.Millisecond
+	err := open(ctx)
+	tries := 0
+	for err != nil && tries < maxRetries {
+		tries++
+		time.Sleep(delay) // want "\\(each pause lasts 1.28s at most\\)"
+		delay *= 2
+		err = open(ctx)
+	}
+	return err
+}

@@ -1,0 +1,7 @@
+//go:build linux
+
+package forward
+
+import "time"
+
+const flushDelay = 20 * time.Second

@@ -1,0 +1,7 @@
+//go:build windows
+
+package forward
+
+import "time"
+
+const flushDelay = time.Second
