@@ -1,5 +1,5 @@
 import { eol, indentAt, replaceNode } from '../findings/edits';
-import { closureRun, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
+import { closureRun, funcKey, isWriteTarget, type FileFacts, type VarDecl } from '../model/facts';
 import { calleeKey, type OpKind, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import { flatten, funcLocks, lockEffect, lockTarget } from '../model/locks';
@@ -9,6 +9,7 @@ import { parseGoVersion } from '../model/timers';
 import { recordsFailedCheck } from '../model/noreturn';
 import { runsBefore, unreachable } from '../model/paths';
 import { unreadChannel } from '../model/channels';
+import { outermostFunction } from '../model/context';
 
 /** A goroutine started from a function literal: `go func(){...}()` or `g.Go(func() error {...})`. */
 interface Goroutine {
@@ -109,7 +110,7 @@ export const rule: Rule = {
       if (!ctx.inFocus(g.lit) || unreachable(g.start)) continue;
       const loop = loopAround(g);
       const writes = ownWrites(file, g, loop);
-      if (writes.length === 0) continue;
+      if (writes.length === 0 || onlyInSkippedTests(file, ctx.package, g.start)) continue;
       const byVar = new Map<unknown, Write[]>();
       for (const w of writes) byVar.set(w.identity, [...(byVar.get(w.identity) ?? []), w]);
       for (const list of byVar.values()) {
@@ -624,6 +625,13 @@ function blockedBefore(file: FileFacts, g: Goroutine, w: Write): boolean {
       callArgs(call).some((arg) => arg.type === 'identifier' && unreadChannel(file, body, g.lit, arg)) &&
       (contains(w.node, call) || runsBefore(call, w.node)),
   );
+}
+
+/** The goroutine's top-level function is called only from tests that skip themselves first (see PackageView.onlyInSkippedTests). */
+function onlyInSkippedTests(file: FileFacts, view: PackageView, start: Node): boolean {
+  const top = outermostFunction(file, start);
+  const key = top ? funcKey(top) : undefined;
+  return !!key && view.onlyInSkippedTests(key);
 }
 
 /** Methods that run a service until it is stopped: `Run`, `Serve`, `ListenAndServe`... */
