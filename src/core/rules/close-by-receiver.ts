@@ -5,6 +5,7 @@ import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
 import { contains, lineOf, quote } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
+import { joinedBefore } from '../model/joins';
 
 export const rule: Rule = {
   id: 'close-by-receiver',
@@ -127,7 +128,7 @@ function inView(file: FileFacts, t: Trace): { close: Node; report: Report }[] {
       const loop = receiveLoop(c.l, ops.recv);
       if (!loop || declaredIn(file, c.use.op, loop)) continue;
       const sender = concurrentSend(t, threads, r);
-      if (!sender) continue;
+      if (!sender || sendersJoined(file, threads, r, loop)) continue;
       out.push({ close: c.use.op, report: report(c.use, describe(r), loop, sender.use.op, describe(sender.thread), brief(r, 'this goroutine'), brief(sender.thread, 'another goroutine')) });
     }
   }
@@ -154,6 +155,22 @@ function declaredIn(file: FileFacts, close: Node, loop: Node): boolean {
   const head = arg ? headIdent(arg) : undefined;
   const decl = head ? file.lookup(head.text, head)?.decl?.node : undefined;
   return decl !== undefined && contains(loop, decl);
+}
+
+/**
+ * Every thread that sends is a goroutine the receiver has joined before its receive loop: it
+ * leaves with a deferred `wg.Done()` and `wg.Wait()` runs first (netbird's relay test starts
+ * one sender per connection, waits for them, then drains the buffered channel and closes it).
+ */
+function sendersJoined(file: FileFacts, threads: Map<Body, Lifts>, r: Body, loop: Node): boolean {
+  for (const [s, ops] of threads) {
+    if (s === r || ops.send.length === 0) continue;
+    let g: Body | undefined = s;
+    while (g && g.how !== 'goroutine') g = g.parent;
+    const stmt = g?.via ? file.goStatements.find((x) => x.node.id === g!.via!.id) : undefined;
+    if (!stmt?.target || g!.parent !== r || !joinedBefore(file, stmt, loop)) return false;
+  }
+  return true;
 }
 
 /** A send of another thread that can still run when the receiver closes. */

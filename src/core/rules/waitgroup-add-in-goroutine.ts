@@ -2,10 +2,10 @@ import { deleteStatement, insertLinesBefore } from '../findings/edits';
 import { isWaitGroupType, rebind, type FileFacts, type FuncInfo, type GoStmt } from '../model/facts';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule } from '../findings/rule';
-import { blockStatements, callArgs, callParts, descendants, enclosingFunction, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
+import { callArgs, callParts, descendants, isMethodCall, lineOf, pathKey, quote } from '../syntax/nodes';
 import { lockTarget } from '../model/locks';
 import { signalledBefore } from '../model/handoff';
-import { runsBefore } from '../model/paths';
+import { inWaiterNames, joinedBefore } from '../model/joins';
 import type { PackageView } from '../model/package';
 
 const CALLS = new Set(['call_expression']);
@@ -124,36 +124,6 @@ function countedBeforeGo(file: FileFacts, g: GoStmt, key: string): boolean {
 }
 
 /** The `key.Wait()` that waits for this goroutine: after the go statement in the spawner, or in a method of the same type for fields. */
-/**
- * The waiter first waits on another WaitGroup that the goroutine counts down with a deferred
- * `Done`: every `Add` the goroutine makes comes before that `Done`, so before this Wait (leaf's
- * `TCPServer.Close` runs `wgLn.Wait()`, which `run` leaves with `defer wgLn.Done()`, and only then
- * `wgConns.Wait()`).
- */
-function joinedBefore(file: FileFacts, g: GoStmt, wait: Node): boolean {
-  const target = g.target!;
-  const waiter = enclosingFunction(wait);
-  const waiterInfo = waiter ? file.funcInfo(waiter) : undefined;
-  if (!waiterInfo?.body) return false;
-  for (const stmt of blockStatements(target.body)) {
-    const call = stmt.type === 'defer_statement' ? stmt.namedChildren.find((c) => c?.type === 'call_expression') : undefined;
-    if (!call || !isMethodCall(call, 'Done') || callArgs(call).length > 0) continue;
-    const key = pathKey(callParts(call)!.receiverNode!);
-    const outer = key ? inWaiterNames(target, waiterInfo, key) ?? rebind(key, g.bindings) : undefined;
-    if (!outer) continue;
-    if (descendants(waiterInfo.body, CALLS).some((c) => isMethodCall(c, 'Wait', outer) && callArgs(c).length === 0 && runsBefore(c, wait))) return true;
-  }
-  return false;
-}
-
-/** A receiver path of one method (`server.wgLn`) in the names of another method of the same type. */
-function inWaiterNames(from: FuncInfo, to: FuncInfo, key: string): string | undefined {
-  const a = from.receiver?.name;
-  const b = to.receiver?.name;
-  if (!a || !b || from.receiver?.typeName !== to.receiver?.typeName || !key.startsWith(a + '.')) return undefined;
-  return b + key.slice(a.length);
-}
-
 function findWait(file: FileFacts, g: GoStmt, key: string): Node | undefined {
   for (const fn of spawnerChain(file, g)) {
     if (!fn.body) continue;

@@ -266,3 +266,49 @@ func rounds(n int, work func() int) int {
 	}
 	return total
 }
+
+// ok: every sender is joined before the receive loop (netbird's relay test): the close after the
+// last value cannot meet a send.
+func gatherAll(conns []string, read func(string) int) []int {
+	results := make(chan int, len(conns))
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func(c string) {
+			defer wg.Done()
+			results <- read(c)
+		}(c)
+	}
+	wg.Wait()
+	var out []int
+	for v := range results {
+		out = append(out, v)
+		if len(out) == len(conns) {
+			close(results) // ok
+		}
+	}
+	return out
+}
+
+// The Wait comes after the receive loop has started: the senders may still be sending.
+func gatherLate(conns []string, read func(string) int) []int {
+	results := make(chan int, len(conns))
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func(c string) {
+			defer wg.Done()
+			results <- read(c)
+			results <- read(c)
+		}(c)
+	}
+	var out []int
+	for v := range results {
+		out = append(out, v)
+		if len(out) == len(conns) {
+			close(results) // want "`gatherLate` only receives but closes the channel while another goroutine still sends on it"
+		}
+	}
+	wg.Wait()
+	return out
+}
