@@ -4,7 +4,7 @@ import { canonical, onlyReceivers, senderIsOutside, servingLoops, stopExpression
 import { baseName, flagOrdered, funcLocks, heldAtOp } from '../model/locks';
 import type { Fix, Related, Report, Rule } from '../findings/rule';
 import { eol, indentAt, replaceNode, standsAlone } from '../findings/edits';
-import { descendants, enclosingFunction, excerpt } from '../syntax/nodes';
+import { descendants, enclosingFunction, excerpt, unparen } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 
 export const rule: Rule = {
@@ -248,16 +248,24 @@ function report(file: FileFacts, view: PackageView, fn: FuncSummary, op: Op, s: 
 
 /**
  * The sent value is, or carries, a reply channel the sender then waits on (`t.flush <- done;
- * <-done`, dd-trace-go's `Flush`; `s.reqc <- r; return <-r.reply`): giving up on the send would
- * only move the wait to that receive.
+ * <-done`, dd-trace-go's `Flush`; `s.reqc <- r; return <-r.reply`; a channel of the sender's put
+ * in the value's literal, `w := work{result: result}; s.queue <- w; <-result`, headscale's node
+ * store): giving up on the send would only move the wait to that receive.
  */
-function awaitsReply(stmt: Node): boolean {
+function awaitsReply(file: FileFacts, stmt: Node): boolean {
   const value = stmt.childForFieldName('value');
-  const name = value?.type === 'identifier' ? value.text : undefined;
   const body = enclosingFunction(stmt)?.childForFieldName('body');
-  if (!name || !body) return false;
-  const replyOf = (e: string | undefined) => e === name || !!e?.startsWith(name + '.');
-  return descendants(body, 'unary_expression').some((u) => u.startIndex > stmt.endIndex && u.childForFieldName('operator')?.text === '<-' && replyOf(u.childForFieldName('operand')?.text));
+  if (!value || !body) return false;
+  const v = unparen(value);
+  const name = v.type === 'identifier' ? v.text : undefined;
+  // The literal the value is, or the one its local was declared with.
+  const literal = v.type === 'composite_literal' ? v : name ? file.lookup(name, v)?.decl?.init : undefined;
+  const carried = new Set(literal?.type === 'composite_literal' ? descendants(literal, 'identifier').map((id) => id.text) : []);
+  const replyOf = (e: Node | null) => {
+    const t = e ? unparen(e).text : undefined;
+    return !!t && ((name !== undefined && (t === name || t.startsWith(name + '.'))) || carried.has(t));
+  };
+  return descendants(body, 'unary_expression').some((u) => u.startIndex > stmt.endIndex && u.childForFieldName('operator')?.text === '<-' && replyOf(u.childForFieldName('operand')));
 }
 
 /**
@@ -268,7 +276,7 @@ function giveUpFix(file: FileFacts, view: PackageView, stmt: Node, channel: stri
   const dot = channel.lastIndexOf('.');
   const stopExpr = dot > 0 ? stopExpression(view, s, channel.slice(0, dot)) : undefined;
   if (!stopExpr) return [];
-  if (stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt) || awaitsReply(stmt)) return [];
+  if (stmt.parent?.type !== 'statement_list' || !standsAlone(file.source, stmt) || awaitsReply(file, stmt)) return [];
   const nl = eol(file.source);
   const indent = indentAt(file.source, stmt.startIndex);
   const text = ['select {', `case ${stmt.text}:`, `case <-${stopExpr}:`, '}'].join(nl + indent);
