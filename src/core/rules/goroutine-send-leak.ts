@@ -312,7 +312,7 @@ function checkChannel(ctx: RuleContext, fn: FuncInfo, decl: VarDecl, made: NonNu
   const closed = uses.closes.find((c) => !c.go)?.node;
   const buffer = closed ? undefined : bufferFix(ch);
   if (buffer) fixes.push(buffer);
-  const wrap = closed ? undefined : ctxFix(file, sites);
+  const wrap = closed ? undefined : ctxFix(file, sites, uses.receives);
   if (wrap) fixes.push(wrap);
   // The function leaves early only when a call of its own fails, before it has received anything:
   // one goroutine per failure of that call. In the review of real code maintainers dismissed these
@@ -1022,8 +1022,13 @@ function closedAfter(file: FileFacts, send: Node): boolean {
   return !!body && descendants(body, 'call_expression').some((c) => c.startIndex > send.endIndex && closeArg(file, c)?.text === channel);
 }
 
-/** Replaces each blocking send of the goroutines with a select that also gives up on `ctx.Done()`. */
-function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
+/**
+ * Replaces each blocking send of the goroutines with a select that also gives up on `ctx.Done()`.
+ * Only when every receive of the channel waits in a select that gives up on the same context: a
+ * receiver that waits without it (linkerd's stat summary, a counted receive loop) would wait
+ * forever for a value its sender dropped on the cancellation.
+ */
+function ctxFix(file: FileFacts, sites: Site[], receives: readonly Node[]): Fix | undefined {
   const edits: TextEdit[] = [];
   let ctxName: string | undefined;
   for (const send of sites.flatMap((s) => s.sends)) {
@@ -1042,8 +1047,21 @@ function ctxFix(file: FileFacts, sites: Site[]): Fix | undefined {
     if (!ret && closedAfter(file, send)) return undefined;
     edits.push(selectEdit(file, send, name, ret));
   }
-  if (!ctxName) return undefined;
+  if (!ctxName || !receives.every((r) => givesUpOn(r, ctxName!))) return undefined;
   return { title: `Wrap the send in a select on \`${ctxName}.Done()\``, edits, safe: false };
+}
+
+/** The receive is a case of a select that also has `case <-ctx.Done():` for the context named `ctx`. */
+function givesUpOn(recv: Node, ctx: string): boolean {
+  let c: Node | null = recv;
+  while (c && c.type !== 'communication_case' && !FUNCTION_TYPES.has(c.type) && c.type !== 'block') c = c.parent;
+  if (c?.type !== 'communication_case' || !contains(c.childForFieldName('communication')!, recv)) return false;
+  return selectCases(c.parent!).some((k) => {
+    const ch = k.type === 'communication_case' ? caseReceive(k)?.channel : undefined;
+    const call = ch ? unparen(ch) : undefined;
+    const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
+    return parts?.name === 'Done' && parts.receiver === ctx;
+  });
 }
 
 function insideLoop(n: Node): boolean {

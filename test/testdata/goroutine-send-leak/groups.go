@@ -88,3 +88,24 @@ func firstSelect(ctx context.Context) (int, error) {
 		return 0, ctx.Err()
 	}
 }
+
+// A counted receive loop that does not watch ctx (linkerd's stat summary): a sender that gave up
+// on ctx would leave the loop waiting for its value, so only the buffer is offered.
+func statAll(ctx context.Context, kinds []string, query func(context.Context, string) (int, error)) ([]int, error) {
+	results := make(chan error)
+	for _, k := range kinds {
+		k := k
+		go func() {
+			_, err := query(ctx, k)
+			results <- err // want "`results <- err` blocks forever"
+		}()
+	}
+	var out []int
+	for i := 0; i < len(kinds); i++ {
+		if err := <-results; err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
