@@ -3,7 +3,7 @@ import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { contains, lineOf, quote } from '../syntax/nodes';
+import { callArgs, callParts, contains, descendants, FUNCTION_TYPES, lineOf, quote, unparen } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
 import { joinedBefore } from '../model/joins';
 
@@ -128,7 +128,7 @@ function inView(file: FileFacts, t: Trace): { close: Node; report: Report }[] {
       const loop = receiveLoop(c.l, ops.recv);
       if (!loop || declaredIn(file, c.use.op, loop)) continue;
       const sender = concurrentSend(t, threads, r);
-      if (!sender || sendersJoined(file, threads, r, loop)) continue;
+      if (!sender || sendersJoined(file, threads, r, loop) || countedClose(threads, r, c, loop)) continue;
       out.push({ close: c.use.op, report: report(c.use, describe(r), loop, sender.use.op, describe(sender.thread), brief(r, 'this goroutine'), brief(sender.thread, 'another goroutine')) });
     }
   }
@@ -171,6 +171,74 @@ function sendersJoined(file: FileFacts, threads: Map<Body, Lifts>, r: Body, loop
     if (!stmt?.target || g!.parent !== r || !joinedBefore(file, stmt, loop)) return false;
   }
   return true;
+}
+
+/**
+ * The receiver closes only once it has received one value per sender: the senders are
+ * goroutines it starts one per element of `xs` (`for _, x := range xs { go ... }`), each sending
+ * once, and the close sits under `if n == len(xs)` (or `>=`), where `n` counts the values the
+ * range over the channel has received, `n++` or `out = append(out, v)` at most once a round
+ * (linkerd's `edges` and `stat` commands). By then every send has happened.
+ */
+function countedClose(threads: Map<Body, Lifts>, r: Body, c: { use: Use; l: Lifted }, loop: Node): boolean {
+  if (!threads.get(r)?.recv.some((x) => x.use.kind === 'range' && x.l.at.id === loop.id)) return false;
+  // The close, alone or not, in the consequence of an `if` right inside the loop's rounds.
+  const block = c.use.op.parent?.parent?.parent;
+  const branch = block?.parent;
+  if (block?.type !== 'block' || branch?.type !== 'if_statement' || branch.childForFieldName('consequence')?.id !== block.id) return false;
+  const cond = branch.childForFieldName('condition');
+  const bin = cond ? unparen(cond) : undefined;
+  const op = bin?.type === 'binary_expression' ? bin.childForFieldName('operator')?.text : undefined;
+  if (op !== '==' && op !== '>=') return false;
+  const total = lenOf(bin!.childForFieldName('right')!);
+  const counter = bin!.childForFieldName('left')!;
+  if (!total) return false;
+  // One goroutine per element of the same collection, each sending once.
+  for (const [s, ops] of threads) {
+    if (s === r || ops.send.length === 0) continue;
+    if (s.how !== 'goroutine' || s.parent !== r || !s.via || ops.send.length !== 1 || ops.send[0].l.looped) return false;
+    const spawn = enclosingLoop(s.via);
+    const range = spawn?.namedChildren.find((x) => x?.type === 'range_clause');
+    // A spawn loop inside another loop starts more goroutines than `xs` has elements.
+    if (!range || range.childForFieldName('right')?.text !== total.text || enclosingLoop(spawn!)) return false;
+  }
+  return countsRounds(unparen(counter), loop);
+}
+
+/** `len(x)`: `x`. */
+function lenOf(e: Node): Node | undefined {
+  const call = unparen(e);
+  const parts = call.type === 'call_expression' ? callParts(call) : undefined;
+  const args = parts && !parts.receiver && parts.name === 'len' ? callArgs(call) : [];
+  return args.length === 1 ? args[0] : undefined;
+}
+
+/** The innermost `for` around `n` in its function. */
+function enclosingLoop(n: Node): Node | undefined {
+  for (let p = n.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) if (p.type === 'for_statement') return p;
+  return undefined;
+}
+
+/**
+ * `n` (or `len(out)`) grows by one at most once a round of `loop`: one `n++` (one `out =
+ * append(out, v)` of a single value), not in a nested loop or literal, and nothing else in the
+ * loop sets it.
+ */
+function countsRounds(counter: Node, loop: Node): boolean {
+  const name = counter.type === 'identifier' ? counter.text : lenOf(counter)?.type === 'identifier' ? lenOf(counter)!.text : undefined;
+  if (!name) return false;
+  const sets = descendants(loop, new Set(['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement'])).filter((a) =>
+    (a.type === 'inc_statement' || a.type === 'dec_statement' ? a.namedChildren : a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === name),
+  );
+  if (sets.length !== 1 || enclosingLoop(sets[0])?.id !== loop.id) return false;
+  const set = sets[0];
+  if (counter.type === 'identifier') return set.type === 'inc_statement';
+  if (set.type !== 'assignment_statement' || set.childForFieldName('operator')?.text !== '=') return false;
+  const right = set.childForFieldName('right')?.namedChildren ?? [];
+  const call = right.length === 1 ? unparen(right[0]) : undefined;
+  const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
+  const args = call && parts?.name === 'append' && !parts.receiver ? callArgs(call) : [];
+  return args.length === 2 && args[0].text === name && !call!.childForFieldName('arguments')?.text.includes('...');
 }
 
 /** A send of another thread that can still run when the receiver closes. */

@@ -312,3 +312,59 @@ func gatherLate(conns []string, read func(string) int) []int {
 	wg.Wait()
 	return out
 }
+
+// ok: one goroutine per request, each sending once, and the close only after as many values as
+// requests (linkerd's edges command): every send has happened.
+func edges(reqs []string, ask func(string) int) []int {
+	c := make(chan int, len(reqs))
+	for _, req := range reqs {
+		go func(req string) {
+			c <- ask(req)
+		}(req)
+	}
+	var rows []int
+	i := 0
+	for res := range c {
+		rows = append(rows, res)
+		if i++; i == len(reqs) {
+			close(c) // ok
+		}
+	}
+	return rows
+}
+
+// ok: the count is the length of what the loop appends, one value a round.
+func stats(reqs []string, ask func(string) int) []int {
+	c := make(chan int, len(reqs))
+	for _, req := range reqs {
+		go func(req string) { c <- ask(req) }(req)
+	}
+	var rows []int
+	for res := range c {
+		rows = append(rows, res)
+		if len(rows) == len(reqs) {
+			close(c) // ok
+		}
+	}
+	return rows
+}
+
+// Each goroutine sends twice: after as many values as requests, half the sends may be pending.
+func edgesTwice(reqs []string, ask func(string) int) []int {
+	c := make(chan int, len(reqs))
+	for _, req := range reqs {
+		go func(req string) {
+			c <- ask(req)
+			c <- ask(req + "/retry")
+		}(req)
+	}
+	var rows []int
+	i := 0
+	for res := range c {
+		rows = append(rows, res)
+		if i++; i == len(reqs) {
+			close(c) // want "`edgesTwice` only receives but closes the channel while another goroutine still sends on it"
+		}
+	}
+	return rows
+}
