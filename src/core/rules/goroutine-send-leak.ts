@@ -101,8 +101,9 @@ export const rule: Rule = {
       '**Buffer the channel** gives `make` a capacity equal to the number of values the goroutines can send (`1` for one ' +
       'goroutine, `len(ids)` for one goroutine per element of `ids`), so every send completes even when nobody receives; the ' +
       'unread values are garbage collected with the channel. **Wrap the send in a select on ctx.Done()** (offered when the ' +
-      'goroutine can see a `context.Context`) lets the goroutine give up once the context is cancelled; it only helps when ' +
-      'the context is cancelled when the receiver leaves, so it is not applied by fix-all.',
+      'goroutine can see a `context.Context` and every receive of the channel waits in a select that gives up on the same ' +
+      'context, so that no receiver waits for a value its sender dropped) lets the goroutine give up once the context is ' +
+      'cancelled; it only helps when the context is cancelled when the receiver leaves, so it is not applied by fix-all.',
   },
   check(ctx) {
     const file = ctx.file;
