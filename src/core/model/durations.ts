@@ -9,7 +9,7 @@
  * Values are nanoseconds; undefined means "not proven bounded".
  */
 import type { Node } from '../syntax/parser';
-import { blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, FUNCTION_TYPES, unparen, whileCondition } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, FUNCTION_TYPES, operandsOf, unparen, whileCondition } from '../syntax/nodes';
 import { valuesAssigned, type FileFacts } from './facts';
 import type { PackageView } from './package';
 
@@ -220,16 +220,7 @@ function exitGuard(stmt: Node, name: string, file: FileFacts, view?: PackageView
     (last?.type === 'expression_statement' && last.namedChild(0)?.type === 'call_expression' && callParts(last.namedChild(0)!)?.name === 'panic' && !callParts(last.namedChild(0)!)?.receiver);
   if (!leaves) return undefined;
   // Any operand of a top-level `||` that held would have left.
-  const operands: Node[] = [];
-  const split = (c: Node) => {
-    const e = unparen(c);
-    if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '||') {
-      split(e.childForFieldName('left')!);
-      split(e.childForFieldName('right')!);
-    } else operands.push(e);
-  };
-  split(stmt.childForFieldName('condition')!);
-  for (const c of operands) {
+  for (const c of operandsOf(stmt.childForFieldName('condition')!, '||')) {
     if (c.type !== 'binary_expression') continue;
     const op = c.childForFieldName('operator')?.text;
     const l = unparen(c.childForFieldName('left')!);
@@ -328,16 +319,7 @@ function roundsOf(loop: Node, file: FileFacts): number | undefined {
   const c = countedBy(loop, file);
   if (c) return Math.max(0, c.last - c.first + 1);
   const cond = whileCondition(loop);
-  const operands: Node[] = [];
-  const split = (x: Node) => {
-    const e = unparen(x);
-    if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '&&') {
-      split(e.childForFieldName('left')!);
-      split(e.childForFieldName('right')!);
-    } else operands.push(e);
-  };
-  if (cond) split(cond);
-  for (const o of operands) {
+  for (const o of cond ? operandsOf(cond, '&&') : []) {
     const op = o.type === 'binary_expression' ? o.childForFieldName('operator')?.text : undefined;
     const l = op ? unparen(o.childForFieldName('left')!) : undefined;
     if ((op !== '<' && op !== '<=') || l?.type !== 'identifier') continue;

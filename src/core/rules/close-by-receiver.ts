@@ -3,7 +3,7 @@ import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { callArgs, callParts, contains, descendants, FUNCTION_TYPES, lineOf, quote, unparen } from '../syntax/nodes';
+import { callArgs, callParts, contains, descendants, enclosingLoop, lineOf, quote, unparen } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
 import { joinedBefore } from '../model/joins';
 
@@ -211,12 +211,6 @@ function lenOf(e: Node): Node | undefined {
   const parts = call.type === 'call_expression' ? callParts(call) : undefined;
   const args = parts && !parts.receiver && parts.name === 'len' ? callArgs(call) : [];
   return args.length === 1 ? args[0] : undefined;
-}
-
-/** The innermost `for` around `n` in its function. */
-function enclosingLoop(n: Node): Node | undefined {
-  for (let p = n.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) if (p.type === 'for_statement') return p;
-  return undefined;
 }
 
 /**

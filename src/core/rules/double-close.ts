@@ -21,7 +21,7 @@ import { functionExits, loopCount, spawnCount, startsAtMostOnce } from '../model
 import { onFailingTestPath } from '../model/noreturn';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { callArgs, descendants, excerpt, lineOf, loopExits, pathKey, quote, whileCondition } from '../syntax/nodes';
+import { callArgs, descendants, enclosingLoop, excerpt, lineOf, loopExits, pathKey, quote, whileCondition } from '../syntax/nodes';
 import { surelyFollows, surelyReached } from '../model/paths';
 
 export const rule: Rule = {
@@ -340,15 +340,6 @@ function declaredInLoopAround(t: Trace, n: Node): boolean {
 /** `for cond { }`: whether it runs twice depends on data we cannot see. */
 function isConditionOnly(loop: Node): boolean {
   return whileCondition(loop) !== undefined;
-}
-
-/** The innermost `for` around `n`, below `top`. */
-function enclosingLoop(n: Node, top?: Node): Node | undefined {
-  for (let p = n.parent; p && p.id !== top?.id; p = p.parent) {
-    if (p.type === 'for_statement') return p;
-    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return undefined;
-  }
-  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import { calleeKey, funcKey, isGuarded, normaliseTarget, type FuncSummary, type 
 import { bufferedSomewhere, canonical } from '../model/serving';
 import type { Node } from '../syntax/parser';
 import type { Rule } from '../findings/rule';
-import { callArgs, callParts, descendants, enclosingFunction, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, descendants, enclosingFunction, enclosingLoop, lineOf, quote, unparen, walk } from '../syntax/nodes';
 
 type Waits = 'send' | 'recv' | 'WaitGroup.Wait' | 'Cond.Wait';
 
@@ -419,15 +419,6 @@ function callbackLocks(file: FileFacts, view: PackageView, call: Node, recvNode:
     h.key,
   ).entry;
   return entry !== undefined && conflicts(h.mode, entry.what === 'RLock' ? 'r' : 'w');
-}
-
-/** The loop whose body holds `n` directly (through blocks, ifs, selects and cases, not through function literals). */
-function enclosingLoop(n: Node): Node | undefined {
-  for (let p = n.parent; p; p = p.parent) {
-    if (p.type === 'for_statement') return p;
-    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return undefined;
-  }
-  return undefined;
 }
 
 function topOf(n: Node): Node {

@@ -11,6 +11,7 @@ import {
   caseReceive,
   contains,
   descendants,
+  enclosingLoop,
   FUNCTION_TYPES,
   isEndlessLoop,
   jumpTarget,
@@ -105,12 +106,6 @@ export const rule: Rule = {
     });
   },
 };
-
-/** The innermost `for` around `node` in the same function, if any. */
-function enclosingLoop(node: Node): Node | undefined {
-  for (let p = node.parent; p && !FUNCTION_TYPES.has(p.type); p = p.parent) if (p.type === 'for_statement') return p;
-  return undefined;
-}
 
 /** The select case whose communication receives directly from `call`: `case <-time.After(d):`. */
 function selectCaseOf(call: Node): Node | undefined {

@@ -317,6 +317,26 @@ export function isEndlessLoop(loop: Node): boolean {
   return true;
 }
 
+/** The innermost `for` around `n` in its function (not through function literals), below `top` when given. */
+export function enclosingLoop(n: Node, top?: Node): Node | undefined {
+  for (let p = n.parent; p && p.id !== top?.id && !FUNCTION_TYPES.has(p.type); p = p.parent) if (p.type === 'for_statement') return p;
+  return undefined;
+}
+
+/** The operands of a chain of `op` (`a && b && c` -> a, b, c; parentheses looked through); a lone expression is its own. */
+export function operandsOf(expr: Node, op: '&&' | '||'): Node[] {
+  const out: Node[] = [];
+  const split = (x: Node) => {
+    const e = unparen(x);
+    if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === op) {
+      split(e.childForFieldName('left')!);
+      split(e.childForFieldName('right')!);
+    } else out.push(e);
+  };
+  split(expr);
+  return out;
+}
+
 /** The condition of a `for cond {}` loop (the while form); undefined for other loops. */
 export function whileCondition(loop: Node): Node | undefined {
   return loop.namedChildren.find((c) => c !== null && !['comment', 'block', 'for_clause', 'range_clause'].includes(c.type)) ?? undefined;
