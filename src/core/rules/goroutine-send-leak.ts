@@ -101,8 +101,8 @@ export const rule: Rule = {
       '**Buffer the channel** gives `make` a capacity equal to the number of values the goroutines can send (`1` for one ' +
       'goroutine, `len(ids)` for one goroutine per element of `ids`), so every send completes even when nobody receives; the ' +
       'unread values are garbage collected with the channel. **Wrap the send in a select on ctx.Done()** (offered when the ' +
-      'goroutine can see a `context.Context` and every receive of the channel waits in a select that gives up on the same ' +
-      'context, so that no receiver waits for a value its sender dropped) lets the goroutine give up once the context is ' +
+      'goroutine can see a `context.Context` and every receive of the channel waits in a select that can give up, on a ' +
+      'timeout or a context, so that no receiver waits forever for a value its sender dropped) lets the goroutine give up once the context is ' +
       'cancelled; it only helps when the context is cancelled when the receiver leaves, so it is not applied by fix-all.',
   },
   check(ctx) {
@@ -1025,9 +1025,9 @@ function closedAfter(file: FileFacts, send: Node): boolean {
 
 /**
  * Replaces each blocking send of the goroutines with a select that also gives up on `ctx.Done()`.
- * Only when every receive of the channel waits in a select that gives up on the same context: a
- * receiver that waits without it (linkerd's stat summary, a counted receive loop) would wait
- * forever for a value its sender dropped on the cancellation.
+ * Only when every receive of the channel waits in a select that can give up (a timeout, a
+ * context, a default): a receiver that waits for the value alone (linkerd's stat summary, a
+ * counted receive loop) would wait forever for a value its sender dropped on the cancellation.
  */
 function ctxFix(file: FileFacts, sites: Site[], receives: readonly Node[]): Fix | undefined {
   const edits: TextEdit[] = [];
@@ -1048,21 +1048,16 @@ function ctxFix(file: FileFacts, sites: Site[], receives: readonly Node[]): Fix 
     if (!ret && closedAfter(file, send)) return undefined;
     edits.push(selectEdit(file, send, name, ret));
   }
-  if (!ctxName || !receives.every((r) => givesUpOn(r, ctxName!))) return undefined;
+  if (!ctxName || !receives.every((r) => waitsBounded(file, r))) return undefined;
   return { title: `Wrap the send in a select on \`${ctxName}.Done()\``, edits, safe: false };
 }
 
-/** The receive is a case of a select that also has `case <-ctx.Done():` for the context named `ctx`. */
-function givesUpOn(recv: Node, ctx: string): boolean {
+/** The receive is a case of a select with another case that gives up (see flow's isGiveUpCase). */
+function waitsBounded(file: FileFacts, recv: Node): boolean {
   let c: Node | null = recv;
   while (c && c.type !== 'communication_case' && !FUNCTION_TYPES.has(c.type) && c.type !== 'block') c = c.parent;
   if (c?.type !== 'communication_case' || !contains(c.childForFieldName('communication')!, recv)) return false;
-  return selectCases(c.parent!).some((k) => {
-    const ch = k.type === 'communication_case' ? caseReceive(k)?.channel : undefined;
-    const call = ch ? unparen(ch) : undefined;
-    const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
-    return parts?.name === 'Done' && parts.receiver === ctx;
-  });
+  return selectCases(c.parent!).some((k) => k.id !== c!.id && isGiveUpCase(k, file));
 }
 
 function insideLoop(n: Node): boolean {
