@@ -103,6 +103,15 @@ func doubling(f func() error) {
 		}
 	}
 }
+
+func windows(f func() error, deadline time.Time) {
+	for f() != nil {
+		start := time.Now()
+		end := start.Add(2 * time.Second)
+		time.Sleep(time.Until(end))
+		time.Sleep(time.Until(deadline))
+	}
+}
 `;
 
 describe('model/durations', () => {
@@ -157,6 +166,11 @@ describe('model/durations', () => {
     // Rounds not counted, or the local outlives an outer loop: not bounded.
     assert.equal(durationBound(arg(14), file), undefined);
     assert.equal(durationBound(arg(15), file), undefined);
+  });
+
+  it('bounds time.Until of a moment made with time.Now().Add(d) by d, and no other', () => {
+    assert.equal(durationBound(arg(16), file), 2e9);
+    assert.equal(durationBound(arg(17), file), undefined);
   });
 
   it('a constant duration needs constants only: a counter or a reassigned local is not one', () => {

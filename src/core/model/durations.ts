@@ -133,6 +133,19 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
     case 'call_expression': {
       const parts = callParts(e);
       const args = callArgs(e);
+      // time.Until(end) of `end := time.Now().Add(d)`: at most d (linkerd's tap window; time.Now() is read first).
+      if (bounds && parts?.receiver === 'time' && parts.name === 'Until' && args.length === 1) {
+        const end = unparen(args[0]);
+        const start = end.type === 'identifier' ? file.onlyValue(end) : end;
+        const add = start ? unparen(start) : undefined;
+        const addParts = add?.type === 'call_expression' ? callParts(add) : undefined;
+        const base = addParts?.name === 'Add' && addParts.receiverNode ? unparen(addParts.receiverNode) : undefined;
+        // `start := time.Now(); end := start.Add(d)` too.
+        const now = base?.type === 'identifier' ? file.onlyValue(base) : base;
+        const nowParts = now && unparen(now).type === 'call_expression' ? callParts(unparen(now)) : undefined;
+        if (nowParts?.receiver === 'time' && nowParts.name === 'Now' && callArgs(add!).length === 1) return again(callArgs(add!)[0]);
+        return undefined;
+      }
       // time.Duration(x): a conversion.
       if (parts?.receiver === 'time' && parts.name === 'Duration' && args.length === 1) return again(args[0]);
       if (parts && !parts.receiver && CONVERSIONS.has(parts.name) && args.length === 1) return again(args[0]);
