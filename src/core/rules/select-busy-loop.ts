@@ -136,9 +136,15 @@ function spinningLoop(select: Node): Node | undefined {
     if (part.type === 'for_clause' && (part.childForFieldName('initializer') || part.childForFieldName('update'))) return undefined;
     if (part.type !== 'block' && mayWait(part)) return undefined;
   }
-  for (const stmt of blockStatements(body)) {
+  const stmts = blockStatements(body);
+  for (const stmt of stmts) {
     if (stmt.id !== select.id && mayWait(stmt)) return undefined;
   }
+  // The default falls through to what follows the select: a `break` of this loop or a `return`
+  // there ends the loop (kapacitor's drain of pending configs: `select { case c = <-ch: continue;
+  // default: }; break`).
+  const after = stmts.slice(stmts.findIndex((x) => x.id === select.id) + 1);
+  if (after.some((x) => x.type === 'return_statement' || (x.type === 'break_statement' && jumpTarget(x)?.id === loop.id))) return undefined;
   // A `continue` of an outer loop in the default would leave this one.
   const dflt = defaultCase(select)!;
   if (caseStatements(dflt).some((s) => s.type === 'continue_statement' && jumpTarget(s)?.id !== loop.id)) return undefined;

@@ -281,3 +281,30 @@ func closeWhile(conns, pending chan conn) {
 		}
 	}
 }
+
+// ok: the default falls through to the `break` after the select (kapacitor's drain of pending
+// configs): the loop goes round only while values are ready.
+func latest(updates <-chan int, conf int) int {
+	for {
+		select {
+		case conf = <-updates:
+			continue
+		default: // ok
+		}
+		break
+	}
+	return conf
+}
+
+// The statement after the select only counts: the loop goes round again.
+func latestSpins(updates <-chan int, conf int) int {
+	n := 0
+	for {
+		select {
+		case conf = <-updates:
+			continue
+		default: // want "this empty `default` makes the `for` loop spin whenever its only case is not ready,"
+		}
+		n++
+	}
+}
