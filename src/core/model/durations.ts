@@ -9,7 +9,7 @@
  * Values are nanoseconds; undefined means "not proven bounded".
  */
 import type { Node } from '../syntax/parser';
-import { blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, FUNCTION_TYPES, operandsOf, unparen, whileCondition } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, contains, descendants, enclosingFunction, FUNCTION_TYPES, operandsOf, settersOf, unparen, whileCondition } from '../syntax/nodes';
 import { valuesAssigned, type FileFacts } from './facts';
 import type { PackageView } from './package';
 
@@ -59,11 +59,7 @@ interface Counter {
 /** The counter of a loop counted by constants: its name, first and last value. The body must not assign it. */
 export function countedBy(loop: Node, file: FileFacts, view?: PackageView): Counter | undefined {
   const body = loop.childForFieldName('body');
-  const assigned = (name: string) =>
-    !!body &&
-    [...descendants(body, 'assignment_statement'), ...descendants(body, 'inc_statement'), ...descendants(body, 'dec_statement')].some((a) =>
-      (a.type === 'assignment_statement' ? a.childForFieldName('left')?.namedChildren ?? [] : a.namedChildren).some((l) => l.text === name),
-    );
+  const assigned = (name: string) => !!body && settersOf(body, name).length > 0;
   const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
   if (range) {
     const left = range.childForFieldName('left')?.namedChildren ?? [];
@@ -170,7 +166,7 @@ function evaluate(expr: Node, file: FileFacts, env: Env, seen: Set<number>, dept
         const only = file.onlyValue(e);
         return only ? again(only) : undefined;
       }
-      const found = counterBound(e, file, view) ?? localBound(e, file, seen, again) ?? packageVarBound(e, file, again);
+      const found = counterBound(e, file, view) ?? localBound(e, file, seen, again, view) ?? packageVarBound(e, file, again);
       const guarded = guardBound(e, file, view);
       return found === undefined ? guarded : guarded === undefined ? found : Math.min(found, guarded);
     }
@@ -246,27 +242,23 @@ function exitGuard(stmt: Node, name: string, file: FileFacts, view?: PackageView
   return undefined;
 }
 
-/** The statement assigns `name` (`=`, `:=`, `+=`, `++`, `--`) anywhere in it, nested literals aside. */
+/** The statement assigns `name` (`=`, `:=`, `+=`, `++`, `--`) anywhere in it. */
 function assigns(stmt: Node, name: string): boolean {
-  const targets = (n: Node) =>
-    n.type === 'assignment_statement' || n.type === 'short_var_declaration' ? n.childForFieldName('left')?.namedChildren ?? [] : n.type === 'inc_statement' || n.type === 'dec_statement' ? n.namedChildren : [];
-  return [stmt, ...descendants(stmt, 'assignment_statement'), ...descendants(stmt, 'short_var_declaration'), ...descendants(stmt, 'inc_statement'), ...descendants(stmt, 'dec_statement')].some((n) =>
-    targets(n).some((t) => t?.type === 'identifier' && t.text === name),
-  );
+  return settersOf(stmt, name, true).length > 0;
 }
 
 /**
  * A local whose declaration and every assignment in its function are bounded: the largest of
  * them. A self-referencing assignment (`d = min(2*d, time.Second)`) counts only through a cap.
  */
-function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Node) => number | undefined): number | undefined {
+function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Node) => number | undefined, view?: PackageView): number | undefined {
   const found = file.lookup(id.text, id);
   const d = found?.decl;
   // Inside its own assignment (`d = min(2*d, time.Second)`) a local is not bounded by itself.
   if (!d?.init || !found?.fn || d.multi || seen.has(d.node.startIndex)) return undefined;
   seen.add(d.node.startIndex);
   try {
-    return assignedBound(id.text, bound(d.init), found.fn.node, bound) ?? grownBound(id, d.init, found.fn.node, file, bound);
+    return assignedBound(id.text, bound(d.init), found.fn.node, bound) ?? grownBound(id, d.init, found.fn.node, file, bound, view);
   } finally {
     seen.delete(d.node.startIndex);
   }
@@ -279,11 +271,9 @@ function localBound(id: Node, file: FileFacts, seen: Set<number>, bound: (x: Nod
  * that one statement of the loop changes the local, at the loop's top level, and `id` is in the
  * same loop.
  */
-function grownBound(id: Node, init: Node, scope: Node, file: FileFacts, bound: (x: Node) => number | undefined): number | undefined {
+function grownBound(id: Node, init: Node, scope: Node, file: FileFacts, bound: (x: Node) => number | undefined, view?: PackageView): number | undefined {
   const name = id.text;
-  const changes = [...descendants(scope, 'assignment_statement'), ...descendants(scope, 'inc_statement'), ...descendants(scope, 'dec_statement')].filter((a) =>
-    (a.type === 'assignment_statement' ? a.childForFieldName('left')?.namedChildren ?? [] : a.namedChildren).some((l) => l.type === 'identifier' && l.text === name),
-  );
+  const changes = settersOf(scope, name);
   if (changes.length !== 1 || changes[0].type !== 'assignment_statement') return undefined;
   const grow = changes[0];
   const factor = growthFactor(grow, name);
@@ -291,7 +281,7 @@ function grownBound(id: Node, init: Node, scope: Node, file: FileFacts, bound: (
   if (factor === undefined || loop?.type !== 'for_statement' || !loop.childForFieldName('body') || !contains(loop, id)) return undefined;
   // A loop around this one that the local outlives would let it grow again on its next round.
   if (!onceAround(loop, init)) return undefined;
-  const rounds = roundsOf(loop, file);
+  const rounds = roundsOf(loop, file, view);
   const first = bound(init);
   if (rounds === undefined || first === undefined || rounds > 30) return undefined;
   // Grown before the use in a round (or in an earlier round only): the use sees at most rounds, or rounds - 1, growths.
@@ -328,22 +318,20 @@ function growthFactor(a: Node, name: string): number | undefined {
  * requires `n < N` (or `n <= N`, one operand of a top-level `&&`) of a local that starts at a
  * constant and that only one `n++` at the loop's top level changes.
  */
-function roundsOf(loop: Node, file: FileFacts): number | undefined {
-  const c = countedBy(loop, file);
+function roundsOf(loop: Node, file: FileFacts, view?: PackageView): number | undefined {
+  const c = countedBy(loop, file, view);
   if (c) return Math.max(0, c.last - c.first + 1);
   const cond = whileCondition(loop);
   for (const o of cond ? operandsOf(cond, '&&') : []) {
     const op = o.type === 'binary_expression' ? o.childForFieldName('operator')?.text : undefined;
     const l = op ? unparen(o.childForFieldName('left')!) : undefined;
     if ((op !== '<' && op !== '<=') || l?.type !== 'identifier') continue;
-    const limit = integer(o.childForFieldName('right')!, file);
+    const limit = integer(o.childForFieldName('right')!, file, view);
     const found = file.lookup(l.text, l);
     const d = found?.decl;
-    const start = d?.init ? integer(d.init, file) : undefined;
+    const start = d?.init ? integer(d.init, file, view) : undefined;
     if (limit === undefined || start === undefined || d?.multi || !found?.fn) continue;
-    const steps = [...descendants(found.fn.node, 'assignment_statement'), ...descendants(found.fn.node, 'inc_statement'), ...descendants(found.fn.node, 'dec_statement')].filter((a) =>
-      (a.type === 'assignment_statement' ? a.childForFieldName('left')?.namedChildren ?? [] : a.namedChildren).some((x) => x.type === 'identifier' && x.text === l.text),
-    );
+    const steps = settersOf(found.fn.node, l.text);
     const top = steps.length === 1 && steps[0].type === 'inc_statement' && steps[0].parent?.parent?.parent?.id === loop.id && onceAround(loop, d!.node);
     if (top) return Math.max(0, (op === '<' ? limit : limit + 1) - start);
   }

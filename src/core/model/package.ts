@@ -13,6 +13,7 @@ import { GoFile, type GoLanguage } from '../syntax/parser';
 import { blockStatements, callArgs, callParts, caseReceive, defaultCase, enclosingFunction, FUNCTION_TYPES, isEndlessLoop, lengthGuarded, pathKey, selectCases, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { constantDuration } from './durations';
+import { endsTestGoroutine } from './noreturn';
 import { surelyReached } from './paths';
 import { skeletonOf } from './skeleton';
 import { declaredNames } from './undefined';
@@ -594,7 +595,7 @@ export function summarizeFile(facts: FileFacts, cache?: SummaryCache, packageKey
     };
     const nil = nilResultsOf(fn, seen.returns);
     if (nil.length > 0) summary.nilResults = nil;
-    if (skipsFirst(fn)) summary.skipsTest = true;
+    if (skipsFirst(facts, fn)) summary.skipsTest = true;
     if (cache) cache.keep(fn.node, summary, line, start, true);
     functions.push(summary);
   }
@@ -664,14 +665,11 @@ function constantsOf(facts: FileFacts, top: readonly Node[]): Record<string, num
   return out;
 }
 
-/** The function's first statement is `t.Skip(...)`, `t.SkipNow()` or `t.Skipf(...)` on a `*testing.T`, `*testing.B` or `testing.TB` parameter. */
-function skipsFirst(fn: FuncInfo): boolean {
+/** The function's first statement is `t.Skip(...)`, `t.SkipNow()` or `t.Skipf(...)` on a test's `testing` value (see noreturn's endsTestGoroutine). */
+function skipsFirst(facts: FileFacts, fn: FuncInfo): boolean {
   const first = fn.body ? blockStatements(fn.body)[0] : undefined;
   const call = first?.type === 'expression_statement' ? unparen(first.namedChild(0)!) : undefined;
-  const parts = call?.type === 'call_expression' ? callParts(call) : undefined;
-  if (!parts || !/^Skip(Now|f)?$/.test(parts.name) || parts.receiverNode?.type !== 'identifier') return false;
-  const param = fn.params.find((p) => p.name === parts.receiver);
-  return !!param && /^\*?\w+\.(T|B|TB)$/.test(param.type);
+  return !!call && call.type === 'call_expression' && /^Skip/.test(callParts(call)?.name ?? '') && endsTestGoroutine(facts, call);
 }
 
 /** The distinct strings of some lists, sorted. */
@@ -1705,7 +1703,6 @@ export class PackageView {
     return this.files.some((f) => !/_test\.go$/.test(f.fileName) && f.fieldReads?.includes(name));
   }
 
-  /** The type of a package-level variable, from any file of the package. */
   /**
    * The value of a package-level constant, from the file that declares it (see
    * {@link FileSummary.consts}); undefined when no file proves one, or two files give different
@@ -1722,6 +1719,7 @@ export class PackageView {
     return found;
   }
 
+  /** The type of a package-level variable, from any file of the package. */
   varType(name: string): string | undefined {
     for (const f of this.files) {
       const t = f.vars?.[name];

@@ -3,7 +3,7 @@ import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { callArgs, callParts, contains, descendants, enclosingLoop, lineOf, quote, unparen } from '../syntax/nodes';
+import { callArgs, callParts, contains, enclosingLoop, lineOf, quote, settersOf, unparen } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
 import { joinedBefore } from '../model/joins';
 
@@ -221,9 +221,7 @@ function lenOf(e: Node): Node | undefined {
 function countsRounds(counter: Node, loop: Node): boolean {
   const name = counter.type === 'identifier' ? counter.text : lenOf(counter)?.type === 'identifier' ? lenOf(counter)!.text : undefined;
   if (!name) return false;
-  const sets = descendants(loop, new Set(['assignment_statement', 'short_var_declaration', 'inc_statement', 'dec_statement'])).filter((a) =>
-    (a.type === 'inc_statement' || a.type === 'dec_statement' ? a.namedChildren : a.childForFieldName('left')?.namedChildren ?? []).some((l) => l.type === 'identifier' && l.text === name),
-  );
+  const sets = settersOf(loop, name, true);
   if (sets.length !== 1 || enclosingLoop(sets[0])?.id !== loop.id) return false;
   const set = sets[0];
   if (counter.type === 'identifier') return set.type === 'inc_statement';

@@ -323,6 +323,18 @@ export function enclosingLoop(n: Node, top?: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * The statements in `scope` (itself included) that set the variable `name`: `name = v`, `name
+ * op= v`, `name++`, `name--`, and with `declarations` also `name := v`. Function literals inside
+ * count too.
+ */
+export function settersOf(scope: Node, name: string, declarations = false): Node[] {
+  const kinds = new Set(['assignment_statement', 'inc_statement', 'dec_statement', ...(declarations ? ['short_var_declaration'] : [])]);
+  return [scope, ...descendants(scope, kinds)].filter(
+    (a) => kinds.has(a.type) && (a.type === 'inc_statement' || a.type === 'dec_statement' ? a.namedChildren : a.childForFieldName('left')?.namedChildren ?? []).some((t) => t?.type === 'identifier' && t.text === name),
+  );
+}
+
 /** The operands of a chain of `op` (`a && b && c` -> a, b, c; parentheses looked through); a lone expression is its own. */
 export function operandsOf(expr: Node, op: '&&' | '||'): Node[] {
   const out: Node[] = [];
