@@ -1054,10 +1054,9 @@ function ctxFix(file: FileFacts, sites: Site[], receives: readonly Node[]): Fix 
 
 /** The receive is a case of a select with another case that gives up (see flow's isGiveUpCase). */
 function waitsBounded(file: FileFacts, recv: Node): boolean {
-  let c: Node | null = recv;
-  while (c && c.type !== 'communication_case' && !FUNCTION_TYPES.has(c.type) && c.type !== 'block') c = c.parent;
-  if (c?.type !== 'communication_case' || !contains(c.childForFieldName('communication')!, recv)) return false;
-  return selectCases(c.parent!).some((k) => k.id !== c!.id && isGiveUpCase(k, file));
+  const c = ancestor(recv, 'communication_case');
+  if (!c || !contains(c.childForFieldName('communication')!, recv)) return false;
+  return selectCases(c.parent!).some((k) => k.id !== c.id && isGiveUpCase(k, file));
 }
 
 function insideLoop(n: Node): boolean {
