@@ -9,6 +9,7 @@ import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
+const LOCKS = new Set(['Lock', 'RLock', 'TryLock', 'TryRLock']);
 const HANDOFF_DOC = /\b(lock|locks|locked|held|holds|holding|unlock|unlocks)\b/i;
 
 export const rule: Rule = {
@@ -349,11 +350,16 @@ function unlockedElsewhere(view: PackageView, fn: FuncInfo, key: string, mode: M
   const owner = ownerKey(view, self, key);
   const same = (g: FuncSummary, f: FlatOp) => f.target !== undefined && (f.target === key || (owner !== undefined && ownerKey(view, g, f.target) === owner));
   for (const g of view.functions) {
-    // A deferred unlock first, or a TryLock: g locks in a way the summary does not show.
+    // A TryLock: g locks in a way the summary does not show.
     if (g.key === selfKey || g.ops.some((op) => op.kind === 'TryLock')) continue;
-    const first = flatten(view, g.key).find((f) => !f.context && f.mutex && same(g, f));
+    const ops = flatten(view, g.key).filter((f) => !f.context && f.mutex && same(g, f));
+    const first = ops[0];
     // The release must match the mode: a read lock is handed to an RUnlock, a write lock to an Unlock.
-    if (!first || first.deferred || first.what !== (mode === 'r' ? 'RUnlock' : 'Unlock')) continue;
+    if (!first || first.what !== (mode === 'r' ? 'RUnlock' : 'Unlock')) continue;
+    // A deferred unlock first is the release only when g never locks the mutex at all (fabric's
+    // `queryExecutor.Done` releases, in a deferred literal, the read lock `NewQueryExecutor` returned
+    // holding); otherwise g locks it in a way the summary does not show.
+    if (first.deferred && ops.some((f) => LOCKS.has(f.what))) continue;
     const lockingCaller = strict && [...view.functions].some(
       (c) =>
         c.ops.some((op) => op.kind === 'call' && op.target === g.key) &&
