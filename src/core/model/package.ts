@@ -1171,7 +1171,7 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
           ops.push({ kind, target: element, ...where(n), ...placement(fn, n), ...guard(fn, n) });
           return;
         }
-      } else if (parts.name === 'Do' && (unlocked = onceUnlock(facts, n, parts.receiverNode))) {
+      } else if (parts.name === 'Do' && (unlocked = onceUnlock(n, parts.receiverNode))) {
         // `once.Do(m.Unlock)`: the Once runs the method value, once (lnd's `unlockOnce.Do(m.Unlock)`).
         kind = unlocked.childForFieldName('field')!.text as OpKind;
         targetNode = unlocked.childForFieldName('operand')!;
@@ -1217,15 +1217,15 @@ function opsOf(facts: FileFacts, fn: FuncInfo, seen?: Seen, lazyCalls = false): 
 }
 
 /**
- * The method value `m.Unlock` (or `m.RUnlock`) that `once.Do(m.Unlock)` runs, when the receiver is
- * a `sync.Once` or of a type the file does not show: a `Do` taking an unlock method value runs it.
+ * The method value `m.Unlock` (or `m.RUnlock`) that `once.Do(m.Unlock)` runs: a `sync.Once`, or a
+ * once-like type of the program's own (cadence's `doOnce`, whose `Do(cb func())` runs `cb` the
+ * first time). A `Do` handed an unlock method value runs it; nothing else would be the point.
  */
-function onceUnlock(facts: FileFacts, call: Node, recv: Node | undefined): Node | undefined {
+function onceUnlock(call: Node, recv: Node | undefined): Node | undefined {
   const args = callArgs(call);
   const arg = args.length === 1 ? unparen(args[0]) : undefined;
   if (!recv || arg?.type !== 'selector_expression' || !/^R?Unlock$/.test(arg.childForFieldName('field')?.text ?? '')) return undefined;
-  const type = facts.typeOf(recv)?.replace(/^\*/, '');
-  return type === undefined || type === 'sync.Once' ? arg : undefined;
+  return arg;
 }
 
 /** A call operation's callee and place: what a summary needs of every call at once. */
