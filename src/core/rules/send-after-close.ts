@@ -125,15 +125,21 @@ function findings(file: FileFacts, pkg: PackageView, t: Trace): { key: number; r
 
 /**
  * A sender whose safety the syntax cannot prove wrong is left alone: one counted by a WaitGroup
- * (close-before-wait judges those), one that recovers, one that sends under a lock that the closing
- * side takes too (the usual `closed` flag).
+ * (close-before-wait judges those) or by a group of another library, one that recovers, one that
+ * sends under a lock that the closing side takes too (the usual `closed` flag).
  */
 function unsynchronisedSender(thread: Body, closer: Body): boolean {
   const calls = descendants(thread.fn.body!, 'call_expression');
   if (calls.some((c) => isMethodCall(c, 'Done') && callArgs(c).length === 0)) return false;
+  // A group of another library: the goroutine leaves with `defer th.Done(err)`, and the closing
+  // function calls `th` too (badger's `y.Throttle`: `th.Do()` per goroutine, `th.Finish()` before
+  // the close). What those calls wait for is not in the package; the close may well wait.
+  const closerCalls = descendants(closer.fn.body!, 'call_expression');
+  const doneBy = calls.filter((c) => c.parent?.type === 'defer_statement' && isMethodCall(c, 'Done')).map((c) => callParts(c)!.receiver);
+  if (doneBy.some((r) => r !== undefined && closerCalls.some((c) => callParts(c)?.receiver === r && callParts(c)?.name !== 'Done'))) return false;
   if (calls.some((c) => callParts(c)?.name === 'recover' && !callParts(c)?.receiver)) return false;
   const locks = (cs: Node[]) => cs.some((c) => isMethodCall(c, LOCKS));
-  return !(locks(calls) && locks(descendants(closer.fn.body!, 'call_expression')));
+  return !(locks(calls) && locks(closerCalls));
 }
 
 const LOCKS = new Set(['Lock', 'RLock']);
