@@ -502,8 +502,9 @@ function lengthTest(cond: Node, key: string): 'empty' | 'non-empty' | undefined 
   }
   if (!isLen(l)) return undefined;
   const v = unparen(r).type === 'int_literal' ? unparen(r).text : undefined;
-  if ((op === '>' || op === '!=') && v === '0') return 'non-empty';
-  if (op === '>=' && v === '1') return 'non-empty';
+  const n = v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : NaN;
+  // `len(ch) == 1` on a channel with a buffer of one (fabric's election drains its interrupt so).
+  if ((op === '>' && n >= 0) || (op === '!=' && n === 0) || ((op === '>=' || op === '==') && n >= 1)) return 'non-empty';
   if ((op === '==' || op === '<=') && v === '0') return 'empty';
   if (op === '<' && v === '1') return 'empty';
   return undefined;

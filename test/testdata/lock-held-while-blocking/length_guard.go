@@ -86,3 +86,32 @@ func (pc *Partition) ReadLogged() string {
 	}
 	return <-pc.suppressed // want "`<-pc.suppressed` waits while holding `pc.l`, but the sender `Partition.Yield` needs it first: deadlock"
 }
+
+// drainOne empties a buffer of one (fabric's leader election drains its interrupt channel so).
+func (pc *Partition) drainOne() {
+	if len(pc.suppressed) == 1 {
+		<-pc.suppressed
+	}
+}
+
+// ok: with one value buffered the receive does not wait.
+func (pc *Partition) Wake() {
+	pc.l.Lock()
+	pc.paused = false
+	pc.drainOne()
+	pc.l.Unlock()
+}
+
+// `len(ch) == 0` guards a receive that must wait.
+func (pc *Partition) drainNone() {
+	if len(pc.suppressed) == 0 {
+		<-pc.suppressed
+	}
+}
+
+func (pc *Partition) Sleep() {
+	pc.l.Lock()
+	pc.paused = true
+	pc.drainNone() // want "`pc.drainNone\\(\\)` receives from `pc.suppressed` while holding `pc.l`, but the sender `Partition.Yield` needs it first: deadlock"
+	pc.l.Unlock()
+}
