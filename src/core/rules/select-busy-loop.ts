@@ -178,14 +178,19 @@ function boundedSpinWait(loop: Node, select: Node): boolean {
 /**
  * `for len(ch) > 0 { select { case v := <-ch: ...; default: } }`: the loop drains what the buffer
  * holds and ends once it is empty; while `len(ch) > 0` the receive is ready, so the default only
- * runs when another receiver took the last value first (Xray's browser dialer).
+ * runs when another receiver took the last value first (Xray's browser dialer). The same for a
+ * bound, `for len(ch) > max` (wal-g's upload queue): an empty channel is within any bound.
  */
 function drainsBuffer(loop: Node, select: Node): boolean {
   const cond = whileCondition(loop);
   const c = cond ? unparen(cond) : undefined;
-  if (c?.type !== 'binary_expression' || !/^(>|!=)$/.test(c.childForFieldName('operator')?.text ?? '')) return false;
+  if (c?.type !== 'binary_expression') return false;
+  const op = c.childForFieldName('operator')?.text;
   const left = unparen(c.childForFieldName('left')!);
-  if (c.childForFieldName('right')?.text !== '0' || left.type !== 'call_expression' || left.childForFieldName('function')?.text !== 'len') return false;
+  const right = unparen(c.childForFieldName('right')!);
+  const n = right.type === 'int_literal' && /^[0-9]+$/.test(right.text) ? Number(right.text) : NaN;
+  if (!(op === '>' || (op === '!=' && n === 0) || ((op === '>=' || op === '==') && n >= 1))) return false;
+  if (left.type !== 'call_expression' || left.childForFieldName('function')?.text !== 'len') return false;
   const ch = callArgs(left)[0]?.text;
   return ch !== undefined && select.namedChildren.some((k) => k.type === 'communication_case' && caseReceive(k)?.channel.text === ch);
 }

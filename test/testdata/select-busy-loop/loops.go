@@ -271,6 +271,46 @@ func closeAll(conns chan conn) {
 	}
 }
 
+type upload struct{}
+
+func (upload) Await() error { return nil }
+
+type uploadQueue struct {
+	queue    chan upload
+	maxQueue int
+}
+
+// ok: the loop takes uploads off the queue while it holds more than maxQueue; an empty queue is
+// within the bound, so the default only covers another receiver taking one first (wal-g).
+func (q *uploadQueue) enqueue(u upload) error {
+	q.queue <- u
+	for len(q.queue) > q.maxQueue {
+		select {
+		case old := <-q.queue:
+			if err := old.Await(); err != nil {
+				return err
+			}
+		default:
+		}
+	}
+	return nil
+}
+
+// A bound it may equal: with maxQueue zero and the queue empty, the loop never waits.
+func (q *uploadQueue) enqueueSpin(u upload) error {
+	q.queue <- u
+	for len(q.queue) >= q.maxQueue {
+		select {
+		case old := <-q.queue:
+			if err := old.Await(); err != nil {
+				return err
+			}
+		default: // want "this empty `default` makes the `for` loop spin"
+		}
+	}
+	return nil
+}
+
 // The condition watches another channel than the one received from: nothing in the loop empties it.
 func closeWhile(conns, pending chan conn) {
 	for len(pending) > 0 {
