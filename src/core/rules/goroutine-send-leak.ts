@@ -28,7 +28,7 @@ import {
   type FieldHandoff,
 } from '../model/flow';
 import type { Node } from '../syntax/parser';
-import { exclusive } from '../model/paths';
+import { everyPathPasses, exclusive } from '../model/paths';
 import { handoffExcludes, sendsAfter, stuckBefore } from '../model/handoff';
 import { endsTestGoroutine, recordsTestFailure } from '../model/noreturn';
 import type { Fix, Related, Report, Rule, RuleContext, TextEdit } from '../findings/rule';
@@ -334,21 +334,27 @@ const SERVER_STOPS = new Set(['Shutdown', 'Close', 'Stop', 'GracefulStop']);
 
 /**
  * The goroutine sends only when Serve fails with something other than "server closed", and the
- * function stops the server after it stops receiving (tailscale's API proxy: `case <-ctx.Done()`,
- * then `hs.Shutdown`). Serve then returns the filtered error and sends nothing; the send blocks
- * only when serving fails on its own in the same instant, once.
+ * function stops that server on its way out once it stops receiving (tailscale's API proxy: `case
+ * <-ctx.Done()`, then `return hs.Shutdown(ctx)`; navidrome: `server.Shutdown(ctx)`, then `return
+ * nil`; or a deferred `Close`). Serve then returns the filtered error and sends nothing; the send
+ * blocks only when serving fails on its own in the same instant, once. Every way to the stop
+ * passes a stop call (the goroutine may serve through a method value, `serve := hs.Serve`).
  */
 function serverErrorOnly(ch: Channel, sites: readonly Site[], leak: Leak): boolean {
-  const stop = leak.stop?.node;
-  if (!stop || !ch.fn.body) return false;
+  const stop = leak.stop;
+  const body = ch.fn.body;
+  if (!stop || !body) return false;
   const filtered = sites.every((s) => s.sends.every((send) => underCondition(send, (cond) => SERVER_CLOSED.test(cond))));
-  return (
-    filtered &&
-    descendants(ch.fn.body, 'call_expression', true).some((call) => {
-      const parts = call.startIndex > stop.startIndex ? callParts(call) : undefined;
-      return !!parts?.receiver && SERVER_STOPS.has(parts.name);
-    })
-  );
+  if (!filtered) return false;
+  const stopsServer = descendants(body, 'call_expression', true).filter((call) => {
+    const parts = callParts(call);
+    return !!parts?.receiver && SERVER_STOPS.has(parts.name);
+  });
+  if (stop.kind === 'return' && stopsServer.some((c) => contains(stop.node, c))) return true;
+  // A deferred stop runs at the return: the defer statement is the mark.
+  const marks = stopsServer.map((c) => (c.parent?.type === 'defer_statement' ? c.parent : c));
+  if (stop.kind === 'end') return ch.scope.id === body.id && everyPathPasses(ch.fn.node, marks);
+  return everyPathPasses(ch.fn.node, marks, stop.node);
 }
 
 /**
@@ -623,7 +629,7 @@ function receivedBefore(ch: Channel, stop: Stop, active: readonly Site[]): Recei
     }
     const r = statementReceives(ch, s, certain);
     add(r.count);
-    got.giveUp ??= r.giveUp;
+    gaveUp(got, r.giveUp);
     got.countedLoop ??= r.countedLoop;
   };
   const body = ch.scope;
@@ -653,12 +659,12 @@ function receivedBefore(ch: Channel, stop: Stop, active: readonly Site[]): Recei
         if (child.type !== 'statement_list') break;
         const recv = receiveOfCase(ch, p);
         if (recv) add(isCommaOkReceive(recv) ? MANY : constCount(1));
-        else if (givesUp(ch, p)) got.giveUp ??= p;
+        else if (givesUp(ch, p)) gaveUp(got, p);
         else add(MANY);
         break;
       }
       case 'default_case':
-        if (p.parent?.type === 'select_statement') got.giveUp ??= p;
+        if (p.parent?.type === 'select_statement') gaveUp(got, p);
         break;
       case 'for_statement':
         if (child.type === 'block' && receivesIn(ch, p).length > 0) {
@@ -669,6 +675,16 @@ function receivedBefore(ch: Channel, stop: Stop, active: readonly Site[]): Recei
     }
   }
   return got;
+}
+
+/**
+ * Keeps the last give-up on the way to the stop: a select that waited a moment for an early error
+ * (`case <-time.After(50 * time.Millisecond)`) and a later one that gave up for good both precede
+ * it, and the later one is where receiving ended. (The candidates all lie on one way to the stop,
+ * nested or one after another, so the later in the text is the later on the way.)
+ */
+function gaveUp(got: Received, c: Node | undefined): void {
+  if (c && (!got.giveUp || c.startIndex > got.giveUp.startIndex)) got.giveUp = c;
 }
 
 function receivesIn(ch: Channel, node: Node): Node[] {
@@ -1016,11 +1032,13 @@ function assignedIn(fn: FuncInfo, name: string): boolean {
   });
 }
 
-/** True when the function holding `send` closes the same channel later in its body. */
+/** True when the function holding `send` closes the same channel later in its body, or in a `defer`. */
 function closedAfter(file: FileFacts, send: Node): boolean {
   const channel = send.childForFieldName('channel')?.text;
   const body = file.functionOf(send)?.body;
-  return !!body && descendants(body, 'call_expression').some((c) => c.startIndex > send.endIndex && closeArg(file, c)?.text === channel);
+  // A deferred close (`defer close(done)` at the top of the goroutine) runs after the send too.
+  const after = (c: Node) => c.startIndex > send.endIndex || c.parent?.type === 'defer_statement';
+  return !!body && descendants(body, 'call_expression').some((c) => after(c) && closeArg(file, c)?.text === channel);
 }
 
 /**
@@ -1034,8 +1052,13 @@ function ctxFix(file: FileFacts, sites: Site[], receives: readonly Node[]): Fix 
   let ctxName: string | undefined;
   for (const send of sites.flatMap((s) => s.sends)) {
     if (send.parent?.type !== 'statement_list' || !standsAlone(file.source, send) || /[\r\n]/.test(send.text)) return undefined;
-    const name = contextsInScope(file, send)[0]?.name;
+    const ctxVar = contextsInScope(file, send)[0];
+    const name = ctxVar?.name;
     if (!name || (ctxName && name !== ctxName)) return undefined;
+    // A context the goroutine derives for itself (`ctx, cancel := context.WithTimeout(ctx, d)`,
+    // fabric's gateway) can end while the function still waits: the select would drop the value.
+    const sender = file.functionOf(send);
+    if (ctxVar.fn.node.id === sender?.node.id && !sender.params.some((p) => p.node.id === ctxVar.node.id)) return undefined;
     ctxName = name;
     // Inside a loop the goroutine would go on to the next send; it has to stop instead.
     let ret: string | undefined;
