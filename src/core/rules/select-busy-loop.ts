@@ -2,7 +2,7 @@ import { caseStatements } from '../model/flow';
 import type { Node } from '../syntax/parser';
 import type { Fix, Rule, TextEdit } from '../findings/rule';
 import type { SourceText } from '../text/source';
-import { blockStatements, callArgs, callParts, caseReceive, defaultCase, descendants, jumpTarget, lineOf, unparen, walk, whileCondition } from '../syntax/nodes';
+import { blockStatements, callArgs, callParts, caseReceive, defaultCase, descendants, jumpTarget, lengthTest, lineOf, pathKey, walk, whileCondition } from '../syntax/nodes';
 
 export const rule: Rule = {
   id: 'select-busy-loop',
@@ -183,16 +183,10 @@ function boundedSpinWait(loop: Node, select: Node): boolean {
  */
 function drainsBuffer(loop: Node, select: Node): boolean {
   const cond = whileCondition(loop);
-  const c = cond ? unparen(cond) : undefined;
-  if (c?.type !== 'binary_expression') return false;
-  const op = c.childForFieldName('operator')?.text;
-  const left = unparen(c.childForFieldName('left')!);
-  const right = unparen(c.childForFieldName('right')!);
-  const n = right.type === 'int_literal' && /^[0-9]+$/.test(right.text) ? Number(right.text) : NaN;
-  if (!(op === '>' || (op === '!=' && n === 0) || ((op === '>=' || op === '==') && n >= 1))) return false;
-  if (left.type !== 'call_expression' || left.childForFieldName('function')?.text !== 'len') return false;
-  const ch = callArgs(left)[0]?.text;
-  return ch !== undefined && select.namedChildren.some((k) => k.type === 'communication_case' && caseReceive(k)?.channel.text === ch);
+  return !!cond && select.namedChildren.some((k) => {
+    const key = k.type === 'communication_case' ? pathKey(caseReceive(k)?.channel ?? null) : undefined;
+    return !!key && lengthTest(cond, key) === 'non-empty';
+  });
 }
 
 /** An atomic load in the loop's condition (`v.Load()`, `atomic.LoadInt32(&v)`). */

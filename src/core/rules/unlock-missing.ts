@@ -9,8 +9,10 @@ import { blockStatements, callParts, descendants, docComment, jumpTarget, lineOf
 
 /** Names and doc comments of functions that return with the lock held on purpose. */
 const HANDOFF_NAME = /lock|acquire|grab|hold|enter|begin|claim|reserve|take/i;
-const LOCKS = new Set(['Lock', 'RLock', 'TryLock', 'TryRLock']);
 const HANDOFF_DOC = /\b(lock|locks|locked|held|holds|holding|unlock|unlocks)\b/i;
+
+/** The calls that take a mutex. */
+const LOCKS = new Set(['Lock', 'RLock', 'TryLock', 'TryRLock']);
 
 export const rule: Rule = {
   id: 'unlock-missing',

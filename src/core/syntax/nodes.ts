@@ -481,10 +481,11 @@ function exitsWhenEmptyBefore(stmt: Node, key: string): boolean {
 
 /**
  * What a condition says about the length of the path `key`: `non-empty` for `len(x) > 0`,
- * `len(x) != 0`, `len(x) >= 1`, `0 < len(x)`; `empty` for `len(x) == 0`, `len(x) < 1`,
+ * `len(x) != 0`, `len(x) >= 1`, `0 < len(x)`, `len(x) == 1` (a buffer of one), and `len(x) > max`
+ * for any bound (lengths and bounds are not negative); `empty` for `len(x) == 0`, `len(x) < 1`,
  * `len(x) <= 0`, `0 == len(x)`.
  */
-function lengthTest(cond: Node, key: string): 'empty' | 'non-empty' | undefined {
+export function lengthTest(cond: Node, key: string): 'empty' | 'non-empty' | undefined {
   const c = unparen(cond);
   if (c.type !== 'binary_expression') return undefined;
   let op = c.childForFieldName('operator')?.text;
@@ -504,7 +505,7 @@ function lengthTest(cond: Node, key: string): 'empty' | 'non-empty' | undefined 
   const v = unparen(r).type === 'int_literal' ? unparen(r).text : undefined;
   const n = v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : NaN;
   // `len(ch) == 1` on a channel with a buffer of one (fabric's election drains its interrupt so).
-  if ((op === '>' && n >= 0) || (op === '!=' && n === 0) || ((op === '>=' || op === '==') && n >= 1)) return 'non-empty';
+  if (op === '>' || (op === '!=' && n === 0) || ((op === '>=' || op === '==') && n >= 1)) return 'non-empty';
   if ((op === '==' || op === '<=') && v === '0') return 'empty';
   if (op === '<' && v === '1') return 'empty';
   return undefined;
