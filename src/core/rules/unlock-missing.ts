@@ -354,10 +354,15 @@ function unlockedElsewhere(view: PackageView, fn: FuncInfo, key: string, mode: M
   for (const g of view.functions) {
     // A TryLock: g locks in a way the summary does not show.
     if (g.key === selfKey || g.ops.some((op) => op.kind === 'TryLock')) continue;
-    const ops = flatten(view, g.key).filter((f) => !f.context && f.mutex && same(g, f));
-    const first = ops[0];
-    // The release must match the mode: a read lock is handed to an RUnlock, a write lock to an Unlock.
-    if (!first || first.what !== (mode === 'r' ? 'RUnlock' : 'Unlock')) continue;
+    // A goroutine of g counts: a worker that takes the task, and with it the lock, from a queue
+    // (mc's parallel manager: `doQueueTask` locks and queues, the worker unlocks after the task).
+    const ops = flatten(view, g.key).filter((f) => (!f.context || f.site.context === 'goroutine') && f.mutex && same(g, f));
+    // The release must match the mode: a read lock is handed to an RUnlock, a write lock to an
+    // Unlock, and come before g locks the mutex itself (a release of the other mode may come first:
+    // the worker's `if t.barrier { Unlock() } else { RUnlock() }`).
+    const release = mode === 'r' ? 'RUnlock' : 'Unlock';
+    const first = ops.find((f) => f.what === release || LOCKS.has(f.what));
+    if (!first || first.what !== release) continue;
     // A deferred unlock first is the release only when g never locks the mutex at all (fabric's
     // `queryExecutor.Done` releases, in a deferred literal, the read lock `NewQueryExecutor` returned
     // holding); otherwise g locks it in a way the summary does not show.
