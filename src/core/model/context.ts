@@ -5,7 +5,7 @@
  * `context.Context` (a parameter) or gets from `context.With*` / `errgroup.WithContext`.
  * `context.Background()` and `context.TODO()` are never cancelled, so they do not count.
  */
-import { type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from './facts';
+import { valuesAssigned, type FileFacts, type FuncInfo, type GoStmt, type VarDecl } from './facts';
 import { calleeKey, funcKey, type PackageView } from './package';
 import { neverCancelled } from './uncancelled';
 import type { Node } from '../syntax/parser';
@@ -81,7 +81,8 @@ function isContextDecl(file: FileFacts, d: VarDecl): boolean {
  * anything, and proves nothing. Calls in the package's other files are read from their summaries
  * (Op.uncancelled: juicefs' storage self-test, called from its format, mount and config commands).
  */
-export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVar): boolean {
+export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVar, depth = 0): boolean {
+  if (depth > 3) return false;
   const index = c.fn.params.findIndex((p) => p.node.id === c.node.id);
   const key = c.fn.kind === 'literal' ? undefined : funcKey(c.fn);
   const name = c.fn.name;
@@ -111,8 +112,21 @@ export function neverCancelledParam(file: FileFacts, view: PackageView, c: CtxVa
   if (calls.length + elsewhere === 0) return false;
   return calls.every((call) => {
     const arg = callArgs(call)[index];
-    return arg !== undefined && neverCancelled(file, arg);
+    return arg !== undefined && (neverCancelled(file, arg) || passedOn(file, view, arg, depth));
   });
+}
+
+/**
+ * The argument is a context parameter of the calling function (or of a function around the
+ * literal that calls), itself never cancelled (argo-rollouts: `ctx := context.TODO()`, handed to
+ * `syncEphemeralMetadata`, whose errgroup goroutines hand it to the retry loop).
+ */
+function passedOn(file: FileFacts, view: PackageView, arg: Node, depth: number): boolean {
+  const n = unparen(arg);
+  if (n.type !== 'identifier') return false;
+  const found = file.lookup(n.text, n);
+  if (!found?.param || !found.fn || !isContextType(found.param.type) || valuesAssigned(found.fn.node, n.text)?.length !== 0) return false;
+  return neverCancelledParam(file, view, { name: n.text, node: found.param.node, fn: found.fn }, depth + 1);
 }
 
 /** `x.m` may name method `m` of `fn`'s receiver type: x has that type, or a type not known. */
