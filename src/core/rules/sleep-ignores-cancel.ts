@@ -73,7 +73,9 @@ export const rule: Rule = {
       const ctxs = usedFirst(
         file,
         loop,
-        unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c)),
+        unusedByGoroutine(file, call, contextsInScope(file, call)).filter(
+          (c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c) && !doneBefore(file, c, loop),
+        ),
       );
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, ctx.package, call, loop, ctxs) || worksUnderOtherContext(file, loop, ctxs)) continue;
@@ -105,6 +107,16 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * A local context that neither the loop nor anything after it mentions: it was made for work done
+ * before the loop (incus' DHCP client: a 30-second deadline for the first request, then renewals
+ * for the life of the process under `context.Background()`). The loop does not run under it.
+ */
+function doneBefore(file: FileFacts, c: CtxVar, loop: Node): boolean {
+  if (c.fn.params.some((p) => p.node.id === c.node.id) || !c.fn.body) return false;
+  return !descendants(c.fn.body, 'identifier').some((id) => id.text === c.name && id.startIndex >= loop.startIndex && (file.lookup(id.text, id)?.decl?.node.id ?? -1) === c.node.id);
+}
 
 /**
  * The contexts a sleep can be blamed for ignoring. A goroutine (a `go func() {...}()` literal) that
