@@ -9,6 +9,7 @@ import type { Fix, Rule, TextEdit } from '../findings/rule';
 import { ancestor, callArgs, callParts, capitalise, descendants, descendantsNaming, FUNCTION_TYPES, isPackageCall, lineOf, quote, unparen, walk } from '../syntax/nodes';
 import type { PackageView } from '../model/package';
 import { neverRuns } from '../model/results';
+import { neverCancelled } from '../model/uncancelled';
 import { terminates } from '../model/flow';
 
 export const rule: Rule = {
@@ -73,9 +74,7 @@ export const rule: Rule = {
       const ctxs = usedFirst(
         file,
         loop,
-        unusedByGoroutine(file, call, contextsInScope(file, call)).filter(
-          (c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c) && !doneBefore(file, c, loop),
-        ),
+        unusedByGoroutine(file, call, contextsInScope(file, call)).filter((c) => !(c.fn.node.id === fn.node.id && cancelledOnlyAtReturn(file, c)) && !neverCancelledParam(file, ctx.package, c)),
       );
       if (ctxs.length === 0) continue;
       if (briefPauseInCheckedLoop(file, ctx.package, call, loop, ctxs) || worksUnderOtherContext(file, loop, ctxs)) continue;
@@ -107,16 +106,6 @@ export const rule: Rule = {
     }
   },
 };
-
-/**
- * A local context that neither the loop nor anything after it mentions: it was made for work done
- * before the loop (incus' DHCP client: a 30-second deadline for the first request, then renewals
- * for the life of the process under `context.Background()`). The loop does not run under it.
- */
-function doneBefore(file: FileFacts, c: CtxVar, loop: Node): boolean {
-  if (c.fn.params.some((p) => p.node.id === c.node.id) || !c.fn.body) return false;
-  return !descendants(c.fn.body, 'identifier').some((id) => id.text === c.name && id.startIndex >= loop.startIndex && (file.lookup(id.text, id)?.decl?.node.id ?? -1) === c.node.id);
-}
 
 /**
  * The contexts a sleep can be blamed for ignoring. A goroutine (a `go func() {...}()` literal) that
@@ -169,8 +158,10 @@ function onlyWithoutDone(stmt: Node): boolean {
 /**
  * The loop's own work runs under another context than the ones the sleep would be blamed for
  * ignoring: a call in the loop passes a context kept in a field (loki's chunk mover retries
- * `f.FetchChunks(m.ctx, chunks)`, the mover's own lifetime), and nothing in the loop (its
- * condition included) passes or checks those. The loop is tied to the other lifetime on purpose, and so is its pause.
+ * `f.FetchChunks(m.ctx, chunks)`, the mover's own lifetime) or one nothing cancels (incus' DHCP
+ * renewals, `client.Renew(context.Background(), ...)`, after a first request under a 30-second
+ * deadline), and nothing in the loop (its condition included) passes or checks those. The loop is
+ * tied to the other lifetime on purpose, and so is its pause.
  */
 function worksUnderOtherContext(file: FileFacts, loop: Node, ctxs: CtxVar[]): boolean {
   const own = (n: Node | null) => n?.type === 'identifier' && ctxs.some((c) => c.name === n.text);
@@ -184,7 +175,7 @@ function worksUnderOtherContext(file: FileFacts, loop: Node, ctxs: CtxVar[]): bo
     for (const a of callArgs(n)) {
       const arg = unparen(a);
       if (own(arg)) follows = true;
-      else if (arg.type === 'selector_expression' && isContextType(file.typeOf(arg))) other = true;
+      else if ((arg.type === 'selector_expression' && isContextType(file.typeOf(arg))) || (arg.type === 'call_expression' && neverCancelled(file, arg))) other = true;
     }
   });
   return other && !follows;

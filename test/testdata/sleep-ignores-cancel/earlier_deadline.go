@@ -12,7 +12,7 @@ func (dhcpClient) Request(ctx context.Context) (time.Duration, error) { return t
 func (dhcpClient) Renew(ctx context.Context) (time.Duration, error) { return time.Minute, nil }
 
 // incus' DHCP client: a 30-second deadline for the first lease, then renewals for the life of the
-// process. The loop never runs under the deadline's context.
+// process under a context nothing cancels. The loop does not run under the deadline's context.
 func runDHCP(client dhcpClient) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
