@@ -3,7 +3,7 @@ import { rangeValueCopies, type FileFacts } from '../model/facts';
 import { fileLocks, localTypeName, mutexKindOf, structFields } from '../model/locks';
 import type { PackageView } from '../model/package';
 import type { Fix, RuleContext, Rule } from '../findings/rule';
-import { callArgs, callParts, lineOf, quote, unparen, walk } from '../syntax/nodes';
+import { callArgs, callParts, lineOf, quote, typeParamsAt, unparen, walk } from '../syntax/nodes';
 import type { Node } from '../syntax/parser';
 import { eachInFocus } from './support/focus';
 
@@ -63,13 +63,15 @@ func (s *Stats) Add(key string) {
 
 /**
  * Where a value of `type` holds a mutex by value: `` `Store.mu` (sync.Mutex) ``, or undefined.
- * Follows struct fields of the package that are themselves structs held by value.
+ * Follows struct fields of the package that are themselves structs held by value. A type
+ * parameter in scope at `at` is not the package's type of that name (terraform's
+ * `func ChangeExec[Main any]`, whose package also declares a struct `Main`).
  */
-function heldMutex(facts: FileFacts, view: PackageView, type: string | undefined): string | undefined {
+function heldMutex(facts: FileFacts, view: PackageView, type: string | undefined, at: Node): string | undefined {
   if (!type || type.startsWith('*')) return undefined;
   if (mutexKindOf(type)) return `a \`${type}\``;
   const start = localTypeName(type);
-  if (!start) return undefined;
+  if (!start || typeParamsAt(at).has(start)) return undefined;
   const queue: { name: string; path: string }[] = [{ name: start, path: start }];
   const seen = new Set<string>([start]);
   while (queue.length > 0) {
@@ -96,7 +98,7 @@ function receiversAndParams(ctx: RuleContext): void {
     const recvList = fn.node.childForFieldName('receiver');
     const recvDecl = recvList?.namedChildren.find((c) => c?.type === 'parameter_declaration');
     if (fn.receiver && !fn.receiver.pointer && recvDecl) {
-      const where = heldMutex(file, view, fn.receiver.type);
+      const where = heldMutex(file, view, fn.receiver.type, fn.node);
       const typeNode = recvDecl.childForFieldName('type');
       if (where && typeNode) {
         const name = fn.receiver.name ?? '_';
@@ -121,7 +123,7 @@ function receiversAndParams(ctx: RuleContext): void {
     }
     for (const p of fn.params) {
       if (p.type.startsWith('...')) continue;
-      const where = heldMutex(file, view, p.type);
+      const where = heldMutex(file, view, p.type, fn.node);
       if (!where) continue;
       const decl = p.node.type === 'identifier' ? p.node.parent ?? p.node : p.node;
       ctx.report({
@@ -209,10 +211,10 @@ function copiedArguments(ctx: RuleContext): void {
     callArgs(call).forEach((arg, i) => {
       const a = unparen(arg);
       if (!['identifier', 'selector_expression'].includes(a.type) && !(a.type === 'unary_expression' && a.childForFieldName('operator')?.text === '*')) return;
-      if (target && heldMutex(file, view, target.params[i]?.type)) return;
+      if (target && heldMutex(file, view, target.params[i]?.type, target.node)) return;
       const deref = a.type === 'unary_expression' ? a.childForFieldName('operand') : null;
       const type = deref ? file.typeOf(deref)?.replace(/^\*/, '') : file.typeOf(a);
-      const where = heldMutex(file, view, type);
+      const where = heldMutex(file, view, type, call);
       if (!where) return;
       ctx.report({
         node: arg,
@@ -226,7 +228,7 @@ function copiedArguments(ctx: RuleContext): void {
 function rangeCopies(ctx: RuleContext): void {
   const { file, package: view } = ctx;
   for (const { value, range: right, elem } of rangeValueCopies(file, ctx.inFocus)) {
-    const where = heldMutex(file, view, elem);
+    const where = heldMutex(file, view, elem, value);
     if (!where) continue;
     ctx.report({
       node: value,

@@ -199,6 +199,29 @@ export function enclosingFunction(node: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * The type parameters in scope at `node`: those of the function or generic type declared around
+ * it (`func ChangeExec[Main any]`, `type Registry[K comparable, V any] struct`), and those a
+ * method names in its receiver (`func (r *Registry[K, V])`). Inside, `Main` is the type argument,
+ * not the package's type of that name.
+ */
+export function typeParamsAt(node: Node): Set<string> {
+  const out = new Set<string>();
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (n.type === 'function_declaration' || n.type === 'type_spec') {
+      for (const d of n.childForFieldName('type_parameters')?.namedChildren ?? []) {
+        for (const id of d?.type === 'type_parameter_declaration' ? d.childrenForFieldName('name') : []) if (id) out.add(id.text);
+      }
+    } else if (n.type === 'method_declaration') {
+      const recv = n.childForFieldName('receiver')?.namedChildren.find((c) => c?.type === 'parameter_declaration')?.childForFieldName('type');
+      const generic = recv ? (recv.type === 'pointer_type' ? recv.namedChild(0) : recv) : null;
+      const args = generic?.type === 'generic_type' ? generic.childForFieldName('type_arguments') : null;
+      for (const id of args ? descendants(args, 'type_identifier') : []) out.add(id.text);
+    }
+  }
+  return out;
+}
+
 /** True when `inner` lies within `outer` (or is it). */
 export function contains(outer: Node, inner: Node): boolean {
   return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
