@@ -3,7 +3,7 @@ import type { FileFacts, FuncInfo } from '../model/facts';
 import { funcKey, type PackageView } from '../model/package';
 import type { Node } from '../syntax/parser';
 import type { Report, Rule } from '../findings/rule';
-import { callArgs, callParts, contains, enclosingLoop, lineOf, quote, settersOf, unparen } from '../syntax/nodes';
+import { callArgs, callParts, contains, enclosingLoop, lenArg, lineOf, quote, settersOf, unparen } from '../syntax/nodes';
 import { surelyFollows } from '../model/paths';
 import { joinedBefore } from '../model/joins';
 
@@ -190,7 +190,7 @@ function countedClose(threads: Map<Body, Lifts>, r: Body, c: { use: Use; l: Lift
   const bin = cond ? unparen(cond) : undefined;
   const op = bin?.type === 'binary_expression' ? bin.childForFieldName('operator')?.text : undefined;
   if (op !== '==' && op !== '>=') return false;
-  const total = lenOf(bin!.childForFieldName('right')!);
+  const total = lenArg(bin!.childForFieldName('right')!);
   const counter = bin!.childForFieldName('left')!;
   if (!total) return false;
   // One goroutine per element of the same collection, each sending once.
@@ -205,21 +205,13 @@ function countedClose(threads: Map<Body, Lifts>, r: Body, c: { use: Use; l: Lift
   return countsRounds(unparen(counter), loop);
 }
 
-/** `len(x)`: `x`. */
-function lenOf(e: Node): Node | undefined {
-  const call = unparen(e);
-  const parts = call.type === 'call_expression' ? callParts(call) : undefined;
-  const args = parts && !parts.receiver && parts.name === 'len' ? callArgs(call) : [];
-  return args.length === 1 ? args[0] : undefined;
-}
-
 /**
  * `n` (or `len(out)`) grows by one at most once a round of `loop`: one `n++` (one `out =
  * append(out, v)` of a single value), not in a nested loop or literal, and nothing else in the
  * loop sets it.
  */
 function countsRounds(counter: Node, loop: Node): boolean {
-  const name = counter.type === 'identifier' ? counter.text : lenOf(counter)?.type === 'identifier' ? lenOf(counter)!.text : undefined;
+  const name = counter.type === 'identifier' ? counter.text : lenArg(counter)?.type === 'identifier' ? lenArg(counter)!.text : undefined;
   if (!name) return false;
   const sets = settersOf(loop, name, true);
   if (sets.length !== 1 || enclosingLoop(sets[0])?.id !== loop.id) return false;

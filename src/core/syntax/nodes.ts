@@ -502,6 +502,14 @@ function exitsWhenEmptyBefore(stmt: Node, key: string): boolean {
   return false;
 }
 
+/** The argument of a call of the builtin `len`: `len(x)` -> `x`. */
+export function lenArg(e: Node): Node | undefined {
+  const call = unparen(e);
+  const parts = call.type === 'call_expression' ? callParts(call) : undefined;
+  const args = parts && !parts.receiver && parts.name === 'len' ? callArgs(call) : [];
+  return args.length === 1 ? args[0] : undefined;
+}
+
 /**
  * What a condition says about the length of the path `key`: `non-empty` for `len(x) > 0`,
  * `len(x) != 0`, `len(x) >= 1`, `0 < len(x)`, `len(x) == 1` (a buffer of one), and `len(x) > max`
@@ -515,9 +523,8 @@ export function lengthTest(cond: Node, key: string): 'empty' | 'non-empty' | und
   let [l, r] = [c.childForFieldName('left'), c.childForFieldName('right')];
   if (!l || !r || !op) return undefined;
   const isLen = (x: Node) => {
-    const u = unparen(x);
-    const args = u.type === 'call_expression' ? callArgs(u) : [];
-    return u.type === 'call_expression' && u.childForFieldName('function')?.text === 'len' && args.length === 1 && pathKey(args[0]) === key;
+    const arg = lenArg(x);
+    return arg !== undefined && pathKey(arg) === key;
   };
   // `0 < len(x)` as `len(x) > 0`.
   if (isLen(r) && !isLen(l)) {
